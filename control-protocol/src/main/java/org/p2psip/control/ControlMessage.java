@@ -1,0 +1,205 @@
+package org.p2psip.control;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One frame of the control protocol: a kind, a correlation id, a type such as {@code rtp.allocate},
+ * and an ordered list of string fields. A key may repeat (multi-valued answers such as the peers a
+ * user is registered at). Instances are immutable; build them with {@link #request(String)},
+ * {@link #event(String)} or {@link #responseTo(ControlMessage)} and {@link #with(String, Object)}.
+ */
+public final class ControlMessage {
+
+    /** What a frame is. The numeric code is what goes on the wire. */
+    public enum Kind {
+        REQUEST(1), RESPONSE(2), ERROR(3), EVENT(4);
+
+        final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        static Kind of(int code) {
+            for (Kind k : values()) {
+                if (k.code == code) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final Kind kind;
+    private final int id;
+    private final String type;
+    private final List<Map.Entry<String, String>> fields;
+
+    ControlMessage(Kind kind, int id, String type, List<Map.Entry<String, String>> fields) {
+        this.kind = Objects.requireNonNull(kind);
+        this.id = id;
+        this.type = Objects.requireNonNull(type);
+        this.fields = Collections.unmodifiableList(fields);
+    }
+
+    public static ControlMessage request(String type) {
+        return new ControlMessage(Kind.REQUEST, 0, type, List.of());
+    }
+
+    public static ControlMessage event(String type) {
+        return new ControlMessage(Kind.EVENT, 0, type, List.of());
+    }
+
+    /** An empty successful answer to {@code request}. */
+    public static ControlMessage responseTo(ControlMessage request) {
+        return new ControlMessage(Kind.RESPONSE, request.id, request.type, List.of());
+    }
+
+    static ControlMessage errorTo(ControlMessage request, ErrorCode code, String message) {
+        return new ControlMessage(Kind.ERROR, request.id, request.type, List.of())
+                .with(MessageTypes.F_CODE, code.name())
+                .with(MessageTypes.F_MESSAGE, message == null ? "" : message);
+    }
+
+    /** A copy with one more field; {@code value} is written with {@code String.valueOf}. */
+    public ControlMessage with(String key, Object value) {
+        Objects.requireNonNull(key);
+        Objects.requireNonNull(value, () -> "value of " + key);
+        List<Map.Entry<String, String>> copy = new ArrayList<>(fields.size() + 1);
+        copy.addAll(fields);
+        copy.add(Map.entry(key, String.valueOf(value)));
+        return new ControlMessage(kind, id, type, copy);
+    }
+
+    /** A copy with one field per value, all under the same key. */
+    public ControlMessage withAll(String key, Iterable<?> values) {
+        List<Map.Entry<String, String>> copy = new ArrayList<>(fields);
+        for (Object v : values) {
+            copy.add(Map.entry(key, String.valueOf(v)));
+        }
+        return new ControlMessage(kind, id, type, copy);
+    }
+
+    ControlMessage withId(int newId) {
+        return new ControlMessage(kind, newId, type, fields);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public List<Map.Entry<String, String>> fields() {
+        return fields;
+    }
+
+    /** The first value under {@code key}, or null. */
+    public String get(String key) {
+        for (Map.Entry<String, String> f : fields) {
+            if (f.getKey().equals(key)) {
+                return f.getValue();
+            }
+        }
+        return null;
+    }
+
+    public String get(String key, String fallback) {
+        String v = get(key);
+        return v == null ? fallback : v;
+    }
+
+    /** Every value under {@code key}, in order. */
+    public List<String> getAll(String key) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> f : fields) {
+            if (f.getKey().equals(key)) {
+                out.add(f.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** The value under {@code key}; a missing field is the sender's mistake: {@link ErrorCode#BAD_REQUEST}. */
+    public String require(String key) throws ControlException {
+        String v = get(key);
+        if (v == null || v.isEmpty()) {
+            throw new ControlException(ErrorCode.BAD_REQUEST, type + ": missing field '" + key + "'");
+        }
+        return v;
+    }
+
+    public long requireLong(String key) throws ControlException {
+        String v = require(key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new ControlException(ErrorCode.BAD_REQUEST, type + ": field '" + key + "' is not a number: " + v);
+        }
+    }
+
+    public int requireInt(String key) throws ControlException {
+        long v = requireLong(key);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new ControlException(ErrorCode.BAD_REQUEST, type + ": field '" + key + "' out of range: " + v);
+        }
+        return (int) v;
+    }
+
+    public long getLong(String key, long fallback) {
+        String v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    /** For an {@link Kind#ERROR} frame: the exception it stands for. */
+    public ControlException toException() {
+        return new ControlException(ErrorCode.parse(get(MessageTypes.F_CODE)), get(MessageTypes.F_MESSAGE, type + " failed"));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder().append(kind).append(' ').append(type);
+        if (id != 0) {
+            sb.append('#').append(id);
+        }
+        sb.append(' ').append('{');
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(fields.get(i).getKey()).append('=').append(fields.get(i).getValue());
+        }
+        return sb.append('}').toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ControlMessage)) {
+            return false;
+        }
+        ControlMessage m = (ControlMessage) o;
+        return kind == m.kind && id == m.id && type.equals(m.type) && fields.equals(m.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, id, type, fields);
+    }
+}
