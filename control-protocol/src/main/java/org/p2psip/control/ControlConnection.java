@@ -97,6 +97,10 @@ public final class ControlConnection implements Closeable {
         return remoteName;
     }
 
+    private String describeRemote() {
+        return helloDone.isDone() ? remoteRole + " " + remoteName : "a peer that has not said hello";
+    }
+
     public boolean isOpen() {
         return !closed.get();
     }
@@ -183,19 +187,19 @@ public final class ControlConnection implements Closeable {
             }
         } catch (MalformedFrameException e) {
             why = "malformed frame: " + e.getMessage();
-            log.warn("Closing control connection from {} {}: {}", remoteRole, remoteName, why);
+            log.warn("Closing control connection from {}: {}", describeRemote(), why);
         } catch (EOFException e) {
             why = e.getMessage();
-            log.warn("Closing control connection from {} {}: {}", remoteRole, remoteName, why);
+            log.warn("Closing control connection from {}: {}", describeRemote(), why);
         } catch (ClosedChannelException e) {
             why = "closed locally";
         } catch (IOException e) {
             why = e.getMessage();
             if (!closed.get()) {
-                log.info("Control connection to {} {} failed: {}", remoteRole, remoteName, why);
+                log.info("Control connection to {} failed: {}", describeRemote(), why);
             }
         }
-        log.debug("Control connection to {} {} ended: {}", remoteRole, remoteName, why);
+        log.debug("Control connection to {} ended: {}", describeRemote(), why);
         close();
     }
 
