@@ -1,0 +1,206 @@
+package org.p2psip.lookup.chord;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configuration of a {@link ChordNode}. Immutable; build with {@link #builder()}.
+ *
+ * <p>A maintenance interval of {@link Duration#ZERO} turns that periodic task off; it can still be
+ * run by hand ({@code ChordNode.stabilizeNow()} etc.), which the benchmark uses to drive large
+ * in-process rings deterministically.
+ */
+public final class ChordConfig {
+    private final Address listen;
+    private final Address advertised;
+    private final int successorListSize;
+    private final Duration stabilizeInterval;
+    private final Duration fixFingersInterval;
+    private final Duration checkPredecessorInterval;
+    private final Duration repairInterval;
+    private final Duration rpcTimeout;
+    private final Duration frameReadTimeout;
+
+    private ChordConfig(Builder b) {
+        this.listen = b.listen;
+        this.advertised = b.advertised;
+        this.successorListSize = b.successorListSize;
+        this.stabilizeInterval = b.stabilizeInterval;
+        this.fixFingersInterval = b.fixFingersInterval;
+        this.checkPredecessorInterval = b.checkPredecessorInterval;
+        this.repairInterval = b.repairInterval;
+        this.rpcTimeout = b.rpcTimeout;
+        this.frameReadTimeout = b.frameReadTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder preloaded with this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.listen = listen;
+        b.advertised = advertised;
+        b.successorListSize = successorListSize;
+        b.stabilizeInterval = stabilizeInterval;
+        b.fixFingersInterval = fixFingersInterval;
+        b.checkPredecessorInterval = checkPredecessorInterval;
+        b.repairInterval = repairInterval;
+        b.rpcTimeout = rpcTimeout;
+        b.frameReadTimeout = frameReadTimeout;
+        return b;
+    }
+
+    /** Where the node's TCP server binds (port 0: the OS chooses). Default 127.0.0.1:0. */
+    public Address listen() {
+        return listen;
+    }
+
+    /**
+     * The address other nodes reach this node at, from which its id is derived; null means the
+     * listen host with the bound port.
+     */
+    public Address advertised() {
+        return advertised;
+    }
+
+    /** r: successor-list length, and the number of copies of every value. Default 4. */
+    public int successorListSize() {
+        return successorListSize;
+    }
+
+    public Duration stabilizeInterval() {
+        return stabilizeInterval;
+    }
+
+    public Duration fixFingersInterval() {
+        return fixFingersInterval;
+    }
+
+    public Duration checkPredecessorInterval() {
+        return checkPredecessorInterval;
+    }
+
+    /** How often replicas are repaired, misplaced keys moved and expired values purged. */
+    public Duration repairInterval() {
+        return repairInterval;
+    }
+
+    /** How long one node-to-node request may take before the other node counts as failed. */
+    public Duration rpcTimeout() {
+        return rpcTimeout;
+    }
+
+    /** How long a peer may stall in the middle of a frame before the connection is closed. */
+    public Duration frameReadTimeout() {
+        return frameReadTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "ChordConfig{listen=" + listen + ", advertised=" + advertised + ", r=" + successorListSize
+                + ", stabilize=" + stabilizeInterval.toMillis() + "ms, fixFingers=" + fixFingersInterval.toMillis()
+                + "ms, checkPredecessor=" + checkPredecessorInterval.toMillis() + "ms, repair="
+                + repairInterval.toMillis() + "ms, rpcTimeout=" + rpcTimeout.toMillis() + "ms}";
+    }
+
+    /** Builder with production defaults. */
+    public static final class Builder {
+        private Address listen = new Address("127.0.0.1", 0);
+        private Address advertised;
+        private int successorListSize = 4;
+        private Duration stabilizeInterval = Duration.ofMillis(500);
+        private Duration fixFingersInterval = Duration.ofSeconds(1);
+        private Duration checkPredecessorInterval = Duration.ofSeconds(1);
+        private Duration repairInterval = Duration.ofSeconds(5);
+        private Duration rpcTimeout = Duration.ofSeconds(2);
+        private Duration frameReadTimeout = Duration.ofSeconds(10);
+
+        private Builder() {
+        }
+
+        public Builder listen(String host, int port) {
+            this.listen = new Address(host, port);
+            return this;
+        }
+
+        public Builder listen(Address a) {
+            this.listen = Objects.requireNonNull(a);
+            return this;
+        }
+
+        public Builder advertised(String host, int port) {
+            this.advertised = new Address(host, port);
+            return this;
+        }
+
+        public Builder advertised(Address a) {
+            this.advertised = a;
+            return this;
+        }
+
+        public Builder successorListSize(int r) {
+            if (r < 1 || r > 32) {
+                throw new IllegalArgumentException("successor list size must be 1..32, not " + r);
+            }
+            this.successorListSize = r;
+            return this;
+        }
+
+        public Builder stabilizeInterval(Duration d) {
+            this.stabilizeInterval = nonNegative(d);
+            return this;
+        }
+
+        public Builder fixFingersInterval(Duration d) {
+            this.fixFingersInterval = nonNegative(d);
+            return this;
+        }
+
+        public Builder checkPredecessorInterval(Duration d) {
+            this.checkPredecessorInterval = nonNegative(d);
+            return this;
+        }
+
+        public Builder repairInterval(Duration d) {
+            this.repairInterval = nonNegative(d);
+            return this;
+        }
+
+        /** Sets all four maintenance intervals to {@code d} (repair to 2d). ZERO: all manual. */
+        public Builder maintenanceInterval(Duration d) {
+            stabilizeInterval(d);
+            fixFingersInterval(d);
+            checkPredecessorInterval(d);
+            return repairInterval(d.multipliedBy(2));
+        }
+
+        public Builder rpcTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("RPC timeout must be positive");
+            }
+            this.rpcTimeout = d;
+            return this;
+        }
+
+        public Builder frameReadTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("frame read timeout must be positive");
+            }
+            this.frameReadTimeout = d;
+            return this;
+        }
+
+        public ChordConfig build() {
+            return new ChordConfig(this);
+        }
+
+        private static Duration nonNegative(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("interval must not be negative: " + d);
+            }
+            return d;
+        }
+    }
+}
