@@ -41,6 +41,8 @@ public final class MessageTypes {
     public static final String SATO_FAILED = "sato.failed";
     /** Tear down the SATO {@code sato}. */
     public static final String SATO_TEARDOWN = "sato.teardown";
+    /** Both media ends of a media SATO are known ("Connect RTP"): {@code sato}, {@code remote}, {@code remote.rtcp}, {@code ua}, {@code ua.rtcp} (sip-proxy/README.md). */
+    public static final String SATO_MEDIA_CONNECT = "sato.media.connect";
 
     // ---- interface 1: Overlay Manager -> RTP-Port -------------------------------------------------
     /** Allocate a relay session {@code session}: answered with {@code address}, {@code rtp}, {@code rtcp}. */
