@@ -1,0 +1,145 @@
+package org.p2psip.rtp;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ControlServer;
+import org.p2psip.control.MessageTypes;
+import org.p2psip.rtp.control.RtpControlHandler;
+import org.p2psip.rtp.control.RtpFields;
+import org.p2psip.rtp.relay.RelayEngine;
+import org.p2psip.rtp.relay.RelayListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RTP-Port SATO-Port (paper Sec. 5.1.2): a media packet relay driven only over its control
+ * socket. Runs as its own process ({@link RtpPortMain}) or inside another JVM (the Overlay
+ * Manager's): {@code new RtpPort(config).start()}, then {@link #close()}. Either way the OM talks
+ * to it through the Unix-domain socket {@link RtpPortConfig#controlSocket()}.
+ */
+public final class RtpPort implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(RtpPort.class);
+    public static final String ROLE = "rtp-port";
+
+    private final RtpPortConfig config;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private RelayEngine engine;
+    private volatile ControlServer server;
+    private ExecutorService events;
+    private boolean started;
+    private boolean closed;
+
+    public RtpPort(RtpPortConfig config) {
+        if (config.controlSocket() == null) {
+            throw new IllegalArgumentException("an RTP-Port needs a control socket path");
+        }
+        this.config = config;
+    }
+
+    /** Opens the relay and starts listening on the control socket. */
+    public synchronized RtpPort start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rtp-port-events-" + config.name());
+            t.setDaemon(true);
+            return t;
+        });
+        engine = new RelayEngine(config, new Events());
+        engine.start();
+        try {
+            server = ControlServer.listen(config.controlSocket(), ROLE, config.name(),
+                    new RtpControlHandler(engine, config.bindAddress(), config.advertisedAddress(), config.name(), this::close));
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            events.shutdownNow();
+            stopped.countDown();
+            throw e;
+        }
+        log.info("RTP-Port {} ready: control socket {}, media on {} ports {}-{}", config.name(), config.controlSocket(),
+                config.bindAddress().getHostAddress(), config.portLow(), config.portHigh());
+        return this;
+    }
+
+    public RtpPortConfig config() {
+        return config;
+    }
+
+    /** The relay (for tests and the benchmark; the OM uses the control socket). */
+    public RelayEngine engine() {
+        return engine;
+    }
+
+    /** Stops listening (the socket file is removed), closes every session's sockets and stops every thread. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (server != null) {
+                server.close();
+            }
+            if (engine != null) {
+                engine.close();
+            }
+            if (events != null) {
+                events.shutdown();
+                events.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+        log.info("RTP-Port {} stopped", config.name());
+    }
+
+    /** Waits until the port is closed (by {@link #close()} or a port.shutdown request). */
+    public void awaitClosed() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Turns relay notifications into control events on every open control connection, off the worker thread. */
+    private final class Events implements RelayListener {
+        @Override
+        public void legFailed(String session, String leg, String reason) {
+            send(ControlMessage.event(MessageTypes.RTP_LEG_FAILED).with(RtpFields.SESSION, session)
+                    .with(RtpFields.LEG, leg).with(RtpFields.REASON, reason));
+        }
+
+        @Override
+        public void sessionReleased(String session, String reason) {
+            send(ControlMessage.event(MessageTypes.RTP_SESSION_RELEASED).with(RtpFields.SESSION, session)
+                    .with(RtpFields.REASON, reason));
+        }
+
+        private void send(ControlMessage event) {
+            try {
+                events.execute(() -> {
+                    ControlServer s = server;
+                    if (s != null) {
+                        s.broadcast(event);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("event not sent, port closing: {}", event);
+            }
+        }
+    }
+}
