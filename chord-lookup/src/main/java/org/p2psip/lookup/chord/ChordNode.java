@@ -1,0 +1,814 @@
+package org.p2psip.lookup.chord;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.p2psip.lookup.Limits;
+import org.p2psip.lookup.LookupException;
+import org.p2psip.lookup.LookupException.Reason;
+import org.p2psip.lookup.LookupService;
+import org.p2psip.lookup.store.StoredRecord;
+import org.p2psip.lookup.store.ValueStore;
+import org.p2psip.lookup.wire.DaemonThreads;
+import org.p2psip.lookup.wire.RpcFailure;
+import org.p2psip.lookup.wire.TcpTransport;
+import org.p2psip.lookup.wire.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node of the Chord ring (Stoica et al.) with a Bamboo/OpenDHT-style TTL store: the local part of
+ * the SATO lookup service.
+ *
+ * <p>Life cycle: {@code new ChordNode(config)}, then {@link #start()} (a new ring) or
+ * {@link #join(Address)} (through any ring node); {@link #leave()} hands the node's keys over and
+ * leaves gracefully; {@link #close()} (alias {@link #kill()}) stops at once, as a crash would.
+ *
+ * <p>Every value lives on the r nodes that succeed its key (the owner and the next r-1 nodes,
+ * r = successor-list size). The owner replicates each put and remove at once; periodic repair
+ * re-replicates after ring changes, moves keys to their new owners and drops copies a node no
+ * longer needs to hold. Periodic stabilize, fix-fingers and check-predecessor keep the ring correct.
+ *
+ * <p>Threads (daemon, stopped by close/leave): the transport's, one maintenance thread and a pool
+ * for asynchronous calls.
+ */
+public final class ChordNode implements LookupService {
+    private static final Logger log = LoggerFactory.getLogger(ChordNode.class);
+    /** Every this many repair rounds the primary range is pushed to the replicas even if nothing changed. */
+    private static final int FULL_PUSH_EVERY = 10;
+
+    private enum State { NEW, JOINED, LEAVING, CLOSED }
+
+    private final ChordConfig config;
+    private final Transport transport;
+    private final ChordRpc rpc;
+    private final ValueStore store = new ValueStore();
+    private final ExecutorService workers;
+    private final Object repairLock = new Object();
+    private volatile State state = State.NEW;
+    private volatile NodeRef self;
+    private volatile RoutingTable table;
+    private volatile Router router;
+    private ScheduledThreadPoolExecutor scheduler;
+
+    // repair bookkeeping (under repairLock)
+    private long lastPushVersion = -1;
+    private List<NodeRef> lastPushHolders = List.of();
+    private int roundsSinceFullPush;
+    private long lastHandoffVersion = -1;
+    private Map<NodeRef, Integer> lastHandoffOwners = Map.of();
+
+    /** A node that talks TCP. */
+    public ChordNode(ChordConfig config) {
+        this(config, new TcpTransport("chord-" + config.listen().port(), config.frameReadTimeout()));
+    }
+
+    /** A node on the given transport (e.g. {@link org.p2psip.lookup.wire.InProcessNetwork}). */
+    public ChordNode(ChordConfig config, Transport transport) {
+        this.config = Objects.requireNonNull(config);
+        this.transport = Objects.requireNonNull(transport);
+        this.rpc = new ChordRpc(transport, config.rpcTimeout());
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new DaemonThreads("chord-op"));
+    }
+
+    // ---- life cycle ---------------------------------------------------------------------------------
+
+    /** Creates a new ring with this node as its only member. */
+    public synchronized ChordNode start() throws IOException {
+        bind();
+        state = State.JOINED;
+        log.info("{}: created a new ring", self);
+        scheduleMaintenance();
+        return this;
+    }
+
+    /**
+     * Joins the ring that {@code bootstrap} belongs to: finds this node's successor through it,
+     * takes over the keys it is now responsible for, and starts maintenance.
+     *
+     * @throws LookupException (UNREACHABLE, TIMEOUT, NOT_JOINED, ...) when the ring cannot be joined;
+     *                         the node is closed then
+     */
+    public synchronized ChordNode join(Address bootstrap) throws IOException {
+        bind();
+        try {
+            NodeRef b = rpc.ping(bootstrap);
+            LookupResult res = router.lookupVia(b, self.id());
+            List<NodeRef> succs = new ArrayList<>();
+            for (NodeRef n : res.successors()) {
+                if (!n.toAddress().equals(self.toAddress())) {
+                    succs.add(n);
+                }
+            }
+            if (succs.isEmpty()) {
+                succs.add(b);
+            }
+            table.setSuccessors(succs);
+            NodeRef succ = table.successor();
+            int moved = pullKeys(succ);
+            state = State.JOINED;
+            log.info("{}: joined the ring via {} (successor {}, {} hops); took over {} values", self, bootstrap, succ,
+                    res.hops(), moved);
+        } catch (LookupException e) {
+            close();
+            throw new LookupException(e.reason(), "cannot join the ring via " + bootstrap + ": " + e.getMessage(), e);
+        }
+        stabilizeNow();
+        if (!config.fixFingersInterval().isZero()) {
+            fixFingersNow();
+        }
+        scheduleMaintenance();
+        return this;
+    }
+
+    private void bind() throws IOException {
+        if (state != State.NEW) {
+            throw new IllegalStateException("node already started");
+        }
+        Address bound = transport.start(config.listen(), new NodeRequestHandler(this));
+        Address adv = config.advertised();
+        if (adv == null) {
+            String h = bound.host();
+            if (h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0")) {
+                transport.close();
+                throw new IllegalArgumentException("listening on the wildcard address " + h
+                        + " needs an advertised address (the one other nodes reach this node at)");
+            }
+            adv = bound;
+        } else if (adv.port() == 0) {
+            adv = new Address(adv.host(), bound.port());
+        }
+        self = NodeRef.of(adv);
+        table = new RoutingTable(self, config.successorListSize(), 3 * config.rpcTimeout().toMillis());
+        router = new Router(self, table, rpc);
+    }
+
+    private void scheduleMaintenance() {
+        List<Map.Entry<Duration, Runnable>> tasks = List.of(
+                Map.entry(config.stabilizeInterval(), this::stabilizeNow),
+                Map.entry(config.checkPredecessorInterval(), this::checkPredecessorNow),
+                Map.entry(config.fixFingersInterval(), this::fixFingersNow),
+                Map.entry(config.repairInterval(), this::repairNow));
+        for (Map.Entry<Duration, Runnable> t : tasks) {
+            if (t.getKey().isZero()) {
+                continue;
+            }
+            if (scheduler == null) {
+                scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("chord-maint-" + self.port()));
+                scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            }
+            long ms = t.getKey().toMillis();
+            Runnable task = t.getValue();
+            scheduler.scheduleWithFixedDelay(() -> runQuietly(task), ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void runQuietly(Runnable task) {
+        try {
+            task.run();
+        } catch (LookupException e) {
+            log.debug("{}: maintenance step failed: {}", self, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("{}: maintenance step failed", self, e);
+        }
+    }
+
+    /**
+     * Leaves the ring gracefully: hands every value to the successor, tells successor and
+     * predecessor to link up, then closes. Puts arriving meanwhile are refused (callers retry at the
+     * next replica).
+     */
+    public void leave() {
+        synchronized (this) {
+            if (state != State.JOINED) {
+                close();
+                return;
+            }
+            state = State.LEAVING;
+            stopScheduler();
+        }
+        synchronized (repairLock) {
+            List<NodeRef> succs = table.successors();
+            NodeRef pred = table.predecessor();
+            List<StoredRecord> records = store.records(id -> true, System.currentTimeMillis());
+            NodeRef heir = null;
+            for (NodeRef n : succs) {
+                try {
+                    rpc.replicate(n, records);
+                    rpc.leavingToSuccessor(n, self, pred);
+                    heir = n;
+                    break;
+                } catch (LookupException e) {
+                    log.info("{}: successor {} did not take the keys ({}); trying the next", self, n, e.getMessage());
+                }
+            }
+            if (pred != null) {
+                try {
+                    rpc.leavingToPredecessor(pred, self, succs);
+                } catch (LookupException e) {
+                    log.info("{}: could not tell predecessor {} ({})", self, pred, e.getMessage());
+                }
+            }
+            if (heir != null) {
+                log.info("{}: left the ring; handed {} records over to {}", self, records.size(), heir);
+            } else {
+                log.info("{}: left the ring (no successor took {} records)", self, records.size());
+            }
+        }
+        close();
+    }
+
+    /** Stops at once without telling anyone, as a crash would (for tests). Same as {@link #close()}. */
+    public void kill() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            stopScheduler();
+        }
+        transport.close();
+        workers.shutdownNow();
+        if (self != null) {
+            log.debug("{}: closed", self);
+        }
+    }
+
+    private void stopScheduler() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    // ---- identity and status ----------------------------------------------------------------------
+
+    public Id id() {
+        return requireBound().id();
+    }
+
+    public NodeRef ref() {
+        return requireBound();
+    }
+
+    /** The advertised address {@code host:port}. */
+    public String address() {
+        return requireBound().address();
+    }
+
+    public ChordConfig config() {
+        return config;
+    }
+
+    public boolean isJoined() {
+        return state == State.JOINED;
+    }
+
+    public NodeStatus status() {
+        NodeRef me = requireBound();
+        long now = System.currentTimeMillis();
+        NodeRef pred = table.predecessor();
+        int primary = pred == null ? 0 : store.liveKeyCount(id -> id.inHalfOpen(pred.id(), me.id()), now);
+        return new NodeStatus(me, state == State.JOINED, pred, table.successors(), table.distinctFingers(),
+                store.liveKeyCount(id -> true, now), store.liveValueCount(now), primary, router.lookups(),
+                router.meanHops());
+    }
+
+    /** The live values of {@code key} held in this node's own store (no routing; for inspection and tests). */
+    public List<String> localValues(String key) {
+        return store.liveValues(key, System.currentTimeMillis());
+    }
+
+    private NodeRef requireBound() {
+        NodeRef s = self;
+        if (s == null) {
+            throw new IllegalStateException("node not started");
+        }
+        return s;
+    }
+
+    // ---- lookups and the store -----------------------------------------------------------------------
+
+    /** The successor of {@code target} (blocking, at most a few RPC timeouts). */
+    public LookupResult findSuccessor(Id target) {
+        requireJoined();
+        return router.lookup(target);
+    }
+
+    /** The node responsible for {@code key}, its replica holders and the hops it took. */
+    public CompletableFuture<LookupResult> lookup(String key) {
+        return async(() -> {
+            Limits.checkKey(key);
+            return findSuccessor(Id.hash(key));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> put(String key, String value, int ttlSeconds) {
+        return async(() -> {
+            putSync(key, value, ttlSeconds);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<String>> get(String key) {
+        return async(() -> getSync(key).values());
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String key, String value) {
+        return async(() -> {
+            removeSync(key, value);
+            return null;
+        });
+    }
+
+    private <T> CompletableFuture<T> async(Supplier<T> op) {
+        if (state == State.CLOSED) {
+            return CompletableFuture.failedFuture(new LookupException(Reason.CLOSED, "lookup node is closed"));
+        }
+        try {
+            return CompletableFuture.supplyAsync(op, workers);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new LookupException(Reason.CLOSED, "lookup node is closed"));
+        }
+    }
+
+    /** Result of a get: the values and the lookup hops. */
+    record GetResult(List<String> values, int hops) {
+    }
+
+    /** Stores a value (routing to the key's owner); returns the lookup hops. */
+    int putSync(String key, String value, int ttlSeconds) {
+        Limits.checkKey(key);
+        Limits.checkValue(value);
+        Limits.checkTtl(ttlSeconds);
+        LookupResult res = findSuccessor(Id.hash(key));
+        onHolders(res, "put", n -> {
+            if (n.equals(self)) {
+                acceptPut(key, value, ttlSeconds);
+            } else {
+                rpc.storePut(n, key, value, ttlSeconds);
+            }
+            return null;
+        });
+        return res.hops();
+    }
+
+    GetResult getSync(String key) {
+        Limits.checkKey(key);
+        LookupResult res = findSuccessor(Id.hash(key));
+        List<String> values = onHolders(res, "get", n -> n.equals(self)
+                ? store.liveValues(key, System.currentTimeMillis()) : rpc.storeGet(n, key));
+        return new GetResult(values, res.hops());
+    }
+
+    int removeSync(String key, String value) {
+        Limits.checkKey(key);
+        Limits.checkValue(value);
+        LookupResult res = findSuccessor(Id.hash(key));
+        onHolders(res, "remove", n -> {
+            if (n.equals(self)) {
+                acceptRemove(key, value);
+            } else {
+                rpc.storeRemove(n, key, value);
+            }
+            return null;
+        });
+        return res.hops();
+    }
+
+    private interface HolderOp<T> {
+        T apply(NodeRef n);
+    }
+
+    /** Runs {@code op} at the owner, falling back to the next replica holders when a node has failed. */
+    private <T> T onHolders(LookupResult res, String what, HolderOp<T> op) {
+        LookupException last = null;
+        List<NodeRef> holders = res.successors();
+        for (int i = 0; i < holders.size() && i < config.successorListSize(); i++) {
+            NodeRef n = holders.get(i);
+            try {
+                return op.apply(n);
+            } catch (RpcFailure e) {
+                last = e;
+                if (table.failed(n)) {
+                    log.info("{}: node {} failed during {} ({}); trying the next replica", self, n, what, e.getMessage());
+                }
+            } catch (LookupException e) {
+                if (e.reason() != Reason.NOT_JOINED && e.reason() != Reason.CLOSED) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw new LookupException(last == null ? Reason.UNREACHABLE : last.reason(),
+                what + " failed: no holder of the key answered" + (last == null ? "" : " (" + last.getMessage() + ")"));
+    }
+
+    /** A put that routed to this node: store it and replicate it to the successors. */
+    void acceptPut(String key, String value, int ttlSeconds) {
+        requireJoined();
+        Limits.checkKey(key);
+        Limits.checkValue(value);
+        Limits.checkTtl(ttlSeconds);
+        StoredRecord rec = store.put(key, value, ttlSeconds * 1000L, System.currentTimeMillis());
+        replicateToSuccessors(List.of(rec));
+    }
+
+    List<String> acceptGet(String key) {
+        requireJoined();
+        Limits.checkKey(key);
+        return store.liveValues(key, System.currentTimeMillis());
+    }
+
+    void acceptRemove(String key, String value) {
+        requireJoined();
+        Limits.checkKey(key);
+        Limits.checkValue(value);
+        StoredRecord tomb = store.remove(key, value, System.currentTimeMillis());
+        replicateToSuccessors(List.of(tomb));
+    }
+
+    private void replicateToSuccessors(List<StoredRecord> recs) {
+        List<NodeRef> succs = table.successors();
+        for (int i = 0; i < succs.size() && i < config.successorListSize() - 1; i++) {
+            NodeRef n = succs.get(i);
+            try {
+                rpc.replicate(n, recs);
+            } catch (RpcFailure e) {
+                table.failed(n);
+                log.info("{}: replica holder {} failed ({}); repair will catch up", self, n, e.getMessage());
+            } catch (LookupException e) {
+                log.debug("{}: replica holder {} refused: {}", self, n, e.getMessage());
+            }
+        }
+    }
+
+    void acceptReplicas(List<StoredRecord> recs) {
+        requireJoined();
+        for (StoredRecord r : recs) {
+            store.merge(r);
+        }
+    }
+
+    void requireJoined() {
+        State s = state;
+        if (s != State.JOINED) {
+            throw new LookupException(s == State.CLOSED ? Reason.CLOSED : Reason.NOT_JOINED,
+                    "node " + (self == null ? "" : self.address() + " ") + "is not part of a ring"
+                            + (s == State.LEAVING ? " (leaving)" : ""));
+        }
+    }
+
+    boolean joined() {
+        return state == State.JOINED;
+    }
+
+    NodeRef self() {
+        return self;
+    }
+
+    RoutingTable table() {
+        return table;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    ValueStore store() {
+        return store;
+    }
+
+    // ---- ring events from other nodes ------------------------------------------------------------------
+
+    /** {@code n} thinks it might be our predecessor (Chord notify). */
+    void onNotify(NodeRef n) {
+        requireJoined();
+        table.alive(n);
+        if (n.id().equals(self.id())) {
+            return;
+        }
+        NodeRef old = table.predecessor();
+        if (old == null || n.id().inOpen(old.id(), self.id())) {
+            table.setPredecessor(n);
+            log.info("{}: predecessor is now {}", self, n);
+            try {
+                workers.execute(() -> handOverTo(n));
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
+    /** Gives a new predecessor the records it must hold: everything except our own new range (n, self]. */
+    private void handOverTo(NodeRef n) {
+        List<StoredRecord> recs = store.records(id -> !id.inHalfOpen(n.id(), self.id()), System.currentTimeMillis());
+        if (recs.isEmpty()) {
+            return;
+        }
+        try {
+            rpc.replicate(n, recs);
+            log.info("{}: moved {} records to new predecessor {}", self, recs.size(), n);
+        } catch (LookupException e) {
+            log.info("{}: could not move records to {} ({}); repair will retry", self, n, e.getMessage());
+        }
+    }
+
+    /** A joining node asks for the records it must hold (see {@link #handOverTo}), one page at a time. */
+    List<StoredRecord> transferPage(NodeRef joining, Id after) {
+        requireJoined();
+        Id me = self.id();
+        return store.page(after, id -> !id.inHalfOpen(joining.id(), me), WireMessages.BATCH_BYTES,
+                System.currentTimeMillis());
+    }
+
+    private int pullKeys(NodeRef from) {
+        int n = 0;
+        Id after = null;
+        for (int page = 0; page < 100_000; page++) {
+            ChordRpc.TransferPage p = rpc.transfer(from, self, after);
+            for (StoredRecord r : p.records()) {
+                store.merge(r);
+            }
+            n += p.records().size();
+            if (!p.more() || p.last() == null) {
+                break;
+            }
+            after = p.last();
+        }
+        return n;
+    }
+
+    void onLeavingSuccessorSide(NodeRef leaving, NodeRef itsPredecessor) {
+        requireJoined();
+        table.failed(leaving);
+        if (table.predecessor() == null && itsPredecessor != null && !itsPredecessor.id().equals(self.id())) {
+            table.setPredecessor(itsPredecessor);
+        }
+        log.info("{}: {} left the ring; took over its keys; predecessor now {}", self, leaving, table.predecessor());
+        try {
+            workers.execute(() -> runQuietly(this::repairNow));
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    void onLeavingPredecessorSide(NodeRef leaving, List<NodeRef> itsSuccessors) {
+        requireJoined();
+        table.failed(leaving);
+        List<NodeRef> next = new ArrayList<>();
+        for (NodeRef n : itsSuccessors) {
+            if (!n.equals(leaving)) {
+                next.add(n);
+            }
+        }
+        next.addAll(table.successors());
+        table.setSuccessors(next);
+        log.info("{}: successor {} left the ring; successor now {}", self, leaving, table.successor());
+    }
+
+    // ---- maintenance (Chord: stabilize, fix fingers, check predecessor; store: repair) ----------------
+
+    /** Chord stabilize: verify the successor, adopt a closer one, refresh the successor list, notify. */
+    public void stabilizeNow() {
+        if (state != State.JOINED) {
+            return;
+        }
+        for (int attempt = 0; attempt <= config.successorListSize() + 2; attempt++) {
+            NodeRef succ = table.successor();
+            if (succ.equals(self)) {
+                NodeRef f = table.closestFollower();
+                if (f == null) {
+                    return; // alone
+                }
+                table.setSuccessors(List.of(f));
+                continue;
+            }
+            ChordRpc.Neighbours nb;
+            try {
+                nb = rpc.neighbours(succ);
+            } catch (LookupException e) {
+                if (table.failed(succ)) {
+                    log.info("{}: successor {} failed ({}); next is {}", self, succ, e.getMessage(), table.successor());
+                }
+                continue;
+            }
+            table.alive(succ);
+            NodeRef x = nb.predecessor();
+            if (x != null && !x.id().equals(self.id()) && x.id().inOpen(self.id(), succ.id())) {
+                try {
+                    ChordRpc.Neighbours nx = rpc.neighbours(x);
+                    table.alive(x);
+                    succ = x;
+                    nb = nx;
+                } catch (LookupException e) {
+                    table.failed(x);
+                }
+            }
+            NodeRef before = table.successor();
+            List<NodeRef> list = new ArrayList<>();
+            list.add(succ);
+            list.addAll(nb.successors());
+            table.setSuccessors(list);
+            if (!before.equals(table.successor())) {
+                log.info("{}: stabilised: successor is now {}", self, table.successor());
+            }
+            try {
+                rpc.notify(succ, self);
+            } catch (LookupException e) {
+                table.failed(succ);
+            }
+            return;
+        }
+    }
+
+    /** Chord fix-fingers, all at once: finger i = successor(self + 2^i); one lookup per distinct finger. */
+    public void fixFingersNow() {
+        if (state != State.JOINED) {
+            return;
+        }
+        NodeRef prev = null;
+        for (int i = 0; i < Id.BITS; i++) {
+            Id start = table.fingerStart(i);
+            if (prev != null && start.inHalfOpen(self.id(), prev.id())) {
+                table.setFinger(i, prev);
+                continue;
+            }
+            LookupResult res;
+            try {
+                res = router.lookup(start);
+            } catch (LookupException e) {
+                log.debug("{}: fix-fingers stopped at finger {}: {}", self, i, e.getMessage());
+                return;
+            }
+            prev = res.owner();
+            table.setFinger(i, prev);
+        }
+    }
+
+    /** Chord check-predecessor: forget a predecessor that does not answer. */
+    public void checkPredecessorNow() {
+        if (state != State.JOINED) {
+            return;
+        }
+        NodeRef p = table.predecessor();
+        if (p == null) {
+            return;
+        }
+        try {
+            rpc.ping(p.toAddress());
+            table.alive(p);
+        } catch (LookupException e) {
+            if (e instanceof RpcFailure || e.reason() == Reason.NOT_JOINED || e.reason() == Reason.CLOSED) {
+                table.failed(p);
+                log.info("{}: predecessor {} failed ({})", self, p, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Store repair: purge expired records; push the primary range to the r-1 successors when it or
+     * they changed; hand records this node is not the owner of to their owner and drop those it no
+     * longer has to hold.
+     */
+    public void repairNow() {
+        if (state != State.JOINED) {
+            return;
+        }
+        synchronized (repairLock) {
+            long now = System.currentTimeMillis();
+            store.purgeExpired(now);
+            NodeRef pred = table.predecessor();
+            if (pred == null) {
+                return;
+            }
+            Id me = self.id();
+            pushReplicas(pred, me, now);
+            handOffForeign(pred, me, now);
+        }
+    }
+
+    private void pushReplicas(NodeRef pred, Id me, long now) {
+        List<NodeRef> succs = table.successors();
+        List<NodeRef> holders = new ArrayList<>(succs.subList(0, Math.min(succs.size(), config.successorListSize() - 1)));
+        long v = store.version();
+        roundsSinceFullPush++;
+        if (v == lastPushVersion && holders.equals(lastPushHolders) && roundsSinceFullPush < FULL_PUSH_EVERY) {
+            return;
+        }
+        List<StoredRecord> primary = store.records(id -> id.inHalfOpen(pred.id(), me), now);
+        boolean allOk = true;
+        if (!primary.isEmpty()) {
+            for (NodeRef n : holders) {
+                try {
+                    rpc.replicate(n, primary);
+                } catch (LookupException e) {
+                    allOk = false;
+                    if (e instanceof RpcFailure) {
+                        table.failed(n);
+                    }
+                    log.debug("{}: replica push to {} failed: {}", self, n, e.getMessage());
+                }
+            }
+        }
+        if (allOk) {
+            lastPushVersion = v;
+            lastPushHolders = holders;
+            roundsSinceFullPush = 0;
+        }
+    }
+
+    private void handOffForeign(NodeRef pred, Id me, long now) {
+        List<Id> foreign = new ArrayList<>();
+        for (Id id : store.keyIds()) {
+            if (!id.inHalfOpen(pred.id(), me)) {
+                foreign.add(id);
+            }
+        }
+        if (foreign.isEmpty()) {
+            lastHandoffOwners = Map.of();
+            return;
+        }
+        foreign.sort((a, b) -> me.distanceTo(a).compareTo(me.distanceTo(b)));
+        long v = store.version();
+        Map<NodeRef, List<StoredRecord>> toOwner = new LinkedHashMap<>();
+        List<Id> notHolder = new ArrayList<>();
+        Map<Id, NodeRef> ownerOf = new HashMap<>();
+        Id rangeStart = null;
+        LookupResult cur = null;
+        for (Id id : foreign) {
+            if (cur == null || !id.inHalfOpen(rangeStart, cur.owner().id())) {
+                try {
+                    cur = router.lookup(id);
+                } catch (LookupException e) {
+                    log.debug("{}: repair lookup failed: {}", self, e.getMessage());
+                    return;
+                }
+                rangeStart = id;
+            }
+            if (cur.owner().equals(self)) {
+                continue;
+            }
+            List<NodeRef> holders = cur.successors().subList(0, Math.min(cur.successors().size(), config.successorListSize()));
+            List<StoredRecord> recs = store.records(k -> k.equals(id), now);
+            toOwner.computeIfAbsent(cur.owner(), k -> new ArrayList<>()).addAll(recs);
+            ownerOf.put(id, cur.owner());
+            if (!holders.contains(self)) {
+                notHolder.add(id);
+            }
+        }
+        Map<NodeRef, Integer> owners = new HashMap<>();
+        toOwner.forEach((k, l) -> owners.put(k, l.size()));
+        boolean unchanged = v == lastHandoffVersion && owners.equals(lastHandoffOwners);
+        List<NodeRef> failedOwners = new ArrayList<>();
+        if (!unchanged) {
+            for (Map.Entry<NodeRef, List<StoredRecord>> e : toOwner.entrySet()) {
+                try {
+                    rpc.replicate(e.getKey(), e.getValue());
+                } catch (LookupException ex) {
+                    failedOwners.add(e.getKey());
+                    log.debug("{}: hand-off to {} failed: {}", self, e.getKey(), ex.getMessage());
+                }
+            }
+        }
+        List<Id> drop = new ArrayList<>();
+        for (Id id : notHolder) {
+            if (!failedOwners.contains(ownerOf.get(id))) {
+                drop.add(id);
+            }
+        }
+        if (!drop.isEmpty()) {
+            store.drop(drop);
+            log.info("{}: moved {} keys to their owners and dropped them here", self, drop.size());
+        }
+        lastHandoffVersion = store.version();
+        lastHandoffOwners = failedOwners.isEmpty() ? owners : Map.of();
+    }
+
+    @Override
+    public String toString() {
+        return "ChordNode" + (self == null ? "(unbound)" : "(" + self + ")");
+    }
+}

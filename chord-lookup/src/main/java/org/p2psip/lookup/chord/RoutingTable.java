@@ -1,0 +1,212 @@
+package org.p2psip.lookup.chord;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node's routing state (Chord): predecessor, successor list of length r, and 160 fingers
+ * (finger i = successor(self + 2^i)). Nodes found to have failed are removed everywhere and kept
+ * on a short "suspect" list so that stale references from other nodes do not bring them straight back.
+ * Thread-safe.
+ */
+final class RoutingTable {
+    private final NodeRef self;
+    private final int r;
+    private final long suspectMillis;
+    private final Id[] fingerStarts = new Id[Id.BITS];
+    private final NodeRef[] fingers = new NodeRef[Id.BITS];
+    private final List<NodeRef> successors = new ArrayList<>();
+    private final Map<Address, Long> suspects = new HashMap<>();
+    private NodeRef predecessor;
+
+    RoutingTable(NodeRef self, int r, long suspectMillis) {
+        this.self = self;
+        this.r = r;
+        this.suspectMillis = suspectMillis;
+        for (int i = 0; i < Id.BITS; i++) {
+            fingerStarts[i] = self.id().plusPowerOfTwo(i);
+        }
+    }
+
+    Id fingerStart(int i) {
+        return fingerStarts[i];
+    }
+
+    /** The first successor, or self when alone. */
+    synchronized NodeRef successor() {
+        return successors.isEmpty() ? self : successors.get(0);
+    }
+
+    synchronized List<NodeRef> successors() {
+        return new ArrayList<>(successors);
+    }
+
+    /** Self followed by the successor list: the holders of the keys this node is primary for. */
+    synchronized List<NodeRef> selfAndSuccessors() {
+        List<NodeRef> out = new ArrayList<>(successors.size() + 1);
+        out.add(self);
+        out.addAll(successors);
+        return out;
+    }
+
+    /** Replaces the successor list (duplicates, self and suspects dropped; cut to r). */
+    synchronized boolean setSuccessors(List<NodeRef> list) {
+        LinkedHashSet<NodeRef> s = new LinkedHashSet<>();
+        long now = System.currentTimeMillis();
+        for (NodeRef n : list) {
+            if (n != null && !n.id().equals(self.id()) && !suspect(n, now)) {
+                s.add(n);
+            }
+            if (s.size() == r) {
+                break;
+            }
+        }
+        List<NodeRef> next = new ArrayList<>(s);
+        if (next.equals(successors)) {
+            return false;
+        }
+        successors.clear();
+        successors.addAll(next);
+        return true;
+    }
+
+    synchronized NodeRef predecessor() {
+        return predecessor;
+    }
+
+    synchronized void setPredecessor(NodeRef p) {
+        predecessor = p != null && p.id().equals(self.id()) ? null : p;
+    }
+
+    synchronized void setFinger(int i, NodeRef n) {
+        fingers[i] = n == null || n.id().equals(self.id()) ? null : n;
+    }
+
+    synchronized NodeRef finger(int i) {
+        return fingers[i];
+    }
+
+    /** The distinct nodes of the finger table, in finger order. */
+    synchronized List<NodeRef> distinctFingers() {
+        LinkedHashSet<NodeRef> s = new LinkedHashSet<>();
+        for (NodeRef f : fingers) {
+            if (f != null) {
+                s.add(f);
+            }
+        }
+        return new ArrayList<>(s);
+    }
+
+    /**
+     * Up to {@code k} known nodes that precede {@code target} (in the open interval (self, target)),
+     * closest to the target first, skipping excluded ids and suspects.
+     */
+    synchronized List<NodeRef> closestPreceding(Id target, int k, Set<Id> exclude) {
+        long now = System.currentTimeMillis();
+        Map<Id, NodeRef> found = new HashMap<>();
+        for (int i = Id.BITS - 1; i >= 0; i--) {
+            consider(fingers[i], target, exclude, now, found);
+        }
+        for (NodeRef n : successors) {
+            consider(n, target, exclude, now, found);
+        }
+        List<NodeRef> c = new ArrayList<>(found.values());
+        c.sort(Comparator.comparing((NodeRef n) -> n.id().distanceTo(target)));
+        return c.size() > k ? new ArrayList<>(c.subList(0, k)) : c;
+    }
+
+    private void consider(NodeRef n, Id target, Set<Id> exclude, long now, Map<Id, NodeRef> found) {
+        if (n != null && !found.containsKey(n.id()) && n.id().inOpen(self.id(), target)
+                && !exclude.contains(n.id()) && !suspect(n, now)) {
+            found.put(n.id(), n);
+        }
+    }
+
+    /** The closest known node after self (successor list, else fingers), for when the successor list ran dry. */
+    synchronized NodeRef closestFollower() {
+        NodeRef best = null;
+        BigInteger bestDist = null;
+        long now = System.currentTimeMillis();
+        List<NodeRef> all = new ArrayList<>(successors);
+        for (NodeRef f : fingers) {
+            if (f != null) {
+                all.add(f);
+            }
+        }
+        if (predecessor != null) {
+            all.add(predecessor);
+        }
+        for (NodeRef n : all) {
+            if (suspect(n, now)) {
+                continue;
+            }
+            BigInteger d = self.id().distanceTo(n.id());
+            if (best == null || d.compareTo(bestDist) < 0) {
+                best = n;
+                bestDist = d;
+            }
+        }
+        return best;
+    }
+
+    /** Forgets a failed node everywhere and suspects it for a while. Returns true if it was known. */
+    synchronized boolean failed(NodeRef n) {
+        boolean known = successors.remove(n);
+        if (n.equals(predecessor)) {
+            predecessor = null;
+            known = true;
+        }
+        for (int i = 0; i < fingers.length; i++) {
+            if (n.equals(fingers[i])) {
+                fingers[i] = null;
+                known = true;
+            }
+        }
+        suspects.put(n.toAddress(), System.currentTimeMillis() + suspectMillis);
+        return known;
+    }
+
+    /** A node proved alive (it contacted us or answered): no longer suspect. */
+    synchronized void alive(NodeRef n) {
+        if (!suspects.isEmpty()) {
+            suspects.remove(n.toAddress());
+        }
+    }
+
+    synchronized boolean isSuspect(NodeRef n) {
+        return suspect(n, System.currentTimeMillis());
+    }
+
+    synchronized Set<Id> suspectIdsAmong(Collection<NodeRef> nodes) {
+        Set<Id> out = new java.util.HashSet<>();
+        long now = System.currentTimeMillis();
+        for (NodeRef n : nodes) {
+            if (suspect(n, now)) {
+                out.add(n.id());
+            }
+        }
+        return out;
+    }
+
+    private boolean suspect(NodeRef n, long now) {
+        if (suspects.isEmpty()) {
+            return false;
+        }
+        Long until = suspects.get(n.toAddress());
+        if (until == null) {
+            return false;
+        }
+        if (now >= until) {
+            suspects.remove(n.toAddress());
+            return false;
+        }
+        return true;
+    }
+}

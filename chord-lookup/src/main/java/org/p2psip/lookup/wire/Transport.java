@@ -1,0 +1,26 @@
+package org.p2psip.lookup.wire;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.p2psip.lookup.chord.Address;
+
+/**
+ * How a node exchanges requests with other nodes: {@link TcpTransport} (the real thing) or
+ * {@link InProcessNetwork} (many nodes in one JVM for the benchmark, same node code).
+ */
+public interface Transport extends AutoCloseable {
+
+    /** Starts serving {@code handler} at {@code listen}; returns the bound address (port 0 resolved). */
+    Address start(Address listen, RequestHandler handler) throws IOException;
+
+    /**
+     * Sends one request and waits for its answer. Returns the body of an OK response; an error
+     * response throws a {@link org.p2psip.lookup.LookupException} with the remote reason, and a
+     * failure to get any answer throws an {@link RpcFailure}.
+     */
+    byte[] call(Address to, int type, byte[] payload, Duration timeout);
+
+    /** Closes the server and every connection at once. */
+    @Override
+    void close();
+}
