@@ -1,0 +1,119 @@
+package org.p2psip.rtp;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.p2psip.rtp.LifecycleTest.expectError;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.control.MessageTypes;
+import org.p2psip.rtp.control.RtpFields;
+
+/** Typed errors for bad requests, port.status and port.shutdown. */
+public class ControlErrorsTest {
+    private Path dir;
+    private PortFixture port;
+
+    @Before
+    public void setUp() throws Exception {
+        dir = Files.createTempDirectory("rtp-ctl");
+        port = PortFixture.start(dir, "ctl");
+    }
+
+    @After
+    public void tearDown() throws Exception {
+        port.close();
+        Files.deleteIfExists(dir);
+    }
+
+    private ControlMessage req(String type) {
+        return ControlMessage.request(type);
+    }
+
+    @Test
+    public void badRequestsGetTypedErrors() throws Exception {
+        expectError(ErrorCode.NOT_FOUND, () -> port.om.release("nope"));
+        expectError(ErrorCode.NOT_FOUND, () -> port.om.stats("nope"));
+        expectError(ErrorCode.NOT_FOUND, () -> port.om.connectLeg("nope", "ua", "passive", "any"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_ALLOCATE)));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_ALLOCATE).with(RtpFields.SESSION, "x")
+                .with(RtpFields.ROLE, "mixer")));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.allocateEndpoint("has:colon", "udp"));
+        expectError(ErrorCode.UNSUPPORTED, () -> port.om.allocateEndpoint("x", "sctp"));
+        expectError(ErrorCode.UNSUPPORTED, () -> port.om.allocateRelay("x", "udp", "quic"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_ALLOCATE).with(RtpFields.SESSION, "x")
+                .with(RtpFields.IDLE_TIMEOUT, "soon")));
+        assertEquals("0", port.om.status().get(RtpFields.SESSIONS));
+
+        port.om.allocateEndpoint("s", "udp");
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "b", "passive", "any"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "overlay", "sideways", "127.0.0.1:5000"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "overlay", "active", "127.0.0.1"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "overlay", "active", "any"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "overlay", "active", "127.0.0.1:99999"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "overlay", "active", "127.0.0.1:abc"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "overlay", "active", "no-such-host.invalid:5000"));
+        expectError(ErrorCode.UNSUPPORTED, () -> port.om.connectLeg("s", "overlay", "active", "[::1]:5000"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, "s")
+                .with(RtpFields.LEG, "overlay").with(RtpFields.MODE, "passive")));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, "s")
+                .with(RtpFields.LEG, "overlay").with(RtpFields.MODE, "passive").with(RtpFields.REMOTE, "any")
+                .with(RtpFields.KEEPALIVE, "-1")));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_UPDATE).with(RtpFields.SESSION, "s")
+                .with(RtpFields.LEG, "ua").with(RtpFields.CLOCK_RATE, "12")));
+        expectError(ErrorCode.UNKNOWN_TYPE, () -> port.om.call(req("rtp.frobnicate")));
+        // An overlay leg without a mode cannot be updated into existence.
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_UPDATE).with(RtpFields.SESSION, "s")
+                .with(RtpFields.LEG, "overlay").with(RtpFields.REMOTE, "127.0.0.1:5000")));
+        // Nothing of that broke the session.
+        ControlMessage ok = port.om.connectLeg("s", "overlay", "active", "127.0.0.1:5000");
+        assertEquals("connected", ok.get(RtpFields.STATE));
+        assertEquals("127.0.0.1:5000", ok.get("remote"));
+    }
+
+    @Test
+    public void allocateIsIdempotentForTheSameRoleAndTransports() throws Exception {
+        ControlMessage a = port.om.allocateEndpoint("dup", "udp");
+        ControlMessage b = port.om.allocateEndpoint("dup", "udp");
+        assertEquals(a.get("ua.rtp"), b.get("ua.rtp"));
+        assertEquals(a.get("overlay.port"), b.get("overlay.port"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.allocateEndpoint("dup", "tcp"));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.allocateRelay("dup", "udp", "udp"));
+        assertEquals("1", port.om.status().get(RtpFields.SESSIONS));
+    }
+
+    @Test
+    public void statusDescribesTheRelayOffer() throws Exception {
+        port.om.allocateRelay("r", "udp", "tcp");
+        port.om.allocateEndpoint("e", "udp");
+        ControlMessage st = port.om.status();
+        assertEquals("ctl", st.get(MessageTypes.F_NAME));
+        assertEquals("127.0.0.1", st.get(RtpFields.ADDRESS));
+        assertEquals("2", st.get(RtpFields.SESSIONS));
+        assertEquals("1", st.get("relay_sessions"));
+        assertEquals("1", st.get("endpoint_sessions"));
+        assertEquals(Integer.toString(200 - 5), st.get("ports_free"));
+        assertEquals(Integer.toString((200 - 5) / 2), st.get("capacity"));
+        assertEquals("true", st.get("relay"));
+        assertEquals("udp,tcp", st.get("transports"));
+        String[] range = st.get("ports").split("-");
+        assertEquals(199, Integer.parseInt(range[1]) - Integer.parseInt(range[0]));
+    }
+
+    @Test
+    public void shutdownClosesEverythingAndRemovesTheSocketFile() throws Exception {
+        port.om.allocateEndpoint("e", "tcp");
+        assertTrue(Files.exists(port.socket()));
+        ControlMessage r = port.om.shutdown();
+        assertEquals("stopping", r.get(RtpFields.STATE));
+        assertTrue("closed after port.shutdown", port.port.awaitClosed(Duration.ofSeconds(15)));
+        assertFalse("socket file removed", Files.exists(port.socket()));
+    }
+}
