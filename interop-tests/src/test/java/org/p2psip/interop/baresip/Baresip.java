@@ -10,11 +10,13 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -471,8 +473,18 @@ public final class Baresip implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (events) {
             while (true) {
+                // events of earlier calls that arrive late must not count for the current one
+                Set<String> earlierCalls = new HashSet<>();
+                for (int i = 0; i < callCursor && i < events.size(); i++) {
+                    if (events.get(i).callId() != null) {
+                        earlierCalls.add(events.get(i).callId());
+                    }
+                }
                 for (int i = callCursor; i < events.size(); i++) {
                     BaresipEvent e = events.get(i);
+                    if (e.callId() != null && earlierCalls.contains(e.callId())) {
+                        continue;
+                    }
                     if (type.equals(e.type())) {
                         return e;
                     }
@@ -667,7 +679,7 @@ public final class Baresip implements AutoCloseable {
                 // baresip may close the connection before answering; we kill it below if needed
             }
         }
-        stopProcess(Duration.ofSeconds(5));
+        stopProcess(Duration.ofSeconds(3));
         if (c != null) {
             c.close();
         }
@@ -681,14 +693,20 @@ public final class Baresip implements AutoCloseable {
             return;
         }
         try {
-            if (!p.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            // baresip 1.0.0: 'quit' and the first SIGTERM both wait for the un-REGISTER to be
+            // answered (up to SIP timer F when the registrar is gone); a second SIGTERM exits at once
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroy();
-                if (!p.waitFor(3, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(3, java.util.concurrent.TimeUnit.SECONDS);
+                if (!p.waitFor(500, TimeUnit.MILLISECONDS)) {
+                    p.destroy();
+                    if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        p.waitFor(3, TimeUnit.SECONDS);
+                    }
                 }
             }
             log.awaitEnd(Duration.ofSeconds(2));
+            log.note("### harness: baresip exited with status " + (p.isAlive() ? "(still alive!)" : p.exitValue()));
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
