@@ -115,6 +115,7 @@ public class SymmetricNatTest {
             assertThat(mapped, startsWith("ok " + net.router(1).publicIp() + " "));
             ports.add(Answers.intField(mapped, 2));
         }
+        System.out.println("symmetric NAT: inside port " + socket[1] + " mapped to " + ports + " for three destinations");
         // fully-random picks each port at random: three equal ports would mean a port-preserving NAT
         assertTrue("one inside port mapped to " + ports + " for three destinations", ports.size() >= 2);
     }
@@ -155,6 +156,7 @@ public class SymmetricNatTest {
         String[] punched = Answers.both(
                 () -> h1.call("udp.punch " + s1[0] + " " + Answers.field(m2, 1) + " " + Answers.field(m2, 2) + " 3000"),
                 () -> h2.call("udp.punch " + s2[0] + " " + Answers.field(m1, 1) + " " + Answers.field(m1, 2) + " 3000"));
+        System.out.println("symmetric NAT, UDP punching: mapped " + m1 + " / " + m2 + "; received h1 " + punched[0] + ", h2 " + punched[1]);
         assertEquals("h1 received from h2: " + punched[0], 0, Answers.intField(punched[0], 1));
         assertEquals("h2 received from h1: " + punched[1], 0, Answers.intField(punched[1], 1));
         // nor does the inside port number itself work
@@ -176,6 +178,7 @@ public class SymmetricNatTest {
         String[] punched = Answers.both(
                 () -> h1.call("tcp.punch " + Answers.field(c1, 1) + " " + Answers.field(c2, 3) + " " + Answers.field(c2, 4) + " 5000"),
                 () -> h2.call("tcp.punch " + Answers.field(c2, 1) + " " + Answers.field(c1, 3) + " " + Answers.field(c1, 4) + " 5000"));
+        System.out.println("symmetric NAT, TCP punching: h1 " + punched[0] + "; h2 " + punched[1]);
         assertThat(punched[0], startsWith("fail"));
         assertThat(punched[1], startsWith("fail"));
     }
@@ -213,6 +216,7 @@ public class SymmetricNatTest {
             h1.call("udp.stream " + source[0] + " " + pubIp + " " + sink[1] + " " + sent + " 3", Duration.ofSeconds(60));
             int received = Answers.intField(pub.call("udp.count " + sink[0] + " 2000 30000", Duration.ofSeconds(60)), 1);
             double loss = 100.0 * (sent - received) / sent;
+            System.out.printf("setLoss(r1, 30): %d of %d arrived, %.1f%% lost%n", received, sent, loss);
             assertTrue("loss " + loss + "% with 30% set (" + received + " of " + sent + ")", loss >= 10 && loss <= 60);
         } finally {
             net.setLoss(r1, 0);
