@@ -1,0 +1,243 @@
+package org.p2psip.sip;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ListeningPoint;
+import javax.sip.ObjectInUseException;
+import javax.sip.PeerUnavailableException;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import java.util.TooManyListenersException;
+import javax.sip.TransportNotSupportedException;
+import org.p2psip.sip.overlay.OverlayLink;
+import org.p2psip.sip.proxy.Interfaces;
+import org.p2psip.sip.proxy.NextHopRouter;
+import org.p2psip.sip.proxy.ProxySettings;
+import org.p2psip.sip.proxy.SipProxy;
+import org.p2psip.sip.registrar.Registrar;
+import org.p2psip.sip.stack.SipStacks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The P2PSIP-Port (paper Sec. 5.1.1; draft Sec. 3 and 4): a standard SIP proxy and registrar for
+ * unmodified UAs whose location service is the SATO lookup service. Embeddable: the Overlay Manager
+ * may run it in its own JVM ({@code new P2psipPort(config).start()}, {@link #close()}), or as a
+ * process through {@link P2psipPortMain}. Either way it is driven only over its control socket: it
+ * listens there, and its OM connects.
+ */
+public final class P2psipPort implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(P2psipPort.class);
+
+    private final P2psipPortConfig config;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ExecutorService workers;
+    private ScheduledExecutorService timer;
+    private OverlayLink overlay;
+    private SipStack stack;
+    private SipProvider uaProvider;
+    private SipProvider overlayProvider;
+    private Registrar registrar;
+    private SipProxy proxy;
+    private Interfaces interfaces;
+    private volatile boolean closed;
+
+    public P2psipPort(P2psipPortConfig config) {
+        this.config = config;
+    }
+
+    /** Opens the control socket and both SIP interfaces. Throws if a socket or port cannot be had (everything opened so far is closed again). */
+    public synchronized P2psipPort start() throws IOException {
+        if (stack != null || closed) {
+            throw new IllegalStateException("P2PSIP-Port already started or closed");
+        }
+        try {
+            AtomicInteger n = new AtomicInteger();
+            workers = Executors.newFixedThreadPool(config.threads(), r -> {
+                Thread t = new Thread(r, "p2psip-port-worker-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "p2psip-port-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            overlay = new OverlayLink(workers, config.omTimeout(), config.satoTimeout(), this::status,
+                    this::closeQuietly);
+            overlay.listen(config.controlSocket(), config.name());
+            stack = SipStacks.builder("p2psip-port")
+                    .automaticDialogSupport(false)
+                    .threadPoolSize(config.threads())
+                    .property("javax.sip.ROUTER_PATH", NextHopRouter.class.getName())
+                    .property(SipStacks.REENTRANT_LISTENER, "true")
+                    .property("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000")
+                    .property("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000")
+                    .property("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true")
+                    .property("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "4194304")
+                    .property("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "4194304")
+                    .property("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true")
+                    .property("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true")
+                    .create();
+            ListeningPoint[] ua = uaListeningPoints();
+            ListeningPoint ov = SipStacks.listen(stack, config.bindAddress(), config.overlayPort(), ListeningPoint.TCP);
+            uaProvider = stack.createSipProvider(ua[0]);
+            uaProvider.addListeningPoint(ua[1]);
+            overlayProvider = stack.createSipProvider(ov);
+            interfaces = new Interfaces(config.advertisedAddress(), ua[0].getPort(), ov.getPort(), uaProvider,
+                    overlayProvider, SipStacks.factories().header(), SipStacks.factories().address());
+            registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis());
+            proxy = new SipProxy(interfaces, registrar, overlay,
+                    new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis()),
+                    workers, timer, SipStacks.factories().message(), SipStacks.factories().header(),
+                    SipStacks.factories().address());
+            uaProvider.addSipListener(proxy);
+            overlayProvider.addSipListener(proxy);
+            log.info("P2PSIP-Port {} up: UA side {}:{} (udp, tcp), overlay side {}:{} (tcp), control {}, SDP rewriting {}",
+                    config.name(), config.bindAddress(), ua[0].getPort(), config.bindAddress(), ov.getPort(),
+                    config.controlSocket(), config.sdpRewrite() ? "on" : "off");
+            return this;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        } catch (PeerUnavailableException | TransportNotSupportedException | InvalidArgumentException
+                 | ObjectInUseException | TooManyListenersException | javax.sip.TransportAlreadySupportedException e) {
+            closeQuietly();
+            throw new IOException("cannot start the SIP stack: " + e.getMessage(), e);
+        }
+    }
+
+    /** UDP and TCP on the same UA-facing port (for an ephemeral port: retried until both are free). */
+    private ListeningPoint[] uaListeningPoints() throws TransportNotSupportedException, InvalidArgumentException {
+        InvalidArgumentException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            ListeningPoint udp = SipStacks.listen(stack, config.bindAddress(), config.sipPort(), ListeningPoint.UDP);
+            try {
+                ListeningPoint tcp = stack.createListeningPoint(config.bindAddress(), udp.getPort(), ListeningPoint.TCP);
+                return new ListeningPoint[] {udp, tcp};
+            } catch (InvalidArgumentException e) {
+                last = e;
+                try {
+                    stack.deleteListeningPoint(udp);
+                } catch (ObjectInUseException x) {
+                    log.debug("cannot release UDP listening point: {}", x.getMessage());
+                }
+                if (config.sipPort() != 0) {
+                    break;
+                }
+            }
+        }
+        throw last;
+    }
+
+    /** The UA-facing SIP port (UDP and TCP). */
+    public int sipPort() {
+        return interfaces.uaPort();
+    }
+
+    /** The overlay-facing TCP port (the SATO network interface). */
+    public int overlayPort() {
+        return interfaces.overlayPort();
+    }
+
+    public String address() {
+        return config.advertisedAddress();
+    }
+
+    public P2psipPortConfig config() {
+        return config;
+    }
+
+    /** Whether an Overlay Manager is connected to the control socket. */
+    public boolean isOverlayManagerConnected() {
+        return overlay != null && overlay.isConnected();
+    }
+
+    /** Status fields (also the answer to {@code port.status}). */
+    public Map<String, String> status() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("name", config.name());
+        if (interfaces != null) {
+            m.put("ua", interfaces.host() + ":" + interfaces.uaPort());
+            m.put("ua.transports", "udp,tcp");
+            m.put("overlay", interfaces.host() + ":" + interfaces.overlayPort());
+        }
+        m.put("sdp.rewrite", config.sdpRewrite() ? "on" : "off");
+        if (registrar != null) {
+            m.put("users", Integer.toString(registrar.users()));
+            m.put("bindings", Integer.toString(registrar.bindings()));
+            m.put("registrations.accepted", Long.toString(registrar.registrationsAccepted()));
+            m.put("registrations.failed", Long.toString(registrar.registrationsFailed()));
+        }
+        if (proxy != null) {
+            m.put("calls", Integer.toString(proxy.activeCalls()));
+            m.put("calls.ended", Long.toString(proxy.endedCalls()));
+            m.put("requests", Long.toString(proxy.requestsReceived()));
+            m.put("requests.rejected", Long.toString(proxy.requestsRejected()));
+            m.put("sato.requests", Long.toString(proxy.satoRequests()));
+        }
+        return m;
+    }
+
+    /** Blocks until {@link #close()} (the CLI's main thread waits here). */
+    public void awaitClosed() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            log.warn("error while stopping the P2PSIP-Port: {}", e.toString());
+        }
+    }
+
+    /** Releases every SATO, stops the SIP stack (its threads end), and closes the control socket. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (proxy != null) {
+                proxy.releaseAll("P2PSIP-Port stopping");
+            }
+            if (stack != null) {
+                SipStacks.shutdown(stack, uaProvider, overlayProvider);
+            }
+            if (registrar != null) {
+                registrar.close();
+            }
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+            if (workers != null) {
+                workers.shutdown();
+                try {
+                    workers.awaitTermination(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                workers.shutdownNow();
+            }
+            if (overlay != null) {
+                overlay.close();
+            }
+            log.info("P2PSIP-Port {} stopped", config.name());
+        } finally {
+            stopped.countDown();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package org.p2psip.sip;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.p2psip.sip.registrar.RegistrarPolicy;
+
+/**
+ * Configuration of a {@link P2psipPort}. Mutable builder style: {@code new P2psipPortConfig(socket).sipPort(0)...}.
+ * Port 0 means an ephemeral port chosen at start (tests); production uses 5060 for the UA side.
+ */
+public final class P2psipPortConfig {
+    private final Path controlSocket;
+    private String name = "p2psip-port";
+    private String bindAddress = "127.0.0.1";
+    private String advertisedAddress;
+    private int sipPort = 5060;
+    private int overlayPort = 0;
+    private boolean sdpRewrite = true;
+    private int minExpires = 60;
+    private int defaultExpires = 3600;
+    private int maxExpires = 7200;
+    private int threads = 8;
+    private Duration omTimeout = Duration.ofSeconds(5);
+    private Duration satoTimeout = Duration.ofSeconds(10);
+    private Duration timerC = Duration.ofSeconds(181);
+    private Duration maxCallDuration = Duration.ofHours(12);
+    private long expirySweepMillis = 500;
+
+    /** @param controlSocket where the port listens for its Overlay Manager */
+    public P2psipPortConfig(Path controlSocket) {
+        this.controlSocket = Objects.requireNonNull(controlSocket, "controlSocket");
+    }
+
+    public Path controlSocket() {
+        return controlSocket;
+    }
+
+    /** Name announced in the control protocol's hello. */
+    public P2psipPortConfig name(String v) {
+        this.name = Objects.requireNonNull(v);
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Address both SIP listening points bind to. */
+    public P2psipPortConfig bindAddress(String v) {
+        this.bindAddress = Objects.requireNonNull(v);
+        return this;
+    }
+
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /** Address written into Via and Record-Route (default: the bind address). */
+    public P2psipPortConfig advertisedAddress(String v) {
+        this.advertisedAddress = v;
+        return this;
+    }
+
+    public String advertisedAddress() {
+        return advertisedAddress != null ? advertisedAddress : bindAddress;
+    }
+
+    /** UA-facing port, UDP and TCP (0: ephemeral). */
+    public P2psipPortConfig sipPort(int v) {
+        this.sipPort = port(v);
+        return this;
+    }
+
+    public int sipPort() {
+        return sipPort;
+    }
+
+    /** Overlay-facing TCP port, where other P2PSIP-Ports send over signalling SATOs (0: ephemeral). */
+    public P2psipPortConfig overlayPort(int v) {
+        this.overlayPort = port(v);
+        return this;
+    }
+
+    public int overlayPort() {
+        return overlayPort;
+    }
+
+    /** SDP rewriting towards the RTP-Ports (draft Sec. 4); off: media flows directly between the UAs. */
+    public P2psipPortConfig sdpRewrite(boolean v) {
+        this.sdpRewrite = v;
+        return this;
+    }
+
+    public boolean sdpRewrite() {
+        return sdpRewrite;
+    }
+
+    /** Registration intervals: minimum (423 below it), default, maximum (seconds). */
+    public P2psipPortConfig expires(int min, int dflt, int max) {
+        new RegistrarPolicy(min, dflt, max);
+        this.minExpires = min;
+        this.defaultExpires = dflt;
+        this.maxExpires = max;
+        return this;
+    }
+
+    public RegistrarPolicy registrarPolicy() {
+        return new RegistrarPolicy(minExpires, defaultExpires, maxExpires);
+    }
+
+    /** Worker and SIP stack threads. */
+    public P2psipPortConfig threads(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("threads must be >= 1: " + v);
+        }
+        this.threads = v;
+        return this;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** How long a request to the Overlay Manager may take. */
+    public P2psipPortConfig omTimeout(Duration v) {
+        this.omTimeout = positive(v);
+        return this;
+    }
+
+    public Duration omTimeout() {
+        return omTimeout;
+    }
+
+    /** How long a signalling SATO may take to become ready. */
+    public P2psipPortConfig satoTimeout(Duration v) {
+        this.satoTimeout = positive(v);
+        return this;
+    }
+
+    public Duration satoTimeout() {
+        return satoTimeout;
+    }
+
+    /** RFC 3261 Timer C for INVITE branches. */
+    public P2psipPortConfig timerC(Duration v) {
+        this.timerC = positive(v);
+        return this;
+    }
+
+    public Duration timerC() {
+        return timerC;
+    }
+
+    /** A call whose BYE never came releases its SATOs after this long. */
+    public P2psipPortConfig maxCallDuration(Duration v) {
+        this.maxCallDuration = positive(v);
+        return this;
+    }
+
+    public Duration maxCallDuration() {
+        return maxCallDuration;
+    }
+
+    /** How often expired registrations are removed (milliseconds). */
+    public P2psipPortConfig expirySweepMillis(long v) {
+        if (v < 10) {
+            throw new IllegalArgumentException("expiry sweep must be >= 10 ms: " + v);
+        }
+        this.expirySweepMillis = v;
+        return this;
+    }
+
+    public long expirySweepMillis() {
+        return expirySweepMillis;
+    }
+
+    private static int port(int v) {
+        if (v < 0 || v > 65535) {
+            throw new IllegalArgumentException("port out of range: " + v);
+        }
+        return v;
+    }
+
+    private static Duration positive(Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("duration must be positive: " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,337 @@
+package org.p2psip.sip.overlay;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.p2psip.control.ControlConnection;
+import org.p2psip.control.ControlException;
+import org.p2psip.control.ControlHandler;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ControlServer;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.control.MessageTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The P2PSIP-Port's end of the overlay peer internal control protocol (paper Figure 1, the
+ * {@code <~~~>} link between the modified SIP proxy and the Overlay Manager). The port LISTENS on its
+ * control socket; the OM connects, and the port sends its requests (user records, SATOs) back over
+ * that connection. Every method returns a future that completes on {@code executor}, never on the
+ * control connection's reader thread; failures complete it with {@link OverlayException}.
+ */
+public final class OverlayLink implements ControlHandler, Closeable {
+    private static final Logger log = LoggerFactory.getLogger(OverlayLink.class);
+    /** Role this side announces in the control protocol's hello. */
+    public static final String ROLE = "p2psip-port";
+
+    private final Executor executor;
+    private final Duration requestTimeout;
+    private final Duration satoTimeout;
+    private final Supplier<Map<String, String>> status;
+    private final Runnable shutdown;
+    private final Map<String, CompletableFuture<SignallingSato>> satos = new ConcurrentHashMap<>();
+    private volatile ControlServer server;
+
+    public OverlayLink(Executor executor, Duration requestTimeout, Duration satoTimeout,
+                       Supplier<Map<String, String>> status, Runnable shutdown) {
+        this.executor = executor;
+        this.requestTimeout = requestTimeout;
+        this.satoTimeout = satoTimeout;
+        this.status = status;
+        this.shutdown = shutdown;
+    }
+
+    /** Starts listening on {@code socket} (the OM connects there). */
+    public void listen(Path socket, String name) throws IOException {
+        server = ControlServer.listen(socket, ROLE, name, this);
+    }
+
+    /** Whether an Overlay Manager is connected right now. */
+    public boolean isConnected() {
+        return connection() != null;
+    }
+
+    private ControlConnection connection() {
+        ControlServer s = server;
+        if (s == null) {
+            return null;
+        }
+        ControlConnection any = null;
+        for (ControlConnection c : s.connections()) {
+            if (!c.isOpen()) {
+                continue;
+            }
+            if ("om".equals(c.remoteRole())) {
+                return c;
+            }
+            any = c;
+        }
+        return any;
+    }
+
+    private CompletableFuture<ControlMessage> send(ControlMessage request) {
+        ControlConnection c = connection();
+        if (c == null) {
+            return CompletableFuture.failedFuture(new OverlayException(ErrorCode.DISCONNECTED,
+                    "Overlay Manager not connected to the P2PSIP-Port's control socket"));
+        }
+        return c.request(request, requestTimeout)
+                .handleAsync((m, e) -> {
+                    if (e != null) {
+                        throw asOverlayException(request.type(), e);
+                    }
+                    return m;
+                }, executor);
+    }
+
+    private OverlayException asOverlayException(String what, Throwable e) {
+        Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (t instanceof OverlayException) {
+            return (OverlayException) t;
+        }
+        if (t instanceof ControlException) {
+            ControlException ce = (ControlException) t;
+            return new OverlayException(ce.code(), what + ": " + ce.getMessage());
+        }
+        if (t instanceof TimeoutException) {
+            return new OverlayException(ErrorCode.TIMEOUT, what + ": no answer from the Overlay Manager within "
+                    + requestTimeout.toMillis() + " ms");
+        }
+        return new OverlayException(ErrorCode.INTERNAL, what + ": " + t);
+    }
+
+    // ---- user records (lookup service) ----------------------------------------------------------
+
+    /** {@code user.register}: the OM stores {@code user} -> this peer for {@code ttlSeconds}. */
+    public CompletableFuture<Void> registerUser(String user, int ttlSeconds) {
+        return send(ControlMessage.request(MessageTypes.USER_REGISTER)
+                .with(OverlayFields.USER, user).with(OverlayFields.TTL, ttlSeconds)).thenApply(m -> null);
+    }
+
+    /** {@code user.deregister}: the OM removes the record {@code user} -> this peer. */
+    public CompletableFuture<Void> deregisterUser(String user) {
+        return send(ControlMessage.request(MessageTypes.USER_DEREGISTER)
+                .with(OverlayFields.USER, user)).thenApply(m -> null);
+    }
+
+    /** {@code user.lookup}: every peer {@code user} is registered at ({@code NOT_FOUND} is an empty list). */
+    public CompletableFuture<List<PeerRecord>> lookupUser(String user) {
+        ControlMessage req = ControlMessage.request(MessageTypes.USER_LOOKUP).with(OverlayFields.USER, user);
+        return send(req).handle((m, e) -> {
+            if (e != null) {
+                OverlayException oe = asOverlayException(req.type(), e);
+                if (oe.code() == ErrorCode.NOT_FOUND) {
+                    return List.<PeerRecord>of();
+                }
+                throw oe;
+            }
+            Set<String> self = new HashSet<>(m.getAll(OverlayFields.SELF));
+            List<PeerRecord> out = new ArrayList<>();
+            for (String p : m.getAll(OverlayFields.PEER)) {
+                if (!p.isEmpty()) {
+                    out.add(new PeerRecord(p, self.contains(p)));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- signalling SATOs -----------------------------------------------------------------------
+
+    /**
+     * {@code sato.signalling.request}: asks for a signalling SATO for {@code call} towards {@code peer};
+     * completes when {@code sato.ready} arrives (or fails on {@code sato.failed} or timeout; the SATO is
+     * then torn down). {@code onId} learns the SATO id as soon as the OM answers, so a caller that gives
+     * up early can tear it down.
+     */
+    public CompletableFuture<SignallingSato> requestSignallingSato(String call, String peer,
+                                                                   java.util.function.Consumer<String> onId) {
+        return send(ControlMessage.request(MessageTypes.SATO_SIGNALLING_REQUEST)
+                .with(OverlayFields.CALL, call).with(OverlayFields.PEER, peer))
+                .thenCompose(m -> {
+                    String id = m.get(OverlayFields.SATO);
+                    if (id == null || id.isEmpty()) {
+                        throw new OverlayException(ErrorCode.INTERNAL, "sato.signalling.request answered without a sato id");
+                    }
+                    onId.accept(id);
+                    CompletableFuture<SignallingSato> ready = satos.computeIfAbsent(id, k -> new CompletableFuture<>());
+                    return ready.orTimeout(satoTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .handleAsync((s, e) -> {
+                                satos.remove(id);
+                                if (e == null) {
+                                    return s;
+                                }
+                                Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                                if (t instanceof TimeoutException) {
+                                    teardown(id, "not ready within " + satoTimeout.toMillis() + " ms");
+                                    throw new OverlayException(ErrorCode.TIMEOUT, "signalling SATO " + id + " towards "
+                                            + peer + " not ready within " + satoTimeout.toMillis() + " ms");
+                                }
+                                throw asOverlayException("signalling SATO " + id, t);
+                            }, executor);
+                });
+    }
+
+    /** {@code sato.teardown}, fire and forget (failures are logged). */
+    public void teardown(String sato, String reason) {
+        if (sato == null) {
+            return;
+        }
+        CompletableFuture<SignallingSato> pending = satos.remove(sato);
+        if (pending != null) {
+            pending.completeExceptionally(new OverlayException(ErrorCode.NOT_FOUND, "SATO " + sato + " torn down: " + reason));
+        }
+        send(ControlMessage.request(MessageTypes.SATO_TEARDOWN).with(OverlayFields.SATO, sato)
+                .with(OverlayFields.REASON, reason)).whenComplete((m, e) -> {
+                    if (e != null) {
+                        log.debug("sato.teardown {} failed: {}", sato, e.getMessage());
+                    }
+                });
+    }
+
+    // ---- media SATOs (SDP rewriting) ------------------------------------------------------------
+
+    /** {@code sato.media.request}: a media session on the local RTP-Port for one {@code m=} line. */
+    public CompletableFuture<MediaAllocation> requestMedia(String call, int stream, String media, String signalling) {
+        ControlMessage req = ControlMessage.request(MessageTypes.SATO_MEDIA_REQUEST)
+                .with(OverlayFields.CALL, call).with(OverlayFields.STREAM, stream).with(OverlayFields.MEDIA, media);
+        if (signalling != null) {
+            req = req.with(OverlayFields.SIGNALLING, signalling);
+        }
+        return send(req).thenApply(m -> {
+            try {
+                HostPort ua = HostPort.parse(m.require(OverlayFields.UA));
+                HostPort overlay = HostPort.parse(m.require(OverlayFields.OVERLAY));
+                return new MediaAllocation(m.require(OverlayFields.SATO), ua,
+                        rtcp(m.get(OverlayFields.UA_RTCP), ua), overlay, rtcp(m.get(OverlayFields.OVERLAY_RTCP), overlay));
+            } catch (ControlException | IllegalArgumentException e) {
+                throw new OverlayException(ErrorCode.BAD_REQUEST, "bad sato.media.request answer " + m + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private static HostPort rtcp(String text, HostPort rtp) {
+        return text == null || text.isEmpty() ? new HostPort(rtp.host(), rtp.port() + 1) : HostPort.parse(text);
+    }
+
+    /** {@code sato.media.connect}: both media ends of {@code sato} are known ("Connect RTP"). */
+    public CompletableFuture<Void> connectMedia(String sato, HostPort remote, HostPort remoteRtcp, HostPort ua, HostPort uaRtcp) {
+        return send(ControlMessage.request(MessageTypes.SATO_MEDIA_CONNECT).with(OverlayFields.SATO, sato)
+                .with(OverlayFields.REMOTE, remote).with(OverlayFields.REMOTE_RTCP, remoteRtcp)
+                .with(OverlayFields.UA, ua).with(OverlayFields.UA_RTCP, uaRtcp)).thenApply(m -> null);
+    }
+
+    // ---- OM -> P2PSIP-Port ----------------------------------------------------------------------
+
+    @Override
+    public ControlMessage onRequest(ControlConnection from, ControlMessage request) throws ControlException {
+        switch (request.type()) {
+            case MessageTypes.PORT_STATUS: {
+                ControlMessage answer = ControlMessage.responseTo(request);
+                for (Map.Entry<String, String> e : status.get().entrySet()) {
+                    answer = answer.with(e.getKey(), e.getValue());
+                }
+                return answer;
+            }
+            case MessageTypes.PORT_SHUTDOWN: {
+                Thread t = new Thread(shutdown, "p2psip-port-shutdown");
+                t.setDaemon(false);
+                // answer first, then stop: the stop closes this very connection
+                CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS).execute(t::start);
+                return ControlMessage.responseTo(request);
+            }
+            default:
+                throw ControlHandler.unknownType(request);
+        }
+    }
+
+    @Override
+    public void onEvent(ControlConnection from, ControlMessage event) {
+        String id = event.get(OverlayFields.SATO);
+        switch (event.type()) {
+            case MessageTypes.SATO_READY: {
+                if (id == null) {
+                    log.warn("sato.ready without a sato id: {}", event);
+                    return;
+                }
+                String transport = event.get(OverlayFields.TRANSPORT, "tcp");
+                HostPort address;
+                try {
+                    address = HostPort.parse(event.get(OverlayFields.ADDRESS));
+                } catch (IllegalArgumentException e) {
+                    fail(id, "sato.ready with a bad address: " + e.getMessage());
+                    return;
+                }
+                if (!"tcp".equalsIgnoreCase(transport)) {
+                    fail(id, "sato.ready offers transport '" + transport + "'; this P2PSIP-Port forwards over tcp only");
+                    return;
+                }
+                CompletableFuture<SignallingSato> f = satos.computeIfAbsent(id, k -> new CompletableFuture<>());
+                f.complete(new SignallingSato(id, transport.toLowerCase(), address));
+                scheduleForget(id, f);
+                break;
+            }
+            case MessageTypes.SATO_FAILED:
+                if (id != null) {
+                    fail(id, event.get(OverlayFields.REASON, "no reason given"));
+                }
+                break;
+            default:
+                log.debug("ignoring event {}", event);
+        }
+    }
+
+    private void fail(String id, String reason) {
+        CompletableFuture<SignallingSato> f = satos.computeIfAbsent(id, k -> new CompletableFuture<>());
+        f.completeExceptionally(new OverlayException(ErrorCode.UNAVAILABLE, "SATO " + id + " failed: " + reason));
+        scheduleForget(id, f);
+        log.info("SATO {} failed: {}", id, reason);
+    }
+
+    /** An event may come before anyone waits for it; forget unclaimed ones after the SATO timeout. */
+    private void scheduleForget(String id, CompletableFuture<SignallingSato> f) {
+        CompletableFuture.delayedExecutor(satoTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> satos.remove(id, f));
+    }
+
+    @Override
+    public void onConnected(ControlConnection connection) {
+        log.info("Overlay Manager connected ({} {})", connection.remoteRole(), connection.remoteName());
+    }
+
+    @Override
+    public void onClosed(ControlConnection connection) {
+        log.info("Overlay Manager connection closed ({} {})", connection.remoteRole(), connection.remoteName());
+    }
+
+    /** The control socket path, or null before {@link #listen}. */
+    public Path socket() {
+        ControlServer s = server;
+        return s == null ? null : s.path();
+    }
+
+    @Override
+    public void close() {
+        ControlServer s = server;
+        if (s != null) {
+            s.close();
+        }
+        satos.values().forEach(f -> f.completeExceptionally(
+                new OverlayException(ErrorCode.DISCONNECTED, "P2PSIP-Port closing")));
+        satos.clear();
+    }
+}

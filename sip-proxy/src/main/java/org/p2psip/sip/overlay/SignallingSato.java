@@ -1,0 +1,5 @@
+package org.p2psip.sip.overlay;
+
+/** A ready signalling SATO: where SIP requests for its call go (the remote P2PSIP-Port's overlay listener). */
+public record SignallingSato(String sato, String transport, HostPort address) {
+}

@@ -1,0 +1,201 @@
+package org.p2psip.sip.registrar;
+
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import org.p2psip.sip.overlay.OverlayException;
+import org.p2psip.sip.overlay.OverlayLink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local registrar of the P2PSIP-Port (draft Sec. 3.1): the real contacts of the users registered
+ * here stay in this peer; the lookup service only learns "user -> this peer" ({@code user.register}
+ * with a TTL that follows the longest binding, {@code user.deregister} when the last binding goes).
+ * One user's updates are serialised; a binding change is committed only after the lookup service
+ * stored the record, so a UA never gets a 200 for a registration the overlay does not know.
+ */
+public final class Registrar implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(Registrar.class);
+
+    private final OverlayLink overlay;
+    private final RegistrarPolicy policy;
+    private final Map<String, List<Binding>> store = new ConcurrentHashMap<>();
+    private final KeyedSerializer serial = new KeyedSerializer();
+    private final ScheduledExecutorService sweeper;
+    private final AtomicLong registrations = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    public Registrar(OverlayLink overlay, RegistrarPolicy policy, long sweepMillis) {
+        this.overlay = overlay;
+        this.policy = policy;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "p2psip-registrar-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public RegistrarPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Applies one REGISTER of {@code user}: completes with the bindings after it (the 200's Contacts), or
+     * with the SIP error of {@link BindingUpdate.Result}; a lookup-service failure gives 503.
+     */
+    public CompletableFuture<BindingUpdate.Result> register(String user, BindingUpdate.Request request) {
+        return serial.submit(user, () -> {
+            long now = System.currentTimeMillis();
+            List<Binding> current = live(store.getOrDefault(user, List.of()), now);
+            BindingUpdate.Result r = BindingUpdate.apply(current, request, now, policy);
+            if (!r.isOk() || r.bindings() == current) {
+                return CompletableFuture.completedFuture(r);
+            }
+            List<Binding> next = r.bindings();
+            if (next.isEmpty()) {
+                store.remove(user);
+                if (current.isEmpty()) {
+                    return CompletableFuture.completedFuture(r);
+                }
+                log.debug("{} deregistered", user);
+                return overlay.deregisterUser(user).handle((v, e) -> {
+                    if (e != null) {
+                        log.warn("user.deregister {} failed (the record expires by its TTL): {}", user, e.getMessage());
+                    }
+                    return r;
+                });
+            }
+            int ttl = 0;
+            for (Binding b : next) {
+                ttl = Math.max(ttl, b.remainingSeconds(now));
+            }
+            return overlay.registerUser(user, ttl).handle((v, e) -> {
+                if (e != null) {
+                    failures.incrementAndGet();
+                    String why = e instanceof OverlayException ? e.getMessage()
+                            : e.getCause() != null ? e.getCause().getMessage() : e.toString();
+                    log.info("REGISTER {} refused: lookup service did not store the record: {}", user, why);
+                    return BindingUpdate.Result.error(503, "Service Unavailable (lookup service: " + oneLine(why) + ")");
+                }
+                store.put(user, next);
+                registrations.incrementAndGet();
+                return r;
+            });
+        });
+    }
+
+    private static String oneLine(String s) {
+        String t = s == null ? "unknown error" : s.replaceAll("[\\r\\n]+", " ");
+        return t.length() > 120 ? t.substring(0, 120) : t;
+    }
+
+    /** The live bindings of {@code user}, best q first. */
+    public List<Binding> lookup(String user) {
+        List<Binding> all = store.get(user);
+        if (all == null) {
+            return List.of();
+        }
+        List<Binding> out = new ArrayList<>(live(all, System.currentTimeMillis()));
+        out.sort((a, b) -> Float.compare(q(b), q(a)));
+        return out;
+    }
+
+    private static float q(Binding b) {
+        return b.q() < 0 ? 1.0f : b.q();
+    }
+
+    /** The binding whose contact is {@code uri} (in-dialog requests to a UA behind a NAT), or null. */
+    public Binding findByContact(URI uri) {
+        if (!(uri instanceof SipURI) || ((SipURI) uri).getUser() == null) {
+            return null;
+        }
+        for (Binding b : lookup(((SipURI) uri).getUser())) {
+            if (b.uri().equals(uri)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private static List<Binding> live(List<Binding> all, long now) {
+        for (Binding b : all) {
+            if (!b.isLive(now)) {
+                List<Binding> out = new ArrayList<>(all.size());
+                for (Binding x : all) {
+                    if (x.isLive(now)) {
+                        out.add(x);
+                    }
+                }
+                return out;
+            }
+        }
+        return all;
+    }
+
+    /** Removes expired bindings; a user without any left is deregistered from the lookup service. */
+    void sweep() {
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, List<Binding>> e : store.entrySet()) {
+            if (live(e.getValue(), now) == e.getValue()) {
+                continue;
+            }
+            String user = e.getKey();
+            serial.submit(user, () -> {
+                long t = System.currentTimeMillis();
+                List<Binding> cur = store.get(user);
+                if (cur == null) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                List<Binding> left = live(cur, t);
+                if (!left.isEmpty()) {
+                    store.put(user, left);
+                    return CompletableFuture.completedFuture(null);
+                }
+                store.remove(user);
+                log.debug("registration of {} expired", user);
+                return overlay.deregisterUser(user).handle((v, x) -> {
+                    if (x != null) {
+                        log.info("user.deregister {} after expiry failed (the record expires by its TTL): {}", user, x.getMessage());
+                    }
+                    return null;
+                });
+            });
+        }
+    }
+
+    public int users() {
+        return store.size();
+    }
+
+    public int bindings() {
+        int n = 0;
+        for (List<Binding> l : store.values()) {
+            n += l.size();
+        }
+        return n;
+    }
+
+    public long registrationsAccepted() {
+        return registrations.get();
+    }
+
+    public long registrationsFailed() {
+        return failures.get();
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+}

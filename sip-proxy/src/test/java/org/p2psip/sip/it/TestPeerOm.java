@@ -1,0 +1,201 @@
+package org.p2psip.sip.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.p2psip.control.ControlClient;
+import org.p2psip.control.ControlConnection;
+import org.p2psip.control.ControlException;
+import org.p2psip.control.ControlHandler;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.control.MessageTypes;
+import org.p2psip.lookup.LookupService;
+import org.p2psip.sip.overlay.OverlayFields;
+
+/**
+ * A small real Overlay Manager for one P2PSIP-Port in tests: it connects to the port's control
+ * socket and answers what the port asks. User records go into a real lookup service (a Chord ring
+ * node): key {@code user:<user>}, value this peer's record. A signalling SATO request is answered
+ * with an id and then {@code sato.ready} naming the far P2PSIP-Port's overlay listener; media
+ * requests get plausible RTP-Port addresses from a per-peer port range. Everything the port asks is
+ * recorded for the tests' assertions.
+ */
+public final class TestPeerOm implements ControlHandler, AutoCloseable {
+    public static final String KEY_PREFIX = "user:";
+
+    private final TestOverlay overlay;
+    private final String record;
+    private final LookupService lookup;
+    private final int mediaBase;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicInteger mediaPorts = new AtomicInteger();
+    private ControlClient client;
+
+    /** Signalling SATOs granted and not yet torn down, by id -> call. */
+    public final Map<String, String> activeSatos = new ConcurrentHashMap<>();
+    /** Every SATO (signalling and media) torn down. */
+    public final Set<String> tornDown = ConcurrentHashMap.newKeySet();
+    /** Media SATOs granted: id -> "ua=HOST:PORT overlay=HOST:PORT". */
+    public final Map<String, String[]> media = new ConcurrentHashMap<>();
+    /** Every sato.media.connect received. */
+    public final List<ControlMessage> mediaConnects = new CopyOnWriteArrayList<>();
+    /** SATO ids (signalling and media) by call. */
+    public final Map<String, List<String>> satosByCall = new ConcurrentHashMap<>();
+    /** Every request received, in order. */
+    public final List<ControlMessage> received = new CopyOnWriteArrayList<>();
+    public volatile boolean failRegistrations;
+    public volatile boolean failSatos;
+
+    private TestPeerOm(TestOverlay overlay, String record, LookupService lookup, int mediaBase) {
+        this.overlay = overlay;
+        this.record = record;
+        this.lookup = lookup;
+        this.mediaBase = mediaBase;
+    }
+
+    static TestPeerOm connect(TestOverlay overlay, String record, Path socket, LookupService lookup, int mediaBase)
+            throws ControlException {
+        TestPeerOm om = new TestPeerOm(overlay, record, lookup, mediaBase);
+        om.client = ControlClient.connect(socket, "om", "test-om-" + record, om, Duration.ofSeconds(10));
+        return om;
+    }
+
+    public String record() {
+        return record;
+    }
+
+    /** The RTP-Port UA-facing RTP address handed out for the {@code n}-th media request (0-based). */
+    public String uaMediaAddress(int n) {
+        return "127.0.0.1:" + (mediaBase + 4 * n);
+    }
+
+    /** The RTP-Port overlay-facing RTP address handed out for the {@code n}-th media request (0-based). */
+    public String overlayMediaAddress(int n) {
+        return "127.0.0.1:" + (mediaBase + 4 * n + 2);
+    }
+
+    public int mediaRequests() {
+        return mediaPorts.get();
+    }
+
+    public long count(String type) {
+        return received.stream().filter(m -> m.type().equals(type)).count();
+    }
+
+    @Override
+    public ControlMessage onRequest(ControlConnection from, ControlMessage req) throws ControlException {
+        received.add(req);
+        switch (req.type()) {
+            case MessageTypes.USER_REGISTER: {
+                if (failRegistrations) {
+                    throw new ControlException(ErrorCode.UNAVAILABLE, "lookup service unreachable (test)");
+                }
+                await(lookup.put(KEY_PREFIX + req.require(OverlayFields.USER), record, req.requireInt(OverlayFields.TTL)));
+                return ControlMessage.responseTo(req);
+            }
+            case MessageTypes.USER_DEREGISTER:
+                await(lookup.remove(KEY_PREFIX + req.require(OverlayFields.USER), record));
+                return ControlMessage.responseTo(req);
+            case MessageTypes.USER_LOOKUP: {
+                List<String> peers = await(lookup.get(KEY_PREFIX + req.require(OverlayFields.USER)));
+                ControlMessage answer = ControlMessage.responseTo(req).withAll(OverlayFields.PEER, peers);
+                if (peers.contains(record)) {
+                    answer = answer.with(OverlayFields.SELF, record);
+                }
+                return answer;
+            }
+            case MessageTypes.SATO_SIGNALLING_REQUEST: {
+                String call = req.require(OverlayFields.CALL);
+                String peer = req.require(OverlayFields.PEER);
+                String id = record + "-sig-" + ids.incrementAndGet();
+                activeSatos.put(id, call);
+                satosByCall.computeIfAbsent(call, k -> new CopyOnWriteArrayList<>()).add(id);
+                String address = overlay.overlayAddresses.get(peer);
+                CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS).execute(() -> {
+                    try {
+                        if (failSatos || address == null) {
+                            activeSatos.remove(id);
+                            client.sendEvent(ControlMessage.event(MessageTypes.SATO_FAILED).with(OverlayFields.SATO, id)
+                                    .with(OverlayFields.REASON, address == null ? "unknown peer " + peer : "negotiation failed (test)"));
+                        } else {
+                            client.sendEvent(ControlMessage.event(MessageTypes.SATO_READY).with(OverlayFields.SATO, id)
+                                    .with(OverlayFields.TRANSPORT, "tcp").with(OverlayFields.ADDRESS, address));
+                        }
+                    } catch (ControlException e) {
+                        // the port went away
+                    }
+                });
+                return ControlMessage.responseTo(req).with(OverlayFields.SATO, id);
+            }
+            case MessageTypes.SATO_MEDIA_REQUEST: {
+                String call = req.require(OverlayFields.CALL);
+                int n = mediaPorts.getAndIncrement();
+                String id = record + "-media-" + ids.incrementAndGet();
+                satosByCall.computeIfAbsent(call, k -> new CopyOnWriteArrayList<>()).add(id);
+                media.put(id, new String[] {uaMediaAddress(n), overlayMediaAddress(n)});
+                return ControlMessage.responseTo(req).with(OverlayFields.SATO, id)
+                        .with(OverlayFields.UA, uaMediaAddress(n))
+                        .with(OverlayFields.UA_RTCP, "127.0.0.1:" + (mediaBase + 4 * n + 1))
+                        .with(OverlayFields.OVERLAY, overlayMediaAddress(n))
+                        .with(OverlayFields.OVERLAY_RTCP, "127.0.0.1:" + (mediaBase + 4 * n + 3));
+            }
+            case MessageTypes.SATO_MEDIA_CONNECT:
+                req.require(OverlayFields.SATO);
+                req.require(OverlayFields.REMOTE);
+                req.require(OverlayFields.UA);
+                mediaConnects.add(req);
+                return ControlMessage.responseTo(req);
+            case MessageTypes.SATO_TEARDOWN: {
+                String id = req.require(OverlayFields.SATO);
+                activeSatos.remove(id);
+                tornDown.add(id);
+                return ControlMessage.responseTo(req);
+            }
+            default:
+                throw ControlHandler.unknownType(req);
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f) throws ControlException {
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new ControlException(ErrorCode.UNAVAILABLE, "lookup service: " + e);
+        }
+    }
+
+    /** Sends {@code port.status} to the port. */
+    public ControlMessage status() throws ControlException {
+        return client.call(ControlMessage.request(MessageTypes.PORT_STATUS));
+    }
+
+    public List<String> torn() {
+        return new ArrayList<>(tornDown);
+    }
+
+    /** The SATOs (signalling and media) granted for {@code call}. */
+    public List<String> satos(String call) {
+        return satosByCall.getOrDefault(call, List.of());
+    }
+
+    /** The calls this OM granted SATOs for. */
+    public Set<String> calls() {
+        return satosByCall.keySet();
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package org.p2psip.sip.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TestName;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.MessageTypes;
+import org.p2psip.sip.P2psipPort;
+import org.p2psip.sip.P2psipPortConfig;
+import org.p2psip.sip.overlay.OverlayFields;
+
+/**
+ * Two P2PSIP-Ports on loopback, each driven by a real Overlay Manager stand-in over its control
+ * socket, user records in a real Chord ring, and real sipp processes as the user agents.
+ */
+public class TwoPeerSippTest {
+    static final Duration SIPP = Duration.ofSeconds(60);
+    static Path work;
+    static TestOverlay overlay;
+    static P2psipPort a;
+    static P2psipPort b;
+    static TestPeerOm omA;
+    static TestPeerOm omB;
+
+    @Rule
+    public TestName name = new TestName();
+
+    @BeforeClass
+    public static void startPeers() throws Exception {
+        Sipp.binary();
+        work = Path.of("target", "sipp", "TwoPeerSippTest");
+        Files.createDirectories(work);
+        Path sockets = Files.createTempDirectory("p2psip-sip-test");
+        overlay = TestOverlay.start(3);
+        a = new P2psipPort(config(sockets.resolve("a.sock"), "peer-a")).start();
+        b = new P2psipPort(config(sockets.resolve("b.sock"), "peer-b")).start();
+        omA = overlay.attach("peer-a", a, 0);
+        omB = overlay.attach("peer-b", b, 1);
+        waitFor("both OMs connected", () -> a.isOverlayManagerConnected() && b.isOverlayManagerConnected());
+    }
+
+    static P2psipPortConfig config(Path socket, String name) {
+        return new P2psipPortConfig(socket).name(name).bindAddress("127.0.0.1").sipPort(0).overlayPort(0)
+                .expires(2, 60, 3600).threads(4).expirySweepMillis(100);
+    }
+
+    @AfterClass
+    public static void stopPeers() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        if (overlay != null) {
+            overlay.close();
+        }
+    }
+
+    static void waitFor(String what, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private String user(String base) {
+        return base + "-" + name.getMethodName().replaceAll("[^A-Za-z0-9]", "").toLowerCase();
+    }
+
+    static String target(P2psipPort p) {
+        return "127.0.0.1:" + p.sipPort();
+    }
+
+    static void register(P2psipPort at, String user, String contact, int expires) throws Exception {
+        try (Sipp s = Sipp.start(work, "register.xml", Map.of(), target(at), "-key", "user", user, "-key", "contact",
+                contact, "-key", "expires", Integer.toString(expires), "-m", "1", "-timeout", "30s")) {
+            s.assertSuccess(SIPP);
+        }
+    }
+
+    static List<String> dht(String user) throws Exception {
+        return overlay.node(2).get(TestPeerOm.KEY_PREFIX + user).get(10, TimeUnit.SECONDS);
+    }
+
+    static void expectCallFails(P2psipPort from, String callee, int code) throws Exception {
+        try (Sipp uac = Sipp.start(work, "uac-fail.xml", Map.of("EXPECT", Integer.toString(code)), target(from),
+                "-s", callee, "-key", "caller", "carol", "-key", "max_forwards", "70", "-m", "1", "-timeout", "30s")) {
+            uac.assertSuccess(SIPP);
+        }
+    }
+
+    // ------------------------------------------------------------------------------- registration
+
+    @Test
+    public void registerStoresTheUserRecordInTheLookupService() throws Exception {
+        String bob = user("bob");
+        register(b, bob, "127.0.0.1:5999", 60);
+        List<String> peers = dht(bob);
+        assertEquals("the DHT maps " + bob + " to peer B", List.of("peer-b"), peers);
+        ControlMessage reg = omB.received.stream().filter(m -> m.type().equals(MessageTypes.USER_REGISTER)
+                && bob.equals(m.get(OverlayFields.USER))).findFirst().orElseThrow();
+        long ttl = reg.getLong(OverlayFields.TTL, -1);
+        assertTrue("TTL follows the registration's expiry: " + ttl, ttl >= 59 && ttl <= 60);
+    }
+
+    @Test
+    public void unknownUserGets404() throws Exception {
+        expectCallFails(a, user("nobody"), 404);
+    }
+
+    // ------------------------------------------------------------------------------- calls
+
+    @Test
+    public void callFromPeerAToPeerBCallerHangsUp() throws Exception {
+        String bob = user("bob");
+        try (Sipp uas = Sipp.start(work, "uas.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
+            register(b, bob, "127.0.0.1:" + uas.port, 60);
+            try (Sipp uac = Sipp.start(work, "uac.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
+                    "-m", "1", "-d", "200", "-timeout", "40s")) {
+                uac.assertSuccess(SIPP);
+                uas.assertSuccess(SIPP);
+                checkMediaAndTeardown(uac, uas);
+            }
+        }
+    }
+
+    /** Each UA's SDP names its own peer's RTP-Port; every SATO of the call is torn down afterwards. */
+    private void checkMediaAndTeardown(Sipp uac, Sipp uas) throws Exception {
+        String invite = uas.received().stream().filter(m -> m.startsWith("INVITE")).findFirst().orElseThrow();
+        String callId = header(invite, "Call-ID");
+        String ok = uac.received().stream().filter(m -> m.startsWith("SIP/2.0 200") && m.contains("INVITE"))
+                .findFirst().orElseThrow();
+        int calleeSees = mediaPort(invite);
+        int callerSees = mediaPort(ok);
+        List<String> satosA = omA.satos(callId);
+        List<String> satosB = omB.satos(callId);
+        assertTrue("peer A asked for a signalling SATO and a media SATO: " + satosA,
+                satosA.stream().anyMatch(s -> s.contains("-sig-")) && satosA.stream().anyMatch(s -> s.contains("-media-")));
+        assertTrue("peer B asked for a media SATO: " + satosB, satosB.stream().anyMatch(s -> s.contains("-media-")));
+        String mediaA = satosA.stream().filter(s -> s.contains("-media-")).findFirst().orElseThrow();
+        String mediaB = satosB.stream().filter(s -> s.contains("-media-")).findFirst().orElseThrow();
+        assertEquals("the callee's SDP points at peer B's RTP-Port", omB.media.get(mediaB)[0], "127.0.0.1:" + calleeSees);
+        assertEquals("the caller's SDP points at peer A's RTP-Port", omA.media.get(mediaA)[0], "127.0.0.1:" + callerSees);
+        assertTrue(invite.contains("c=IN IP4 127.0.0.1"));
+        // Connect RTP: each side names the far overlay address and its own UA
+        waitFor("sato.media.connect on both peers", () -> connect(omA, mediaA) != null && connect(omB, mediaB) != null);
+        ControlMessage ca = connect(omA, mediaA);
+        ControlMessage cb = connect(omB, mediaB);
+        assertEquals(omB.media.get(mediaB)[1], ca.get(OverlayFields.REMOTE));
+        assertEquals("127.0.0.1:" + uac.mediaPort, ca.get(OverlayFields.UA));
+        assertEquals(omA.media.get(mediaA)[1], cb.get(OverlayFields.REMOTE));
+        assertEquals("127.0.0.1:" + uas.mediaPort, cb.get(OverlayFields.UA));
+        waitFor("every SATO of the call torn down", () -> omA.tornDown.containsAll(satosA) && omB.tornDown.containsAll(satosB));
+        assertFalse(omA.activeSatos.containsValue(callId));
+    }
+
+    private static ControlMessage connect(TestPeerOm om, String sato) {
+        return om.mediaConnects.stream().filter(m -> sato.equals(m.get(OverlayFields.SATO))).findFirst().orElse(null);
+    }
+
+    static String header(String msg, String name) {
+        Matcher m = Pattern.compile("(?im)^" + Pattern.quote(name) + "\\s*:\\s*(.*)$").matcher(msg);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " in\n" + msg);
+        }
+        return m.group(1).trim();
+    }
+
+    static int mediaPort(String msg) {
+        Matcher m = Pattern.compile("(?m)^m=audio (\\d+) ").matcher(msg);
+        if (!m.find()) {
+            throw new AssertionError("no m=audio line in\n" + msg);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+}
