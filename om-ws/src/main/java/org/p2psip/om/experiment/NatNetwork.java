@@ -330,9 +330,15 @@ public final class NatNetwork implements AutoCloseable {
         netns.add(namespace);
         namespaces.add(namespace);
         netns.ip(namespace, "link", "set", "lo", "up");
-        // IPv4 only: no IPv6 autoconfiguration chatter on the emulated links
-        netns.sysctl(namespace, "net.ipv6.conf.all.disable_ipv6", "1");
-        netns.sysctl(namespace, "net.ipv6.conf.default.disable_ipv6", "1");
+        // IPv4 only: no IPv6 autoconfiguration chatter on the emulated links (a kernel without
+        // IPv6 has no such sysctl, and nothing to silence)
+        for (String key : List.of("net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6")) {
+            try {
+                netns.sysctl(namespace, key, "1");
+            } catch (NatNetworkException e) {
+                LOG.debug("{}: {}", namespace, e.getMessage());
+            }
+        }
     }
 
     /** A veth pair: {@code port} on the bridge in the switch namespace, {@code ifname} in {@code namespace}. */
