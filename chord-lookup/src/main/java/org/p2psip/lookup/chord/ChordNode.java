@@ -73,7 +73,7 @@ public final class ChordNode implements LookupService {
 
     /** A node that talks TCP. */
     public ChordNode(ChordConfig config) {
-        this(config, new TcpTransport("chord-" + config.listen().port(), config.frameReadTimeout()));
+        this(config, new TcpTransport("chord", config.frameReadTimeout()));
     }
 
     /** A node on the given transport (e.g. {@link org.p2psip.lookup.wire.InProcessNetwork}). */

@@ -201,8 +201,13 @@ public final class DhtCommand {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            node.leave();
-            stopped.countDown();
+            try {
+                node.leave();
+                out.println("node " + node.address() + " left the ring");
+                out.flush();
+            } finally {
+                stopped.countDown();
+            }
         }, "chord-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("node " + node.id().toHex() + " at " + node.address()

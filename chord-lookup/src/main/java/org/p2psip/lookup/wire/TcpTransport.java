@@ -77,8 +77,7 @@ public final class TcpTransport implements Transport {
             throw new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
         server = s;
-        String base = name.endsWith("-0") ? name.substring(0, name.length() - 2) : name;
-        name = base + "-" + s.getLocalPort();
+        name = name + "-" + s.getLocalPort();
         threads.rename(name);
         workerThreads.rename(name + "-worker");
         threads.newThread(() -> acceptLoop(s, handler)).start();

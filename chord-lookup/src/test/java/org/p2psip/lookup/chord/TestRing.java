@@ -14,6 +14,7 @@ public final class TestRing implements AutoCloseable {
     public static final int R = 4;
     private final List<ChordNode> live = new ArrayList<>();
     private final List<ChordNode> all = new ArrayList<>();
+    private final List<NodeRef> external = new ArrayList<>();
     private final Random random = new Random(42);
 
     public static ChordConfig.Builder fastConfig() {
@@ -68,9 +69,22 @@ public final class TestRing implements AutoCloseable {
         return l.get(random.nextInt(l.size()));
     }
 
-    /** Live nodes in id order. */
-    public List<NodeRef> sortedRefs() {
-        List<NodeRef> refs = new ArrayList<>();
+    /** A ring member running outside this JVM (checked by the oracle, not inspected). */
+    public synchronized void addExternal(NodeRef n) {
+        external.add(n);
+    }
+
+    public synchronized void removeExternal(NodeRef n) {
+        external.remove(n);
+    }
+
+    private synchronized boolean isExternal(NodeRef n) {
+        return external.contains(n);
+    }
+
+    /** Live nodes (in-JVM and external) in id order. */
+    public synchronized List<NodeRef> sortedRefs() {
+        List<NodeRef> refs = new ArrayList<>(external);
         for (ChordNode n : live()) {
             refs.add(n.ref());
         }
@@ -107,6 +121,9 @@ public final class TestRing implements AutoCloseable {
         List<NodeRef> refs = sortedRefs();
         int n = refs.size();
         for (int i = 0; i < n; i++) {
+            if (isExternal(refs.get(i))) {
+                continue;
+            }
             NodeStatus s = node(refs.get(i)).status();
             List<NodeRef> want = new ArrayList<>();
             for (int k = 1; k <= Math.min(R, n - 1); k++) {
@@ -140,6 +157,9 @@ public final class TestRing implements AutoCloseable {
     /** Keys whose values are held by all their expected holders. */
     public boolean fullyReplicated(String key, Set<String> values) {
         for (NodeRef h : expectedHolders(key)) {
+            if (isExternal(h)) {
+                continue;
+            }
             if (!new HashSet<>(node(h).localValues(key)).containsAll(values)) {
                 return false;
             }
