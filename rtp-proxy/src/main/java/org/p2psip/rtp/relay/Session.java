@@ -10,6 +10,8 @@ final class Session {
     final Role role;
     final Worker worker;
     final Map<String, Leg> legs;
+    /** The legs again, as an array: the timer walks it without allocating an iterator. */
+    private final Leg[] legArray;
     final long idleTimeoutNanos;
     final long createdNanos;
     long lastActivity;
@@ -20,13 +22,14 @@ final class Session {
         this.role = role;
         this.worker = worker;
         this.legs = legs;
+        this.legArray = legs.values().toArray(new Leg[0]);
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.createdNanos = System.nanoTime();
         this.lastActivity = createdNanos;
     }
 
     void tick(long now) {
-        for (Leg l : legs.values()) {
+        for (Leg l : legArray) {
             l.tick(now);
         }
     }
