@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -130,6 +131,8 @@ public final class Baresip implements AutoCloseable {
         private String binary = System.getProperty("baresip.binary", "baresip");
         private Path modulePath = Path.of(System.getProperty("baresip.modules", "/usr/lib/baresip/modules"));
         private int sipPort;
+        private IntSupplier ctrlPorts = FreePorts::tcp;
+        private boolean sipTrace;
         private final List<String> extraConfig = new ArrayList<>();
 
         private Builder(String user) {
@@ -200,9 +203,21 @@ public final class Baresip implements AutoCloseable {
             return this;
         }
 
+        /** Runs baresip with {@code -s}: every SIP message it sends and receives goes to the log. */
+        public Builder sipTrace(boolean on) {
+            this.sipTrace = on;
+            return this;
+        }
+
         /** An extra line appended to baresip's {@code config} file, e.g. {@code "rtp_timeout 10"}. */
         public Builder config(String line) {
             this.extraConfig.add(line);
+            return this;
+        }
+
+        /** Source of candidate ctrl_tcp ports (tests of the port-taken retry). */
+        Builder ctrlPorts(IntSupplier ports) {
+            this.ctrlPorts = Objects.requireNonNull(ports);
             return this;
         }
 
@@ -238,14 +253,18 @@ public final class Baresip implements AutoCloseable {
         checkInstalled();
         String lastFailure = "";
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            ctrlPort = FreePorts.tcp();
+            ctrlPort = cfg.ctrlPorts.getAsInt();
             try {
                 writeConfig();
                 long from = log.lineCount();
                 log.note("### harness: starting baresip (attempt " + attempt + "), ctrl_tcp port " + ctrlPort
                         + ", config dir " + configDir + "\n### config:\n" + read("config")
                         + "### accounts:\n" + read("accounts"));
-                ProcessBuilder pb = new ProcessBuilder(cfg.binary, "-f", configDir.toString())
+                List<String> cmd = new ArrayList<>(List.of(cfg.binary, "-f", configDir.toString()));
+                if (cfg.sipTrace) {
+                    cmd.add("-s");
+                }
+                ProcessBuilder pb = new ProcessBuilder(cmd)
                         .directory(configDir.toFile())
                         .redirectErrorStream(true)
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -256,8 +275,9 @@ public final class Baresip implements AutoCloseable {
                         l -> l.contains("baresip is ready") || l.contains("ctrl_tcp: failed to listen")
                                 || l.contains("init failed"),
                         READY_TIMEOUT);
-                if (line != null && line.contains("baresip is ready")
-                        && !log.anyLine(l -> l.contains("ctrl_tcp: failed") || l.contains("module ctrl_tcp.so:"))) {
+                boolean ctrlFailed = log.anyLine(from,
+                        l -> l.contains("ctrl_tcp: failed") || l.contains("module ctrl_tcp.so:"));
+                if (line != null && line.contains("baresip is ready") && !ctrlFailed) {
                     connectCtrl();
                     return;
                 }
@@ -265,11 +285,13 @@ public final class Baresip implements AutoCloseable {
                         ? (process.isAlive() ? "no 'baresip is ready' within " + READY_TIMEOUT.toSeconds() + " s"
                                 : "baresip exited with status " + exitValue())
                         : line;
-                if (line == null || !line.contains("ctrl_tcp")) {
+                if (!ctrlFailed) {
                     throw fail("baresip did not start: " + lastFailure, null);
                 }
-                // ctrl_tcp port taken by someone else between our probe and baresip's bind: retry
-                stopProcess(Duration.ZERO);
+                // ctrl_tcp port taken by someone else between our probe and baresip's bind: retry.
+                // One SIGTERM first lets it un-REGISTER, so no stale binding is left at the registrar.
+                process.destroy();
+                stopProcess(Duration.ofSeconds(3));
             } catch (IOException e) {
                 throw fail("cannot start baresip: " + e, e);
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package org.p2psip.interop.baresip;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.Test;
 
@@ -14,7 +15,7 @@ public class BaresipSippEchoTest {
     @Test
     public void baresipCallsSippEchoAndGetsItsRtpBack() throws Exception {
         try (SippEchoUas sipp = SippEchoUas.start(Duration.ofSeconds(60));
-             Baresip alice = Baresip.builder("alice").start()) {
+             Baresip alice = Baresip.builder("alice").sipTrace(true).start()) {
             alice.dial(sipp.uri());
             alice.waitEstablished(T);
             RtpStats s1 = alice.waitRtp(25, T);
@@ -23,6 +24,8 @@ public class BaresipSippEchoTest {
             alice.hangup();
             alice.waitClosed(T);
             assertEquals("sipp counts one successful call\n" + sipp.logTail(40), 0, sipp.awaitExit(T));
+            String log = Files.readString(alice.logFile());
+            assertTrue("SIP trace in the log", log.contains("INVITE " + sipp.uri() + " SIP/2.0"));
         }
     }
 }

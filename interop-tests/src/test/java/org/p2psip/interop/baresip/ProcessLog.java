@@ -122,7 +122,18 @@ final class ProcessLog implements AutoCloseable {
 
     /** True if some remembered line matches. */
     synchronized boolean anyLine(Predicate<String> p) {
-        return lines.stream().anyMatch(p);
+        return anyLine(0, p);
+    }
+
+    /** True if some remembered line numbered {@code >= fromLine} matches. */
+    synchronized boolean anyLine(long fromLine, Predicate<String> p) {
+        long i = lineCount - lines.size();
+        for (String l : lines) {
+            if (i++ >= fromLine && p.test(l)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
