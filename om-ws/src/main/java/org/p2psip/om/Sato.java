@@ -1,0 +1,174 @@
+package org.p2psip.om;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.p2psip.om.ports.PortSession;
+
+/**
+ * One entry of the SATO table: a Service-Aware Transport Overlay this node takes part in, with
+ * the peer at the other end, the negotiated transport, the port sessions it uses and its state.
+ * Mutable parts are guarded by the instance lock; {@link #snapshot()} gives a consistent copy.
+ */
+public final class Sato {
+    /** Whether this node asked for the SATO (the caller's OM) or accepted it. */
+    public enum Role { INITIATOR, ACCEPTOR }
+
+    private final String id;
+    private final Purpose purpose;
+    private final String peerNodeId;
+    private final Role role;
+    private final long createdNanos = System.nanoTime();
+    private Address peerOm;
+    private String callId;
+    private List<Requirement> requirements = List.of();
+    private TransportKind transport;
+    private Address localEndpoint;
+    private Address remoteEndpoint;
+    private SatoState state;
+    private final List<PortSession> sessions = new ArrayList<>();
+    private long negotiatedAtNanos = createdNanos;
+
+    public Sato(String id, Purpose purpose, String peerNodeId, Role role, SatoState state) {
+        this.id = Objects.requireNonNull(id);
+        this.purpose = Objects.requireNonNull(purpose);
+        this.peerNodeId = Objects.requireNonNull(peerNodeId);
+        this.role = Objects.requireNonNull(role);
+        this.state = Objects.requireNonNull(state);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Purpose purpose() {
+        return purpose;
+    }
+
+    public String peerNodeId() {
+        return peerNodeId;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public synchronized Address peerOm() {
+        return peerOm;
+    }
+
+    public synchronized Sato peerOm(Address a) {
+        if (a != null) {
+            this.peerOm = a;
+        }
+        return this;
+    }
+
+    public synchronized String callId() {
+        return callId;
+    }
+
+    public synchronized Sato callId(String c) {
+        if (c != null) {
+            this.callId = c;
+        }
+        return this;
+    }
+
+    public synchronized List<Requirement> requirements() {
+        return requirements;
+    }
+
+    public synchronized Sato requirements(List<Requirement> r) {
+        this.requirements = List.copyOf(r);
+        return this;
+    }
+
+    public synchronized TransportKind transport() {
+        return transport;
+    }
+
+    public synchronized Address localEndpoint() {
+        return localEndpoint;
+    }
+
+    public synchronized Address remoteEndpoint() {
+        return remoteEndpoint;
+    }
+
+    /** Records the negotiated transport and both ends. */
+    public synchronized Sato negotiated(TransportKind t, Address local, Address remote) {
+        this.transport = t;
+        if (local != null) {
+            this.localEndpoint = local;
+        }
+        if (remote != null) {
+            this.remoteEndpoint = remote;
+        }
+        this.negotiatedAtNanos = System.nanoTime();
+        return this;
+    }
+
+    public synchronized SatoState state() {
+        return state;
+    }
+
+    public synchronized void state(SatoState s) {
+        this.state = s;
+    }
+
+    /** Moves to {@code next} only from {@code expected}; false if the SATO is in another state. */
+    public synchronized boolean transition(SatoState expected, SatoState next) {
+        if (state != expected) {
+            return false;
+        }
+        state = next;
+        return true;
+    }
+
+    public synchronized void addSession(PortSession s) {
+        sessions.add(s);
+    }
+
+    public synchronized boolean removeSession(String sessionId) {
+        return sessions.removeIf(s -> s.sessionId().equals(sessionId));
+    }
+
+    public synchronized List<PortSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    /** Sessions taken out of the SATO, for releasing them. */
+    public synchronized List<PortSession> drainSessions() {
+        List<PortSession> out = List.copyOf(sessions);
+        sessions.clear();
+        return out;
+    }
+
+    public long ageSeconds() {
+        return (System.nanoTime() - createdNanos) / 1_000_000_000L;
+    }
+
+    /** Nanoseconds since the last negotiation (for expiring SATOs left in {@link SatoState#NEGOTIATED}). */
+    public synchronized long sinceNegotiatedNanos() {
+        return System.nanoTime() - negotiatedAtNanos;
+    }
+
+    public synchronized Snapshot snapshot() {
+        List<String> ids = new ArrayList<>(sessions.size());
+        sessions.forEach(s -> ids.add(s.sessionId()));
+        return new Snapshot(id, purpose, peerNodeId, peerOm, role, callId, transport, localEndpoint, remoteEndpoint,
+                state, List.copyOf(ids), ageSeconds());
+    }
+
+    /** A consistent copy of a SATO's state. */
+    public record Snapshot(String id, Purpose purpose, String peerNodeId, Address peerOm, Role role, String callId,
+                           TransportKind transport, Address localEndpoint, Address remoteEndpoint, SatoState state,
+                           List<String> sessionIds, long ageSeconds) {
+    }
+
+    @Override
+    public String toString() {
+        return "SATO " + id + " (" + purpose + ", peer " + NodeIds.shortId(peerNodeId) + ", " + state() + ")";
+    }
+}

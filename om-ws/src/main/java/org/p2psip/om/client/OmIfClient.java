@@ -1,0 +1,23 @@
+package org.p2psip.om.client;
+
+import org.p2psip.om.Address;
+import org.p2psip.om.omif.v1.OverlayManagerPortType;
+
+/**
+ * The client side of the OM IF: a stub for the OM at an address. The direct implementation is
+ * {@link SoapOmIfClient} (SOAP over HTTP). A peer that cannot reach another peer directly (NAT)
+ * can plug in an implementation that relays through a public peer without touching the rest of
+ * the Overlay Manager.
+ */
+public interface OmIfClient extends AutoCloseable {
+
+    /** A stub for the OM IF of the OM at {@code om}; implementations cache stubs, so this is cheap. */
+    OverlayManagerPortType port(Address om);
+
+    /** Forgets a cached stub (after the peer went away). */
+    default void forget(Address om) {
+    }
+
+    @Override
+    void close();
+}

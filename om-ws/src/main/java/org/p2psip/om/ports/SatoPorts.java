@@ -1,0 +1,43 @@
+package org.p2psip.om.ports;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.p2psip.om.Address;
+import org.p2psip.om.OmException;
+import org.p2psip.om.PortKind;
+import org.p2psip.om.Purpose;
+import org.p2psip.om.TransportKind;
+
+/**
+ * The SATO-Ports of this node as the Overlay Manager drives them (paper Figure 1, interface 1).
+ * The implementation for a running peer is {@link ControlSatoPorts} (control protocol over
+ * Unix-domain sockets). Failures are {@link OmException}s typed like the OM IF faults, so the
+ * SOAP side can pass them on unchanged.
+ */
+public interface SatoPorts extends AutoCloseable {
+
+    /** The transports this node can offer for a SATO of {@code purpose}, best first. */
+    Set<TransportKind> transports(Purpose purpose);
+
+    /** The P2PSIP-Port's overlay-facing listener for {@code transport} (the signalling SATO's callee endpoint). */
+    Address signallingEndpoint(TransportKind transport) throws OmException;
+
+    /**
+     * Starts a session on a port: for the RTP-Port an edge or relay session ({@code rtp.allocate});
+     * {@code params} are port specific ({@code transport}, {@code call}, {@code role}, ...).
+     */
+    PortSession start(PortKind kind, String satoId, String ownerNodeId, Map<String, String> params) throws OmException;
+
+    /** Stops a session started with {@link #start}; unknown sessions are {@link OmException.Kind#UNKNOWN_SESSION}. */
+    void stop(PortSession session) throws OmException;
+
+    /** Points leg {@code leg} of an RTP-Port session at {@code remote} ({@code rtp.connect}). */
+    void connect(PortSession session, String leg, Address remote, TransportKind transport) throws OmException;
+
+    /** The ports and what they report (never blocks for long; a port that does not answer is "not running"). */
+    List<PortStatus> status();
+
+    @Override
+    void close();
+}

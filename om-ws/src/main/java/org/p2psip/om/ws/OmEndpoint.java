@@ -1,0 +1,126 @@
+package org.p2psip.om.ws;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import javax.xml.namespace.QName;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngine;
+import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngineFactory;
+import org.p2psip.om.Address;
+import org.p2psip.om.OmException;
+import org.p2psip.om.OverlayManager;
+import org.p2psip.om.client.SoapOmIfClient;
+import org.p2psip.om.omif.v1.OverlayManagerPortType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OM IF endpoint of one Overlay Manager: {@link OmService} published by CXF on its embedded
+ * Jetty at {@code http://HOST:PORT/om/v1}, described by the very WSDL in {@code wsdl/} (served at
+ * {@code ?wsdl}). Each endpoint has its own CXF bus, so several OMs can live in one JVM (tests).
+ * Port 0 picks a free port. Requests larger than the body limit get HTTP 413; the StAX parser
+ * limits bound depth, element count and text length of the rest.
+ */
+public final class OmEndpoint implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OmEndpoint.class);
+    public static final String NS = "http://p2psip.org/om-if/v1";
+    public static final QName SERVICE = new QName(NS, "OverlayManagerService");
+    public static final QName PORT = new QName(NS, "OverlayManagerPort");
+    public static final String WSDL = "classpath:wsdl/om-if-v1.wsdl";
+
+    private final Bus bus;
+    private final Server server;
+    private final Address address;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private OmEndpoint(Bus bus, Server server, Address address) {
+        this.bus = bus;
+        this.server = server;
+        this.address = address;
+    }
+
+    /** Publishes {@code om}'s OM IF on {@code bind} (port 0: a free port). */
+    public static OmEndpoint publish(OverlayManager om, Address bind, int maxBodyBytes) throws OmException {
+        return publish(new OmService(om), bind, maxBodyBytes);
+    }
+
+    /** Publishes any implementation of the OM IF (tests and benchmarks use this with a plain service). */
+    public static OmEndpoint publish(OverlayManagerPortType service, Address bind, int maxBodyBytes) throws OmException {
+        int attempts = bind.port() == 0 ? 5 : 1;
+        OmException last = null;
+        for (int i = 0; i < attempts; i++) {
+            int port = bind.port() == 0 ? freePort(bind.host()) : bind.port();
+            Bus bus = BusFactory.newInstance().createBus();
+            QuietFaults.install(bus);
+            try {
+                JettyHTTPServerEngineFactory engines = bus.getExtension(JettyHTTPServerEngineFactory.class);
+                JettyHTTPServerEngine engine = engines.createJettyHTTPServerEngine(bind.host(), port, "http");
+                engine.setSendServerVersion(false);
+                JaxWsServerFactoryBean f = new JaxWsServerFactoryBean();
+                f.setBus(bus);
+                f.setServiceClass(OverlayManagerPortType.class);
+                f.setServiceBean(service);
+                f.setWsdlLocation(WSDL);
+                f.setServiceName(SERVICE);
+                f.setEndpointName(PORT);
+                Address a = new Address(bind.host(), port);
+                f.setAddress("http://" + a + SoapOmIfClient.PATH);
+                Map<String, Object> props = new HashMap<>();
+                props.put("org.apache.cxf.stax.maxElementDepth", 32);
+                props.put("org.apache.cxf.stax.maxChildElements", 10_000);
+                props.put("org.apache.cxf.stax.maxElementCount", 100_000);
+                props.put("org.apache.cxf.stax.maxAttributeCount", 64);
+                props.put("org.apache.cxf.stax.maxTextLength", maxBodyBytes);
+                props.put("org.apache.cxf.stax.maxXMLCharacters", (long) maxBodyBytes * 2);
+                f.setProperties(props);
+                f.getInInterceptors().add(new BodyLimitInterceptor(maxBodyBytes));
+                Server server = f.create();
+                log.debug("OM IF endpoint published at http://{}{}", a, SoapOmIfClient.PATH);
+                return new OmEndpoint(bus, server, a);
+            } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+                bus.shutdown(true);
+                last = new OmException(OmException.Kind.RESOURCES_EXHAUSTED, "port",
+                        "cannot publish the OM IF on " + bind.host() + ":" + port + ": " + e.getMessage(), e);
+                log.debug("publishing on port {} failed: {}", port, e.toString());
+            }
+        }
+        throw last;
+    }
+
+    private static int freePort(String host) throws OmException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(host, 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new OmException(OmException.Kind.RESOURCES_EXHAUSTED, "port", "no free TCP port on " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Address address() {
+        return address;
+    }
+
+    public String url() {
+        return "http://" + address + SoapOmIfClient.PATH;
+    }
+
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        try {
+            server.stop();
+            server.destroy();
+        } finally {
+            bus.shutdown(true);
+        }
+    }
+}

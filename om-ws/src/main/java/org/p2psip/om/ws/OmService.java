@@ -1,0 +1,332 @@
+package org.p2psip.om.ws;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.p2psip.om.Address;
+import org.p2psip.om.OmException;
+import org.p2psip.om.OverlayManager;
+import org.p2psip.om.PortKind;
+import org.p2psip.om.Purpose;
+import org.p2psip.om.Sato;
+import org.p2psip.om.TransportKind;
+import org.p2psip.om.omif.v1.ConnectRtp;
+import org.p2psip.om.omif.v1.ConnectRtpResponse;
+import org.p2psip.om.omif.v1.GetNodeStatus;
+import org.p2psip.om.omif.v1.GetNodeStatusResponse;
+import org.p2psip.om.omif.v1.InvalidRequest;
+import org.p2psip.om.omif.v1.InvalidRequestFault;
+import org.p2psip.om.omif.v1.NegotiateTransport;
+import org.p2psip.om.omif.v1.NegotiateTransportResponse;
+import org.p2psip.om.omif.v1.OverlayManagerPortType;
+import org.p2psip.om.omif.v1.Parameter;
+import org.p2psip.om.omif.v1.PathMeasurement;
+import org.p2psip.om.omif.v1.Ping;
+import org.p2psip.om.omif.v1.PingResponse;
+import org.p2psip.om.omif.v1.PortInfo;
+import org.p2psip.om.omif.v1.ResourcesExhausted;
+import org.p2psip.om.omif.v1.ResourcesExhaustedFault;
+import org.p2psip.om.omif.v1.SatoInfo;
+import org.p2psip.om.omif.v1.SetupSato;
+import org.p2psip.om.omif.v1.SetupSatoResponse;
+import org.p2psip.om.omif.v1.StartPort;
+import org.p2psip.om.omif.v1.StartPortResponse;
+import org.p2psip.om.omif.v1.StopPort;
+import org.p2psip.om.omif.v1.StopPortResponse;
+import org.p2psip.om.omif.v1.TeardownSato;
+import org.p2psip.om.omif.v1.TeardownSatoResponse;
+import org.p2psip.om.omif.v1.Transport;
+import org.p2psip.om.omif.v1.UnknownSato;
+import org.p2psip.om.omif.v1.UnknownSatoFault;
+import org.p2psip.om.omif.v1.UnknownSession;
+import org.p2psip.om.omif.v1.UnknownSessionFault;
+import org.p2psip.om.omif.v1.UnsupportedTransport;
+import org.p2psip.om.omif.v1.UnsupportedTransportFault;
+import org.p2psip.om.path.PathStats;
+import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.ports.PortStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OM IF service implementation (the SEI generated from wsdl/om-if-v1.wsdl): checks and
+ * converts each request, hands it to the {@link OverlayManager}, and turns {@link OmException}s
+ * into the faults the WSDL declares. Expected faults are logged at debug level, without stack traces.
+ */
+public final class OmService implements OverlayManagerPortType {
+    private static final Logger log = LoggerFactory.getLogger(OmService.class);
+
+    private final OverlayManager om;
+
+    public OmService(OverlayManager om) {
+        this.om = om;
+    }
+
+    @Override
+    public PingResponse ping(Ping p) throws InvalidRequestFault {
+        try {
+            PingResponse r = new PingResponse();
+            r.setNodeId(om.onPing(p.getCallerNodeId()));
+            r.setSequence(p.getSequence());
+            r.setPaddingLength(p.getPadding() == null ? 0 : p.getPadding().length);
+            return r;
+        } catch (OmException e) {
+            throw invalid(e);
+        }
+    }
+
+    @Override
+    public NegotiateTransportResponse negotiateTransport(NegotiateTransport n)
+            throws InvalidRequestFault, ResourcesExhaustedFault, UnsupportedTransportFault {
+        try {
+            Purpose purpose = purpose(n.getPurpose());
+            OverlayManager.Negotiation c = om.onNegotiate(n.getCallerNodeId(),
+                    Wire.omAddress(n.getCallerOmAddress(), "callerOmAddress"), n.getSatoId(), purpose,
+                    Wire.requirementsFromWire(n.getRequirement()), Wire.candidatesFromWire(n.getCandidate()));
+            NegotiateTransportResponse r = new NegotiateTransportResponse();
+            r.setNodeId(om.nodeId());
+            r.setSatoId(n.getSatoId());
+            r.setTransport(Wire.transport(c.transport()));
+            r.setCandidateIndex(c.candidateIndex());
+            r.setEndpoint(Wire.endpoint(c.endpoint()));
+            return r;
+        } catch (OmException e) {
+            throw3(e);
+            return null;
+        }
+    }
+
+    @Override
+    public SetupSatoResponse setupSato(SetupSato s)
+            throws InvalidRequestFault, ResourcesExhaustedFault, UnsupportedTransportFault {
+        try {
+            Sato.Snapshot snap = om.onSetup(s.getCallerNodeId(), Wire.omAddress(s.getCallerOmAddress(), "callerOmAddress"),
+                    s.getSatoId(), purpose(s.getPurpose()), s.getCallId(), transport(s.getTransport()),
+                    Wire.address(s.getCallerEndpoint(), "callerEndpoint"), Wire.requirementsFromWire(s.getRequirement()));
+            SetupSatoResponse r = new SetupSatoResponse();
+            r.setSato(sato(snap));
+            return r;
+        } catch (OmException e) {
+            if (e.kind() == OmException.Kind.UNKNOWN_SATO) {
+                // not declared for SetupSato: the SATO vanished while being set up
+                throw resources(new OmException(OmException.Kind.RESOURCES_EXHAUSTED, "satos", e.getMessage()));
+            }
+            throw3(e);
+            return null;
+        }
+    }
+
+    @Override
+    public TeardownSatoResponse teardownSato(TeardownSato t) throws InvalidRequestFault, UnknownSatoFault {
+        try {
+            int n = om.onTeardown(t.getCallerNodeId(), t.getSatoId(), t.getReason());
+            TeardownSatoResponse r = new TeardownSatoResponse();
+            r.setSatoId(t.getSatoId());
+            r.setReleasedSessions(n);
+            return r;
+        } catch (OmException e) {
+            if (e.kind() == OmException.Kind.UNKNOWN_SATO) {
+                throw unknownSato(e);
+            }
+            throw invalid(e);
+        }
+    }
+
+    @Override
+    public StartPortResponse startPort(StartPort s)
+            throws InvalidRequestFault, ResourcesExhaustedFault, UnsupportedTransportFault {
+        try {
+            if (s.getPortType() == null) {
+                throw OmException.invalid("portType", "portType is missing or unknown");
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            for (Parameter p : s.getParameter()) {
+                if (p == null || p.getName() == null || p.getName().isEmpty() || p.getValue() == null) {
+                    throw OmException.invalid("parameter", "a parameter without name or value");
+                }
+                params.put(p.getName(), p.getValue());
+            }
+            PortSession ps = om.onStartPort(s.getCallerNodeId(), s.getSatoId(), Wire.portType(s.getPortType()), params);
+            StartPortResponse r = new StartPortResponse();
+            r.setSession(Wire.session(ps));
+            return r;
+        } catch (OmException e) {
+            throw3(e);
+            return null;
+        }
+    }
+
+    @Override
+    public StopPortResponse stopPort(StopPort s) throws InvalidRequestFault, UnknownSessionFault {
+        try {
+            boolean stopped = om.onStopPort(s.getCallerNodeId(), s.getSessionId());
+            StopPortResponse r = new StopPortResponse();
+            r.setSessionId(s.getSessionId());
+            r.setStopped(stopped);
+            return r;
+        } catch (OmException e) {
+            if (e.kind() == OmException.Kind.UNKNOWN_SESSION) {
+                throw unknownSession(e);
+            }
+            throw invalid(e);
+        }
+    }
+
+    @Override
+    public ConnectRtpResponse connectRtp(ConnectRtp c)
+            throws InvalidRequestFault, ResourcesExhaustedFault, UnknownSessionFault, UnsupportedTransportFault {
+        try {
+            int legs = om.onConnectRtp(c.getCallerNodeId(), c.getSatoId(), transport(c.getTransport()), Wire.hopsFromWire(c.getHop()));
+            ConnectRtpResponse r = new ConnectRtpResponse();
+            r.setSatoId(c.getSatoId());
+            r.setConnectedLegs(legs);
+            return r;
+        } catch (OmException e) {
+            if (e.kind() == OmException.Kind.UNKNOWN_SESSION) {
+                throw unknownSession(e);
+            }
+            throw3(e);
+            return null;
+        }
+    }
+
+    @Override
+    public GetNodeStatusResponse getNodeStatus(GetNodeStatus g) throws InvalidRequestFault {
+        try {
+            om.checkCaller(g == null ? null : g.getCallerNodeId(), false);
+        } catch (OmException e) {
+            throw invalid(e);
+        }
+        OverlayManager.Status st = om.status();
+        GetNodeStatusResponse r = new GetNodeStatusResponse();
+        r.setNodeId(st.nodeId());
+        r.setProtocolVersion(st.protocolVersion());
+        r.setUptimeSeconds(st.uptimeSeconds());
+        for (PortStatus p : st.ports()) {
+            PortInfo pi = new PortInfo();
+            pi.setType(Wire.portType(p.kind()));
+            pi.setName(p.name());
+            pi.setRunning(p.running());
+            pi.setSessions(p.sessions());
+            new java.util.TreeMap<>(p.details()).forEach((k, v) -> pi.getDetail().add(Wire.parameter(k, v)));
+            r.getPort().add(pi);
+        }
+        st.satos().forEach(s -> r.getSato().add(sato(s)));
+        st.sessions().forEach(s -> r.getSession().add(Wire.session(s)));
+        for (PathStats.Snapshot p : st.paths()) {
+            PathMeasurement m = new PathMeasurement();
+            m.setPeerNodeId(p.nodeId());
+            m.setOmAddress(p.om() == null ? "" : p.om().toString());
+            m.setProbesSent(p.probesSent());
+            m.setProbesLost(p.probesLost());
+            m.setLossRatio(p.lossRatio());
+            m.setRttMillisLast(finite(p.rttMsLast()));
+            m.setRttMillisMin(finite(p.rttMsMin()));
+            m.setRttMillisAvg(finite(p.rttMsAvg()));
+            if (!Double.isNaN(p.throughputKbps())) {
+                m.setThroughputKbps(p.throughputKbps());
+            }
+            m.setAgeSeconds(p.ageSeconds());
+            m.setReachable(p.reachable());
+            r.getPath().add(m);
+        }
+        return r;
+    }
+
+    private static double finite(double d) {
+        return Double.isNaN(d) || Double.isInfinite(d) ? -1.0 : d;
+    }
+
+    static SatoInfo sato(Sato.Snapshot s) {
+        SatoInfo i = new SatoInfo();
+        i.setSatoId(s.id());
+        i.setPurpose(Wire.purpose(s.purpose()));
+        i.setPeerNodeId(s.peerNodeId());
+        i.setCallId(s.callId());
+        i.setTransport(s.transport() == null ? null : Wire.transport(s.transport()));
+        i.setLocalEndpoint(Wire.endpoint(s.localEndpoint()));
+        i.setRemoteEndpoint(Wire.endpoint(s.remoteEndpoint()));
+        i.setState(org.p2psip.om.omif.v1.SatoState.fromValue(s.state().wire()));
+        i.getSessionId().addAll(s.sessionIds());
+        i.setAgeSeconds(s.ageSeconds());
+        return i;
+    }
+
+    private static Purpose purpose(org.p2psip.om.omif.v1.Purpose p) throws OmException {
+        if (p == null) {
+            throw OmException.invalid("purpose", "purpose is missing or not one of signalling, media");
+        }
+        return Wire.purpose(p);
+    }
+
+    private static TransportKind transport(Transport t) throws OmException {
+        if (t == null) {
+            throw new OmException(OmException.Kind.UNSUPPORTED_TRANSPORT, "transport", "transport is missing or not one of tcp, tls, udp, tcp-rfc4571");
+        }
+        return Wire.transport(t);
+    }
+
+    // ---------------------------------------------------------------- OmException -> declared fault
+
+    /** For operations declaring InvalidRequest, ResourcesExhausted and UnsupportedTransport. */
+    private static void throw3(OmException e) throws InvalidRequestFault, ResourcesExhaustedFault, UnsupportedTransportFault {
+        switch (e.kind()) {
+            case UNSUPPORTED_TRANSPORT:
+                throw unsupported(e);
+            case RESOURCES_EXHAUSTED:
+            case UNREACHABLE:
+            case PROTOCOL:
+                throw resources(e);
+            default:
+                throw invalid(e);
+        }
+    }
+
+    static InvalidRequestFault invalid(OmException e) {
+        log.debug("OM IF request refused: {}", e.toString());
+        InvalidRequest d = new InvalidRequest();
+        d.setField(e.subject());
+        d.setMessage(e.getMessage());
+        return new InvalidRequestFault(e.getMessage(), d);
+    }
+
+    static UnknownSatoFault unknownSato(OmException e) {
+        log.debug("OM IF request refused: {}", e.toString());
+        UnknownSato d = new UnknownSato();
+        d.setSatoId(e.subject());
+        d.setMessage(e.getMessage());
+        return new UnknownSatoFault(e.getMessage(), d);
+    }
+
+    static UnknownSessionFault unknownSession(OmException e) {
+        log.debug("OM IF request refused: {}", e.toString());
+        UnknownSession d = new UnknownSession();
+        d.setSessionId(e.subject());
+        d.setMessage(e.getMessage());
+        return new UnknownSessionFault(e.getMessage(), d);
+    }
+
+    static UnsupportedTransportFault unsupported(OmException e) {
+        log.debug("OM IF request refused: {}", e.toString());
+        UnsupportedTransport d = new UnsupportedTransport();
+        for (String t : e.subject().split(",")) {
+            if (!t.isEmpty()) {
+                try {
+                    d.getSupported().add(Transport.fromValue(t));
+                } catch (IllegalArgumentException ignored) {
+                    // subject is not a transport list
+                }
+            }
+        }
+        d.setMessage(e.getMessage());
+        return new UnsupportedTransportFault(e.getMessage(), d);
+    }
+
+    static ResourcesExhaustedFault resources(OmException e) {
+        log.debug("OM IF request refused: {}", e.toString());
+        ResourcesExhausted d = new ResourcesExhausted();
+        d.setResource(e.subject());
+        d.setMessage(e.getMessage());
+        return new ResourcesExhaustedFault(e.getMessage(), d);
+    }
+
+}
