@@ -391,7 +391,8 @@ public final class Baresip implements AutoCloseable {
         // make sure the listener is our baresip and not some other process on that port
         String info = command("reginfo");
         if (!info.contains(aor)) {
-            throw fail("ctrl_tcp on 127.0.0.1:" + ctrlPort + " is not this baresip (reginfo: " + info.trim() + ")",
+            throw fail("ctrl_tcp on 127.0.0.1:" + ctrlPort + " answers without account " + aor
+                    + " (another process on that port, or baresip did not load the account); reginfo: " + info.trim(),
                     null);
         }
     }

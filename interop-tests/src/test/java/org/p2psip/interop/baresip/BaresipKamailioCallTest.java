@@ -86,8 +86,12 @@ public class BaresipKamailioCallTest {
 
     @Test
     public void callToUnregisteredUserFailsWith404AndThePhoneStaysUsable() {
-        Baresip alice = phone("alice");
-        Baresip bob = phone("bob");
+        // a domain name instead of the proxy's address: requests still go to the outbound proxy
+        Baresip alice = Baresip.builder("alice").registrar(kamailio.hostPort()).domain("p2psip.test").start();
+        phones.add(alice);
+        Baresip bob = Baresip.builder("bob").registrar(kamailio.hostPort()).domain("p2psip.test").start();
+        phones.add(bob);
+        assertEquals("sip:alice@p2psip.test", alice.aor());
 
         alice.dial("nobody");
         BaresipEvent closed = alice.waitClosed(T);
