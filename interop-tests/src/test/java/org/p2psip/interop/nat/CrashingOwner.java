@@ -3,9 +3,10 @@ package org.p2psip.interop.nat;
 import org.p2psip.om.experiment.NatNetwork;
 
 /**
- * A program that builds a network, starts a process inside it and dies without cleaning up
- * ({@code Runtime.halt}: no shutdown hooks), as a crashed or SIGKILLed experiment would. Prints
- * the network's name prefix first.
+ * A program that builds a network, starts a process inside it and ends without closing it: with
+ * argument {@code halt} it dies like a crashed or SIGKILLed experiment ({@code Runtime.halt}: no
+ * shutdown hooks), with {@code exit} it just exits (the shutdown hook must clean up). Prints the
+ * network's name prefix first.
  */
 public final class CrashingOwner {
 
@@ -17,6 +18,9 @@ public final class CrashingOwner {
         net.exec(net.privateHost(1), "sleep", "600");
         System.out.println(net.namePrefix());
         System.out.flush();
+        if (args.length > 0 && args[0].equals("exit")) {
+            System.exit(3);
+        }
         Runtime.getRuntime().halt(137);
     }
 }

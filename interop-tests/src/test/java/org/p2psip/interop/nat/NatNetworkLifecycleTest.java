@@ -100,20 +100,18 @@ public class NatNetworkLifecycleTest {
     }
 
     @Test
+    public void anOwnerThatExitsWithoutClosingLeavesNothing() throws Exception {
+        Process owner = owner("exit");
+        String prefix = prefixPrintedBy(owner);
+        assertEquals(3, owner.exitValue());
+        assertEquals("the shutdown hook removed the namespaces", List.of(), namespacesWithPrefix(prefix));
+    }
+
+    @Test
     public void whatACrashedOwnerLeftIsRemoved() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process owner = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                CrashingOwner.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String prefix;
-        try {
-            String[] lines = new String(owner.getInputStream().readAllBytes()).strip().split("\n");
-            prefix = lines[lines.length - 1].strip();
-            assertTrue("the owner did not exit", owner.waitFor(60, TimeUnit.SECONDS));
-        } finally {
-            owner.destroyForcibly();
-        }
+        Process owner = owner("halt");
+        String prefix = prefixPrintedBy(owner);
         assertEquals(137, owner.exitValue());
-        assertThat(prefix, containsString(StaleNamespaces.PREFIX + owner.pid() + "-"));
         List<String> left = namespacesWithPrefix(prefix);
         assertEquals("the crash left the namespaces: " + left, 6, left.size());
         assertEquals("and the sleep inside h1", 1, pids(prefix + "h1").size());
@@ -194,6 +192,25 @@ public class NatNetworkLifecycleTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static Process owner(String how) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                CrashingOwner.class.getName(), how).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** The name prefix the owner prints (its last line), once it has ended. */
+    private static String prefixPrintedBy(Process owner) throws Exception {
+        try {
+            String[] lines = new String(owner.getInputStream().readAllBytes()).strip().split("\n");
+            assertTrue("the owner did not exit", owner.waitFor(60, TimeUnit.SECONDS));
+            String prefix = lines[lines.length - 1].strip();
+            assertThat(prefix, containsString(StaleNamespaces.PREFIX + owner.pid() + "-"));
+            return prefix;
+        } finally {
+            owner.destroyForcibly();
+        }
+    }
 
     static List<String> namespacesWithPrefix(String prefix) throws IOException, InterruptedException {
         List<String> names = new ArrayList<>();
