@@ -105,6 +105,16 @@ public class NodeProcessTest {
         assertEquals("kill " + sig, 0, kill.waitFor());
     }
 
+    /** State field of /proc/PID/stat is T once every thread of the child is stopped. */
+    private boolean childStopped() {
+        try {
+            String stat = java.nio.file.Files.readString(Paths.get("/proc", Long.toString(child.pid()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot read the child's state from /proc: " + e.getMessage());
+        }
+    }
+
     private String output() {
         synchronized (childOutput) {
             return String.join("\n", childOutput);
@@ -155,6 +165,7 @@ public class NodeProcessTest {
             assertEquals(List.of("contact-1"), c.get("sip:p1@p2psip.test").get(20, TimeUnit.SECONDS));
 
             signal("-STOP");
+            TestRing.await("the child to be stopped", Duration.ofSeconds(10), this::childStopped);
             // the frozen node takes requests (the kernel accepts them) but never answers
             try {
                 c.get("sip:p1@p2psip.test").get(20, TimeUnit.SECONDS);
