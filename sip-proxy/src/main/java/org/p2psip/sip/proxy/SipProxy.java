@@ -140,6 +140,15 @@ public final class SipProxy implements SipListener {
             return;
         }
         // RFC 3261 16.3: request validation
+        // the RI's parser reads any start-line version as 2.0, but keeps the sender's version in its Via
+        ViaHeader sender = (ViaHeader) req.getHeader(ViaHeader.NAME);
+        String version = sender instanceof gov.nist.javax.sip.header.Via
+                && ((gov.nist.javax.sip.header.Via) sender).getSentProtocol() != null
+                ? ((gov.nist.javax.sip.header.Via) sender).getSentProtocol().getProtocolVersion() : "2.0";
+        if (version != null && !"2.0".equals(version.trim())) {
+            respond(st, req, Response.VERSION_NOT_SUPPORTED, null);
+            return;
+        }
         URI ruri = req.getRequestURI();
         if (!(ruri instanceof SipURI)) {
             respond(st, req, Response.UNSUPPORTED_URI_SCHEME, null);
@@ -704,6 +713,15 @@ public final class SipProxy implements SipListener {
                     ifs.provider(ctx.in).sendResponse(r);
                 } catch (SipException e2) {
                     log.info("could not forward {} for {}: {}", r.getStatusCode(), ctx.callId, e2.getMessage());
+                }
+            } else if (r.getStatusCode() >= 300) {
+                // e.g. a downstream final response that lost its Vias: answer with our own of the same class
+                log.info("could not forward {} for {} ({}); answering it ourselves", r.getStatusCode(), ctx.callId,
+                        e.getMessage());
+                try {
+                    ctx.st.sendResponse(response(ctx.request, r.getStatusCode(), null));
+                } catch (SipException | InvalidArgumentException | IllegalStateException e2) {
+                    log.debug("could not answer {} for {}: {}", r.getStatusCode(), ctx.callId, e2.getMessage());
                 }
             } else {
                 log.debug("could not forward {} for {}: {}", r.getStatusCode(), ctx.callId, e.getMessage());

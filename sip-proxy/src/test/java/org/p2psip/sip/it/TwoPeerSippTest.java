@@ -144,6 +144,173 @@ public class TwoPeerSippTest {
         }
     }
 
+    @Test
+    public void callFromPeerAToPeerBCalleeHangsUp() throws Exception {
+        String bob = user("bob");
+        try (Sipp uas = Sipp.start(work, "uas-bye.xml", Map.of(), null, "-s", bob, "-m", "1", "-d", "200", "-timeout", "40s")) {
+            register(b, bob, "127.0.0.1:" + uas.port, 60);
+            try (Sipp uac = Sipp.start(work, "uac-wait-bye.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
+                    "-m", "1", "-timeout", "40s")) {
+                uac.assertSuccess(SIPP);
+                uas.assertSuccess(SIPP);
+                checkMediaAndTeardown(uac, uas);
+            }
+        }
+    }
+
+    @Test
+    public void callerCancelsBeforeTheAnswer() throws Exception {
+        String bob = user("bob");
+        try (Sipp uas = Sipp.start(work, "uas-cancel.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
+            register(b, bob, "127.0.0.1:" + uas.port, 60);
+            try (Sipp uac = Sipp.start(work, "uac-cancel.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
+                    "-m", "1", "-timeout", "40s")) {
+                uac.assertSuccess(SIPP);
+                uas.assertSuccess(SIPP);
+            }
+            String invite = uas.received().stream().filter(m -> m.startsWith("INVITE")).findFirst().orElseThrow();
+            String callId = header(invite, "Call-ID");
+            List<String> satosA = omA.satos(callId);
+            assertFalse(satosA.isEmpty());
+            waitFor("the cancelled call's SATOs torn down", () -> omA.tornDown.containsAll(satosA)
+                    && omB.tornDown.containsAll(omB.satos(callId)));
+        }
+    }
+
+    @Test
+    public void callBetweenTwoUasOfTheSamePeerStaysLocal() throws Exception {
+        String bob = user("bob");
+        try (Sipp uas = Sipp.start(work, "uas.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
+            register(a, bob, "127.0.0.1:" + uas.port, 60);
+            try (Sipp uac = Sipp.start(work, "uac.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
+                    "-m", "1", "-d", "100", "-timeout", "40s")) {
+                uac.assertSuccess(SIPP);
+                uas.assertSuccess(SIPP);
+            }
+            String invite = uas.received().stream().filter(m -> m.startsWith("INVITE")).findFirst().orElseThrow();
+            assertTrue("no SATO for a call inside one peer", omA.satos(header(invite, "Call-ID")).isEmpty());
+        }
+    }
+
+    @Test
+    public void callsOverTcpBetweenUasAndPorts() throws Exception {
+        String bob = user("bob");
+        try (Sipp uas = Sipp.start(work, "uas.xml", Map.of(), null, "-s", bob, "-m", "1", "-t", "t1", "-timeout", "40s")) {
+            try (Sipp r = Sipp.start(work, "register.xml", Map.of(), target(b), "-t", "t1", "-key", "user", bob,
+                    "-key", "contact", "127.0.0.1:" + uas.port + ";transport=tcp", "-key", "expires", "60", "-m", "1",
+                    "-timeout", "30s")) {
+                r.assertSuccess(SIPP);
+            }
+            try (Sipp uac = Sipp.start(work, "uac.xml", Map.of(), target(a), "-t", "t1", "-s", bob, "-key", "caller",
+                    "alice", "-m", "1", "-d", "100", "-timeout", "40s")) {
+                uac.assertSuccess(SIPP);
+                uas.assertSuccess(SIPP);
+            }
+        }
+    }
+
+    @Test
+    public void userRegisteredAtTwoPeersIsForkedToBoth() throws Exception {
+        String bob = user("bob");
+        // bob's phone at A only rings; bob's phone at B answers: A forks, B wins, A's branch is cancelled
+        try (Sipp ringing = Sipp.start(work, "uas-cancel.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s");
+             Sipp answering = Sipp.start(work, "uas.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
+            register(a, bob, "127.0.0.1:" + ringing.port, 60);
+            register(b, bob, "127.0.0.1:" + answering.port, 60);
+            waitFor("both records in the DHT", () -> {
+                try {
+                    return dht(bob).size() == 2;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            try (Sipp uac = Sipp.start(work, "uac.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
+                    "-m", "1", "-d", "100", "-timeout", "40s")) {
+                uac.assertSuccess(SIPP);
+                answering.assertSuccess(SIPP);
+                ringing.assertSuccess(SIPP);
+            }
+        }
+    }
+
+    @Test
+    public void maxForwardsZeroGets483() throws Exception {
+        String bob = user("bob");
+        register(b, bob, "127.0.0.1:5998", 60);
+        try (Sipp uac = Sipp.start(work, "uac-fail.xml", Map.of("EXPECT", "483"), target(a), "-s", bob,
+                "-key", "caller", "carol", "-key", "max_forwards", "0", "-m", "1", "-timeout", "30s")) {
+            uac.assertSuccess(SIPP);
+        }
+    }
+
+    @Test
+    public void aLoopIsDetectedWith482() throws Exception {
+        String loop = user("loop");
+        // the contact is peer A itself with the same Request-URI the caller uses: a real loop, not a spiral
+        register(a, loop, "127.0.0.1:" + a.sipPort(), 60);
+        expectCallFails(a, loop, 482);
+    }
+
+    // ------------------------------------------------------------------------------- registration life cycle
+
+    @Test
+    public void registrationExpiryMakesTheUserUnreachable() throws Exception {
+        String bob = user("bob");
+        register(b, bob, "127.0.0.1:5997", 2);
+        assertEquals(List.of("peer-b"), dht(bob));
+        waitFor("the expired record gone from the DHT", () -> {
+            try {
+                return dht(bob).isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        expectCallFails(a, bob, 404);
+    }
+
+    @Test
+    public void expiresZeroRemovesTheRegistration() throws Exception {
+        String bob = user("bob");
+        register(b, bob, "127.0.0.1:5996", 60);
+        assertEquals(List.of("peer-b"), dht(bob));
+        register(b, bob, "127.0.0.1:5996", 0);
+        assertTrue("Expires: 0 removed the DHT record", dht(bob).isEmpty());
+        expectCallFails(a, bob, 404);
+    }
+
+    @Test
+    public void aRefreshKeepsTheRecordAlive() throws Exception {
+        String bob = user("bob");
+        register(b, bob, "127.0.0.1:5995", 3);
+        Thread.sleep(2000);
+        register(b, bob, "127.0.0.1:5995", 3);
+        Thread.sleep(2000);
+        assertEquals("refreshed before expiry: still there after the first interval", List.of("peer-b"), dht(bob));
+    }
+
+    @Test
+    public void tooBriefIntervalGets423WithMinExpires() throws Exception {
+        try (Sipp s = Sipp.start(work, "register-423.xml", Map.of(), target(b), "-key", "user", user("bob"),
+                "-key", "contact", "127.0.0.1:5994", "-key", "expires", "1", "-m", "1", "-timeout", "30s")) {
+            s.assertSuccess(SIPP);
+            assertTrue(s.actions(), s.actions().matches("(?s).*Min-Expires:\\s*2\\b.*"));
+        }
+    }
+
+    @Test
+    public void lookupServiceFailureGives503NotOk() throws Exception {
+        String bob = user("bob");
+        omB.failRegistrations = true;
+        try (Sipp s = Sipp.start(work, "register-5xx.xml", Map.of(), target(b), "-key", "user", bob,
+                "-key", "contact", "127.0.0.1:5993", "-key", "expires", "60", "-m", "1", "-timeout", "30s")) {
+            s.assertSuccess(SIPP);
+        } finally {
+            omB.failRegistrations = false;
+        }
+        assertTrue("nothing stored", dht(bob).isEmpty());
+        expectCallFails(a, bob, 404);
+    }
+
     /** Each UA's SDP names its own peer's RTP-Port; every SATO of the call is torn down afterwards. */
     private void checkMediaAndTeardown(Sipp uac, Sipp uas) throws Exception {
         String invite = uas.received().stream().filter(m -> m.startsWith("INVITE")).findFirst().orElseThrow();
