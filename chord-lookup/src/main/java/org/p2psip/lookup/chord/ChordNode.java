@@ -3,8 +3,6 @@ package org.p2psip.lookup.chord;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,8 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChordNode implements LookupService {
     private static final Logger log = LoggerFactory.getLogger(ChordNode.class);
-    /** Every this many repair rounds the primary range is pushed to the replicas even if nothing changed. */
-    private static final int FULL_PUSH_EVERY = 10;
 
     private enum State { NEW, JOINED, LEAVING, CLOSED }
 
@@ -57,19 +53,13 @@ public final class ChordNode implements LookupService {
     private final ChordRpc rpc;
     private final ValueStore store = new ValueStore();
     private final ExecutorService workers;
-    private final Object repairLock = new Object();
     private volatile State state = State.NEW;
     private volatile NodeRef self;
     private volatile RoutingTable table;
     private volatile Router router;
+    private volatile ReplicaRepair repair;
     private ScheduledThreadPoolExecutor scheduler;
 
-    // repair bookkeeping (under repairLock)
-    private long lastPushVersion = -1;
-    private List<NodeRef> lastPushHolders = List.of();
-    private int roundsSinceFullPush;
-    private long lastHandoffVersion = -1;
-    private Map<NodeRef, Integer> lastHandoffOwners = Map.of();
 
     /** A node that talks TCP. */
     public ChordNode(ChordConfig config) {
@@ -119,7 +109,7 @@ public final class ChordNode implements LookupService {
             }
             table.setSuccessors(succs);
             NodeRef succ = table.successor();
-            int moved = pullKeys(succ);
+            int moved = repair.pullKeys(succ);
             state = State.JOINED;
             log.info("{}: joined the ring via {} (successor {}, {} hops); took over {} values", self, bootstrap, succ,
                     res.hops(), moved);
@@ -155,6 +145,7 @@ public final class ChordNode implements LookupService {
         self = NodeRef.of(adv);
         table = new RoutingTable(self, config.successorListSize(), 3 * config.rpcTimeout().toMillis());
         router = new Router(self, table, rpc);
+        repair = new ReplicaRepair(self, config.successorListSize(), table, router, rpc, store);
     }
 
     private void scheduleMaintenance() {
@@ -201,7 +192,7 @@ public final class ChordNode implements LookupService {
             state = State.LEAVING;
             stopScheduler();
         }
-        synchronized (repairLock) {
+        synchronized (repair.lock()) {
             List<NodeRef> succs = table.successors();
             NodeRef pred = table.predecessor();
             List<StoredRecord> records = store.records(id -> true, System.currentTimeMillis());
@@ -515,50 +506,11 @@ public final class ChordNode implements LookupService {
             table.setPredecessor(n);
             log.info("{}: predecessor is now {}", self, n);
             try {
-                workers.execute(() -> handOverTo(n));
+                workers.execute(() -> repair.handOverTo(n));
             } catch (RejectedExecutionException e) {
                 // closing
             }
         }
-    }
-
-    /** Gives a new predecessor the records it must hold: everything except our own new range (n, self]. */
-    private void handOverTo(NodeRef n) {
-        List<StoredRecord> recs = store.records(id -> !id.inHalfOpen(n.id(), self.id()), System.currentTimeMillis());
-        if (recs.isEmpty()) {
-            return;
-        }
-        try {
-            rpc.replicate(n, recs);
-            log.info("{}: moved {} records to new predecessor {}", self, recs.size(), n);
-        } catch (LookupException e) {
-            log.info("{}: could not move records to {} ({}); repair will retry", self, n, e.getMessage());
-        }
-    }
-
-    /** A joining node asks for the records it must hold (see {@link #handOverTo}), one page at a time. */
-    List<StoredRecord> transferPage(NodeRef joining, Id after) {
-        requireJoined();
-        Id me = self.id();
-        return store.page(after, id -> !id.inHalfOpen(joining.id(), me), WireMessages.BATCH_BYTES,
-                System.currentTimeMillis());
-    }
-
-    private int pullKeys(NodeRef from) {
-        int n = 0;
-        Id after = null;
-        for (int page = 0; page < 100_000; page++) {
-            ChordRpc.TransferPage p = rpc.transfer(from, self, after);
-            for (StoredRecord r : p.records()) {
-                store.merge(r);
-            }
-            n += p.records().size();
-            if (!p.more() || p.last() == null) {
-                break;
-            }
-            after = p.last();
-        }
-        return n;
     }
 
     void onLeavingSuccessorSide(NodeRef leaving, NodeRef itsPredecessor) {
@@ -644,6 +596,19 @@ public final class ChordNode implements LookupService {
         }
     }
 
+    /** Store repair now (see {@link ReplicaRepair#repair()}). */
+    public void repairNow() {
+        if (state == State.JOINED) {
+            repair.repair();
+        }
+    }
+
+    /** A joining node asks for the records it must hold, one page at a time. */
+    List<StoredRecord> transferPage(NodeRef joining, Id after) {
+        requireJoined();
+        return repair.transferPage(joining, after);
+    }
+
     /** Chord fix-fingers, all at once: finger i = successor(self + 2^i); one lookup per distinct finger. */
     public void fixFingersNow() {
         if (state != State.JOINED) {
@@ -686,125 +651,6 @@ public final class ChordNode implements LookupService {
                 log.info("{}: predecessor {} failed ({})", self, p, e.getMessage());
             }
         }
-    }
-
-    /**
-     * Store repair: purge expired records; push the primary range to the r-1 successors when it or
-     * they changed; hand records this node is not the owner of to their owner and drop those it no
-     * longer has to hold.
-     */
-    public void repairNow() {
-        if (state != State.JOINED) {
-            return;
-        }
-        synchronized (repairLock) {
-            long now = System.currentTimeMillis();
-            store.purgeExpired(now);
-            NodeRef pred = table.predecessor();
-            if (pred == null) {
-                return;
-            }
-            Id me = self.id();
-            pushReplicas(pred, me, now);
-            handOffForeign(pred, me, now);
-        }
-    }
-
-    private void pushReplicas(NodeRef pred, Id me, long now) {
-        List<NodeRef> succs = table.successors();
-        List<NodeRef> holders = new ArrayList<>(succs.subList(0, Math.min(succs.size(), config.successorListSize() - 1)));
-        long v = store.version();
-        roundsSinceFullPush++;
-        if (v == lastPushVersion && holders.equals(lastPushHolders) && roundsSinceFullPush < FULL_PUSH_EVERY) {
-            return;
-        }
-        List<StoredRecord> primary = store.records(id -> id.inHalfOpen(pred.id(), me), now);
-        boolean allOk = true;
-        if (!primary.isEmpty()) {
-            for (NodeRef n : holders) {
-                try {
-                    rpc.replicate(n, primary);
-                } catch (LookupException e) {
-                    allOk = false;
-                    if (e instanceof RpcFailure) {
-                        table.failed(n);
-                    }
-                    log.debug("{}: replica push to {} failed: {}", self, n, e.getMessage());
-                }
-            }
-        }
-        if (allOk) {
-            lastPushVersion = v;
-            lastPushHolders = holders;
-            roundsSinceFullPush = 0;
-        }
-    }
-
-    private void handOffForeign(NodeRef pred, Id me, long now) {
-        List<Id> foreign = new ArrayList<>();
-        for (Id id : store.keyIds()) {
-            if (!id.inHalfOpen(pred.id(), me)) {
-                foreign.add(id);
-            }
-        }
-        if (foreign.isEmpty()) {
-            lastHandoffOwners = Map.of();
-            return;
-        }
-        foreign.sort((a, b) -> me.distanceTo(a).compareTo(me.distanceTo(b)));
-        long v = store.version();
-        Map<NodeRef, List<StoredRecord>> toOwner = new LinkedHashMap<>();
-        List<Id> notHolder = new ArrayList<>();
-        Map<Id, NodeRef> ownerOf = new HashMap<>();
-        Id rangeStart = null;
-        LookupResult cur = null;
-        for (Id id : foreign) {
-            if (cur == null || !id.inHalfOpen(rangeStart, cur.owner().id())) {
-                try {
-                    cur = router.lookup(id);
-                } catch (LookupException e) {
-                    log.debug("{}: repair lookup failed: {}", self, e.getMessage());
-                    return;
-                }
-                rangeStart = id;
-            }
-            if (cur.owner().equals(self)) {
-                continue;
-            }
-            List<NodeRef> holders = cur.successors().subList(0, Math.min(cur.successors().size(), config.successorListSize()));
-            List<StoredRecord> recs = store.records(k -> k.equals(id), now);
-            toOwner.computeIfAbsent(cur.owner(), k -> new ArrayList<>()).addAll(recs);
-            ownerOf.put(id, cur.owner());
-            if (!holders.contains(self)) {
-                notHolder.add(id);
-            }
-        }
-        Map<NodeRef, Integer> owners = new HashMap<>();
-        toOwner.forEach((k, l) -> owners.put(k, l.size()));
-        boolean unchanged = v == lastHandoffVersion && owners.equals(lastHandoffOwners);
-        List<NodeRef> failedOwners = new ArrayList<>();
-        if (!unchanged) {
-            for (Map.Entry<NodeRef, List<StoredRecord>> e : toOwner.entrySet()) {
-                try {
-                    rpc.replicate(e.getKey(), e.getValue());
-                } catch (LookupException ex) {
-                    failedOwners.add(e.getKey());
-                    log.debug("{}: hand-off to {} failed: {}", self, e.getKey(), ex.getMessage());
-                }
-            }
-        }
-        List<Id> drop = new ArrayList<>();
-        for (Id id : notHolder) {
-            if (!failedOwners.contains(ownerOf.get(id))) {
-                drop.add(id);
-            }
-        }
-        if (!drop.isEmpty()) {
-            store.drop(drop);
-            log.info("{}: moved {} keys to their owners and dropped them here", self, drop.size());
-        }
-        lastHandoffVersion = store.version();
-        lastHandoffOwners = failedOwners.isEmpty() ? owners : Map.of();
     }
 
     @Override
