@@ -108,6 +108,47 @@ public class ControlErrorsTest {
     }
 
     @Test
+    public void statsOfAllSessionsArePagedBelowTheFrameLimit() throws Exception {
+        port.close();
+        int[] r = TestSupport.randomRange(400);
+        port = new PortFixture(TestSupport.config(dir, "paging").withPorts(r[0], r[1]));
+        java.util.Set<String> allocated = new java.util.TreeSet<>();
+        for (int i = 0; i < 150; i++) {
+            String id = String.format("p-%03d", i);
+            port.om.allocateRelay(id, "udp", "udp");
+            allocated.add(id);
+        }
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        while (true) {
+            ControlMessage q = req(MessageTypes.RTP_STATS);
+            if (after != null) {
+                q = q.with(RtpFields.AFTER, after);
+            }
+            ControlMessage page = port.om.call(q);
+            pages++;
+            java.util.List<String> ids = page.getAll(RtpFields.SESSION);
+            assertEquals(Integer.toString(ids.size()), page.get(RtpFields.SESSIONS));
+            for (String id : ids) {
+                assertEquals("0", page.get(id + ":a.packets_in"));
+            }
+            seen.addAll(ids);
+            if (!Boolean.parseBoolean(page.get(RtpFields.MORE))) {
+                break;
+            }
+            after = page.get(RtpFields.NEXT_AFTER);
+            assertEquals(ids.get(ids.size() - 1), after);
+        }
+        assertTrue("more than one page: " + pages, pages > 1);
+        assertEquals(new java.util.ArrayList<>(allocated), seen);
+        ControlMessage st = port.om.status();
+        assertEquals("150", st.get(RtpFields.SESSIONS));
+        assertEquals("0", st.get("packets_forwarded"));
+        assertEquals("0", st.get("drops"));
+    }
+
+    @Test
     public void shutdownClosesEverythingAndRemovesTheSocketFile() throws Exception {
         port.om.allocateEndpoint("e", "tcp");
         assertTrue(Files.exists(port.socket()));

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,9 @@ public final class RtpControlHandler implements ControlHandler {
     private final InetAddress advertised;
     private final String name;
     private final Runnable shutdown;
+    /** Budget for one all-sessions rtp.stats answer, below the control frame limit (64 KiB). */
+    static final int PAGE_BYTES = 56 * 1024;
+    static final int MAX_SESSIONS_PER_PAGE = 500;
 
     /**
      * @param shutdown what port.shutdown does, after the answer is sent (it must not block the handler)
@@ -147,15 +151,43 @@ public final class RtpControlHandler implements ControlHandler {
         if (id != null && !id.isEmpty()) {
             return addSession(r.with(RtpFields.SESSION, id), engine.stats(id), "");
         }
-        List<SessionSnapshot> all = engine.statsAll();
-        r = r.with(RtpFields.SESSIONS, all.size());
-        for (SessionSnapshot s : all) {
+        // Every session's fields would not fit a control frame (64 KiB) with hundreds of sessions:
+        // answer as many as fit, in id order, and say where to continue (field 'after').
+        String after = m.get(RtpFields.AFTER);
+        List<SessionSnapshot> page = engine.statsAll(after == null || after.isEmpty() ? null : after, MAX_SESSIONS_PER_PAGE + 1);
+        List<SessionSnapshot> fitting = new ArrayList<>();
+        int size = 200 + m.type().length();
+        for (SessionSnapshot s : page) {
+            int sessionSize = 4 + RtpFields.SESSION.length() + s.id().length()
+                    + encodedSize(addSession(ControlMessage.responseTo(m), s, s.id() + ":"));
+            if (fitting.size() == MAX_SESSIONS_PER_PAGE || (size + sessionSize > PAGE_BYTES && !fitting.isEmpty())) {
+                break;
+            }
+            size += sessionSize;
+            fitting.add(s);
+        }
+        boolean more = fitting.size() < page.size();
+        r = r.with(RtpFields.SESSIONS, fitting.size()).with(RtpFields.MORE, more);
+        if (more) {
+            r = r.with(RtpFields.NEXT_AFTER, fitting.get(fitting.size() - 1).id());
+        }
+        for (SessionSnapshot s : fitting) {
             r = r.with(RtpFields.SESSION, s.id());
         }
-        for (SessionSnapshot s : all) {
+        for (SessionSnapshot s : fitting) {
             r = addSession(r, s, s.id() + ":");
         }
         return r;
+    }
+
+    /** Bytes the fields of {@code m} take in a frame (FrameCodec: u16 length + UTF-8 for key and value). */
+    private static int encodedSize(ControlMessage m) {
+        int n = 0;
+        for (Map.Entry<String, String> f : m.fields()) {
+            n += 4 + f.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    + f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        return n;
     }
 
     private static ControlMessage addSession(ControlMessage r, SessionSnapshot s, String prefix) {
@@ -173,7 +205,7 @@ public final class RtpControlHandler implements ControlHandler {
         return r;
     }
 
-    private ControlMessage status(ControlMessage m) {
+    private ControlMessage status(ControlMessage m) throws ControlException {
         PortStatus st = engine.status();
         return ControlMessage.responseTo(m)
                 .with(MessageTypes.F_NAME, name)
@@ -187,7 +219,10 @@ public final class RtpControlHandler implements ControlHandler {
                 .with("capacity", st.capacity())
                 .with("relay", true)
                 .with("transports", "udp,tcp")
-                .with("workers", st.workers());
+                .with("workers", st.workers())
+                .with("packets_forwarded", st.forwarded())
+                .with("drops", st.drops())
+                .with("wakeups", st.wakeups());
     }
 
     /** A parsed remote: host null means any; port 0 means unknown. */

@@ -41,6 +41,11 @@ public final class RtpFields {
     public static final String RELEASED = "released";
 
     public static final String SESSIONS = "sessions";
+    /** rtp.stats of all sessions: only sessions whose id sorts after this one (paging). */
+    public static final String AFTER = "after";
+    /** rtp.stats of all sessions: true when more sessions follow; ask again with after = next_after. */
+    public static final String MORE = "more";
+    public static final String NEXT_AFTER = "next_after";
     public static final String AGE_MS = "age_ms";
     public static final String IDLE_MS = "idle_ms";
 }

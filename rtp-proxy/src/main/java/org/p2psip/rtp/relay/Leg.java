@@ -83,6 +83,7 @@ abstract class Leg {
         stats.packetsIn++;
         stats.bytesIn += len;
         s.lastActivity = now;
+        s.worker.forwarded++;
         peer.send(b, kind == Packets.RTCP, now);
     }
 

@@ -206,22 +206,29 @@ public final class RelayEngine implements Closeable {
         });
     }
 
-    /** Statistics of every session, ordered by id. */
-    public List<SessionSnapshot> statsAll() throws ControlException {
+    /** Statistics of the sessions whose id sorts after {@code after} (null: all), ordered by id, at most {@code max}. */
+    public List<SessionSnapshot> statsAll(String after, int max) throws ControlException {
         checkOpen();
         List<SessionSnapshot> out = new ArrayList<>();
         for (Worker w : workers) {
             out.addAll(w.call(() -> {
                 long now = System.nanoTime();
-                List<SessionSnapshot> l = new ArrayList<>();
+                List<Session> mine = new ArrayList<>();
                 for (Session s : w.sessions) {
-                    l.add(snapshot(s, now));
+                    if (after == null || s.id.compareTo(after) > 0) {
+                        mine.add(s);
+                    }
+                }
+                mine.sort((a, b) -> a.id.compareTo(b.id));
+                List<SessionSnapshot> l = new ArrayList<>();
+                for (int i = 0; i < mine.size() && i < max; i++) {
+                    l.add(snapshot(mine.get(i), now));
                 }
                 return l;
             }));
         }
         out.sort((a, b) -> a.id().compareTo(b.id()));
-        return out;
+        return out.size() > max ? new ArrayList<>(out.subList(0, max)) : out;
     }
 
     /** Releases session {@code id}: its sockets are closed and its ports free when this returns. */
@@ -239,7 +246,25 @@ public final class RelayEngine implements Closeable {
         log.debug("released session {}", id);
     }
 
-    public PortStatus status() {
+    public PortStatus status() throws ControlException {
+        checkOpen();
+        long forwarded = 0;
+        long drops = 0;
+        long wakeups = 0;
+        for (Worker w : workers) {
+            long[] t = w.call(() -> {
+                long d = 0;
+                for (Session s : w.sessions) {
+                    for (Leg l : s.legs.values()) {
+                        d += l.stats.drops();
+                    }
+                }
+                return new long[] {w.forwarded, d, w.wakeups};
+            });
+            forwarded += t[0];
+            drops += t[1];
+            wakeups += t[2];
+        }
         int relays = 0;
         int endpoints = 0;
         for (Session s : sessions.values()) {
@@ -253,7 +278,7 @@ public final class RelayEngine implements Closeable {
         int free = pool.free();
         int capacity = Math.max(0, Math.min(config.maxSessions() - n, free / 2));
         return new PortStatus(config.advertisedAddress(), n, relays, endpoints, pool.low(), pool.high(), free,
-                config.maxSessions(), capacity, workers.length);
+                config.maxSessions(), capacity, workers.length, forwarded, drops, wakeups);
     }
 
     public int sessionCount() {

@@ -39,6 +39,9 @@ final class Worker implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private volatile boolean running = true;
+    /** Times the selector returned (wakeups), and RTP/RTCP packets handed from one leg to the other. */
+    long wakeups;
+    long forwarded;
 
     Worker(RelayEngine engine, String name) throws IOException {
         this.engine = engine;
@@ -58,6 +61,7 @@ final class Worker implements Runnable {
             while (running) {
                 long waitMs = Math.max(1, (nextTick - System.nanoTime()) / 1_000_000L);
                 selector.select(dispatch, waitMs);
+                wakeups++;
                 runTasks();
                 long now = System.nanoTime();
                 if (now - nextTick >= 0) {

@@ -149,12 +149,14 @@ public final class RelayBenchmark {
 
         step(-1, 20_000, 3, false); // warm-up (JIT) and latch every leg a
         System.out.println();
-        System.out.println("offered pps | sent pps | delivered pps | delivered % | relay CPU % of a core | generator CPU % | relay alloc B/pkt");
+        System.out.println("offered pps | sent pps | delivered pps | delivered % | relay CPU % of a core | us CPU/pkt | pkts/wakeup | lost before relay | dropped by relay | kernel rcvbuf drops | generator CPU % | relay alloc B/pkt");
         int best = 0;
         for (int i = 0; i < rates.length; i++) {
             Result r = step(i, rates[i], stepSeconds, false);
-            System.out.printf(Locale.ROOT, "%11d | %8.0f | %13.0f | %10.2f%% | %21.1f | %15.1f | %s%n", rates[i], r.sentPps,
-                    r.deliveredPps, 100.0 * r.delivered / Math.max(1, r.sent), r.relayCpu, r.generatorCpu,
+            System.out.printf(Locale.ROOT, "%11d | %8.0f | %13.0f | %10.2f%% | %21.1f | %10.2f | %11.1f | %17d | %16d | %19d | %15.1f | %s%n",
+                    rates[i], r.sentPps, r.deliveredPps, 100.0 * r.delivered / Math.max(1, r.sent), r.relayCpu,
+                    r.relayCpuNanos / 1e3 / Math.max(1, r.relayForwarded), (double) r.relayForwarded / Math.max(1, r.wakeups),
+                    r.sent - r.relayForwarded, r.relayDrops, r.kernelDrops, r.generatorCpu,
                     r.allocPerPacket < 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.allocPerPacket));
             if (r.delivered >= (1 - lossThreshold) * r.sent && r.sentPps >= 0.95 * rates[i]) {
                 best = Math.max(best, (int) r.deliveredPps);
@@ -182,6 +184,8 @@ public final class RelayBenchmark {
     private Result step(int stepId, int rate, double seconds, boolean direct) throws Exception {
         long total = (long) (rate * seconds);
         receiver.begin(stepId, (int) Math.min(total, 20_000_000));
+        long[] relay0 = relayTotals();
+        long kernel0 = kernelUdpBufferDrops();
         long cpu0 = relayCpuNanos();
         long alloc0 = relayAllocatedBytes();
         long gen0 = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class).getProcessCpuTime();
@@ -229,6 +233,8 @@ public final class RelayBenchmark {
             Thread.sleep(20);
         }
         long cpu1 = relayCpuNanos();
+        long[] relay1 = relayTotals();
+        long kernel1 = kernelUdpBufferDrops();
         long alloc1 = relayAllocatedBytes();
         long gen1 = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class).getProcessCpuTime();
         double wall = (end - start) / 1e9;
@@ -239,7 +245,12 @@ public final class RelayBenchmark {
         r.deliveredPps = r.delivered / wall;
         double measuredWall = (System.nanoTime() - start) / 1e9;
         r.relayCpu = 100.0 * (cpu1 - cpu0) / 1e9 / measuredWall;
+        r.relayCpuNanos = cpu1 - cpu0;
         r.generatorCpu = 100.0 * (gen1 - gen0 - (inProcess ? cpu1 - cpu0 : 0)) / 1e9 / measuredWall;
+        r.relayForwarded = relay1[0] - relay0[0];
+        r.relayDrops = relay1[1] - relay0[1];
+        r.wakeups = relay1[2] - relay0[2];
+        r.kernelDrops = kernel1 - kernel0;
         r.allocPerPacket = alloc0 < 0 ? -1 : (double) (alloc1 - alloc0) / Math.max(1, r.delivered);
         long[] lat = receiver.latencies();
         r.samples = lat.length;
@@ -250,6 +261,27 @@ public final class RelayBenchmark {
             r.p999 = lat[(int) Math.min(lat.length - 1, Math.floor(lat.length * 0.999))];
         }
         return r;
+    }
+
+    /** The relay's packets_forwarded, drops and wakeups from port.status. */
+    private long[] relayTotals() throws Exception {
+        ControlMessage st = om.status();
+        return new long[] {Long.parseLong(st.get("packets_forwarded")), Long.parseLong(st.get("drops")),
+            Long.parseLong(st.get("wakeups"))};
+    }
+
+    /** Udp RcvbufErrors from /proc/net/snmp: datagrams the kernel dropped because a socket buffer was full (machine-wide). */
+    private static long kernelUdpBufferDrops() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                List<String> names = Arrays.asList(lines.get(i).split("\\s+"));
+                String[] values = lines.get(i + 1).split("\\s+");
+                int k = names.indexOf("RcvbufErrors");
+                return k < 0 ? 0 : Long.parseLong(values[k]);
+            }
+        }
+        return 0;
     }
 
     /** CPU time of the relay: the child's utime+stime, or the in-process relay worker threads. */
@@ -328,8 +360,13 @@ public final class RelayBenchmark {
         long delivered;
         double deliveredPps;
         double relayCpu;
+        long relayCpuNanos;
         double generatorCpu;
         double allocPerPacket;
+        long relayForwarded;
+        long relayDrops;
+        long wakeups;
+        long kernelDrops;
         int samples;
         long median;
         long p99;
