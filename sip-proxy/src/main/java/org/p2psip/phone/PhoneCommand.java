@@ -178,6 +178,10 @@ public final class PhoneCommand {
                     case "--answer" -> o.answer = true;
                     case "--listen" -> {
                         InetSocketAddress l = hostPort(value(args, ++i, a), a, true);
+                        if (l.getAddress().isAnyLocalAddress()) {
+                            throw new IllegalArgumentException("--listen needs a concrete address the proxy can"
+                                    + " reach (it goes into Via, Contact and SDP), not " + l.getHostString());
+                        }
                         o.listenHost = l.getHostString();
                         o.listenPort = l.getPort();
                     }
