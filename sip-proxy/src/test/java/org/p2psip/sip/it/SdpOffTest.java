@@ -1,0 +1,73 @@
+package org.p2psip.sip.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.p2psip.control.MessageTypes;
+import org.p2psip.sip.P2psipPort;
+
+/** With SDP rewriting switched off (draft Sec. 4), media goes directly between the UAs: SDP passes untouched. */
+public class SdpOffTest {
+    static Path work;
+    static TestOverlay overlay;
+    static P2psipPort a;
+    static P2psipPort b;
+    static TestPeerOm omA;
+    static TestPeerOm omB;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        Sipp.binary();
+        work = Path.of("target", "sipp", "SdpOffTest");
+        Files.createDirectories(work);
+        Path sockets = Files.createTempDirectory("p2psip-sip-sdpoff");
+        overlay = TestOverlay.start(2);
+        a = new P2psipPort(TwoPeerSippTest.config(sockets.resolve("a.sock"), "peer-a").sdpRewrite(false)).start();
+        b = new P2psipPort(TwoPeerSippTest.config(sockets.resolve("b.sock"), "peer-b").sdpRewrite(false)).start();
+        omA = overlay.attach("peer-a", a, 0);
+        omB = overlay.attach("peer-b", b, 1);
+        TwoPeerSippTest.waitFor("OMs connected", () -> a.isOverlayManagerConnected() && b.isOverlayManagerConnected());
+    }
+
+    @AfterClass
+    public static void stop() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        if (overlay != null) {
+            overlay.close();
+        }
+    }
+
+    @Test
+    public void mediaGoesDirectlyBetweenTheUas() throws Exception {
+        try (Sipp uas = Sipp.start(work, "uas.xml", Map.of(), null, "-s", "bob", "-m", "1", "-timeout", "40s")) {
+            try (Sipp reg = Sipp.start(work, "register.xml", Map.of(), "127.0.0.1:" + b.sipPort(), "-key", "user", "bob",
+                    "-key", "contact", "127.0.0.1:" + uas.port, "-key", "expires", "60", "-m", "1", "-timeout", "30s")) {
+                reg.assertSuccess(Duration.ofSeconds(40));
+            }
+            try (Sipp uac = Sipp.start(work, "uac.xml", Map.of(), "127.0.0.1:" + a.sipPort(), "-s", "bob", "-key",
+                    "caller", "alice", "-m", "1", "-d", "100", "-timeout", "40s")) {
+                uac.assertSuccess(Duration.ofSeconds(40));
+                uas.assertSuccess(Duration.ofSeconds(40));
+                String invite = uas.received().stream().filter(m -> m.startsWith("INVITE")).findFirst().orElseThrow();
+                String ok = uac.received().stream().filter(m -> m.startsWith("SIP/2.0 200") && m.contains("INVITE"))
+                        .findFirst().orElseThrow();
+                assertEquals("the callee sees the caller's own media port", uac.mediaPort, TwoPeerSippTest.mediaPort(invite));
+                assertEquals("the caller sees the callee's own media port", uas.mediaPort, TwoPeerSippTest.mediaPort(ok));
+                assertEquals(0, omA.count(MessageTypes.SATO_MEDIA_REQUEST) + omB.count(MessageTypes.SATO_MEDIA_REQUEST));
+                assertTrue("the signalling still crossed a SATO", omA.count(MessageTypes.SATO_SIGNALLING_REQUEST) >= 1);
+            }
+        }
+    }
+}

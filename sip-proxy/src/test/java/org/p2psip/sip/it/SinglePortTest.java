@@ -1,0 +1,149 @@
+package org.p2psip.sip.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.sip.P2psipPort;
+import org.p2psip.sip.P2psipPortConfig;
+
+/**
+ * One P2PSIP-Port with its OM stand-in, and one without any OM: UAs behind a NAT (RFC 3581), the
+ * port's status over the control socket, and what a UA gets while no Overlay Manager is connected.
+ */
+public class SinglePortTest {
+    static final Duration WAIT = Duration.ofSeconds(5);
+    static Path work;
+    static TestOverlay overlay;
+    static P2psipPort port;
+    static P2psipPort orphan;
+    static TestPeerOm om;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        Sipp.binary();
+        work = Path.of("target", "sipp", "SinglePortTest");
+        Files.createDirectories(work);
+        Path sockets = Files.createTempDirectory("p2psip-sip-single");
+        overlay = TestOverlay.start(1);
+        port = new P2psipPort(new P2psipPortConfig(sockets.resolve("p.sock")).name("peer-s").sipPort(0).overlayPort(0)
+                .threads(2)).start();
+        orphan = new P2psipPort(new P2psipPortConfig(sockets.resolve("o.sock")).name("peer-orphan").sipPort(0)
+                .overlayPort(0).threads(2)).start();
+        om = overlay.attach("peer-s", port, 0);
+        TwoPeerSippTest.waitFor("OM connected", port::isOverlayManagerConnected);
+    }
+
+    @AfterClass
+    public static void stop() {
+        for (P2psipPort p : new P2psipPort[] {port, orphan}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        if (overlay != null) {
+            overlay.close();
+        }
+    }
+
+    /** A REGISTER from a UA that believes it is at 127.0.0.2:5 (its private address) but sends from {@code raw}. */
+    static String natRegister(RawSip raw, String user) {
+        String body = "REGISTER sip:127.0.0.1:" + port.sipPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/" + raw.transport() + " 127.0.0.2:5;branch=z9hG4bKnat" + System.nanoTime() + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:" + user + "@127.0.0.1>;tag=nat1\r\n"
+                + "To: <sip:" + user + "@127.0.0.1>\r\n"
+                + "Call-ID: nat-" + user + "\r\n"
+                + "CSeq: 1 REGISTER\r\n"
+                + "Contact: <sip:" + user + "@127.0.0.2:5" + (raw.transport().equals("TCP") ? ";transport=tcp" : "") + ">\r\n"
+                + "Expires: 60\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        return body;
+    }
+
+    /** The UA's answer to an INVITE: 486 Busy Here, built from the INVITE as RFC 3261 8.2.6 says. */
+    static String busy(String invite) {
+        StringBuilder r = new StringBuilder("SIP/2.0 486 Busy Here\r\n");
+        for (String line : invite.split("\r\n")) {
+            String l = line.toLowerCase();
+            if (l.startsWith("via:") || l.startsWith("from:") || l.startsWith("call-id:") || l.startsWith("cseq:")) {
+                r.append(line).append("\r\n");
+            } else if (l.startsWith("to:")) {
+                r.append(line).append(";tag=busy1\r\n");
+            }
+        }
+        return r.append("Content-Length: 0\r\n\r\n").toString();
+    }
+
+    private void natUaGetsItsCall(RawSip ua, String user) throws Exception {
+        ua.send(natRegister(ua, user));
+        String ok = ua.receive(WAIT);
+        assertNotNull("the 200 reaches the port the REGISTER really came from", ok);
+        assertTrue(ok, ok.startsWith("SIP/2.0 200"));
+        if (ua.transport().equals("UDP")) {
+            Matcher via = Pattern.compile("(?im)^Via:.*$").matcher(ok);
+            assertTrue(via.find());
+            assertTrue("rport filled in: " + via.group(), via.group().contains("rport=" + ua.localPort()));
+            assertTrue("received filled in: " + via.group(), via.group().contains("received=127.0.0.1"));
+        }
+        try (Sipp uac = Sipp.start(work, "uac-fail.xml", Map.of("EXPECT", "486"), "127.0.0.1:" + port.sipPort(),
+                "-s", user, "-key", "caller", "carol", "-key", "max_forwards", "70", "-m", "1", "-timeout", "30s")) {
+            String invite = ua.receive(Duration.ofSeconds(20));
+            assertNotNull("the INVITE for the NATed UA reaches its real address, not its Contact", invite);
+            assertTrue(invite, invite.startsWith("INVITE sip:" + user + "@127.0.0.2:5"));
+            ua.send(busy(invite));
+            uac.assertSuccess(Duration.ofSeconds(40));
+        }
+    }
+
+    @Test
+    public void udpUaBehindNatIsReachedAtItsRealAddress() throws Exception {
+        try (RawSip ua = RawSip.udp(port.sipPort())) {
+            natUaGetsItsCall(ua, "natudp");
+        }
+    }
+
+    @Test
+    public void tcpUaBehindNatIsReachedOverItsOwnConnection() throws Exception {
+        try (RawSip ua = RawSip.tcp(port.sipPort())) {
+            natUaGetsItsCall(ua, "nattcp");
+        }
+    }
+
+    @Test
+    public void statusOverTheControlSocket() throws Exception {
+        ControlMessage s = om.status();
+        assertEquals("127.0.0.1:" + port.sipPort(), s.get("ua"));
+        assertEquals("127.0.0.1:" + port.overlayPort(), s.get("overlay"));
+        assertEquals("on", s.get("sdp.rewrite"));
+        assertNotNull(s.get("users"));
+        assertNotNull(s.get("calls"));
+    }
+
+    @Test
+    public void withoutOverlayManagerRegistrationsGet503() throws Exception {
+        try (Sipp s = Sipp.start(work, "register-5xx.xml", Map.of(), "127.0.0.1:" + orphan.sipPort(), "-key", "user",
+                "lonely", "-key", "contact", "127.0.0.1:5992", "-key", "expires", "60", "-m", "1", "-timeout", "30s")) {
+            s.assertSuccess(Duration.ofSeconds(40));
+            assertTrue(s.actions(), s.actions().contains("Overlay Manager not connected"));
+        }
+    }
+
+    @Test
+    public void withoutOverlayManagerCallsGet503() throws Exception {
+        try (Sipp uac = Sipp.start(work, "uac-fail.xml", Map.of("EXPECT", "503"), "127.0.0.1:" + orphan.sipPort(),
+                "-s", "someone", "-key", "caller", "carol", "-key", "max_forwards", "70", "-m", "1", "-timeout", "30s")) {
+            uac.assertSuccess(Duration.ofSeconds(40));
+        }
+    }
+}
