@@ -45,7 +45,7 @@ public class LifecycleTest {
         ControlMessage a = port.om.allocateEndpoint("quiet", "udp");
         // A session with its own idle timeout that keeps receiving media stays.
         ControlMessage b = port.om.call(ControlMessage.request(MessageTypes.RTP_ALLOCATE).with(RtpFields.SESSION, "busy")
-                .with(RtpFields.IDLE_TIMEOUT, "1.5"));
+                .with(RtpFields.IDLE_TIMEOUT, "4"));
         try (UdpPeer phone = new UdpPeer()) {
             port.om.connectLeg("busy", "ua", "passive", phone.address());
             int ua = Integer.parseInt(b.get("ua.rtp"));
