@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       {@code role} endpoint|relay, {@code transport} udp|tcp, {@code sato}, plus the StartPort
  *       parameters) answered with {@code address}, the legs ({@code leg}, repeated) and each leg's
  *       port ({@code <leg>.port}, {@code ua.rtp}); {@code rtp.connect} ({@code session},
- *       {@code leg}, {@code remote}, {@code mode} for TCP legs); {@code rtp.release}
+ *       {@code leg}, {@code remote}, {@code mode}: the leg towards the callee active, the
+ *       one towards the caller passive); {@code rtp.release}
  *       ({@code session});</li>
  *   <li>any port: {@code port.status}; the P2PSIP-Port answers it with its overlay-facing listener
  *       ({@code overlay.tcp} / {@code overlay.tls}, or {@code overlay}).</li>
@@ -47,6 +48,7 @@ public final class ControlSatoPorts implements SatoPorts {
     static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
 
     private final Map<PortKind, ControlClient> clients;
+    private final Set<ControlClient> owned;
     private final Map<PortKind, String> names;
     private final Set<TransportKind> signalling;
     private final Set<TransportKind> media;
@@ -55,8 +57,9 @@ public final class ControlSatoPorts implements SatoPorts {
     private final AtomicLong sessionCounter = new AtomicLong();
     private final Map<String, PortSession> live = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private ControlSatoPorts(Builder b, Map<PortKind, ControlClient> clients) {
+    private ControlSatoPorts(Builder b, Map<PortKind, ControlClient> clients, Set<ControlClient> owned) {
         this.clients = clients;
+        this.owned = owned;
         this.names = b.names;
         this.signalling = Collections.unmodifiableSet(new LinkedHashSet<>(b.signalling));
         this.media = Collections.unmodifiableSet(new LinkedHashSet<>(b.media));
@@ -214,8 +217,9 @@ public final class ControlSatoPorts implements SatoPorts {
                 .with("session", session.sessionId())
                 .with("leg", portLeg)
                 .with("remote", remote.toString());
-        if (transport == TransportKind.TCP_RFC4571) {
-            // the caller's side opens the TCP connection towards the callee's side
+        if (!portLeg.equals("ua")) {
+            // Along the chain the caller's side is active (sends first, connects for TCP, keeps NAT
+            // bindings alive) and the callee's side passive (latches onto the real source).
             req = req.with("mode", leg.equals(PortSession.LEG_CALLEE) ? "active" : "passive");
         }
         call(PortKind.RTP_PORT, req);
@@ -271,14 +275,16 @@ public final class ControlSatoPorts implements SatoPorts {
         }
     }
 
+    /** Closes the control connections this object opened (not those handed to it with {@code rtpPort(ControlClient)}). */
     @Override
     public void close() {
-        clients.values().forEach(ControlClient::close);
+        owned.forEach(ControlClient::close);
     }
 
     /** Which port sockets to connect to, and what the ports offer. */
     public static final class Builder {
         private final Map<PortKind, Path> sockets = new LinkedHashMap<>();
+        private final Map<PortKind, ControlClient> given = new LinkedHashMap<>();
         private final Map<PortKind, String> names = new LinkedHashMap<>();
         private Set<TransportKind> signalling = EnumSet.of(TransportKind.TCP);
         private Set<TransportKind> media = EnumSet.of(TransportKind.UDP, TransportKind.TCP_RFC4571);
@@ -293,6 +299,20 @@ public final class ControlSatoPorts implements SatoPorts {
         public Builder rtpPort(Path socket) {
             sockets.put(PortKind.RTP_PORT, socket);
             names.put(PortKind.RTP_PORT, "RTP-Port");
+            return this;
+        }
+
+        /** An RTP-Port control connection someone else opened and closes (e.g. a port supervisor). */
+        public Builder rtpPort(ControlClient connected) {
+            given.put(PortKind.RTP_PORT, connected);
+            names.put(PortKind.RTP_PORT, "RTP-Port");
+            return this;
+        }
+
+        /** A P2PSIP-Port control connection someone else opened and closes. */
+        public Builder p2psipPort(ControlClient connected) {
+            given.put(PortKind.P2PSIP_PORT, connected);
+            names.put(PortKind.P2PSIP_PORT, "P2PSIP-Port");
             return this;
         }
 
@@ -338,17 +358,23 @@ public final class ControlSatoPorts implements SatoPorts {
 
         /** Connects to every configured port socket (waiting up to the connect timeout for each). */
         public ControlSatoPorts connect() throws OmException {
-            Map<PortKind, ControlClient> clients = new LinkedHashMap<>();
+            Map<PortKind, ControlClient> clients = new LinkedHashMap<>(given);
+            Set<ControlClient> opened = new LinkedHashSet<>();
             try {
                 for (Map.Entry<PortKind, Path> e : sockets.entrySet()) {
-                    clients.put(e.getKey(), ControlClient.connect(e.getValue(), "om", nodeName, handler, connectTimeout));
+                    if (given.containsKey(e.getKey())) {
+                        continue;
+                    }
+                    ControlClient c = ControlClient.connect(e.getValue(), "om", nodeName, handler, connectTimeout);
+                    opened.add(c);
+                    clients.put(e.getKey(), c);
                     log.debug("OM connected to the {} at {}", e.getKey(), e.getValue());
                 }
             } catch (ControlException e) {
-                clients.values().forEach(ControlClient::close);
+                opened.forEach(ControlClient::close);
                 throw new OmException(Kind.RESOURCES_EXHAUSTED, "port", e.getMessage(), e);
             }
-            return new ControlSatoPorts(this, clients);
+            return new ControlSatoPorts(this, clients, opened);
         }
     }
 }

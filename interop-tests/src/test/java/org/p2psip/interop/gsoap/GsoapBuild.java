@@ -1,0 +1,130 @@
+package org.p2psip.interop.gsoap;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the gSOAP peers of the OM IF from the very WSDL the Java OM is generated from
+ * ({@code wsdl/om-if-v1.wsdl}): {@code wsdl2h -c} and {@code soapcpp2 -c} generate the C stubs and
+ * skeletons, gcc links {@code om_client} and {@code om_server} (sources in src/test/c/omif) against
+ * Debian's libgsoap. Output in {@code target/gsoap-omif}. A missing tool fails with a message that
+ * names the Debian package.
+ */
+public final class GsoapBuild {
+    private static Path built;
+
+    private GsoapBuild() {
+    }
+
+    /** The directory with {@code om_client} and {@code om_server}, built on first use in this JVM. */
+    public static synchronized Path build() throws IOException, InterruptedException {
+        if (built != null) {
+            return built;
+        }
+        requireTool("wsdl2h", "gsoap");
+        requireTool("soapcpp2", "gsoap");
+        requireTool("gcc", "gcc");
+        if (!Files.exists(Paths.get("/usr/include/stdsoap2.h"))) {
+            throw new AssertionError("gSOAP interop: /usr/include/stdsoap2.h is missing; install the Debian package libgsoap-dev");
+        }
+        Path root = repoRoot();
+        Path module = root.resolve("interop-tests");
+        Path src = module.resolve("src/test/c/omif");
+        Path wsdl = root.resolve("wsdl/om-if-v1.wsdl");
+        Path out = module.resolve("target/gsoap-omif");
+        Files.createDirectories(out);
+        for (String f : List.of("om_client.c", "om_server.c", "typemap.dat")) {
+            Files.copy(src.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        run(out, "wsdl2h", "-c", "-t", "typemap.dat", "-o", "om.h", wsdl.toString());
+        run(out, "soapcpp2", "-c", "-x", "-L", "-I/usr/share/gsoap/import", "om.h");
+        run(out, "gcc", "-O2", "-c", "soapC.c", "-o", "soapC.o");
+        run(out, "gcc", "-O2", "-Wall", "-o", "om_client", "om_client.c", "soapC.o", "soapClient.c", "-lgsoap", "-lpthread");
+        run(out, "gcc", "-O2", "-Wall", "-o", "om_server", "om_server.c", "soapC.o", "soapServer.c", "-lgsoap", "-lpthread");
+        built = out;
+        return out;
+    }
+
+    public static Path client() throws IOException, InterruptedException {
+        return build().resolve("om_client");
+    }
+
+    public static Path server() throws IOException, InterruptedException {
+        return build().resolve("om_server");
+    }
+
+    /** The checkout root: the first directory upwards from the working directory that holds wsdl/om-if-v1.wsdl. */
+    public static Path repoRoot() {
+        Path p = Paths.get("").toAbsolutePath();
+        while (p != null) {
+            if (Files.exists(p.resolve("wsdl/om-if-v1.wsdl"))) {
+                return p;
+            }
+            p = p.getParent();
+        }
+        throw new AssertionError("cannot find wsdl/om-if-v1.wsdl above " + Paths.get("").toAbsolutePath());
+    }
+
+    private static void requireTool(String tool, String pkg) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Paths.get(dir, tool))) {
+                return;
+            }
+        }
+        throw new AssertionError("gSOAP interop: '" + tool + "' is not installed; install the Debian package " + pkg
+                + " (scripts/test installs it)");
+    }
+
+    private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        byte[] output = p.getInputStream().readAllBytes();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish within 180 s");
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError("gSOAP interop build step failed (exit " + p.exitValue() + "): " + String.join(" ", cmd)
+                    + "\n" + new String(output, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Runs a built program to completion; returns exit status and output. */
+    public static Result runProgram(Path program, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(program.toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            p.getOutputStream().close();
+            Thread reader = null;
+            StringBuilder sb = new StringBuilder();
+            reader = new Thread(() -> {
+                try {
+                    sb.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    sb.append("[output lost: ").append(e.getMessage()).append(']');
+                }
+            }, "gsoap-output");
+            reader.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                throw new AssertionError(program.getFileName() + " did not finish within " + timeoutSeconds + " s");
+            }
+            reader.join(5000);
+            return new Result(p.exitValue(), sb.toString());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** Exit status and combined output of a finished program. */
+    public record Result(int exit, String output) {
+    }
+}

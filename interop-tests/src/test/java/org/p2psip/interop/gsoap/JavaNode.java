@@ -1,0 +1,82 @@
+package org.p2psip.interop.gsoap;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import org.p2psip.om.OmException;
+import org.p2psip.om.OverlayManager;
+import org.p2psip.om.client.ConduitChoice;
+import org.p2psip.om.client.SoapOmIfClient;
+import org.p2psip.om.ports.ControlSatoPorts;
+import org.p2psip.rtp.RtpPort;
+import org.p2psip.rtp.RtpPortConfig;
+
+/**
+ * A Java overlay node for the gSOAP interop tests: a real RTP-Port (rtp-proxy, in this JVM, on
+ * its Unix control socket, media on loopback in a random port range) and an Overlay Manager that
+ * drives it over that socket and serves the OM IF on 127.0.0.1 and an ephemeral port.
+ */
+public final class JavaNode implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    public final Path dir;
+    public final RtpPort rtp;
+    public final OverlayManager om;
+
+    private JavaNode(Path dir, RtpPort rtp, OverlayManager om) {
+        this.dir = dir;
+        this.rtp = rtp;
+        this.om = om;
+    }
+
+    public static String randomNodeId() {
+        byte[] b = new byte[20];
+        RANDOM.nextBytes(b);
+        StringBuilder sb = new StringBuilder();
+        for (byte x : b) {
+            sb.append(String.format("%02x", x));
+        }
+        return sb.toString();
+    }
+
+    public static JavaNode start(int maxSessions, ConduitChoice conduit) throws IOException, OmException {
+        Path dir = Files.createTempDirectory("gsoap-node");
+        int low = 20000 + 2 * ThreadLocalRandom.current().nextInt((10000 - 200) / 2);
+        RtpPort rtp = new RtpPort(RtpPortConfig.defaults(dir.resolve("rtp-port.sock")).withName("rtp-" + dir.getFileName())
+                .withBindAddress(InetAddress.getLoopbackAddress()).withPorts(low, low + 199).withWorkers(1)).start();
+        OverlayManager om = null;
+        try {
+            String id = randomNodeId();
+            ControlSatoPorts ports = ControlSatoPorts.builder().rtpPort(rtp.config().controlSocket())
+                    .nodeName(id.substring(0, 8)).connect();
+            om = OverlayManager.builder().nodeId(id).ports(ports).maxSessions(maxSessions)
+                    .client(new SoapOmIfClient(conduit, java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(10)))
+                    .build().start();
+            return new JavaNode(dir, rtp, om);
+        } catch (OmException | RuntimeException e) {
+            if (om != null) {
+                om.close();
+            }
+            rtp.close();
+            throw e;
+        }
+    }
+
+    public String url() {
+        return om.url();
+    }
+
+    @Override
+    public void close() {
+        om.close();
+        rtp.close();
+        try {
+            Files.deleteIfExists(dir.resolve("rtp-port.sock"));
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // left for the OS
+        }
+    }
+}
