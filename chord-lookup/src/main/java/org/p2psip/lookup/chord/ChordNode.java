@@ -144,7 +144,7 @@ public final class ChordNode implements LookupService {
         }
         self = NodeRef.of(adv);
         table = new RoutingTable(self, config.successorListSize(), 3 * config.rpcTimeout().toMillis());
-        router = new Router(self, table, rpc);
+        router = new Router(self, config.successorListSize(), table, rpc);
         repair = new ReplicaRepair(self, config.successorListSize(), table, router, rpc, store);
     }
 

@@ -29,13 +29,15 @@ final class Router {
     static final int MAX_REQUESTS = 96;
 
     private final NodeRef self;
+    private final int r;
     private final RoutingTable table;
     private final ChordRpc rpc;
     private final AtomicLong lookups = new AtomicLong();
     private final AtomicLong totalHops = new AtomicLong();
 
-    Router(NodeRef self, RoutingTable table, ChordRpc rpc) {
+    Router(NodeRef self, int r, RoutingTable table, ChordRpc rpc) {
         this.self = self;
+        this.r = r;
         this.table = table;
         this.rpc = rpc;
     }
@@ -59,6 +61,11 @@ final class Router {
             return new ChordRpc.Step(true, List.of(self));
         }
         if (target.inHalfOpen(self.id(), succs.get(0).id())) {
+            if (succs.size() < r) {
+                // a ring of at most r nodes: after the successors comes this node again, which is
+                // then one of the key's r holders too
+                succs.add(self);
+            }
             return new ChordRpc.Step(true, succs);
         }
         List<NodeRef> c = table.closestPreceding(target, CANDIDATES, exclude);

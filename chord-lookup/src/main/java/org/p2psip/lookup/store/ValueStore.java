@@ -46,8 +46,9 @@ public final class ValueStore {
     public synchronized boolean merge(StoredRecord r) {
         Map<String, StoredRecord> vals = byKey.computeIfAbsent(r.keyId(), k -> new HashMap<>());
         StoredRecord old = vals.get(r.value());
-        if (old != null && (old.stamp() > r.stamp() || (old.stamp() == r.stamp() && old.expiresAt() >= r.expiresAt()
-                && old.tombstone() == r.tombstone()))) {
+        // the same stamp is the same put or remove (its expiry may differ by transit time): keep ours;
+        // should two nodes ever stamp alike, the tombstone wins
+        if (old != null && (old.stamp() > r.stamp() || (old.stamp() == r.stamp() && (old.tombstone() || !r.tombstone())))) {
             return false;
         }
         vals.put(r.value(), r);

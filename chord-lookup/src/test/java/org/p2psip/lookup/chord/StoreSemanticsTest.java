@@ -197,6 +197,53 @@ public class StoreSemanticsTest {
         assertFalse(fresh.status().keys() == 0);
     }
 
+    @Test(timeout = 60_000)
+    public void smallRingsKeepEveryValueOnEveryNodeWithoutChurning() throws Exception {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Logger repairLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ReplicaRepair.class);
+        repairLog.addAppender(logged);
+        logged.start();
+        try {
+            ring(2);
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                keys.add("small-" + i);
+                ring.any().put("small-" + i, "v", 600).get(10, TimeUnit.SECONDS);
+            }
+            ring.start();
+            ring.awaitStable(Duration.ofSeconds(30));
+            TestRing.await("every value on all 3 nodes", Duration.ofSeconds(20), () -> {
+                for (String k : keys) {
+                    for (ChordNode n : ring.live()) {
+                        if (n.localValues(k).isEmpty()) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            });
+            // r = 4 > 3 nodes: nobody may drop a copy, round after round
+            int before = logged.list.size();
+            for (int round = 0; round < 10; round++) {
+                Thread.sleep(200);
+                for (String k : keys) {
+                    for (ChordNode n : ring.live()) {
+                        assertFalse(n.ref() + " dropped " + k, n.localValues(k).isEmpty());
+                    }
+                }
+            }
+            synchronized (logged.list) {
+                assertTrue("repair moved keys on a stable ring: " + logged.list.subList(before, logged.list.size()),
+                        logged.list.subList(before, logged.list.size()).stream()
+                                .noneMatch(e -> e.getFormattedMessage().contains("dropped")));
+            }
+        } finally {
+            repairLog.detachAppender(logged);
+        }
+    }
+
     /** Waits until {@code n} holds every key it is a holder of; returns how many it is the owner of. */
     private int awaitHoldsItsKeys(ChordNode n, List<String> keys) throws InterruptedException {
         int owned = 0;
