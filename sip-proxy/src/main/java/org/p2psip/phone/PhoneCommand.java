@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code ./p2psip phone}: the phone as a command. Registers, places or answers one call, sends a tone for
@@ -38,6 +39,8 @@ public final class PhoneCommand {
               --expires N          registration lifetime to request (default 3600; refreshed at half
                                    of what the registrar grants)
               --no-register        do not register (calling only)
+              --timeout N          overall deadline in seconds (default: wait + seconds + 60); the
+                                   phone gives up, cleans up and exits 1 when it passes
               --help               this text
             """;
 
@@ -87,6 +90,21 @@ public final class PhoneCommand {
         }
         Duration media = Duration.ofSeconds(o.seconds);
         Duration wait = Duration.ofSeconds(o.wait != null ? o.wait : (o.answer ? 60 : 30));
+        Duration overall = o.timeout != null ? Duration.ofSeconds(o.timeout)
+                : wait.plus(media).plusSeconds(60);
+        AtomicBoolean expired = new AtomicBoolean();
+        Thread caller = Thread.currentThread();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(overall.toMillis());
+                expired.set(true);
+                caller.interrupt();
+            } catch (InterruptedException e) {
+                // finished in time
+            }
+        }, "phone-deadline");
+        watchdog.setDaemon(true);
+        watchdog.start();
         boolean ok = false;
         Phone phone = null;
         try {
@@ -121,9 +139,14 @@ public final class PhoneCommand {
         } catch (PhoneException e) {
             err.println("phone: " + e.getMessage());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             err.println("phone: interrupted");
         } finally {
+            watchdog.interrupt();
+            if (expired.get()) {
+                ok = false;
+                err.println("phone: gave up: overall deadline of " + overall.toSeconds() + " s reached");
+            }
+            Thread.interrupted(); // clear a deadline interrupt so that the clean-up below can wait
             if (phone != null) {
                 phone.close();
             }
@@ -162,6 +185,7 @@ public final class PhoneCommand {
         String domain;
         int seconds = 5;
         Integer wait;
+        Integer timeout;
         int expires = 3600;
         boolean register = true;
         boolean help;
@@ -191,6 +215,7 @@ public final class PhoneCommand {
                     case "--wait" -> o.wait = number(value(args, ++i, a), a, 1, 3600);
                     case "--expires" -> o.expires = number(value(args, ++i, a), a, 1, 86400);
                     case "--no-register" -> o.register = false;
+                    case "--timeout" -> o.timeout = number(value(args, ++i, a), a, 1, 86400);
                     default -> throw new IllegalArgumentException("unknown option: " + a);
                 }
             }

@@ -96,6 +96,20 @@ public class PhoneSippTest {
         assertTrue("gave up in reasonable time (" + seconds + " s)\n" + phone.describe(), seconds < 60);
     }
 
+    @Test(timeout = 180_000)
+    public void overallDeadlineEndsAWaitingCalleeCleanly() throws Exception {
+        SippUas sipp = track(SippUas.start("registrar-404.xml", Duration.ofSeconds(120)));
+        long start = System.nanoTime();
+        PhoneProcess phone = track(PhoneProcess.start("--user", "bob", "--proxy", sipp.hostPort(),
+                "--listen", "127.0.0.1:0", "--answer", "--wait", "120", "--timeout", "4"));
+        int status = phone.awaitExit(PHONE_DEADLINE);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(phone.describe(), 1, status);
+        assertTrue(phone.describe(), phone.stderr().contains("phone: gave up: overall deadline of 4 s reached"));
+        assertTrue("still unregisters\n" + phone.describe(), phone.stdout().contains("unregistered sip:bob@127.0.0.1"));
+        assertTrue("ended long before --wait (" + seconds + " s)\n" + phone.describe(), seconds < 60);
+    }
+
     @Test(timeout = 60_000)
     public void badUsageExitsTwo() throws Exception {
         PhoneProcess phone = track(PhoneProcess.start("--user", "alice", "--call", "bob"));
