@@ -57,6 +57,7 @@ public class PhoneKamailioTest {
 
     @Test(timeout = 120_000)
     public void twoPhonesCallThroughKamailioWithMediaBothWays() throws Exception {
+        java.util.Set<Thread> before = nonDaemonThreads();
         Phone bob = phone("bob", 3600, new CopyOnWriteArrayList<>());
         Phone alice = phone("alice", 3600, new CopyOnWriteArrayList<>());
         bob.register();
@@ -82,6 +83,33 @@ public class PhoneKamailioTest {
         // ACK and BYE followed the Record-Route through Kamailio rather than going phone to phone.
         assertTrue(kamailio.logTail(40), kamailio.awaitLog("in-dialog ACK", Duration.ofSeconds(5)));
         assertTrue(kamailio.logTail(40), kamailio.awaitLog("in-dialog BYE", Duration.ofSeconds(5)));
+
+        // close() unregisters and leaves no non-daemon thread behind (the JVM of ./p2psip phone must exit)
+        alice.close();
+        bob.close();
+        assertTrue(kamailio.logTail(20), kamailio.awaitLog("REGISTER sip:alice@127.0.0.1 expires 0", Duration.ofSeconds(5)));
+        assertTrue(kamailio.logTail(20), kamailio.awaitLog("REGISTER sip:bob@127.0.0.1 expires 0", Duration.ofSeconds(5)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        java.util.Set<Thread> leaked;
+        do {
+            leaked = nonDaemonThreads();
+            leaked.removeAll(before);
+            if (leaked.isEmpty()) {
+                break;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        assertTrue("threads left: " + leaked, leaked.isEmpty());
+    }
+
+    private static java.util.Set<Thread> nonDaemonThreads() {
+        java.util.Set<Thread> s = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && !t.isDaemon()) {
+                s.add(t);
+            }
+        }
+        return s;
     }
 
     @Test(timeout = 120_000)
