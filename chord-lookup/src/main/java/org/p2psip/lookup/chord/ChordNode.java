@@ -109,7 +109,14 @@ public final class ChordNode implements LookupService {
             }
             table.setSuccessors(succs);
             NodeRef succ = table.successor();
-            int moved = repair.pullKeys(succ);
+            int moved;
+            try {
+                moved = repair.pullKeys(succ);
+            } catch (LookupException e) {
+                // the successor hands the keys over when this node notifies it, and repair catches up
+                log.info("{}: could not fetch keys from {} while joining ({})", self, succ, e.getMessage());
+                moved = 0;
+            }
             state = State.JOINED;
             log.info("{}: joined the ring via {} (successor {}, {} hops); took over {} values", self, bootstrap, succ,
                     res.hops(), moved);
