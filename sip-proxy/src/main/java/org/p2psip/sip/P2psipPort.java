@@ -21,6 +21,7 @@ import javax.sip.TransportNotSupportedException;
 import org.p2psip.sip.overlay.OverlayLink;
 import org.p2psip.sip.proxy.Interfaces;
 import org.p2psip.sip.proxy.NextHopRouter;
+import org.p2psip.sip.proxy.NoDelayNetworkLayer;
 import org.p2psip.sip.proxy.ProxySettings;
 import org.p2psip.sip.proxy.SipProxy;
 import org.p2psip.sip.registrar.Registrar;
@@ -79,6 +80,7 @@ public final class P2psipPort implements Closeable {
                     .automaticDialogSupport(false)
                     .threadPoolSize(config.threads())
                     .property("javax.sip.ROUTER_PATH", NextHopRouter.class.getName())
+                    .property("gov.nist.javax.sip.NETWORK_LAYER", NoDelayNetworkLayer.class.getName())
                     .property(SipStacks.REENTRANT_LISTENER, "true")
                     .property("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000")
                     .property("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000")

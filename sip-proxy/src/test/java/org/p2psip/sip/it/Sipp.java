@@ -78,6 +78,12 @@ public final class Sipp implements AutoCloseable {
      */
     public static Sipp start(Path workRoot, String scenario, Map<String, String> fill, String target, String... extra)
             throws IOException {
+        return start(workRoot, scenario, fill, target, true, extra);
+    }
+
+    /** As {@link #start(Path, String, Map, String, String...)}; {@code trace} false leaves out the message and action logs (load runs). */
+    public static Sipp start(Path workRoot, String scenario, Map<String, String> fill, String target, boolean trace,
+                             String... extra) throws IOException {
         String label = scenario.replace(".xml", "") + "-" + COUNT.incrementAndGet();
         Path dir = workRoot.toAbsolutePath().resolve(label);
         Files.createDirectories(dir);
@@ -97,9 +103,11 @@ public final class Sipp implements AutoCloseable {
         int media = freePort();
         List<String> cmd = new ArrayList<>(List.of(binary(), "-sf", sf.toString(), "-i", "127.0.0.1", "-p",
                 Integer.toString(port), "-mp", Integer.toString(media), "-nostdin",
-                "-trace_msg", "-message_file", dir.resolve("messages.log").toString(),
-                "-trace_err", "-error_file", dir.resolve("errors.log").toString(),
-                "-trace_logs", "-log_file", dir.resolve("actions.log").toString()));
+                "-trace_err", "-error_file", dir.resolve("errors.log").toString()));
+        if (trace) {
+            cmd.addAll(List.of("-trace_msg", "-message_file", dir.resolve("messages.log").toString(),
+                    "-trace_logs", "-log_file", dir.resolve("actions.log").toString()));
+        }
         cmd.addAll(Arrays.asList(extra));
         if (target != null) {
             cmd.add(target);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.p2psip.lookup.LookupService;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
 import org.p2psip.sip.P2psipPort;
@@ -16,7 +17,7 @@ import org.p2psip.sip.P2psipPort;
  * connects to the port's control socket. Not a mock of SIP: the SIP side is always real.
  */
 public final class TestOverlay implements AutoCloseable {
-    private final List<ChordNode> ring = new ArrayList<>();
+    private final List<LookupService> ring = new ArrayList<>();
     private final List<TestPeerOm> oms = new ArrayList<>();
     /** Peer record -> the overlay address of that peer's P2PSIP-Port (what the OMs negotiate). */
     final Map<String, String> overlayAddresses = new ConcurrentHashMap<>();
@@ -34,7 +35,7 @@ public final class TestOverlay implements AutoCloseable {
                 if (i == 0) {
                     n.start();
                 } else {
-                    n.join(o.ring.get(0).ref().toAddress());
+                    n.join(((ChordNode) o.ring.get(0)).ref().toAddress());
                 }
                 o.ring.add(n);
             }
@@ -42,11 +43,11 @@ public final class TestOverlay implements AutoCloseable {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (System.nanoTime() < deadline) {
                 boolean ok = true;
-                for (ChordNode n : o.ring) {
-                    n.stabilizeNow();
-                    n.fixFingersNow();
+                for (LookupService n : o.ring) {
+                    ((ChordNode) n).stabilizeNow();
+                    ((ChordNode) n).fixFingersNow();
                 }
-                for (ChordNode n : o.ring) {
+                for (LookupService n : o.ring) {
                     try {
                         n.get("settle-probe").get(2, TimeUnit.SECONDS);
                     } catch (Exception e) {
@@ -65,7 +66,17 @@ public final class TestOverlay implements AutoCloseable {
         return o;
     }
 
-    public ChordNode node(int i) {
+    /** One lookup service for every OM, in memory (benchmark only: the P2PSIP-Port's capacity without the DHT's). */
+    public static TestOverlay inMemory() {
+        TestOverlay o = new TestOverlay();
+        InMemoryLookup shared = new InMemoryLookup();
+        for (int i = 0; i < 3; i++) {
+            o.ring.add(shared);
+        }
+        return o;
+    }
+
+    public LookupService node(int i) {
         return ring.get(i);
     }
 
@@ -87,7 +98,7 @@ public final class TestOverlay implements AutoCloseable {
                 om.close();
             }
         }
-        for (ChordNode n : ring) {
+        for (LookupService n : ring) {
             try {
                 n.close();
             } catch (RuntimeException e) {

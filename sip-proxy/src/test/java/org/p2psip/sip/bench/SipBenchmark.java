@@ -1,0 +1,371 @@
+package org.p2psip.sip.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.p2psip.control.MessageTypes;
+import org.p2psip.sip.P2psipPort;
+import org.p2psip.sip.P2psipPortConfig;
+import org.p2psip.sip.it.Sipp;
+import org.p2psip.sip.it.TestOverlay;
+import org.p2psip.sip.it.TestPeerOm;
+
+/**
+ * The P2PSIP-Port benchmark ({@code scripts/bench sip}). Through two P2PSIP-Ports on loopback, each
+ * with its Overlay Manager stand-in storing user records in a real Chord ring (replicated), with
+ * sipp as the user agents:
+ * <ul>
+ *   <li>REGISTER/s sustained with zero failures (sipp at rising rates), and the Registration Request
+ *       Delay (RFC 6076 RRD) median/p99, timed from a packet capture (dumpcap) with microseconds;</li>
+ *   <li>the Session Request Delay (RFC 6076 SRD, INVITE to 200 OK at the caller) median/p99 at
+ *       10 calls/s, from a packet capture, and the highest calls/s with zero failed calls (hold time
+ *       200 ms, caller at peer A, callee at peer B);</li>
+ *   <li>the same against Kamailio as a single registrar/proxy on this machine (baseline).</li>
+ * </ul>
+ * Options: {@code --duration S} (each load step, default 10), {@code --reg-rates 1000,2000,...},
+ * {@code --call-rates 100,200,...}, {@code --hold-ms 200}, {@code --setup-calls 200},
+ * {@code --no-kamailio}, {@code --no-dht}, {@code --no-memory} (leave a system out), {@code --quick} (short
+ * steps, few rates). The in-memory run (one lookup store shared in the JVM, no network) shows the
+ * P2PSIP-Port's own capacity apart from the DHT's; it is labelled as such.
+ */
+public final class SipBenchmark {
+    private final Path work;
+    private final int duration;
+    private final int[] regRates;
+    private final int[] callRates;
+    private final int holdMs;
+    private final int setupCalls;
+    private final boolean kamailio;
+    private final List<String> report = new ArrayList<>();
+
+    private SipBenchmark(Path work, int duration, int[] regRates, int[] callRates, int holdMs, int setupCalls, boolean kamailio) {
+        this.work = work;
+        this.duration = duration;
+        this.regRates = regRates;
+        this.callRates = callRates;
+        this.holdMs = holdMs;
+        this.setupCalls = setupCalls;
+        this.kamailio = kamailio;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int duration = 10;
+        int[] reg = {1000, 2000, 3000, 4000, 5000, 6000, 8000};
+        int[] calls = {100, 200, 300, 400, 500, 600, 800, 1000};
+        int hold = 200;
+        int setup = 200;
+        boolean kam = true;
+        boolean withDht = true;
+        boolean withMem = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--duration": duration = Integer.parseInt(args[++i]); break;
+                case "--reg-rates": reg = ints(args[++i]); break;
+                case "--call-rates": calls = ints(args[++i]); break;
+                case "--hold-ms": hold = Integer.parseInt(args[++i]); break;
+                case "--setup-calls": setup = Integer.parseInt(args[++i]); break;
+                case "--no-kamailio": kam = false; break;
+                case "--no-dht": withDht = false; break;
+                case "--no-memory": withMem = false; break;
+                case "--quick":
+                    duration = 4;
+                    reg = new int[] {1000, 2000};
+                    calls = new int[] {100, 300};
+                    setup = 50;
+                    break;
+                default:
+                    System.err.println("unknown option " + args[i]);
+                    System.exit(2);
+            }
+        }
+        Sipp.binary();
+        Path work = Path.of("target", "bench-sip",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
+        Files.createDirectories(work);
+        SipBenchmark b = new SipBenchmark(work, duration, reg, calls, hold, setup, kam);
+        if (withDht) {
+            b.runP2psip(true);
+        }
+        if (withMem) {
+            b.runP2psip(false);
+        }
+        if (kam) {
+            b.runKamailio();
+        }
+        System.out.println();
+        System.out.println("==== P2PSIP-Port benchmark summary (" + Runtime.getRuntime().availableProcessors() + " cores; traces in "
+                + work + ")");
+        b.report.forEach(System.out::println);
+        System.exit(0);
+    }
+
+    private static int[] ints(String s) {
+        return Arrays.stream(s.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private void say(String line) {
+        System.out.println(line);
+        report.add(line);
+    }
+
+    // =========================================================================== P2PSIP, two peers
+
+    private void runP2psip(boolean dht) throws Exception {
+        Path sockets = Files.createTempDirectory("p2psip-sip-bench");
+        String system = dht ? "P2PSIP (2 peers, Chord DHT)" : "P2PSIP (2 peers, in-memory lookup)";
+        String tag = dht ? "p2p-dht" : "p2p-mem";
+        try (TestOverlay overlay = dht ? TestOverlay.start(3) : TestOverlay.inMemory()) {
+            P2psipPort a = new P2psipPort(config(sockets.resolve("a.sock"), "peer-a")).start();
+            P2psipPort b = new P2psipPort(config(sockets.resolve("b.sock"), "peer-b")).start();
+            try {
+                TestPeerOm omA = overlay.attach("peer-a", a, 0);
+                overlay.attach("peer-b", b, 1);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (!(a.isOverlayManagerConnected() && b.isOverlayManagerConnected()) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                String target = "127.0.0.1:" + a.sipPort();
+                System.out.println("---- " + system + ": A " + target + ", B 127.0.0.1:" + b.sipPort()
+                        + (dht ? ", 3-node Chord ring (successor list 3: stored and replicated)" : ", one shared in-memory store")
+                        + ", OMs over Unix-domain control sockets");
+                String callee = "bench";
+                try (Sipp uas = startUas(callee)) {
+                    registerOne(b, callee, uas.port);
+                    callLoad(tag + "-warmup-calls", target, callee, 50, 4, false);
+                    long satoBefore = omA.count(MessageTypes.SATO_SIGNALLING_REQUEST);
+                    long tornBefore = omA.tornDown.stream().filter(x -> x.contains("-sig-")).count();
+                    setupDelay(system, tag, target, a.sipPort(), callee);
+                    callSweep(system, tag, target, callee, uas);
+                    long satos = omA.count(MessageTypes.SATO_SIGNALLING_REQUEST) - satoBefore;
+                    long torn = omA.tornDown.stream().filter(x -> x.contains("-sig-")).count() - tornBefore;
+                    say(String.format(Locale.ROOT, "%s: %d signalling SATOs requested and %d torn down in the measured calls "
+                            + "(one per call); they share the stack's TCP connection(s) to B's overlay port: %d open now",
+                            system, satos, torn, connections(b.overlayPort())));
+                }
+                registerLoad(tag + "-warmup", target, 500, 4, false);
+                registerSweep(system, tag, target, a.sipPort());
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    private static P2psipPortConfig config(Path socket, String name) {
+        return new P2psipPortConfig(socket).name(name).bindAddress("127.0.0.1").sipPort(0).overlayPort(0)
+                .expires(60, 3600, 7200).threads(8);
+    }
+
+    private void registerOne(P2psipPort at, String user, int port) throws Exception {
+        try (Sipp s = Sipp.start(work, "register.xml", Map.of(), "127.0.0.1:" + at.sipPort(), "-key", "user", user,
+                "-key", "contact", "127.0.0.1:" + port, "-key", "expires", "3600", "-m", "1", "-timeout", "30s")) {
+            s.assertSuccess(Duration.ofSeconds(40));
+        }
+    }
+
+    private Sipp startUas(String user) throws IOException {
+        return Sipp.start(work, "uas.xml", Map.of(), null, false, "-s", user, "-timeout", "3600s", "-recv_timeout", "20000");
+    }
+
+    // =========================================================================== REGISTER
+
+    private Path users() throws IOException {
+        Path csv = work.resolve("users.csv");
+        if (!Files.exists(csv)) {
+            StringBuilder sb = new StringBuilder("SEQUENTIAL\n");
+            for (int i = 0; i < 100_000; i++) {
+                sb.append("u").append(i).append('\n');
+            }
+            Files.writeString(csv, sb.toString());
+        }
+        return csv;
+    }
+
+    /** One load step: {@code rate}/s for {@code seconds}. */
+    private SippStats registerLoad(String label, String target, int rate, int seconds, boolean verbose) throws Exception {
+        int total = rate * seconds;
+        Path stats = work.resolve(label + "-" + rate + ".csv");
+        try (Sipp s = Sipp.start(work, "register-bench.xml", Map.of(), target, false, "-inf", users().toString(),
+                "-r", Integer.toString(rate), "-m", Integer.toString(total), "-l", Integer.toString(rate * 5),
+                "-recv_timeout", "5000", "-timeout", (seconds + 60) + "s",
+                "-trace_stat", "-stf", stats.toString(), "-fd", "1")) {
+            long t0 = System.nanoTime();
+            int rc = s.await(Duration.ofSeconds(seconds + 90));
+            double wall = (System.nanoTime() - t0) / 1e9;
+            SippStats st = SippStats.read(stats, rc, wall);
+            if (verbose) {
+                System.out.println(String.format(Locale.ROOT, "  REGISTER %5d/s offered: %s", rate, st));
+            }
+            return st;
+        }
+    }
+
+    private void registerSweep(String system, String tag, String target, int port) throws Exception {
+        int best = 0;
+        SippStats bestStats = null;
+        for (int r : regRates) {
+            SippStats st = registerLoad(tag + "-reg", target, r, duration, true);
+            if (!st.clean()) {
+                break;
+            }
+            best = r;
+            bestStats = st;
+        }
+        say(String.format(Locale.ROOT, "%s: REGISTER sustained with zero failures: %d/s (%s)", system, best,
+                bestStats == null ? "none passed" : bestStats));
+        int measureAt = best >= 2000 ? 2000 : Math.max(100, best);
+        Capture cap = Capture.start(work.resolve(tag + "-rrd.pcap"), port);
+        SippStats st;
+        try {
+            st = registerLoad(tag + "-rrd", target, measureAt, Math.min(duration, 5), false);
+        } finally {
+            cap.stop();
+        }
+        Capture.Delays d = cap.delays("REGISTER", port);
+        say(String.format(Locale.ROOT, "%s: Registration Request Delay at %d REGISTER/s (%d samples, %s): median %.3f ms, p99 %.3f ms",
+                system, measureAt, d.count(), st.clean() ? "no failures" : "WITH FAILURES " + st, d.median(), d.p99()));
+    }
+
+    // =========================================================================== calls
+
+    private SippStats callLoad(String label, String target, String callee, int rate, int seconds, boolean verbose) throws Exception {
+        int total = rate * seconds;
+        Path stats = work.resolve(label + "-" + rate + ".csv");
+        try (Sipp s = Sipp.start(work, "uac.xml", Map.of(), target, false, "-s", callee, "-key", "caller", "load",
+                "-r", Integer.toString(rate), "-m", Integer.toString(total), "-l", Integer.toString(rate * 5),
+                "-d", Integer.toString(holdMs), "-recv_timeout", "10000", "-timeout", (seconds + 60) + "s",
+                "-trace_stat", "-stf", stats.toString(), "-fd", "1")) {
+            long t0 = System.nanoTime();
+            int rc = s.await(Duration.ofSeconds(seconds + 90));
+            double wall = (System.nanoTime() - t0) / 1e9;
+            SippStats st = SippStats.read(stats, rc, wall);
+            if (verbose) {
+                System.out.println(String.format(Locale.ROOT, "  calls %5d/s offered: %s", rate, st));
+            }
+            return st;
+        }
+    }
+
+    private void setupDelay(String system, String tag, String target, int port, String callee) throws Exception {
+        Capture cap = Capture.start(work.resolve(tag + "-srd.pcap"), port);
+        SippStats st;
+        try {
+            st = callLoad(tag + "-srd", target, callee, 10, Math.max(1, setupCalls / 10), false);
+        } finally {
+            cap.stop();
+        }
+        Capture.Delays d = cap.delays("INVITE", port);
+        say(String.format(Locale.ROOT, "%s: Session Request Delay (INVITE -> 200 OK) at 10 calls/s (%d calls, %s): median %.3f ms, p99 %.3f ms",
+                system, d.count(), st.clean() ? "no failures" : "WITH FAILURES " + st, d.median(), d.p99()));
+    }
+
+    private void callSweep(String system, String tag, String target, String callee, Sipp uas) throws Exception {
+        int best = 0;
+        SippStats bestStats = null;
+        for (int r : callRates) {
+            if (!uas.isAlive()) {
+                System.out.println("  the UAS sipp ended: " + uas.report());
+                break;
+            }
+            SippStats st = callLoad(tag + "-calls", target, callee, r, duration, true);
+            if (!st.clean()) {
+                break;
+            }
+            best = r;
+            bestStats = st;
+        }
+        say(String.format(Locale.ROOT, "%s: highest call rate with zero failed calls (hold %d ms): %d calls/s (%s)", system,
+                holdMs, best, bestStats == null ? "none passed" : bestStats));
+    }
+
+    /** Established TCP connections whose far end is local port {@code port}. */
+    private static int connections(int port) {
+        try {
+            Process p = new ProcessBuilder("ss", "-Htn", "state", "established", "( dport = :" + port + " )")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(5, TimeUnit.SECONDS);
+            return (int) out.lines().filter(l -> !l.isBlank()).count();
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    // =========================================================================== Kamailio baseline
+
+    private void runKamailio() throws Exception {
+        try (KamailioProcess k = KamailioProcess.start(work.resolve("kamailio"))) {
+            String target = "127.0.0.1:" + k.port();
+            System.out.println("---- Kamailio baseline: single registrar/proxy " + target + " (usrloc in memory, tm, rr)");
+            String callee = "bench";
+            String system = "Kamailio (1 proxy)";
+            try (Sipp uas = startUas(callee)) {
+                try (Sipp s = Sipp.start(work, "register.xml", Map.of(), target, "-key", "user", callee, "-key", "contact",
+                        "127.0.0.1:" + uas.port, "-key", "expires", "3600", "-m", "1", "-timeout", "30s")) {
+                    s.assertSuccess(Duration.ofSeconds(40));
+                }
+                callLoad("kam-warmup-calls", target, callee, 50, 3, false);
+                setupDelay(system, "kam", target, k.port(), callee);
+                callSweep(system, "kam", target, callee, uas);
+            }
+            registerLoad("kam-warmup", target, 500, 3, false);
+            registerSweep(system, "kam", target, k.port());
+        } catch (IOException e) {
+            say("Kamailio baseline not run: " + e.getMessage());
+        }
+    }
+
+    /** Parsed sipp statistics (the last line of -trace_stat). */
+    record SippStats(int exit, long created, long ok, long failed, long retrans, double wallSeconds) {
+        static SippStats read(Path csv, int exit, double wall) throws IOException {
+            if (!Files.exists(csv)) {
+                return new SippStats(exit, 0, 0, -1, -1, wall);
+            }
+            List<String> lines = Files.readAllLines(csv, StandardCharsets.ISO_8859_1);
+            if (lines.size() < 2) {
+                return new SippStats(exit, 0, 0, -1, -1, wall);
+            }
+            String[] head = lines.get(0).split(";");
+            String[] last = lines.get(lines.size() - 1).split(";");
+            Map<String, Integer> idx = new HashMap<>();
+            for (int i = 0; i < head.length; i++) {
+                idx.put(head[i], i);
+            }
+            return new SippStats(exit, num(last, idx, "TotalCallCreated"), num(last, idx, "SuccessfulCall(C)"),
+                    num(last, idx, "FailedCall(C)"), num(last, idx, "Retransmissions(C)"), wall);
+        }
+
+        private static long num(String[] row, Map<String, Integer> idx, String col) {
+            Integer i = idx.get(col);
+            if (i == null || i >= row.length) {
+                return -1;
+            }
+            try {
+                return Long.parseLong(row[i].trim());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        boolean clean() {
+            return exit == 0 && failed == 0 && ok > 0 && ok == created;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d ok, %d failed, %d retransmissions, sipp exit %d, %.1f s", ok, failed,
+                    retrans, exit, wallSeconds);
+        }
+    }
+}
