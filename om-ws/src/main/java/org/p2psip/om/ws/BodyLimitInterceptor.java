@@ -36,6 +36,11 @@ final class BodyLimitInterceptor extends AbstractPhaseInterceptor<Message> {
                 throw clientFault(415, "the OM IF speaks SOAP 1.1: Content-Type text/xml, not '" + message.get(Message.CONTENT_TYPE) + "'");
             }
         }
+        Object ct = message.get(Message.CONTENT_TYPE);
+        if (ct == null || !String.valueOf(ct).toLowerCase(java.util.Locale.ROOT).contains("charset=")) {
+            // A SOAP 1.1 request without a charset is UTF-8 XML (not HTTP's text/* default ISO-8859-1); answer in UTF-8 too
+            message.put(Message.ENCODING, "UTF-8");
+        }
         long declared = contentLength(message);
         if (declared > limit) {
             throw clientFault(413, "request body of " + declared + " bytes is larger than the OM IF limit of " + limit + " bytes");

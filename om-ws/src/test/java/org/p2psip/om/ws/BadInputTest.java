@@ -116,9 +116,10 @@ public class BadInputTest {
             RemoteOverlayManager r = new RemoteOverlayManager(c, () -> CALLER, () -> null);
             assertEquals(om.nodeId(), r.ping(addr, 7, 0).nodeId());
         }
-        String ok = post(envelope("<om:Ping xmlns:om=\"" + NS + "\"><om:callerNodeId>" + CALLER
-                + "</om:callerNodeId><om:sequence>3</om:sequence></om:Ping>"), NS + "/Ping");
+        String ok = exchange("POST", SoapOmIfClient.PATH, "text/xml", envelope("<om:Ping xmlns:om=\"" + NS + "\"><om:callerNodeId>" + CALLER
+                + "</om:callerNodeId><om:sequence>3</om:sequence></om:Ping>").getBytes(StandardCharsets.UTF_8), false, NS + "/Ping");
         assertEquals(ok, 200, status(ok));
+        assertTrue("answers are UTF-8: " + ok, ok.toLowerCase(java.util.Locale.ROOT).contains("charset=utf-8"));
         assertTrue(ok, ok.contains("<sequence>3</sequence>") || ok.contains(":sequence>3<"));
     }
 
@@ -133,6 +134,16 @@ public class BadInputTest {
     @Test
     public void wellFormedRequestWorks() throws Exception {
         assertStillServing();
+    }
+
+    @Test
+    public void utf8WithoutDeclaredCharsetRoundTrips() throws Exception {
+        String id = "sato-\u00fc\u20ac\u4e2d";
+        String r = exchange("POST", SoapOmIfClient.PATH, "text/xml", envelope("<om:TeardownSato xmlns:om=\"" + NS
+                + "\"><om:callerNodeId>" + CALLER + "</om:callerNodeId><om:satoId>" + id + "</om:satoId></om:TeardownSato>")
+                .getBytes(StandardCharsets.UTF_8), false, NS + "/TeardownSato");
+        assertSoapFault(r);
+        assertTrue("the UnknownSato fault names the SATO, in UTF-8: " + r, r.contains("<satoId>" + id + "</satoId>"));
     }
 
     @Test
