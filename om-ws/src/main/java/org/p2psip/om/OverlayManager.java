@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.p2psip.lookup.LookupService;
+import org.p2psip.lookup.chord.ChordNode;
 import org.p2psip.om.OmException.Kind;
 import org.p2psip.om.client.OmIfClient;
 import org.p2psip.om.client.RemoteOverlayManager;
@@ -59,7 +61,7 @@ public final class OverlayManager implements AutoCloseable {
     private final ScheduledExecutorService reaper;
     private final SecureRandom random = new SecureRandom();
     private final long startedNanos = System.nanoTime();
-    private final AutoCloseable lookup;
+    private final LookupService lookup;
     private volatile OmEndpoint endpoint;
     private volatile boolean closed;
 
@@ -140,8 +142,8 @@ public final class OverlayManager implements AutoCloseable {
         return paths;
     }
 
-    /** The lookup node the OM owns (closed with the OM), or null. */
-    public AutoCloseable lookup() {
+    /** The lookup service (the node's own ring node) the OM owns and closes, or null. */
+    public LookupService lookup() {
         return lookup;
     }
 
@@ -797,7 +799,7 @@ public final class OverlayManager implements AutoCloseable {
         if (lookup != null) {
             try {
                 lookup.close();
-            } catch (Exception ex) {
+            } catch (RuntimeException ex) {
                 log.warn("closing the lookup node failed: {}", ex.toString());
             }
         }
@@ -815,7 +817,7 @@ public final class OverlayManager implements AutoCloseable {
         private String nodeId;
         private SatoPorts ports;
         private OmIfClient client;
-        private AutoCloseable lookup;
+        private LookupService lookup;
         private Address bind = new Address("127.0.0.1", 0);
         private Address advertise;
         private Duration probeInterval = Duration.ofSeconds(2);
@@ -845,9 +847,16 @@ public final class OverlayManager implements AutoCloseable {
             return this;
         }
 
-        /** The lookup node the OM owns; closed when the OM closes. */
-        public Builder lookup(AutoCloseable l) {
+        /** The lookup service the OM owns (interface 3 of Figure 1); closed when the OM closes. */
+        public Builder lookup(LookupService l) {
             this.lookup = l;
+            return this;
+        }
+
+        /** The node's own Chord ring node: the OM owns it, and the node id is the ring node's id. */
+        public Builder lookupNode(ChordNode node) {
+            this.lookup = node;
+            this.nodeId = node.id().toHex();
             return this;
         }
 
