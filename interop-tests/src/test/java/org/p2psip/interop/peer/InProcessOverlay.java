@@ -1,0 +1,106 @@
+package org.p2psip.interop.peer;
+
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.om.peer.Peer;
+import org.p2psip.om.peer.PeerConfig;
+
+/**
+ * The paper's verification set-up on loopback, in this JVM: peer3 creates the overlay and offers its
+ * RTP-Port as a relay (relay-policy never), peers 1 and 2 join through it with the given policy.
+ * SATO-Ports run in-process; every peer has its own RTP port range.
+ */
+final class InProcessOverlay implements AutoCloseable {
+
+    final Peer peer1;
+    final Peer peer2;
+    final Peer peer3;
+    private final Peer[] all;
+
+    private InProcessOverlay(Peer p1, Peer p2, Peer p3) {
+        this.peer1 = p1;
+        this.peer2 = p2;
+        this.peer3 = p3;
+        this.all = new Peer[] {p1, p2, p3};
+    }
+
+    static InProcessOverlay start(String relayPolicy, Map<String, String> extraPeer2) throws Exception {
+        Path state = Files.createTempDirectory("p2psip-interop-peer-");
+        Peer p3 = null;
+        Peer p1 = null;
+        try {
+            p3 = peer("peer3", state, null, "never", "26000-26099", Map.of());
+            p1 = peer("peer1", state, p3.bootstrapAddress(), relayPolicy, "24000-24099", Map.of());
+            Peer p2 = peer("peer2", state, p3.bootstrapAddress(), relayPolicy, "25000-25099", extraPeer2);
+            return new InProcessOverlay(p1, p2, p3);
+        } catch (Exception | Error e) {
+            if (p1 != null) {
+                p1.close();
+            }
+            if (p3 != null) {
+                p3.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Peer peer(String name, Path state, String bootstrap, String policy, String rtpPorts,
+            Map<String, String> extra) throws Exception {
+        Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
+        s.put("relay-policy", policy);
+        s.put("ports", "in-process");
+        s.put("rtp-ports", rtpPorts);
+        if (bootstrap != null) {
+            s.put("bootstrap", bootstrap);
+        }
+        s.putAll(extra);
+        return Peer.start(PeerConfig.of(s));
+    }
+
+    /** Polls until no RTP-Port has a session and no OM holds a SATO; fails with what is left. */
+    void awaitNothingLeft(long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        String left;
+        while (true) {
+            left = leftovers();
+            if (left.isEmpty()) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail("after the call, still left after " + timeoutMs + " ms: " + left);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    String leftovers() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (Peer p : all) {
+            ControlMessage st = p.rtpStats();
+            if (!RelayStats.sessions(st).isEmpty()) {
+                sb.append(p.config().name()).append(" RTP-Port: ").append(RelayStats.describe(st)).append(' ');
+            }
+            int satos = p.overlayManager().satos().size();
+            if (satos != 0) {
+                sb.append(p.config().name()).append(" OM: ").append(satos).append(" SATO(s) ");
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        for (int i = all.length - 1; i >= 0; i--) {
+            try {
+                all[i].close();
+            } catch (RuntimeException e) {
+                System.err.println("closing " + all[i].config().name() + ": " + e);
+            }
+        }
+    }
+}
