@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The OM IF endpoint of one Overlay Manager: {@link OmService} published by CXF on its embedded
  * Jetty at {@code http://HOST:PORT/om/v1}, described by the very WSDL in {@code wsdl/} (served at
- * {@code ?wsdl}). Each endpoint has its own CXF bus, so several OMs can live in one JVM (tests).
+ * {@code ?wsdl}). Several OMs can live in one JVM (tests, the demo): each has its own Jetty
+ * engine on its own port, all on one shared server bus.
  * Port 0 picks a free port. Requests larger than the body limit get HTTP 413; the StAX parser
  * limits bound depth, element count and text length of the rest.
  */
@@ -34,13 +35,12 @@ public final class OmEndpoint implements AutoCloseable {
     public static final QName PORT = new QName(NS, "OverlayManagerPort");
     public static final String WSDL = "classpath:wsdl/om-if-v1.wsdl";
 
-    private final Bus bus;
+    private static Bus sharedBus;
     private final Server server;
     private final Address address;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private OmEndpoint(Bus bus, Server server, Address address) {
-        this.bus = bus;
+    private OmEndpoint(Server server, Address address) {
         this.server = server;
         this.address = address;
     }
@@ -54,10 +54,9 @@ public final class OmEndpoint implements AutoCloseable {
     public static OmEndpoint publish(OverlayManagerPortType service, Address bind, int maxBodyBytes) throws OmException {
         int attempts = bind.port() == 0 ? 5 : 1;
         OmException last = null;
+        Bus bus = serverBus();
         for (int i = 0; i < attempts; i++) {
             int port = bind.port() == 0 ? freePort(bind.host()) : bind.port();
-            Bus bus = BusFactory.newInstance().createBus();
-            QuietFaults.install(bus);
             try {
                 JettyHTTPServerEngineFactory engines = bus.getExtension(JettyHTTPServerEngineFactory.class);
                 JettyHTTPServerEngine engine = engines.createJettyHTTPServerEngine(bind.host(), port, "http");
@@ -82,15 +81,28 @@ public final class OmEndpoint implements AutoCloseable {
                 f.getInInterceptors().add(new BodyLimitInterceptor(maxBodyBytes));
                 Server server = f.create();
                 log.debug("OM IF endpoint published at http://{}{}", a, SoapOmIfClient.PATH);
-                return new OmEndpoint(bus, server, a);
+                return new OmEndpoint(server, a);
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
-                bus.shutdown(true);
+                JettyHTTPServerEngineFactory.destroyForPort(port);
                 last = new OmException(OmException.Kind.RESOURCES_EXHAUSTED, "port",
                         "cannot publish the OM IF on " + bind.host() + ":" + port + ": " + e.getMessage(), e);
                 log.debug("publishing on port {} failed: {}", port, e.toString());
             }
         }
         throw last;
+    }
+
+    /**
+     * The CXF bus of every OM IF endpoint in this JVM. CXF keeps its Jetty engines in one static
+     * table, and shutting any bus down visits all of them, so the endpoints share one bus that
+     * lives as long as the JVM; each endpoint stops its own Jetty engine when it closes.
+     */
+    private static synchronized Bus serverBus() {
+        if (sharedBus == null) {
+            sharedBus = BusFactory.newInstance().createBus();
+            QuietFaults.install(sharedBus);
+        }
+        return sharedBus;
     }
 
     private static int freePort(String host) throws OmException {
@@ -120,7 +132,7 @@ public final class OmEndpoint implements AutoCloseable {
             server.stop();
             server.destroy();
         } finally {
-            bus.shutdown(true);
+            JettyHTTPServerEngineFactory.destroyForPort(address.port());
         }
     }
 }
