@@ -102,6 +102,28 @@ public class OverlayManagerTest {
     }
 
     @Test
+    public void oneCachedStubServesConcurrentCalls() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> fs = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                final int base = t * 1000;
+                fs.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        assertEquals(b.nodeId(), a.remote().ping(b.address(), base + i, i % 10 == 0 ? 4096 : 0).nodeId());
+                    }
+                    return 50;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : fs) {
+                assertEquals(50, (int) f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     public void unknownSatoAndSessionAreDeclaredFaults() throws Exception {
         try {
             a.remote().teardown(b.address(), "sato-that-never-was", "test");
