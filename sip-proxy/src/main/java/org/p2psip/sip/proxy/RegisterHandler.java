@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.Executor;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
@@ -42,13 +41,11 @@ final class RegisterHandler {
     private final Registrar registrar;
     private final MessageFactory messages;
     private final HeaderFactory headers;
-    private final Executor executor;
 
-    RegisterHandler(Registrar registrar, MessageFactory messages, HeaderFactory headers, Executor executor) {
+    RegisterHandler(Registrar registrar, MessageFactory messages, HeaderFactory headers) {
         this.registrar = registrar;
         this.messages = messages;
         this.headers = headers;
-        this.executor = executor;
     }
 
     void register(ServerTransaction st, Request req) {
@@ -78,14 +75,14 @@ final class RegisterHandler {
         boolean natted = natted(via, flow);
         BindingUpdate.Request update = new BindingUpdate.Request(contacts, wildcard, expires, callId,
                 cseq.getSeqNumber(), flow, natted);
-        registrar.register(user, update).whenCompleteAsync((r, e) -> {
+        registrar.register(user, update).whenComplete((r, e) -> {
             if (e != null) {
                 log.error("REGISTER of {} failed", user, e);
                 send(st, SipProxyHeaders.response(messages, req, Response.SERVER_INTERNAL_ERROR, null));
                 return;
             }
             send(st, answer(req, r));
-        }, executor);
+        });
     }
 
     private Response answer(Request req, BindingUpdate.Result r) {

@@ -102,7 +102,7 @@ public final class SipProxy implements SipListener {
         this.messages = messages;
         this.headers = headers;
         this.calls = new CallTable(overlay);
-        this.registerHandler = new RegisterHandler(registrar, messages, headers, executor);
+        this.registerHandler = new RegisterHandler(registrar, messages, headers);
         timer.scheduleWithFixedDelay(() -> calls.expire(settings.maxCallMillis()), 60, 60, TimeUnit.SECONDS);
     }
 
@@ -282,7 +282,7 @@ public final class SipProxy implements SipListener {
             }
             return;
         }
-        overlay.lookupUser(user).whenCompleteAsync((peers, e) -> {
+        overlay.lookupUser(user).whenComplete((peers, e) -> {
             List<Target> targets = new ArrayList<>(local);
             if (e != null) {
                 OverlayException oe = unwrap(e);
@@ -305,7 +305,7 @@ public final class SipProxy implements SipListener {
             } else {
                 fork(ctx, targets);
             }
-        }, executor);
+        });
     }
 
     private void fork(ForwardContext ctx, List<Target> targets) {
@@ -340,18 +340,21 @@ public final class SipProxy implements SipListener {
             NextHop hop = binding.natted()
                     ? new NextHop(binding.flow().host(), binding.flow().port(), binding.flow().transport())
                     : uriHop((SipURI) binding.uri());
-            transmit(b, r, Side.UA, hop);
+            transmit(b, r, Side.UA, hop, null);
         } else if (b.target instanceof Target.Fixed) {
             Target.Fixed f = (Target.Fixed) b.target;
-            transmit(b, r, f.side(), f.hop());
+            transmit(b, r, f.side(), f.hop(), null);
         } else {
             PeerRecord peer = ((Target.Remote) b.target).peer();
             CallState call = calls.getOrCreate(ctx.callId);
+            // the media SATO is asked for while the signalling SATO is being set up, not after
+            MediaSession.Direction dir = direction(ctx.in, Side.OVERLAY);
+            CompletableFuture<String> sdp = dir != null && isSdp(r) ? call.media().rewrite(dir, body(r)) : null;
             satoRequests.incrementAndGet();
             overlay.requestSignallingSato(ctx.callId, peer.record(), id -> {
                 b.sato = id;
                 call.addSato(id);
-            }).whenCompleteAsync((sato, e) -> {
+            }).whenComplete((sato, e) -> {
                 if (e != null) {
                     OverlayException oe = unwrap(e);
                     log.info("no signalling SATO for {} towards {}: {}", ctx.callId, peer.record(), oe.getMessage());
@@ -369,13 +372,13 @@ public final class SipProxy implements SipListener {
                     }
                 }
                 overlayPeers.add(sato.address().host() + ":" + sato.address().port());
-                transmit(b, r, Side.OVERLAY, new NextHop(sato.address().host(), sato.address().port(), "tcp"));
-            }, executor);
+                transmit(b, r, Side.OVERLAY, new NextHop(sato.address().host(), sato.address().port(), "tcp"), sdp);
+            });
         }
     }
 
     /** Adds Max-Forwards, Record-Route and Via, rewrites SDP if it crosses the overlay boundary, and sends over a new client transaction. */
-    private void transmit(Branch b, Request r, Side out, NextHop hop) {
+    private void transmit(Branch b, Request r, Side out, NextHop hop, CompletableFuture<String> rewrittenSdp) {
         ForwardContext ctx = b.ctx;
         try {
             decrementMaxForwards(r);
@@ -398,8 +401,9 @@ public final class SipProxy implements SipListener {
         }
         MediaSession.Direction dir = direction(ctx.in, out);
         if (dir != null && isSdp(r)) {
-            CallState call = calls.getOrCreate(ctx.callId);
-            call.media().rewrite(dir, body(r)).whenCompleteAsync((sdp, e) -> {
+            CompletableFuture<String> sdpF = rewrittenSdp != null ? rewrittenSdp
+                    : calls.getOrCreate(ctx.callId).media().rewrite(dir, body(r));
+            sdpF.whenComplete((sdp, e) -> {
                 if (e != null) {
                     log.warn("SDP of {} {} not rewritten: {}", ctx.method, ctx.callId, cause(e));
                     branchFailed(b, Response.SERVICE_UNAVAILABLE, "media relay unavailable: " + oneLine(cause(e)));
@@ -407,7 +411,7 @@ public final class SipProxy implements SipListener {
                 }
                 setBody(r, sdp);
                 sendBranch(b, r, out);
-            }, executor);
+            });
         } else {
             sendBranch(b, r, out);
         }
@@ -657,16 +661,22 @@ public final class SipProxy implements SipListener {
         MediaSession.Direction dir = b.out == null ? null : direction(b.out, ctx.in);
         if (dir != null && isSdp(out)) {
             CallState call = calls.getOrCreate(ctx.callId);
-            CompletableFuture<String> sdp = call.media().rewrite(dir, body(out));
+            CompletableFuture<Void> rewritten = call.media().rewrite(dir, body(out)).handle((s, e) -> {
+                if (e != null) {
+                    log.warn("SDP of {} {} to {} not rewritten, forwarded as is: {}", code, ctx.method, ctx.callId, cause(e));
+                } else {
+                    setBody(out, s);
+                }
+                return null;
+            });
             synchronized (ctx) {
-                ctx.upstream = ctx.upstream.thenCombine(sdp.handle((s, e) -> {
-                    if (e != null) {
-                        log.warn("SDP of {} {} to {} not rewritten, forwarded as is: {}", code, ctx.method, ctx.callId, cause(e));
-                    } else {
-                        setBody(out, s);
-                    }
-                    return null;
-                }), (x, y) -> null).thenRunAsync(() -> sendUpstream(ctx, out), executor);
+                if (ctx.upstream.isDone() && rewritten.isDone()) {
+                    // the usual case (media SATO allocated with the offer): no hand-off to another thread
+                    sendUpstream(ctx, out);
+                } else {
+                    ctx.upstream = ctx.upstream.thenCombine(rewritten, (x, y) -> null)
+                            .thenRunAsync(() -> sendUpstream(ctx, out), executor);
+                }
             }
         } else {
             synchronized (ctx) {
@@ -781,12 +791,12 @@ public final class SipProxy implements SipListener {
             }
         };
         if (dir != null && call != null && isSdp(out)) {
-            call.media().rewrite(dir, body(out)).whenCompleteAsync((s, e) -> {
+            call.media().rewrite(dir, body(out)).whenComplete((s, e) -> {
                 if (s != null) {
                     setBody(out, s);
                 }
                 send.run();
-            }, executor);
+            });
         } else {
             send.run();
         }
@@ -834,12 +844,12 @@ public final class SipProxy implements SipListener {
             }
         };
         if (dir != null && call != null && isSdp(r)) {
-            call.media().rewrite(dir, body(r)).whenCompleteAsync((s, e) -> {
+            call.media().rewrite(dir, body(r)).whenComplete((s, e) -> {
                 if (s != null) {
                     setBody(r, s);
                 }
                 send.run();
-            }, executor);
+            });
         } else {
             send.run();
         }

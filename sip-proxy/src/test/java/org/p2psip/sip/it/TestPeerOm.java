@@ -120,7 +120,8 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
                 activeSatos.put(id, call);
                 satosByCall.computeIfAbsent(call, k -> new CopyOnWriteArrayList<>()).add(id);
                 String address = overlay.overlayAddresses.get(peer);
-                CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS).execute(() -> {
+                // the event may overtake the answer: the port keeps early events
+                CompletableFuture.runAsync(() -> {
                     try {
                         if (failSatos || address == null) {
                             activeSatos.remove(id);
