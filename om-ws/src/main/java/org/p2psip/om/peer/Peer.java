@@ -168,10 +168,10 @@ public final class Peer implements AutoCloseable {
 
     private int spareRelaySessions() {
         for (PortStatus s : om.portStatus()) {
-            String free = s.details().get("ports_free");
-            if (free != null) {
+            String capacity = s.details().get("capacity"); // relay sessions that still fit, as the RTP-Port reports
+            if (capacity != null) {
                 try {
-                    return Integer.parseInt(free) / 4; // a relay session uses two UDP port pairs
+                    return Integer.parseInt(capacity);
                 } catch (NumberFormatException e) {
                     return 1;
                 }
