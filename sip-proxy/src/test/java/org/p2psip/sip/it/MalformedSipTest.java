@@ -182,6 +182,23 @@ public class MalformedSipTest {
     }
 
     @Test
+    public void extraSpacesInTheStartLineAreRejectedOrToleratedLiberally() throws Exception {
+        // RFC 4475 3.1.2.9: either reject it, or process it as if the spaces were single
+        try (RawSip raw = RawSip.udp(port.sipPort())) {
+            raw.send(viaTo(torture("lwsstart.dat"), raw));
+            String r = raw.receive(WAIT);
+            int code = status(r);
+            if (code == 100) {
+                code = status(raw.receive(WAIT));
+                assertEquals("processed: the unknown user gets 404", 404, code);
+            } else {
+                assertEquals(400, code);
+            }
+        }
+        stillServing();
+    }
+
+    @Test
     public void unusableViaIsDropped() throws Exception {
         // a Via of empty parameters: the stack answers 400 to the packet's source, or drops it; nothing breaks
         String r = exchangeUdp(torture("badinv01.dat"), false);

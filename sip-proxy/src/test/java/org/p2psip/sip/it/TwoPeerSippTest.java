@@ -159,6 +159,34 @@ public class TwoPeerSippTest {
     }
 
     @Test
+    public void reInviteFollowsTheRouteAndMovesTheMedia() throws Exception {
+        String bob = user("bob");
+        try (Sipp uas = Sipp.start(work, "uas-reinvite.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
+            register(b, bob, "127.0.0.1:" + uas.port, 60);
+            try (Sipp uac = Sipp.start(work, "uac-reinvite.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
+                    "-m", "1", "-d", "100", "-timeout", "40s")) {
+                uac.assertSuccess(SIPP);
+                uas.assertSuccess(SIPP);
+                List<String> invites = uas.received().stream().filter(m -> m.startsWith("INVITE")).toList();
+                assertEquals(2, invites.size());
+                String callId = header(invites.get(0), "Call-ID");
+                String mediaA = omA.satos(callId).stream().filter(x -> x.contains("-media-")).findFirst().orElseThrow();
+                String mediaB = omB.satos(callId).stream().filter(x -> x.contains("-media-")).findFirst().orElseThrow();
+                assertEquals("one media SATO per stream for the whole call", 1,
+                        omB.satos(callId).stream().filter(x -> x.contains("-media-")).count());
+                for (String inv : invites) {
+                    assertEquals("both offers point at peer B's RTP-Port", omB.media.get(mediaB)[0], "127.0.0.1:" + mediaPort(inv));
+                }
+                waitFor("Connect RTP again with the caller's new media port", () -> omA.mediaConnects.stream().anyMatch(
+                        m -> mediaA.equals(m.get(OverlayFields.SATO))
+                                && ("127.0.0.1:" + (uac.mediaPort + 2)).equals(m.get(OverlayFields.UA))));
+                waitFor("SATOs torn down", () -> omA.tornDown.containsAll(omA.satos(callId))
+                        && omB.tornDown.containsAll(omB.satos(callId)));
+            }
+        }
+    }
+
+    @Test
     public void callerCancelsBeforeTheAnswer() throws Exception {
         String bob = user("bob");
         try (Sipp uas = Sipp.start(work, "uas-cancel.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
