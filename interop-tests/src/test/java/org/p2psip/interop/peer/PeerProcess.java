@@ -1,0 +1,164 @@
+package org.p2psip.interop.peer;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One overlay peer as its own OS process, exactly what {@code ./p2psip peer} runs:
+ * {@code java -cp <test classpath> org.p2psip.cli.P2psip peer --name ... --bind 127.0.0.1 ...}.
+ * Ready when it prints {@code peer NAME up: SIP H:P, OM IF URL, lookup H:P ...}. Output (stdout and
+ * stderr) goes to {@code target/peer-processes/NAME-*.log}.
+ */
+final class PeerProcess implements AutoCloseable {
+
+    private static final Pattern UP = Pattern.compile("peer (\\S+) up: SIP (\\S+), OM IF (\\S+), lookup (\\S+)");
+
+    final String name;
+    final Path stateDir;
+    private final Process process;
+    private final Path log;
+    private final CompletableFuture<Matcher> up = new CompletableFuture<>();
+    private List<ProcessHandle> children = List.of();
+    private String sip;
+    private String lookup;
+
+    private PeerProcess(String name, Path stateDir, Process process, Path log) {
+        this.name = name;
+        this.stateDir = stateDir;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts the peer with free SIP/OM/DHT ports and the given extra flags; waits until it is up. */
+    static PeerProcess start(String name, Path stateRoot, String... extra) throws Exception {
+        Path stateDir = stateRoot.resolve(name);
+        Files.createDirectories(stateDir);
+        Path logs = Path.of("target", "peer-processes").toAbsolutePath();
+        Files.createDirectories(logs);
+        Path log = logs.resolve(name + "-" + System.currentTimeMillis() + ".log");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.p2psip.cli.P2psip", "peer",
+                "--name", name, "--bind", "127.0.0.1",
+                "--sip-port", Integer.toString(FreePort.tcpAndUdp()),
+                "--om-port", Integer.toString(FreePort.tcpAndUdp()),
+                "--dht-port", Integer.toString(FreePort.tcpAndUdp()),
+                "--state-dir", stateDir.toString()));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        PeerProcess pp = new PeerProcess(name, stateDir, p, log);
+        pp.pump();
+        try {
+            Matcher m = pp.up.get(60, TimeUnit.SECONDS);
+            pp.sip = m.group(2);
+            pp.lookup = m.group(4);
+            pp.children = p.descendants().collect(Collectors.toList());
+            return pp;
+        } catch (Exception e) {
+            pp.close();
+            throw new AssertionError("peer " + name + " did not come up within 60 s: " + e + "\n" + pp.logTail(), e);
+        }
+    }
+
+    private void pump() throws IOException {
+        PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)); out) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    out.println(line);
+                    Matcher m = UP.matcher(line);
+                    if (m.find()) {
+                        up.complete(m);
+                    }
+                }
+            } catch (IOException e) {
+                out.println("### harness: output closed: " + e.getMessage());
+            }
+            up.completeExceptionally(new IllegalStateException("exited before it was up"));
+        }, "peer-out-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** HOST:PORT of its P2PSIP-Port, as printed. */
+    String sip() {
+        return sip;
+    }
+
+    /** HOST:PORT of its lookup node: what others pass as --bootstrap. */
+    String lookup() {
+        return lookup;
+    }
+
+    /** The processes it started (SATO-Ports with --ports process), seen when it came up. */
+    List<ProcessHandle> children() {
+        return children;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Socket files (*.sock) anywhere in its state directory. */
+    List<Path> socketFiles() throws IOException {
+        if (!Files.exists(stateDir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(stateDir)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".sock")).collect(Collectors.toList());
+        }
+    }
+
+    /** Everything it printed so far. */
+    String logText() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    String logTail() {
+        try {
+            List<String> l = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return "--- " + log + " (last 40 lines)\n" + String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
+        } catch (IOException e) {
+            return "(no log " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** SIGKILL, children too if any are left (test clean-up; also what the "killed peer" case uses). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        for (ProcessHandle c : children) {
+            if (c.isAlive()) {
+                c.destroyForcibly();
+            }
+        }
+    }
+}
