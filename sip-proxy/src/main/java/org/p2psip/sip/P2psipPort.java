@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.InvalidArgumentException;
@@ -68,11 +69,13 @@ public final class P2psipPort implements Closeable {
                 t.setDaemon(true);
                 return t;
             });
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            ScheduledThreadPoolExecutor t1 = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "p2psip-port-timer");
                 t.setDaemon(true);
                 return t;
             });
+            t1.setRemoveOnCancelPolicy(true); // one Timer C per INVITE branch, nearly always cancelled
+            timer = t1;
             overlay = new OverlayLink(workers, config.omTimeout(), config.satoTimeout(), this::status,
                     this::closeQuietly);
             overlay.listen(config.controlSocket(), config.name());
@@ -215,6 +218,7 @@ public final class P2psipPort implements Closeable {
         try {
             if (proxy != null) {
                 proxy.releaseAll("P2PSIP-Port stopping");
+                overlay.drain(java.time.Duration.ofSeconds(2)); // let the OM hear the teardowns
             }
             if (stack != null) {
                 SipStacks.shutdown(stack, uaProvider, overlayProvider);

@@ -44,6 +44,7 @@ public final class OverlayLink implements ControlHandler, Closeable {
     private final Supplier<Map<String, String>> status;
     private final Runnable shutdown;
     private final Map<String, CompletableFuture<SignallingSato>> satos = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<ControlMessage>> teardowns = ConcurrentHashMap.newKeySet();
     private volatile ControlServer server;
 
     public OverlayLink(Executor executor, Duration requestTimeout, Duration satoTimeout,
@@ -186,7 +187,7 @@ public final class OverlayLink implements ControlHandler, Closeable {
                 });
     }
 
-    /** {@code sato.teardown}, fire and forget (failures are logged). */
+    /** {@code sato.teardown}, fire and forget (failures are logged; {@link #drain} waits for those in flight). */
     public void teardown(String sato, String reason) {
         if (sato == null) {
             return;
@@ -195,12 +196,27 @@ public final class OverlayLink implements ControlHandler, Closeable {
         if (pending != null) {
             pending.completeExceptionally(new OverlayException(ErrorCode.NOT_FOUND, "SATO " + sato + " torn down: " + reason));
         }
-        send(ControlMessage.request(MessageTypes.SATO_TEARDOWN).with(OverlayFields.SATO, sato)
-                .with(OverlayFields.REASON, reason)).whenComplete((m, e) -> {
-                    if (e != null) {
-                        log.debug("sato.teardown {} failed: {}", sato, e.getMessage());
-                    }
-                });
+        CompletableFuture<ControlMessage> f = send(ControlMessage.request(MessageTypes.SATO_TEARDOWN)
+                .with(OverlayFields.SATO, sato).with(OverlayFields.REASON, reason));
+        teardowns.add(f);
+        f.whenComplete((m, e) -> {
+            teardowns.remove(f);
+            if (e != null) {
+                log.debug("sato.teardown {} failed: {}", sato, e.getMessage());
+            }
+        });
+    }
+
+    /** Waits up to {@code max} for the teardowns still in flight (the port is stopping). */
+    public void drain(Duration max) {
+        CompletableFuture<?>[] all = teardowns.toArray(new CompletableFuture<?>[0]);
+        try {
+            CompletableFuture.allOf(all).get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            log.debug("{} teardown(s) unanswered at stop", teardowns.size());
+        }
     }
 
     // ---- media SATOs (SDP rewriting) ------------------------------------------------------------

@@ -641,7 +641,9 @@ public final class SipProxy implements SipListener {
             if (ctx.finalSent) {
                 return;
             }
-            Response r = response(ctx.request, code, reason);
+            // a 503 made here keeps its code (only a downstream 503 becomes 500, RFC 3261 16.7 item 6)
+            Response r = response(ctx.request, code, code == Response.SERVICE_UNAVAILABLE && reason != null
+                    ? "Service Unavailable (" + reason + ")" : reason);
             if (ctx.best == null || ForwardContext.rank(code) < ForwardContext.rank(ctx.best.getStatusCode())) {
                 ctx.best = r;
             }

@@ -262,6 +262,18 @@ public class TwoPeerSippTest {
     }
 
     @Test
+    public void failedSignallingSatoGives503() throws Exception {
+        String bob = user("bob");
+        register(b, bob, "127.0.0.1:5991", 60);
+        omA.failSatos = true;
+        try {
+            expectCallFails(a, bob, 503);
+        } finally {
+            omA.failSatos = false;
+        }
+    }
+
+    @Test
     public void maxForwardsZeroGets483() throws Exception {
         String bob = user("bob");
         register(b, bob, "127.0.0.1:5998", 60);
