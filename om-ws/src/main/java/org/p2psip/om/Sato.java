@@ -14,6 +14,8 @@ public final class Sato {
     /** Whether this node asked for the SATO (the caller's OM) or accepted it. */
     public enum Role { INITIATOR, ACCEPTOR }
 
+    private String note;
+
     private final String id;
     private final Purpose purpose;
     private final String peerNodeId;
@@ -154,17 +156,27 @@ public final class Sato {
         return System.nanoTime() - negotiatedAtNanos;
     }
 
+    /** Why the SATO looks as it does (for a media SATO: the relay decision and its reason); shown in node status. */
+    public synchronized Sato note(String n) {
+        this.note = n;
+        return this;
+    }
+
+    public synchronized String note() {
+        return note;
+    }
+
     public synchronized Snapshot snapshot() {
         List<String> ids = new ArrayList<>(sessions.size());
         sessions.forEach(s -> ids.add(s.sessionId()));
         return new Snapshot(id, purpose, peerNodeId, peerOm, role, callId, transport, localEndpoint, remoteEndpoint,
-                state, List.copyOf(ids), ageSeconds());
+                state, List.copyOf(ids), ageSeconds(), note);
     }
 
     /** A consistent copy of a SATO's state. */
     public record Snapshot(String id, Purpose purpose, String peerNodeId, Address peerOm, Role role, String callId,
                            TransportKind transport, Address localEndpoint, Address remoteEndpoint, SatoState state,
-                           List<String> sessionIds, long ageSeconds) {
+                           List<String> sessionIds, long ageSeconds, String note) {
     }
 
     @Override

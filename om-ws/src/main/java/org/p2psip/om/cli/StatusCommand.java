@@ -97,6 +97,9 @@ public final class StatusCommand {
                     s.getState() == null ? "?" : s.getState().value(), duration(s.getAgeSeconds()),
                     s.getCallId() == null ? "" : "  call " + s.getCallId())
             ;
+            if (s.getNote() != null) {
+                out.printf("      %s%n", s.getNote());
+            }
             if (!s.getSessionId().isEmpty()) {
                 out.printf("      sessions %s%n", String.join(", ", s.getSessionId()));
             }

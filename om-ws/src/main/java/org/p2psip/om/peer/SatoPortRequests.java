@@ -268,6 +268,10 @@ final class SatoPortRequests implements ControlHandler {
         String id = NodeIds.shortId(self.nodeId()) + "-m" + mediaCounter.incrementAndGet();
         Sato s = new Sato(id, Purpose.MEDIA, peer == null ? self.nodeId() : peer.nodeId(),
                 callerSide ? Sato.Role.INITIATOR : Sato.Role.ACCEPTOR, SatoState.NEGOTIATED).callId(call);
+        if (plan != null) {
+            s.note((plan.relay() == null ? "RTP1 -> RTP2" : "RTP1 -> RTP3 -> RTP2, relay on " + plan.relay().shortId())
+                    + " (" + plan.reason() + ")");
+        }
         m.satos().addIfAbsent(s);
         PortSession local;
         PeerRecord relay = callerSide && plan != null ? plan.relay() : null;

@@ -248,6 +248,7 @@ public final class OmService implements OverlayManagerPortType {
         i.setState(org.p2psip.om.omif.v1.SatoState.fromValue(s.state().wire()));
         i.getSessionId().addAll(s.sessionIds());
         i.setAgeSeconds(s.ageSeconds());
+        i.setNote(s.note());
         return i;
     }
 

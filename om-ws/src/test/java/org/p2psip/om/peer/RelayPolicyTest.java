@@ -77,6 +77,9 @@ public class RelayPolicyTest {
         assertTrue("bob hears alice", bob.awaitMedia(Duration.ofSeconds(10)));
         Thread.sleep(1000);
         ControlMessage relayStats = p3.rtpStats();
+        // the decision and its reason are visible in the caller's node status (./p2psip status)
+        String status = statusOf(p1);
+        assertTrue(status, status.contains(extraDelayMs.equals("0") ? "RTP1 -> RTP2 (path fine" : "RTP1 -> RTP3 -> RTP2, relay on"));
         alice.hangup();
         bob.awaitHangup(Duration.ofSeconds(10));
         assertTrue(alice.stats().summary(), alice.stats().flowedBothWays());
@@ -88,6 +91,18 @@ public class RelayPolicyTest {
             }
         }
         return packets;
+    }
+
+    private static String statusOf(Peer p) {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(0, org.p2psip.om.cli.StatusCommand.run(new String[] {p.overlayManager().address().toString()}));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private Peer peer(String name, Path state, String bootstrap, String extraDelayMs) throws Exception {
