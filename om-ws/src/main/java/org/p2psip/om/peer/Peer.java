@@ -194,8 +194,23 @@ public final class Peer implements AutoCloseable {
 
     /** The SIP address phones use as registrar and outbound proxy (asked of the P2PSIP-Port: the port may be ephemeral). */
     public String sipAddress() throws ControlException {
-        String ua = sipPort.control().call(ControlMessage.request(org.p2psip.control.MessageTypes.PORT_STATUS)).get("ua");
-        return ua != null ? ua : config.advertise() + ":" + config.sipPort();
+        // a P2PSIP-Port process answers on its control socket a moment before its SIP listeners are up
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            String ua = sipPort.control().call(ControlMessage.request(org.p2psip.control.MessageTypes.PORT_STATUS)).get("ua");
+            if (ua != null && !ua.endsWith(":0")) {
+                return ua;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ControlException(org.p2psip.control.ErrorCode.UNAVAILABLE, "the P2PSIP-Port reports no SIP listener");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ControlException(org.p2psip.control.ErrorCode.UNAVAILABLE, "interrupted");
+            }
+        }
     }
 
     /** {@code rtp.stats} of every session on this peer's RTP-Port: fields {@code SESSION:LEG.counter}. */
