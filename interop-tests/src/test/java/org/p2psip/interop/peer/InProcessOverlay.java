@@ -37,7 +37,9 @@ final class InProcessOverlay implements AutoCloseable {
             p3 = peer("peer3", state, null, "never", "26000-26099", Map.of());
             p1 = peer("peer1", state, p3.bootstrapAddress(), relayPolicy, "24000-24099", Map.of());
             Peer p2 = peer("peer2", state, p3.bootstrapAddress(), relayPolicy, "25000-25099", extraPeer2);
-            return new InProcessOverlay(p1, p2, p3);
+            InProcessOverlay o = new InProcessOverlay(p1, p2, p3);
+            o.awaitStableRing(30_000);
+            return o;
         } catch (Exception | Error e) {
             if (p1 != null) {
                 p1.close();
@@ -60,6 +62,42 @@ final class InProcessOverlay implements AutoCloseable {
         }
         s.putAll(extra);
         return Peer.start(PeerConfig.of(s));
+    }
+
+    /**
+     * Waits until the three lookup nodes form one consistent ring (each node's successor has it as
+     * predecessor). Records stored while the ring still stabilises can be missed by a lookup from
+     * another node for a moment (seen: REGISTER bob 0.2 s before the INVITE -> 404), so the phones
+     * register only after this.
+     */
+    void awaitStableRing(long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            StringBuilder why = new StringBuilder();
+            for (Peer p : all) {
+                org.p2psip.lookup.chord.NodeStatus st = p.lookupNode().status();
+                if (st.successors().isEmpty() || st.successors().get(0).id().equals(st.self().id())) {
+                    why.append(p.config().name()).append(": no successor; ");
+                    continue;
+                }
+                org.p2psip.lookup.chord.NodeRef succ = st.successors().get(0);
+                for (Peer q : all) {
+                    if (q.lookupNode().id().equals(succ.id())) {
+                        org.p2psip.lookup.chord.NodeRef pred = q.lookupNode().status().predecessor();
+                        if (pred == null || !pred.id().equals(st.self().id())) {
+                            why.append(q.config().name()).append(": predecessor not ").append(p.config().name()).append("; ");
+                        }
+                    }
+                }
+            }
+            if (why.length() == 0) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail("the lookup ring did not stabilise within " + timeoutMs + " ms: " + why);
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Polls until no RTP-Port has a session and no OM holds a SATO; fails with what is left. */
