@@ -76,7 +76,7 @@ public final class P2psipPort implements Closeable {
             });
             t1.setRemoveOnCancelPolicy(true); // one Timer C per INVITE branch, nearly always cancelled
             timer = t1;
-            overlay = new OverlayLink(workers, config.omTimeout(), config.satoTimeout(), this::status,
+            overlay = new OverlayLink(workers, config.omTimeout(), config.satoTimeout(), config.maxOmRequests(), this::status,
                     this::closeQuietly);
             overlay.listen(config.controlSocket(), config.name());
             stack = SipStacks.builder("p2psip-port")
@@ -189,6 +189,7 @@ public final class P2psipPort implements Closeable {
             m.put("requests", Long.toString(proxy.requestsReceived()));
             m.put("requests.rejected", Long.toString(proxy.requestsRejected()));
             m.put("sato.requests", Long.toString(proxy.satoRequests()));
+            m.put("om.overload.rejections", Long.toString(overlay.overloadRejections()));
         }
         return m;
     }

@@ -26,6 +26,7 @@ public final class P2psipPortConfig {
     private Duration timerC = Duration.ofSeconds(181);
     private Duration maxCallDuration = Duration.ofHours(12);
     private long expirySweepMillis = 500;
+    private int maxOmRequests = 1024;
 
     /** @param controlSocket where the port listens for its Overlay Manager */
     public P2psipPortConfig(Path controlSocket) {
@@ -173,6 +174,19 @@ public final class P2psipPortConfig {
 
     public long expirySweepMillis() {
         return expirySweepMillis;
+    }
+
+    /** Most requests to the OM that may be unanswered at once; beyond, UAs get 503 at once (overload control). */
+    public P2psipPortConfig maxOmRequests(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("max OM requests must be >= 1: " + v);
+        }
+        this.maxOmRequests = v;
+        return this;
+    }
+
+    public int maxOmRequests() {
+        return maxOmRequests;
     }
 
     private static int port(int v) {

@@ -33,6 +33,7 @@ public final class P2psipPortMain {
             "  --threads N           SIP stack and worker threads (default 8)",
             "  --om-timeout MS       how long a request to the OM may take (default 5000)",
             "  --sato-timeout MS     how long a signalling SATO may take to be ready (default 10000)",
+            "  --max-om-requests N   unanswered requests to the OM beyond which UAs get 503 at once (default 1024)",
             "  --help                this text",
             "");
 
@@ -101,6 +102,7 @@ public final class P2psipPortMain {
         Integer threads = null;
         Long omTimeout = null;
         Long satoTimeout = null;
+        Integer maxOm = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -132,6 +134,7 @@ public final class P2psipPortMain {
                 case "--threads": threads = number(a, v, 1, 256); break;
                 case "--om-timeout": omTimeout = (long) number(a, v, 1, 600_000); break;
                 case "--sato-timeout": satoTimeout = (long) number(a, v, 1, 600_000); break;
+                case "--max-om-requests": maxOm = number(a, v, 1, 1_000_000); break;
                 default: throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -166,6 +169,9 @@ public final class P2psipPortMain {
         }
         if (satoTimeout != null) {
             c.satoTimeout(Duration.ofMillis(satoTimeout));
+        }
+        if (maxOm != null) {
+            c.maxOmRequests(maxOm);
         }
         return c;
     }

@@ -45,11 +45,15 @@ public final class OverlayLink implements ControlHandler, Closeable {
     private final Runnable shutdown;
     private final Map<String, CompletableFuture<SignallingSato>> satos = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<ControlMessage>> teardowns = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong overloaded = new java.util.concurrent.atomic.AtomicLong();
+    private final int maxOutstanding;
     private volatile ControlServer server;
 
-    public OverlayLink(Executor executor, Duration requestTimeout, Duration satoTimeout,
+    public OverlayLink(Executor executor, Duration requestTimeout, Duration satoTimeout, int maxOutstanding,
                        Supplier<Map<String, String>> status, Runnable shutdown) {
         this.executor = executor;
+        this.maxOutstanding = maxOutstanding;
         this.requestTimeout = requestTimeout;
         this.satoTimeout = satoTimeout;
         this.status = status;
@@ -90,13 +94,27 @@ public final class OverlayLink implements ControlHandler, Closeable {
             return CompletableFuture.failedFuture(new OverlayException(ErrorCode.DISCONNECTED,
                     "Overlay Manager not connected to the P2PSIP-Port's control socket"));
         }
+        // overload control: beyond this many unanswered requests the OM (or its lookup service) is not
+        // keeping up; failing at once (503 to the UA) beats queueing until every SIP thread waits on it
+        if (outstanding.incrementAndGet() > maxOutstanding) {
+            outstanding.decrementAndGet();
+            overloaded.incrementAndGet();
+            return CompletableFuture.failedFuture(new OverlayException(ErrorCode.RESOURCE_EXHAUSTED,
+                    "Overlay Manager overloaded: " + maxOutstanding + " requests unanswered"));
+        }
         return c.request(request, requestTimeout)
                 .handleAsync((m, e) -> {
+                    outstanding.decrementAndGet();
                     if (e != null) {
                         throw asOverlayException(request.type(), e);
                     }
                     return m;
                 }, executor);
+    }
+
+    /** Requests refused because too many were unanswered. */
+    public long overloadRejections() {
+        return overloaded.get();
     }
 
     private OverlayException asOverlayException(String what, Throwable e) {

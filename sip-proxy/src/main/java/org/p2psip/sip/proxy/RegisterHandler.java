@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RegisterHandler {
     private static final Logger log = LoggerFactory.getLogger(RegisterHandler.class);
+    /** Retry-After of a 503 (the lookup service or the OM is not available). */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     private final Registrar registrar;
     private final MessageFactory messages;
@@ -90,6 +92,9 @@ final class RegisterHandler {
         try {
             if (r.status() == Response.INTERVAL_TOO_BRIEF) {
                 resp.addHeader(headers.createMinExpiresHeader(r.minExpires()));
+            }
+            if (r.status() == Response.SERVICE_UNAVAILABLE) {
+                resp.addHeader(headers.createRetryAfterHeader(RETRY_AFTER_SECONDS));
             }
             if (r.isOk()) {
                 long now = System.currentTimeMillis();

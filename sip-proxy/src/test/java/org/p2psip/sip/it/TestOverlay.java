@@ -84,7 +84,7 @@ public final class TestOverlay implements AutoCloseable {
     public TestPeerOm attach(String record, P2psipPort port, int node) throws Exception {
         overlayAddresses.put(record, port.address() + ":" + port.overlayPort());
         TestPeerOm om = TestPeerOm.connect(this, record, port.config().controlSocket(), ring.get(node),
-                40000 + 1000 * oms.size());
+                20000 + 10000 * (oms.size() % 4));
         synchronized (oms) {
             oms.add(om);
         }

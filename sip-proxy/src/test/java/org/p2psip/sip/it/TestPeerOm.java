@@ -75,12 +75,17 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
 
     /** The RTP-Port UA-facing RTP address handed out for the {@code n}-th media request (0-based). */
     public String uaMediaAddress(int n) {
-        return "127.0.0.1:" + (mediaBase + 4 * n);
+        return "127.0.0.1:" + port(n, 0);
+    }
+
+    /** Ports cycle through 2,000 sessions of 4 ports each above the peer's base (long benchmark runs). */
+    private int port(int n, int offset) {
+        return mediaBase + 4 * (n % 2000) + offset;
     }
 
     /** The RTP-Port overlay-facing RTP address handed out for the {@code n}-th media request (0-based). */
     public String overlayMediaAddress(int n) {
-        return "127.0.0.1:" + (mediaBase + 4 * n + 2);
+        return "127.0.0.1:" + port(n, 2);
     }
 
     public int mediaRequests() {
@@ -145,9 +150,9 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
                 media.put(id, new String[] {uaMediaAddress(n), overlayMediaAddress(n)});
                 return ControlMessage.responseTo(req).with(OverlayFields.SATO, id)
                         .with(OverlayFields.UA, uaMediaAddress(n))
-                        .with(OverlayFields.UA_RTCP, "127.0.0.1:" + (mediaBase + 4 * n + 1))
+                        .with(OverlayFields.UA_RTCP, "127.0.0.1:" + port(n, 1))
                         .with(OverlayFields.OVERLAY, overlayMediaAddress(n))
-                        .with(OverlayFields.OVERLAY_RTCP, "127.0.0.1:" + (mediaBase + 4 * n + 3));
+                        .with(OverlayFields.OVERLAY_RTCP, "127.0.0.1:" + port(n, 3));
             }
             case MessageTypes.SATO_MEDIA_CONNECT:
                 req.require(OverlayFields.SATO);
