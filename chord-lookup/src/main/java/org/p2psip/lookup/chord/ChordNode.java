@@ -378,6 +378,17 @@ public final class ChordNode implements LookupService {
         LookupResult res = findSuccessor(Id.hash(key));
         List<String> values = onHolders(res, "get", n -> n.equals(self)
                 ? store.liveValues(key, System.currentTimeMillis()) : rpc.storeGet(n, key));
+        if (values.isEmpty() && res.successors().size() > 1) {
+            // Just after a join the new owner may not have been handed a value that a node with an older
+            // view of the ring stored at the old owner, which is now the new owner's successor: ask it too
+            // rather than answer "nothing" until replica repair has run.
+            NodeRef next = res.successors().get(1);
+            try {
+                values = next.equals(self) ? store.liveValues(key, System.currentTimeMillis()) : rpc.storeGet(next, key);
+            } catch (LookupException e) {
+                log.debug("{}: second holder {} of {} not asked: {}", self, next, key, e.getMessage());
+            }
+        }
         return new GetResult(values, res.hops());
     }
 
