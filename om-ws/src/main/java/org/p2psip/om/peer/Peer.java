@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class Peer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Peer.class);
     private static final Duration PORT_START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long the P2PSIP-Port waits for its OM: a signalling SATO request includes the OM IF
+     * negotiation, the path measurement and the relay lookup, which take longer than a control
+     * round trip on a loaded machine.
+     */
+    static final Duration OM_TIMEOUT = Duration.ofSeconds(15);
 
     private final PeerConfig config;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -115,7 +121,8 @@ public final class Peer implements AutoCloseable {
                     "--name", name + "-sip", "--bind", config.bind(), "--advertise", config.advertise(),
                     "--sip-port", String.valueOf(config.sipPort()), "--overlay-port", String.valueOf(config.sipOverlayPort()),
                     "--sdp-rewrite", config.sdpRewrite() ? "on" : "off",
-                    "--max-expires", String.valueOf(config.registerExpiresMax())), sipSock, state, requests);
+                    "--max-expires", String.valueOf(config.registerExpiresMax()),
+                    "--om-timeout", String.valueOf(OM_TIMEOUT.toMillis())), sipSock, state, requests);
         }
         started.add(rtpPort);
         rtpPort.start(PORT_START_TIMEOUT);
@@ -137,6 +144,7 @@ public final class Peer implements AutoCloseable {
         }
         om = b.build().start();
         self = new PeerRecord(om.nodeId(), om.address(), -1);
+        warmUpOmIf();
         requests.attach(om, self);
         if (config.offerRelay()) {
             relays.advertise(self, this::spareRelaySessions);
@@ -144,6 +152,15 @@ public final class Peer implements AutoCloseable {
         log.info("{}: overlay peer {} up: OM IF {} | lookup {} | P2PSIP-Port SIP {}:{} | RTP-Port {} | relay policy {} | SDP rewrite {}",
                 name, NodeIds.shortId(om.nodeId()), om.url(), lookup.address(), config.advertise(), config.sipPort(),
                 config.rtpPorts(), config.relayPolicy().name().toLowerCase(), config.sdpRewrite() ? "on" : "off");
+    }
+
+    /** The first OM IF call of a JVM builds CXF's client machinery (seconds on a loaded machine): do it now, not during a call. */
+    private void warmUpOmIf() {
+        try {
+            om.remote().status(om.address());
+        } catch (Exception e) {
+            log.debug("OM IF warm-up: {}", e.getMessage());
+        }
     }
 
     private RtpPortConfig rtpConfig(Path socket) throws IOException {
@@ -163,6 +180,7 @@ public final class Peer implements AutoCloseable {
                 .sipPort(config.sipPort())
                 .overlayPort(config.sipOverlayPort())
                 .sdpRewrite(config.sdpRewrite())
+                .omTimeout(OM_TIMEOUT)
                 .expires(Math.min(60, max), Math.min(3600, max), max);
     }
 
