@@ -378,13 +378,19 @@ public final class ChordNode implements LookupService {
         LookupResult res = findSuccessor(Id.hash(key));
         List<String> values = onHolders(res, "get", n -> n.equals(self)
                 ? store.liveValues(key, System.currentTimeMillis()) : rpc.storeGet(n, key));
-        if (values.isEmpty() && res.successors().size() > 1) {
-            // Just after a join the new owner may not have been handed a value that a node with an older
-            // view of the ring stored at the old owner, which is now the new owner's successor: ask it too
-            // rather than answer "nothing" until replica repair has run.
+        if (res.successors().size() > 1 && !res.successors().get(1).equals(res.successors().get(0))) {
+            // While the ring settles after a join, a value put through a node with an older view sits at
+            // the old owner, which is now the new owner's successor; a multi-valued key can then be split
+            // between the two. Ask that second holder too and merge, rather than answer with a part of
+            // the values until replica repair has run. (Puts and removes reach it at once anyway.)
             NodeRef next = res.successors().get(1);
             try {
-                values = next.equals(self) ? store.liveValues(key, System.currentTimeMillis()) : rpc.storeGet(next, key);
+                List<String> more = next.equals(self) ? store.liveValues(key, System.currentTimeMillis()) : rpc.storeGet(next, key);
+                if (!more.isEmpty() && !values.containsAll(more)) {
+                    java.util.LinkedHashSet<String> merged = new java.util.LinkedHashSet<>(values);
+                    merged.addAll(more);
+                    values = new ArrayList<>(merged);
+                }
             } catch (LookupException e) {
                 log.debug("{}: second holder {} of {} not asked: {}", self, next, key, e.getMessage());
             }

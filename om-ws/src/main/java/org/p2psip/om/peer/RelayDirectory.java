@@ -36,7 +36,11 @@ final class RelayDirectory implements AutoCloseable {
 
     /** Starts advertising this peer's RTP-Port; {@code spare} tells its current spare capacity. */
     void advertise(PeerRecord self, IntSupplier spare) {
-        timer.scheduleWithFixedDelay(() -> refresh(self, spare), 0, REFRESH_SECONDS, TimeUnit.SECONDS);
+        // early refreshes while the ring around a new peer settles, then the steady rhythm
+        for (int delay : new int[] {0, 2, 5, 10}) {
+            timer.schedule(() -> refresh(self, spare), delay, TimeUnit.SECONDS);
+        }
+        timer.scheduleWithFixedDelay(() -> refresh(self, spare), REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
     private void refresh(PeerRecord self, IntSupplier spare) {
@@ -55,8 +59,22 @@ final class RelayDirectory implements AutoCloseable {
         }
     }
 
-    /** The relay with the most spare capacity, excluding {@code exclude} node ids; null if none. */
+    /** The relay with the most spare capacity, excluding {@code exclude} node ids; null if none (asked twice, 1 s apart). */
     PeerRecord find(Set<String> exclude) {
+        PeerRecord r = findOnce(exclude);
+        if (r == null) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            r = findOnce(exclude);
+        }
+        return r;
+    }
+
+    private PeerRecord findOnce(Set<String> exclude) {
         List<String> values;
         try {
             values = lookup.get(PeerRecord.RELAY_KEY).get(5, TimeUnit.SECONDS);
