@@ -1,5 +1,6 @@
 package org.p2psip.interop.baresip;
 
+import org.p2psip.interop.kamailio.Kamailio;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -24,12 +25,12 @@ public class BaresipKamailioCallTest {
     /** 25 packets = 0.5 s of 20 ms PCMU frames. */
     private static final long MIN_PACKETS = 25;
 
-    private TestKamailio kamailio;
+    private Kamailio kamailio;
     private final List<Baresip> phones = new ArrayList<>();
 
     @Before
     public void startKamailio() {
-        kamailio = TestKamailio.start();
+        kamailio = Kamailio.start();
     }
 
     @After

@@ -29,7 +29,7 @@ final class SippEchoUas implements AutoCloseable {
     }
 
     static SippEchoUas start(Duration globalTimeout) {
-        String binary = TestKamailio.requireOnPath("sipp", "sip-tester");
+        String binary = requireOnPath("sipp", "sip-tester");
         try {
             Path dir = Path.of("target", "baresip-logs",
                     "sipp-" + System.currentTimeMillis() + "-" + ThreadLocalRandom.current().nextInt(1000));
@@ -132,5 +132,17 @@ final class SippEchoUas implements AutoCloseable {
     public void close() {
         stop();
         log.close();
+    }
+
+    static String requireOnPath(String binary, String debianPackage) {
+        String path = System.getenv().getOrDefault("PATH", "") + java.io.File.pathSeparator + "/usr/sbin:/usr/bin";
+        return java.util.stream.Stream.of(path.split(java.io.File.pathSeparator))
+                .filter(d -> !d.isEmpty())
+                .map(d -> java.nio.file.Path.of(d, binary))
+                .filter(java.nio.file.Files::isExecutable)
+                .findFirst()
+                .map(java.nio.file.Path::toString)
+                .orElseThrow(() -> new IllegalStateException("'" + binary + "' not found on PATH, /usr/sbin or"
+                        + " /usr/bin: install the Debian package '" + debianPackage + "'"));
     }
 }
