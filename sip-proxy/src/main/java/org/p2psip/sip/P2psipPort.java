@@ -92,6 +92,11 @@ public final class P2psipPort implements Closeable {
                     .property("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "4194304")
                     .property("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true")
                     .property("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true")
+                    // the RI queues every received datagram in a buffer of this size: 32 KiB bounds the
+                    // memory of a backlog under overload (SIP messages are far smaller; larger ones are refused)
+                    .maxMessageSize(32768)
+                    // a request that waited this long in the stack's queue is dropped (the UA has retransmitted)
+                    .property("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "4000")
                     .create();
             ListeningPoint[] ua = uaListeningPoints();
             ListeningPoint ov = SipStacks.listen(stack, config.bindAddress(), config.overlayPort(), ListeningPoint.TCP);

@@ -26,7 +26,7 @@ public final class P2psipPortConfig {
     private Duration timerC = Duration.ofSeconds(181);
     private Duration maxCallDuration = Duration.ofHours(12);
     private long expirySweepMillis = 500;
-    private int maxOmRequests = 1024;
+    private int maxOmRequests = 512;
 
     /** @param controlSocket where the port listens for its Overlay Manager */
     public P2psipPortConfig(Path controlSocket) {

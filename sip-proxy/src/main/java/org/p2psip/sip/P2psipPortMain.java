@@ -33,7 +33,7 @@ public final class P2psipPortMain {
             "  --threads N           SIP stack and worker threads (default 8)",
             "  --om-timeout MS       how long a request to the OM may take (default 5000)",
             "  --sato-timeout MS     how long a signalling SATO may take to be ready (default 10000)",
-            "  --max-om-requests N   unanswered requests to the OM beyond which UAs get 503 at once (default 1024)",
+            "  --max-om-requests N   unanswered requests to the OM beyond which UAs get 503 at once (default 512)",
             "  --help                this text",
             "");
 

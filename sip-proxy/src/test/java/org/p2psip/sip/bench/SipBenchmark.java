@@ -159,7 +159,9 @@ public final class SipBenchmark {
             a = new P2psipPort(config(sockets.resolve("a.sock"), "peer-a")).start();
             b = new P2psipPort(config(sockets.resolve("b.sock"), "peer-b")).start();
             omA = overlay.attach("peer-a", a, 0);
-            overlay.attach("peer-b", b, 1);
+            TestPeerOm omB = overlay.attach("peer-b", b, 1);
+            omA.recordAll = false;
+            omB.recordAll = false;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!(a.isOverlayManagerConnected() && b.isOverlayManagerConnected()) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -184,7 +186,7 @@ public final class SipBenchmark {
         @Override
         public String satoReport() {
             long satos = omA.count(MessageTypes.SATO_SIGNALLING_REQUEST);
-            long torn = omA.tornDown.stream().filter(x -> x.contains("-sig-")).count();
+            long torn = omA.signallingTornDown();
             return String.format(Locale.ROOT, "%d signalling SATOs requested by peer A (one per call), %d torn down; "
                     + "TCP connections to B's overlay port: %d", satos, torn, connections(b.overlayPort()));
         }

@@ -52,6 +52,14 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
     public final Map<String, List<String>> satosByCall = new ConcurrentHashMap<>();
     /** Every request received, in order. */
     public final List<ControlMessage> received = new CopyOnWriteArrayList<>();
+    /** Requests received, by type (always counted). */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> counts = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder signallingTornDown = new java.util.concurrent.atomic.LongAdder();
+    /**
+     * Whether every request, SATO and media connect is kept for assertions (tests); the benchmark turns
+     * it off and keeps counters only, so that the stand-in costs nothing that grows with the load.
+     */
+    public volatile boolean recordAll = true;
     public volatile boolean failRegistrations;
     public volatile boolean failSatos;
 
@@ -93,12 +101,22 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
     }
 
     public long count(String type) {
-        return received.stream().filter(m -> m.type().equals(type)).count();
+        java.util.concurrent.atomic.LongAdder n = counts.get(type);
+        return n == null ? 0 : n.sum();
+    }
+
+    /** Signalling SATOs torn down so far. */
+    public long signallingTornDown() {
+        return signallingTornDown.sum();
     }
 
     @Override
     public ControlMessage onRequest(ControlConnection from, ControlMessage req) throws ControlException {
-        received.add(req);
+        counts.computeIfAbsent(req.type(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        boolean keep = recordAll;
+        if (keep) {
+            received.add(req);
+        }
         switch (req.type()) {
             case MessageTypes.USER_REGISTER: {
                 if (failRegistrations) {
@@ -122,8 +140,10 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
                 String call = req.require(OverlayFields.CALL);
                 String peer = req.require(OverlayFields.PEER);
                 String id = record + "-sig-" + ids.incrementAndGet();
-                activeSatos.put(id, call);
-                satosByCall.computeIfAbsent(call, k -> new CopyOnWriteArrayList<>()).add(id);
+                if (keep) {
+                    activeSatos.put(id, call);
+                    satosByCall.computeIfAbsent(call, k -> new CopyOnWriteArrayList<>()).add(id);
+                }
                 String address = overlay.overlayAddresses.get(peer);
                 // the event may overtake the answer: the port keeps early events
                 CompletableFuture.runAsync(() -> {
@@ -146,8 +166,10 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
                 String call = req.require(OverlayFields.CALL);
                 int n = mediaPorts.getAndIncrement();
                 String id = record + "-media-" + ids.incrementAndGet();
-                satosByCall.computeIfAbsent(call, k -> new CopyOnWriteArrayList<>()).add(id);
-                media.put(id, new String[] {uaMediaAddress(n), overlayMediaAddress(n)});
+                if (keep) {
+                    satosByCall.computeIfAbsent(call, k -> new CopyOnWriteArrayList<>()).add(id);
+                    media.put(id, new String[] {uaMediaAddress(n), overlayMediaAddress(n)});
+                }
                 return ControlMessage.responseTo(req).with(OverlayFields.SATO, id)
                         .with(OverlayFields.UA, uaMediaAddress(n))
                         .with(OverlayFields.UA_RTCP, "127.0.0.1:" + port(n, 1))
@@ -158,12 +180,19 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
                 req.require(OverlayFields.SATO);
                 req.require(OverlayFields.REMOTE);
                 req.require(OverlayFields.UA);
-                mediaConnects.add(req);
+                if (keep) {
+                    mediaConnects.add(req);
+                }
                 return ControlMessage.responseTo(req);
             case MessageTypes.SATO_TEARDOWN: {
                 String id = req.require(OverlayFields.SATO);
+                if (id.contains("-sig-")) {
+                    signallingTornDown.increment();
+                }
                 activeSatos.remove(id);
-                tornDown.add(id);
+                if (keep) {
+                    tornDown.add(id);
+                }
                 return ControlMessage.responseTo(req);
             }
             default:
