@@ -53,6 +53,7 @@ final class KamailioProcess implements AutoCloseable {
                 "    if (has_totag()) {",
                 "        if (loose_route()) { t_relay(); exit; }",
                 "        if (is_method(\"ACK\")) { if (t_check_trans()) { t_relay(); } exit; }",
+                "        if (uri != myself) { t_relay(); exit; }",
                 "        sl_send_reply(\"404\", \"Not here\"); exit;",
                 "    }",
                 "    if (is_method(\"CANCEL\")) { if (t_check_trans()) { t_relay(); } exit; }",
