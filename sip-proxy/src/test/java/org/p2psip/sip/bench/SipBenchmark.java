@@ -35,7 +35,8 @@ import org.p2psip.sip.it.TestPeerOm;
  * </ul>
  * Options: {@code --duration S} (each load step, default 10), {@code --reg-rates 1000,2000,...},
  * {@code --call-rates 100,200,...}, {@code --hold-ms 200}, {@code --setup-calls 200},
- * {@code --no-kamailio}, {@code --no-dht}, {@code --no-memory} (leave a system out), {@code --quick} (short
+ * {@code --no-kamailio}, {@code --no-dht}, {@code --no-memory} (leave a system out), {@code --no-register},
+ * {@code --no-calls} (leave a phase out), {@code --quick} (short
  * steps, few rates). The in-memory run (one lookup store shared in the JVM, no network) shows the
  * P2PSIP-Port's own capacity apart from the DHT's; it is labelled as such.
  */
@@ -78,6 +79,8 @@ public final class SipBenchmark {
                 case "--no-kamailio": kam = false; break;
                 case "--no-dht": withDht = false; break;
                 case "--no-memory": withMem = false; break;
+                case "--no-register": reg = new int[0]; break;
+                case "--no-calls": calls = new int[0]; break;
                 case "--quick":
                     duration = 4;
                     reg = new int[] {1000, 2000};
@@ -235,15 +238,23 @@ public final class SipBenchmark {
                 + (dht ? "user records in a 3-node Chord ring (successor list 3: stored and replicated)"
                         : "user records in one in-memory store (no DHT)")
                 + "; OM stand-ins over Unix-domain control sockets");
-        callPhase(system, tag, () -> new TwoPeers(dht));
-        registerPhase(system, tag, () -> new TwoPeers(dht));
+        if (callRates.length > 0) {
+            callPhase(system, tag, () -> new TwoPeers(dht));
+        }
+        if (regRates.length > 0) {
+            registerPhase(system, tag, () -> new TwoPeers(dht));
+        }
     }
 
     private void runKamailio() throws Exception {
         System.out.println("---- Kamailio baseline: single registrar/proxy (usrloc in memory, tm, rr), 4 children");
         try {
-            callPhase("Kamailio (1 proxy)", "kam", Kamailio::new);
-            registerPhase("Kamailio (1 proxy)", "kam", Kamailio::new);
+            if (callRates.length > 0) {
+                callPhase("Kamailio (1 proxy)", "kam", Kamailio::new);
+            }
+            if (regRates.length > 0) {
+                registerPhase("Kamailio (1 proxy)", "kam", Kamailio::new);
+            }
         } catch (IOException e) {
             say("Kamailio baseline not run: " + e.getMessage());
         }
@@ -276,7 +287,8 @@ public final class SipBenchmark {
             try {
                 u = startUas(CALLEE);
                 sut.registerCallee(CALLEE, u.port);
-                callLoad(tag + "-warmup-calls", sut.target(), CALLEE, 50, 4, false);
+                // warm-up: JIT compilation and connections, so the figures are the steady state's
+                callLoad(tag + "-warmup-calls", sut.target(), CALLEE, 100, 10, false);
             } catch (Exception | Error e) {
                 if (u != null) {
                     u.close();
