@@ -93,7 +93,9 @@ public final class SipBenchmark {
             }
         }
         Sipp.binary();
-        Path work = Path.of("target", "bench-sip",
+        // scripts/bench runs from the repository root: keep the traces in this module's target/
+        Path base = Files.isDirectory(Path.of("sip-proxy", "src")) ? Path.of("sip-proxy", "target") : Path.of("target");
+        Path work = base.resolve("bench-sip").resolve(
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
         Files.createDirectories(work);
         SipBenchmark b = new SipBenchmark(work, duration, reg, calls, hold, setup, kam);
