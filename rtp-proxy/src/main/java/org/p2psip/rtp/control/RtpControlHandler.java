@@ -64,7 +64,9 @@ public final class RtpControlHandler implements ControlHandler {
             case MessageTypes.PORT_SHUTDOWN:
                 Thread t = new Thread(shutdown, "rtp-port-shutdown");
                 t.setDaemon(false);
-                t.start();
+                // answer first, then stop: the stop closes this very connection (a CI run lost the answer)
+                java.util.concurrent.CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .execute(t::start);
                 return ControlMessage.responseTo(m).with(RtpFields.STATE, "stopping");
             default:
                 throw new ControlException(ErrorCode.UNKNOWN_TYPE, "the RTP-Port does not handle " + m.type());
