@@ -441,13 +441,18 @@ public final class ChordNode implements LookupService {
                 what + " failed: no holder of the key answered" + (last == null ? "" : " (" + last.getMessage() + ")"));
     }
 
-    /** A put that routed to this node: store it and replicate it to the successors. */
+    /**
+     * A put that routed to this node: store it and replicate it to the successors. Answers once the
+     * value is stored here and every replica holder has acknowledged it or failed (see
+     * {@link #replicateToSuccessors}).
+     */
     void acceptPut(String key, String value, int ttlSeconds) {
         requireJoined();
         Limits.checkKey(key);
         Limits.checkValue(value);
         Limits.checkTtl(ttlSeconds);
         StoredRecord rec = store.put(key, value, ttlSeconds * 1000L, System.currentTimeMillis());
+        noteIfForeign(rec);
         replicateToSuccessors(List.of(rec));
     }
 
@@ -462,21 +467,57 @@ public final class ChordNode implements LookupService {
         Limits.checkKey(key);
         Limits.checkValue(value);
         StoredRecord tomb = store.remove(key, value, System.currentTimeMillis());
+        noteIfForeign(tomb);
         replicateToSuccessors(List.of(tomb));
     }
 
+    /** A put or remove accepted for a key outside this node's primary range goes to the key's owner at the next repair. */
+    private void noteIfForeign(StoredRecord rec) {
+        NodeRef pred = table.predecessor();
+        if (pred == null || !rec.keyId().inHalfOpen(pred.id(), self.id())) {
+            repair.acceptedForeign(rec.keyId());
+        }
+    }
+
+    /**
+     * Sends {@code recs} to the r-1 successors at once, in parallel, and waits until each has
+     * acknowledged or failed (at most one RPC timeout). A holder that fails or refuses does not fail
+     * the operation: it is reported to the routing table (when it did not answer) and gets the
+     * whole primary range at the next repair round.
+     */
     private void replicateToSuccessors(List<StoredRecord> recs) {
         List<NodeRef> succs = table.successors();
-        for (int i = 0; i < succs.size() && i < config.successorListSize() - 1; i++) {
-            NodeRef n = succs.get(i);
-            try {
-                rpc.replicate(n, recs);
-            } catch (RpcFailure e) {
-                table.failed(n);
-                log.info("{}: replica holder {} failed ({}); repair will catch up", self, n, e.getMessage());
-            } catch (LookupException e) {
-                log.debug("{}: replica holder {} refused: {}", self, n, e.getMessage());
-            }
+        int n = Math.min(succs.size(), config.successorListSize() - 1);
+        if (n <= 0) {
+            return;
+        }
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[n];
+        for (int i = 0; i < n; i++) {
+            NodeRef h = succs.get(i);
+            sent[i] = rpc.replicateAsync(h, recs).handle((ok, e) -> {
+                if (e != null) {
+                    replicaFailed(h, e);
+                }
+                return null;
+            });
+        }
+        try {
+            CompletableFuture.allOf(sent).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing: stored here, repair of the survivors catches up
+        } catch (java.util.concurrent.ExecutionException e) {
+            // cannot happen: every failure is handled above
+        }
+    }
+
+    private void replicaFailed(NodeRef holder, Throwable t) {
+        Throwable e = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        repair.replicaMissed(holder);
+        if (e instanceof RpcFailure) {
+            table.failed(holder);
+            log.info("{}: replica holder {} failed ({}); repair will catch up", self, holder, e.getMessage());
+        } else {
+            log.debug("{}: replica holder {} refused: {}", self, holder, e.getMessage());
         }
     }
 

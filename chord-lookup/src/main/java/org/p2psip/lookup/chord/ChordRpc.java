@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.p2psip.lookup.LookupException.Reason;
 import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.wire.MalformedFrameException;
@@ -58,6 +59,19 @@ public final class ChordRpc {
         } catch (MalformedFrameException e) {
             throw new RpcFailure(Reason.PROTOCOL, "malformed answer from " + to + ": " + e.getMessage());
         }
+    }
+
+    private <T> CompletableFuture<T> callAsync(Address to, int type, PayloadWriter req, Decoder<T> dec) {
+        return transport.callAsync(to, type, req.toBytes(), timeout).thenApply(body -> {
+            PayloadReader r = new PayloadReader(body);
+            try {
+                T t = dec.decode(r);
+                r.end();
+                return t;
+            } catch (MalformedFrameException e) {
+                throw new RpcFailure(Reason.PROTOCOL, "malformed answer from " + to + ": " + e.getMessage());
+            }
+        });
     }
 
     public NodeRef ping(Address to) {
@@ -120,6 +134,36 @@ public final class ChordRpc {
         if (!batch.isEmpty()) {
             sendBatch(to, batch);
         }
+    }
+
+    /**
+     * {@link #replicate} without waiting: completes when every batch is merged, or exceptionally
+     * (with a {@link org.p2psip.lookup.LookupException}, possibly wrapped in a
+     * {@link java.util.concurrent.CompletionException}) when one is not.
+     */
+    public CompletableFuture<Void> replicateAsync(NodeRef to, List<StoredRecord> records) {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        List<StoredRecord> batch = new ArrayList<>();
+        int bytes = 0;
+        for (StoredRecord rec : records) {
+            if (!batch.isEmpty() && bytes + rec.approxBytes() > BATCH_BYTES) {
+                sent.add(sendBatchAsync(to, batch));
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(rec);
+            bytes += rec.approxBytes();
+        }
+        if (!batch.isEmpty()) {
+            sent.add(sendBatchAsync(to, batch));
+        }
+        return sent.size() == 1 ? sent.get(0) : CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+    }
+
+    private CompletableFuture<Void> sendBatchAsync(NodeRef to, List<StoredRecord> batch) {
+        PayloadWriter w = new PayloadWriter();
+        writeRecords(w, batch, System.currentTimeMillis());
+        return callAsync(to.toAddress(), REPLICATE, w, r -> null);
     }
 
     private void sendBatch(NodeRef to, List<StoredRecord> batch) {

@@ -1,10 +1,11 @@
 package org.p2psip.lookup.chord;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.store.ValueStore;
@@ -16,11 +17,23 @@ import org.slf4j.LoggerFactory;
  * Keeps every value on the r nodes that succeed its key while the ring changes: replica pushes of
  * the primary range, hand-off of misplaced records to their owners, key transfer to joining nodes
  * and to new predecessors. One per {@link ChordNode}.
+ *
+ * <p>The work of a round does not grow with the number of records held when nothing changed: puts
+ * and removes are replicated by the owner as they are accepted, so a round pushes only what reached
+ * the primary range otherwise (records merged from other nodes), and the whole range only to a
+ * replica holder that is new, that missed an eager replication, or when the range itself moved (a
+ * new predecessor). Likewise records are handed to an owner in full only when the owner of a range
+ * is new (ring change) or the last hand-off to it failed; otherwise only the puts and removes this
+ * node accepted for keys outside its primary range. Every {@link #FULL_ROUND_EVERY}th round, and
+ * at most once per {@link #FULL_ROUND_MIN_MILLIS}, a full round pushes and hands off everything
+ * regardless (anti-entropy).
  */
 final class ReplicaRepair {
     private static final Logger log = LoggerFactory.getLogger(ReplicaRepair.class);
-    /** Every this many rounds the primary range is pushed to the replicas even if nothing changed. */
-    private static final int FULL_PUSH_EVERY = 10;
+    /** A full round (everything pushed and handed off regardless) every this many rounds ... */
+    static final int FULL_ROUND_EVERY = 10;
+    /** ... and not more often than this. */
+    static final long FULL_ROUND_MIN_MILLIS = 30_000;
 
     private final NodeRef self;
     private final int r;
@@ -29,13 +42,25 @@ final class ReplicaRepair {
     private final ChordRpc rpc;
     private final ValueStore store;
     private final Object lock = new Object();
+    /** Replica holders that missed an eager replication since the last round: they get the whole range. */
+    private final Set<NodeRef> missed = ConcurrentHashMap.newKeySet();
+    /** Keys of puts and removes accepted here while outside this node's primary range: handed to their owner. */
+    private final Set<Id> acceptedForeign = ConcurrentHashMap.newKeySet();
 
     // bookkeeping, under lock
-    private long lastPushVersion = -1;
+    private NodeRef lastPushPredecessor;
     private List<NodeRef> lastPushHolders = List.of();
-    private int roundsSinceFullPush;
-    private long lastHandoffVersion = -1;
-    private Map<NodeRef, Integer> lastHandoffOwners = Map.of();
+    private Set<Range> lastRanges = Set.of();
+    private int roundsSinceFull;
+    private long lastFullRound = System.currentTimeMillis();
+
+    /** Part of the foreign part of the store, (from, to], owned by {@code owner}. */
+    private record Range(Id from, Id to, NodeRef owner, boolean holder) {
+        /** What identifies a range from round to round (its lower end moves with the keys present). */
+        Range key() {
+            return new Range(null, to, owner, holder);
+        }
+    }
 
     ReplicaRepair(NodeRef self, int r, RoutingTable table, Router router, ChordRpc rpc, ValueStore store) {
         this.self = self;
@@ -51,106 +76,141 @@ final class ReplicaRepair {
         return lock;
     }
 
-    private void pushReplicas(NodeRef pred, Id me, long now) {
-        List<NodeRef> succs = table.successors();
-        List<NodeRef> holders = new ArrayList<>(succs.subList(0, Math.min(succs.size(), r - 1)));
-        long v = store.version();
-        roundsSinceFullPush++;
-        if (v == lastPushVersion && holders.equals(lastPushHolders) && roundsSinceFullPush < FULL_PUSH_EVERY) {
-            return;
-        }
-        List<StoredRecord> primary = store.records(id -> id.inHalfOpen(pred.id(), me), now);
-        boolean allOk = true;
-        if (!primary.isEmpty()) {
-            for (NodeRef n : holders) {
-                try {
-                    rpc.replicate(n, primary);
-                } catch (LookupException e) {
-                    allOk = false;
-                    if (e instanceof RpcFailure) {
-                        table.failed(n);
-                    }
-                    log.debug("{}: replica push to {} failed: {}", self, n, e.getMessage());
-                }
-            }
-        }
-        if (allOk) {
-            lastPushVersion = v;
-            lastPushHolders = holders;
-            roundsSinceFullPush = 0;
-        }
+    /** An eager replication to {@code holder} failed: the next round pushes it the whole primary range. */
+    void replicaMissed(NodeRef holder) {
+        missed.add(holder);
     }
 
-    private void handOffForeign(NodeRef pred, Id me, long now) {
-        List<Id> foreign = new ArrayList<>();
-        for (Id id : store.keyIds()) {
-            if (!id.inHalfOpen(pred.id(), me)) {
-                foreign.add(id);
-            }
-        }
-        if (foreign.isEmpty()) {
-            lastHandoffOwners = Map.of();
-            return;
-        }
-        foreign.sort((a, b) -> me.distanceTo(a).compareTo(me.distanceTo(b)));
-        long v = store.version();
-        Map<NodeRef, List<StoredRecord>> toOwner = new LinkedHashMap<>();
-        List<Id> notHolder = new ArrayList<>();
-        Map<Id, NodeRef> ownerOf = new HashMap<>();
-        Id rangeStart = null;
-        LookupResult cur = null;
-        for (Id id : foreign) {
-            if (cur == null || !id.inHalfOpen(rangeStart, cur.owner().id())) {
-                try {
-                    cur = router.lookup(id);
-                } catch (LookupException e) {
-                    log.debug("{}: repair lookup failed: {}", self, e.getMessage());
-                    return;
+    /** A put or remove of {@code keyId} was accepted here while the key is outside this node's primary range. */
+    void acceptedForeign(Id keyId) {
+        acceptedForeign.add(keyId);
+    }
+
+    /**
+     * Pushes the primary range (pred, self] to the r-1 successors: in full to a holder that is new,
+     * missed something, or when the range moved or a full round is due; else only the keys that
+     * records from other nodes changed.
+     */
+    private void pushReplicas(NodeRef pred, Id me, Set<Id> changed, boolean fullRound, long now) {
+        List<NodeRef> succs = table.successors();
+        List<NodeRef> holders = new ArrayList<>(succs.subList(0, Math.min(succs.size(), r - 1)));
+        boolean rangeMoved = !pred.equals(lastPushPredecessor);
+        List<StoredRecord> all = null;
+        List<StoredRecord> delta = null;
+        for (NodeRef n : holders) {
+            boolean missedSome = missed.remove(n);
+            boolean full = fullRound || rangeMoved || missedSome || !lastPushHolders.contains(n);
+            List<StoredRecord> recs;
+            if (full) {
+                if (all == null) {
+                    all = store.recordsIn(pred.id(), me, now);
                 }
-                rangeStart = id;
+                recs = all;
+            } else {
+                if (delta == null) {
+                    delta = new ArrayList<>();
+                    for (Id id : changed) {
+                        if (id.inHalfOpen(pred.id(), me)) {
+                            delta.addAll(store.records(id, now));
+                        }
+                    }
+                }
+                recs = delta;
             }
-            if (cur.owner().equals(self)) {
+            if (recs.isEmpty()) {
                 continue;
             }
-            List<NodeRef> holders = cur.successors().subList(0, Math.min(cur.successors().size(), r));
-            List<StoredRecord> recs = store.records(k -> k.equals(id), now);
-            toOwner.computeIfAbsent(cur.owner(), k -> new ArrayList<>()).addAll(recs);
-            ownerOf.put(id, cur.owner());
-            if (!holders.contains(self)) {
-                notHolder.add(id);
+            try {
+                rpc.replicate(n, recs);
+            } catch (LookupException e) {
+                missed.add(n);
+                if (e instanceof RpcFailure) {
+                    table.failed(n);
+                }
+                log.debug("{}: replica push to {} failed: {}", self, n, e.getMessage());
             }
         }
-        Map<NodeRef, Integer> owners = new HashMap<>();
-        toOwner.forEach((k, l) -> owners.put(k, l.size()));
-        boolean unchanged = v == lastHandoffVersion && owners.equals(lastHandoffOwners);
-        List<NodeRef> failedOwners = new ArrayList<>();
-        if (!unchanged) {
-            for (Map.Entry<NodeRef, List<StoredRecord>> e : toOwner.entrySet()) {
-                try {
-                    rpc.replicate(e.getKey(), e.getValue());
-                } catch (LookupException ex) {
-                    failedOwners.add(e.getKey());
-                    log.debug("{}: hand-off to {} failed: {}", self, e.getKey(), ex.getMessage());
+        lastPushPredecessor = pred;
+        lastPushHolders = holders;
+    }
+
+    /**
+     * Looks up the owners of the records outside the primary range, i.e. in (self, pred], one lookup per
+     * range of consecutive keys with one owner, and hands records to them: everything in a range whose
+     * owner is new (or a full round), else the puts and removes accepted here for keys of that range.
+     * Drops the records of ranges this node is not among the r holders of once their owner has them.
+     */
+    private void handOffForeign(NodeRef pred, Id me, boolean fullRound, long now) {
+        List<Range> ranges = new ArrayList<>();
+        Id from = me;
+        while (true) {
+            Id k = store.firstKeyIn(from, pred.id());
+            if (k == null) {
+                break;
+            }
+            LookupResult res;
+            try {
+                res = router.lookup(k);
+            } catch (LookupException e) {
+                log.debug("{}: repair lookup failed: {}", self, e.getMessage());
+                return;
+            }
+            NodeRef owner = res.owner();
+            if (owner.equals(self)) {
+                break; // the rest of the way round is this node's (its predecessor is out of date)
+            }
+            List<NodeRef> holders = res.successors().subList(0, Math.min(res.successors().size(), r));
+            Id to = owner.id().inHalfOpen(from, pred.id()) ? owner.id() : pred.id();
+            ranges.add(new Range(from, to, owner, holders.contains(self)));
+            if (to.equals(pred.id())) {
+                break;
+            }
+            from = to;
+        }
+        List<Id> accepted = new ArrayList<>(acceptedForeign);
+        acceptedForeign.removeAll(accepted);
+        Set<Range> done = new HashSet<>();
+        int dropped = 0;
+        for (Range range : ranges) {
+            boolean full = fullRound || !range.holder() || !lastRanges.contains(range.key());
+            List<StoredRecord> recs;
+            if (full) {
+                recs = store.recordsIn(range.from(), range.to(), now);
+            } else {
+                recs = new ArrayList<>();
+                for (Id id : accepted) {
+                    if (id.inHalfOpen(range.from(), range.to())) {
+                        recs.addAll(store.records(id, now));
+                    }
                 }
             }
-        }
-        List<Id> drop = new ArrayList<>();
-        for (Id id : notHolder) {
-            if (!failedOwners.contains(ownerOf.get(id))) {
-                drop.add(id);
+            if (!recs.isEmpty()) {
+                try {
+                    rpc.replicate(range.owner(), recs);
+                } catch (LookupException e) {
+                    log.debug("{}: hand-off to {} failed: {}", self, range.owner(), e.getMessage());
+                    continue; // not remembered: the next round hands the whole range over again
+                }
+            }
+            done.add(range.key());
+            if (!range.holder() && !recs.isEmpty()) {
+                Set<Id> ids = new LinkedHashSet<>();
+                for (StoredRecord rec : recs) {
+                    ids.add(rec.keyId());
+                }
+                store.drop(ids);
+                dropped += ids.size();
             }
         }
-        if (!drop.isEmpty()) {
-            store.drop(drop);
-            log.info("{}: moved {} keys to their owners and dropped them here", self, drop.size());
+        if (dropped > 0) {
+            log.info("{}: moved {} keys to their owners and dropped them here", self, dropped);
         }
-        lastHandoffVersion = store.version();
-        lastHandoffOwners = failedOwners.isEmpty() ? owners : Map.of();
+        lastRanges = done;
     }
 
     /** Gives a new predecessor the records it must hold: everything except our own new range (n, self]. */
     void handOverTo(NodeRef n) {
-        List<StoredRecord> recs = store.records(id -> !id.inHalfOpen(n.id(), self.id()), System.currentTimeMillis());
+        List<StoredRecord> recs = store.recordsIn(self.id(), n.id(), System.currentTimeMillis());
         if (recs.isEmpty()) {
             return;
         }
@@ -187,14 +247,9 @@ final class ReplicaRepair {
     }
 
     /**
-     * Store repair: purge expired records; push the primary range to the r-1 successors when it or
-     * they changed; hand records this node is not the owner of to their owner and drop those it no
-     * longer has to hold.
-     */
-    /**
-     * One repair round: purge expired records; push the primary range to the r-1 successors when it
-     * or they changed; hand records this node is not the owner of to their owner and drop those it no
-     * longer has to hold.
+     * One repair round: purge expired records; push the primary range to the r-1 successors (see
+     * {@link #pushReplicas}); hand records this node is not the owner of to their owner and drop
+     * those it no longer has to hold (see {@link #handOffForeign}).
      */
     void repair() {
         synchronized (lock) {
@@ -205,8 +260,14 @@ final class ReplicaRepair {
                 return;
             }
             Id me = self.id();
-            pushReplicas(pred, me, now);
-            handOffForeign(pred, me, now);
+            roundsSinceFull++;
+            boolean full = roundsSinceFull >= FULL_ROUND_EVERY && now - lastFullRound >= FULL_ROUND_MIN_MILLIS;
+            pushReplicas(pred, me, store.drainChanged(), full, now);
+            handOffForeign(pred, me, full, now);
+            if (full) {
+                roundsSinceFull = 0;
+                lastFullRound = now;
+            }
         }
     }
 }

@@ -2,10 +2,12 @@ package org.p2psip.lookup.store;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.p2psip.lookup.Limits;
@@ -13,18 +15,25 @@ import org.p2psip.lookup.chord.Id;
 
 /**
  * A node's local part of the DHT: for every key id, the key's values with their expiry times and
- * tombstones. Thread-safe. Ordered by key id so that ranges of the ring can be handed over in pages.
- * Keys are assumed not to collide under SHA-1.
+ * tombstones. Thread-safe. Ordered by key id so that ranges of the ring can be read and handed over
+ * without scanning the whole store. Keys are assumed not to collide under SHA-1.
+ *
+ * <p>The store remembers which keys records from other nodes ({@link #merge}) changed since the last
+ * {@link #drainChanged()}, so that replica repair pushes only what changed. Puts and removes accepted
+ * here ({@link #put}, {@link #remove}) are not remembered: the node replicates them at once.
  */
 public final class ValueStore {
     private final NavigableMap<Id, Map<String, StoredRecord>> byKey = new TreeMap<>();
+    private Set<Id> changed = new HashSet<>();
     private long lastStamp;
     private long version;
+    /** No record expires before this (a lower bound): purging before it has nothing to do. */
+    private long nextExpiry = Long.MAX_VALUE;
 
     /** A new record for a put accepted here: stamped now, expiring after {@code ttlMillis}. */
     public synchronized StoredRecord put(String key, String value, long ttlMillis, long now) {
         StoredRecord r = new StoredRecord(key, Id.hash(key), value, nextStamp(now), now + ttlMillis, false);
-        merge(r);
+        apply(r);
         return r;
     }
 
@@ -38,12 +47,23 @@ public final class ValueStore {
         StoredRecord old = vals == null ? null : vals.get(value);
         long expires = old != null && !old.expired(now) ? old.expiresAt() : now + Limits.MAX_TTL_SECONDS * 1000L;
         StoredRecord t = new StoredRecord(key, id, value, nextStamp(now), expires, true);
-        merge(t);
+        apply(t);
         return t;
     }
 
-    /** Merges a record from another node: the higher stamp wins. True when something changed. */
+    /**
+     * Merges a record from another node: the higher stamp wins. True when something changed; the key
+     * is then remembered as changed (see {@link #drainChanged()}).
+     */
     public synchronized boolean merge(StoredRecord r) {
+        if (!apply(r)) {
+            return false;
+        }
+        changed.add(r.keyId());
+        return true;
+    }
+
+    private boolean apply(StoredRecord r) {
         Map<String, StoredRecord> vals = byKey.computeIfAbsent(r.keyId(), k -> new HashMap<>());
         StoredRecord old = vals.get(r.value());
         // the same stamp is the same put or remove (its expiry may differ by transit time): keep ours;
@@ -52,6 +72,7 @@ public final class ValueStore {
             return false;
         }
         vals.put(r.value(), r);
+        nextExpiry = Math.min(nextExpiry, r.expiresAt());
         lastStamp = Math.max(lastStamp, r.stamp());
         version++;
         return true;
@@ -67,6 +88,79 @@ public final class ValueStore {
                     out.add(r.value());
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * The key ids that records from other nodes ({@link #merge}) changed since the last call, and
+     * forgets them.
+     */
+    public synchronized Set<Id> drainChanged() {
+        Set<Id> out = changed;
+        changed = new HashSet<>();
+        return out;
+    }
+
+    /** Unexpired records (values and tombstones) of one key id. */
+    public synchronized List<StoredRecord> records(Id keyId, long now) {
+        Map<String, StoredRecord> vals = byKey.get(keyId);
+        List<StoredRecord> out = new ArrayList<>();
+        if (vals != null) {
+            for (StoredRecord r : vals.values()) {
+                if (!r.expired(now)) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Unexpired records whose key id lies in the circular interval (from, to] ((a, a] is the whole
+     * circle), in ring order starting after {@code from}. Reads only that part of the store.
+     */
+    public synchronized List<StoredRecord> recordsIn(Id from, Id to, long now) {
+        List<StoredRecord> out = new ArrayList<>();
+        for (Map<String, StoredRecord> vals : range(from, to)) {
+            for (StoredRecord r : vals.values()) {
+                if (!r.expired(now)) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The first key id held in the circular interval (from, to], in ring order after {@code from}; null if none. */
+    public synchronized Id firstKeyIn(Id from, Id to) {
+        int c = from.compareTo(to);
+        if (c < 0) {
+            Id k = byKey.higherKey(from);
+            return k != null && k.compareTo(to) <= 0 ? k : null;
+        }
+        Id k = byKey.higherKey(from);
+        if (k != null) {
+            return k;
+        }
+        k = byKey.isEmpty() ? null : byKey.firstKey();
+        return k != null && (c == 0 || k.compareTo(to) <= 0) ? k : null;
+    }
+
+    /** True when some key id is held in the circular interval (from, to]. */
+    public synchronized boolean anyKeyIn(Id from, Id to) {
+        return firstKeyIn(from, to) != null;
+    }
+
+    /** The per-key maps of the circular interval (from, to], in ring order after {@code from}. */
+    private List<Map<String, StoredRecord>> range(Id from, Id to) {
+        List<Map<String, StoredRecord>> out = new ArrayList<>();
+        if (from.compareTo(to) < 0) {
+            out.addAll(byKey.subMap(from, false, to, true).values());
+        } else {
+            out.addAll(byKey.tailMap(from, false).values());
+            // from == to: the whole circle, ending with the key at from itself
+            out.addAll(byKey.headMap(to, true).values());
         }
         return out;
     }
@@ -131,16 +225,27 @@ public final class ValueStore {
 
     /** Forgets expired values and tombstones; returns how many records went. */
     public synchronized int purgeExpired(long now) {
+        if (now < nextExpiry) {
+            return 0;
+        }
         int n = 0;
+        long next = Long.MAX_VALUE;
         for (Iterator<Map<String, StoredRecord>> it = byKey.values().iterator(); it.hasNext(); ) {
             Map<String, StoredRecord> vals = it.next();
-            int before = vals.size();
-            vals.values().removeIf(r -> r.expired(now));
-            n += before - vals.size();
+            for (Iterator<StoredRecord> v = vals.values().iterator(); v.hasNext(); ) {
+                StoredRecord r = v.next();
+                if (r.expired(now)) {
+                    v.remove();
+                    n++;
+                } else {
+                    next = Math.min(next, r.expiresAt());
+                }
+            }
             if (vals.isEmpty()) {
                 it.remove();
             }
         }
+        nextExpiry = next;
         if (n > 0) {
             version++;
         }

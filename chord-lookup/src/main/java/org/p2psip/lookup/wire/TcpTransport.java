@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -232,6 +233,52 @@ public final class TcpTransport implements Transport {
             throw new LookupException(Reason.CLOSED, "interrupted while waiting for " + to);
         }
         return unwrapResponse(to, resp.payload());
+    }
+
+    @Override
+    public CompletableFuture<byte[]> callAsync(Address to, int type, byte[] payload, Duration timeout) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new LookupException(Reason.CLOSED, "transport is closed"));
+        }
+        Outbound c;
+        try {
+            // connecting (only when there is no connection yet) blocks, for at most the timeout
+            c = connection(to, timeout);
+        } catch (LookupException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        int id = nextRequestId.incrementAndGet();
+        CompletableFuture<Frame> answer = new CompletableFuture<>();
+        c.pending.put(id, answer);
+        try {
+            c.send(FrameCodec.encode(new Frame(type, false, id, payload)));
+        } catch (IOException e) {
+            c.pending.remove(id);
+            c.shutdown();
+            return CompletableFuture.failedFuture(new RpcFailure(Reason.UNREACHABLE, "cannot send to " + to + ": " + e.getMessage()));
+        }
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((resp, e) -> {
+            if (e == null) {
+                try {
+                    result.complete(unwrapResponse(to, resp.payload()));
+                } catch (LookupException le) {
+                    result.completeExceptionally(le);
+                }
+                return;
+            }
+            c.pending.remove(id);
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                result.completeExceptionally(new RpcFailure(Reason.TIMEOUT,
+                        "node " + to + " did not answer within " + timeout.toMillis() + " ms"));
+            } else if (cause instanceof LookupException) {
+                result.completeExceptionally(cause);
+            } else {
+                result.completeExceptionally(new RpcFailure(Reason.UNREACHABLE, "request to " + to + " failed: " + cause));
+            }
+        });
+        return result;
     }
 
     /** The body of an OK response, or the error it carries as a LookupException. */
