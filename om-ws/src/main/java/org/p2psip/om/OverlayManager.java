@@ -109,6 +109,12 @@ public final class OverlayManager implements AutoCloseable {
         return advertisedAddress();
     }
 
+    /** The address the OM IF endpoint is bound to (null before {@link #start()}). */
+    public Address boundAddress() {
+        OmEndpoint e = endpoint;
+        return e == null ? null : e.address();
+    }
+
     private Address advertisedAddress() {
         if (config.advertise != null) {
             return config.advertise;
@@ -623,7 +629,7 @@ public final class OverlayManager implements AutoCloseable {
                 if (prev == null) {
                     throw OmException.invalid("hop.towardCallee", "hop " + (i - 1) + " has no towardCallee address");
                 }
-                ports.connect(ps, PortSession.LEG_CALLER, prev, transport);
+                ports.connect(ps, PortSession.LEG_CALLER, prev, transport, start(h, hops.get(i - 1)));
                 legs++;
             }
             if (i < hops.size() - 1) {
@@ -631,7 +637,7 @@ public final class OverlayManager implements AutoCloseable {
                 if (next == null) {
                     throw OmException.invalid("hop.towardCaller", "hop " + (i + 1) + " has no towardCaller address");
                 }
-                ports.connect(ps, PortSession.LEG_CALLEE, next, transport);
+                ports.connect(ps, PortSession.LEG_CALLEE, next, transport, start(h, hops.get(i + 1)));
                 legs++;
             }
             s.negotiated(transport, null, null);
@@ -641,6 +647,14 @@ public final class OverlayManager implements AutoCloseable {
             throw OmException.invalid("hop", "no hop of this chain is on node " + nodeId);
         }
         return legs;
+    }
+
+    /** Who starts the leg of hop {@code self} towards hop {@code neighbour}: NATed hops send first, their neighbours latch. */
+    private static SatoPorts.LegStart start(MediaHop self, MediaHop neighbour) {
+        if (neighbour.behindNat()) {
+            return SatoPorts.LegStart.LATCH_ANY;
+        }
+        return self.behindNat() ? SatoPorts.LegStart.ACTIVE : SatoPorts.LegStart.CHAIN;
     }
 
     /** Releases everything {@code s} uses here and removes it from the table; returns the number of sessions released. */

@@ -104,7 +104,8 @@ public final class P2psipPort implements Closeable {
             uaProvider.addListeningPoint(ua[1]);
             overlayProvider = stack.createSipProvider(ov);
             interfaces = new Interfaces(config.advertisedAddress(), ua[0].getPort(), ov.getPort(), uaProvider,
-                    overlayProvider, SipStacks.factories().header(), SipStacks.factories().address());
+                    overlayProvider, SipStacks.factories().header(), SipStacks.factories().address())
+                    .withOverlayAdvertised(config.overlayAdvertised());
             registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis());
             proxy = new SipProxy(interfaces, registrar, overlay,
                     new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis()),
@@ -179,7 +180,8 @@ public final class P2psipPort implements Closeable {
         if (interfaces != null) {
             m.put("ua", interfaces.host() + ":" + interfaces.uaPort());
             m.put("ua.transports", "udp,tcp");
-            m.put("overlay", interfaces.host() + ":" + interfaces.overlayPort());
+            m.put("overlay", interfaces.overlayAdvertised());
+            m.put("overlay.bound", config.bindAddress() + ":" + interfaces.overlayPort());
         }
         m.put("sdp.rewrite", config.sdpRewrite() ? "on" : "off");
         if (registrar != null) {

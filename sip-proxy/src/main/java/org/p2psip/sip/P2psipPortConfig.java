@@ -16,6 +16,7 @@ public final class P2psipPortConfig {
     private String advertisedAddress;
     private int sipPort = 5060;
     private int overlayPort = 0;
+    private String overlayAdvertised;
     private boolean sdpRewrite = true;
     private int minExpires = 60;
     private int defaultExpires = 3600;
@@ -85,6 +86,27 @@ public final class P2psipPortConfig {
 
     public int overlayPort() {
         return overlayPort;
+    }
+
+    /**
+     * HOST:PORT other peers reach the overlay-facing listener at, when that is not the bound address
+     * (a peer behind a NAT, reached through a TCP relay on a public peer): written into the overlay
+     * side's Record-Route and reported as {@code overlay} in {@code port.status}; null: the bound one.
+     */
+    public P2psipPortConfig overlayAdvertised(String hostPort) {
+        if (hostPort != null) {
+            int c = hostPort.lastIndexOf(':');
+            if (c <= 0) {
+                throw new IllegalArgumentException("overlay advertised address must be HOST:PORT, not '" + hostPort + "'");
+            }
+            port(Integer.parseInt(hostPort.substring(c + 1)));
+        }
+        this.overlayAdvertised = hostPort;
+        return this;
+    }
+
+    public String overlayAdvertised() {
+        return overlayAdvertised;
     }
 
     /** SDP rewriting towards the RTP-Ports (draft Sec. 4); off: media flows directly between the UAs. */

@@ -26,6 +26,8 @@ public final class P2psipPortMain {
             "  --advertise ADDR      address written into Via/Record-Route (default: --bind)",
             "  --sip-port N          UA-facing SIP port, UDP and TCP (default 5060; 0 = ephemeral)",
             "  --overlay-port N      overlay-facing TCP port for other P2PSIP-Ports (default 0 = ephemeral)",
+            "  --overlay-advertise HOST:PORT  where other peers reach the overlay side, if not there",
+            "                        (a peer behind a NAT: its allocation on a public peer's TCP relay)",
             "  --sdp-rewrite on|off  media through the RTP-Ports (on, default) or direct between UAs (off)",
             "  --min-expires S       shortest registration accepted, else 423 (default 60)",
             "  --default-expires S   registration interval when the UA names none (default 3600)",
@@ -95,6 +97,7 @@ public final class P2psipPortMain {
         String advertise = null;
         Integer sipPort = null;
         Integer overlayPort = null;
+        String overlayAdvertise = null;
         Boolean sdp = null;
         int min = 60;
         int dflt = 3600;
@@ -122,6 +125,7 @@ public final class P2psipPortMain {
                 case "--advertise": advertise = v; break;
                 case "--sip-port": sipPort = number(a, v, 0, 65535); break;
                 case "--overlay-port": overlayPort = number(a, v, 0, 65535); break;
+                case "--overlay-advertise": overlayAdvertise = v; break;
                 case "--sdp-rewrite":
                     if (!v.equals("on") && !v.equals("off")) {
                         throw new IllegalArgumentException("--sdp-rewrite takes on or off, not '" + v + "'");
@@ -156,6 +160,13 @@ public final class P2psipPortMain {
         }
         if (overlayPort != null) {
             c.overlayPort(overlayPort);
+        }
+        if (overlayAdvertise != null) {
+            try {
+                c.overlayAdvertised(overlayAdvertise);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--overlay-advertise must be HOST:PORT, not '" + overlayAdvertise + "'");
+            }
         }
         if (sdp != null) {
             c.sdpRewrite(sdp);

@@ -1,5 +1,7 @@
 package org.p2psip.interop.nat;
 
+import org.p2psip.om.experiment.Answers;
+import org.p2psip.om.experiment.NetAgentProcess;
 import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.CoreMatchers.not;
 import static org.hamcrest.CoreMatchers.startsWith;
@@ -20,19 +22,20 @@ import org.p2psip.om.experiment.NatNetwork;
  * This is what makes the symmetric case's failures mean something.
  */
 public class PortPreservingNatTest {
+    private static final java.nio.file.Path AGENT_LOGS = java.nio.file.Path.of("target", "nat-agents");
 
     private static NatNetwork net;
-    private static Agent pub;
-    private static Agent h1;
-    private static Agent h2;
+    private static NetAgentProcess pub;
+    private static NetAgentProcess h1;
+    private static NetAgentProcess h2;
 
     @BeforeClass
     public static void buildNetwork() throws Exception {
         net = NatNetwork.builder().symmetric(false).build();
         try {
-            pub = Agent.start(net, net.publicHost());
-            h1 = Agent.start(net, net.privateHost(1));
-            h2 = Agent.start(net, net.privateHost(2));
+            pub = NetAgentProcess.start(net, net.publicHost(), AGENT_LOGS);
+            h1 = NetAgentProcess.start(net, net.privateHost(1), AGENT_LOGS);
+            h2 = NetAgentProcess.start(net, net.privateHost(2), AGENT_LOGS);
         } catch (Exception | Error e) {
             tearDown();
             throw e;
@@ -41,7 +44,7 @@ public class PortPreservingNatTest {
 
     @AfterClass
     public static void tearDown() {
-        for (Agent agent : new Agent[] {pub, h1, h2}) {
+        for (NetAgentProcess agent : new NetAgentProcess[] {pub, h1, h2}) {
             if (agent != null) {
                 agent.close();
             }

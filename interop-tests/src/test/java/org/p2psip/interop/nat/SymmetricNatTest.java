@@ -1,5 +1,7 @@
 package org.p2psip.interop.nat;
 
+import org.p2psip.om.experiment.Answers;
+import org.p2psip.om.experiment.NetAgentProcess;
 import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.CoreMatchers.startsWith;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -28,24 +30,25 @@ import org.p2psip.om.experiment.Router;
  * even after hole punching, so their media must go through a relay on the public host.
  */
 public class SymmetricNatTest {
+    private static final java.nio.file.Path AGENT_LOGS = java.nio.file.Path.of("target", "nat-agents");
 
     private static final int UDP_TIMEOUT = 4;
     private static final String UDP_TIMEOUT_KEY = "net.netfilter.nf_conntrack_udp_timeout";
 
     private static String hostUdpTimeoutBefore;
     private static NatNetwork net;
-    private static Agent pub;
-    private static Agent h1;
-    private static Agent h2;
+    private static NetAgentProcess pub;
+    private static NetAgentProcess h1;
+    private static NetAgentProcess h2;
 
     @BeforeClass
     public static void buildNetwork() throws Exception {
         hostUdpTimeoutBefore = Files.readString(Path.of("/proc/sys/net/netfilter/nf_conntrack_udp_timeout")).strip();
         net = NatNetwork.builder().symmetric(true).udpTimeoutSeconds(UDP_TIMEOUT).build();
         try {
-            pub = Agent.start(net, net.publicHost());
-            h1 = Agent.start(net, net.privateHost(1));
-            h2 = Agent.start(net, net.privateHost(2));
+            pub = NetAgentProcess.start(net, net.publicHost(), AGENT_LOGS);
+            h1 = NetAgentProcess.start(net, net.privateHost(1), AGENT_LOGS);
+            h2 = NetAgentProcess.start(net, net.privateHost(2), AGENT_LOGS);
         } catch (Exception | Error e) {
             tearDown();
             throw e;
@@ -54,7 +57,7 @@ public class SymmetricNatTest {
 
     @AfterClass
     public static void tearDown() {
-        for (Agent agent : new Agent[] {pub, h1, h2}) {
+        for (NetAgentProcess agent : new NetAgentProcess[] {pub, h1, h2}) {
             if (agent != null) {
                 agent.close();
             }
@@ -93,9 +96,9 @@ public class SymmetricNatTest {
         int reflector = reflector();
         String[] tcp = pub.call("tcp.listen").split(" ");
         int tcpPort = Integer.parseInt(tcp[2]);
-        Agent[] hosts = {h1, h2};
+        NetAgentProcess[] hosts = {h1, h2};
         for (int site = 1; site <= 2; site++) {
-            Agent h = hosts[site - 1];
+            NetAgentProcess h = hosts[site - 1];
             int[] socket = h.udpOpen();
             String mapped = h.call("udp.mapped " + socket[0] + " " + net.publicHost().ip() + " " + reflector);
             assertThat("UDP from h" + site, mapped, startsWith("ok " + net.router(site).publicIp() + " "));

@@ -45,7 +45,9 @@ public final class PeerCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             System.out.println("peer " + config.name() + " up: SIP " + peer.sipAddress() + ", OM IF " + peer.overlayManager().url()
-                    + ", lookup " + peer.bootstrapAddress() + " (use --bootstrap " + peer.bootstrapAddress() + " to join)");
+                    + (peer.bootstrapAddress() != null
+                    ? ", lookup " + peer.bootstrapAddress() + " (use --bootstrap " + peer.bootstrapAddress() + " to join)"
+                    : ", behind a NAT: reached as " + peer.overlayManager().address() + ", lookup through " + config.bootstrap()));
             System.out.flush();
             stopped.await();
         } catch (Exception e) {

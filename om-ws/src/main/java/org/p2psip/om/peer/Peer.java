@@ -2,6 +2,7 @@ package org.p2psip.om.peer;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,8 +15,15 @@ import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ControlServer;
+import org.p2psip.om.nat.AllocationStats;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
+import org.p2psip.lookup.chord.Id;
+import org.p2psip.lookup.LookupService;
+import org.p2psip.lookup.client.RemoteLookupClient;
+import org.p2psip.om.nat.RelayedListener;
+import org.p2psip.om.nat.TcpRelay;
 import org.p2psip.om.Address;
 import org.p2psip.om.NodeIds;
 import org.p2psip.om.OverlayManager;
@@ -43,10 +51,25 @@ public final class Peer implements AutoCloseable {
      * round trip on a loaded machine.
      */
     static final Duration OM_TIMEOUT = Duration.ofSeconds(15);
+    /** The peer's management socket in its state directory (local tools; same framing as the control protocol). */
+    public static final String MANAGEMENT_SOCKET = "om.sock";
+    /** Management request: the peer's node, addresses, NAT state and TCP relay counters. */
+    public static final String STATUS_REQUEST = "peer.status";
 
     private final PeerConfig config;
     private final List<AutoCloseable> started = new ArrayList<>();
-    private ChordNode lookup;
+    /** The lookup service as this peer uses it: its own Chord node, or (behind a NAT) a client of the ring. */
+    private LookupService lookup;
+    /** This peer's Chord node; null behind a NAT (nobody could connect to it). */
+    private ChordNode chord;
+    /** A public peer's TCP relay for peers behind NATs; null if this peer offers none. */
+    private TcpRelay tcpRelay;
+    /** Behind a NAT: the allocations on a public peer's TCP relay through which others reach the OM IF and the P2PSIP-Port. */
+    private RelayedListener omRelayed;
+    private RelayedListener sipRelayed;
+    private volatile InetSocketAddress sipOverlayLocal;
+    /** {@code <state-dir>/om.sock}: answers {@code peer.status} for local tools (status, experiments). */
+    private ControlServer management;
     private OverlayManager om;
     private SatoPortRunner rtpPort;
     private SatoPortRunner sipPort;
@@ -81,19 +104,31 @@ public final class Peer implements AutoCloseable {
         String name = config.name();
 
         // lookup service (interface 3): the Chord node lives in the OM's JVM
-        lookup = new ChordNode(ChordConfig.builder()
-                .listen(config.bind(), config.dhtPort())
-                .advertised(config.advertise(), config.dhtPort())
-                .build());
-        if (config.bootstrap() == null) {
-            lookup.start();
-            log.info("{}: created the overlay; lookup node {} at {}", name, lookup.id().shortHex(), lookup.address());
+        String nodeId;
+        if (config.nat()) {
+            // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
+            // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
+            lookup = new RemoteLookupClient(org.p2psip.lookup.chord.Address.parse(config.bootstrap()));
+            relays = new RelayDirectory(lookup);
+            openRelayedListeners(name);
+            nodeId = Id.hash("nat:" + omRelayed.publicAddress().getHostString() + ":" + omRelayed.publicAddress().getPort()).toHex();
         } else {
-            lookup.join(org.p2psip.lookup.chord.Address.parse(config.bootstrap()));
-            log.info("{}: joined the overlay through {}; lookup node {} at {}", name, config.bootstrap(),
-                    lookup.id().shortHex(), lookup.address());
+            chord = new ChordNode(ChordConfig.builder()
+                    .listen(config.bind(), config.dhtPort())
+                    .advertised(config.advertise(), config.dhtPort())
+                    .build());
+            lookup = chord;
+            if (config.bootstrap() == null) {
+                chord.start();
+                log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());
+            } else {
+                chord.join(org.p2psip.lookup.chord.Address.parse(config.bootstrap()));
+                log.info("{}: joined the overlay through {}; lookup node {} at {}", name, config.bootstrap(),
+                        chord.id().shortHex(), chord.address());
+            }
+            relays = new RelayDirectory(lookup);
+            nodeId = chord.id().toHex();
         }
-        relays = new RelayDirectory(lookup);
         requests = new SatoPortRequests(name, lookup, config, relays);
 
         // SATO-Ports (interface 1), each behind its own Unix socket
@@ -117,12 +152,16 @@ public final class Peer implements AutoCloseable {
             rtpPort = new SatoPortProcess("rtp-port", "rtp-port", List.of(
                     "--name", name + "-rtp", "--bind", config.bind(), "--advertise", config.advertise(),
                     "--ports", config.rtpPorts()), rtpSock, state, rtpEvents);
-            sipPort = new SatoPortProcess("p2psip-port", "sip-port", List.of(
+            List<String> sipArgs = new ArrayList<>(List.of(
                     "--name", name + "-sip", "--bind", config.bind(), "--advertise", config.advertise(),
                     "--sip-port", String.valueOf(config.sipPort()), "--overlay-port", String.valueOf(config.sipOverlayPort()),
                     "--sdp-rewrite", config.sdpRewrite() ? "on" : "off",
                     "--max-expires", String.valueOf(config.registerExpiresMax()),
-                    "--om-timeout", String.valueOf(OM_TIMEOUT.toMillis())), sipSock, state, requests);
+                    "--om-timeout", String.valueOf(OM_TIMEOUT.toMillis())));
+            if (sipRelayed != null) {
+                sipArgs.addAll(List.of("--overlay-advertise", hostPort(sipRelayed.publicAddress())));
+            }
+            sipPort = new SatoPortProcess("p2psip-port", "sip-port", sipArgs, sipSock, state, requests);
         }
         started.add(rtpPort);
         rtpPort.start(PORT_START_TIMEOUT);
@@ -132,26 +171,138 @@ public final class Peer implements AutoCloseable {
         ControlSatoPorts ports = ControlSatoPorts.builder()
                 .rtpPort(rtpPort.control())
                 .p2psipPort(sipPort.control())
-                .nodeName(NodeIds.shortId(lookup.id().toHex()))
+                .nodeName(NodeIds.shortId(nodeId))
                 .connect();
         OverlayManager.Builder b = OverlayManager.builder()
-                .lookupNode(lookup)
+                .lookup(lookup)
+                .nodeId(nodeId)
                 .ports(ports)
                 .bind(new Address(config.bind(), config.omPort()));
-        if (config.omPort() != 0 || !config.advertise().equals(config.bind())) {
+        if (omRelayed != null) {
+            // other peers reach this OM through its allocation on the public peer's TCP relay
+            b.advertise(new Address(omRelayed.publicAddress().getHostString(), omRelayed.publicAddress().getPort()));
+        } else if (config.omPort() != 0 || !config.advertise().equals(config.bind())) {
             // with an ephemeral port the OM advertises the port it got
             b.advertise(new Address(config.advertise(), config.omPort()));
         }
         om = b.build().start();
-        self = new PeerRecord(om.nodeId(), om.address(), -1);
+        self = new PeerRecord(om.nodeId(), om.address(), -1, config.nat(), null);
         warmUpOmIf();
         requests.attach(om, self);
-        if (config.offerRelay()) {
+        if (config.offerRelay() && !config.nat()) {
             relays.advertise(self, this::spareRelaySessions);
+            tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
+                    TcpRelay.Limits.DEFAULT);
+            started.add(tcpRelay);
+            relays.advertiseTcpRelay(self, new Address(config.advertise(), tcpRelay.address().getPort()));
+            Flow.step(name, "TCP relay for peers behind NATs at {} (lookup service key {})", hostPort(tcpRelay.address()),
+                    PeerRecord.TCP_RELAY_KEY);
         }
+        management = ControlServer.listen(state.resolve(MANAGEMENT_SOCKET), "om", name, this::onManagementRequest);
+        started.add(management);
         log.info("{}: overlay peer {} up: OM IF {} | lookup {} | P2PSIP-Port SIP {}:{} | RTP-Port {} | relay policy {} | SDP rewrite {}",
-                name, NodeIds.shortId(om.nodeId()), om.url(), lookup.address(), config.advertise(), config.sipPort(),
+                name, NodeIds.shortId(om.nodeId()), om.url(), chord != null ? chord.address() : "client of " + config.bootstrap(), config.advertise(), config.sipPort(),
                 config.rtpPorts(), config.relayPolicy().name().toLowerCase(), config.sdpRewrite() ? "on" : "off");
+    }
+
+    /** The management socket's requests: {@value #STATUS_REQUEST} only. */
+    private ControlMessage onManagementRequest(ControlConnection from, ControlMessage r) throws ControlException {
+        if (!STATUS_REQUEST.equals(r.type())) {
+            throw ControlHandler.unknownType(r);
+        }
+        ControlMessage a = ControlMessage.responseTo(r).with("name", config.name()).with("node", om.nodeId())
+                .with("om", om.address().toString()).with("nat", config.nat() ? "on" : "off")
+                .with("lookup", chord != null ? chord.address() : config.bootstrap() + " (as a client, not a ring member)")
+                .with("satos", om.satos().size());
+        if (omRelayed != null) {
+            a = a.with("relayed.om", hostPort(omRelayed.publicAddress())).with("relayed.sip", hostPort(sipRelayed.publicAddress()));
+        }
+        TcpRelay t = tcpRelay;
+        if (t != null) {
+            a = a.with("tcp-relay", hostPort(t.address()));
+            for (AllocationStats st : t.stats()) {
+                String p = "tcp-relay." + st.name() + ".";
+                a = a.with(p + "address", hostPort(st.publicAddress())).with(p + "accepted", st.connectionsAccepted())
+                        .with(p + "active", st.connectionsActive()).with(p + "bytes_in", st.bytesClientToPeer())
+                        .with(p + "bytes_out", st.bytesPeerToClient()).with(p + "open", st.open());
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Behind a NAT: finds a TCP relay in the lookup service and rents two public addresses there, one
+     * for the OM IF and one for the P2PSIP-Port's overlay side. Their targets are looked up lazily:
+     * the OM and the port start after this.
+     */
+    private void openRelayedListeners(String name) throws IOException {
+        PeerRecord relay;
+        try {
+            relay = relays.findTcpRelay(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while looking for a TCP relay");
+        }
+        if (relay == null) {
+            throw new IOException("this peer is behind a NAT (--nat on) but the lookup service at " + config.bootstrap()
+                    + " knows no TCP relay (" + PeerRecord.TCP_RELAY_KEY + "): start a public peer with --offer-relay on first");
+        }
+        InetSocketAddress at = new InetSocketAddress(relay.tcpRelay().host(), relay.tcpRelay().port());
+        Duration keepalive = Duration.ofSeconds(config.natKeepaliveSeconds());
+        omRelayed = RelayedListener.open(at, name + "-om", () -> new InetSocketAddress(localHost(), om.boundAddress().port()), keepalive);
+        started.add(omRelayed);
+        sipRelayed = RelayedListener.open(at, name + "-sip", this::sipOverlayLocal, keepalive);
+        started.add(sipRelayed);
+        awaitAllocation(omRelayed);
+        awaitAllocation(sipRelayed);
+        Flow.step(name, "behind a NAT: TCP relay found in the lookup service on peer {} at {}; OM IF reachable at {}, "
+                + "P2PSIP-Port overlay side at {}", relay.shortId(), relay.tcpRelay(), hostPort(omRelayed.publicAddress()),
+                hostPort(sipRelayed.publicAddress()));
+    }
+
+    private static void awaitAllocation(RelayedListener l) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (l.publicAddress() == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the TCP relay gave no public address within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the TCP relay");
+            }
+        }
+    }
+
+    /** Where this host's own listeners are reached from this host. */
+    private String localHost() {
+        String b = config.bind();
+        return b.equals("0.0.0.0") || b.equals("::") ? "127.0.0.1" : b;
+    }
+
+    /** The P2PSIP-Port's overlay listener as bound (not as advertised). */
+    private InetSocketAddress sipOverlayLocal() {
+        InetSocketAddress a = sipOverlayLocal;
+        if (a == null) {
+            int port = config.sipOverlayPort();
+            if (port == 0) {
+                try {
+                    String bound = sipPort.control().call(ControlMessage.request(org.p2psip.control.MessageTypes.PORT_STATUS))
+                            .get("overlay.bound");
+                    port = Integer.parseInt(bound.substring(bound.lastIndexOf(':') + 1));
+                } catch (ControlException | RuntimeException e) {
+                    throw new IllegalStateException("the P2PSIP-Port does not tell its overlay port: " + e.getMessage());
+                }
+            }
+            a = new InetSocketAddress(localHost(), port);
+            sipOverlayLocal = a;
+        }
+        return a;
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
     }
 
     /** The first OM IF call of a JVM builds CXF's client machinery (seconds on a loaded machine): do it now, not during a call. */
@@ -181,6 +332,7 @@ public final class Peer implements AutoCloseable {
                 .overlayPort(config.sipOverlayPort())
                 .sdpRewrite(config.sdpRewrite())
                 .omTimeout(OM_TIMEOUT)
+                .overlayAdvertised(sipRelayed == null ? null : hostPort(sipRelayed.publicAddress()))
                 .expires(Math.min(60, max), Math.min(3600, max), max);
     }
 
@@ -202,8 +354,19 @@ public final class Peer implements AutoCloseable {
         return om;
     }
 
+    /** This peer's Chord node; null for a peer behind a NAT, which uses the ring without joining it. */
     public ChordNode lookupNode() {
+        return chord;
+    }
+
+    /** The lookup service as this peer uses it. */
+    public LookupService lookupService() {
         return lookup;
+    }
+
+    /** This peer's TCP relay for peers behind NATs (null if it offers none). */
+    public TcpRelay tcpRelay() {
+        return tcpRelay;
     }
 
     public PeerConfig config() {
@@ -236,9 +399,9 @@ public final class Peer implements AutoCloseable {
         return rtpPort.control().call(ControlMessage.request(org.p2psip.control.MessageTypes.RTP_STATS));
     }
 
-    /** The lookup node's address: what another peer passes as {@code --bootstrap}. */
+    /** The lookup node's address: what another peer passes as {@code --bootstrap} (a peer behind a NAT has none). */
     public String bootstrapAddress() {
-        return lookup.address();
+        return chord == null ? null : chord.address();
     }
 
     /** Clean shutdown: users deregistered, the ring left gracefully, SATO-Ports stopped, socket files removed. */
@@ -262,9 +425,9 @@ public final class Peer implements AutoCloseable {
         if (relays != null) {
             relays.close();
         }
-        if (lookup != null) {
+        if (chord != null) {
             try {
-                lookup.leave();
+                chord.leave();
                 log.info("{}: left the ring gracefully (keys handed over)", name);
             } catch (RuntimeException e) {
                 log.warn("{}: leaving the ring failed: {}", name, e.getMessage());
@@ -280,12 +443,17 @@ public final class Peer implements AutoCloseable {
                 log.warn("{}: stopping {} failed: {}", name, started.get(i), e.getMessage());
             }
         }
-        if (om == null && lookup != null) {
-            lookup.close();
+        if ((om == null || chord == null) && lookup != null) {
+            try {
+                lookup.close();
+            } catch (Exception e) {
+                log.debug("closing the lookup service: {}", e.getMessage());
+            }
         }
         try {
             Files.deleteIfExists(config.stateDir().resolve("rtp-port.sock"));
             Files.deleteIfExists(config.stateDir().resolve("p2psip-port.sock"));
+            Files.deleteIfExists(config.stateDir().resolve(MANAGEMENT_SOCKET));
         } catch (IOException e) {
             log.debug("socket files: {}", e.getMessage());
         }

@@ -47,7 +47,11 @@ public final class PeerConfig {
             new Option("om-port", "7070", "Overlay Manager: SOAP endpoint (OM IF) port"),
             new Option("dht-port", "4000", "lookup service: Chord node TCP port"),
             new Option("rtp-ports", "20000-20999", "RTP-Port: UDP/TCP port range LOW-HIGH"),
-            new Option("bootstrap", null, "HOST:PORT of any existing peer's OM (absent: create the overlay)"),
+            new Option("bootstrap", null, "HOST:PORT of any existing peer's lookup node, its --dht-port (absent: create the overlay)"),
+            new Option("nat", "off", "on | off: this peer is behind a NAT: it uses the lookup service through --bootstrap without"
+                    + " joining the ring, is reached through a TCP relay found in the lookup service, and its media goes through an RTP-Port relay"),
+            new Option("nat-keepalive", "15", "behind a NAT: seconds between keepalives on the TCP relay connections (below the NAT's binding timeout)"),
+            new Option("tcp-relay-port", "7080", "TCP relay for peers behind NATs, offered with --offer-relay on by a peer not behind a NAT (0 = any free)"),
             new Option("relay-policy", "auto", "auto | always | never: when to insert an RTP-Port relay"),
             new Option("relay-rtt-ms", "150", "auto policy: insert a relay when the path RTT to the far OM exceeds this"),
             new Option("relay-loss-percent", "5", "auto policy: insert a relay when the measured loss exceeds this"),
@@ -138,6 +142,14 @@ public final class PeerConfig {
         portMode();
         onOff("sdp-rewrite");
         onOff("offer-relay");
+        onOff("nat");
+        port("tcp-relay-port");
+        if (number("nat-keepalive") < 1) {
+            throw new IllegalArgumentException("--nat-keepalive must be at least 1 second");
+        }
+        if (nat() && bootstrap() == null) {
+            throw new IllegalArgumentException("--nat on needs --bootstrap: a peer behind a NAT cannot create the overlay");
+        }
         if (bootstrap() != null) {
             hostPort(bootstrap(), "bootstrap");
         }
@@ -221,6 +233,19 @@ public final class PeerConfig {
 
     public boolean offerRelay() {
         return onOff("offer-relay");
+    }
+
+    /** Whether this peer is behind a NAT (see {@code docs/experiments.md}). */
+    public boolean nat() {
+        return onOff("nat");
+    }
+
+    public long natKeepaliveSeconds() {
+        return number("nat-keepalive");
+    }
+
+    public int tcpRelayPort() {
+        return port("tcp-relay-port");
     }
 
     public long relayRttMs() {

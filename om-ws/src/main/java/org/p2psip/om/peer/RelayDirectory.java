@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.p2psip.om.Address;
 import org.p2psip.lookup.LookupService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,8 @@ final class RelayDirectory implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private volatile String advertised;
+    /** Per key: the value this peer last stored there. */
+    private final java.util.Map<String, String> advertised = new java.util.concurrent.ConcurrentHashMap<>();
 
     RelayDirectory(LookupService lookup) {
         this.lookup = lookup;
@@ -36,26 +39,64 @@ final class RelayDirectory implements AutoCloseable {
 
     /** Starts advertising this peer's RTP-Port; {@code spare} tells its current spare capacity. */
     void advertise(PeerRecord self, IntSupplier spare) {
-        // early refreshes while the ring around a new peer settles, then the steady rhythm
-        for (int delay : new int[] {0, 2, 5, 10}) {
-            timer.schedule(() -> refresh(self, spare), delay, TimeUnit.SECONDS);
-        }
-        timer.scheduleWithFixedDelay(() -> refresh(self, spare), REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+        keepAlive(PeerRecord.RELAY_KEY, () -> self.withFree(Math.max(0, spare.getAsInt())).relayValue(), "RTP-Port offered as a relay");
     }
 
-    private void refresh(PeerRecord self, IntSupplier spare) {
+    /** Starts advertising this peer's TCP relay (for peers behind NATs) at {@code relay}. */
+    void advertiseTcpRelay(PeerRecord self, Address relay) {
+        PeerRecord r = new PeerRecord(self.nodeId(), self.om(), -1, false, relay);
+        keepAlive(PeerRecord.TCP_RELAY_KEY, r::tcpRelayValue, "TCP relay offered to peers behind NATs");
+    }
+
+    private void keepAlive(String key, Supplier<String> value, String what) {
+        // early refreshes while the ring around a new peer settles, then the steady rhythm
+        for (int delay : new int[] {0, 2, 5, 10}) {
+            timer.schedule(() -> refresh(key, value, what), delay, TimeUnit.SECONDS);
+        }
+        timer.scheduleWithFixedDelay(() -> refresh(key, value, what), REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void refresh(String key, Supplier<String> supplier, String what) {
         try {
-            String value = new PeerRecord(self.nodeId(), self.om(), Math.max(0, spare.getAsInt())).relayValue();
-            String old = advertised;
-            lookup.put(PeerRecord.RELAY_KEY, value, TTL_SECONDS).get(5, TimeUnit.SECONDS);
-            advertised = value;
+            String value = supplier.get();
+            String old = advertised.get(key);
+            lookup.put(key, value, TTL_SECONDS).get(5, TimeUnit.SECONDS);
+            advertised.put(key, value);
             if (old == null) {
-                log.info("RTP-Port offered as a relay in the lookup service: {} -> {}", PeerRecord.RELAY_KEY, value);
+                log.info("{} in the lookup service: {} -> {}", what, key, value);
             } else if (!old.equals(value)) {
-                lookup.remove(PeerRecord.RELAY_KEY, old);
+                lookup.remove(key, old);
             }
         } catch (Exception e) {
-            log.warn("could not refresh the relay record: {}", e.getMessage());
+            log.warn("could not refresh the record under {}: {}", key, e.getMessage());
+        }
+    }
+
+    /**
+     * A TCP relay for a peer behind a NAT, from the lookup service; waits up to {@code patience}
+     * (the public peers may still be starting). Null if none was found.
+     */
+    PeerRecord findTcpRelay(java.time.Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                for (String v : lookup.get(PeerRecord.TCP_RELAY_KEY).get(5, TimeUnit.SECONDS)) {
+                    try {
+                        PeerRecord p = PeerRecord.parse(v);
+                        if (p.tcpRelay() != null) {
+                            return p;
+                        }
+                    } catch (IllegalArgumentException e) {
+                        log.debug("ignoring TCP relay record {}: {}", v, e.getMessage());
+                    }
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.info("looking up a TCP relay: {}", e.getMessage());
+            }
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+            Thread.sleep(1000);
         }
     }
 
@@ -96,17 +137,16 @@ final class RelayDirectory implements AutoCloseable {
         return best;
     }
 
-    /** Stops refreshing and removes this peer's record. */
+    /** Stops refreshing and removes this peer's records. */
     @Override
     public void close() {
         timer.shutdownNow();
-        String a = advertised;
-        if (a != null) {
+        advertised.forEach((key, value) -> {
             try {
-                lookup.remove(PeerRecord.RELAY_KEY, a).get(3, TimeUnit.SECONDS);
+                lookup.remove(key, value).get(3, TimeUnit.SECONDS);
             } catch (Exception e) {
-                log.debug("relay record not removed: {}", e.getMessage());
+                log.debug("record under {} not removed: {}", key, e.getMessage());
             }
-        }
+        });
     }
 }

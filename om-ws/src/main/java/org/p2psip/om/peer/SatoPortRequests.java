@@ -30,6 +30,7 @@ import org.p2psip.om.SatoState;
 import org.p2psip.om.TransportCandidate;
 import org.p2psip.om.TransportKind;
 import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.ports.SatoPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,6 +208,11 @@ final class SatoPortRequests implements ControlHandler {
         } else if (policy == PeerConfig.RelayPolicy.ALWAYS) {
             wantRelay = true;
             reason = "relay policy always";
+        } else if (config.nat() || peer.nat()) {
+            // Sec. 5.3: behind a (symmetric) NAT no direct path exists; a relay on a public peer joins both sides
+            wantRelay = true;
+            reason = config.nat() && peer.nat() ? "both peers are behind NATs"
+                    : config.nat() ? "this peer is behind a NAT" : "peer " + peer.shortId() + " is behind a NAT";
         } else {
             var path = m.measure(peer.nodeId(), peer.om(), 5);
             double rtt = path.rttMsAvg() + config.probeExtraDelayMs();
@@ -322,7 +328,11 @@ final class SatoPortRequests implements ControlHandler {
             String remoteText = r.get("remote");
             if (remoteText != null) {
                 Address remote = Address.parse(remoteText);
-                if (!ms.callerSide()) {
+                if (!ms.callerSide() && config.nat()) {
+                    // behind a NAT RTP2 sends first: its packets open the NAT binding the relay latches onto
+                    m.ports().connect(ms.local(), PortSession.LEG_CALLER, remote, TransportKind.UDP, SatoPorts.LegStart.ACTIVE);
+                    Flow.step(peerName, "OM2: RTP2 (behind a NAT) sends first towards {}, opening the NAT binding", remote);
+                } else if (!ms.callerSide()) {
                     m.ports().connect(ms.local(), PortSession.LEG_CALLER, remote, TransportKind.UDP);
                     Flow.step(peerName, "OM2: RTP2 overlay side latches onto the media from {}", remote);
                 } else if (ms.relaySession() == null) {
@@ -331,10 +341,12 @@ final class SatoPortRequests implements ControlHandler {
                 } else {
                     String far = ms.peer() != null ? ms.peer().nodeId() : "0000000000000000";
                     List<MediaHop> hops = List.of(
-                            new MediaHop(self.nodeId(), null, ms.local().sessionId(), null, ms.local().leg(PortSession.LEG_CALLEE)),
+                            new MediaHop(self.nodeId(), null, ms.local().sessionId(), null, ms.local().leg(PortSession.LEG_CALLEE),
+                                    config.nat()),
                             new MediaHop(ms.relay().nodeId(), ms.relay().om(), ms.relaySession().sessionId(),
                                     ms.relaySession().leg(PortSession.LEG_CALLER), ms.relaySession().leg(PortSession.LEG_CALLEE)),
-                            new MediaHop(far, ms.peer() != null ? ms.peer().om() : null, "remote", remote, null));
+                            new MediaHop(far, ms.peer() != null ? ms.peer().om() : null, "remote", remote, null,
+                                    ms.peer() != null && ms.peer().nat()));
                     m.buildMediaChain(id, TransportKind.UDP, hops, far);
                     Flow.step(peerName, "OM1: Connect RTP: RTP1 {} -> RTP3 {} | {} -> RTP2 {} (ConnectRtp to peer {} over the OM IF)",
                             ms.local().leg(PortSession.LEG_CALLEE), ms.relaySession().leg(PortSession.LEG_CALLER),

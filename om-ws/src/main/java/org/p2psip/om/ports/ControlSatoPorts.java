@@ -209,6 +209,12 @@ public final class ControlSatoPorts implements SatoPorts {
 
     @Override
     public void connect(PortSession session, String leg, Address remote, TransportKind transport) throws OmException {
+        connect(session, leg, remote, transport, LegStart.CHAIN);
+    }
+
+    @Override
+    public void connect(PortSession session, String leg, Address remote, TransportKind transport, LegStart start)
+            throws OmException {
         if (session.kind() != PortKind.RTP_PORT) {
             throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
         }
@@ -220,7 +226,19 @@ public final class ControlSatoPorts implements SatoPorts {
         if (!portLeg.equals("ua")) {
             // Along the chain the caller's side is active (sends first, connects for TCP, keeps NAT
             // bindings alive) and the callee's side passive (latches onto the real source).
-            req = req.with("mode", leg.equals(PortSession.LEG_CALLEE) ? "active" : "passive");
+            // Behind a NAT the inside end always sends first, and the outside end latches onto
+            // whatever public address and port the NAT gave it.
+            switch (start) {
+                case ACTIVE:
+                    req = req.with("mode", "active");
+                    break;
+                case LATCH_ANY:
+                    req = ControlMessage.request(MessageTypes.RTP_CONNECT).with("session", session.sessionId())
+                            .with("leg", portLeg).with("remote", "any").with("mode", "passive");
+                    break;
+                default:
+                    req = req.with("mode", leg.equals(PortSession.LEG_CALLEE) ? "active" : "passive");
+            }
         }
         call(PortKind.RTP_PORT, req);
     }

@@ -32,8 +32,31 @@ public interface SatoPorts extends AutoCloseable {
     /** Stops a session started with {@link #start}; unknown sessions are {@link OmException.Kind#UNKNOWN_SESSION}. */
     void stop(PortSession session) throws OmException;
 
-    /** Points leg {@code leg} of an RTP-Port session at {@code remote} ({@code rtp.connect}). */
+    /**
+     * Points leg {@code leg} of an RTP-Port session at {@code remote} ({@code rtp.connect}). Along the
+     * chain the leg towards the callee is active (sends first) and the one towards the caller passive
+     * (latches onto the source of the packets that come from {@code remote}'s host).
+     */
     void connect(PortSession session, String leg, Address remote, TransportKind transport) throws OmException;
+
+    /** Who starts a leg when a NAT is on the path (see {@link #connect(PortSession, String, Address, TransportKind, LegStart)}). */
+    enum LegStart {
+        /** As along the chain: the leg towards the callee active, the one towards the caller passive. */
+        CHAIN,
+        /** This side sends first (and keeps sending keepalives): this node is behind a NAT. */
+        ACTIVE,
+        /** This side waits and latches onto the first source, whatever its address: the far node is behind a NAT. */
+        LATCH_ANY
+    }
+
+    /** {@link #connect(PortSession, String, Address, TransportKind)} with an explicit choice of who starts. */
+    default void connect(PortSession session, String leg, Address remote, TransportKind transport, LegStart start)
+            throws OmException {
+        if (start != LegStart.CHAIN) {
+            throw OmException.invalid("behindNat", "these SATO-Ports cannot traverse NATs");
+        }
+        connect(session, leg, remote, transport);
+    }
 
     /** The ports and what they report (never blocks for long; a port that does not answer is "not running"). */
     List<PortStatus> status();

@@ -151,6 +151,9 @@ public final class Wire {
         w.setSessionId(h.sessionId());
         w.setTowardCaller(endpoint(h.towardCaller()));
         w.setTowardCallee(endpoint(h.towardCallee()));
+        if (h.behindNat()) {
+            w.setBehindNat(Boolean.TRUE);
+        }
         return w;
     }
 
@@ -163,7 +166,8 @@ public final class Wire {
             }
             out.add(new MediaHop(h.getNodeId(), omAddress(h.getOmAddress(), "hop[" + i + "].omAddress"), h.getSessionId(),
                     addressOrNull(h.getTowardCaller(), "hop[" + i + "].towardCaller"),
-                    addressOrNull(h.getTowardCallee(), "hop[" + i + "].towardCallee")));
+                    addressOrNull(h.getTowardCallee(), "hop[" + i + "].towardCallee"),
+                    Boolean.TRUE.equals(h.isBehindNat())));
         }
         return out;
     }

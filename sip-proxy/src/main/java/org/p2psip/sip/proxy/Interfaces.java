@@ -26,6 +26,9 @@ public final class Interfaces {
     private final SipProvider overlayProvider;
     private final HeaderFactory headers;
     private final AddressFactory addresses;
+    /** Where other peers reach the overlay side if not at host:overlayPort (a TCP relay allocation); null otherwise. */
+    private String relayedHost;
+    private int relayedPort = -1;
 
     public Interfaces(String host, int uaPort, int overlayPort, SipProvider uaProvider, SipProvider overlayProvider,
                       HeaderFactory headers, AddressFactory addresses) {
@@ -37,6 +40,25 @@ public final class Interfaces {
         this.overlayProvider = overlayProvider;
         this.headers = headers;
         this.addresses = addresses;
+    }
+
+    /**
+     * Sets the address other peers reach the overlay side at when it is not the bound one (a peer
+     * behind a NAT, reached through a TCP relay): the overlay Record-Route carries it, and Route
+     * values naming it are recognised as this port's own.
+     */
+    public Interfaces withOverlayAdvertised(String hostPort) {
+        if (hostPort != null) {
+            int c = hostPort.lastIndexOf(':');
+            relayedHost = hostPort.substring(0, c);
+            relayedPort = Integer.parseInt(hostPort.substring(c + 1));
+        }
+        return this;
+    }
+
+    /** HOST:PORT of the overlay side as other peers reach it. */
+    public String overlayAdvertised() {
+        return relayedHost != null ? relayedHost + ":" + relayedPort : host + ":" + overlayPort;
     }
 
     private static InetAddress resolve(String h) {
@@ -70,6 +92,9 @@ public final class Interfaces {
     /** Whether host:port (port -1: default 5060) is one of this port's listening points. */
     public boolean isOwn(String h, int port) {
         int p = port < 0 ? 5060 : port;
+        if (relayedHost != null && p == relayedPort && h != null && h.equalsIgnoreCase(relayedHost)) {
+            return true;
+        }
         if (p != uaPort && p != overlayPort) {
             return false;
         }
@@ -96,6 +121,9 @@ public final class Interfaces {
 
     /** Which side an own URI denotes. */
     public Side sideOf(SipURI own) {
+        if (relayedHost != null && own.getPort() == relayedPort && relayedHost.equalsIgnoreCase(own.getHost())) {
+            return Side.OVERLAY;
+        }
         return own.getPort() == overlayPort && overlayPort != uaPort ? Side.OVERLAY : Side.UA;
     }
 
@@ -111,8 +139,9 @@ public final class Interfaces {
     /** A Record-Route for {@code side}; {@code transport} goes into the URI unless it is UDP. */
     public RecordRouteHeader recordRoute(Side side, String transport) {
         try {
-            SipURI uri = addresses.createSipURI(null, host);
-            uri.setPort(side == Side.OVERLAY ? overlayPort : uaPort);
+            boolean relayed = side == Side.OVERLAY && relayedHost != null;
+            SipURI uri = addresses.createSipURI(null, relayed ? relayedHost : host);
+            uri.setPort(relayed ? relayedPort : side == Side.OVERLAY ? overlayPort : uaPort);
             if (side == Side.OVERLAY || !"udp".equalsIgnoreCase(transport)) {
                 uri.setTransportParam(side == Side.OVERLAY ? "tcp" : transport.toLowerCase());
             }

@@ -1,4 +1,4 @@
-package org.p2psip.interop.nat;
+package org.p2psip.om.experiment;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,11 +12,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.p2psip.om.experiment.NatNetwork;
-import org.p2psip.om.experiment.NetNode;
 
-/** The test side of a {@link NetAgent} running inside one namespace of a {@link NatNetwork}. */
-final class Agent implements AutoCloseable {
+/** The driving side of a {@link NetAgent} running inside one namespace of a {@link NatNetwork} (tests and experiments). */
+public final class NetAgentProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -26,7 +24,7 @@ final class Agent implements AutoCloseable {
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final Path log;
 
-    private Agent(NetNode node, Process process, Path log) {
+    private NetAgentProcess(NetNode node, Process process, Path log) {
         this.node = node;
         this.process = process;
         this.commands = process.getOutputStream();
@@ -46,16 +44,16 @@ final class Agent implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts a {@link NetAgent} inside {@code node}'s namespace and waits until it is ready. */
-    static Agent start(NatNetwork network, NetNode node) throws IOException {
-        Path dir = Path.of("target", "nat-agents");
+    /** Starts a {@link NetAgent} inside {@code node}'s namespace (its standard error goes to a file in {@code logDir}) and waits until it is ready. */
+    public static NetAgentProcess start(NatNetwork network, NetNode node, Path logDir) throws IOException {
+        Path dir = logDir;
         Files.createDirectories(dir);
         Path log = dir.resolve(network.namePrefix() + node.name() + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), NetAgent.class.getName())
                 .redirectError(log.toFile());
-        Agent agent = new Agent(node, network.start(node, pb), log);
+        NetAgentProcess agent = new NetAgentProcess(node, network.start(node, pb), log);
         String ready = agent.next(START_TIMEOUT);
         if (!"ready".equals(ready)) {
             throw new IllegalStateException("agent in " + node + " did not start: " + ready + agent.logTail());
@@ -64,7 +62,7 @@ final class Agent implements AutoCloseable {
     }
 
     /** Sends one command and returns the answer; an {@code err} answer or no answer fails the test. */
-    String call(String command, Duration timeout) {
+    public String call(String command, Duration timeout) {
         try {
             commands.write((command + "\n").getBytes(StandardCharsets.UTF_8));
             commands.flush();
@@ -81,12 +79,12 @@ final class Agent implements AutoCloseable {
         return answer;
     }
 
-    String call(String command) {
+    public String call(String command) {
         return call(command, Duration.ofSeconds(30));
     }
 
     /** {@code udp.open}: a new UDP socket; returns {id, localPort}. */
-    int[] udpOpen() {
+    public int[] udpOpen() {
         String[] f = call("udp.open").split(" ");
         return new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[2])};
     }

@@ -1,4 +1,4 @@
-package org.p2psip.interop.nat;
+package org.p2psip.om.experiment;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -7,22 +7,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Small helpers for agent answers and for driving two agents at the same time. */
-final class Answers {
+public final class Answers {
 
     private Answers() {
     }
 
     /** Field {@code i} (0-based) of an answer line. */
-    static String field(String answer, int i) {
+    public static String field(String answer, int i) {
         return answer.split(" ")[i];
     }
 
-    static int intField(String answer, int i) {
+    public static int intField(String answer, int i) {
         return Integer.parseInt(field(answer, i));
     }
 
     /** Runs both at once (as two peers would punch at once) and returns both answers. */
-    static String[] both(Supplier<String> a, Supplier<String> b) throws Exception {
+    public static String[] both(Supplier<String> a, Supplier<String> b) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             CompletableFuture<String> fa = CompletableFuture.supplyAsync(a, pool);

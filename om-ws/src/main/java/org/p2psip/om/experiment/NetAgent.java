@@ -1,4 +1,4 @@
-package org.p2psip.interop.nat;
+package org.p2psip.om.experiment;
 
 import java.io.BufferedReader;
 import java.io.IOException;
