@@ -57,6 +57,7 @@ final class PeerProcess implements AutoCloseable {
                 "--sip-port", Integer.toString(FreePort.tcpAndUdp()),
                 "--om-port", Integer.toString(FreePort.tcpAndUdp()),
                 "--dht-port", Integer.toString(FreePort.tcpAndUdp()),
+                "--tcp-relay-port", "0",
                 "--state-dir", stateDir.toString()));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -462,7 +462,7 @@ public final class Peer implements AutoCloseable {
 
     /** For the demo and tests: the settings of a loopback peer with ephemeral ports. */
     public static Map<String, String> loopbackDefaults(String name, Path stateDir) {
-        return Map.of("name", name, "bind", "127.0.0.1", "sip-port", "0", "om-port", "0", "dht-port", "0",
+        return Map.of("name", name, "bind", "127.0.0.1", "sip-port", "0", "om-port", "0", "dht-port", "0", "tcp-relay-port", "0",
                 "state-dir", stateDir.toString());
     }
 }
