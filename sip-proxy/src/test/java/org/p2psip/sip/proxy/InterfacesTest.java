@@ -1,0 +1,47 @@
+package org.p2psip.sip.proxy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import javax.sip.address.SipURI;
+import org.junit.Test;
+import org.p2psip.sip.stack.SipStacks;
+
+/** The port's own addresses, with and without a relayed overlay address (a peer behind a NAT). */
+public class InterfacesTest {
+
+    private static Interfaces interfaces(String relayed) {
+        return new Interfaces("10.1.0.2", 5060, 5070, null, null, SipStacks.factories().header(),
+                SipStacks.factories().address()).withOverlayAdvertised(relayed);
+    }
+
+    @Test
+    public void withoutARelayTheOverlayRecordRouteIsTheBoundListener() {
+        Interfaces i = interfaces(null);
+        SipURI rr = (SipURI) i.recordRoute(Side.OVERLAY, "tcp").getAddress().getURI();
+        assertEquals("10.1.0.2", rr.getHost());
+        assertEquals(5070, rr.getPort());
+        assertEquals("10.1.0.2:5070", i.overlayAdvertised());
+    }
+
+    @Test
+    public void behindANatTheOverlayRecordRouteIsTheRelayAllocationAndIsRecognisedAsOwn() throws Exception {
+        Interfaces i = interfaces("203.0.113.10:40001");
+        SipURI rr = (SipURI) i.recordRoute(Side.OVERLAY, "tcp").getAddress().getURI();
+        assertEquals("203.0.113.10", rr.getHost());
+        assertEquals(40001, rr.getPort());
+        assertEquals("tcp", rr.getTransportParam());
+        assertTrue(rr.hasLrParam());
+        // a Route naming the allocation (an in-dialog request from the far peer) is this port's own, overlay side
+        assertTrue(i.isOwn(rr));
+        assertEquals(Side.OVERLAY, i.sideOf(rr));
+        // the UA side keeps the private address; the relay's other ports are not ours
+        SipURI ua = (SipURI) i.recordRoute(Side.UA, "udp").getAddress().getURI();
+        assertEquals("10.1.0.2", ua.getHost());
+        assertEquals(5060, ua.getPort());
+        assertFalse(i.isOwn("203.0.113.10", 40002));
+        assertFalse(i.isOwn("203.0.113.10", 5060));
+        assertEquals("203.0.113.10:40001", i.overlayAdvertised());
+    }
+}
