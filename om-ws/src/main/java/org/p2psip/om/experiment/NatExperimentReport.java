@@ -194,8 +194,11 @@ public final class NatExperimentReport {
         o.add("After the call: RTP-Port sessions on the relay " + b.relaySessionsAfterCall + ", SATOs on the three peers "
                 + b.satosAfterCall);
         List<String> problems = problems();
+        String direct = b.direct == null ? "" : b.direct.anyGotThrough()
+                ? ", and (control case) the direct UDP attempt got through these port-preserving NATs"
+                : ", and no direct path existed";
         o.add(problems.isEmpty() ? "Result: OK - both NATed peers joined through the public peer, the call ran with signalling and"
-                + " media through it, and no direct path existed"
+                + " media through it" + direct
                 : "Result: FAILED - " + String.join("; ", problems));
         return o;
     }
