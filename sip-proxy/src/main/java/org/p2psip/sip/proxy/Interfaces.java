@@ -115,7 +115,16 @@ public final class Interfaces {
         }
     }
 
+    /**
+     * Whether {@code uri} addresses this port. The overlay side listens on TCP only, so a URI that
+     * is not {@code transport=tcp} names it only through the UA port: a UA on the same host whose
+     * UDP port number happens to equal the overlay's TCP port is not this proxy.
+     */
     public boolean isOwn(SipURI uri) {
+        int p = uri.getPort() < 0 ? 5060 : uri.getPort();
+        if (p != uaPort && !"tcp".equalsIgnoreCase(uri.getTransportParam())) {
+            return false;
+        }
         return isOwn(uri.getHost(), uri.getPort());
     }
 

@@ -26,6 +26,19 @@ public class InterfacesTest {
     }
 
     @Test
+    public void aUdpUriWithTheOverlaysPortNumberIsAUaOnTheSameHostNotThisPort() throws Exception {
+        Interfaces i = interfaces(null);
+        SipURI ua = SipStacks.factories().address().createSipURI("bob", "10.1.0.2");
+        ua.setPort(5070); // a phone's UDP port equal to the overlay's TCP port
+        assertFalse(i.isOwn(ua));
+        ua.setTransportParam("tcp");
+        assertTrue(i.isOwn(ua));
+        SipURI uaSide = SipStacks.factories().address().createSipURI(null, "10.1.0.2");
+        uaSide.setPort(5060);
+        assertTrue(i.isOwn(uaSide));
+    }
+
+    @Test
     public void behindANatTheOverlayRecordRouteIsTheRelayAllocationAndIsRecognisedAsOwn() throws Exception {
         Interfaces i = interfaces("203.0.113.10:40001");
         SipURI rr = (SipURI) i.recordRoute(Side.OVERLAY, "tcp").getAddress().getURI();
