@@ -17,9 +17,17 @@ public final class Id implements Comparable<Id> {
     private static final BigInteger RING = BigInteger.ONE.shiftLeft(BITS);
 
     private final BigInteger value;
+    // the same 160 bits as three unsigned words, most significant first: ids are compared and hashed
+    // in ordered maps of every stored key, and this needs no indirection to the BigInteger's array
+    private final long high;
+    private final long middle;
+    private final int low;
 
     private Id(BigInteger value) {
         this.value = value;
+        this.high = value.shiftRight(96).longValue();
+        this.middle = value.shiftRight(32).longValue();
+        this.low = value.intValue();
     }
 
     /** SHA-1 of the UTF-8 bytes of {@code s}. */
@@ -111,17 +119,27 @@ public final class Id implements Comparable<Id> {
 
     @Override
     public int compareTo(Id o) {
-        return value.compareTo(o.value);
+        int c = Long.compareUnsigned(high, o.high);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compareUnsigned(middle, o.middle);
+        return c != 0 ? c : Integer.compareUnsigned(low, o.low);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Id && ((Id) o).value.equals(value);
+        if (!(o instanceof Id)) {
+            return false;
+        }
+        Id i = (Id) o;
+        return high == i.high && middle == i.middle && low == i.low;
     }
 
     @Override
     public int hashCode() {
-        return value.hashCode();
+        // SHA-1 bits are uniform: the lowest ones make a good hash
+        return low ^ (int) middle;
     }
 
     @Override

@@ -193,19 +193,43 @@ final class ReplicaRepair {
                 }
             }
             done.add(range.key());
-            if (!range.holder() && !recs.isEmpty()) {
+            if (!range.holder() && !recs.isEmpty() && !ownerCountsOn(range.owner())) {
                 Set<Id> ids = new LinkedHashSet<>();
                 for (StoredRecord rec : recs) {
                     ids.add(rec.keyId());
                 }
-                store.drop(ids);
-                dropped += ids.size();
+                store.dropExactly(recs); // a newer record that came meanwhile stays
+                if (ownerCountsOn(range.owner())) {
+                    // the owner took this node on meanwhile and may have pushed these records just
+                    // before the drop (its push finds them here and changes nothing): put them back
+                    for (StoredRecord rec : recs) {
+                        store.merge(rec);
+                    }
+                } else {
+                    dropped += ids.size();
+                }
             }
         }
         if (dropped > 0) {
             log.info("{}: moved {} keys to their owners and dropped them here", self, dropped);
         }
         lastRanges = done;
+    }
+
+    /**
+     * Whether {@code owner} has this node among its r-1 replica holders, asked of the owner itself
+     * (true when it cannot be asked). A lookup answer comes from the owner's predecessor, whose
+     * successor list may lag behind the owner's own; dropping copies on that word could drop what
+     * the owner has just pushed here as to a new holder, and it pushes a holder its whole range only
+     * when the holder is new to it.
+     */
+    private boolean ownerCountsOn(NodeRef owner) {
+        try {
+            List<NodeRef> succs = rpc.neighbours(owner).successors();
+            return succs.subList(0, Math.min(succs.size(), r - 1)).contains(self);
+        } catch (LookupException e) {
+            return true;
+        }
     }
 
     /** Gives a new predecessor the records it must hold: everything except our own new range (n, self]. */

@@ -223,6 +223,21 @@ public final class ValueStore {
         }
     }
 
+    /** Drops these records, each only while it is still the one held for its key and value (same stamp). */
+    public synchronized void dropExactly(Iterable<StoredRecord> recs) {
+        for (StoredRecord r : recs) {
+            Map<String, StoredRecord> vals = byKey.get(r.keyId());
+            if (vals != null && vals.get(r.value()) != null && vals.get(r.value()).stamp() == r.stamp()
+                    && vals.get(r.value()).tombstone() == r.tombstone()) {
+                vals.remove(r.value());
+                if (vals.isEmpty()) {
+                    byKey.remove(r.keyId());
+                }
+                version++;
+            }
+        }
+    }
+
     /** Forgets expired values and tombstones; returns how many records went. */
     public synchronized int purgeExpired(long now) {
         if (now < nextExpiry) {

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.math.BigInteger;
+import java.util.List;
 import org.junit.Test;
 import org.p2psip.lookup.LookupException;
 
@@ -40,6 +41,33 @@ public class IdTest {
         Id top = Id.of(BigInteger.ONE.shiftLeft(160).subtract(BigInteger.ONE));
         assertEquals(id(0), top.plusPowerOfTwo(0));
         assertEquals(BigInteger.ONE, top.distanceTo(id(0)));
+    }
+
+    @Test
+    public void orderAndEqualityAreThoseOfThe160BitNumbers() {
+        java.util.Random rnd = new java.util.Random(7);
+        List<Id> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add(Id.hash("k" + i));
+        }
+        BigInteger top = BigInteger.ONE.shiftLeft(160);
+        for (int bit : new int[] {0, 31, 32, 63, 64, 95, 96, 127, 128, 159}) {
+            ids.add(Id.of(BigInteger.ONE.shiftLeft(bit)));
+            ids.add(Id.of(BigInteger.ONE.shiftLeft(bit).subtract(BigInteger.ONE)));
+            ids.add(Id.of(top.subtract(BigInteger.ONE.shiftLeft(bit))));
+        }
+        ids.add(Id.of(new BigInteger(160, rnd)));
+        for (Id a : ids) {
+            for (Id b : ids) {
+                assertEquals(a + " vs " + b, Integer.signum(a.toBigInteger().compareTo(b.toBigInteger())),
+                        Integer.signum(a.compareTo(b)));
+                assertEquals(a.toBigInteger().equals(b.toBigInteger()), a.equals(b));
+                if (a.equals(b)) {
+                    assertEquals(a.hashCode(), b.hashCode());
+                }
+            }
+        }
+        assertEquals(Id.hash("x"), Id.fromHex(Id.hash("x").toHex()));
     }
 
     @Test

@@ -37,7 +37,11 @@ public final class TestRing implements AutoCloseable {
     }
 
     public synchronized ChordNode start(ChordConfig config) throws Exception {
-        ChordNode n = new ChordNode(config);
+        return start(new ChordNode(config));
+    }
+
+    /** Starts or joins a node built by the caller (e.g. on a test transport). */
+    public synchronized ChordNode start(ChordNode n) throws Exception {
         all.add(n);
         if (live.isEmpty()) {
             n.start();

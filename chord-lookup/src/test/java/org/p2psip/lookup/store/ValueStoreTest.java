@@ -70,4 +70,84 @@ public class ValueStoreTest {
         }
         assertEquals(50, seen); // k1's two records expired at 1005
     }
+
+    private static Id id(long v) {
+        return Id.of(java.math.BigInteger.valueOf(v));
+    }
+
+    private static StoredRecord rec(long id, String value) {
+        return new StoredRecord("k" + id, id(id), value, 1, 100_000, false);
+    }
+
+    private static List<String> values(List<StoredRecord> recs) {
+        return recs.stream().map(StoredRecord::value).collect(java.util.stream.Collectors.toList());
+    }
+
+    @Test
+    public void rangesOfTheCircleInRingOrder() {
+        ValueStore s = new ValueStore();
+        for (long v : new long[] {5, 10, 20, 30, 40}) {
+            s.merge(rec(v, "v" + v));
+        }
+        assertEquals(List.of("v20", "v30"), values(s.recordsIn(id(10), id(30), 0)));
+        assertEquals(List.of("v40", "v5", "v10"), values(s.recordsIn(id(30), id(10), 0))); // wraps
+        assertEquals(List.of("v30", "v40", "v5", "v10", "v20"), values(s.recordsIn(id(20), id(20), 0))); // whole circle
+        assertEquals(List.of(), s.recordsIn(id(11), id(19), 0));
+        assertEquals(List.of("v20"), values(s.records(id(20), 0)));
+        assertEquals(List.of(), s.records(id(21), 0));
+        assertEquals(id(20), s.firstKeyIn(id(10), id(30)));
+        assertEquals(id(40), s.firstKeyIn(id(30), id(10)));
+        assertEquals(id(5), s.firstKeyIn(id(40), id(10)));
+        assertEquals(null, s.firstKeyIn(id(40), id(4)));
+        assertEquals(id(5), s.firstKeyIn(id(40), id(40)));
+        assertEquals(null, s.firstKeyIn(id(11), id(19)));
+        // expired records are left out
+        s.merge(new StoredRecord("k25", id(25), "short", 1, 50, false));
+        assertEquals(List.of("v20", "short", "v30"), values(s.recordsIn(id(10), id(30), 0)));
+        assertEquals(List.of("v20", "v30"), values(s.recordsIn(id(10), id(30), 60)));
+    }
+
+    @Test
+    public void mergesAreRememberedAsChangedButLocalPutsAreNot() {
+        ValueStore s = new ValueStore();
+        StoredRecord mine = s.put("local", "v", 60_000, 0);
+        s.remove("local", "w", 0);
+        assertTrue(s.drainChanged().isEmpty());
+        StoredRecord theirs = new StoredRecord("remote", Id.hash("remote"), "v", 5, 60_000, false);
+        assertTrue(s.merge(theirs));
+        assertFalse(s.merge(theirs)); // no change: not remembered again
+        assertFalse(s.merge(mine));
+        assertEquals(Set.of(Id.hash("remote")), s.drainChanged());
+        assertTrue(s.drainChanged().isEmpty());
+    }
+
+    @Test
+    public void dropExactlyLeavesNewerRecordsAlone() {
+        ValueStore s = new ValueStore();
+        StoredRecord a = new StoredRecord("k", Id.hash("k"), "a", 10, 60_000, false);
+        StoredRecord b = new StoredRecord("k", Id.hash("k"), "b", 10, 60_000, false);
+        s.merge(a);
+        s.merge(b);
+        s.merge(new StoredRecord("k", Id.hash("k"), "b", 11, 60_000, true)); // b removed since
+        s.dropExactly(List.of(a, b));
+        assertEquals(List.of(), s.liveValues("k", 0));
+        assertEquals(1, s.records(Id.hash("k"), 0).size()); // b's tombstone stays
+        s.dropExactly(s.records(Id.hash("k"), 0));
+        assertTrue(s.keyIds().isEmpty());
+    }
+
+    @Test
+    public void purgeFindsEveryExpiryAlsoAfterLongerLivedRecords() {
+        ValueStore s = new ValueStore();
+        s.put("a", "long", 10_000, 0);
+        assertEquals(0, s.purgeExpired(5000));
+        s.put("b", "short", 1000, 5000);
+        s.merge(new StoredRecord("c", Id.hash("c"), "x", 1, 7000, false));
+        assertEquals(0, s.purgeExpired(5999));
+        assertEquals(1, s.purgeExpired(6000));
+        assertEquals(1, s.purgeExpired(7000));
+        assertEquals(0, s.purgeExpired(9999));
+        assertEquals(1, s.purgeExpired(10_000));
+        assertTrue(s.keyIds().isEmpty());
+    }
 }

@@ -1,0 +1,97 @@
+package org.p2psip.lookup.chord;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.p2psip.lookup.LookupException;
+import org.p2psip.lookup.LookupException.Reason;
+import org.p2psip.lookup.wire.RequestHandler;
+import org.p2psip.lookup.wire.RpcFailure;
+import org.p2psip.lookup.wire.TcpTransport;
+import org.p2psip.lookup.wire.Transport;
+
+/**
+ * A real {@link TcpTransport} whose outgoing requests a test can count, delay, or fail (as an
+ * unanswered request or as a refusal) by destination and message type.
+ */
+final class InterceptingTransport implements Transport {
+    /** What happens to one outgoing request. */
+    enum Action { PASS, TIME_OUT, REFUSE }
+
+    interface Rule {
+        Action decide(Address to, int type);
+    }
+
+    private final TcpTransport inner = new TcpTransport("test-node", Duration.ofSeconds(10));
+    private final Map<Integer, AtomicLong> sent = new ConcurrentHashMap<>();
+    volatile Rule rule = (to, type) -> Action.PASS;
+    /** Added before every request of this type is sent (-1: none). */
+    volatile int delayType = -1;
+    volatile long delayMillis;
+
+    /** Requests of {@code type} sent so far (including failed ones). */
+    long sent(int type) {
+        AtomicLong n = sent.get(type);
+        return n == null ? 0 : n.get();
+    }
+
+    void resetCounts() {
+        sent.clear();
+    }
+
+    @Override
+    public Address start(Address listen, RequestHandler handler) throws IOException {
+        return inner.start(listen, handler);
+    }
+
+    private LookupException fault(Address to, int type) {
+        sent.computeIfAbsent(type, k -> new AtomicLong()).incrementAndGet();
+        switch (rule.decide(to, type)) {
+            case TIME_OUT:
+                return new RpcFailure(Reason.TIMEOUT, "node " + to + " did not answer (test)");
+            case REFUSE:
+                return new LookupException(Reason.NOT_JOINED, "node " + to + " refused (test)");
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public byte[] call(Address to, int type, byte[] payload, Duration timeout) {
+        LookupException e = fault(to, type);
+        if (e != null) {
+            throw e;
+        }
+        if (type == delayType) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new LookupException(Reason.CLOSED, "interrupted");
+            }
+        }
+        return inner.call(to, type, payload, timeout);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> callAsync(Address to, int type, byte[] payload, Duration timeout) {
+        LookupException e = fault(to, type);
+        if (e != null) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (type == delayType) {
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS))
+                    .thenCompose(v -> inner.callAsync(to, type, payload, timeout));
+        }
+        return inner.callAsync(to, type, payload, timeout);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}
