@@ -41,7 +41,11 @@ public class PhoneSippTest {
         int status = phone.awaitExit(PHONE_DEADLINE);
         String out = phone.stdout();
         assertEquals("phone exit status\n" + phone.describe() + sipp.logTail(30), 0, status);
-        String[] steps = {"registered sip:alice@127.0.0.1", "calling sip:bob@127.0.0.1", "ringing (180 Ringing)",
+        // "ringing (180 Ringing)" is not required: a 180 over UDP is sent once (RFC 3261 17.2.1) and may be
+        // lost on a loaded machine, or be overtaken by the 200; if it shows, it comes before the answer
+        int ringing = out.indexOf("ringing (180 Ringing)");
+        assertTrue("ringing after the answer\n" + out, ringing < 0 || ringing < out.indexOf("answered by bob"));
+        String[] steps = {"registered sip:alice@127.0.0.1", "calling sip:bob@127.0.0.1",
             "answered by bob", "media flowing: RTP arriving from 127.0.0.1:" + sipp.mediaPort(), "hung up",
             "report: sent", "unregistered sip:alice@127.0.0.1", "result: OK, media flowed both ways"};
         int at = 0;
