@@ -17,7 +17,8 @@ import org.p2psip.lookup.client.RemoteLookupClient;
 import org.p2psip.lookup.wire.InProcessNetwork;
 
 /**
- * The lookup service benchmark (not a test): {@code scripts/bench dht [hops|latency] [--max-nodes N] [--lookups L]}.
+ * The lookup service benchmark (not a test): {@code scripts/bench dht [hops|latency] [--max-nodes N] [--lookups L]};
+ * {@code scripts/bench dht puts ...} runs {@link PutBenchmark} (put throughput of a small ring).
  *
  * <ul>
  *   <li>hops: mean and 99th-percentile lookup hops for N = 8, 16, ..., 1024 next to 1/2 log2 N (the
@@ -38,6 +39,10 @@ public final class DhtBenchmark {
         // the nodes log every join and ring change at INFO; the benchmark prints its own figures
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
+        if (args.length > 0 && args[0].equals("puts")) {
+            PutBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         String mode = "all";
         int maxNodes = 1024;
         int lookups = 10_000;
@@ -55,7 +60,8 @@ public final class DhtBenchmark {
                     lookups = Integer.parseInt(args[++i]);
                     break;
                 default:
-                    System.err.println("usage: DhtBenchmark [hops|latency|all] [--max-nodes N] [--lookups L]");
+                    System.err.println("usage: DhtBenchmark [hops|latency|all] [--max-nodes N] [--lookups L]"
+                            + " | puts [--nodes N] [--in-flight K] [--puts P] [--rounds R] [--repair-ms MS]");
                     System.exit(2);
             }
         }

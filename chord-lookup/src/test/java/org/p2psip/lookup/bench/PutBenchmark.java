@@ -15,7 +15,7 @@ import org.p2psip.lookup.chord.ChordNode;
 
 /**
  * Put throughput of a small loopback TCP ring (not a test): {@code scripts/bench dht puts [--nodes 3]
- * [--in-flight 64] [--puts 50000] [--rounds 3]}. The ring is the one the P2PSIP-Port benchmark
+ * [--in-flight 64] [--puts 50000] [--rounds 3] [--repair-ms 300]}. The ring is the one the P2PSIP-Port benchmark
  * stores user records in (successor list 3: every put stored at the owner and replicated to the two
  * other nodes; maintenance running every 100-300 ms). One node issues the puts, at most
  * {@code in-flight} at a time, as an Overlay Manager with that many workers would. Prints puts/s,
@@ -55,7 +55,7 @@ public final class PutBenchmark {
                     repairMs = Integer.parseInt(args[++i]);
                     break;
                 default:
-                    System.err.println("usage: PutBenchmark [--nodes N] [--in-flight K] [--puts P] [--rounds R]");
+                    System.err.println("usage: PutBenchmark [--nodes N] [--in-flight K] [--puts P] [--rounds R] [--repair-ms MS]");
                     System.exit(2);
             }
         }
@@ -98,10 +98,14 @@ public final class PutBenchmark {
                 load(client, inFlight, puts, "r" + r, r);
             }
             long total = 0;
+            StringBuilder views = new StringBuilder();
             for (ChordNode c : ring) {
                 total += c.status().values();
+                views.append(' ').append(c.status().successors().size());
             }
-            System.out.printf(Locale.ROOT, "values held in the ring (all copies): %d%n", total);
+            long keys = Math.min(puts, 20_000) + (long) puts;
+            System.out.printf(Locale.ROOT, "copies held in the ring: %d of %d (%d keys x %d holders); successors known per node:%s%n",
+                    total, keys * Math.min(3, n), keys, Math.min(3, n), views);
         } finally {
             for (ChordNode c : ring) {
                 c.close();
