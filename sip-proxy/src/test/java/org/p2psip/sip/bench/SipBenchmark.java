@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.control.MessageTypes;
+import org.p2psip.lookup.chord.ChordNode;
+import org.p2psip.lookup.chord.NodeStatus;
 import org.p2psip.sip.P2psipPort;
 import org.p2psip.sip.P2psipPortConfig;
 import org.p2psip.sip.it.Sipp;
@@ -27,7 +29,9 @@ import org.p2psip.sip.it.TestPeerOm;
  * sipp as the user agents:
  * <ul>
  *   <li>REGISTER/s sustained with zero failures (sipp at rising rates), and the Registration Request
- *       Delay (RFC 6076 RRD) median/p99, timed from a packet capture (dumpcap) with microseconds;</li>
+ *       Delay (RFC 6076 RRD) median/p99 at each rate that passed, timed from a packet capture (dumpcap)
+ *       with microseconds; for the Chord ring, how many keys each ring node holds afterwards (all
+ *       of them on every node when every put was replicated);</li>
  *   <li>the Session Request Delay (RFC 6076 SRD, INVITE to 200 OK at the caller) median/p99 at
  *       10 calls/s, from a packet capture, and the highest calls/s with zero failed calls (hold time
  *       200 ms, caller at peer A, callee at peer B);</li>
@@ -137,6 +141,11 @@ public final class SipBenchmark {
         /** Registers {@code user} with its contact at {@code uasPort} where callees register. */
         void registerCallee(String user, int uasPort) throws Exception;
 
+        /** Where the user records are after a REGISTER phase (empty if not in a DHT). */
+        default String storeReport() {
+            return "";
+        }
+
         /** SATO bookkeeping after a call phase (empty if none). */
         default String satoReport() {
             return "";
@@ -186,6 +195,20 @@ public final class SipBenchmark {
         @Override
         public void registerCallee(String user, int uasPort) throws Exception {
             register("127.0.0.1:" + b.sipPort(), user, uasPort);
+        }
+
+        @Override
+        public String storeReport() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 3; i++) {
+                if (!(overlay.node(i) instanceof ChordNode)) {
+                    return "";
+                }
+                NodeStatus st = ((ChordNode) overlay.node(i)).status();
+                sb.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "node %d: %d keys (%d primary), %d successors",
+                        i, st.keys(), st.primaryKeys(), st.successors().size()));
+            }
+            return "user records in the Chord ring (each key on all 3 nodes when fully replicated): " + sb;
         }
 
         @Override
@@ -351,6 +374,7 @@ public final class SipBenchmark {
         try {
             registerLoad(tag + "-warmup", sut.target(), 500, 4, false);
             Step best = null;
+            List<Step> passed = new ArrayList<>();
             for (int r : regRates) {
                 Step st = registerStep(tag, sut.target(), sut.port(), r);
                 if (!st.stats().clean()) {
@@ -363,6 +387,7 @@ public final class SipBenchmark {
                     break;
                 }
                 best = st;
+                passed.add(st);
             }
             if (best == null) {
                 say(system + ": REGISTER: no rate passed without failures");
@@ -370,8 +395,13 @@ public final class SipBenchmark {
             }
             say(String.format(Locale.ROOT, "%s: REGISTER sustained with zero failures: %d/s for %d s (%s)", system, best.rate(),
                     duration, best.stats()));
-            say(String.format(Locale.ROOT, "%s: Registration Request Delay at %d REGISTER/s: median %.3f ms, p99 %.3f ms (%d samples)",
-                    system, best.rate(), best.delays().median(), best.delays().p99(), best.delays().count()));
+            for (Step st : passed) {
+                say(String.format(Locale.ROOT, "%s: Registration Request Delay at %d REGISTER/s: median %.3f ms, p99 %.3f ms (%d samples)",
+                        system, st.rate(), st.delays().median(), st.delays().p99(), st.delays().count()));
+            }
+            if (!sut.storeReport().isEmpty()) {
+                say(system + ": " + sut.storeReport());
+            }
         } finally {
             sut.close();
         }
