@@ -24,16 +24,22 @@ import org.slf4j.LoggerFactory;
  * replica holder that is new, that missed an eager replication, or when the range itself moved (a
  * new predecessor). Likewise records are handed to an owner in full only when the owner of a range
  * is new (ring change) or the last hand-off to it failed; otherwise only the puts and removes this
- * node accepted for keys outside its primary range. Every {@link #FULL_ROUND_EVERY}th round, and
- * at most once per {@link #FULL_ROUND_MIN_MILLIS}, a full round pushes and hands off everything
- * regardless (anti-entropy).
+ * node accepted for keys outside its primary range.
+ *
+ * <p>Anti-entropy: besides, every round sweeps on through a slice of the store, in ring order,
+ * pushing the slice's primary records to the holders and handing its other records to their owners
+ * as if they had changed; the slice is sized so that the sweep covers the whole store once every
+ * {@link #SWEEP_ROUNDS} rounds, and not faster than once per {@link #SWEEP_MIN_MILLIS}. That
+ * catches what the targeted pushes cannot see (a node restarted at the same address before anyone
+ * noticed, a copy lost in a race) at a cost spread evenly over the rounds, instead of a burst that
+ * would stall the puts.
  */
 final class ReplicaRepair {
     private static final Logger log = LoggerFactory.getLogger(ReplicaRepair.class);
-    /** A full round (everything pushed and handed off regardless) every this many rounds ... */
-    static final int FULL_ROUND_EVERY = 10;
-    /** ... and not more often than this. */
-    static final long FULL_ROUND_MIN_MILLIS = 30_000;
+    /** The anti-entropy sweep covers the whole store once every this many rounds ... */
+    static final int SWEEP_ROUNDS = 10;
+    /** ... but not faster than once in this time. */
+    static final long SWEEP_MIN_MILLIS = 30_000;
 
     private final NodeRef self;
     private final int r;
@@ -51,8 +57,8 @@ final class ReplicaRepair {
     private NodeRef lastPushPredecessor;
     private List<NodeRef> lastPushHolders = List.of();
     private Set<Range> lastRanges = Set.of();
-    private int roundsSinceFull;
-    private long lastFullRound = System.currentTimeMillis();
+    private Id sweepCursor;
+    private long lastRound;
 
     /** Part of the foreign part of the store, (from, to], owned by {@code owner}. */
     private record Range(Id from, Id to, NodeRef owner, boolean holder) {
@@ -87,11 +93,11 @@ final class ReplicaRepair {
     }
 
     /**
-     * Pushes the primary range (pred, self] to the r-1 successors: in full to a holder that is new,
-     * missed something, or when the range moved or a full round is due; else only the keys that
-     * records from other nodes changed.
+     * Pushes the primary range (pred, self] to the r-1 successors: in full to a holder that is new or
+     * missed something, or to all when the range moved; else only the keys that records from other
+     * nodes changed and those of the sweep's slice.
      */
-    private void pushReplicas(NodeRef pred, Id me, Set<Id> changed, boolean fullRound, long now) {
+    private void pushReplicas(NodeRef pred, Id me, Set<Id> changed, long now) {
         List<NodeRef> succs = table.successors();
         List<NodeRef> holders = new ArrayList<>(succs.subList(0, Math.min(succs.size(), r - 1)));
         boolean rangeMoved = !pred.equals(lastPushPredecessor);
@@ -99,7 +105,7 @@ final class ReplicaRepair {
         List<StoredRecord> delta = null;
         for (NodeRef n : holders) {
             boolean missedSome = missed.remove(n);
-            boolean full = fullRound || rangeMoved || missedSome || !lastPushHolders.contains(n);
+            boolean full = rangeMoved || missedSome || !lastPushHolders.contains(n);
             List<StoredRecord> recs;
             if (full) {
                 if (all == null) {
@@ -137,10 +143,11 @@ final class ReplicaRepair {
     /**
      * Looks up the owners of the records outside the primary range, i.e. in (self, pred], one lookup per
      * range of consecutive keys with one owner, and hands records to them: everything in a range whose
-     * owner is new (or a full round), else the puts and removes accepted here for keys of that range.
-     * Drops the records of ranges this node is not among the r holders of once their owner has them.
+     * owner is new, else the puts and removes accepted here for keys of that range and the keys of
+     * the sweep's slice. Drops the records of ranges this node is not among the r holders of once
+     * their owner has them.
      */
-    private void handOffForeign(NodeRef pred, Id me, boolean fullRound, long now) {
+    private void handOffForeign(NodeRef pred, Id me, List<Id> sweep, long now) {
         List<Range> ranges = new ArrayList<>();
         Id from = me;
         while (true) {
@@ -169,16 +176,17 @@ final class ReplicaRepair {
         }
         List<Id> accepted = new ArrayList<>(acceptedForeign);
         acceptedForeign.removeAll(accepted);
+        accepted.addAll(sweep);
         Set<Range> done = new HashSet<>();
         int dropped = 0;
         for (Range range : ranges) {
-            boolean full = fullRound || !range.holder() || !lastRanges.contains(range.key());
+            boolean full = !range.holder() || !lastRanges.contains(range.key());
             List<StoredRecord> recs;
             if (full) {
                 recs = store.recordsIn(range.from(), range.to(), now);
             } else {
                 recs = new ArrayList<>();
-                for (Id id : accepted) {
+                for (Id id : new LinkedHashSet<>(accepted)) {
                     if (id.inHalfOpen(range.from(), range.to())) {
                         recs.addAll(store.records(id, now));
                     }
@@ -278,20 +286,37 @@ final class ReplicaRepair {
     void repair() {
         synchronized (lock) {
             long now = System.currentTimeMillis();
+            long elapsed = lastRound == 0 ? 0 : Math.max(0, now - lastRound);
+            lastRound = now;
             store.purgeExpired(now);
             NodeRef pred = table.predecessor();
             if (pred == null) {
                 return;
             }
             Id me = self.id();
-            roundsSinceFull++;
-            boolean full = roundsSinceFull >= FULL_ROUND_EVERY && now - lastFullRound >= FULL_ROUND_MIN_MILLIS;
-            pushReplicas(pred, me, store.drainChanged(), full, now);
-            handOffForeign(pred, me, full, now);
-            if (full) {
-                roundsSinceFull = 0;
-                lastFullRound = now;
-            }
+            List<Id> sweep = sweepSlice(elapsed);
+            Set<Id> changed = store.drainChanged();
+            changed.addAll(sweep);
+            pushReplicas(pred, me, changed, now);
+            handOffForeign(pred, me, sweep, now);
         }
+    }
+
+    /**
+     * The next keys of the anti-entropy sweep: the share of the store that {@code elapsed} ms (the
+     * time since the last round) is of the sweep period, at least one key.
+     */
+    private List<Id> sweepSlice(long elapsed) {
+        int keys = store.keyCount();
+        if (keys == 0 || elapsed == 0) {
+            return List.of();
+        }
+        long period = Math.max(SWEEP_MIN_MILLIS, SWEEP_ROUNDS * elapsed);
+        int n = (int) Math.min(keys, Math.max(1, (long) Math.ceil(keys * (double) elapsed / period)));
+        List<Id> slice = store.keysAfter(sweepCursor, n);
+        if (!slice.isEmpty()) {
+            sweepCursor = slice.get(slice.size() - 1);
+        }
+        return slice;
     }
 }

@@ -147,6 +147,35 @@ public final class ValueStore {
         return k != null && (c == 0 || k.compareTo(to) <= 0) ? k : null;
     }
 
+    /** How many key ids are held (with any record, expired ones until purged). */
+    public synchronized int keyCount() {
+        return byKey.size();
+    }
+
+    /**
+     * Up to {@code max} key ids in ring order after {@code after} (from the lowest when null),
+     * wrapping round, each at most once.
+     */
+    public synchronized List<Id> keysAfter(Id after, int max) {
+        List<Id> out = new ArrayList<>(Math.min(max, byKey.size()));
+        Iterable<Id> first = after == null ? byKey.keySet() : byKey.tailMap(after, false).keySet();
+        for (Id id : first) {
+            if (out.size() >= max) {
+                return out;
+            }
+            out.add(id);
+        }
+        if (after != null) {
+            for (Id id : byKey.headMap(after, true).keySet()) {
+                if (out.size() >= max) {
+                    break;
+                }
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
     /** True when some key id is held in the circular interval (from, to]. */
     public synchronized boolean anyKeyIn(Id from, Id to) {
         return firstKeyIn(from, to) != null;

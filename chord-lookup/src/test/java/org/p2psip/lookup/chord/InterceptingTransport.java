@@ -28,6 +28,7 @@ final class InterceptingTransport implements Transport {
 
     private final TcpTransport inner = new TcpTransport("test-node", Duration.ofSeconds(10));
     private final Map<Integer, AtomicLong> sent = new ConcurrentHashMap<>();
+    private final AtomicLong replicatedRecords = new AtomicLong();
     volatile Rule rule = (to, type) -> Action.PASS;
     /** Added before every request of this type is sent (-1: none). */
     volatile int delayType = -1;
@@ -39,8 +40,14 @@ final class InterceptingTransport implements Transport {
         return n == null ? 0 : n.get();
     }
 
+    /** Records sent in REPLICATE requests so far. */
+    long replicatedRecords() {
+        return replicatedRecords.get();
+    }
+
     void resetCounts() {
         sent.clear();
+        replicatedRecords.set(0);
     }
 
     @Override
@@ -48,8 +55,11 @@ final class InterceptingTransport implements Transport {
         return inner.start(listen, handler);
     }
 
-    private LookupException fault(Address to, int type) {
+    private LookupException fault(Address to, int type, byte[] payload) {
         sent.computeIfAbsent(type, k -> new AtomicLong()).incrementAndGet();
+        if (type == WireMessages.REPLICATE && payload.length >= 4) {
+            replicatedRecords.addAndGet(java.nio.ByteBuffer.wrap(payload).getInt() & 0xffffffffL);
+        }
         switch (rule.decide(to, type)) {
             case TIME_OUT:
                 return new RpcFailure(Reason.TIMEOUT, "node " + to + " did not answer (test)");
@@ -62,7 +72,7 @@ final class InterceptingTransport implements Transport {
 
     @Override
     public byte[] call(Address to, int type, byte[] payload, Duration timeout) {
-        LookupException e = fault(to, type);
+        LookupException e = fault(to, type, payload);
         if (e != null) {
             throw e;
         }
@@ -79,7 +89,7 @@ final class InterceptingTransport implements Transport {
 
     @Override
     public CompletableFuture<byte[]> callAsync(Address to, int type, byte[] payload, Duration timeout) {
-        LookupException e = fault(to, type);
+        LookupException e = fault(to, type, payload);
         if (e != null) {
             return CompletableFuture.failedFuture(e);
         }

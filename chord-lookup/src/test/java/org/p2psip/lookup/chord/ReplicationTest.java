@@ -17,7 +17,7 @@ import org.p2psip.lookup.wire.TcpTransport;
  * How a put reaches its r holders: the owner writes the replicas in parallel and answers once each
  * has acknowledged or failed; a replica that failed or refused does not fail the put and gets the
  * value at the next repair round; a put accepted away from the owner ends up on exactly the key's
- * holders; and repair sends nothing that the puts did not already send.
+ * holders; and repair resends only a small slice of what the puts already sent (its anti-entropy sweep).
  */
 public class ReplicationTest {
     private final TestRing ring = new TestRing();
@@ -39,14 +39,6 @@ public class ReplicationTest {
 
     private InterceptingTransport transportOf(ChordNode n) {
         return transports.get(ring.live().indexOf(n));
-    }
-
-    private long sent(int type) {
-        long n = 0;
-        for (InterceptingTransport t : transports) {
-            n += t.sent(type);
-        }
-        return n;
     }
 
     private boolean holds(NodeRef n, String key, String value) {
@@ -135,8 +127,19 @@ public class ReplicationTest {
         }
     }
 
-    /** The REPLICATE requests sent while {@code action} runs and five repair rounds after it; -1 if the ring view changed meanwhile. */
-    private long replicatesDuring(Runnable action) throws InterruptedException {
+    private long replicatedRecords() {
+        long n = 0;
+        for (InterceptingTransport t : transports) {
+            n += t.replicatedRecords();
+        }
+        return n;
+    }
+
+    /**
+     * The records sent in REPLICATE requests while {@code action} runs and five repair rounds after
+     * it; -1 if the ring view changed meanwhile.
+     */
+    private long replicatedDuring(Runnable action) throws InterruptedException {
         long round = TestRing.fastConfig().build().repairInterval().toMillis();
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
                 new ch.qos.logback.core.read.ListAppender<>();
@@ -150,7 +153,7 @@ public class ReplicationTest {
             }
             action.run();
             Thread.sleep(5 * round);
-            long n = sent(WireMessages.REPLICATE);
+            long n = replicatedRecords();
             synchronized (logged.list) {
                 // a node seen as failed (an RPC timing out on a loaded machine), a new predecessor or
                 // successor: the ring view changed, and repair rightly pushes whole ranges again
@@ -163,23 +166,30 @@ public class ReplicationTest {
     }
 
     @Test(timeout = 90_000)
-    public void repairSendsNothingThePutsAlreadySent() throws Exception {
+    public void repairSendsLittleBesidesWhatThePutsSent() throws Exception {
         ring(5, TestRing.fastConfig().build());
-        for (int i = 0; i < 100; i++) {
+        int keys = 200;
+        for (int i = 0; i < keys; i++) {
             ring.any().put("key-" + i, "v", 600).get(10, TimeUnit.SECONDS);
         }
         long round = TestRing.fastConfig().build().repairInterval().toMillis();
         Thread.sleep(5 * round);
+        // a round used to push every primary record and hand every other one to its owner: 4,000
+        // records in five rounds here. Now only the anti-entropy sweep sends anything: five rounds of
+        // 300 ms cover about 5 % of each node's keys (the whole store in 30 s); a primary key goes to
+        // three holders, another to its owner.
+        long copies = (long) keys * TestRing.R;
+        long sweepAllowance = copies / 4;
         long quiet = -1;
         for (int attempt = 0; attempt < 5 && quiet < 0; attempt++) {
-            quiet = replicatesDuring(() -> { });
+            quiet = replicatedDuring(() -> { });
         }
-        assertEquals("records sent by repair rounds on a quiet ring", 0, quiet);
+        assertTrue("records sent by five repair rounds on a quiet ring: " + quiet, quiet >= 0 && quiet <= sweepAllowance);
         int puts = 50;
         long withPuts = -1;
         for (int attempt = 0; attempt < 5 && withPuts < 0; attempt++) {
             int a = attempt;
-            withPuts = replicatesDuring(() -> {
+            withPuts = replicatedDuring(() -> {
                 for (int i = 0; i < puts; i++) {
                     try {
                         ring.any().put("more-" + a + "-" + i, "v", 600).get(10, TimeUnit.SECONDS);
@@ -189,6 +199,8 @@ public class ReplicationTest {
                 }
             });
         }
-        assertEquals("one replica write per put and replica holder, none from repair", puts * (TestRing.R - 1), withPuts);
+        long eager = (long) puts * (TestRing.R - 1);
+        assertTrue("one replica write per put and replica holder, and the sweep: " + withPuts,
+                withPuts >= eager && withPuts <= eager + sweepAllowance);
     }
 }

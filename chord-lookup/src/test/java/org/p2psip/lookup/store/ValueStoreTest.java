@@ -108,6 +108,20 @@ public class ValueStoreTest {
     }
 
     @Test
+    public void keysAfterWrapsRoundOnceAtMost() {
+        ValueStore s = new ValueStore();
+        assertEquals(List.of(), s.keysAfter(null, 3));
+        for (long v : new long[] {5, 10, 20, 30, 40}) {
+            s.merge(rec(v, "v" + v));
+        }
+        assertEquals(5, s.keyCount());
+        assertEquals(List.of(id(5), id(10)), s.keysAfter(null, 2));
+        assertEquals(List.of(id(30), id(40), id(5)), s.keysAfter(id(20), 3));
+        assertEquals(List.of(id(30), id(40), id(5), id(10), id(20)), s.keysAfter(id(20), 99));
+        assertEquals(List.of(id(40), id(5), id(10), id(20), id(30)), s.keysAfter(id(35), 99));
+    }
+
+    @Test
     public void mergesAreRememberedAsChangedButLocalPutsAreNot() {
         ValueStore s = new ValueStore();
         StoredRecord mine = s.put("local", "v", 60_000, 0);
