@@ -172,8 +172,9 @@ public class StoreSemanticsTest {
         ring.awaitStable(Duration.ofSeconds(30));
         awaitHoldsItsKeys(back, keys);
 
-        // a brand-new node takes over the keys it is now responsible for
-        ChordNode fresh = ring.start();
+        // a brand-new node takes over the keys it is now responsible for (at an address whose id owns
+        // some of them: a random id may fall into an arc holding none of the 80)
+        ChordNode fresh = ring.start(TestRing.fastConfig().listen(addressOwningSomeOf(keys)).build());
         ring.awaitStable(Duration.ofSeconds(30));
         int owned = awaitHoldsItsKeys(fresh, keys);
         assertTrue("the new node should hold some of 80 keys", owned > 0);
@@ -245,6 +246,31 @@ public class StoreSemanticsTest {
     }
 
     /** Waits until {@code n} holds every key it is a holder of; returns how many it is the owner of. */
+    /** A free loopback address whose node id would be the owner of at least one of {@code keys} in the current ring. */
+    private Address addressOwningSomeOf(List<String> keys) throws java.io.IOException {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            NodeRef candidate = NodeRef.of("127.0.0.1", port);
+            List<Id> ids = new ArrayList<>();
+            for (NodeRef r : ring.sortedRefs()) {
+                ids.add(r.id());
+            }
+            ids.add(candidate.id());
+            ids.sort(null);
+            for (String k : keys) {
+                Id h = Id.hash(k);
+                Id owner = ids.stream().filter(id -> id.compareTo(h) >= 0).findFirst().orElse(ids.get(0));
+                if (owner.equals(candidate.id())) {
+                    return new Address("127.0.0.1", port);
+                }
+            }
+        }
+        throw new IllegalStateException("no free port whose id owns one of " + keys.size() + " keys");
+    }
+
     private int awaitHoldsItsKeys(ChordNode n, List<String> keys) throws InterruptedException {
         int owned = 0;
         for (String k : keys) {
