@@ -139,8 +139,10 @@ public final class P2psipPort implements Closeable {
                 last = e;
                 try {
                     stack.deleteListeningPoint(udp);
-                } catch (ObjectInUseException x) {
-                    log.debug("cannot release UDP listening point: {}", x.getMessage());
+                } catch (ObjectInUseException | RuntimeException x) {
+                    // the RI's UDPMessageProcessor.stop() throws a NullPointerException for a processor that
+                    // never ran; it has already been removed from the stack, which closes it with the stack
+                    log.debug("cannot release UDP listening point: {}", x.toString());
                 }
                 if (config.sipPort() != 0) {
                     break;
