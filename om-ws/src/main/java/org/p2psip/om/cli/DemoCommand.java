@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.om.experiment.RtpStats;
 import org.p2psip.om.peer.Peer;
 import org.p2psip.om.peer.PeerConfig;
 import org.p2psip.phone.MediaStats;
@@ -154,7 +155,7 @@ public final class DemoCommand {
     private static long printStats(String where, ControlMessage m, boolean relay) {
         long forwarded = 0;
         System.out.println("  " + where + ":");
-        for (String session : sessions(m)) {
+        for (String session : RtpStats.sessions(m)) {
             for (String leg : m.getAll(session + ":leg")) {
                 String p = session + ":" + leg + ".";
                 long in = m.getLong(p + "packets_in", 0);
@@ -167,17 +168,6 @@ public final class DemoCommand {
             }
         }
         return forwarded;
-    }
-
-    private static List<String> sessions(ControlMessage m) {
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<String, String> f : m.fields()) {
-            int colon = f.getKey().indexOf(':');
-            if (colon > 0 && f.getKey().endsWith(":role")) {
-                out.add(f.getKey().substring(0, colon));
-            }
-        }
-        return out;
     }
 
     private static void say(String s) {

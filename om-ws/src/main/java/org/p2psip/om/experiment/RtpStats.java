@@ -12,7 +12,7 @@ import org.p2psip.control.ControlMessage;
 import org.p2psip.control.MessageTypes;
 
 /** {@code rtp.stats} of an RTP-Port, asked over its control socket: fields {@code SESSION:LEG.counter}. */
-final class RtpStats {
+public final class RtpStats {
     private RtpStats() {
     }
 
@@ -27,7 +27,7 @@ final class RtpStats {
     }
 
     /** The session ids in an {@code rtp.stats} answer. */
-    static List<String> sessions(ControlMessage m) {
+    public static List<String> sessions(ControlMessage m) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, String> f : m.fields()) {
             int colon = f.getKey().indexOf(':');

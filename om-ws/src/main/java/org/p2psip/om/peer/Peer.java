@@ -253,26 +253,9 @@ public final class Peer implements AutoCloseable {
         started.add(omRelayed);
         sipRelayed = RelayedListener.open(at, name + "-sip", this::sipOverlayLocal, keepalive);
         started.add(sipRelayed);
-        awaitAllocation(omRelayed);
-        awaitAllocation(sipRelayed);
         Flow.step(name, "behind a NAT: TCP relay found in the lookup service on peer {} at {}; OM IF reachable at {}, "
                 + "P2PSIP-Port overlay side at {}", relay.shortId(), relay.tcpRelay(), hostPort(omRelayed.publicAddress()),
                 hostPort(sipRelayed.publicAddress()));
-    }
-
-    private static void awaitAllocation(RelayedListener l) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (l.publicAddress() == null) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the TCP relay gave no public address within 10 s");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the TCP relay");
-            }
-        }
     }
 
     /** Where this host's own listeners are reached from this host. */
