@@ -1,6 +1,6 @@
 package org.p2psip.interop.nat;
 
-import org.p2psip.om.experiment.NatNetwork;
+import org.p2psip.experiment.NatNetwork;
 
 /**
  * A program that builds a network, starts a process inside it and ends without closing it: with

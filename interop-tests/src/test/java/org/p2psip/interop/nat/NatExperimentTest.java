@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.BeforeClass;
 import org.junit.Test;
-import org.p2psip.om.experiment.NatExperiment;
-import org.p2psip.om.experiment.NatExperimentReport;
-import org.p2psip.om.experiment.NatMode;
-import org.p2psip.om.experiment.NatNetwork;
-import org.p2psip.om.experiment.Preflight;
+import org.p2psip.experiment.NatExperiment;
+import org.p2psip.experiment.NatExperimentReport;
+import org.p2psip.experiment.NatMode;
+import org.p2psip.experiment.NatNetwork;
+import org.p2psip.experiment.Preflight;
 
 /**
  * The paper's NAT experiment (Sec. 5.3) as a test: real peers, phones, namespaces and nftables

@@ -17,11 +17,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
-import org.p2psip.om.experiment.CommandResult;
-import org.p2psip.om.experiment.NatNetwork;
-import org.p2psip.om.experiment.NatNetworkException;
-import org.p2psip.om.experiment.Preflight;
-import org.p2psip.om.experiment.StaleNamespaces;
+import org.p2psip.experiment.CommandResult;
+import org.p2psip.experiment.NatNetwork;
+import org.p2psip.experiment.NatNetworkException;
+import org.p2psip.experiment.Preflight;
+import org.p2psip.experiment.StaleNamespaces;
 
 /**
  * The network's life cycle: it goes away completely (no namespace, no process), also when the

@@ -6,8 +6,8 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.fail;
 
 import org.junit.Test;
-import org.p2psip.om.experiment.NatMode;
-import org.p2psip.om.experiment.NatRuleset;
+import org.p2psip.experiment.NatMode;
+import org.p2psip.experiment.NatRuleset;
 
 /** The nftables text the routers and the loss emulation load (the network tests prove its effect). */
 public class NatRulesetTest {

@@ -1,7 +1,7 @@
 package org.p2psip.interop.nat;
 
-import org.p2psip.om.experiment.Answers;
-import org.p2psip.om.experiment.NetAgentProcess;
+import org.p2psip.experiment.Answers;
+import org.p2psip.experiment.NetAgentProcess;
 import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.CoreMatchers.not;
 import static org.hamcrest.CoreMatchers.startsWith;
@@ -12,8 +12,8 @@ import static org.junit.Assert.assertTrue;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
-import org.p2psip.om.experiment.NatMode;
-import org.p2psip.om.experiment.NatNetwork;
+import org.p2psip.experiment.NatMode;
+import org.p2psip.experiment.NatNetwork;
 
 /**
  * The control case: the same network with plain {@code masquerade}. The mapping keeps the inside

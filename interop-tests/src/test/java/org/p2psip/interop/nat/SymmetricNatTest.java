@@ -1,7 +1,7 @@
 package org.p2psip.interop.nat;
 
-import org.p2psip.om.experiment.Answers;
-import org.p2psip.om.experiment.NetAgentProcess;
+import org.p2psip.experiment.Answers;
+import org.p2psip.experiment.NetAgentProcess;
 import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.CoreMatchers.startsWith;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -17,10 +17,10 @@ import java.util.Set;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
-import org.p2psip.om.experiment.Host;
-import org.p2psip.om.experiment.NatMode;
-import org.p2psip.om.experiment.NatNetwork;
-import org.p2psip.om.experiment.Router;
+import org.p2psip.experiment.Host;
+import org.p2psip.experiment.NatMode;
+import org.p2psip.experiment.NatNetwork;
+import org.p2psip.experiment.Router;
 
 /**
  * The network of the paper's NAT experiment, proven with real sockets in real namespaces: two

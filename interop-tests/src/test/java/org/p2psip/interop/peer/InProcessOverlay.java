@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.p2psip.control.ControlMessage;
-import org.p2psip.om.peer.Peer;
-import org.p2psip.om.peer.PeerConfig;
+import org.p2psip.peer.Peer;
+import org.p2psip.peer.PeerConfig;
 
 /**
  * The paper's verification set-up on loopback, in this JVM: peer3 creates the overlay and offers its

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * One overlay peer as its own OS process, exactly what {@code ./p2psip peer} runs:
- * {@code java -cp <test classpath> org.p2psip.cli.P2psip peer --name ... --bind 127.0.0.1 ...}.
+ * {@code java -cp <test classpath> org.p2psip.peer.cli.P2psip peer --name ... --bind 127.0.0.1 ...}.
  * Ready when it prints {@code peer NAME up: SIP H:P, OM IF URL, lookup H:P ...}. Output (stdout and
  * stderr) goes to {@code target/peer-processes/NAME-*.log}.
  */
@@ -52,7 +52,7 @@ final class PeerProcess implements AutoCloseable {
         Path log = logs.resolve(name + "-" + System.currentTimeMillis() + ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.p2psip.cli.P2psip", "peer",
+                "-cp", System.getProperty("java.class.path"), "org.p2psip.peer.cli.P2psip", "peer",
                 "--name", name, "--bind", "127.0.0.1",
                 "--sip-port", Integer.toString(FreePort.tcpAndUdp()),
                 "--om-port", Integer.toString(FreePort.tcpAndUdp()),

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./p2psip phone ...} as a real process: the launcher's main class
- * ({@code org.p2psip.cli.P2psip}) in a fresh JVM on this test's class path, output into files under
+ * ({@code org.p2psip.peer.cli.P2psip}) in a fresh JVM on this test's class path, output into files under
  * {@code target/phone-cli/}. {@link #close()} kills it if it is still running.
  */
 final class PhoneProcess implements AutoCloseable {
@@ -36,7 +36,7 @@ final class PhoneProcess implements AutoCloseable {
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("org.p2psip.cli.P2psip");
+        cmd.add("org.p2psip.peer.cli.P2psip");
         cmd.add("phone");
         cmd.addAll(List.of(args));
         Path out = dir.resolve("stdout.txt");

@@ -1,0 +1,137 @@
+package org.p2psip.experiment;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code ./p2psip} command (a peer or a phone) running inside a namespace of a
+ * {@link NatNetwork}, in its own JVM with this JVM's class path. Standard output is kept line by
+ * line (and can be waited on); standard error, the logs, goes to a file. {@link #stop} sends
+ * SIGTERM (a peer leaves cleanly) and kills after the grace period; the network also stops it if
+ * the experiment forgets.
+ */
+final class ExperimentProcess {
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
+
+    private ExperimentProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.reader = new Thread(this::readOutput, "experiment-out-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static ExperimentProcess start(NatNetwork net, NetNode node, String name, String heap, List<String> args, Path log)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                "-cp", System.getProperty("java.class.path"), "org.p2psip.peer.cli.P2psip"));
+        cmd.addAll(args);
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
+        pb.environment().putIfAbsent("P2PSIP_LOG_LEVEL", "INFO");
+        return new ExperimentProcess(name, net.start(node, pb), log);
+    }
+
+    private void readOutput() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        synchronized (lines) {
+            lines.notifyAll();
+        }
+    }
+
+    /** Waits until a line of standard output contains {@code text}; fails if the process ends first or time runs out. */
+    String awaitLine(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lines) {
+            int seen = 0;
+            while (true) {
+                for (; seen < lines.size(); seen++) {
+                    if (lines.get(seen).contains(text)) {
+                        return lines.get(seen);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (!process.isAlive() && !reader.isAlive()) {
+                    throw new IOException(name + " ended (exit " + process.exitValue() + ") before saying '" + text + "'" + logTail());
+                }
+                if (left <= 0) {
+                    throw new IOException(name + " did not say '" + text + "' within " + timeout.toSeconds() + " s" + logTail());
+                }
+                lines.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 500));
+            }
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the process to end by itself; its exit status, or -1 if it had to be killed. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            stop(Duration.ofSeconds(5));
+            return -1;
+        }
+        reader.join(2000);
+        return process.exitValue();
+    }
+
+    List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    void stop(Duration grace) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String logTail() {
+        try {
+            String text = Files.readString(log);
+            return text.isBlank() ? "" : "\n--- " + log + " (end) ---\n" + text.substring(Math.max(0, text.length() - 3000));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ")";
+    }
+}

@@ -1,0 +1,40 @@
+package org.p2psip.experiment;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.p2psip.control.ControlClient;
+import org.p2psip.control.ControlException;
+import org.p2psip.control.ControlHandler;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.MessageTypes;
+
+/** {@code rtp.stats} of an RTP-Port, asked over its control socket: fields {@code SESSION:LEG.counter}. */
+public final class RtpStats {
+    private RtpStats() {
+    }
+
+    /** The RTP-Port's statistics, or null if it does not answer. */
+    static ControlMessage ask(Path socket) {
+        try (ControlClient c = ControlClient.connect(socket, "experiment", "nat-experiment", ControlHandler.NONE,
+                Duration.ofSeconds(5))) {
+            return c.call(ControlMessage.request(MessageTypes.RTP_STATS));
+        } catch (ControlException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The session ids in an {@code rtp.stats} answer. */
+    public static List<String> sessions(ControlMessage m) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> f : m.fields()) {
+            int colon = f.getKey().indexOf(':');
+            if (colon > 0 && f.getKey().endsWith(":role")) {
+                out.add(f.getKey().substring(0, colon));
+            }
+        }
+        return out;
+    }
+}

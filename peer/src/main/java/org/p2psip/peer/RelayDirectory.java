@@ -1,0 +1,152 @@
+package org.p2psip.peer;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.p2psip.om.Address;
+import org.p2psip.lookup.LookupService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relay records in the lookup service (paper Sec. 5.2: "the packet relay is registered in the
+ * lookup service as RTP port beforehand"). Every peer that offers its RTP-Port as a relay keeps a
+ * record under {@code relay:rtp-port} alive (TTL {@value #TTL_SECONDS} s, refreshed every
+ * {@value #REFRESH_SECONDS} s, with its spare capacity); an OM that needs a relay picks the live
+ * record with the most spare capacity, other than itself and the far end.
+ */
+final class RelayDirectory implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RelayDirectory.class);
+    static final int TTL_SECONDS = 60;
+    static final int REFRESH_SECONDS = 20;
+
+    private final LookupService lookup;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "relay-directory");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Per key: the value this peer last stored there. */
+    private final java.util.Map<String, String> advertised = new java.util.concurrent.ConcurrentHashMap<>();
+
+    RelayDirectory(LookupService lookup) {
+        this.lookup = lookup;
+    }
+
+    /** Starts advertising this peer's RTP-Port; {@code spare} tells its current spare capacity. */
+    void advertise(PeerRecord self, IntSupplier spare) {
+        keepAlive(PeerRecord.RELAY_KEY, () -> self.withFree(Math.max(0, spare.getAsInt())).relayValue(), "RTP-Port offered as a relay");
+    }
+
+    /** Starts advertising this peer's TCP relay (for peers behind NATs) at {@code relay}. */
+    void advertiseTcpRelay(PeerRecord self, Address relay) {
+        PeerRecord r = new PeerRecord(self.nodeId(), self.om(), -1, false, relay);
+        keepAlive(PeerRecord.TCP_RELAY_KEY, r::tcpRelayValue, "TCP relay offered to peers behind NATs");
+    }
+
+    private void keepAlive(String key, Supplier<String> value, String what) {
+        // early refreshes while the ring around a new peer settles, then the steady rhythm
+        for (int delay : new int[] {0, 2, 5, 10}) {
+            timer.schedule(() -> refresh(key, value, what), delay, TimeUnit.SECONDS);
+        }
+        timer.scheduleWithFixedDelay(() -> refresh(key, value, what), REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void refresh(String key, Supplier<String> supplier, String what) {
+        try {
+            String value = supplier.get();
+            String old = advertised.get(key);
+            lookup.put(key, value, TTL_SECONDS).get(5, TimeUnit.SECONDS);
+            advertised.put(key, value);
+            if (old == null) {
+                log.info("{} in the lookup service: {} -> {}", what, key, value);
+            } else if (!old.equals(value)) {
+                lookup.remove(key, old);
+            }
+        } catch (Exception e) {
+            log.warn("could not refresh the record under {}: {}", key, e.getMessage());
+        }
+    }
+
+    /**
+     * A TCP relay for a peer behind a NAT, from the lookup service; waits up to {@code patience}
+     * (the public peers may still be starting). Null if none was found.
+     */
+    PeerRecord findTcpRelay(java.time.Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                for (String v : lookup.get(PeerRecord.TCP_RELAY_KEY).get(5, TimeUnit.SECONDS)) {
+                    try {
+                        PeerRecord p = PeerRecord.parse(v);
+                        if (p.tcpRelay() != null) {
+                            return p;
+                        }
+                    } catch (IllegalArgumentException e) {
+                        log.debug("ignoring TCP relay record {}: {}", v, e.getMessage());
+                    }
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.info("looking up a TCP relay: {}", e.getMessage());
+            }
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** The relay with the most spare capacity, excluding {@code exclude} node ids; null if none (asked twice, 1 s apart). */
+    PeerRecord find(Set<String> exclude) {
+        PeerRecord r = findOnce(exclude);
+        if (r == null) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            r = findOnce(exclude);
+        }
+        return r;
+    }
+
+    private PeerRecord findOnce(Set<String> exclude) {
+        List<String> values;
+        try {
+            values = lookup.get(PeerRecord.RELAY_KEY).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("could not look up relays: {}", e.getMessage());
+            return null;
+        }
+        PeerRecord best = null;
+        for (String v : values) {
+            try {
+                PeerRecord p = PeerRecord.parse(v);
+                if (!exclude.contains(p.nodeId()) && p.free() != 0 && (best == null || p.free() > best.free())) {
+                    best = p;
+                }
+            } catch (IllegalArgumentException e) {
+                log.debug("ignoring relay record {}: {}", v, e.getMessage());
+            }
+        }
+        return best;
+    }
+
+    /** Stops refreshing and removes this peer's records. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        advertised.forEach((key, value) -> {
+            try {
+                lookup.remove(key, value).get(3, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("record under {} not removed: {}", key, e.getMessage());
+            }
+        });
+    }
+}

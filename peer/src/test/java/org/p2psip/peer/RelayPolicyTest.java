@@ -1,0 +1,130 @@
+package org.p2psip.peer;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.phone.Phone;
+import org.p2psip.phone.PhoneConfig;
+
+/**
+ * Relay insertion (paper Sec. 5.2) with the auto policy: OM1 measures the path to OM2 while it
+ * sets up the signalling SATO; an emulated delay above the threshold puts the relay RTP-Port of a
+ * third peer into the media path, a fine path keeps media direct. Real peers, phones and RTP.
+ */
+public class RelayPolicyTest {
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    @After
+    public void tearDown() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+    }
+
+    @Test
+    public void congestedPathPutsTheRelayInTheMediaPath() throws Exception {
+        long relayed = callAndCountRelayedPackets("300");
+        assertTrue("packets through the relay RTP-Port: " + relayed, relayed > 20);
+    }
+
+    @Test
+    public void finePathKeepsMediaDirect() throws Exception {
+        long relayed = callAndCountRelayedPackets("0");
+        assertEquals("no relay session on peer 3 for a fine path", -1, relayed);
+    }
+
+    /** Returns packets seen by peer 3's RTP-Port during the call, or -1 if it had no session at all. */
+    private long callAndCountRelayedPackets(String extraDelayMs) throws Exception {
+        Path state = tmp.getRoot().toPath();
+        Peer p3 = peer("p3", state, null, "0");
+        Peer p1 = peer("p1", state, p3.bootstrapAddress(), extraDelayMs);
+        Peer p2 = peer("p2", state, p3.bootstrapAddress(), extraDelayMs);
+        Phone alice = phone("alice", p1);
+        Phone bob = phone("bob", p2);
+        alice.register();
+        bob.register();
+        CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> {
+            try {
+                bob.answer(Duration.ofSeconds(20));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        alice.call("bob", Duration.ofSeconds(20));
+        answered.get(20, TimeUnit.SECONDS);
+        assertTrue("alice hears bob", alice.awaitMedia(Duration.ofSeconds(10)));
+        assertTrue("bob hears alice", bob.awaitMedia(Duration.ofSeconds(10)));
+        Thread.sleep(1000);
+        ControlMessage relayStats = p3.rtpStats();
+        // the decision and its reason are visible in the caller's node status (./p2psip status)
+        String status = statusOf(p1);
+        assertTrue(status, status.contains(extraDelayMs.equals("0") ? "RTP1 -> RTP2 (path fine" : "RTP1 -> RTP3 -> RTP2, relay on"));
+        alice.hangup();
+        bob.awaitHangup(Duration.ofSeconds(10));
+        assertTrue(alice.stats().summary(), alice.stats().flowedBothWays());
+        assertTrue(bob.stats().summary(), bob.stats().flowedBothWays());
+        long packets = -1;
+        for (Map.Entry<String, String> f : relayStats.fields()) {
+            if (f.getKey().endsWith(".packets_in")) {
+                packets = Math.max(packets, 0) + Long.parseLong(f.getValue());
+            }
+        }
+        return packets;
+    }
+
+    private static String statusOf(Peer p) {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(0, org.p2psip.peer.cli.StatusCommand.run(new String[] {p.overlayManager().address().toString()}));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private Peer peer(String name, Path state, String bootstrap, String extraDelayMs) throws Exception {
+        Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
+        s.put("ports", "in-process");
+        s.put("relay-policy", "auto");
+        s.put("relay-rtt-ms", "100");
+        s.put("probe-extra-delay-ms", extraDelayMs);
+        s.put("offer-relay", bootstrap == null ? "on" : "off");
+        if (bootstrap != null) {
+            s.put("bootstrap", bootstrap);
+        }
+        Peer p = Peer.start(PeerConfig.of(s));
+        owned.add(p);
+        return p;
+    }
+
+    private Phone phone(String user, Peer peer) throws Exception {
+        String[] hp = peer.sipAddress().split(":");
+        Phone ph = Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
+                .listen("127.0.0.1", 0).build());
+        owned.add(ph);
+        return ph;
+    }
+}

@@ -1,0 +1,104 @@
+package org.p2psip.peer.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.junit.Test;
+import org.p2psip.om.Address;
+import org.p2psip.om.OmException;
+import org.p2psip.om.OverlayManager;
+import org.p2psip.om.PortKind;
+import org.p2psip.om.Purpose;
+import org.p2psip.om.TransportKind;
+import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.ports.PortStatus;
+import org.p2psip.om.ports.SatoPorts;
+
+public class StatusCommandTest {
+
+    private static final class Out {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        final PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+        String out() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        String err() {
+            return err.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A node whose only port is an RTP-Port that is down. */
+    private static final class DownPorts implements SatoPorts {
+        public Set<TransportKind> transports(Purpose p) {
+            return Set.of();
+        }
+
+        public Address signallingEndpoint(TransportKind t) throws OmException {
+            throw new OmException(OmException.Kind.UNSUPPORTED_TRANSPORT, "", "none");
+        }
+
+        public PortSession start(PortKind k, String s, String o, java.util.Map<String, String> p) throws OmException {
+            throw new OmException(OmException.Kind.RESOURCES_EXHAUSTED, "rtp-port", "down");
+        }
+
+        public void stop(PortSession s) {
+        }
+
+        public void connect(PortSession s, String l, Address r, TransportKind t) {
+        }
+
+        public java.util.List<PortStatus> status() {
+            return java.util.List.of(new PortStatus(PortKind.RTP_PORT, "RTP-Port", false, 0, java.util.Map.of("error", "not connected")));
+        }
+
+        public void close() {
+        }
+    }
+
+    @Test
+    public void printsTheStatusOfARunningOm() throws Exception {
+        try (OverlayManager om = OverlayManager.builder().nodeId("00112233445566778899aabbccddeeff00112233")
+                .ports(new DownPorts()).build().start()) {
+            Out out = new Out();
+            int rc = StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e);
+            assertEquals(out.err(), 0, rc);
+            String s = out.out();
+            assertTrue(s, s.contains("node        00112233445566778899aabbccddeeff00112233"));
+            assertTrue(s, s.contains("uptime"));
+            assertTrue(s, s.contains("rtp-port") && s.contains("NOT RUNNING"));
+            assertTrue(s, s.contains("SATOs       0"));
+            assertTrue(s, s.contains("paths       0"));
+        }
+    }
+
+    @Test
+    public void unreachableIsOneClearLineAndExit1() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Out out = new Out();
+        int rc = StatusCommand.run(new String[] {"127.0.0.1:" + port}, out.o, out.e);
+        assertEquals(1, rc);
+        assertEquals(out.err(), 1, out.err().strip().lines().count());
+        assertTrue(out.err(), out.err().contains("no Overlay Manager reachable at 127.0.0.1:" + port));
+        assertEquals("", out.out());
+    }
+
+    @Test
+    public void usageErrors() {
+        Out out = new Out();
+        assertEquals(2, StatusCommand.run(new String[] {}, out.o, out.e));
+        assertEquals(2, StatusCommand.run(new String[] {"no-port-here"}, out.o, out.e));
+        assertEquals(0, StatusCommand.run(new String[] {"--help"}, out.o, out.e));
+    }
+}
