@@ -87,7 +87,7 @@ public final class Options {
             }
             Option o = declared.get(key);
             if (o == null) {
-                throw new IllegalArgumentException("unknown option '--" + key + "' (see " + command + " --help)");
+                throw new IllegalArgumentException("unknown option: --" + key + " (see " + command + " --help)");
             }
             if (o.flag()) {
                 if (value != null) {
@@ -127,7 +127,7 @@ public final class Options {
         for (String k : p.stringPropertyNames()) {
             String key = k.trim();
             if (!declared.containsKey(key)) {
-                throw new IllegalArgumentException("unknown option '" + key + "' in " + file + " (see " + command + " --help)");
+                throw new IllegalArgumentException("unknown option: " + key + " in " + file + " (see " + command + " --help)");
             }
             out.put(key, p.getProperty(k).trim());
         }
@@ -193,7 +193,7 @@ public final class Options {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number " + min + "-" + max + ", not '" + v + "'");
+            throw new IllegalArgumentException("--" + name + " needs a number from " + min + " to " + max + ", not '" + v + "'");
         }
     }
 
@@ -207,7 +207,7 @@ public final class Options {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a non-negative number, not '" + v + "'");
+            throw new IllegalArgumentException("--" + name + " needs a non-negative number, not '" + v + "'");
         }
     }
 
@@ -221,7 +221,7 @@ public final class Options {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a port number 0-65535, not '" + v + "'");
+            throw new IllegalArgumentException("--" + name + " needs a port number 0-65535, not '" + v + "'");
         }
     }
 
@@ -259,7 +259,7 @@ public final class Options {
         try {
             return HostPort.parseRemote(v);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + name + " must be HOST:PORT, not '" + v + "'");
+            throw new IllegalArgumentException("--" + name + " needs HOST:PORT, not '" + v + "'");
         }
     }
 

@@ -42,15 +42,15 @@ public class OptionsTest {
 
     @Test
     public void errorsNameTheOption() {
-        assertMessage("unknown option '--nope'", () -> Options.parse("./p2psip x", OPTS, "--nope", "1"));
+        assertMessage("unknown option: --nope (see ./p2psip x --help)", () -> Options.parse("./p2psip x", OPTS, "--nope", "1"));
         assertMessage("--port needs a value", () -> Options.parse("x", OPTS, "--port"));
         assertMessage("--answer takes no value", () -> Options.parse("x", OPTS, "--answer=yes"));
         assertMessage("unexpected argument 'stray'", () -> Options.parse("x", OPTS, "stray"));
-        assertMessage("--port must be a port number", () -> Options.parse("x", OPTS, "--port", "99999").port("port"));
+        assertMessage("--port needs a port number", () -> Options.parse("x", OPTS, "--port", "99999").port("port"));
         assertMessage("--sdp must be on or off", () -> Options.parse("x", OPTS, "--sdp", "yes").onOff("sdp"));
         assertMessage("--policy must be one of [auto, always, never, in-process]",
                 () -> Options.parse("x", OPTS, "--policy", "sometimes").choice(Policy.class, "policy"));
-        assertMessage("--peer must be HOST:PORT, not 'nohost'", () -> Options.parse("x", OPTS, "--peer", "nohost").hostPort("peer"));
+        assertMessage("--peer needs HOST:PORT, not 'nohost'", () -> Options.parse("x", OPTS, "--peer", "nohost").hostPort("peer"));
         assertMessage("--peer is required", () -> Options.parse("x", OPTS).require("peer"));
     }
 
@@ -70,7 +70,7 @@ public class OptionsTest {
             assertEquals(7000, o.port("port"));
             assertEquals(Policy.ALWAYS, o.choice(Policy.class, "policy"));
             Files.writeString(f, "bogus=1\n");
-            assertMessage("unknown option 'bogus' in " + f, () -> Options.parse("x", OPTS, "--config", f.toString()));
+            assertMessage("unknown option: bogus in " + f, () -> Options.parse("x", OPTS, "--config", f.toString()));
         } finally {
             Files.deleteIfExists(f);
         }

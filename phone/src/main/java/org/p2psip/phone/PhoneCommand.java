@@ -7,7 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.p2psip.common.HostPort;
+import org.p2psip.common.Options.Option;
 
 /**
  * {@code ./p2psip phone}: the phone as a command. Registers, places or answers one call, sends a tone for
@@ -174,7 +177,22 @@ public final class PhoneCommand {
     }
 
     /** Parsed command line. */
+    /** The parsed command line: the common option parser plus the phone's own rules. */
     static final class Options {
+        static final List<Option> OPTIONS = List.of(
+                Option.value("user", null, "this phone's user name"),
+                Option.value("proxy", null, "the SIP proxy and registrar"),
+                Option.value("call", null, "call sip:USER@DOMAIN"),
+                Option.flag("answer", "wait for a call and answer it"),
+                Option.value("listen", null, "local SIP address"),
+                Option.value("media-host", null, "address for RTP and the SDP"),
+                Option.value("domain", null, "the AoR domain"),
+                Option.value("seconds", "5", "seconds of media"),
+                Option.value("wait", null, "seconds to wait for the answer or the call"),
+                Option.value("expires", "3600", "registration lifetime to request"),
+                Option.flag("no-register", "do not register"),
+                Option.value("timeout", null, "overall deadline in seconds"));
+
         String user;
         InetSocketAddress proxy;
         String callee;
@@ -183,51 +201,46 @@ public final class PhoneCommand {
         int listenPort;
         String mediaHost;
         String domain;
-        int seconds = 5;
+        int seconds;
         Integer wait;
         Integer timeout;
-        int expires = 3600;
-        boolean register = true;
+        int expires;
+        boolean register;
         boolean help;
 
         static Options parse(String[] args) {
+            org.p2psip.common.Options p = org.p2psip.common.Options.parse("./p2psip phone", OPTIONS, args);
             Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--help", "-h" -> o.help = true;
-                    case "--user" -> o.user = value(args, ++i, a);
-                    case "--proxy" -> o.proxy = hostPort(value(args, ++i, a), a, false);
-                    case "--call" -> o.callee = value(args, ++i, a);
-                    case "--answer" -> o.answer = true;
-                    case "--listen" -> {
-                        InetSocketAddress l = hostPort(value(args, ++i, a), a, true);
-                        if (l.getAddress().isAnyLocalAddress()) {
-                            throw new IllegalArgumentException("--listen needs a concrete address the proxy can"
-                                    + " reach (it goes into Via, Contact and SDP), not " + l.getHostString());
-                        }
-                        o.listenHost = l.getHostString();
-                        o.listenPort = l.getPort();
-                    }
-                    case "--media-host" -> o.mediaHost = value(args, ++i, a);
-                    case "--domain" -> o.domain = value(args, ++i, a);
-                    case "--seconds" -> o.seconds = number(value(args, ++i, a), a, 1, 3600);
-                    case "--wait" -> o.wait = number(value(args, ++i, a), a, 1, 3600);
-                    case "--expires" -> o.expires = number(value(args, ++i, a), a, 1, 86400);
-                    case "--no-register" -> o.register = false;
-                    case "--timeout" -> o.timeout = number(value(args, ++i, a), a, 1, 86400);
-                    default -> throw new IllegalArgumentException("unknown option: " + a);
-                }
-            }
+            o.help = p.help();
             if (o.help) {
                 return o;
             }
+            o.user = p.get("user");
             if (o.user == null) {
                 throw new IllegalArgumentException("--user is required");
             }
-            if (o.proxy == null) {
+            if (!p.has("proxy")) {
                 throw new IllegalArgumentException("--proxy HOST:PORT is required");
             }
+            o.proxy = resolved(p.hostPort("proxy"), "--proxy");
+            o.callee = p.get("call");
+            o.answer = p.flag("answer");
+            if (p.has("listen")) {
+                InetSocketAddress l = resolved(listen(p.get("listen")), "--listen");
+                if (l.getAddress().isAnyLocalAddress()) {
+                    throw new IllegalArgumentException("--listen needs a concrete address the proxy can"
+                            + " reach (it goes into Via, Contact and SDP), not " + l.getHostString());
+                }
+                o.listenHost = l.getHostString();
+                o.listenPort = l.getPort();
+            }
+            o.mediaHost = p.get("media-host");
+            o.domain = p.get("domain");
+            o.seconds = (int) p.number("seconds", 1, 3600);
+            o.wait = p.has("wait") ? (int) p.number("wait", 1, 3600) : null;
+            o.expires = (int) p.number("expires", 1, 86400);
+            o.register = !p.flag("no-register");
+            o.timeout = p.has("timeout") ? (int) p.number("timeout", 1, 86400) : null;
             if (o.answer == (o.callee != null)) {
                 throw new IllegalArgumentException("give exactly one of --answer and --call USER");
             }
@@ -237,38 +250,19 @@ public final class PhoneCommand {
             return o;
         }
 
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length || args[i].startsWith("--")) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[i];
-        }
-
-        private static int number(String s, String option, int min, int max) {
+        /** {@code --listen}: HOST:PORT where port 0 means an ephemeral port. */
+        private static HostPort listen(String text) {
             try {
-                int n = Integer.parseInt(s);
-                if (n < min || n > max) {
-                    throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ": " + s);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " needs a number: " + s);
+                return HostPort.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--listen needs HOST:PORT, not '" + text + "'");
             }
         }
 
-        static InetSocketAddress hostPort(String s, String option, boolean portZeroAllowed) {
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1) {
-                throw new IllegalArgumentException(option + " needs HOST:PORT: " + s);
-            }
-            String host = s.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port = number(s.substring(colon + 1), option, portZeroAllowed ? 0 : 1, 65535);
-            InetSocketAddress a = new InetSocketAddress(host, port);
+        private static InetSocketAddress resolved(HostPort h, String option) {
+            InetSocketAddress a = h.toSocketAddress();
             if (a.isUnresolved()) {
-                throw new IllegalArgumentException(option + ": unknown host " + host);
+                throw new IllegalArgumentException(option + ": unknown host " + h.host());
             }
             return a;
         }
