@@ -20,7 +20,7 @@ public class LookupNodeTest {
     @Test
     public void nodeIdIsTheRingNodesIdAndTheOmClosesIt() throws Exception {
         ChordNode ring = new ChordNode(ChordConfig.builder().listen("127.0.0.1", 0).build()).start();
-        int ringPort = org.p2psip.lookup.chord.Address.parse(ring.address()).port();
+        int ringPort = org.p2psip.lookup.ring.Address.parse(ring.address()).port();
         try (PortStandIns ports = new PortStandIns("127.0.0.1:5061");
              OverlayManager om = OverlayManager.builder().lookupNode(ring)
                      .ports(org.p2psip.om.ports.ControlSatoPorts.builder().rtpPort(ports.rtp.path()).connect())

@@ -19,7 +19,7 @@ import org.p2psip.control.ControlServer;
 import org.p2psip.tcprelay.AllocationStats;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
-import org.p2psip.lookup.chord.Id;
+import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.LookupService;
 import org.p2psip.lookup.client.RemoteLookupClient;
 import org.p2psip.tcprelay.RelayedListener;
@@ -108,7 +108,7 @@ public final class Peer implements AutoCloseable {
         if (config.nat()) {
             // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
             // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
-            lookup = new RemoteLookupClient(org.p2psip.lookup.chord.Address.parse(config.bootstrap()));
+            lookup = new RemoteLookupClient(org.p2psip.lookup.ring.Address.parse(config.bootstrap()));
             relays = new RelayDirectory(lookup);
             openRelayedListeners(name);
             nodeId = Id.hash("nat:" + omRelayed.publicAddress().getHostString() + ":" + omRelayed.publicAddress().getPort()).toHex();
@@ -122,7 +122,7 @@ public final class Peer implements AutoCloseable {
                 chord.start();
                 log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());
             } else {
-                chord.join(org.p2psip.lookup.chord.Address.parse(config.bootstrap()));
+                chord.join(org.p2psip.lookup.ring.Address.parse(config.bootstrap()));
                 log.info("{}: joined the overlay through {}; lookup node {} at {}", name, config.bootstrap(),
                         chord.id().shortHex(), chord.address());
             }

@@ -2,6 +2,7 @@ package org.p2psip.lookup.chord;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.p2psip.lookup.ring.Address;
 
 /**
  * Configuration of a {@link ChordNode}. Immutable; build with {@link #builder()}.

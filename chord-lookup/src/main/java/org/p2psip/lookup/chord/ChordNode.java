@@ -18,6 +18,8 @@ import org.p2psip.lookup.Limits;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
 import org.p2psip.lookup.LookupService;
+import org.p2psip.lookup.ring.Address;
+import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.store.ValueStore;
 import org.p2psip.lookup.wire.DaemonThreads;

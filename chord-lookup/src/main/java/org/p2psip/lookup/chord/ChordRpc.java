@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.p2psip.lookup.LookupException.Reason;
+import org.p2psip.lookup.ring.Address;
+import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.wire.MalformedFrameException;
 import org.p2psip.lookup.wire.PayloadReader;

@@ -1,6 +1,8 @@
 package org.p2psip.lookup.chord;
 
 import java.util.Objects;
+import org.p2psip.lookup.ring.Address;
+import org.p2psip.lookup.ring.Id;
 
 /**
  * A ring member: its id and the address others reach it at. The id of a node is SHA-1 of its

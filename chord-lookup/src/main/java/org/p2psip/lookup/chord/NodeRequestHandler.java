@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.p2psip.lookup.Limits;
+import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.wire.MalformedFrameException;
 import org.p2psip.lookup.wire.PayloadReader;

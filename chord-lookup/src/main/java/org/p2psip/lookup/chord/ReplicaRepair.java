@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.p2psip.lookup.LookupException;
+import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.store.ValueStore;
 import org.p2psip.lookup.wire.RpcFailure;

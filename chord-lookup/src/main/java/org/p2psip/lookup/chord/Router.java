@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
+import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.wire.RpcFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

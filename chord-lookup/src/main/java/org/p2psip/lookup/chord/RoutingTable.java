@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.p2psip.lookup.ring.Address;
+import org.p2psip.lookup.ring.Id;
 
 /**
  * A node's routing state (Chord): predecessor, successor list of length r, and 160 fingers

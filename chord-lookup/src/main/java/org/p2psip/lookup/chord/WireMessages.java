@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import org.p2psip.lookup.Limits;
 import org.p2psip.lookup.LookupException;
+import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.wire.MalformedFrameException;
 import org.p2psip.lookup.wire.PayloadReader;

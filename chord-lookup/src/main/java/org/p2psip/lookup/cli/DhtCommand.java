@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.p2psip.lookup.LookupException;
-import org.p2psip.lookup.chord.Address;
+import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
 import org.p2psip.lookup.chord.ChordRpc;

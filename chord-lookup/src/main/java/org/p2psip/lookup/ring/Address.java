@@ -1,4 +1,4 @@
-package org.p2psip.lookup.chord;
+package org.p2psip.lookup.ring;
 
 import java.util.Objects;
 import org.p2psip.lookup.LookupException;

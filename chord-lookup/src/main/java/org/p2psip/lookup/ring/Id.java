@@ -1,4 +1,4 @@
-package org.p2psip.lookup.chord;
+package org.p2psip.lookup.ring;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * A point on Chord's 160-bit identifier circle (SHA-1 space). Node ids are SHA-1 of the node's
- * advertised address {@code host:port} ({@link NodeRef#idOf}); key ids are SHA-1 of the key's UTF-8 bytes.
+ * advertised address {@code host:port} ({@code NodeRef.idOf}); key ids are SHA-1 of the key's UTF-8 bytes.
  * Immutable; ordered as unsigned 160-bit integers.
  */
 public final class Id implements Comparable<Id> {

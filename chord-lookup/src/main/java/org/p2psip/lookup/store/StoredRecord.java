@@ -1,6 +1,6 @@
 package org.p2psip.lookup.store;
 
-import org.p2psip.lookup.chord.Id;
+import org.p2psip.lookup.ring.Id;
 
 /**
  * One value under one key, or the tombstone of a removed value. Records of the same (key, value)

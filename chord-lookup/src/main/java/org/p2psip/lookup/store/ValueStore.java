@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.p2psip.lookup.Limits;
-import org.p2psip.lookup.chord.Id;
+import org.p2psip.lookup.ring.Id;
 
 /**
  * A node's local part of the DHT: for every key id, the key's values with their expiry times and

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
-import org.p2psip.lookup.chord.Address;
+import org.p2psip.lookup.ring.Address;
 
 /**
  * Many nodes in one JVM without sockets, for large-ring benchmarks. Every request and response is

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
-import org.p2psip.lookup.chord.Address;
+import org.p2psip.lookup.ring.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.p2psip.lookup.LookupException;
-import org.p2psip.lookup.chord.Address;
+import org.p2psip.lookup.ring.Address;
 
 /**
  * How a node exchanges requests with other nodes: {@link TcpTransport} (the real thing) or

@@ -8,6 +8,8 @@ import java.math.BigInteger;
 import java.util.List;
 import org.junit.Test;
 import org.p2psip.lookup.LookupException;
+import org.p2psip.lookup.ring.Address;
+import org.p2psip.lookup.ring.Id;
 
 public class IdTest {
     private static Id id(long v) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
+import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.wire.RequestHandler;
 import org.p2psip.lookup.wire.RpcFailure;
 import org.p2psip.lookup.wire.TcpTransport;

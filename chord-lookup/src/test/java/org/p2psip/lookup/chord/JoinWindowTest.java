@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.After;
 import org.junit.Test;
+import org.p2psip.lookup.ring.Id;
 
 /**
  * The window right after a join, before the other nodes have stabilised: a value put through a

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Test;
+import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.wire.TcpTransport;
 
 /**

@@ -19,6 +19,8 @@ import org.junit.Test;
 import org.p2psip.lookup.Limits;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
+import org.p2psip.lookup.ring.Address;
+import org.p2psip.lookup.ring.Id;
 
 /** Bamboo/OpenDHT store semantics on a real 8-node ring: TTL, remove, multiple values, limits, rejoin, takeover. */
 public class StoreSemanticsTest {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.p2psip.lookup.ring.Id;
 
 /** A ring of real TCP nodes on loopback for tests, with fast maintenance, and an oracle of where keys belong. */
 public final class TestRing implements AutoCloseable {

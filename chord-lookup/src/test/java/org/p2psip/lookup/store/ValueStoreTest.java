@@ -7,7 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.util.List;
 import java.util.Set;
 import org.junit.Test;
-import org.p2psip.lookup.chord.Id;
+import org.p2psip.lookup.ring.Id;
 
 public class ValueStoreTest {
     @Test

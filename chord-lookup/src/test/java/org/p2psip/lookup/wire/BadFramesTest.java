@@ -24,7 +24,7 @@ import org.junit.Before;
 import org.junit.Test;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
-import org.p2psip.lookup.chord.Address;
+import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.chord.ChordNode;
 import org.p2psip.lookup.chord.TestRing;
 import org.p2psip.lookup.chord.WireMessages;
