@@ -3,6 +3,10 @@ package org.p2psip.experiment;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.p2psip.common.Options;
+import org.p2psip.common.Options.Option;
 
 
 
@@ -39,6 +43,12 @@ public final class ExperimentCommand {
     private ExperimentCommand() {
     }
 
+    static final List<Option> NAT_OPTIONS = List.of(
+            Option.value("udp-timeout", "10", "the NATs' UDP binding timeout, seconds"),
+            Option.value("call-seconds", "16", "length of the call, seconds"),
+            Option.flag("port-preserving", "port-preserving NATs (the control case)"),
+            Option.value("work-dir", null, "where the processes' logs go"));
+
     public static int run(String[] args) {
         return run(args, System.out, System.err);
     }
@@ -53,34 +63,20 @@ public final class ExperimentCommand {
                     + " the relay experiment is ./p2psip demo)");
             return 2;
         }
-        int udpTimeout = 10;
-        int callSeconds = 16;
-        NatMode mode = NatMode.SYMMETRIC;
-        Path work = null;
+        int udpTimeout;
+        int callSeconds;
+        NatMode mode;
+        Path work;
         try {
-            for (int i = 1; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--help":
-                    case "-h":
-                        out.print(USAGE);
-                        return 0;
-                    case "--udp-timeout":
-                        udpTimeout = number(a, value(args, ++i, a), 1, 600);
-                        break;
-                    case "--call-seconds":
-                        callSeconds = number(a, value(args, ++i, a), 1, 3600);
-                        break;
-                    case "--port-preserving":
-                        mode = NatMode.PORT_PRESERVING;
-                        break;
-                    case "--work-dir":
-                        work = Path.of(value(args, ++i, a));
-                        break;
-                    default:
-                        throw new IllegalArgumentException("unknown option " + a);
-                }
+            Options o = Options.parse("./p2psip experiment nat", NAT_OPTIONS, Arrays.copyOfRange(args, 1, args.length));
+            if (o.help()) {
+                out.print(USAGE);
+                return 0;
             }
+            udpTimeout = (int) o.number("udp-timeout", 1, 600);
+            callSeconds = (int) o.number("call-seconds", 1, 3600);
+            mode = o.flag("port-preserving") ? NatMode.PORT_PRESERVING : NatMode.SYMMETRIC;
+            work = o.has("work-dir") ? Path.of(o.get("work-dir")) : null;
         } catch (IllegalArgumentException e) {
             err.println("p2psip experiment nat: " + e.getMessage());
             err.println("try ./p2psip experiment --help");
@@ -105,25 +101,6 @@ public final class ExperimentCommand {
         } catch (Exception e) {
             err.println("p2psip experiment nat failed: " + e.getMessage());
             return 1;
-        }
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int number(String option, String v, int lo, int hi) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n < lo || n > hi) {
-                throw new IllegalArgumentException(option + " must be between " + lo + " and " + hi + ", not " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes a number, not '" + v + "'");
         }
     }
 }

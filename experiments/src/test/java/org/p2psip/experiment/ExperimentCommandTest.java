@@ -30,7 +30,7 @@ public class ExperimentCommandTest {
         assertEquals(2, run("wormhole"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown experiment 'wormhole'"));
         assertEquals(2, run("nat", "--udp-timeout", "zero"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--udp-timeout takes a number"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--udp-timeout needs a number"));
         assertEquals(2, run("nat", "--bogus"));
         assertEquals(2, run("nat", "--call-seconds"));
     }

@@ -8,6 +8,7 @@ import java.net.ProtocolException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.p2psip.common.HostPort;
 
 /** Words, syntax and address format of the relay line protocol (see {@code docs/tcp-relay.md}). */
 final class RelayProtocol {
@@ -38,7 +39,7 @@ final class RelayProtocol {
 
     /** {@code host:port}, with an IPv6 literal in brackets. */
     static String format(String host, int port) {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return new HostPort(host, port).toString();
     }
 
     /** {@link #format(String, int)} of an address, keeping its host string (no lookup). */
@@ -48,19 +49,13 @@ final class RelayProtocol {
 
     /** Parses {@code host:port} (IPv6 literal in brackets); no DNS lookup, see {@link #address}. */
     static InetSocketAddress parseAddress(String text) throws ProtocolException {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0) {
+        HostPort h;
+        try {
+            h = HostPort.parseRemote(text);
+        } catch (IllegalArgumentException e) {
             throw new ProtocolException("bad address: " + text);
         }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = parsePort(text.substring(colon + 1));
-        if (host.isEmpty() || port == 0) {
-            throw new ProtocolException("bad address: " + text);
-        }
-        return address(host, port);
+        return address(h.host(), h.port());
     }
 
     /** A port number 0-65535, or a {@link ProtocolException}. */
