@@ -1,15 +1,12 @@
 package org.p2psip.lookup.chord;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +57,10 @@ public final class ChordNode implements LookupService {
     private volatile RoutingTable table;
     private volatile Router router;
     private volatile ReplicaRepair repair;
-    private ScheduledThreadPoolExecutor scheduler;
+    private volatile Stabilization stabilization;
+    private volatile FingerFixing fingerFixing;
+    private volatile PredecessorCheck predecessorCheck;
+    private volatile Maintenance maintenance;
 
 
     /** A node that talks TCP. */
@@ -155,36 +155,18 @@ public final class ChordNode implements LookupService {
         table = new RoutingTable(self, config.successorListSize(), 3 * config.rpcTimeout().toMillis());
         router = new Router(self, config.successorListSize(), table, rpc);
         repair = new ReplicaRepair(self, config.successorListSize(), table, router, rpc, store);
+        stabilization = new Stabilization(self, config.successorListSize(), table, rpc);
+        fingerFixing = new FingerFixing(self, table, router);
+        predecessorCheck = new PredecessorCheck(self, table, rpc);
+        maintenance = new Maintenance(self);
     }
 
+    /** Chord's periodic procedures (Fig. 7 of the paper) and store repair, each at its configured interval. */
     private void scheduleMaintenance() {
-        List<Map.Entry<Duration, Runnable>> tasks = List.of(
-                Map.entry(config.stabilizeInterval(), this::stabilizeNow),
-                Map.entry(config.checkPredecessorInterval(), this::checkPredecessorNow),
-                Map.entry(config.fixFingersInterval(), this::fixFingersNow),
-                Map.entry(config.repairInterval(), this::repairNow));
-        for (Map.Entry<Duration, Runnable> t : tasks) {
-            if (t.getKey().isZero()) {
-                continue;
-            }
-            if (scheduler == null) {
-                scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("chord-maint-" + self.port()));
-                scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-            }
-            long ms = t.getKey().toMillis();
-            Runnable task = t.getValue();
-            scheduler.scheduleWithFixedDelay(() -> runQuietly(task), ms, ms, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void runQuietly(Runnable task) {
-        try {
-            task.run();
-        } catch (LookupException e) {
-            log.debug("{}: maintenance step failed: {}", self, e.getMessage());
-        } catch (RuntimeException e) {
-            log.warn("{}: maintenance step failed", self, e);
-        }
+        maintenance.every(config.stabilizeInterval(), this::stabilizeNow);
+        maintenance.every(config.checkPredecessorInterval(), this::checkPredecessorNow);
+        maintenance.every(config.fixFingersInterval(), this::fixFingersNow);
+        maintenance.every(config.repairInterval(), this::repairNow);
     }
 
     /**
@@ -199,7 +181,7 @@ public final class ChordNode implements LookupService {
                 return;
             }
             state = State.LEAVING;
-            stopScheduler();
+            maintenance.stop();
         }
         synchronized (repair.lock()) {
             List<NodeRef> succs = table.successors();
@@ -244,19 +226,14 @@ public final class ChordNode implements LookupService {
                 return;
             }
             state = State.CLOSED;
-            stopScheduler();
+            if (maintenance != null) {
+                maintenance.stop();
+            }
         }
         transport.close();
         workers.shutdownNow();
         if (self != null) {
             log.debug("{}: closed", self);
-        }
-    }
-
-    private void stopScheduler() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
         }
     }
 
@@ -561,22 +538,11 @@ public final class ChordNode implements LookupService {
 
     // ---- ring events from other nodes ------------------------------------------------------------------
 
-    /** {@code n} thinks it might be our predecessor (Chord notify). */
+    /** {@code n} thinks it might be our predecessor (Chord notify); a new predecessor gets its keys. */
     void onNotify(NodeRef n) {
         requireJoined();
-        table.alive(n);
-        if (n.id().equals(self.id())) {
-            return;
-        }
-        NodeRef old = table.predecessor();
-        if (old == null || n.id().inOpen(old.id(), self.id())) {
-            table.setPredecessor(n);
-            log.info("{}: predecessor is now {}", self, n);
-            try {
-                workers.execute(() -> repair.handOverTo(n));
-            } catch (RejectedExecutionException e) {
-                // closing
-            }
+        if (stabilization.notified(n)) {
+            inBackground(() -> repair.handOverTo(n));
         }
     }
 
@@ -587,8 +553,12 @@ public final class ChordNode implements LookupService {
             table.setPredecessor(itsPredecessor);
         }
         log.info("{}: {} left the ring; took over its keys; predecessor now {}", self, leaving, table.predecessor());
+        inBackground(() -> maintenance.runLogged(this::repairNow));
+    }
+
+    private void inBackground(Runnable task) {
         try {
-            workers.execute(() -> runQuietly(this::repairNow));
+            workers.execute(task);
         } catch (RejectedExecutionException e) {
             // closing
         }
@@ -609,63 +579,32 @@ public final class ChordNode implements LookupService {
     }
 
     // ---- maintenance (Chord: stabilize, fix fingers, check predecessor; store: repair) ----------------
+    // Run periodically by Maintenance; public so that tests and tools can drive them with intervals of zero.
 
-    /** Chord stabilize: verify the successor, adopt a closer one, refresh the successor list, notify. */
+    /** Chord stabilize (see {@link Stabilization}). */
     public void stabilizeNow() {
-        if (state != State.JOINED) {
-            return;
+        if (isJoined()) {
+            stabilization.stabilize();
         }
-        for (int attempt = 0; attempt <= config.successorListSize() + 2; attempt++) {
-            NodeRef succ = table.successor();
-            if (succ.equals(self)) {
-                NodeRef f = table.closestFollower();
-                if (f == null) {
-                    return; // alone
-                }
-                table.setSuccessors(List.of(f));
-                continue;
-            }
-            ChordRpc.Neighbours nb;
-            try {
-                nb = rpc.neighbours(succ);
-            } catch (LookupException e) {
-                if (table.failed(succ)) {
-                    log.info("{}: successor {} failed ({}); next is {}", self, succ, e.getMessage(), table.successor());
-                }
-                continue;
-            }
-            table.alive(succ);
-            NodeRef x = nb.predecessor();
-            if (x != null && !x.id().equals(self.id()) && x.id().inOpen(self.id(), succ.id())) {
-                try {
-                    ChordRpc.Neighbours nx = rpc.neighbours(x);
-                    table.alive(x);
-                    succ = x;
-                    nb = nx;
-                } catch (LookupException e) {
-                    table.failed(x);
-                }
-            }
-            NodeRef before = table.successor();
-            List<NodeRef> list = new ArrayList<>();
-            list.add(succ);
-            list.addAll(nb.successors());
-            table.setSuccessors(list);
-            if (!before.equals(table.successor())) {
-                log.info("{}: stabilised: successor is now {}", self, table.successor());
-            }
-            try {
-                rpc.notify(succ, self);
-            } catch (LookupException e) {
-                table.failed(succ);
-            }
-            return;
+    }
+
+    /** Chord fix-fingers, all fingers in one pass (see {@link FingerFixing}). */
+    public void fixFingersNow() {
+        if (isJoined()) {
+            fingerFixing.fixFingers();
+        }
+    }
+
+    /** Chord check-predecessor (see {@link PredecessorCheck}). */
+    public void checkPredecessorNow() {
+        if (isJoined()) {
+            predecessorCheck.checkPredecessor();
         }
     }
 
     /** Store repair now (see {@link ReplicaRepair#repair()}). */
     public void repairNow() {
-        if (state == State.JOINED) {
+        if (isJoined()) {
             repair.repair();
         }
     }
@@ -674,50 +613,6 @@ public final class ChordNode implements LookupService {
     List<StoredRecord> transferPage(NodeRef joining, Id after) {
         requireJoined();
         return repair.transferPage(joining, after);
-    }
-
-    /** Chord fix-fingers, all at once: finger i = successor(self + 2^i); one lookup per distinct finger. */
-    public void fixFingersNow() {
-        if (state != State.JOINED) {
-            return;
-        }
-        NodeRef prev = null;
-        for (int i = 0; i < Id.BITS; i++) {
-            Id start = table.fingerStart(i);
-            if (prev != null && start.inHalfOpen(self.id(), prev.id())) {
-                table.setFinger(i, prev);
-                continue;
-            }
-            LookupResult res;
-            try {
-                res = router.lookup(start);
-            } catch (LookupException e) {
-                log.debug("{}: fix-fingers stopped at finger {}: {}", self, i, e.getMessage());
-                return;
-            }
-            prev = res.owner();
-            table.setFinger(i, prev);
-        }
-    }
-
-    /** Chord check-predecessor: forget a predecessor that does not answer. */
-    public void checkPredecessorNow() {
-        if (state != State.JOINED) {
-            return;
-        }
-        NodeRef p = table.predecessor();
-        if (p == null) {
-            return;
-        }
-        try {
-            rpc.ping(p.toAddress());
-            table.alive(p);
-        } catch (LookupException e) {
-            if (e instanceof RpcFailure || e.reason() == Reason.NOT_JOINED || e.reason() == Reason.CLOSED) {
-                table.failed(p);
-                log.info("{}: predecessor {} failed ({})", self, p, e.getMessage());
-            }
-        }
     }
 
     @Override

@@ -1,0 +1,60 @@
+package org.p2psip.lookup.chord;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.p2psip.lookup.LookupException;
+import org.p2psip.lookup.wire.DaemonThreads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a node's periodic procedures, the ones Chord's Fig. 7 (Stoica et al. 2001) calls
+ * "periodically" ({@link Stabilization stabilize}, {@link FingerFixing fix_fingers},
+ * {@link PredecessorCheck check_predecessor}) and the store's {@link ReplicaRepair repair}, on one
+ * daemon thread, each with a fixed delay between runs. The only owner of that thread:
+ * {@link #stop()} ends every procedure at once. A failed run is logged and the next one runs as
+ * planned.
+ */
+final class Maintenance {
+    private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
+
+    private final NodeRef self;
+    private ScheduledThreadPoolExecutor scheduler;
+
+    Maintenance(NodeRef self) {
+        this.self = self;
+    }
+
+    /** Runs {@code procedure} every {@code interval} (first after one interval); zero = never. */
+    synchronized void every(Duration interval, Runnable procedure) {
+        if (interval.isZero()) {
+            return;
+        }
+        if (scheduler == null) {
+            scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("chord-maint-" + self.port()));
+            scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        }
+        long ms = interval.toMillis();
+        scheduler.scheduleWithFixedDelay(() -> runLogged(procedure), ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code procedure} on the caller's thread; a failure is logged, not thrown. */
+    void runLogged(Runnable procedure) {
+        try {
+            procedure.run();
+        } catch (LookupException e) {
+            log.debug("{}: maintenance step failed: {}", self, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("{}: maintenance step failed", self, e);
+        }
+    }
+
+    /** Stops every procedure (a run in progress is interrupted); nothing runs afterwards. */
+    synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+}
