@@ -5,22 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import org.p2psip.lookup.AbstractLookupService;
 import org.p2psip.lookup.Limits;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
-import org.p2psip.lookup.LookupService;
 import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.store.ValueStore;
 import org.p2psip.lookup.wire.DaemonThreads;
-import org.p2psip.lookup.wire.RpcFailure;
 import org.p2psip.lookup.wire.TcpTransport;
 import org.p2psip.lookup.wire.Transport;
 import org.slf4j.Logger;
@@ -42,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads (daemon, stopped by close/leave): the transport's, one maintenance thread and a pool
  * for asynchronous calls.
  */
-public final class ChordNode implements LookupService {
+public final class ChordNode extends AbstractLookupService {
     private static final Logger log = LoggerFactory.getLogger(ChordNode.class);
 
     private enum State { NEW, JOINED, LEAVING, CLOSED }
@@ -51,17 +45,18 @@ public final class ChordNode implements LookupService {
     private final Transport transport;
     private final ChordRpc rpc;
     private final ValueStore store = new ValueStore();
-    private final ExecutorService workers;
     private volatile State state = State.NEW;
     private volatile NodeRef self;
     private volatile RoutingTable table;
     private volatile Router router;
     private volatile ReplicaRepair repair;
+    private volatile ReplicaWriter replicaWriter;
+    private volatile KeyTransfer keyTransfer;
+    private volatile StoreRouting storeRouting;
     private volatile Stabilization stabilization;
     private volatile FingerFixing fingerFixing;
     private volatile PredecessorCheck predecessorCheck;
     private volatile Maintenance maintenance;
-
 
     /** A node that talks TCP. */
     public ChordNode(ChordConfig config) {
@@ -70,11 +65,10 @@ public final class ChordNode implements LookupService {
 
     /** A node on the given transport (e.g. {@link org.p2psip.lookup.wire.InProcessNetwork}). */
     public ChordNode(ChordConfig config, Transport transport) {
+        super(new DaemonThreads("chord-op").cachedPool(), "lookup node");
         this.config = Objects.requireNonNull(config);
         this.transport = Objects.requireNonNull(transport);
         this.rpc = new ChordRpc(transport, config.rpcTimeout());
-        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), new DaemonThreads("chord-op"));
     }
 
     // ---- life cycle ---------------------------------------------------------------------------------
@@ -113,7 +107,7 @@ public final class ChordNode implements LookupService {
             NodeRef succ = table.successor();
             int moved;
             try {
-                moved = repair.pullKeys(succ);
+                moved = keyTransfer.pullFrom(succ);
             } catch (LookupException e) {
                 // the successor hands the keys over when this node notifies it, and repair catches up
                 log.info("{}: could not fetch keys from {} while joining ({})", self, succ, e.getMessage());
@@ -155,6 +149,9 @@ public final class ChordNode implements LookupService {
         table = new RoutingTable(self, config.successorListSize(), 3 * config.rpcTimeout().toMillis());
         router = new Router(self, config.successorListSize(), table, rpc);
         repair = new ReplicaRepair(self, config.successorListSize(), table, router, rpc, store);
+        replicaWriter = new ReplicaWriter(self, config.successorListSize(), table, rpc, store, repair);
+        keyTransfer = new KeyTransfer(self, table, rpc, store);
+        storeRouting = new StoreRouting(this, self, config.successorListSize(), table, rpc);
         stabilization = new Stabilization(self, config.successorListSize(), table, rpc);
         fingerFixing = new FingerFixing(self, table, router);
         predecessorCheck = new PredecessorCheck(self, table, rpc);
@@ -183,33 +180,8 @@ public final class ChordNode implements LookupService {
             state = State.LEAVING;
             maintenance.stop();
         }
-        synchronized (repair.lock()) {
-            List<NodeRef> succs = table.successors();
-            NodeRef pred = table.predecessor();
-            List<StoredRecord> records = store.records(id -> true, System.currentTimeMillis());
-            NodeRef heir = null;
-            for (NodeRef n : succs) {
-                try {
-                    rpc.replicate(n, records);
-                    rpc.leavingToSuccessor(n, self, pred);
-                    heir = n;
-                    break;
-                } catch (LookupException e) {
-                    log.info("{}: successor {} did not take the keys ({}); trying the next", self, n, e.getMessage());
-                }
-            }
-            if (pred != null) {
-                try {
-                    rpc.leavingToPredecessor(pred, self, succs);
-                } catch (LookupException e) {
-                    log.info("{}: could not tell predecessor {} ({})", self, pred, e.getMessage());
-                }
-            }
-            if (heir != null) {
-                log.info("{}: left the ring; handed {} records over to {}", self, records.size(), heir);
-            } else {
-                log.info("{}: left the ring (no successor took {} records)", self, records.size());
-            }
+        synchronized (repair.lock()) { // no repair round during the hand-over
+            keyTransfer.handOverOnLeave();
         }
         close();
     }
@@ -231,7 +203,7 @@ public final class ChordNode implements LookupService {
             }
         }
         transport.close();
-        workers.shutdownNow();
+        workers().shutdownNow();
         if (self != null) {
             log.debug("{}: closed", self);
         }
@@ -258,6 +230,11 @@ public final class ChordNode implements LookupService {
 
     public boolean isJoined() {
         return state == State.JOINED;
+    }
+
+    @Override
+    protected boolean isClosed() {
+        return state == State.CLOSED;
     }
 
     public NodeStatus status() {
@@ -299,140 +276,31 @@ public final class ChordNode implements LookupService {
         });
     }
 
-    @Override
-    public CompletableFuture<Void> put(String key, String value, int ttlSeconds) {
-        return async(() -> {
-            putSync(key, value, ttlSeconds);
-            return null;
-        });
-    }
-
-    @Override
-    public CompletableFuture<List<String>> get(String key) {
-        return async(() -> getSync(key).values());
-    }
-
-    @Override
-    public CompletableFuture<Void> remove(String key, String value) {
-        return async(() -> {
-            removeSync(key, value);
-            return null;
-        });
-    }
-
-    private <T> CompletableFuture<T> async(Supplier<T> op) {
-        if (state == State.CLOSED) {
-            return CompletableFuture.failedFuture(new LookupException(Reason.CLOSED, "lookup node is closed"));
-        }
-        try {
-            return CompletableFuture.supplyAsync(op, workers);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new LookupException(Reason.CLOSED, "lookup node is closed"));
-        }
-    }
-
-    /** Result of a get: the values and the lookup hops. */
-    record GetResult(List<String> values, int hops) {
-    }
-
     /** Stores a value (routing to the key's owner); returns the lookup hops. */
-    int putSync(String key, String value, int ttlSeconds) {
-        Limits.checkKey(key);
-        Limits.checkValue(value);
-        Limits.checkTtl(ttlSeconds);
-        LookupResult res = findSuccessor(Id.hash(key));
-        onHolders(res, "put", n -> {
-            if (n.equals(self)) {
-                acceptPut(key, value, ttlSeconds);
-            } else {
-                rpc.storePut(n, key, value, ttlSeconds);
-            }
-            return null;
-        });
-        return res.hops();
+    @Override
+    protected int putSync(String key, String value, int ttlSeconds) {
+        return storeRouting.put(key, value, ttlSeconds);
     }
 
-    GetResult getSync(String key) {
-        Limits.checkKey(key);
-        LookupResult res = findSuccessor(Id.hash(key));
-        List<String> values = onHolders(res, "get", n -> n.equals(self)
-                ? store.liveValues(key, System.currentTimeMillis()) : rpc.storeGet(n, key));
-        if (res.successors().size() > 1 && !res.successors().get(1).equals(res.successors().get(0))) {
-            // While the ring settles after a join, a value put through a node with an older view sits at
-            // the old owner, which is now the new owner's successor; a multi-valued key can then be split
-            // between the two. Ask that second holder too and merge, rather than answer with a part of
-            // the values until replica repair has run. (Puts and removes reach it at once anyway.)
-            NodeRef next = res.successors().get(1);
-            try {
-                List<String> more = next.equals(self) ? store.liveValues(key, System.currentTimeMillis()) : rpc.storeGet(next, key);
-                if (!more.isEmpty() && !values.containsAll(more)) {
-                    java.util.LinkedHashSet<String> merged = new java.util.LinkedHashSet<>(values);
-                    merged.addAll(more);
-                    values = new ArrayList<>(merged);
-                }
-            } catch (LookupException e) {
-                log.debug("{}: second holder {} of {} not asked: {}", self, next, key, e.getMessage());
-            }
-        }
-        return new GetResult(values, res.hops());
+    @Override
+    protected List<String> getValues(String key) {
+        return getSync(key).values();
     }
 
-    int removeSync(String key, String value) {
-        Limits.checkKey(key);
-        Limits.checkValue(value);
-        LookupResult res = findSuccessor(Id.hash(key));
-        onHolders(res, "remove", n -> {
-            if (n.equals(self)) {
-                acceptRemove(key, value);
-            } else {
-                rpc.storeRemove(n, key, value);
-            }
-            return null;
-        });
-        return res.hops();
+    /** The values of {@code key} (routing to the key's owner) and the lookup hops. */
+    StoreRouting.GetResult getSync(String key) {
+        return storeRouting.get(key);
     }
 
-    private interface HolderOp<T> {
-        T apply(NodeRef n);
+    @Override
+    protected int removeSync(String key, String value) {
+        return storeRouting.remove(key, value);
     }
 
-    /** Runs {@code op} at the owner, falling back to the next replica holders when a node has failed. */
-    private <T> T onHolders(LookupResult res, String what, HolderOp<T> op) {
-        LookupException last = null;
-        List<NodeRef> holders = res.successors();
-        for (int i = 0; i < holders.size() && i < config.successorListSize(); i++) {
-            NodeRef n = holders.get(i);
-            try {
-                return op.apply(n);
-            } catch (RpcFailure e) {
-                last = e;
-                if (table.failed(n)) {
-                    log.info("{}: node {} failed during {} ({}); trying the next replica", self, n, what, e.getMessage());
-                }
-            } catch (LookupException e) {
-                if (e.reason() != Reason.NOT_JOINED && e.reason() != Reason.CLOSED) {
-                    throw e;
-                }
-                last = e;
-            }
-        }
-        throw new LookupException(last == null ? Reason.UNREACHABLE : last.reason(),
-                what + " failed: no holder of the key answered" + (last == null ? "" : " (" + last.getMessage() + ")"));
-    }
-
-    /**
-     * A put that routed to this node: store it and replicate it to the successors. Answers once the
-     * value is stored here and every replica holder has acknowledged it or failed (see
-     * {@link #replicateToSuccessors}).
-     */
+    /** A put that routed to this node: store it and replicate it to the successors (see {@link ReplicaWriter}). */
     void acceptPut(String key, String value, int ttlSeconds) {
         requireJoined();
-        Limits.checkKey(key);
-        Limits.checkValue(value);
-        Limits.checkTtl(ttlSeconds);
-        StoredRecord rec = store.put(key, value, ttlSeconds * 1000L, System.currentTimeMillis());
-        noteIfForeign(rec);
-        replicateToSuccessors(List.of(rec));
+        replicaWriter.put(key, value, ttlSeconds);
     }
 
     List<String> acceptGet(String key) {
@@ -443,61 +311,7 @@ public final class ChordNode implements LookupService {
 
     void acceptRemove(String key, String value) {
         requireJoined();
-        Limits.checkKey(key);
-        Limits.checkValue(value);
-        StoredRecord tomb = store.remove(key, value, System.currentTimeMillis());
-        noteIfForeign(tomb);
-        replicateToSuccessors(List.of(tomb));
-    }
-
-    /** A put or remove accepted for a key outside this node's primary range goes to the key's owner at the next repair. */
-    private void noteIfForeign(StoredRecord rec) {
-        NodeRef pred = table.predecessor();
-        if (pred == null || !rec.keyId().inHalfOpen(pred.id(), self.id())) {
-            repair.acceptedForeign(rec.keyId());
-        }
-    }
-
-    /**
-     * Sends {@code recs} to the r-1 successors at once, in parallel, and waits until each has
-     * acknowledged or failed (at most one RPC timeout). A holder that fails or refuses does not fail
-     * the operation: it is reported to the routing table (when it did not answer) and gets the
-     * whole primary range at the next repair round.
-     */
-    private void replicateToSuccessors(List<StoredRecord> recs) {
-        List<NodeRef> succs = table.successors();
-        int n = Math.min(succs.size(), config.successorListSize() - 1);
-        if (n <= 0) {
-            return;
-        }
-        CompletableFuture<?>[] sent = new CompletableFuture<?>[n];
-        for (int i = 0; i < n; i++) {
-            NodeRef h = succs.get(i);
-            sent[i] = rpc.replicateAsync(h, recs).handle((ok, e) -> {
-                if (e != null) {
-                    replicaFailed(h, e);
-                }
-                return null;
-            });
-        }
-        try {
-            CompletableFuture.allOf(sent).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // closing: stored here, repair of the survivors catches up
-        } catch (java.util.concurrent.ExecutionException e) {
-            // cannot happen: every failure is handled above
-        }
-    }
-
-    private void replicaFailed(NodeRef holder, Throwable t) {
-        Throwable e = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-        repair.replicaMissed(holder);
-        if (e instanceof RpcFailure) {
-            table.failed(holder);
-            log.info("{}: replica holder {} failed ({}); repair will catch up", self, holder, e.getMessage());
-        } else {
-            log.debug("{}: replica holder {} refused: {}", self, holder, e.getMessage());
-        }
+        replicaWriter.remove(key, value);
     }
 
     void acceptReplicas(List<StoredRecord> recs) {
@@ -516,10 +330,6 @@ public final class ChordNode implements LookupService {
         }
     }
 
-    boolean joined() {
-        return state == State.JOINED;
-    }
-
     NodeRef self() {
         return self;
     }
@@ -532,17 +342,13 @@ public final class ChordNode implements LookupService {
         return router;
     }
 
-    ValueStore store() {
-        return store;
-    }
-
     // ---- ring events from other nodes ------------------------------------------------------------------
 
     /** {@code n} thinks it might be our predecessor (Chord notify); a new predecessor gets its keys. */
     void onNotify(NodeRef n) {
         requireJoined();
         if (stabilization.notified(n)) {
-            inBackground(() -> repair.handOverTo(n));
+            inBackground(() -> keyTransfer.handOverTo(n));
         }
     }
 
@@ -558,7 +364,7 @@ public final class ChordNode implements LookupService {
 
     private void inBackground(Runnable task) {
         try {
-            workers.execute(task);
+            workers().execute(task);
         } catch (RejectedExecutionException e) {
             // closing
         }
@@ -612,7 +418,7 @@ public final class ChordNode implements LookupService {
     /** A joining node asks for the records it must hold, one page at a time. */
     List<StoredRecord> transferPage(NodeRef joining, Id after) {
         requireJoined();
-        return repair.transferPage(joining, after);
+        return keyTransfer.page(joining, after);
     }
 
     @Override

@@ -130,7 +130,7 @@ final class NodeRequestHandler implements RequestHandler {
             case CLIENT_GET: {
                 String key = r.string();
                 r.end();
-                ChordNode.GetResult g = node.getSync(key);
+                StoreRouting.GetResult g = node.getSync(key);
                 w.u16(Math.min(0xffff, g.hops()));
                 writeStrings(w, g.values());
                 break;

@@ -15,9 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every value on the r nodes that succeed its key while the ring changes: replica pushes of
- * the primary range, hand-off of misplaced records to their owners, key transfer to joining nodes
- * and to new predecessors. One per {@link ChordNode}.
+ * Replica maintenance, run periodically: keeps every value on the r nodes that succeed its key while
+ * the ring changes (the Chord paper's successor-list replication, Stoica et al. 2001, Sec. V-B, leaves
+ * this to the application): replica pushes of the primary range to the r-1 successors, hand-off of
+ * misplaced records to their owners, and dropping copies this node no longer has to hold. One per
+ * {@link ChordNode}; the eager writes are {@link ReplicaWriter}'s, the moves on join, notify and
+ * leave {@link KeyTransfer}'s.
  *
  * <p>The work of a round does not grow with the number of records held when nothing changed: puts
  * and removes are replicated by the owner as they are accepted, so a round pushes only what reached
@@ -27,27 +30,18 @@ import org.slf4j.LoggerFactory;
  * is new (ring change) or the last hand-off to it failed; otherwise only the puts and removes this
  * node accepted for keys outside its primary range.
  *
- * <p>Anti-entropy: besides, every round sweeps on through a slice of the store, in ring order,
- * pushing the slice's primary records to the holders and handing its other records to their owners
- * as if they had changed; the slice is sized so that the sweep covers the whole store once every
- * {@link #SWEEP_ROUNDS} rounds, and not faster than once per {@link #SWEEP_MIN_MILLIS}. That
- * catches what the targeted pushes cannot see (a node restarted at the same address before anyone
- * noticed, a copy lost in a race) at a cost spread evenly over the rounds, instead of a burst that
- * would stall the puts.
+ * <p>Besides, every round takes the next slice of the {@link AntiEntropy} sweep as changed: its
+ * primary records are pushed to the holders and its other records handed to their owners.
  */
 final class ReplicaRepair {
     private static final Logger log = LoggerFactory.getLogger(ReplicaRepair.class);
-    /** The anti-entropy sweep covers the whole store once every this many rounds ... */
-    static final int SWEEP_ROUNDS = 10;
-    /** ... but not faster than once in this time. */
-    static final long SWEEP_MIN_MILLIS = 30_000;
-
     private final NodeRef self;
     private final int r;
     private final RoutingTable table;
     private final Router router;
     private final ChordRpc rpc;
     private final ValueStore store;
+    private final AntiEntropy antiEntropy;
     private final Object lock = new Object();
     /** Replica holders that missed an eager replication since the last round: they get the whole range. */
     private final Set<NodeRef> missed = ConcurrentHashMap.newKeySet();
@@ -58,7 +52,6 @@ final class ReplicaRepair {
     private NodeRef lastPushPredecessor;
     private List<NodeRef> lastPushHolders = List.of();
     private Set<Range> lastRanges = Set.of();
-    private Id sweepCursor;
     private long lastRound;
 
     /** Part of the foreign part of the store, (from, to], owned by {@code owner}. */
@@ -76,6 +69,7 @@ final class ReplicaRepair {
         this.router = router;
         this.rpc = rpc;
         this.store = store;
+        this.antiEntropy = new AntiEntropy(store);
     }
 
     /** Held while repairing; a leaving node takes it so that no repair runs during its hand-over. */
@@ -241,44 +235,6 @@ final class ReplicaRepair {
         }
     }
 
-    /** Gives a new predecessor the records it must hold: everything except our own new range (n, self]. */
-    void handOverTo(NodeRef n) {
-        List<StoredRecord> recs = store.recordsIn(self.id(), n.id(), System.currentTimeMillis());
-        if (recs.isEmpty()) {
-            return;
-        }
-        try {
-            rpc.replicate(n, recs);
-            log.info("{}: moved {} records to new predecessor {}", self, recs.size(), n);
-        } catch (LookupException e) {
-            log.info("{}: could not move records to {} ({}); repair will retry", self, n, e.getMessage());
-        }
-    }
-
-    /** A joining node asks for the records it must hold (see {@link #handOverTo}), one page at a time. */
-    List<StoredRecord> transferPage(NodeRef joining, Id after) {
-        Id me = self.id();
-        return store.page(after, id -> !id.inHalfOpen(joining.id(), me), WireMessages.BATCH_BYTES,
-                System.currentTimeMillis());
-    }
-
-    int pullKeys(NodeRef from) {
-        int n = 0;
-        Id after = null;
-        for (int page = 0; page < 100_000; page++) {
-            ChordRpc.TransferPage p = rpc.transfer(from, self, after);
-            for (StoredRecord r : p.records()) {
-                store.merge(r);
-            }
-            n += p.records().size();
-            if (!p.more() || p.last() == null) {
-                break;
-            }
-            after = p.last();
-        }
-        return n;
-    }
-
     /**
      * One repair round: purge expired records; push the primary range to the r-1 successors (see
      * {@link #pushReplicas}); hand records this node is not the owner of to their owner and drop
@@ -295,29 +251,11 @@ final class ReplicaRepair {
                 return;
             }
             Id me = self.id();
-            List<Id> sweep = sweepSlice(elapsed);
+            List<Id> sweep = antiEntropy.nextSlice(elapsed);
             Set<Id> changed = store.drainChanged();
             changed.addAll(sweep);
             pushReplicas(pred, me, changed, now);
             handOffForeign(pred, me, sweep, now);
         }
-    }
-
-    /**
-     * The next keys of the anti-entropy sweep: the share of the store that {@code elapsed} ms (the
-     * time since the last round) is of the sweep period, at least one key.
-     */
-    private List<Id> sweepSlice(long elapsed) {
-        int keys = store.keyCount();
-        if (keys == 0 || elapsed == 0) {
-            return List.of();
-        }
-        long period = Math.max(SWEEP_MIN_MILLIS, SWEEP_ROUNDS * elapsed);
-        int n = (int) Math.min(keys, Math.max(1, (long) Math.ceil(keys * (double) elapsed / period)));
-        List<Id> slice = store.keysAfter(sweepCursor, n);
-        if (!slice.isEmpty()) {
-            sweepCursor = slice.get(slice.size() - 1);
-        }
-        return slice;
     }
 }

@@ -6,16 +6,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.p2psip.lookup.AbstractLookupService;
 import org.p2psip.lookup.Limits;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
-import org.p2psip.lookup.LookupService;
 import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.chord.ChordRpc;
 import org.p2psip.lookup.ring.Id;
@@ -32,14 +27,13 @@ import org.p2psip.lookup.wire.TcpTransport;
  * connections are made, so a peer behind a NAT can use it through a public peer. With several via
  * nodes, a call that cannot reach one tries the next.
  */
-public final class RemoteLookupClient implements LookupService {
+public final class RemoteLookupClient extends AbstractLookupService {
     /** Default time to wait for one answer: the via node may itself wait for failed nodes. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private final List<Address> vias;
     private final TcpTransport transport;
     private final ChordRpc rpc;
-    private final ExecutorService workers;
     private volatile boolean closed;
 
     public RemoteLookupClient(Address via) {
@@ -51,39 +45,17 @@ public final class RemoteLookupClient implements LookupService {
      * @param timeout how long to wait for one answer
      */
     public RemoteLookupClient(List<Address> vias, Duration timeout) {
+        super(new DaemonThreads("chord-client-op").cachedPool(), "lookup client"); // no thread until used
         if (vias.isEmpty()) {
             throw new IllegalArgumentException("at least one ring node address is needed");
         }
         this.vias = List.copyOf(vias);
         this.transport = new TcpTransport("chord-client", timeout.plusSeconds(5));
         this.rpc = new ChordRpc(transport, timeout);
-        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), new DaemonThreads("chord-client-op"));
     }
 
     public List<Address> vias() {
         return vias;
-    }
-
-    @Override
-    public CompletableFuture<Void> put(String key, String value, int ttlSeconds) {
-        return async(() -> {
-            putSync(key, value, ttlSeconds);
-            return null;
-        });
-    }
-
-    @Override
-    public CompletableFuture<List<String>> get(String key) {
-        return async(() -> getSync(key).values());
-    }
-
-    @Override
-    public CompletableFuture<Void> remove(String key, String value) {
-        return async(() -> {
-            removeSync(key, value);
-            return null;
-        });
     }
 
     /** The node responsible for {@code key} (with its successors and the hops it took). */
@@ -94,6 +66,7 @@ public final class RemoteLookupClient implements LookupService {
     // ---- blocking variants (used by the CLI) ------------------------------------------------------
 
     /** Stores a value; returns the routing hops the via node reported. */
+    @Override
     public int putSync(String key, String value, int ttlSeconds) {
         Limits.checkKey(key);
         Limits.checkValue(value);
@@ -107,6 +80,12 @@ public final class RemoteLookupClient implements LookupService {
         return viaAny(a -> rpc.clientGet(a, key));
     }
 
+    @Override
+    protected List<String> getValues(String key) {
+        return getSync(key).values();
+    }
+
+    @Override
     public int removeSync(String key, String value) {
         Limits.checkKey(key);
         Limits.checkValue(value);
@@ -170,20 +149,14 @@ public final class RemoteLookupClient implements LookupService {
         throw last;
     }
 
+    @Override
+    protected boolean isClosed() {
+        return closed;
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new LookupException(Reason.CLOSED, "lookup client is closed");
-        }
-    }
-
-    private <T> CompletableFuture<T> async(java.util.function.Supplier<T> op) {
-        if (closed) {
-            return CompletableFuture.failedFuture(new LookupException(Reason.CLOSED, "lookup client is closed"));
-        }
-        try {
-            return CompletableFuture.supplyAsync(op, workers);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new LookupException(Reason.CLOSED, "lookup client is closed"));
         }
     }
 
@@ -191,6 +164,6 @@ public final class RemoteLookupClient implements LookupService {
     public void close() {
         closed = true;
         transport.close();
-        workers.shutdownNow();
+        workers().shutdownNow();
     }
 }

@@ -1,6 +1,10 @@
 package org.p2psip.lookup.wire;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Thread factory for the daemon threads a node owns, named {@code prefix-N}. */
@@ -10,6 +14,14 @@ public final class DaemonThreads implements ThreadFactory {
 
     public DaemonThreads(String prefix) {
         this.prefix = prefix;
+    }
+
+    /**
+     * A pool that starts a thread of this factory for each task when none is idle and ends threads
+     * idle for 30 s: for requests that block on the network, which must not queue behind each other.
+     */
+    public ExecutorService cachedPool() {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), this);
     }
 
     /** Renames threads created from now on (e.g. once the port is known). */
