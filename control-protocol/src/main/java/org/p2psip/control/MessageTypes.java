@@ -3,7 +3,8 @@ package org.p2psip.control;
 /**
  * The message catalogue of the overlay peer internal control protocol (docs/control-protocol.md).
  * Types are dotted names; the part before the first dot says which interface of the paper's
- * Figure 2 the message belongs to.
+ * Figure 2 the message belongs to. The typed form of every message, with its fields, is in
+ * {@link org.p2psip.control.message}.
  */
 public final class MessageTypes {
     private MessageTypes() {
@@ -65,6 +66,10 @@ public final class MessageTypes {
     public static final String PORT_STATUS = "port.status";
     /** Ask the port to shut down cleanly. */
     public static final String PORT_SHUTDOWN = "port.shutdown";
+
+    // ---- a peer's management socket ({@code <state-dir>/om.sock}, local tools -> OM) ---------------
+    /** Status of the whole overlay peer: its node, NAT, relayed addresses, TCP relay allocations. */
+    public static final String PEER_STATUS = "peer.status";
 
     // ---- common field names -----------------------------------------------------------------------
     public static final String F_VERSION = "version";

@@ -8,10 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.control.message.RtpLegFailed;
+import org.p2psip.control.message.RtpSessionReleased;
 import org.p2psip.control.ControlServer;
-import org.p2psip.control.MessageTypes;
 import org.p2psip.rtp.control.RtpControlHandler;
-import org.p2psip.rtp.control.RtpFields;
 import org.p2psip.rtp.relay.RelayEngine;
 import org.p2psip.rtp.relay.RelayListener;
 import org.slf4j.Logger;
@@ -119,14 +119,12 @@ public final class RtpPort implements Closeable {
     private final class Events implements RelayListener {
         @Override
         public void legFailed(String session, String leg, String reason) {
-            send(ControlMessage.event(MessageTypes.RTP_LEG_FAILED).with(RtpFields.SESSION, session)
-                    .with(RtpFields.LEG, leg).with(RtpFields.REASON, reason));
+            send(new RtpLegFailed(session, leg, reason).toMessage());
         }
 
         @Override
         public void sessionReleased(String session, String reason) {
-            send(ControlMessage.event(MessageTypes.RTP_SESSION_RELEASED).with(RtpFields.SESSION, session)
-                    .with(RtpFields.REASON, reason));
+            send(new RtpSessionReleased(session, reason).toMessage());
         }
 
         private void send(ControlMessage event) {

@@ -14,7 +14,12 @@ import org.junit.Test;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
 import org.p2psip.control.MessageTypes;
-import org.p2psip.rtp.control.RtpFields;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.PortShutdownAnswer;
+import org.p2psip.control.message.RtpAllocateAnswer;
+import org.p2psip.control.message.RtpConnectAnswer;
+import org.p2psip.control.message.RtpStats;
+import org.p2psip.control.message.RtpStatsPage;
 
 /** Typed errors for bad requests, port.status and port.shutdown. */
 public class ControlErrorsTest {
@@ -43,14 +48,14 @@ public class ControlErrorsTest {
         expectError(ErrorCode.NOT_FOUND, () -> port.om.stats("nope"));
         expectError(ErrorCode.NOT_FOUND, () -> port.om.connectLeg("nope", "ua", "passive", "any"));
         expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_ALLOCATE)));
-        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_ALLOCATE).with(RtpFields.SESSION, "x")
-                .with(RtpFields.ROLE, "mixer")));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_ALLOCATE).with(Fields.SESSION, "x")
+                .with(Fields.ROLE, "mixer")));
         expectError(ErrorCode.BAD_REQUEST, () -> port.om.allocateEndpoint("has:colon", "udp"));
         expectError(ErrorCode.UNSUPPORTED, () -> port.om.allocateEndpoint("x", "sctp"));
         expectError(ErrorCode.UNSUPPORTED, () -> port.om.allocateRelay("x", "udp", "quic"));
-        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_ALLOCATE).with(RtpFields.SESSION, "x")
-                .with(RtpFields.IDLE_TIMEOUT, "soon")));
-        assertEquals("0", port.om.status().get(RtpFields.SESSIONS));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_ALLOCATE).with(Fields.SESSION, "x")
+                .with(Fields.IDLE_TIMEOUT, "soon")));
+        assertEquals("0", port.om.status().get(Fields.SESSIONS));
 
         port.om.allocateEndpoint("s", "udp");
         expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "b", "passive", "any"));
@@ -61,32 +66,32 @@ public class ControlErrorsTest {
         expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "overlay", "active", "127.0.0.1:abc"));
         expectError(ErrorCode.BAD_REQUEST, () -> port.om.connectLeg("s", "overlay", "active", "no-such-host.invalid:5000"));
         expectError(ErrorCode.UNSUPPORTED, () -> port.om.connectLeg("s", "overlay", "active", "[::1]:5000"));
-        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, "s")
-                .with(RtpFields.LEG, "overlay").with(RtpFields.MODE, "passive")));
-        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, "s")
-                .with(RtpFields.LEG, "overlay").with(RtpFields.MODE, "passive").with(RtpFields.REMOTE, "any")
-                .with(RtpFields.KEEPALIVE, "-1")));
-        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_UPDATE).with(RtpFields.SESSION, "s")
-                .with(RtpFields.LEG, "ua").with(RtpFields.CLOCK_RATE, "12")));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_CONNECT).with(Fields.SESSION, "s")
+                .with(Fields.LEG, "overlay").with(Fields.MODE, "passive")));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_CONNECT).with(Fields.SESSION, "s")
+                .with(Fields.LEG, "overlay").with(Fields.MODE, "passive").with(Fields.REMOTE, "any")
+                .with(Fields.KEEPALIVE, "-1")));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_UPDATE).with(Fields.SESSION, "s")
+                .with(Fields.LEG, "ua").with(Fields.CLOCK_RATE, "12")));
         expectError(ErrorCode.UNKNOWN_TYPE, () -> port.om.call(req("rtp.frobnicate")));
         // An overlay leg without a mode cannot be updated into existence.
-        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_UPDATE).with(RtpFields.SESSION, "s")
-                .with(RtpFields.LEG, "overlay").with(RtpFields.REMOTE, "127.0.0.1:5000")));
+        expectError(ErrorCode.BAD_REQUEST, () -> port.om.call(req(MessageTypes.RTP_UPDATE).with(Fields.SESSION, "s")
+                .with(Fields.LEG, "overlay").with(Fields.REMOTE, "127.0.0.1:5000")));
         // Nothing of that broke the session.
         ControlMessage ok = port.om.connectLeg("s", "overlay", "active", "127.0.0.1:5000");
-        assertEquals("connected", ok.get(RtpFields.STATE));
-        assertEquals("127.0.0.1:5000", ok.get("remote"));
+        assertEquals("connected", RtpConnectAnswer.from(ok).state());
+        assertEquals("127.0.0.1:5000", RtpConnectAnswer.from(ok).remote());
     }
 
     @Test
     public void allocateIsIdempotentForTheSameRoleAndTransports() throws Exception {
         ControlMessage a = port.om.allocateEndpoint("dup", "udp");
         ControlMessage b = port.om.allocateEndpoint("dup", "udp");
-        assertEquals(a.get("ua.rtp"), b.get("ua.rtp"));
-        assertEquals(a.get("overlay.port"), b.get("overlay.port"));
+        assertEquals(RtpAllocateAnswer.from(a).leg("ua").rtp(), RtpAllocateAnswer.from(b).leg("ua").rtp());
+        assertEquals(RtpAllocateAnswer.from(a).leg("overlay").port(), RtpAllocateAnswer.from(b).leg("overlay").port());
         expectError(ErrorCode.BAD_REQUEST, () -> port.om.allocateEndpoint("dup", "tcp"));
         expectError(ErrorCode.BAD_REQUEST, () -> port.om.allocateRelay("dup", "udp", "udp"));
-        assertEquals("1", port.om.status().get(RtpFields.SESSIONS));
+        assertEquals("1", port.om.status().get(Fields.SESSIONS));
     }
 
     @Test
@@ -95,15 +100,15 @@ public class ControlErrorsTest {
         port.om.allocateEndpoint("e", "udp");
         ControlMessage st = port.om.status();
         assertEquals("ctl", st.get(MessageTypes.F_NAME));
-        assertEquals("127.0.0.1", st.get(RtpFields.ADDRESS));
-        assertEquals("2", st.get(RtpFields.SESSIONS));
-        assertEquals("1", st.get("relay_sessions"));
-        assertEquals("1", st.get("endpoint_sessions"));
-        assertEquals(Integer.toString(200 - 5), st.get("ports_free"));
-        assertEquals(Integer.toString((200 - 5) / 2), st.get("capacity"));
-        assertEquals("true", st.get("relay"));
-        assertEquals("udp,tcp", st.get("transports"));
-        String[] range = st.get("ports").split("-");
+        assertEquals("127.0.0.1", st.get(Fields.ADDRESS));
+        assertEquals("2", st.get(Fields.SESSIONS));
+        assertEquals("1", st.get(Fields.RELAY_SESSIONS));
+        assertEquals("1", st.get(Fields.ENDPOINT_SESSIONS));
+        assertEquals(Integer.toString(200 - 5), st.get(Fields.PORTS_FREE));
+        assertEquals(Integer.toString((200 - 5) / 2), st.get(Fields.CAPACITY));
+        assertEquals("true", st.get(Fields.RELAY));
+        assertEquals("udp,tcp", st.get(Fields.TRANSPORTS));
+        String[] range = st.get(Fields.PORTS).split("-");
         assertEquals(199, Integer.parseInt(range[1]) - Integer.parseInt(range[0]));
     }
 
@@ -122,30 +127,27 @@ public class ControlErrorsTest {
         String after = null;
         int pages = 0;
         while (true) {
-            ControlMessage q = req(MessageTypes.RTP_STATS);
-            if (after != null) {
-                q = q.with(RtpFields.AFTER, after);
-            }
+            ControlMessage q = RtpStats.allAfter(after).toMessage();
             ControlMessage page = port.om.call(q);
             pages++;
-            java.util.List<String> ids = page.getAll(RtpFields.SESSION);
-            assertEquals(Integer.toString(ids.size()), page.get(RtpFields.SESSIONS));
+            java.util.List<String> ids = page.getAll(Fields.SESSION);
+            assertEquals(Integer.toString(ids.size()), page.get(Fields.SESSIONS));
             for (String id : ids) {
-                assertEquals("0", page.get(id + ":a.packets_in"));
+                assertEquals("0", RtpStatsPage.from(page).session(id).leg("a").get(Fields.PACKETS_IN));
             }
             seen.addAll(ids);
-            if (!Boolean.parseBoolean(page.get(RtpFields.MORE))) {
+            if (!Boolean.parseBoolean(page.get(Fields.MORE))) {
                 break;
             }
-            after = page.get(RtpFields.NEXT_AFTER);
+            after = page.get(Fields.NEXT_AFTER);
             assertEquals(ids.get(ids.size() - 1), after);
         }
         assertTrue("more than one page: " + pages, pages > 1);
         assertEquals(new java.util.ArrayList<>(allocated), seen);
         ControlMessage st = port.om.status();
-        assertEquals("150", st.get(RtpFields.SESSIONS));
-        assertEquals("0", st.get("packets_forwarded"));
-        assertEquals("0", st.get("drops"));
+        assertEquals("150", st.get(Fields.SESSIONS));
+        assertEquals("0", st.get(Fields.PACKETS_FORWARDED));
+        assertEquals("0", st.get(Fields.DROPS));
     }
 
     @Test
@@ -153,7 +155,7 @@ public class ControlErrorsTest {
         port.om.allocateEndpoint("e", "tcp");
         assertTrue(Files.exists(port.socket()));
         ControlMessage r = port.om.shutdown();
-        assertEquals("stopping", r.get(RtpFields.STATE));
+        assertEquals("stopping", PortShutdownAnswer.from(r).state());
         assertTrue("closed after port.shutdown", port.port.awaitClosed(Duration.ofSeconds(15)));
         assertFalse("socket file removed", Files.exists(port.socket()));
     }

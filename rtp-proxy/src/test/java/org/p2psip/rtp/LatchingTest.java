@@ -16,13 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.MessageTypes;
-import org.p2psip.rtp.control.RtpFields;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.RtpAllocateAnswer;
+import org.p2psip.control.message.RtpConnect;
+import org.p2psip.control.message.RtpLeg;
+import org.p2psip.control.message.RtpUpdate;
 import org.p2psip.rtp.relay.Keepalive;
 
 /** Symmetric latching, strangers, and the keepalives of active UDP legs. */
@@ -52,26 +55,21 @@ public class LatchingTest {
         return p;
     }
 
-    private ControlMessage connect(String session, String leg, String mode, String remote, String keepalive) throws Exception {
-        ControlMessage m = ControlMessage.request(MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, session)
-                .with(RtpFields.LEG, leg).with(RtpFields.MODE, mode).with(RtpFields.REMOTE, remote);
-        if (keepalive != null) {
-            m = m.with(RtpFields.KEEPALIVE, keepalive);
-        }
-        return port.om.call(m);
+    private ControlMessage connect(String session, String leg, String mode, String remote, Duration keepalive) throws Exception {
+        return port.om.call(RtpConnect.of(session, leg, mode, remote).withKeepalive(keepalive).toMessage());
     }
 
     @Test
     public void uaSendingFromAnotherPortThanAnnouncedIsServedAndStrangersAreDropped() throws Exception {
         ControlMessage a = port.om.allocateEndpoint("s1", "udp");
-        int ua = Integer.parseInt(a.get("ua.rtp"));
-        int overlay = Integer.parseInt(a.get("overlay.port"));
+        int ua = RtpAllocateAnswer.from(a).leg("ua").rtp();
+        int overlay = RtpAllocateAnswer.from(a).leg("overlay").port();
         UdpPeer far = peer("127.0.0.1");
         UdpPeer announced = peer("127.0.0.1");
         UdpPeer actual = peer("127.0.0.1");
         UdpPeer stranger = peer("127.0.0.1");
         UdpPeer otherHost = peer("127.0.0.2");
-        connect("s1", "overlay", "active", far.address(), "0");
+        connect("s1", "overlay", "active", far.address(), Duration.ZERO);
         connect("s1", "ua", "passive", announced.address(), null);
 
         // Before the phone sent anything, media goes to the address from its SDP.
@@ -96,40 +94,40 @@ public class LatchingTest {
         assertEquals(ua, r.from().getPort());
         assertNull("nothing more to the announced port", announced.receive(200));
 
-        Map<String, String> s = port.stats("s1");
-        assertEquals("latched", s.get("ua.state"));
-        assertEquals(actual.address(), s.get("ua.remote"));
+        RtpLeg s = port.leg("s1", "ua");
+        assertEquals("latched", s.state());
+        assertEquals(actual.address(), s.remote());
 
         // A stranger on the same host, and one on another host, are dropped and counted.
         stranger.send(TestSupport.rtp(0, 5, 800, 66, 160), ua);
         otherHost.send(TestSupport.rtp(0, 5, 800, 67, 160), overlay);
-        TestSupport.await("strangers counted", Duration.ofSeconds(10), () -> stat("s1", "ua.dropped_stranger") == 1
-                && stat("s1", "overlay.dropped_stranger") == 1);
+        TestSupport.await("strangers counted", Duration.ofSeconds(10), () -> stat("s1", "ua", Fields.DROPPED_STRANGER) == 1
+                && stat("s1", "overlay", Fields.DROPPED_STRANGER) == 1);
         assertNull("a stranger's packet is not forwarded", far.receive(200));
         assertNull(actual.receive(200));
         // ... and the session keeps working.
         byte[] up2 = TestSupport.rtp(0, 101, 16160, 9, 160);
         actual.send(up2, ua);
         assertArrayEquals(up2, far.receive(5000).data());
-        assertEquals(2, stat("s1", "ua.packets_in"));
-        assertEquals(1, stat("s1", "ua.drops"));
+        assertEquals(2, stat("s1", "ua", Fields.PACKETS_IN));
+        assertEquals(1, stat("s1", "ua", Fields.DROPS));
     }
 
     @Test
     public void passiveLegLatchesOnlyOnTheExpectedHost() throws Exception {
         ControlMessage a = port.om.allocateRelay("r1", "udp", "udp");
-        int pa = Integer.parseInt(a.get("a.port"));
-        int pb = Integer.parseInt(a.get("b.port"));
+        int pa = RtpAllocateAnswer.from(a).leg("a").port();
+        int pb = RtpAllocateAnswer.from(a).leg("b").port();
         UdpPeer far = peer("127.0.0.1");
         UdpPeer caller = peer("127.0.0.1");
         UdpPeer wrongHost = peer("127.0.0.2");
         UdpPeer sameHostLater = peer("127.0.0.1");
         connect("r1", "a", "passive", "127.0.0.1", null);
-        connect("r1", "b", "active", far.address(), "0");
+        connect("r1", "b", "active", far.address(), Duration.ZERO);
 
         wrongHost.send(TestSupport.rtp(0, 1, 0, 1, 160), pa);
-        TestSupport.await("wrong host dropped", Duration.ofSeconds(10), () -> stat("r1", "a.dropped_stranger") == 1);
-        assertEquals("waiting", port.stats("r1").get("a.state"));
+        TestSupport.await("wrong host dropped", Duration.ofSeconds(10), () -> stat("r1", "a", Fields.DROPPED_STRANGER) == 1);
+        assertEquals("waiting", port.leg("r1", "a").state());
 
         byte[] p = TestSupport.rtp(0, 2, 160, 1, 160);
         caller.send(p, pa);
@@ -137,11 +135,11 @@ public class LatchingTest {
         assertNotNull(r);
         assertArrayEquals(p, r.data());
         assertEquals(pb, r.from().getPort());
-        assertEquals("latched", port.stats("r1").get("a.state"));
-        assertEquals(caller.address(), port.stats("r1").get("a.remote"));
+        assertEquals("latched", port.leg("r1", "a").state());
+        assertEquals(caller.address(), port.leg("r1", "a").remote());
 
         sameHostLater.send(TestSupport.rtp(0, 3, 320, 1, 160), pa);
-        TestSupport.await("second source dropped", Duration.ofSeconds(10), () -> stat("r1", "a.dropped_stranger") == 2);
+        TestSupport.await("second source dropped", Duration.ofSeconds(10), () -> stat("r1", "a", Fields.DROPPED_STRANGER) == 2);
         byte[] back = TestSupport.rtp(0, 50, 0, 2, 160);
         far.send(back, pb);
         r = caller.receive(5000);
@@ -151,18 +149,17 @@ public class LatchingTest {
         assertNull(far.receive(200));
 
         // rtp.update relatch=true: the next source wins.
-        port.om.call(ControlMessage.request(MessageTypes.RTP_UPDATE).with(RtpFields.SESSION, "r1").with(RtpFields.LEG, "a")
-                .with(RtpFields.RELATCH, "true"));
+        port.om.call(RtpUpdate.of("r1", "a").withRelatch(true).toMessage());
         byte[] moved = TestSupport.rtp(0, 4, 480, 1, 160);
         sameHostLater.send(moved, pa);
         assertArrayEquals(moved, far.receive(5000).data());
-        assertEquals(sameHostLater.address(), port.stats("r1").get("a.remote"));
+        assertEquals(sameHostLater.address(), port.leg("r1", "a").remote());
     }
 
     @Test
     public void idleActiveUdpLegsSendKeepalivesThatAreLatchedOnAndNeverForwarded() throws Exception {
         ControlMessage a = port.om.allocateRelay("k1", "udp", "udp");
-        int pa = Integer.parseInt(a.get("a.port"));
+        int pa = RtpAllocateAnswer.from(a).leg("a").port();
         UdpPeer natSide = peer("127.0.0.1");
         UdpPeer far = peer("127.0.0.1");
         connect("k1", "a", "passive", "any", null);
@@ -178,26 +175,25 @@ public class LatchingTest {
         byte[] ka = ByteBuffer.allocate(20).putShort((short) 0x0011).putShort((short) 0).putInt(Keepalive.MAGIC_COOKIE)
                 .put("TESTTESTTEST".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).array();
         natSide.send(ka, pa);
-        TestSupport.await("keepalive counted", Duration.ofSeconds(10), () -> stat("k1", "a.keepalives_in") == 1);
-        assertEquals("latched", port.stats("k1").get("a.state"));
-        assertEquals(natSide.address(), port.stats("k1").get("a.remote"));
+        TestSupport.await("keepalive counted", Duration.ofSeconds(10), () -> stat("k1", "a", Fields.KEEPALIVES_IN) == 1);
+        assertEquals("latched", port.leg("k1", "a").state());
+        assertEquals(natSide.address(), port.leg("k1", "a").remote());
         for (int i = 0; i < 5; i++) {
             UdpPeer.Received r = far.receive(1000);
             if (r != null) {
                 assertKeepalive(r.data());
             }
         }
-        assertEquals(0, stat("k1", "a.packets_in"));
-        assertEquals(0, stat("k1", "b.packets_out"));
-        assertTrue(stat("k1", "b.keepalives_out") >= 3);
+        assertEquals(0, stat("k1", "a", Fields.PACKETS_IN));
+        assertEquals(0, stat("k1", "b", Fields.PACKETS_OUT));
+        assertTrue(stat("k1", "b", Fields.KEEPALIVES_OUT) >= 3);
         // Media from the far end now reaches the NATed side through the latched binding.
         byte[] p = TestSupport.rtp(0, 1, 0, 3, 160);
-        far.send(p, Integer.parseInt(a.get("b.port")));
+        far.send(p, RtpAllocateAnswer.from(a).leg("b").port());
         assertArrayEquals(p, natSide.receive(5000).data());
 
         // keepalive=0 switches them off.
-        port.om.call(ControlMessage.request(MessageTypes.RTP_UPDATE).with(RtpFields.SESSION, "k1").with(RtpFields.LEG, "b")
-                .with(RtpFields.KEEPALIVE, "0"));
+        port.om.call(RtpUpdate.of("k1", "b").withKeepalive(Duration.ZERO).toMessage());
         while (far.receive(500) != null) {
             // drain what was on its way
         }
@@ -207,10 +203,10 @@ public class LatchingTest {
     @Test
     public void passiveTcpLegClosesConnectionsFromOtherHosts() throws Exception {
         ControlMessage a = port.om.allocateRelay("t1", "tcp", "udp");
-        int pa = Integer.parseInt(a.get("a.port"));
+        int pa = RtpAllocateAnswer.from(a).leg("a").port();
         UdpPeer far = peer("127.0.0.1");
         connect("t1", "a", "passive", "127.0.0.1", null);
-        connect("t1", "b", "active", far.address(), "0");
+        connect("t1", "b", "active", far.address(), Duration.ZERO);
 
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
@@ -225,8 +221,8 @@ public class LatchingTest {
                 // connection reset: closed as well
             }
         }
-        TestSupport.await("stranger connection counted", Duration.ofSeconds(10), () -> stat("t1", "a.dropped_stranger") == 1);
-        assertEquals("waiting", port.stats("t1").get("a.state"));
+        TestSupport.await("stranger connection counted", Duration.ofSeconds(10), () -> stat("t1", "a", Fields.DROPPED_STRANGER) == 1);
+        assertEquals("waiting", port.leg("t1", "a").state());
 
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
@@ -236,7 +232,7 @@ public class LatchingTest {
             UdpPeer.Received r = far.receive(5000);
             assertNotNull(r);
             assertArrayEquals(p, r.data());
-            assertEquals("connected", port.stats("t1").get("a.state"));
+            assertEquals("connected", port.leg("t1", "a").state());
         }
     }
 
@@ -249,9 +245,9 @@ public class LatchingTest {
         assertEquals("p2psipKA", new String(Arrays.copyOfRange(d, 8, 16), java.nio.charset.StandardCharsets.US_ASCII));
     }
 
-    private long stat(String session, String field) {
+    private long stat(String session, String leg, String counter) {
         try {
-            return port.stat(session, field);
+            return port.stat(session, leg, counter);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

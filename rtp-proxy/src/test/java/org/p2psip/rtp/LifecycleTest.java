@@ -19,7 +19,11 @@ import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
 import org.p2psip.control.MessageTypes;
-import org.p2psip.rtp.control.RtpFields;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.RtpAllocate;
+import org.p2psip.control.message.RtpAllocateAnswer;
+import org.p2psip.control.message.RtpReleaseAnswer;
+import org.p2psip.control.message.RtpSessionReleased;
 
 /** Idle timeout, release, port exhaustion and socket leaks. */
 public class LifecycleTest {
@@ -44,28 +48,28 @@ public class LifecycleTest {
         port = new PortFixture(TestSupport.config(dir, "idle").withIdleTimeout(Duration.ofSeconds(1)));
         ControlMessage a = port.om.allocateEndpoint("quiet", "udp");
         // A session with its own idle timeout that keeps receiving media stays.
-        ControlMessage b = port.om.call(ControlMessage.request(MessageTypes.RTP_ALLOCATE).with(RtpFields.SESSION, "busy")
-                .with(RtpFields.IDLE_TIMEOUT, "4"));
+        ControlMessage b = port.om.call(RtpAllocate.session("busy").withIdleTimeout(Duration.ofSeconds(4)).toMessage());
         try (UdpPeer phone = new UdpPeer()) {
             port.om.connectLeg("busy", "ua", "passive", phone.address());
-            int ua = Integer.parseInt(b.get("ua.rtp"));
+            int ua = RtpAllocateAnswer.from(b).leg("ua").rtp();
             ControlMessage released = null;
             for (int i = 0; released == null && i < 200; i++) {
                 phone.send(TestSupport.rtp(0, i, 160L * i, 1, 160), ua);
                 released = port.awaitEvent(MessageTypes.RTP_SESSION_RELEASED, Duration.ofMillis(100));
             }
             assertNotNull("the quiet session is released", released);
-            assertEquals("quiet", released.get(RtpFields.SESSION));
-            assertTrue(released.get(RtpFields.REASON), released.get(RtpFields.REASON).startsWith("idle"));
-            assertEquals("the busy session is still there", "busy", port.om.stats("busy").get(RtpFields.SESSION));
+            RtpSessionReleased quiet = RtpSessionReleased.from(released);
+            assertEquals("quiet", quiet.session());
+            assertTrue(quiet.reason(), quiet.reason().startsWith("idle"));
+            assertEquals("the busy session is still there", "busy", port.stats("busy").session());
         }
         expectError(ErrorCode.NOT_FOUND, () -> port.om.stats("quiet"));
         assertPortsFree(a, false);
         // Once its media stops, the busy one goes too.
         ControlMessage second = port.awaitEvent(MessageTypes.RTP_SESSION_RELEASED, Duration.ofSeconds(20));
         assertNotNull(second);
-        assertEquals("busy", second.get(RtpFields.SESSION));
-        assertEquals("0", port.om.status().get(RtpFields.SESSIONS));
+        assertEquals("busy", RtpSessionReleased.from(second).session());
+        assertEquals("0", port.om.status().get(Fields.SESSIONS));
     }
 
     @Test
@@ -74,7 +78,8 @@ public class LifecycleTest {
         ControlMessage a = port.om.allocateEndpoint("c1", "tcp");
         port.om.connectLeg("c1", "overlay", "passive", "any");
         ControlMessage r = port.om.release("c1");
-        assertEquals("true", r.get(RtpFields.RELEASED));
+        assertTrue(RtpReleaseAnswer.from(r).released());
+        assertEquals("true", r.get(Fields.RELEASED));
         assertPortsFree(a, true);
         expectError(ErrorCode.NOT_FOUND, () -> port.om.release("c1"));
     }
@@ -93,8 +98,8 @@ public class LifecycleTest {
         assertEquals("open sockets of this JVM (/proc/self/fd) after 1000 cycles", sockets, TestSupport.openSockets());
         assertTrue("open descriptors did not grow: " + fds + " -> " + TestSupport.openDescriptors(),
                 TestSupport.openDescriptors() <= fds + 2);
-        assertEquals("0", port.om.status().get(RtpFields.SESSIONS));
-        assertEquals("200", port.om.status().get("ports_free"));
+        assertEquals("0", port.om.status().get(Fields.SESSIONS));
+        assertEquals("200", port.om.status().get(Fields.PORTS_FREE));
     }
 
     private void cycle(int i) throws Exception {
@@ -120,11 +125,11 @@ public class LifecycleTest {
         e = expectError(ErrorCode.RESOURCE_EXHAUSTED, () -> port.om.allocateRelay("r1", "udp", "udp"));
         assertTrue(e.getMessage(), e.getMessage().contains("exhausted"));
         ControlMessage st = port.om.status();
-        assertEquals("1", st.get("ports_free"));
-        assertEquals("0", st.get("capacity"));
-        assertEquals("1", st.get(RtpFields.SESSIONS));
-        port.om.release(a.get(RtpFields.SESSION));
-        assertEquals("2", port.om.status().get("capacity"));
+        assertEquals("1", st.get(Fields.PORTS_FREE));
+        assertEquals("0", st.get(Fields.CAPACITY));
+        assertEquals("1", st.get(Fields.SESSIONS));
+        port.om.release(a.get(Fields.SESSION));
+        assertEquals("2", port.om.status().get(Fields.CAPACITY));
         port.om.allocateRelay("r1", "udp", "udp");
         port.om.allocateRelay("r2", "tcp", "tcp");
         expectError(ErrorCode.RESOURCE_EXHAUSTED, () -> port.om.allocateRelay("r3", "udp", "udp"));
@@ -137,7 +142,7 @@ public class LifecycleTest {
         port.om.allocateRelay("m2", "udp", "udp");
         ControlException e = expectError(ErrorCode.RESOURCE_EXHAUSTED, () -> port.om.allocateRelay("m3", "udp", "udp"));
         assertTrue(e.getMessage(), e.getMessage().contains("limit"));
-        assertEquals("0", port.om.status().get("capacity"));
+        assertEquals("0", port.om.status().get(Fields.CAPACITY));
     }
 
     /** A four-port range whose ports nobody else holds right now (retried if another test took one). */
@@ -160,9 +165,9 @@ public class LifecycleTest {
         throw new AssertionError("no free four-port range found in 20 attempts");
     }
 
-    private static void assertPortsFree(ControlMessage allocation, boolean tcpOverlay) throws IOException {
-        int rtp = Integer.parseInt(allocation.get("ua.rtp"));
-        int overlay = Integer.parseInt(allocation.get("overlay.port"));
+    private static void assertPortsFree(ControlMessage allocation, boolean tcpOverlay) throws IOException, ControlException {
+        int rtp = RtpAllocateAnswer.from(allocation).leg("ua").rtp();
+        int overlay = RtpAllocateAnswer.from(allocation).leg("overlay").port();
         try (DatagramSocket a = new DatagramSocket(new InetSocketAddress("127.0.0.1", rtp));
              DatagramSocket b = new DatagramSocket(new InetSocketAddress("127.0.0.1", rtp + 1))) {
             assertTrue(a.isBound() && b.isBound());

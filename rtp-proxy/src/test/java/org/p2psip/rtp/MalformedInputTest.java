@@ -17,7 +17,10 @@ import org.junit.Before;
 import org.junit.Test;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.MessageTypes;
-import org.p2psip.rtp.control.RtpFields;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.RtpAllocateAnswer;
+import org.p2psip.control.message.RtpConnect;
+import org.p2psip.control.message.RtpLegFailed;
 
 /** Runts, non-RTP bytes and truncated RFC 4571 frames are dropped and counted; other sessions keep forwarding. */
 public class MalformedInputTest {
@@ -36,7 +39,7 @@ public class MalformedInputTest {
         goodFar = new UdpPeer();
         badFar = new UdpPeer();
         ControlMessage good = port.om.allocateRelay("good", "udp", "udp");
-        goodA = Integer.parseInt(good.get("a.port"));
+        goodA = RtpAllocateAnswer.from(good).leg("a").port();
         port.om.connectLeg("good", "a", "passive", "any");
         activeNoKeepalive("good", "b", goodFar.address());
     }
@@ -51,8 +54,7 @@ public class MalformedInputTest {
     }
 
     private void activeNoKeepalive(String session, String leg, String remote) throws Exception {
-        port.om.call(ControlMessage.request(MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, session).with(RtpFields.LEG, leg)
-                .with(RtpFields.MODE, "active").with(RtpFields.REMOTE, remote).with(RtpFields.KEEPALIVE, "0"));
+        port.om.call(RtpConnect.of(session, leg, RtpConnect.ACTIVE, remote).withKeepalive(Duration.ZERO).toMessage());
     }
 
     private int seq;
@@ -70,7 +72,7 @@ public class MalformedInputTest {
     @Test
     public void runtsAndNonRtpDatagramsAreDroppedAndCounted() throws Exception {
         ControlMessage bad = port.om.allocateRelay("bad", "udp", "udp");
-        int badA = Integer.parseInt(bad.get("a.port"));
+        int badA = RtpAllocateAnswer.from(bad).leg("a").port();
         port.om.connectLeg("bad", "a", "passive", "any");
         activeNoKeepalive("bad", "b", badFar.address());
 
@@ -99,17 +101,17 @@ public class MalformedInputTest {
         UdpPeer.Received r = badFar.receive(5000);
         assertNotNull(r);
         assertArrayEquals("only the valid packet got through", fine, r.data());
-        assertEquals(garbage.length, port.stat("bad", "a.dropped_malformed"));
-        assertEquals(1, port.stat("bad", "a.packets_in"));
-        assertEquals(garbage.length, port.stat("bad", "a.drops"));
-        assertEquals(0, port.stat("good", "a.drops"));
-        assertEquals(seq, port.stat("good", "b.packets_out"));
+        assertEquals(garbage.length, port.stat("bad", "a", Fields.DROPPED_MALFORMED));
+        assertEquals(1, port.stat("bad", "a", Fields.PACKETS_IN));
+        assertEquals(garbage.length, port.stat("bad", "a", Fields.DROPS));
+        assertEquals(0, port.stat("good", "a", Fields.DROPS));
+        assertEquals(seq, port.stat("good", "b", Fields.PACKETS_OUT));
     }
 
     @Test
     public void aTruncatedRfc4571FrameClosesTheConnectionAndIsCounted() throws Exception {
         ControlMessage t = port.om.allocateRelay("tcp", "tcp", "udp");
-        int a = Integer.parseInt(t.get("a.port"));
+        int a = RtpAllocateAnswer.from(t).leg("a").port();
         port.om.connectLeg("tcp", "a", "passive", "127.0.0.1");
         activeNoKeepalive("tcp", "b", badFar.address());
 
@@ -128,12 +130,13 @@ public class MalformedInputTest {
         }
         ControlMessage failed = port.awaitEvent(MessageTypes.RTP_LEG_FAILED, Duration.ofSeconds(10));
         assertNotNull("rtp.leg.failed after the truncated frame", failed);
-        assertEquals("tcp", failed.get(RtpFields.SESSION));
-        assertEquals("a", failed.get(RtpFields.LEG));
-        assertTrue(failed.get(RtpFields.REASON), failed.get(RtpFields.REASON).contains("inside an RFC 4571 frame"));
-        assertEquals("the non-RTP frame and the truncated one", 2, port.stat("tcp", "a.dropped_malformed"));
-        assertEquals(1, port.stat("tcp", "a.packets_in"));
-        assertEquals("a passive leg waits for the next connection", "waiting", port.stats("tcp").get("a.state"));
+        RtpLegFailed legFailed = RtpLegFailed.from(failed);
+        assertEquals("tcp", legFailed.session());
+        assertEquals("a", legFailed.leg());
+        assertTrue(legFailed.reason(), legFailed.reason().contains("inside an RFC 4571 frame"));
+        assertEquals("the non-RTP frame and the truncated one", 2, port.stat("tcp", "a", Fields.DROPPED_MALFORMED));
+        assertEquals(1, port.stat("tcp", "a", Fields.PACKETS_IN));
+        assertEquals("a passive leg waits for the next connection", "waiting", port.leg("tcp", "a").state());
         goodStillForwards();
 
         // The far end reconnects and the session forwards again.

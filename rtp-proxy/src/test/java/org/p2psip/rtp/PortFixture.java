@@ -3,7 +3,6 @@ package org.p2psip.rtp;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +11,9 @@ import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
+import org.p2psip.control.message.RtpLeg;
+import org.p2psip.control.message.RtpStats;
+import org.p2psip.control.message.RtpStatsAnswer;
 import org.p2psip.rtp.control.RtpPortClient;
 
 /** An RTP-Port running in this JVM plus a control client that plays the Overlay Manager and records events. */
@@ -65,16 +67,23 @@ public final class PortFixture implements Closeable {
         }
     }
 
-    public Map<String, String> stats(String session) throws ControlException {
-        return om.stats(session);
+    /** rtp.stats of one session, typed. */
+    public RtpStatsAnswer stats(String session) throws ControlException {
+        return RtpStatsAnswer.from(om.call(RtpStats.of(session).toMessage()));
     }
 
-    public long stat(String session, String field) throws ControlException {
-        String v = om.stats(session).get(field);
-        if (v == null) {
-            throw new AssertionError("no field " + field + " in stats of " + session + ": " + om.stats(session));
+    /** One leg of a session as rtp.stats reports it. */
+    public RtpLeg leg(String session, String leg) throws ControlException {
+        RtpLeg l = stats(session).leg(leg);
+        if (l == null) {
+            throw new AssertionError("no leg " + leg + " in stats of " + session + ": " + stats(session));
         }
-        return Long.parseLong(v);
+        return l;
+    }
+
+    /** A counter ({@code Fields.PACKETS_IN}, ...) of one leg of a session. */
+    public long stat(String session, String leg, String counter) throws ControlException {
+        return leg(session, leg).count(counter);
     }
 
     @Override

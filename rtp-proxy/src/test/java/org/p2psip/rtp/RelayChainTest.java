@@ -15,7 +15,13 @@ import org.junit.Before;
 import org.junit.Test;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.MessageTypes;
-import org.p2psip.rtp.control.RtpFields;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.RtpAllocateAnswer;
+import org.p2psip.control.message.RtpConnect;
+import org.p2psip.control.message.RtpPortStatus;
+import org.p2psip.control.message.RtpStats;
+import org.p2psip.control.message.RtpStatsAnswer;
+import org.p2psip.control.message.RtpStatsPage;
 
 /**
  * Figure 3 of the paper on loopback: UA1 -> RTP1 -> RTP3 (relay) -> RTP2 -> UA2 and back, three
@@ -61,16 +67,16 @@ public class RelayChainTest {
     @Test
     public void twoWayRtpThroughARelayOverUdp() throws Exception {
         runChain("udp");
-        assertTrue("RTP3 leg a latched on RTP1's keepalive", rtp3.stat("call-1", "a.keepalives_in") >= 1);
-        assertTrue("RTP2's overlay leg latched on RTP3's keepalive", rtp2.stat("call-1", "overlay.keepalives_in") >= 1);
+        assertTrue("RTP3 leg a latched on RTP1's keepalive", rtp3.stat("call-1", "a", Fields.KEEPALIVES_IN) >= 1);
+        assertTrue("RTP2's overlay leg latched on RTP3's keepalive", rtp2.stat("call-1", "overlay", Fields.KEEPALIVES_IN) >= 1);
         releaseAll();
     }
 
     @Test
     public void twoWayRtpThroughARelayOverTcp() throws Exception {
         runChain("tcp");
-        assertEquals("connected", rtp3.stats("call-1").get("a.state"));
-        assertEquals("tcp", rtp3.stats("call-1").get("b.transport"));
+        assertEquals("connected", rtp3.leg("call-1", "a").state());
+        assertEquals("tcp", rtp3.leg("call-1", "b").transport());
         releaseAll();
     }
 
@@ -78,15 +84,16 @@ public class RelayChainTest {
         ControlMessage e1 = rtp1.om.allocateEndpoint("call-1", transport);
         ControlMessage r3 = rtp3.om.allocateRelay("call-1", transport, transport);
         ControlMessage e2 = rtp2.om.allocateEndpoint("call-1", transport);
-        assertEquals("127.0.0.1", e1.get(RtpFields.ADDRESS));
-        int u1 = Integer.parseInt(e1.get("ua.rtp"));
-        int u2 = Integer.parseInt(e2.get("ua.rtp"));
+        RtpAllocateAnswer a1 = RtpAllocateAnswer.from(e1);
+        assertEquals("127.0.0.1", a1.address());
+        int u1 = a1.leg("ua").rtp();
+        int u2 = RtpAllocateAnswer.from(e2).leg("ua").rtp();
         assertEquals("even RTP port", 0, u1 % 2);
-        assertEquals(u1 + 1, Integer.parseInt(e1.get("ua.rtcp")));
-        assertEquals(e1.get("ua.rtp"), e1.get(RtpFields.RTP));
-        assertEquals(transport, e1.get("overlay.transport"));
-        int a3 = Integer.parseInt(r3.get("a.port"));
-        int o2 = Integer.parseInt(e2.get("overlay.port"));
+        assertEquals(u1 + 1, a1.leg("ua").rtcp());
+        assertEquals(a1.leg("ua").get(Fields.RTP), e1.get(Fields.RTP));
+        assertEquals(transport, a1.leg("overlay").transport());
+        int a3 = RtpAllocateAnswer.from(r3).leg("a").port();
+        int o2 = RtpAllocateAnswer.from(e2).leg("overlay").port();
 
         connectUa(rtp1, ua1, ua1Rtcp);
         connectUa(rtp2, ua2, ua2Rtcp);
@@ -134,65 +141,63 @@ public class RelayChainTest {
         long packets = PACKETS + rtcpSent;
         long bytes = PACKETS * (12L + PAYLOAD) + rtcpSent * 8L;
         // Counters are updated before the packet leaves, so they are final once every packet arrived.
-        Map<String, String> s1 = rtp1.stats("call-1");
-        Map<String, String> s3 = rtp3.stats("call-1");
-        Map<String, String> s2 = rtp2.stats("call-1");
-        for (Map<String, String> s : new Map[] {s1, s2}) {
-            assertEquals(s.toString(), packets, num(s, "ua.packets_in"));
-            assertEquals(bytes, num(s, "ua.bytes_in"));
-            assertEquals(rtcpSent, num(s, "ua.rtcp_in"));
-            assertEquals(packets, num(s, "ua.packets_out"));
-            assertEquals(bytes, num(s, "ua.bytes_out"));
-            assertEquals(packets, num(s, "overlay.packets_in"));
-            assertEquals(packets, num(s, "overlay.packets_out"));
-            assertEquals(bytes, num(s, "overlay.bytes_out"));
-            assertEquals(PACKETS, num(s, "ua.rtp_received"));
-            assertEquals(PACKETS, num(s, "ua.rtp_expected"));
-            assertEquals(0, num(s, "ua.rtp_lost"));
-            assertEquals(PACKETS, num(s, "overlay.rtp_received"));
-            assertEquals(0, num(s, "overlay.rtp_lost"));
-            assertEquals(0, num(s, "ua.drops"));
-            assertEquals(0, num(s, "overlay.drops"));
-            assertEquals("8000", s.get("ua.clock_rate"));
-            assertTrue(num(s, "ua.jitter") >= 0);
+        RtpStatsAnswer s1 = rtp1.stats("call-1");
+        RtpStatsAnswer s3 = rtp3.stats("call-1");
+        RtpStatsAnswer s2 = rtp2.stats("call-1");
+        for (RtpStatsAnswer s : new RtpStatsAnswer[] {s1, s2}) {
+            assertEquals(s.toString(), packets, s.leg("ua").count(Fields.PACKETS_IN));
+            assertEquals(bytes, s.leg("ua").count(Fields.BYTES_IN));
+            assertEquals(rtcpSent, s.leg("ua").count(Fields.RTCP_IN));
+            assertEquals(packets, s.leg("ua").count(Fields.PACKETS_OUT));
+            assertEquals(bytes, s.leg("ua").count(Fields.BYTES_OUT));
+            assertEquals(packets, s.leg("overlay").count(Fields.PACKETS_IN));
+            assertEquals(packets, s.leg("overlay").count(Fields.PACKETS_OUT));
+            assertEquals(bytes, s.leg("overlay").count(Fields.BYTES_OUT));
+            assertEquals(PACKETS, s.leg("ua").count(Fields.RTP_RECEIVED));
+            assertEquals(PACKETS, s.leg("ua").count(Fields.RTP_EXPECTED));
+            assertEquals(0, s.leg("ua").count(Fields.RTP_LOST));
+            assertEquals(PACKETS, s.leg("overlay").count(Fields.RTP_RECEIVED));
+            assertEquals(0, s.leg("overlay").count(Fields.RTP_LOST));
+            assertEquals(0, s.leg("ua").count(Fields.DROPS));
+            assertEquals(0, s.leg("overlay").count(Fields.DROPS));
+            assertEquals("8000", s.leg("ua").get(Fields.CLOCK_RATE));
+            assertTrue(s.leg("ua").count(Fields.JITTER) >= 0);
         }
-        assertEquals("4369", s1.get("ua.rtp_ssrc"));
-        assertEquals("8738", s1.get("overlay.rtp_ssrc"));
+        assertEquals("4369", s1.leg("ua").get(Fields.RTP_SSRC));
+        assertEquals("8738", s1.leg("overlay").get(Fields.RTP_SSRC));
         for (String leg : new String[] {"a", "b"}) {
-            assertEquals(s3.toString(), packets, num(s3, leg + ".packets_in"));
-            assertEquals(packets, num(s3, leg + ".packets_out"));
-            assertEquals(bytes, num(s3, leg + ".bytes_in"));
-            assertEquals(bytes, num(s3, leg + ".bytes_out"));
-            assertEquals(rtcpSent, num(s3, leg + ".rtcp_in"));
-            assertEquals(PACKETS, num(s3, leg + ".rtp_received"));
-            assertEquals(0, num(s3, leg + ".rtp_lost"));
-            assertEquals(0, num(s3, leg + ".drops"));
+            assertEquals(s3.toString(), packets, s3.leg(leg).count(Fields.PACKETS_IN));
+            assertEquals(packets, s3.leg(leg).count(Fields.PACKETS_OUT));
+            assertEquals(bytes, s3.leg(leg).count(Fields.BYTES_IN));
+            assertEquals(bytes, s3.leg(leg).count(Fields.BYTES_OUT));
+            assertEquals(rtcpSent, s3.leg(leg).count(Fields.RTCP_IN));
+            assertEquals(PACKETS, s3.leg(leg).count(Fields.RTP_RECEIVED));
+            assertEquals(0, s3.leg(leg).count(Fields.RTP_LOST));
+            assertEquals(0, s3.leg(leg).count(Fields.DROPS));
         }
-        assertEquals("relay", s3.get(RtpFields.ROLE));
+        assertEquals("relay", s3.stats().role());
 
         // All-sessions form: prefixed with the session id.
-        ControlMessage all = rtp3.om.call(ControlMessage.request(MessageTypes.RTP_STATS));
-        assertEquals("1", all.get(RtpFields.SESSIONS));
-        assertEquals(Long.toString(packets), all.get("call-1:a.packets_in"));
+        ControlMessage all = rtp3.om.call(RtpStats.all().toMessage());
+        assertEquals("1", all.get(Fields.SESSIONS));
+        assertEquals(Long.toString(packets), RtpStatsPage.from(all).session("call-1").leg("a").get(Fields.PACKETS_IN));
 
     }
 
     private void releaseAll() throws Exception {
         for (PortFixture p : new PortFixture[] {rtp1, rtp2, rtp3}) {
             p.om.release("call-1");
-            assertEquals("0", p.om.status().get(RtpFields.SESSIONS));
+            assertEquals(0, RtpPortStatus.from(p.om.status()).sessions());
         }
     }
 
     private static void connectUa(PortFixture p, UdpPeer ua, UdpPeer uaRtcp) throws Exception {
-        p.om.call(ControlMessage.request(MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, "call-1")
-                .with(RtpFields.LEG, "ua").with(RtpFields.MODE, "passive").with(RtpFields.REMOTE, ua.address())
-                .with(RtpFields.REMOTE_RTCP, uaRtcp.address()));
+        p.om.call(RtpConnect.of("call-1", "ua", RtpConnect.PASSIVE, ua.address()).withRemoteRtcp(uaRtcp.address()).toMessage());
     }
 
     private static String state(PortFixture p, String leg) {
         try {
-            return p.stats("call-1").get(leg + ".state");
+            return p.leg("call-1", leg).state();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -17,7 +17,9 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.p2psip.control.ControlMessage;
-import org.p2psip.rtp.control.RtpFields;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.RtpAllocateAnswer;
+import org.p2psip.control.message.RtpConnect;
 import org.p2psip.rtp.control.RtpPortClient;
 
 /** The RTP-Port as its own process (what {@code ./p2psip rtp-port} runs), driven only over its control socket. */
@@ -79,20 +81,18 @@ public class RtpPortProcessTest {
     @Test
     public void runsAloneForwardsLeaksNothingAndStopsOnSigterm() throws Exception {
         Path socket = start();
-        assertEquals("child", om.status().get("name"));
+        assertEquals("child", om.status().get(Fields.NAME));
         try (UdpPeer phone = new UdpPeer(); UdpPeer far = new UdpPeer()) {
             ControlMessage a = om.allocateEndpoint("p1", "udp");
             om.connectLeg("p1", "ua", "passive", phone.address());
-            om.call(ControlMessage.request(org.p2psip.control.MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, "p1")
-                    .with(RtpFields.LEG, "overlay").with(RtpFields.MODE, "active").with(RtpFields.REMOTE, far.address())
-                    .with(RtpFields.KEEPALIVE, "0"));
+            om.call(RtpConnect.of("p1", "overlay", RtpConnect.ACTIVE, far.address()).withKeepalive(Duration.ZERO).toMessage());
             byte[] up = TestSupport.rtp(0, 1, 0, 1, 160);
-            phone.send(up, Integer.parseInt(a.get("ua.rtp")));
+            phone.send(up, RtpAllocateAnswer.from(a).leg("ua").rtp());
             UdpPeer.Received r = far.receive(10000);
             assertNotNull(r);
             assertArrayEquals(up, r.data());
             byte[] down = TestSupport.rtp(0, 1, 0, 2, 160);
-            far.send(down, Integer.parseInt(a.get("overlay.port")));
+            far.send(down, RtpAllocateAnswer.from(a).leg("overlay").port());
             r = phone.receive(10000);
             assertNotNull(r);
             assertArrayEquals(down, r.data());

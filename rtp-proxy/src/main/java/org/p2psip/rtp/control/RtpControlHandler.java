@@ -3,7 +3,6 @@ package org.p2psip.rtp.control;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +14,22 @@ import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
 import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.PortShutdownAnswer;
+import org.p2psip.control.message.RtpAllocate;
+import org.p2psip.control.message.RtpAllocateAnswer;
+import org.p2psip.control.message.RtpConnect;
+import org.p2psip.control.message.RtpConnectAnswer;
+import org.p2psip.control.message.RtpLeg;
+import org.p2psip.control.message.RtpLegChange;
+import org.p2psip.control.message.RtpPortStatus;
+import org.p2psip.control.message.RtpRelease;
+import org.p2psip.control.message.RtpReleaseAnswer;
+import org.p2psip.control.message.RtpSessionStats;
+import org.p2psip.control.message.RtpStats;
+import org.p2psip.control.message.RtpStatsAnswer;
+import org.p2psip.control.message.RtpStatsPage;
+import org.p2psip.control.message.RtpUpdate;
 import org.p2psip.rtp.relay.LegMode;
 import org.p2psip.rtp.relay.LegSettings;
 import org.p2psip.rtp.relay.PortStatus;
@@ -23,7 +38,12 @@ import org.p2psip.rtp.relay.Role;
 import org.p2psip.rtp.relay.SessionSnapshot;
 import org.p2psip.rtp.relay.Transport;
 
-/** Interface 1 of Figure 2 on the RTP-Port side: turns control requests into relay operations. */
+/**
+ * Interface 1 of Figure 2 on the RTP-Port side: turns control requests into relay operations. The
+ * messages and their fields are the typed ones of {@code org.p2psip.control.message}
+ * ({@link RtpAllocate}, {@link RtpConnect}, {@link RtpUpdate}, {@link RtpStats}, {@link RtpRelease},
+ * {@code port.status}, {@code port.shutdown}).
+ */
 public final class RtpControlHandler implements ControlHandler {
     private final RelayEngine engine;
     private final InetAddress bindAddress;
@@ -33,6 +53,8 @@ public final class RtpControlHandler implements ControlHandler {
     /** Budget for one all-sessions rtp.stats answer, below the control frame limit (64 KiB). */
     static final int PAGE_BYTES = 56 * 1024;
     static final int MAX_SESSIONS_PER_PAGE = 500;
+    /** The overlay transports this port offers (port.status). */
+    static final String TRANSPORTS = "udp,tcp";
 
     /**
      * @param shutdown what port.shutdown does, after the answer is sent (it must not block the handler)
@@ -51,14 +73,16 @@ public final class RtpControlHandler implements ControlHandler {
             case MessageTypes.RTP_ALLOCATE:
                 return allocate(m);
             case MessageTypes.RTP_CONNECT:
-                return connect(m, true);
+                return connect(m, RtpConnect.from(m), true);
             case MessageTypes.RTP_UPDATE:
-                return connect(m, false);
+                return connect(m, RtpUpdate.from(m), false);
             case MessageTypes.RTP_STATS:
                 return stats(m);
-            case MessageTypes.RTP_RELEASE:
-                engine.release(m.require(RtpFields.SESSION));
-                return ControlMessage.responseTo(m).with(RtpFields.SESSION, m.get(RtpFields.SESSION)).with(RtpFields.RELEASED, true);
+            case MessageTypes.RTP_RELEASE: {
+                RtpRelease release = RtpRelease.from(m);
+                engine.release(release.session());
+                return new RtpReleaseAnswer(release.session(), true).answer(m);
+            }
             case MessageTypes.PORT_STATUS:
                 return status(m);
             case MessageTypes.PORT_SHUTDOWN:
@@ -67,164 +91,83 @@ public final class RtpControlHandler implements ControlHandler {
                 // answer first, then stop: the stop closes this very connection (a CI run lost the answer)
                 java.util.concurrent.CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS)
                         .execute(t::start);
-                return ControlMessage.responseTo(m).with(RtpFields.STATE, "stopping");
+                return PortShutdownAnswer.stopping().answer(m);
             default:
                 throw new ControlException(ErrorCode.UNKNOWN_TYPE, "the RTP-Port does not handle " + m.type());
         }
     }
 
     private ControlMessage allocate(ControlMessage m) throws ControlException {
-        String id = m.require(RtpFields.SESSION);
-        Role role = Role.parse(m.get(RtpFields.ROLE, "endpoint"));
-        Transport all = Transport.parse(m.get(RtpFields.TRANSPORT, "udp"));
+        RtpAllocate a = RtpAllocate.from(m);
+        Role role = Role.parse(a.roleOrDefault());
+        if (a.transport() != null) {
+            Transport.parse(a.transport());
+        }
         Map<String, Transport> transports = new HashMap<>();
         for (String leg : role.overlayLegs()) {
-            String t = m.get(RtpFields.TRANSPORT_PREFIX + leg);
-            transports.put(leg, t == null ? all : Transport.parse(t));
+            transports.put(leg, Transport.parse(a.transportOf(leg)));
         }
-        Duration idle = null;
-        if (m.get(RtpFields.IDLE_TIMEOUT) != null) {
-            idle = seconds(m, RtpFields.IDLE_TIMEOUT, false);
-        }
-        SessionSnapshot s = engine.allocate(id, role, transports, idle);
-        ControlMessage r = ControlMessage.responseTo(m)
-                .with(RtpFields.SESSION, s.id())
-                .with(RtpFields.ROLE, s.role().wireName())
-                .with(RtpFields.ADDRESS, advertised.getHostAddress());
-        for (SessionSnapshot.LegSnapshot l : s.legs()) {
-            r = r.with(RtpFields.LEG, l.name());
-        }
-        for (SessionSnapshot.LegSnapshot l : s.legs()) {
-            for (Map.Entry<String, String> f : l.fields().entrySet()) {
-                r = r.with(l.name() + "." + f.getKey(), f.getValue());
-            }
-            if (Role.UA.equals(l.name())) {
-                r = r.with(RtpFields.RTP, l.fields().get("rtp")).with(RtpFields.RTCP, l.fields().get("rtcp"));
-            }
-        }
-        return r;
+        SessionSnapshot s = engine.allocate(a.session(), role, transports, a.idleTimeout());
+        return new RtpAllocateAnswer(s.id(), s.role().wireName(), advertised.getHostAddress(), legs(s)).answer(m);
     }
 
-    private ControlMessage connect(ControlMessage m, boolean initial) throws ControlException {
-        String id = m.require(RtpFields.SESSION);
-        String leg = m.require(RtpFields.LEG);
-        String modeText = m.get(RtpFields.MODE);
-        LegMode mode = modeText == null ? null : LegMode.parse(modeText);
-        String remote = m.get(RtpFields.REMOTE);
-        if (initial && remote == null) {
-            throw new ControlException(ErrorCode.BAD_REQUEST, m.type() + ": missing field 'remote' (HOST:PORT, HOST or any)");
-        }
-        Endpoint r = remote == null ? null : parseRemote(RtpFields.REMOTE, remote);
-        Endpoint rtcp = m.get(RtpFields.REMOTE_RTCP) == null ? null : parseRemote(RtpFields.REMOTE_RTCP, m.get(RtpFields.REMOTE_RTCP));
+    private ControlMessage connect(ControlMessage m, RtpLegChange c, boolean initial) throws ControlException {
+        LegMode mode = c.mode() == null ? null : LegMode.parse(c.mode());
+        Endpoint r = c.remote() == null ? null : parseRemote(Fields.REMOTE, c.remote());
+        Endpoint rtcp = c.remoteRtcp() == null ? null : parseRemote(Fields.REMOTE_RTCP, c.remoteRtcp());
         if (rtcp != null && (rtcp.host == null || rtcp.port == 0)) {
-            throw new ControlException(ErrorCode.BAD_REQUEST, "remote_rtcp must be HOST:PORT, not '" + m.get(RtpFields.REMOTE_RTCP) + "'");
+            throw new ControlException(ErrorCode.BAD_REQUEST, Fields.REMOTE_RTCP + " must be HOST:PORT, not '" + c.remoteRtcp() + "'");
         }
         if (mode == LegMode.ACTIVE && r != null && (r.host == null || r.port == 0)) {
-            throw new ControlException(ErrorCode.BAD_REQUEST, "an active leg needs remote=HOST:PORT, not '" + remote + "'");
+            throw new ControlException(ErrorCode.BAD_REQUEST, "an active leg needs remote=HOST:PORT, not '" + c.remote() + "'");
         }
-        Long keepaliveMs = null;
-        if (m.get(RtpFields.KEEPALIVE) != null) {
-            keepaliveMs = seconds(m, RtpFields.KEEPALIVE, true).toMillis();
-        }
-        Integer clockRate = null;
-        if (m.get(RtpFields.CLOCK_RATE) != null) {
-            int c = m.requireInt(RtpFields.CLOCK_RATE);
-            if (c < 1000 || c > 1_000_000) {
-                throw new ControlException(ErrorCode.BAD_REQUEST, "clock_rate must be 1000..1000000 Hz, not " + c);
-            }
-            clockRate = c;
-        }
-        boolean relatch = parseBoolean(m, RtpFields.RELATCH);
+        Long keepaliveMs = c.keepalive() == null ? null : c.keepalive().toMillis();
         LegSettings s = new LegSettings(mode, r != null, r == null ? null : r.host, r == null ? 0 : r.port,
-                rtcp == null ? null : rtcp.host, rtcp == null ? 0 : rtcp.port, keepaliveMs, clockRate, relatch);
-        SessionSnapshot.LegSnapshot l = engine.connect(id, leg, s, initial);
-        ControlMessage answer = ControlMessage.responseTo(m).with(RtpFields.SESSION, id).with(RtpFields.LEG, leg);
-        for (Map.Entry<String, String> f : l.fields().entrySet()) {
-            if (!f.getKey().startsWith("rtp_") && !f.getKey().startsWith("jitter") && !f.getKey().startsWith("clock")) {
-                answer = answer.with(f.getKey(), f.getValue());
-            }
-        }
-        return answer;
+                rtcp == null ? null : rtcp.host, rtcp == null ? 0 : rtcp.port, keepaliveMs, c.clockRate(), c.relatch());
+        SessionSnapshot.LegSnapshot l = engine.connect(c.session(), c.leg(), s, initial);
+        return RtpConnectAnswer.of(c.session(), c.leg(), l.fields()).answer(m);
     }
 
     private ControlMessage stats(ControlMessage m) throws ControlException {
-        String id = m.get(RtpFields.SESSION);
-        ControlMessage r = ControlMessage.responseTo(m);
-        if (id != null && !id.isEmpty()) {
-            return addSession(r.with(RtpFields.SESSION, id), engine.stats(id), "");
+        RtpStats q = RtpStats.from(m);
+        if (q.oneSession()) {
+            SessionSnapshot s = engine.stats(q.session());
+            return new RtpStatsAnswer(sessionStats(s, q.session())).answer(m);
         }
         // Every session's fields would not fit a control frame (64 KiB) with hundreds of sessions:
         // answer as many as fit, in id order, and say where to continue (field 'after').
-        String after = m.get(RtpFields.AFTER);
-        List<SessionSnapshot> page = engine.statsAll(after == null || after.isEmpty() ? null : after, MAX_SESSIONS_PER_PAGE + 1);
-        List<SessionSnapshot> fitting = new ArrayList<>();
+        List<SessionSnapshot> page = engine.statsAll(q.after(), MAX_SESSIONS_PER_PAGE + 1);
+        List<RtpSessionStats> fitting = new ArrayList<>();
         int size = 200 + m.type().length();
         for (SessionSnapshot s : page) {
-            int sessionSize = 4 + RtpFields.SESSION.length() + s.id().length()
-                    + encodedSize(addSession(ControlMessage.responseTo(m), s, s.id() + ":"));
+            RtpSessionStats stats = sessionStats(s, s.id());
+            int sessionSize = RtpStatsPage.sizeOf(stats);
             if (fitting.size() == MAX_SESSIONS_PER_PAGE || (size + sessionSize > PAGE_BYTES && !fitting.isEmpty())) {
                 break;
             }
             size += sessionSize;
-            fitting.add(s);
+            fitting.add(stats);
         }
-        boolean more = fitting.size() < page.size();
-        r = r.with(RtpFields.SESSIONS, fitting.size()).with(RtpFields.MORE, more);
-        if (more) {
-            r = r.with(RtpFields.NEXT_AFTER, fitting.get(fitting.size() - 1).id());
-        }
-        for (SessionSnapshot s : fitting) {
-            r = r.with(RtpFields.SESSION, s.id());
-        }
-        for (SessionSnapshot s : fitting) {
-            r = addSession(r, s, s.id() + ":");
-        }
-        return r;
+        return RtpStatsPage.of(fitting, fitting.size() < page.size()).answer(m);
     }
 
-    /** Bytes the fields of {@code m} take in a frame (FrameCodec: u16 length + UTF-8 for key and value). */
-    private static int encodedSize(ControlMessage m) {
-        int n = 0;
-        for (Map.Entry<String, String> f : m.fields()) {
-            n += 4 + f.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                    + f.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        }
-        return n;
+    private static RtpSessionStats sessionStats(SessionSnapshot s, String id) {
+        return new RtpSessionStats(id, s.role().wireName(), s.ageMillis(), s.idleMillis(), legs(s));
     }
 
-    private static ControlMessage addSession(ControlMessage r, SessionSnapshot s, String prefix) {
-        r = r.with(prefix + RtpFields.ROLE, s.role().wireName())
-                .with(prefix + RtpFields.AGE_MS, s.ageMillis())
-                .with(prefix + RtpFields.IDLE_MS, s.idleMillis());
+    private static List<RtpLeg> legs(SessionSnapshot s) {
+        List<RtpLeg> legs = new ArrayList<>(s.legs().size());
         for (SessionSnapshot.LegSnapshot l : s.legs()) {
-            r = r.with(prefix + RtpFields.LEG, l.name());
+            legs.add(new RtpLeg(l.name(), l.fields()));
         }
-        for (SessionSnapshot.LegSnapshot l : s.legs()) {
-            for (Map.Entry<String, String> f : l.fields().entrySet()) {
-                r = r.with(prefix + l.name() + "." + f.getKey(), f.getValue());
-            }
-        }
-        return r;
+        return legs;
     }
 
     private ControlMessage status(ControlMessage m) throws ControlException {
         PortStatus st = engine.status();
-        return ControlMessage.responseTo(m)
-                .with(MessageTypes.F_NAME, name)
-                .with(RtpFields.ADDRESS, st.address().getHostAddress())
-                .with(RtpFields.SESSIONS, st.sessions())
-                .with("relay_sessions", st.relaySessions())
-                .with("endpoint_sessions", st.endpointSessions())
-                .with("ports", st.portLow() + "-" + st.portHigh())
-                .with("ports_free", st.portsFree())
-                .with("max_sessions", st.maxSessions())
-                .with("capacity", st.capacity())
-                .with("relay", true)
-                .with("transports", "udp,tcp")
-                .with("workers", st.workers())
-                .with("packets_forwarded", st.forwarded())
-                .with("drops", st.drops())
-                .with("wakeups", st.wakeups());
+        return new RtpPortStatus(name, st.address().getHostAddress(), st.sessions(), st.relaySessions(), st.endpointSessions(),
+                st.portLow(), st.portHigh(), st.portsFree(), st.maxSessions(), st.capacity(), true, TRANSPORTS, st.workers(),
+                st.forwarded(), st.drops(), st.wakeups()).answer(m);
     }
 
     /** A parsed remote: host null means any; port 0 means unknown. */
@@ -298,38 +241,5 @@ public final class RtpControlHandler implements ControlHandler {
 
     private static ControlException bad(String field, String text) {
         return new ControlException(ErrorCode.BAD_REQUEST, field + " must be HOST:PORT, [IPV6]:PORT, HOST or any, not '" + text + "'");
-    }
-
-    private static Duration seconds(ControlMessage m, String field, boolean zeroOk) throws ControlException {
-        String v = m.require(field);
-        double d;
-        try {
-            d = Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new ControlException(ErrorCode.BAD_REQUEST, field + " must be a number of seconds, not '" + v + "'");
-        }
-        if (Double.isNaN(d) || d < 0 || (!zeroOk && d == 0) || d > 86_400) {
-            throw new ControlException(ErrorCode.BAD_REQUEST, field + " out of range: " + v);
-        }
-        return Duration.ofMillis(Math.round(d * 1000));
-    }
-
-    private static boolean parseBoolean(ControlMessage m, String field) throws ControlException {
-        String v = m.get(field);
-        if (v == null) {
-            return false;
-        }
-        switch (v.toLowerCase(Locale.ROOT)) {
-            case "true":
-            case "1":
-            case "yes":
-                return true;
-            case "false":
-            case "0":
-            case "no":
-                return false;
-            default:
-                throw new ControlException(ErrorCode.BAD_REQUEST, field + " must be true or false, not '" + v + "'");
-        }
     }
 }

@@ -10,11 +10,17 @@ import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
-import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.PortShutdown;
+import org.p2psip.control.message.PortStatus;
+import org.p2psip.control.message.RtpAllocate;
+import org.p2psip.control.message.RtpConnect;
+import org.p2psip.control.message.RtpRelease;
+import org.p2psip.control.message.RtpStats;
 
 /**
  * The Overlay Manager's side of interface 1 (or a test's): typed calls for the RTP-Port's control
- * messages over a {@link ControlClient}. Events (rtp.leg.failed, rtp.session.released) go to the
+ * messages over a {@link ControlClient}, built from the typed messages of
+ * {@code org.p2psip.control.message}. Events (rtp.leg.failed, rtp.session.released) go to the
  * handler given to {@link #connect}.
  */
 public final class RtpPortClient implements Closeable {
@@ -44,28 +50,24 @@ public final class RtpPortClient implements Closeable {
         return client;
     }
 
-    /** rtp.allocate of an endpoint session (legs ua and overlay). */
+    /** rtp.allocate of an endpoint session (legs ua and overlay); read the answer with {@code RtpAllocateAnswer.from}. */
     public ControlMessage allocateEndpoint(String session, String transport) throws ControlException {
-        return call(ControlMessage.request(MessageTypes.RTP_ALLOCATE).with(RtpFields.SESSION, session)
-                .with(RtpFields.ROLE, "endpoint").with(RtpFields.TRANSPORT, transport));
+        return call(RtpAllocate.endpoint(session, transport).toMessage());
     }
 
-    /** rtp.allocate of a relay session (legs a and b). */
+    /** rtp.allocate of a relay session (legs a and b); read the answer with {@code RtpAllocateAnswer.from}. */
     public ControlMessage allocateRelay(String session, String transportA, String transportB) throws ControlException {
-        return call(ControlMessage.request(MessageTypes.RTP_ALLOCATE).with(RtpFields.SESSION, session)
-                .with(RtpFields.ROLE, "relay").with(RtpFields.TRANSPORT_PREFIX + "a", transportA)
-                .with(RtpFields.TRANSPORT_PREFIX + "b", transportB));
+        return call(RtpAllocate.relay(session, transportA, transportB).toMessage());
     }
 
     /** rtp.connect: {@code mode} active|passive, {@code remote} HOST:PORT, HOST or any. */
     public ControlMessage connectLeg(String session, String leg, String mode, String remote) throws ControlException {
-        return call(ControlMessage.request(MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, session)
-                .with(RtpFields.LEG, leg).with(RtpFields.MODE, mode).with(RtpFields.REMOTE, remote));
+        return call(RtpConnect.of(session, leg, mode, remote).toMessage());
     }
 
     /** rtp.stats of one session, as a map of its fields (leg fields as {@code leg.counter}). */
     public Map<String, String> stats(String session) throws ControlException {
-        ControlMessage r = call(ControlMessage.request(MessageTypes.RTP_STATS).with(RtpFields.SESSION, session));
+        ControlMessage r = call(RtpStats.of(session).toMessage());
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> f : r.fields()) {
             out.putIfAbsent(f.getKey(), f.getValue());
@@ -74,15 +76,15 @@ public final class RtpPortClient implements Closeable {
     }
 
     public ControlMessage release(String session) throws ControlException {
-        return call(ControlMessage.request(MessageTypes.RTP_RELEASE).with(RtpFields.SESSION, session));
+        return call(new RtpRelease(session).toMessage());
     }
 
     public ControlMessage status() throws ControlException {
-        return call(ControlMessage.request(MessageTypes.PORT_STATUS));
+        return call(new PortStatus().toMessage());
     }
 
     public ControlMessage shutdown() throws ControlException {
-        return call(ControlMessage.request(MessageTypes.PORT_SHUTDOWN));
+        return call(new PortShutdown().toMessage());
     }
 
     /** Any request, for fields the typed calls do not cover. */

@@ -1,5 +1,6 @@
 package org.p2psip.rtp.relay;
 
+import org.p2psip.control.message.Fields;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -107,34 +108,34 @@ abstract class Leg {
 
     /** The leg's statistics as control-message fields (without the leg prefix). */
     void snapshot(Map<String, String> out) {
-        out.put("transport", transport.wireName());
-        out.put("mode", mode == null ? "-" : mode.wireName());
-        out.put("state", state());
+        out.put(Fields.TRANSPORT, transport.wireName());
+        out.put(Fields.MODE, mode == null ? "-" : mode.wireName());
+        out.put(Fields.STATE, state());
         InetSocketAddress r = remote();
-        out.put("remote", r == null ? "-" : hostPort(r));
+        out.put(Fields.REMOTE, r == null ? "-" : hostPort(r));
         describePorts(out);
         LegStats st = stats;
-        out.put("packets_in", Long.toString(st.packetsIn));
-        out.put("bytes_in", Long.toString(st.bytesIn));
-        out.put("packets_out", Long.toString(st.packetsOut));
-        out.put("bytes_out", Long.toString(st.bytesOut));
-        out.put("rtcp_in", Long.toString(st.rtcpIn));
-        out.put("rtcp_out", Long.toString(st.rtcpOut));
-        out.put("keepalives_in", Long.toString(st.keepalivesIn));
-        out.put("keepalives_out", Long.toString(st.keepalivesOut));
-        out.put("drops", Long.toString(st.drops()));
-        out.put("dropped_stranger", Long.toString(st.droppedStranger));
-        out.put("dropped_malformed", Long.toString(st.droppedMalformed));
-        out.put("dropped_unrouted", Long.toString(st.droppedUnrouted));
-        out.put("dropped_overflow", Long.toString(st.droppedOverflow));
+        out.put(Fields.PACKETS_IN, Long.toString(st.packetsIn));
+        out.put(Fields.BYTES_IN, Long.toString(st.bytesIn));
+        out.put(Fields.PACKETS_OUT, Long.toString(st.packetsOut));
+        out.put(Fields.BYTES_OUT, Long.toString(st.bytesOut));
+        out.put(Fields.RTCP_IN, Long.toString(st.rtcpIn));
+        out.put(Fields.RTCP_OUT, Long.toString(st.rtcpOut));
+        out.put(Fields.KEEPALIVES_IN, Long.toString(st.keepalivesIn));
+        out.put(Fields.KEEPALIVES_OUT, Long.toString(st.keepalivesOut));
+        out.put(Fields.DROPS, Long.toString(st.drops()));
+        out.put(Fields.DROPPED_STRANGER, Long.toString(st.droppedStranger));
+        out.put(Fields.DROPPED_MALFORMED, Long.toString(st.droppedMalformed));
+        out.put(Fields.DROPPED_UNROUTED, Long.toString(st.droppedUnrouted));
+        out.put(Fields.DROPPED_OVERFLOW, Long.toString(st.droppedOverflow));
         RtpReceptionStats rtp = st.rtp;
-        out.put("rtp_ssrc", rtp.seen() ? Long.toString(rtp.ssrc()) : "-");
-        out.put("rtp_received", Long.toString(rtp.received()));
-        out.put("rtp_expected", Long.toString(rtp.expected()));
-        out.put("rtp_lost", Long.toString(rtp.lost()));
-        out.put("jitter", Long.toString(rtp.jitter()));
-        out.put("jitter_ms", String.format(java.util.Locale.ROOT, "%.3f", rtp.jitterMillis()));
-        out.put("clock_rate", Integer.toString(rtp.seen() ? rtp.clockRate() : clockRate));
+        out.put(Fields.RTP_SSRC, rtp.seen() ? Long.toString(rtp.ssrc()) : "-");
+        out.put(Fields.RTP_RECEIVED, Long.toString(rtp.received()));
+        out.put(Fields.RTP_EXPECTED, Long.toString(rtp.expected()));
+        out.put(Fields.RTP_LOST, Long.toString(rtp.lost()));
+        out.put(Fields.JITTER, Long.toString(rtp.jitter()));
+        out.put(Fields.JITTER_MS, String.format(java.util.Locale.ROOT, "%.3f", rtp.jitterMillis()));
+        out.put(Fields.CLOCK_RATE, Integer.toString(rtp.seen() ? rtp.clockRate() : clockRate));
     }
 
     static String hostPort(InetSocketAddress a) {

@@ -1,5 +1,6 @@
 package org.p2psip.rtp.relay;
 
+import org.p2psip.control.message.Fields;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -411,7 +412,7 @@ public final class RelayEngine implements Closeable {
             List<SessionSnapshot.LegSnapshot> legs = new ArrayList<>();
             for (Leg l : s.legs.values()) {
                 Map<String, String> f = new LinkedHashMap<>();
-                f.put("transport", l.transport.wireName());
+                f.put(Fields.TRANSPORT, l.transport.wireName());
                 l.describePorts(f);
                 legs.add(new SessionSnapshot.LegSnapshot(l.name, f));
             }

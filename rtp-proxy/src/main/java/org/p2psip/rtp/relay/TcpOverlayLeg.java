@@ -1,5 +1,6 @@
 package org.p2psip.rtp.relay;
 
+import org.p2psip.control.message.Fields;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -355,7 +356,7 @@ final class TcpOverlayLeg extends Leg {
 
     @Override
     void describePorts(Map<String, String> out) {
-        out.put("port", Integer.toString(port));
+        out.put(Fields.PORT, Integer.toString(port));
     }
 
     @Override
@@ -374,6 +375,6 @@ final class TcpOverlayLeg extends Leg {
     @Override
     void snapshot(Map<String, String> out) {
         super.snapshot(out);
-        out.put("queued_bytes", Integer.toString(queue == null ? 0 : queue.position()));
+        out.put(Fields.QUEUED_BYTES, Integer.toString(queue == null ? 0 : queue.position()));
     }
 }

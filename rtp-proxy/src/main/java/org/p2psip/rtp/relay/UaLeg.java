@@ -1,5 +1,6 @@
 package org.p2psip.rtp.relay;
 
+import org.p2psip.control.message.Fields;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -81,8 +82,8 @@ final class UaLeg extends UdpLeg {
 
     @Override
     void describePorts(Map<String, String> out) {
-        out.put("rtp", Integer.toString(rtp.port));
-        out.put("rtcp", Integer.toString(rtcp.port));
+        out.put(Fields.RTP, Integer.toString(rtp.port));
+        out.put(Fields.RTCP, Integer.toString(rtcp.port));
     }
 
     @Override
@@ -101,7 +102,7 @@ final class UaLeg extends UdpLeg {
     @Override
     void snapshot(Map<String, String> out) {
         super.snapshot(out);
-        out.put("remote_rtcp", rtcp.target == null ? "-" : hostPort(rtcp.target));
-        out.put("rtcp_latched", Boolean.toString(rtcp.latched));
+        out.put(Fields.REMOTE_RTCP, rtcp.target == null ? "-" : hostPort(rtcp.target));
+        out.put(Fields.RTCP_LATCHED, Boolean.toString(rtcp.latched));
     }
 }

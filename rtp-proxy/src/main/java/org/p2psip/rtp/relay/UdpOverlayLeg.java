@@ -1,5 +1,6 @@
 package org.p2psip.rtp.relay;
 
+import org.p2psip.control.message.Fields;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -96,7 +97,7 @@ final class UdpOverlayLeg extends UdpLeg {
 
     @Override
     void describePorts(Map<String, String> out) {
-        out.put("port", Integer.toString(flow.port));
+        out.put(Fields.PORT, Integer.toString(flow.port));
     }
 
     @Override

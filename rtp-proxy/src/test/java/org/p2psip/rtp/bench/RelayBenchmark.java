@@ -19,10 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.RtpAllocateAnswer;
+import org.p2psip.control.message.RtpConnect;
+import org.p2psip.control.message.RtpPortStatus;
 import org.p2psip.rtp.RtpPort;
 import org.p2psip.rtp.RtpPortConfig;
 import org.p2psip.rtp.RtpPortMain;
-import org.p2psip.rtp.control.RtpFields;
 import org.p2psip.rtp.control.RtpPortClient;
 
 /**
@@ -134,10 +136,9 @@ public final class RelayBenchmark {
             String id = "bench-" + i;
             ControlMessage a = om.allocateRelay(id, "udp", "udp");
             om.connectLeg(id, "a", "passive", "127.0.0.1");
-            om.call(ControlMessage.request(MessageTypes.RTP_CONNECT).with(RtpFields.SESSION, id).with(RtpFields.LEG, "b")
-                    .with(RtpFields.MODE, "active").with(RtpFields.REMOTE, "127.0.0.1:" + rxAddr.getPort())
-                    .with(RtpFields.KEEPALIVE, "0"));
-            targets[i] = new InetSocketAddress("127.0.0.1", Integer.parseInt(a.get("a.port")));
+            om.call(RtpConnect.of(id, "b", RtpConnect.ACTIVE, "127.0.0.1:" + rxAddr.getPort()).withKeepalive(Duration.ZERO)
+                    .toMessage());
+            targets[i] = new InetSocketAddress("127.0.0.1", RtpAllocateAnswer.from(a).leg("a").port());
         }
         receiver = new Receiver(rx);
         receiver.start();
@@ -265,9 +266,8 @@ public final class RelayBenchmark {
 
     /** The relay's packets_forwarded, drops and wakeups from port.status. */
     private long[] relayTotals() throws Exception {
-        ControlMessage st = om.status();
-        return new long[] {Long.parseLong(st.get("packets_forwarded")), Long.parseLong(st.get("drops")),
-            Long.parseLong(st.get("wakeups"))};
+        RtpPortStatus st = RtpPortStatus.from(om.status());
+        return new long[] {st.packetsForwarded(), st.drops(), st.wakeups()};
     }
 
     /** Udp RcvbufErrors from /proc/net/snmp: datagrams the kernel dropped because a socket buffer was full (machine-wide). */
