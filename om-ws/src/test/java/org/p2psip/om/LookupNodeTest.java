@@ -22,7 +22,7 @@ public class LookupNodeTest {
         ChordNode ring = new ChordNode(ChordConfig.builder().listen("127.0.0.1", 0).build()).start();
         int ringPort = org.p2psip.lookup.ring.Address.parse(ring.address()).port();
         try (PortStandIns ports = new PortStandIns("127.0.0.1:5061");
-             OverlayManager om = OverlayManager.builder().lookupNode(ring)
+             OverlayManager om = OverlayManager.builder().lookup(ring).nodeId(ring.id().toHex())
                      .ports(org.p2psip.om.ports.ControlSatoPorts.builder().rtpPort(ports.rtp.path()).connect())
                      .build().start()) {
             assertEquals(ring.id().toHex(), om.nodeId());

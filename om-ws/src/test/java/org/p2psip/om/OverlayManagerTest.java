@@ -228,7 +228,7 @@ public class OverlayManagerTest {
         // Figure 4: OM2 (b) instructs OM1 (a) to connect RTP; b connects its own hop, a builds the rest.
         int legs = b.remote().connectRtp(a.address(), media.id(), TransportKind.UDP, chain);
         assertEquals("RTP1 (1 leg) + RTP3 (2 legs)", 3, legs);
-        assertEquals(1, b.onConnectRtp(a.nodeId(), media.id(), TransportKind.UDP, chain));
+        assertEquals(1, b.acceptor().onConnectRtp(a.nodeId(), media.id(), TransportKind.UDP, chain));
         assertTrue(portsA.log.contains("rtp.connect " + rtp1.sessionId() + " overlay->" + rtp3.leg(PortSession.LEG_CALLER)));
         assertTrue(portsC.log.contains("rtp.connect " + rtp3.sessionId() + " a->" + rtp1.leg(PortSession.LEG_CALLEE)));
         assertTrue(portsC.log.contains("rtp.connect " + rtp3.sessionId() + " b->" + rtp2.leg(PortSession.LEG_CALLER)));

@@ -13,6 +13,7 @@ import org.apache.cxf.transport.http.HTTPConduitFactory;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.p2psip.om.Address;
 import org.p2psip.om.omif.v1.OverlayManagerPortType;
+import org.p2psip.om.ws.Wire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ public final class SoapOmIfClient implements OmIfClient {
     private static final Logger log = LoggerFactory.getLogger(SoapOmIfClient.class);
 
     /** The endpoint path of the OM IF version 1 on every OM. */
-    public static final String PATH = "/om/v1";
+    public static final String PATH = Wire.PATH;
 
     private final Bus bus;
     private final boolean ownBus;

@@ -49,7 +49,6 @@ public final class ControlSatoPorts implements SatoPorts {
 
     private final Map<PortKind, ControlClient> clients;
     private final Set<ControlClient> owned;
-    private final Map<PortKind, String> names;
     private final Set<TransportKind> signalling;
     private final Set<TransportKind> media;
     private final Duration timeout;
@@ -60,7 +59,6 @@ public final class ControlSatoPorts implements SatoPorts {
     private ControlSatoPorts(Builder b, Map<PortKind, ControlClient> clients, Set<ControlClient> owned) {
         this.clients = clients;
         this.owned = owned;
-        this.names = b.names;
         this.signalling = Collections.unmodifiableSet(new LinkedHashSet<>(b.signalling));
         this.media = Collections.unmodifiableSet(new LinkedHashSet<>(b.media));
         this.timeout = b.timeout;
@@ -261,7 +259,7 @@ public final class ControlSatoPorts implements SatoPorts {
                 details.put("error", ex.getMessage());
             }
             details.put("socket", e.getValue().path().toString());
-            out.add(new PortStatus(k, names.getOrDefault(k, k.wire()), running, sessions, details));
+            out.add(new PortStatus(k, displayName(k), running, sessions, details));
         }
         return out;
     }
@@ -299,11 +297,15 @@ public final class ControlSatoPorts implements SatoPorts {
         owned.forEach(ControlClient::close);
     }
 
+    /** The port's name as the paper writes it. */
+    private static String displayName(PortKind k) {
+        return k == PortKind.RTP_PORT ? "RTP-Port" : "P2PSIP-Port";
+    }
+
     /** Which port sockets to connect to, and what the ports offer. */
     public static final class Builder {
         private final Map<PortKind, Path> sockets = new LinkedHashMap<>();
         private final Map<PortKind, ControlClient> given = new LinkedHashMap<>();
-        private final Map<PortKind, String> names = new LinkedHashMap<>();
         private Set<TransportKind> signalling = EnumSet.of(TransportKind.TCP);
         private Set<TransportKind> media = EnumSet.of(TransportKind.UDP, TransportKind.TCP_RFC4571);
         private Duration timeout = Duration.ofSeconds(5);
@@ -316,27 +318,23 @@ public final class ControlSatoPorts implements SatoPorts {
 
         public Builder rtpPort(Path socket) {
             sockets.put(PortKind.RTP_PORT, socket);
-            names.put(PortKind.RTP_PORT, "RTP-Port");
             return this;
         }
 
         /** An RTP-Port control connection someone else opened and closes (e.g. a port supervisor). */
         public Builder rtpPort(ControlClient connected) {
             given.put(PortKind.RTP_PORT, connected);
-            names.put(PortKind.RTP_PORT, "RTP-Port");
             return this;
         }
 
         /** A P2PSIP-Port control connection someone else opened and closes. */
         public Builder p2psipPort(ControlClient connected) {
             given.put(PortKind.P2PSIP_PORT, connected);
-            names.put(PortKind.P2PSIP_PORT, "P2PSIP-Port");
             return this;
         }
 
         public Builder p2psipPort(Path socket) {
             sockets.put(PortKind.P2PSIP_PORT, socket);
-            names.put(PortKind.P2PSIP_PORT, "P2PSIP-Port");
             return this;
         }
 

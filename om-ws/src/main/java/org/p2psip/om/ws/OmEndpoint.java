@@ -14,8 +14,6 @@ import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngine;
 import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngineFactory;
 import org.p2psip.om.Address;
 import org.p2psip.om.OmException;
-import org.p2psip.om.OverlayManager;
-import org.p2psip.om.client.SoapOmIfClient;
 import org.p2psip.om.omif.v1.OverlayManagerPortType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +43,9 @@ public final class OmEndpoint implements AutoCloseable {
         this.address = address;
     }
 
-    /** Publishes {@code om}'s OM IF on {@code bind} (port 0: a free port). */
-    public static OmEndpoint publish(OverlayManager om, Address bind, int maxBodyBytes) throws OmException {
-        return publish(new OmService(om), bind, maxBodyBytes);
+    /** Publishes the OM IF of an OM's acceptor side on {@code bind} (port 0: a free port). */
+    public static OmEndpoint publish(OmIfRequests acceptor, Address bind, int maxBodyBytes) throws OmException {
+        return publish(new OmService(acceptor), bind, maxBodyBytes);
     }
 
     /** Publishes any implementation of the OM IF (tests and benchmarks use this with a plain service). */
@@ -69,7 +67,7 @@ public final class OmEndpoint implements AutoCloseable {
                 f.setServiceName(SERVICE);
                 f.setEndpointName(PORT);
                 Address a = new Address(bind.host(), port);
-                f.setAddress("http://" + a + SoapOmIfClient.PATH);
+                f.setAddress("http://" + a + Wire.PATH);
                 Map<String, Object> props = new HashMap<>();
                 props.put("org.apache.cxf.stax.maxElementDepth", 32);
                 props.put("org.apache.cxf.stax.maxChildElements", 10_000);
@@ -80,7 +78,7 @@ public final class OmEndpoint implements AutoCloseable {
                 f.setProperties(props);
                 f.getInInterceptors().add(new BodyLimitInterceptor(maxBodyBytes));
                 Server server = f.create();
-                log.debug("OM IF endpoint published at http://{}{}", a, SoapOmIfClient.PATH);
+                log.debug("OM IF endpoint published at http://{}{}", a, Wire.PATH);
                 return new OmEndpoint(server, a);
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
                 JettyHTTPServerEngineFactory.destroyForPort(port);
@@ -120,7 +118,7 @@ public final class OmEndpoint implements AutoCloseable {
     }
 
     public String url() {
-        return "http://" + address + SoapOmIfClient.PATH;
+        return "http://" + address + Wire.PATH;
     }
 
     @Override

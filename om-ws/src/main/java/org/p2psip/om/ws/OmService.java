@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.p2psip.om.Address;
 import org.p2psip.om.OmException;
-import org.p2psip.om.OverlayManager;
+import org.p2psip.om.Negotiation;
+import org.p2psip.om.NodeStatus;
 import org.p2psip.om.PortKind;
 import org.p2psip.om.Purpose;
 import org.p2psip.om.Sato;
@@ -49,15 +50,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The OM IF service implementation (the SEI generated from wsdl/om-if-v1.wsdl): checks and
- * converts each request, hands it to the {@link OverlayManager}, and turns {@link OmException}s
+ * converts each request, hands it to the acceptor side ({@link OmIfRequests}), and turns {@link OmException}s
  * into the faults the WSDL declares. Expected faults are logged at debug level, without stack traces.
  */
 public final class OmService implements OverlayManagerPortType {
     private static final Logger log = LoggerFactory.getLogger(OmService.class);
 
-    private final OverlayManager om;
+    private final OmIfRequests om;
 
-    public OmService(OverlayManager om) {
+    public OmService(OmIfRequests om) {
         this.om = om;
     }
 
@@ -79,7 +80,7 @@ public final class OmService implements OverlayManagerPortType {
             throws InvalidRequestFault, ResourcesExhaustedFault, UnsupportedTransportFault {
         try {
             Purpose purpose = purpose(n.getPurpose());
-            OverlayManager.Negotiation c = om.onNegotiate(n.getCallerNodeId(),
+            Negotiation c = om.onNegotiate(n.getCallerNodeId(),
                     Wire.omAddress(n.getCallerOmAddress(), "callerOmAddress"), n.getSatoId(), purpose,
                     Wire.requirementsFromWire(n.getRequirement()), Wire.candidatesFromWire(n.getCandidate()));
             NegotiateTransportResponse r = new NegotiateTransportResponse();
@@ -196,7 +197,7 @@ public final class OmService implements OverlayManagerPortType {
         } catch (OmException e) {
             throw invalid(e);
         }
-        OverlayManager.Status st = om.status();
+        NodeStatus st = om.status();
         GetNodeStatusResponse r = new GetNodeStatusResponse();
         r.setNodeId(st.nodeId());
         r.setProtocolVersion(st.protocolVersion());

@@ -22,6 +22,9 @@ import org.p2psip.om.ports.PortSession;
 
 /** Conversions between the OM's own types and the JAXB types generated from the WSDL. */
 public final class Wire {
+    /** The endpoint path of the OM IF version 1 on every OM. */
+    public static final String PATH = "/om/v1";
+
     private Wire() {
     }
 

@@ -1,0 +1,5 @@
+package org.p2psip.om;
+
+/** A callee's answer to NegotiateTransport: the transport, the index of the chosen candidate, this node's endpoint. */
+public record Negotiation(TransportKind transport, int candidateIndex, Address endpoint) {
+}

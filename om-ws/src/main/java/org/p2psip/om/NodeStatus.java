@@ -1,0 +1,12 @@
+package org.p2psip.om;
+
+import java.util.List;
+import org.p2psip.om.path.PathStats;
+import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.ports.PortStatus;
+
+/** The node status an OM reports (GetNodeStatus, {@code ./p2psip status}). */
+public record NodeStatus(String nodeId, String protocolVersion, long uptimeSeconds, Address address,
+                         List<PortStatus> ports, List<Sato.Snapshot> satos, List<PortSession> sessions,
+                         List<PathStats.Snapshot> paths) {
+}

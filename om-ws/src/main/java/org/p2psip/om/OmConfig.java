@@ -1,0 +1,8 @@
+package org.p2psip.om;
+
+import java.time.Duration;
+
+/** The Overlay Manager's settings, as {@link OverlayManager.Builder} collected them. */
+record OmConfig(Address bind, Address advertise, Duration probeInterval, int failuresBeforeLost,
+                Duration negotiationTtl, int maxSatos, int maxSessions, int maxBodyBytes) {
+}

@@ -1,0 +1,286 @@
+package org.p2psip.om;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.p2psip.om.OmException.Kind;
+import org.p2psip.om.path.PathMonitor;
+import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.ports.SatoPorts;
+import org.p2psip.om.ws.OmIfRequests;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The acceptor side of the OM IF (the callee's and the relay's OM): answers NegotiateTransport,
+ * SetupSato, TeardownSato, StartPort, StopPort and ConnectRtp of other OMs, checking who asks and
+ * whether this node can do it.
+ */
+final class OmIfAcceptor implements OmIfRequests {
+    private static final Logger log = LoggerFactory.getLogger(OmIfAcceptor.class);
+
+    private final String nodeId;
+    private final OmConfig config;
+    private final SatoTable satos;
+    private final SatoPorts ports;
+    private final LocalSessions local;
+    private final SatoLifecycle lifecycle;
+    private final MediaChainBuilder chain;
+    private final PathMonitor paths;
+    private final Supplier<NodeStatus> status;
+
+    OmIfAcceptor(String nodeId, OmConfig config, SatoTable satos, SatoPorts ports, LocalSessions local,
+                 SatoLifecycle lifecycle, MediaChainBuilder chain, PathMonitor paths, Supplier<NodeStatus> status) {
+        this.nodeId = nodeId;
+        this.config = config;
+        this.satos = satos;
+        this.ports = ports;
+        this.local = local;
+        this.lifecycle = lifecycle;
+        this.chain = chain;
+        this.paths = paths;
+        this.status = status;
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public NodeStatus status() {
+        return status.get();
+    }
+
+    @Override
+    public String checkCaller(String callerNodeId, boolean required) throws OmException {
+        return Checks.caller(callerNodeId, required, nodeId);
+    }
+
+    @Override
+    public String onPing(String caller) throws OmException {
+        checkCaller(caller, true);
+        return nodeId;
+    }
+
+    @Override
+    public Negotiation onNegotiate(String caller, Address callerOm, String satoId, Purpose purpose,
+                                   List<Requirement> requirements, List<TransportCandidate> candidates) throws OmException {
+        checkCaller(caller, true);
+        Checks.id("satoId", satoId);
+        lifecycle.ensureOpen();
+        if (candidates.isEmpty()) {
+            throw OmException.invalid("candidate", "no transport candidates offered");
+        }
+        Sato existing = satos.get(satoId);
+        if (existing != null) {
+            Checks.owner(existing, caller);
+            if (existing.purpose() != purpose) {
+                throw OmException.invalid("purpose", "SATO " + satoId + " is a " + existing.purpose() + " SATO");
+            }
+        } else if (satos.size() >= config.maxSatos()) {
+            throw new OmException(Kind.RESOURCES_EXHAUSTED, "satos", "this node already runs " + satos.size()
+                    + " SATOs, its limit");
+        }
+        int index = choose(purpose, requirements, candidates);
+        TransportCandidate chosen = candidates.get(index);
+        Sato s = existing != null ? existing
+                : satos.addIfAbsent(new Sato(satoId, purpose, caller, Sato.Role.ACCEPTOR, SatoState.NEGOTIATED));
+        if (s != existing && existing == null && !s.peerNodeId().equals(caller)) {
+            Checks.owner(s, caller);
+        }
+        s.peerOm(callerOm).requirements(requirements);
+        Address here;
+        try {
+            here = localEndpoint(s, chosen.transport());
+        } catch (OmException e) {
+            if (existing == null) {
+                lifecycle.release(s, SatoState.FAILED, "negotiation failed");
+            }
+            throw e;
+        }
+        s.negotiated(chosen.transport(), here, chosen.address());
+        if (callerOm != null) {
+            paths.watch(caller, callerOm);
+        }
+        log.debug("{}: negotiated {} with {} ({} -> {})", s, chosen.transport(), NodeIds.shortId(caller), chosen.address(), here);
+        return new Negotiation(chosen.transport(), index, here);
+    }
+
+    @Override
+    public Sato.Snapshot onSetup(String caller, Address callerOm, String satoId, Purpose purpose, String callId,
+                                 TransportKind transport, Address callerEndpoint, List<Requirement> requirements) throws OmException {
+        checkCaller(caller, true);
+        Checks.id("satoId", satoId);
+        lifecycle.ensureOpen();
+        Sato s = satos.get(satoId);
+        if (s == null) {
+            // SetupSato without a prior negotiation: negotiate the one transport offered.
+            onNegotiate(caller, callerOm, satoId, purpose, requirements, List.of(new TransportCandidate(transport, callerEndpoint)));
+            s = satos.get(satoId);
+            if (s == null) {
+                throw OmException.unknownSato(satoId);
+            }
+        }
+        Checks.owner(s, caller);
+        if (s.purpose() != purpose) {
+            throw OmException.invalid("purpose", "SATO " + satoId + " is a " + s.purpose() + " SATO");
+        }
+        if (s.transport() != transport) {
+            if (!ports.transports(purpose).contains(transport) || !transport.meetsAll(s.requirements())) {
+                throw unsupported(purpose, "SetupSato asks for " + transport + ", which this node does not offer for "
+                        + purpose + " with " + s.requirements());
+            }
+            s.negotiated(transport, localEndpoint(s, transport), callerEndpoint);
+        } else {
+            s.negotiated(transport, null, callerEndpoint);
+        }
+        s.peerOm(callerOm).callId(callId);
+        satos.indexCall(s);
+        if (callerOm != null) {
+            paths.watch(caller, callerOm);
+        }
+        SatoState st = s.state();
+        if (st == SatoState.NEGOTIATED) {
+            s.transition(SatoState.NEGOTIATED, SatoState.ESTABLISHED);
+            log.info("{} set up by {} over {}", s, NodeIds.shortId(caller), transport);
+        } else if (st != SatoState.ESTABLISHED) {
+            throw OmException.unknownSato(satoId);
+        }
+        return s.snapshot();
+    }
+
+    @Override
+    public int onTeardown(String caller, String satoId, String reason) throws OmException {
+        checkCaller(caller, true);
+        Checks.id("satoId", satoId);
+        Sato s = satos.get(satoId);
+        if (s == null) {
+            throw OmException.unknownSato(satoId);
+        }
+        Checks.owner(s, caller);
+        int n = lifecycle.release(s, SatoState.CLOSED, reason == null ? "torn down by " + NodeIds.shortId(caller) : reason);
+        lifecycle.unwatchIfIdle(caller);
+        return n;
+    }
+
+    @Override
+    public PortSession onStartPort(String caller, String satoId, PortKind kind, Map<String, String> params) throws OmException {
+        checkCaller(caller, true);
+        lifecycle.ensureOpen();
+        Sato s = null;
+        if (satoId != null && !satoId.isEmpty()) {
+            Checks.id("satoId", satoId);
+            s = satos.get(satoId);
+            if (s == null) {
+                // A relay (RTP3) for a SATO between two other nodes: this node takes part in it from now on.
+                if (satos.size() >= config.maxSatos()) {
+                    throw new OmException(Kind.RESOURCES_EXHAUSTED, "satos", "this node already runs " + satos.size() + " SATOs");
+                }
+                s = satos.addIfAbsent(new Sato(satoId, purposeOf(kind), caller, Sato.Role.ACCEPTOR, SatoState.ESTABLISHED));
+            }
+            Checks.owner(s, caller);
+        }
+        String t = params.get("transport");
+        if (t != null) {
+            TransportKind tk;
+            try {
+                tk = TransportKind.fromWire(t);
+            } catch (IllegalArgumentException e) {
+                throw unsupported(Purpose.MEDIA, "unknown transport '" + Checks.clip(t) + "'");
+            }
+            Purpose p = purposeOf(kind);
+            if (!ports.transports(p).contains(tk)) {
+                throw unsupported(p, "the " + kind + " of this node does not offer " + tk);
+            }
+        }
+        return local.start(s, satoId, kind, caller, params);
+    }
+
+    @Override
+    public boolean onStopPort(String caller, String sessionId) throws OmException {
+        checkCaller(caller, true);
+        Checks.id("sessionId", sessionId);
+        PortSession ps = local.get(sessionId);
+        if (ps == null) {
+            throw OmException.unknownSession(sessionId);
+        }
+        if (ps.ownerNodeId() != null && !ps.ownerNodeId().equals(caller)) {
+            throw OmException.invalid("callerNodeId", "session " + sessionId + " was started by another node");
+        }
+        local.stop(ps);
+        // a relay's SATO entry (made by StartPort, never negotiated) ends with its last session
+        Sato s = ps.satoId() == null ? null : satos.get(ps.satoId());
+        if (s != null && s.role() == Sato.Role.ACCEPTOR && s.remoteEndpoint() == null && s.sessions().isEmpty()) {
+            lifecycle.release(s, SatoState.CLOSED, "its last session was stopped by " + NodeIds.shortId(caller));
+            lifecycle.unwatchIfIdle(caller);
+        }
+        return true;
+    }
+
+    @Override
+    public int onConnectRtp(String caller, String satoId, TransportKind transport, List<MediaHop> hops) throws OmException {
+        checkCaller(caller, true);
+        Checks.id("satoId", satoId);
+        lifecycle.ensureOpen();
+        if (hops.size() < 2) {
+            throw OmException.invalid("hop", "a media chain needs at least two hops");
+        }
+        if (!ports.transports(Purpose.MEDIA).contains(transport)) {
+            throw unsupported(Purpose.MEDIA, "this node's RTP-Port does not offer " + transport);
+        }
+        boolean first = hops.get(0).nodeId().equals(nodeId);
+        if (first) {
+            return chain.build(satoId, transport, hops, caller);
+        }
+        return chain.connectLocalHops(satoId, transport, hops, caller);
+    }
+
+    private static Purpose purposeOf(PortKind kind) {
+        return kind == PortKind.P2PSIP_PORT ? Purpose.SIGNALLING : Purpose.MEDIA;
+    }
+
+    private int choose(Purpose purpose, List<Requirement> requirements, List<TransportCandidate> candidates) throws OmException {
+        Set<TransportKind> offered = ports.transports(purpose);
+        for (int i = 0; i < candidates.size(); i++) {
+            TransportKind t = candidates.get(i).transport();
+            if (offered.contains(t) && t.meetsAll(requirements)) {
+                return i;
+            }
+        }
+        List<TransportKind> asked = new ArrayList<>();
+        candidates.forEach(c -> asked.add(c.transport()));
+        throw unsupported(purpose, "none of the offered transports " + asked + " is available here for " + purpose
+                + " and meets " + requirements + "; this node offers " + offered);
+    }
+
+    private OmException unsupported(Purpose purpose, String message) {
+        StringBuilder supported = new StringBuilder();
+        for (TransportKind t : ports.transports(purpose)) {
+            supported.append(supported.length() == 0 ? "" : ",").append(t.wire());
+        }
+        return new OmException(Kind.UNSUPPORTED_TRANSPORT, supported.toString(), message);
+    }
+
+    /** This node's end of {@code s} over {@code t}: the P2PSIP-Port's overlay listener, or an RTP-Port session's leg. */
+    private Address localEndpoint(Sato s, TransportKind t) throws OmException {
+        if (s.purpose() == Purpose.SIGNALLING) {
+            return ports.signallingEndpoint(t);
+        }
+        for (PortSession ps : s.sessions()) {
+            if (ps.kind() == PortKind.RTP_PORT && t.wire().equals(ps.details().getOrDefault("transport", t.wire()))) {
+                return LocalSessions.mediaLeg(ps);
+            }
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("transport", t.wire());
+        params.put("role", "edge");
+        if (s.callId() != null) {
+            params.put("call", s.callId());
+        }
+        return LocalSessions.mediaLeg(local.start(s, s.id(), PortKind.RTP_PORT, s.peerNodeId(), params));
+    }
+}

@@ -1,0 +1,208 @@
+package org.p2psip.om;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.p2psip.om.OmException.Kind;
+import org.p2psip.om.client.RemoteOverlayManager;
+import org.p2psip.om.path.PathMonitor;
+import org.p2psip.om.ports.PortSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of the SATOs in this node's {@link SatoTable}: opening one towards another OM
+ * ("Connect and negotiate", then SetupSato), closing it, releasing everything it uses here and
+ * on other nodes when it ends or its peer disappears, and the reaper that ends SATOs negotiated
+ * but never set up.
+ */
+final class SatoLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(SatoLifecycle.class);
+
+    private final String nodeId;
+    private final OmConfig config;
+    private final SatoTable satos;
+    private final LocalSessions local;
+    private final RemoteSessions remoteSessions;
+    private final RemoteOverlayManager remote;
+    private final PathMonitor paths;
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "om-sato-reaper");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    SatoLifecycle(String nodeId, OmConfig config, SatoTable satos, LocalSessions local, RemoteSessions remoteSessions,
+                  RemoteOverlayManager remote, PathMonitor paths) {
+        this.nodeId = nodeId;
+        this.config = config;
+        this.satos = satos;
+        this.local = local;
+        this.remoteSessions = remoteSessions;
+        this.remote = remote;
+        this.paths = paths;
+    }
+
+    void startReaper() {
+        long ms = Math.max(100, config.negotiationTtl().toMillis() / 2);
+        reaper.scheduleWithFixedDelay(this::expireNegotiated, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    void ensureOpen() throws OmException {
+        if (closed) {
+            throw new OmException(Kind.RESOURCES_EXHAUSTED, "om", "the Overlay Manager is shutting down");
+        }
+    }
+
+    /** Initiator side: negotiates the transport with the OM at {@code peerOm}, then sets the SATO up there. */
+    Sato open(Address peerOm, String expectedPeer, Purpose purpose, String callId,
+              List<Requirement> requirements, List<TransportCandidate> candidates) throws OmException {
+        ensureOpen();
+        if (candidates.isEmpty()) {
+            throw OmException.invalid("candidate", "no transport candidates to offer");
+        }
+        String satoId = newSatoId();
+        long t0 = System.nanoTime();
+        RemoteOverlayManager.Negotiated n = remote.negotiate(peerOm, satoId, purpose, requirements, candidates);
+        long rtt = System.nanoTime() - t0;
+        String peer = checkPeerAnswer(peerOm, n.nodeId(), expectedPeer);
+        if (n.candidateIndex() < 0 || n.candidateIndex() >= candidates.size()
+                || candidates.get(n.candidateIndex()).transport() != n.transport()) {
+            throw new OmException(Kind.PROTOCOL, "candidateIndex", peerOm + " chose candidate " + n.candidateIndex()
+                    + " (" + n.transport() + "), which was not offered");
+        }
+        paths.observe(peer, peerOm, rtt);
+        TransportCandidate mine = candidates.get(n.candidateIndex());
+        Sato s = new Sato(satoId, purpose, peer, Sato.Role.INITIATOR, SatoState.NEGOTIATED)
+                .peerOm(peerOm).callId(callId).requirements(requirements)
+                .negotiated(n.transport(), mine.address(), n.endpoint());
+        satos.addIfAbsent(s);
+        paths.watch(peer, peerOm);
+        try {
+            remote.setup(peerOm, satoId, purpose, callId, n.transport(), mine.address(), requirements);
+        } catch (OmException e) {
+            satos.remove(s);
+            s.state(SatoState.FAILED);
+            bestEffortTeardown(peerOm, satoId, "setup failed");
+            unwatchIfIdle(peer);
+            throw e;
+        }
+        s.transition(SatoState.NEGOTIATED, SatoState.ESTABLISHED);
+        log.info("{} set up with {} at {} over {} ({} -> {})", s, NodeIds.shortId(peer), peerOm, n.transport(),
+                mine.address(), n.endpoint());
+        return s;
+    }
+
+    /** Tears a SATO down: its sessions here and on other nodes, and (if this node initiated it) the peer's half. */
+    int close(String satoId, String reason) throws OmException {
+        Sato s = satos.get(satoId);
+        if (s == null) {
+            throw OmException.unknownSato(satoId);
+        }
+        int released = release(s, SatoState.CLOSED, reason);
+        Address om = s.peerOm();
+        if (om != null && s.role() == Sato.Role.INITIATOR) {
+            bestEffortTeardown(om, satoId, reason);
+        }
+        unwatchIfIdle(s.peerNodeId());
+        return released;
+    }
+
+    /** Releases everything {@code s} uses and removes it from the table; returns the number of sessions released. */
+    int release(Sato s, SatoState end, String reason) {
+        s.state(SatoState.CLOSING);
+        int n = 0;
+        for (PortSession ps : s.drainSessions()) {
+            try {
+                local.release(ps);
+                n++;
+            } catch (OmException e) {
+                log.warn("{}: releasing session {} failed: {}", s, ps.sessionId(), e.getMessage());
+            }
+        }
+        remoteSessions.stopAll(s);
+        satos.remove(s);
+        s.state(end);
+        log.info("{} ended: {}", s, reason);
+        return n;
+    }
+
+    void unwatchIfIdle(String peer) {
+        if (satos.withPeer(peer).isEmpty()) {
+            paths.unwatch(peer);
+        }
+    }
+
+    /** A peer's OM stopped answering: its SATOs and the sessions it started here are released. */
+    void peerLost(String peer, Address om) {
+        for (Sato s : satos.withPeer(peer)) {
+            release(s, SatoState.FAILED, "peer " + NodeIds.shortId(peer) + " at " + om + " disappeared");
+        }
+        local.releaseUnboundOf(peer);
+        paths.unwatch(peer);
+        remote.client().forget(om);
+    }
+
+    /** Shutdown, first step: no new SATOs, the reaper stopped. */
+    void stopAccepting() {
+        closed = true;
+        reaper.shutdownNow();
+    }
+
+    /** Shutdown: every SATO released, the peers told. */
+    void releaseAll() {
+        for (Sato s : satos.all()) {
+            Address om = s.peerOm();
+            release(s, SatoState.CLOSED, "Overlay Manager shutting down");
+            if (om != null) {
+                bestEffortTeardown(om, s.id(), "peer shutting down");
+            }
+        }
+    }
+
+    private void expireNegotiated() {
+        long ttl = config.negotiationTtl().toNanos();
+        for (Sato s : satos.all()) {
+            if (s.state() == SatoState.NEGOTIATED && s.sinceNegotiatedNanos() > ttl) {
+                release(s, SatoState.FAILED, "negotiated but never set up within " + config.negotiationTtl().toSeconds() + " s");
+            }
+        }
+    }
+
+    private void bestEffortTeardown(Address om, String satoId, String reason) {
+        try {
+            remote.teardown(om, satoId, reason);
+        } catch (OmException e) {
+            if (e.kind() != Kind.UNKNOWN_SATO) {
+                log.info("tearing down SATO {} at {} failed: {}", satoId, om, e.getMessage());
+            }
+        }
+    }
+
+    private String checkPeerAnswer(Address om, String reported, String expected) throws OmException {
+        if (!NodeIds.isValid(reported)) {
+            throw new OmException(Kind.PROTOCOL, "nodeId", om + " reported node id '" + Checks.clip(reported) + "', not a node id");
+        }
+        if (reported.equals(nodeId)) {
+            throw new OmException(Kind.PROTOCOL, "nodeId", om + " reported this node's own id");
+        }
+        if (expected != null && !expected.equals(reported)) {
+            throw new OmException(Kind.PROTOCOL, "nodeId", om + " is node " + reported + ", not the expected " + expected);
+        }
+        return reported;
+    }
+
+    private String newSatoId() {
+        byte[] b = new byte[8];
+        random.nextBytes(b);
+        StringBuilder sb = new StringBuilder("sato-").append(NodeIds.shortId(nodeId)).append('-');
+        for (byte x : b) {
+            sb.append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));
+        }
+        return sb.toString();
+    }
+}
