@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /** Encodes and decodes {@link Frame}s; every violation is a {@link MalformedFrameException}. */
 public final class FrameCodec {
@@ -33,6 +34,21 @@ public final class FrameCodec {
         b.putInt(f.payload().length);
         b.put(f.payload());
         return b.array();
+    }
+
+    /**
+     * Reads the next frame of a connection, waiting through idle read timeouts while {@code open}
+     * says so. Returns null at a clean end of stream, or when no longer open.
+     */
+    static Frame next(InputStream in, BooleanSupplier open) throws IOException, MalformedFrameException {
+        while (open.getAsBoolean()) {
+            try {
+                return read(in);
+            } catch (SocketTimeoutException idle) {
+                // the connection is just idle: keep waiting
+            }
+        }
+        return null;
     }
 
     /**

@@ -58,11 +58,11 @@ public final class InProcessNetwork {
             } catch (MalformedFrameException e) {
                 throw new RpcFailure(Reason.PROTOCOL, "connection to " + to + " closed: " + e.getMessage());
             } catch (LookupException e) {
-                response = TcpTransport.error(ErrorCodes.of(e.reason()), e.getMessage());
+                response = Responses.error(ErrorCodes.of(e.reason()), e.getMessage());
             } catch (UnknownTypeException e) {
-                response = TcpTransport.error(ErrorCodes.UNKNOWN_TYPE, e.getMessage());
+                response = Responses.error(ErrorCodes.UNKNOWN_TYPE, e.getMessage());
             }
-            return TcpTransport.unwrapResponse(to, response);
+            return Responses.unwrap(to, response);
         }
 
         @Override
