@@ -52,28 +52,30 @@ public final class ChordRpc {
     }
 
     private <T> T call(Address to, int type, PayloadWriter req, Decoder<T> dec) {
-        byte[] body = transport.call(to, type, req.toBytes(), timeout);
+        return decode(to, transport.call(to, type, req.toBytes(), timeout), dec);
+    }
+
+    private <T> CompletableFuture<T> callAsync(Address to, int type, PayloadWriter req, Decoder<T> dec) {
+        return transport.callAsync(to, type, req.toBytes(), timeout).thenApply(body -> decode(to, body, dec));
+    }
+
+    /** The whole answer body decoded; anything malformed or left over is a PROTOCOL failure. */
+    private static <T> T decode(Address from, byte[] body, Decoder<T> dec) {
         PayloadReader r = new PayloadReader(body);
         try {
             T t = dec.decode(r);
             r.end();
             return t;
         } catch (MalformedFrameException e) {
-            throw new RpcFailure(Reason.PROTOCOL, "malformed answer from " + to + ": " + e.getMessage());
+            throw new RpcFailure(Reason.PROTOCOL, "malformed answer from " + from + ": " + e.getMessage());
         }
     }
 
-    private <T> CompletableFuture<T> callAsync(Address to, int type, PayloadWriter req, Decoder<T> dec) {
-        return transport.callAsync(to, type, req.toBytes(), timeout).thenApply(body -> {
-            PayloadReader r = new PayloadReader(body);
-            try {
-                T t = dec.decode(r);
-                r.end();
-                return t;
-            } catch (MalformedFrameException e) {
-                throw new RpcFailure(Reason.PROTOCOL, "malformed answer from " + to + ": " + e.getMessage());
-            }
-        });
+    /** A request payload that starts with {@code node} (the sender, or the node it is about). */
+    private static PayloadWriter about(NodeRef node) {
+        PayloadWriter w = new PayloadWriter();
+        writeNode(w, node);
+        return w;
     }
 
     public NodeRef ping(Address to) {
@@ -86,9 +88,7 @@ public final class ChordRpc {
     }
 
     public void notify(NodeRef to, NodeRef self) {
-        PayloadWriter w = new PayloadWriter();
-        writeNode(w, self);
-        call(to.toAddress(), NOTIFY, w, r -> null);
+        call(to.toAddress(), NOTIFY, about(self), r -> null);
     }
 
     public Step findStep(NodeRef to, Id target, Collection<Id> exclude) {
@@ -122,19 +122,8 @@ public final class ChordRpc {
 
     /** Sends records to be merged, in batches of at most {@link WireMessages#BATCH_BYTES}. */
     public void replicate(NodeRef to, List<StoredRecord> records) {
-        List<StoredRecord> batch = new ArrayList<>();
-        int bytes = 0;
-        for (StoredRecord rec : records) {
-            if (!batch.isEmpty() && bytes + rec.approxBytes() > BATCH_BYTES) {
-                sendBatch(to, batch);
-                batch.clear();
-                bytes = 0;
-            }
-            batch.add(rec);
-            bytes += rec.approxBytes();
-        }
-        if (!batch.isEmpty()) {
-            sendBatch(to, batch);
+        for (List<StoredRecord> batch : batches(records)) {
+            call(to.toAddress(), REPLICATE, recordsPayload(batch), r -> null);
         }
     }
 
@@ -145,11 +134,20 @@ public final class ChordRpc {
      */
     public CompletableFuture<Void> replicateAsync(NodeRef to, List<StoredRecord> records) {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (List<StoredRecord> batch : batches(records)) {
+            sent.add(callAsync(to.toAddress(), REPLICATE, recordsPayload(batch), r -> null));
+        }
+        return sent.size() == 1 ? sent.get(0) : CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** {@code records} cut into batches of at most {@link WireMessages#BATCH_BYTES} (a larger record alone). */
+    private static List<List<StoredRecord>> batches(List<StoredRecord> records) {
+        List<List<StoredRecord>> out = new ArrayList<>();
         List<StoredRecord> batch = new ArrayList<>();
         int bytes = 0;
         for (StoredRecord rec : records) {
             if (!batch.isEmpty() && bytes + rec.approxBytes() > BATCH_BYTES) {
-                sent.add(sendBatchAsync(to, batch));
+                out.add(batch);
                 batch = new ArrayList<>();
                 bytes = 0;
             }
@@ -157,26 +155,19 @@ public final class ChordRpc {
             bytes += rec.approxBytes();
         }
         if (!batch.isEmpty()) {
-            sent.add(sendBatchAsync(to, batch));
+            out.add(batch);
         }
-        return sent.size() == 1 ? sent.get(0) : CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+        return out;
     }
 
-    private CompletableFuture<Void> sendBatchAsync(NodeRef to, List<StoredRecord> batch) {
+    private static PayloadWriter recordsPayload(List<StoredRecord> batch) {
         PayloadWriter w = new PayloadWriter();
         writeRecords(w, batch, System.currentTimeMillis());
-        return callAsync(to.toAddress(), REPLICATE, w, r -> null);
-    }
-
-    private void sendBatch(NodeRef to, List<StoredRecord> batch) {
-        PayloadWriter w = new PayloadWriter();
-        writeRecords(w, batch, System.currentTimeMillis());
-        call(to.toAddress(), REPLICATE, w, r -> null);
+        return w;
     }
 
     public TransferPage transfer(NodeRef to, NodeRef joining, Id after) {
-        PayloadWriter w = new PayloadWriter();
-        writeNode(w, joining);
+        PayloadWriter w = about(joining);
         w.bool(after != null);
         if (after != null) {
             writeId(w, after);
@@ -190,15 +181,13 @@ public final class ChordRpc {
     }
 
     public void leavingToSuccessor(NodeRef to, NodeRef self, NodeRef predecessor) {
-        PayloadWriter w = new PayloadWriter();
-        writeNode(w, self);
+        PayloadWriter w = about(self);
         writeOptNode(w, predecessor);
         call(to.toAddress(), LEAVING_TO_SUCCESSOR, w, r -> null);
     }
 
     public void leavingToPredecessor(NodeRef to, NodeRef self, List<NodeRef> successors) {
-        PayloadWriter w = new PayloadWriter();
-        writeNode(w, self);
+        PayloadWriter w = about(self);
         writeNodes(w, successors);
         call(to.toAddress(), LEAVING_TO_PREDECESSOR, w, r -> null);
     }
