@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A SATO-Port inside the OM's JVM, still driven only over its Unix control socket. */
-public final class InProcessSatoPort implements SatoPortRunner {
+public final class InProcessSatoPort extends ControlledSatoPort {
     private static final Logger log = LoggerFactory.getLogger(InProcessSatoPort.class);
 
     /** Starts the embedded port listening on its control socket; the result stops it. */
@@ -19,18 +19,12 @@ public final class InProcessSatoPort implements SatoPortRunner {
         AutoCloseable start() throws Exception;
     }
 
-    private final String name;
-    private final Path socket;
     private final Starter starter;
-    private final ControlHandler handler;
     private AutoCloseable port;
-    private ControlClient control;
 
     public InProcessSatoPort(String name, Path socket, Starter starter, ControlHandler handler) {
-        this.name = name;
-        this.socket = socket;
+        super(name, socket, handler);
         this.starter = starter;
-        this.handler = handler;
     }
 
     @Override
@@ -42,24 +36,15 @@ public final class InProcessSatoPort implements SatoPortRunner {
         } catch (Exception e) {
             throw new IOException("cannot start SATO-Port " + name + ": " + e.getMessage(), e);
         }
-        control = ControlClient.connect(socket, "om", name, handler, timeout);
+        connect(timeout);
         log.info("SATO-Port {} started inside the OM's JVM (control socket {})", name, socket);
     }
 
     @Override
-    public ControlClient control() {
-        return control;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public void close() {
-        if (control != null) {
-            control.close();
+        ControlClient c = control();
+        if (c != null) {
+            c.close();
         }
         if (port != null) {
             try {

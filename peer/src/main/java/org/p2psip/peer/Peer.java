@@ -1,7 +1,6 @@
 package org.p2psip.peer;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,32 +14,34 @@ import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
-import org.p2psip.control.ControlServer;
-import org.p2psip.tcprelay.AllocationStats;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.control.MessageTypes;
+import org.p2psip.lookup.LookupService;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
 import org.p2psip.lookup.ring.Id;
-import org.p2psip.lookup.LookupService;
 import org.p2psip.lookup.client.RemoteLookupClient;
-import org.p2psip.tcprelay.RelayedListener;
-import org.p2psip.tcprelay.TcpRelay;
 import org.p2psip.om.Address;
 import org.p2psip.om.NodeIds;
+import org.p2psip.om.OmException;
 import org.p2psip.om.OverlayManager;
 import org.p2psip.om.ports.ControlSatoPorts;
 import org.p2psip.om.ports.PortStatus;
-import org.p2psip.rtp.RtpPort;
-import org.p2psip.rtp.RtpPortConfig;
-import org.p2psip.sip.P2psipPort;
-import org.p2psip.sip.P2psipPortConfig;
+import org.p2psip.om.records.PeerRecord;
+import org.p2psip.om.records.RelayDirectory;
+import org.p2psip.om.sato.Flow;
+import org.p2psip.om.sato.PortRequests;
+import org.p2psip.tcprelay.TcpRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A complete overlay peer, the paper's P2PSIP SATO node (Figure 2): the Overlay Manager with its
- * SOAP endpoint (OM IF), its lookup node (Chord), a P2PSIP-Port and an RTP-Port, wired over
- * Unix-domain sockets in the state directory. {@link #close()} deregisters the users, leaves the
- * ring gracefully, stops the SATO-Ports and removes the socket files.
+ * A complete overlay peer, the paper's P2PSIP SATO node (Figure 2 as a whole). {@link #start}
+ * starts, in order: the lookup node (Chord; behind a NAT a client of the ring), the SATO-Ports
+ * (RTP-Port, P2PSIP-Port) behind Unix sockets in the state directory, the Overlay Manager with its
+ * SOAP endpoint (OM IF), wires the P2PSIP-Port's requests to the OM ({@link PortRequests}), and
+ * offers this peer's relays. {@link #close()} stops everything in reverse: users deregistered,
+ * relay records removed, the ring left gracefully, the OM, the ports, the socket files.
  */
 public final class Peer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Peer.class);
@@ -62,20 +63,16 @@ public final class Peer implements AutoCloseable {
     private LookupService lookup;
     /** This peer's Chord node; null behind a NAT (nobody could connect to it). */
     private ChordNode chord;
-    /** A public peer's TCP relay for peers behind NATs; null if this peer offers none. */
-    private TcpRelay tcpRelay;
-    /** Behind a NAT: the allocations on a public peer's TCP relay through which others reach the OM IF and the P2PSIP-Port. */
-    private RelayedListener omRelayed;
-    private RelayedListener sipRelayed;
+    private RelayDirectory relays;
+    /** Behind a NAT: where other peers reach the OM IF and the P2PSIP-Port (a public peer's TCP relay). */
+    private RelayedAddresses relayed;
     private volatile InetSocketAddress sipOverlayLocal;
-    /** {@code <state-dir>/om.sock}: answers {@code peer.status} for local tools (status, experiments). */
-    private ControlServer management;
-    private OverlayManager om;
     private SatoPortRunner rtpPort;
     private SatoPortRunner sipPort;
-    private SatoPortRequests requests;
-    private RelayDirectory relays;
-    private PeerRecord self;
+    private PortRequests requests;
+    private OverlayManager om;
+    /** A public peer's TCP relay for peers behind NATs; null if this peer offers none. */
+    private TcpRelay tcpRelay;
     private volatile boolean closed;
 
     private Peer(PeerConfig config) {
@@ -91,50 +88,66 @@ public final class Peer implements AutoCloseable {
         } catch (IOException | ControlException | RuntimeException e) {
             p.close();
             throw e;
-        } catch (org.p2psip.om.OmException e) {
+        } catch (OmException e) {
             p.close();
             throw new IOException("the Overlay Manager could not start: " + e.getMessage(), e);
         }
     }
 
-    private void startAll() throws IOException, ControlException, org.p2psip.om.OmException {
-        Path state = config.stateDir();
-        Files.createDirectories(state);
-        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
-        String name = config.name();
+    private void startAll() throws IOException, ControlException, OmException {
+        Files.createDirectories(config.stateDir());
+        Files.setPosixFilePermissions(config.stateDir(), PosixFilePermissions.fromString("rwx------"));
+        String nodeId = startLookup();
+        requests = new PortRequests(config.name(), lookup, config.satoSettings(), relays);
+        startPorts();
+        om = startOm(nodeId);
+        PeerRecord self = new PeerRecord(om.nodeId(), om.address(), -1, config.nat(), null);
+        warmUpOmIf();
+        requests.attach(om, self);
+        if (config.offerRelay() && !config.nat()) {
+            offerRelays(self);
+        }
+        started.add(ManagementSocket.listen(this));
+        log.info("{}: overlay peer {} up: OM IF {} | lookup {} | P2PSIP-Port SIP {}:{} | RTP-Port {} | relay policy {} | SDP rewrite {}",
+                config.name(), NodeIds.shortId(om.nodeId()), om.url(), chord != null ? chord.address() : "client of " + config.bootstrap(),
+                config.advertise(), config.sipPort(), config.rtpPorts(), config.relayPolicy().name().toLowerCase(),
+                config.sdpRewrite() ? "on" : "off");
+    }
 
-        // lookup service (interface 3): the Chord node lives in the OM's JVM
-        String nodeId;
+    /** The lookup service (interface 3): a Chord node in the OM's JVM, or behind a NAT a client of the ring. Returns the node id. */
+    private String startLookup() throws IOException {
+        String name = config.name();
         if (config.nat()) {
             // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
             // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
             lookup = new RemoteLookupClient(org.p2psip.lookup.ring.Address.parse(config.bootstrap()));
             relays = new RelayDirectory(lookup);
-            openRelayedListeners(name);
-            nodeId = Id.hash("nat:" + omRelayed.publicAddress().getHostString() + ":" + omRelayed.publicAddress().getPort()).toHex();
-        } else {
-            chord = new ChordNode(ChordConfig.builder()
-                    .listen(config.bind(), config.dhtPort())
-                    .advertised(config.advertise(), config.dhtPort())
-                    .build());
-            lookup = chord;
-            if (config.bootstrap() == null) {
-                chord.start();
-                log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());
-            } else {
-                chord.join(org.p2psip.lookup.ring.Address.parse(config.bootstrap()));
-                log.info("{}: joined the overlay through {}; lookup node {} at {}", name, config.bootstrap(),
-                        chord.id().shortHex(), chord.address());
-            }
-            relays = new RelayDirectory(lookup);
-            nodeId = chord.id().toHex();
+            relayed = RelayedAddresses.open(config, relays,
+                    () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal);
+            started.add(relayed);
+            return Id.hash("nat:" + RelayedAddresses.hostPort(relayed.om())).toHex();
         }
-        requests = new SatoPortRequests(name, lookup, config, relays);
+        chord = new ChordNode(ChordConfig.builder()
+                .listen(config.bind(), config.dhtPort())
+                .advertised(config.advertise(), config.dhtPort())
+                .build());
+        lookup = chord;
+        if (config.bootstrap() == null) {
+            chord.start();
+            log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());
+        } else {
+            chord.join(org.p2psip.lookup.ring.Address.parse(config.bootstrap()));
+            log.info("{}: joined the overlay through {}; lookup node {} at {}", name, config.bootstrap(),
+                    chord.id().shortHex(), chord.address());
+        }
+        relays = new RelayDirectory(lookup);
+        return chord.id().toHex();
+    }
 
-        // SATO-Ports (interface 1), each behind its own Unix socket
-        Path rtpSock = state.resolve("rtp-port.sock");
-        Path sipSock = state.resolve("p2psip-port.sock");
-        ControlHandler rtpEvents = new ControlHandler() {
+    /** The SATO-Ports (interface 1), each behind its own Unix socket; the P2PSIP-Port's requests go to {@link #requests}. */
+    private void startPorts() throws IOException, ControlException {
+        SatoPortLauncher launcher = new SatoPortLauncher(config);
+        rtpPort = launcher.rtpPort(new ControlHandler() {
             @Override
             public ControlMessage onRequest(ControlConnection from, ControlMessage r) throws ControlException {
                 throw ControlHandler.unknownType(r);
@@ -142,32 +155,18 @@ public final class Peer implements AutoCloseable {
 
             @Override
             public void onEvent(ControlConnection from, ControlMessage e) {
-                log.info("{}: RTP-Port reports {}", name, e);
+                log.info("{}: RTP-Port reports {}", config.name(), e);
             }
-        };
-        if (config.portMode() == PeerConfig.PortMode.IN_PROCESS) {
-            rtpPort = new InProcessSatoPort("rtp-port", rtpSock, () -> new RtpPort(rtpConfig(rtpSock)).start(), rtpEvents);
-            sipPort = new InProcessSatoPort("p2psip-port", sipSock, () -> new P2psipPort(sipConfig(sipSock)).start(), requests);
-        } else {
-            rtpPort = new SatoPortProcess("rtp-port", "rtp-port", List.of(
-                    "--name", name + "-rtp", "--bind", config.bind(), "--advertise", config.advertise(),
-                    "--ports", config.rtpPorts()), rtpSock, state, rtpEvents);
-            List<String> sipArgs = new ArrayList<>(List.of(
-                    "--name", name + "-sip", "--bind", config.bind(), "--advertise", config.advertise(),
-                    "--sip-port", String.valueOf(config.sipPort()), "--overlay-port", String.valueOf(config.sipOverlayPort()),
-                    "--sdp-rewrite", config.sdpRewrite() ? "on" : "off",
-                    "--max-expires", String.valueOf(config.registerExpiresMax()),
-                    "--om-timeout", String.valueOf(OM_TIMEOUT.toMillis())));
-            if (sipRelayed != null) {
-                sipArgs.addAll(List.of("--overlay-advertise", hostPort(sipRelayed.publicAddress())));
-            }
-            sipPort = new SatoPortProcess("p2psip-port", "sip-port", sipArgs, sipSock, state, requests);
-        }
+        });
+        sipPort = launcher.p2psipPort(requests, OM_TIMEOUT, relayed == null ? null : RelayedAddresses.hostPort(relayed.sip()));
         started.add(rtpPort);
         rtpPort.start(PORT_START_TIMEOUT);
         started.add(sipPort);
         sipPort.start(PORT_START_TIMEOUT);
+    }
 
+    /** The Overlay Manager, driving both ports and owning the lookup service. */
+    private OverlayManager startOm(String nodeId) throws ControlException, OmException {
         ControlSatoPorts ports = ControlSatoPorts.builder()
                 .rtpPort(rtpPort.control())
                 .p2psipPort(sipPort.control())
@@ -178,84 +177,25 @@ public final class Peer implements AutoCloseable {
                 .nodeId(nodeId)
                 .ports(ports)
                 .bind(new Address(config.bind(), config.omPort()));
-        if (omRelayed != null) {
+        if (relayed != null) {
             // other peers reach this OM through its allocation on the public peer's TCP relay
-            b.advertise(new Address(omRelayed.publicAddress().getHostString(), omRelayed.publicAddress().getPort()));
+            b.advertise(new Address(relayed.om().getHostString(), relayed.om().getPort()));
         } else if (config.omPort() != 0 || !config.advertise().equals(config.bind())) {
             // with an ephemeral port the OM advertises the port it got
             b.advertise(new Address(config.advertise(), config.omPort()));
         }
-        om = b.build().start();
-        self = new PeerRecord(om.nodeId(), om.address(), -1, config.nat(), null);
-        warmUpOmIf();
-        requests.attach(om, self);
-        if (config.offerRelay() && !config.nat()) {
-            relays.advertise(self, this::spareRelaySessions);
-            tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
-                    TcpRelay.Limits.DEFAULT);
-            started.add(tcpRelay);
-            relays.advertiseTcpRelay(self, new Address(config.advertise(), tcpRelay.address().getPort()));
-            Flow.step(name, "TCP relay for peers behind NATs at {} (lookup service key {})", hostPort(tcpRelay.address()),
-                    PeerRecord.TCP_RELAY_KEY);
-        }
-        management = ControlServer.listen(state.resolve(MANAGEMENT_SOCKET), "om", name, this::onManagementRequest);
-        started.add(management);
-        log.info("{}: overlay peer {} up: OM IF {} | lookup {} | P2PSIP-Port SIP {}:{} | RTP-Port {} | relay policy {} | SDP rewrite {}",
-                name, NodeIds.shortId(om.nodeId()), om.url(), chord != null ? chord.address() : "client of " + config.bootstrap(), config.advertise(), config.sipPort(),
-                config.rtpPorts(), config.relayPolicy().name().toLowerCase(), config.sdpRewrite() ? "on" : "off");
+        return b.build().start();
     }
 
-    /** The management socket's requests: {@value #STATUS_REQUEST} only. */
-    private ControlMessage onManagementRequest(ControlConnection from, ControlMessage r) throws ControlException {
-        if (!STATUS_REQUEST.equals(r.type())) {
-            throw ControlHandler.unknownType(r);
-        }
-        ControlMessage a = ControlMessage.responseTo(r).with("name", config.name()).with("node", om.nodeId())
-                .with("om", om.address().toString()).with("nat", config.nat() ? "on" : "off")
-                .with("lookup", chord != null ? chord.address() : config.bootstrap() + " (as a client, not a ring member)")
-                .with("satos", om.satos().size());
-        if (omRelayed != null) {
-            a = a.with("relayed.om", hostPort(omRelayed.publicAddress())).with("relayed.sip", hostPort(sipRelayed.publicAddress()));
-        }
-        TcpRelay t = tcpRelay;
-        if (t != null) {
-            a = a.with("tcp-relay", hostPort(t.address()));
-            for (AllocationStats st : t.stats()) {
-                String p = "tcp-relay." + st.name() + ".";
-                a = a.with(p + "address", hostPort(st.publicAddress())).with(p + "accepted", st.connectionsAccepted())
-                        .with(p + "active", st.connectionsActive()).with(p + "bytes_in", st.bytesClientToPeer())
-                        .with(p + "bytes_out", st.bytesPeerToClient()).with(p + "open", st.open());
-            }
-        }
-        return a;
-    }
-
-    /**
-     * Behind a NAT: finds a TCP relay in the lookup service and rents two public addresses there, one
-     * for the OM IF and one for the P2PSIP-Port's overlay side. Their targets are looked up lazily:
-     * the OM and the port start after this.
-     */
-    private void openRelayedListeners(String name) throws IOException {
-        PeerRecord relay;
-        try {
-            relay = relays.findTcpRelay(Duration.ofSeconds(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while looking for a TCP relay");
-        }
-        if (relay == null) {
-            throw new IOException("this peer is behind a NAT (--nat on) but the lookup service at " + config.bootstrap()
-                    + " knows no TCP relay (" + PeerRecord.TCP_RELAY_KEY + "): start a public peer with --offer-relay on first");
-        }
-        InetSocketAddress at = new InetSocketAddress(relay.tcpRelay().host(), relay.tcpRelay().port());
-        Duration keepalive = Duration.ofSeconds(config.natKeepaliveSeconds());
-        omRelayed = RelayedListener.open(at, name + "-om", () -> new InetSocketAddress(localHost(), om.boundAddress().port()), keepalive);
-        started.add(omRelayed);
-        sipRelayed = RelayedListener.open(at, name + "-sip", this::sipOverlayLocal, keepalive);
-        started.add(sipRelayed);
-        Flow.step(name, "behind a NAT: TCP relay found in the lookup service on peer {} at {}; OM IF reachable at {}, "
-                + "P2PSIP-Port overlay side at {}", relay.shortId(), relay.tcpRelay(), hostPort(omRelayed.publicAddress()),
-                hostPort(sipRelayed.publicAddress()));
+    /** This peer's RTP-Port as a relay for media SATOs, and its TCP relay for peers behind NATs, in the lookup service. */
+    private void offerRelays(PeerRecord self) throws IOException {
+        relays.advertise(self, this::spareRelaySessions);
+        tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
+                TcpRelay.Limits.DEFAULT);
+        started.add(tcpRelay);
+        relays.advertiseTcpRelay(self, new Address(config.advertise(), tcpRelay.address().getPort()));
+        Flow.step(config.name(), "TCP relay for peers behind NATs at {} (lookup service key {})",
+                RelayedAddresses.hostPort(tcpRelay.address()), PeerRecord.TCP_RELAY_KEY);
     }
 
     /** Where this host's own listeners are reached from this host. */
@@ -271,8 +211,7 @@ public final class Peer implements AutoCloseable {
             int port = config.sipOverlayPort();
             if (port == 0) {
                 try {
-                    String bound = sipPort.control().call(ControlMessage.request(org.p2psip.control.MessageTypes.PORT_STATUS))
-                            .get("overlay.bound");
+                    String bound = sipPort.control().call(ControlMessage.request(MessageTypes.PORT_STATUS)).get("overlay.bound");
                     port = Integer.parseInt(bound.substring(bound.lastIndexOf(':') + 1));
                 } catch (ControlException | RuntimeException e) {
                     throw new IllegalStateException("the P2PSIP-Port does not tell its overlay port: " + e.getMessage());
@@ -284,10 +223,6 @@ public final class Peer implements AutoCloseable {
         return a;
     }
 
-    private static String hostPort(InetSocketAddress a) {
-        return a.getHostString() + ":" + a.getPort();
-    }
-
     /** The first OM IF call of a JVM builds CXF's client machinery (seconds on a loaded machine): do it now, not during a call. */
     private void warmUpOmIf() {
         try {
@@ -295,28 +230,6 @@ public final class Peer implements AutoCloseable {
         } catch (Exception e) {
             log.debug("OM IF warm-up: {}", e.getMessage());
         }
-    }
-
-    private RtpPortConfig rtpConfig(Path socket) throws IOException {
-        return RtpPortConfig.defaults(socket)
-                .withName(config.name() + "-rtp")
-                .withBindAddress(InetAddress.getByName(config.bind()))
-                .withAdvertisedAddress(InetAddress.getByName(config.advertise()))
-                .withPorts(config.rtpPortLow(), config.rtpPortHigh());
-    }
-
-    private P2psipPortConfig sipConfig(Path socket) {
-        int max = (int) config.registerExpiresMax();
-        return new P2psipPortConfig(socket)
-                .name(config.name() + "-sip")
-                .bindAddress(config.bind())
-                .advertisedAddress(config.advertise())
-                .sipPort(config.sipPort())
-                .overlayPort(config.sipOverlayPort())
-                .sdpRewrite(config.sdpRewrite())
-                .omTimeout(OM_TIMEOUT)
-                .overlayAdvertised(sipRelayed == null ? null : hostPort(sipRelayed.publicAddress()))
-                .expires(Math.min(60, max), Math.min(3600, max), max);
     }
 
     private int spareRelaySessions() {
@@ -352,6 +265,11 @@ public final class Peer implements AutoCloseable {
         return tcpRelay;
     }
 
+    /** Behind a NAT: the addresses rented on a public peer's TCP relay (null otherwise). */
+    RelayedAddresses relayedAddresses() {
+        return relayed;
+    }
+
     public PeerConfig config() {
         return config;
     }
@@ -361,25 +279,25 @@ public final class Peer implements AutoCloseable {
         // a P2PSIP-Port process answers on its control socket a moment before its SIP listeners are up
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
-            String ua = sipPort.control().call(ControlMessage.request(org.p2psip.control.MessageTypes.PORT_STATUS)).get("ua");
+            String ua = sipPort.control().call(ControlMessage.request(MessageTypes.PORT_STATUS)).get("ua");
             if (ua != null && !ua.endsWith(":0")) {
                 return ua;
             }
             if (System.nanoTime() > deadline) {
-                throw new ControlException(org.p2psip.control.ErrorCode.UNAVAILABLE, "the P2PSIP-Port reports no SIP listener");
+                throw new ControlException(ErrorCode.UNAVAILABLE, "the P2PSIP-Port reports no SIP listener");
             }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ControlException(org.p2psip.control.ErrorCode.UNAVAILABLE, "interrupted");
+                throw new ControlException(ErrorCode.UNAVAILABLE, "interrupted");
             }
         }
     }
 
     /** {@code rtp.stats} of every session on this peer's RTP-Port: fields {@code SESSION:LEG.counter}. */
     public ControlMessage rtpStats() throws ControlException {
-        return rtpPort.control().call(ControlMessage.request(org.p2psip.control.MessageTypes.RTP_STATS));
+        return rtpPort.control().call(ControlMessage.request(MessageTypes.RTP_STATS));
     }
 
     /** The lookup node's address: what another peer passes as {@code --bootstrap} (a peer behind a NAT has none). */
@@ -387,7 +305,7 @@ public final class Peer implements AutoCloseable {
         return chord == null ? null : chord.address();
     }
 
-    /** Clean shutdown: users deregistered, the ring left gracefully, SATO-Ports stopped, socket files removed. */
+    /** Clean shutdown, in reverse: users deregistered, relay records removed, the ring left, the OM, the ports, socket files. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -395,15 +313,8 @@ public final class Peer implements AutoCloseable {
         }
         closed = true;
         String name = config.name();
-        if (requests != null && lookup != null && self != null) {
-            for (String user : requests.registeredUsers()) {
-                try {
-                    lookup.remove(PeerRecord.USER_PREFIX + user, self.value()).get(3, TimeUnit.SECONDS);
-                    log.info("{}: deregistered {} from the lookup service", name, user);
-                } catch (Exception e) {
-                    log.warn("{}: could not remove the user record of {}: {}", name, user, e.getMessage());
-                }
-            }
+        if (requests != null) {
+            requests.deregisterAll();
         }
         if (relays != null) {
             relays.close();
@@ -417,7 +328,7 @@ public final class Peer implements AutoCloseable {
             }
         }
         if (om != null) {
-            om.close();
+            om.close(); // closes the lookup service it owns
         }
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
@@ -433,14 +344,18 @@ public final class Peer implements AutoCloseable {
                 log.debug("closing the lookup service: {}", e.getMessage());
             }
         }
+        removeSocketFiles();
+        log.info("{}: overlay peer stopped", name);
+    }
+
+    private void removeSocketFiles() {
         try {
-            Files.deleteIfExists(config.stateDir().resolve("rtp-port.sock"));
-            Files.deleteIfExists(config.stateDir().resolve("p2psip-port.sock"));
+            Files.deleteIfExists(config.stateDir().resolve(SatoPortLauncher.RTP_SOCKET));
+            Files.deleteIfExists(config.stateDir().resolve(SatoPortLauncher.SIP_SOCKET));
             Files.deleteIfExists(config.stateDir().resolve(MANAGEMENT_SOCKET));
         } catch (IOException e) {
             log.debug("socket files: {}", e.getMessage());
         }
-        log.info("{}: overlay peer stopped", name);
     }
 
     /** For the demo and tests: the settings of a loopback peer with ephemeral ports. */

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.p2psip.om.sato.RelayPolicy;
+import org.p2psip.om.sato.SatoSettings;
 
 /**
  * Everything a peer is configured with. Flags and the configuration file use the same names
@@ -17,9 +19,6 @@ import java.util.Properties;
  * Defaults let a peer start with no arguments on loopback.
  */
 public final class PeerConfig {
-
-    /** How the OM decides to insert an RTP-Port relay into the media SATO (paper Sec. 5.2). */
-    public enum RelayPolicy { AUTO, ALWAYS, NEVER }
 
     /** Where the SATO-Ports run: separate supervised processes (the prototype's way) or inside the OM's JVM. */
     public enum PortMode { PROCESS, IN_PROCESS }
@@ -219,8 +218,14 @@ public final class PeerConfig {
         return values.get("bootstrap");
     }
 
-    public RelayPolicy relayPolicy() {
-        return enumValue(RelayPolicy.class, "relay-policy");
+    /** How the OM decides to insert an RTP-Port relay into the media SATO (paper Sec. 5.2). */
+    public RelayPolicy.Mode relayPolicy() {
+        return enumValue(RelayPolicy.Mode.class, "relay-policy");
+    }
+
+    /** What the OM's side of the P2PSIP-Port's SATO requests needs: relay policy, thresholds, NAT. */
+    public SatoSettings satoSettings() {
+        return new SatoSettings(relayPolicy(), relayRttMs(), relayLossPercent(), probeExtraDelayMs(), nat());
     }
 
     public PortMode portMode() {

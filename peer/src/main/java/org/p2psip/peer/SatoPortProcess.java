@@ -23,35 +23,29 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_RESTARTS} times), and stopped with {@code port.shutdown}, then a signal.
  * Its output goes to {@code <state-dir>/<name>.log}.
  */
-public final class SatoPortProcess implements SatoPortRunner {
+public final class SatoPortProcess extends ControlledSatoPort {
     private static final Logger log = LoggerFactory.getLogger(SatoPortProcess.class);
     static final int MAX_RESTARTS = 3;
     static final String CHILD_JVM_OPTIONS = "-Xmx160m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m";
 
-    private final String name;
     private final String command;
     private final List<String> args;
-    private final Path socket;
     private final Path logFile;
-    private final ControlHandler handler;
     private volatile Process process;
-    private volatile ControlClient control;
     private volatile boolean stopping;
     private int restarts;
 
     public SatoPortProcess(String name, String command, List<String> args, Path socket, Path stateDir, ControlHandler handler) {
-        this.name = name;
+        super(name, socket, handler);
         this.command = command;
         this.args = List.copyOf(args);
-        this.socket = socket;
         this.logFile = stateDir.resolve(name + ".log");
-        this.handler = handler;
     }
 
     @Override
     public synchronized void start(Duration timeout) throws IOException, ControlException {
         launch();
-        control = ControlClient.connect(socket, "om", name, handler, timeout);
+        connect(timeout);
         log.info("SATO-Port {} started as process {} (control socket {})", name, process.pid(), socket);
     }
 
@@ -100,16 +94,6 @@ public final class SatoPortProcess implements SatoPortRunner {
         }
     }
 
-    @Override
-    public ControlClient control() {
-        return control;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
     public long pid() {
         Process p = process;
         return p == null ? -1 : p.pid();
@@ -118,7 +102,7 @@ public final class SatoPortProcess implements SatoPortRunner {
     @Override
     public void close() {
         stopping = true;
-        ControlClient c = control;
+        ControlClient c = control();
         Process p = process;
         if (c != null && p != null && p.isAlive()) {
             try {

@@ -1,4 +1,4 @@
-package org.p2psip.peer;
+package org.p2psip.om.records;
 
 import org.p2psip.om.Address;
 import org.p2psip.om.NodeIds;

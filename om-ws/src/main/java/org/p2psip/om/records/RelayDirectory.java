@@ -1,4 +1,4 @@
-package org.p2psip.peer;
+package org.p2psip.om.records;
 
 import java.util.List;
 import java.util.Set;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@value #REFRESH_SECONDS} s, with its spare capacity); an OM that needs a relay picks the live
  * record with the most spare capacity, other than itself and the far end.
  */
-final class RelayDirectory implements AutoCloseable {
+public final class RelayDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayDirectory.class);
     static final int TTL_SECONDS = 60;
     static final int REFRESH_SECONDS = 20;
@@ -33,17 +33,17 @@ final class RelayDirectory implements AutoCloseable {
     /** Per key: the value this peer last stored there. */
     private final java.util.Map<String, String> advertised = new java.util.concurrent.ConcurrentHashMap<>();
 
-    RelayDirectory(LookupService lookup) {
+    public RelayDirectory(LookupService lookup) {
         this.lookup = lookup;
     }
 
     /** Starts advertising this peer's RTP-Port; {@code spare} tells its current spare capacity. */
-    void advertise(PeerRecord self, IntSupplier spare) {
+    public void advertise(PeerRecord self, IntSupplier spare) {
         keepAlive(PeerRecord.RELAY_KEY, () -> self.withFree(Math.max(0, spare.getAsInt())).relayValue(), "RTP-Port offered as a relay");
     }
 
     /** Starts advertising this peer's TCP relay (for peers behind NATs) at {@code relay}. */
-    void advertiseTcpRelay(PeerRecord self, Address relay) {
+    public void advertiseTcpRelay(PeerRecord self, Address relay) {
         PeerRecord r = new PeerRecord(self.nodeId(), self.om(), -1, false, relay);
         keepAlive(PeerRecord.TCP_RELAY_KEY, r::tcpRelayValue, "TCP relay offered to peers behind NATs");
     }
@@ -76,7 +76,7 @@ final class RelayDirectory implements AutoCloseable {
      * A TCP relay for a peer behind a NAT, from the lookup service; waits up to {@code patience}
      * (the public peers may still be starting). Null if none was found.
      */
-    PeerRecord findTcpRelay(java.time.Duration patience) throws InterruptedException {
+    public PeerRecord findTcpRelay(java.time.Duration patience) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
@@ -101,7 +101,7 @@ final class RelayDirectory implements AutoCloseable {
     }
 
     /** The relay with the most spare capacity, excluding {@code exclude} node ids; null if none (asked twice, 1 s apart). */
-    PeerRecord find(Set<String> exclude) {
+    public PeerRecord find(Set<String> exclude) {
         PeerRecord r = findOnce(exclude);
         if (r == null) {
             try {

@@ -1,4 +1,4 @@
-package org.p2psip.peer;
+package org.p2psip.om.sato;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

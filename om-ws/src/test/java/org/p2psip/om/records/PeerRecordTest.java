@@ -1,4 +1,4 @@
-package org.p2psip.peer;
+package org.p2psip.om.records;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import java.util.Map;
 import org.junit.Test;
 import org.p2psip.om.Address;
 
@@ -44,12 +43,5 @@ public class PeerRecordTest {
         assertThrows(IllegalArgumentException.class, () -> PeerRecord.parse("nobody@h:1"));
         assertThrows(IllegalArgumentException.class, () -> PeerRecord.parse(ID + "@h:1;free=many"));
         assertThrows(IllegalArgumentException.class, () -> PeerRecord.parse(ID + "@h:1;tcp=nohostport"));
-    }
-
-    @Test
-    public void aPeerBehindANatNeedsABootstrap() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PeerConfig.of(Map.of("nat", "on")));
-        assertTrue(e.getMessage(), e.getMessage().contains("--bootstrap"));
     }
 }

@@ -1,0 +1,215 @@
+package org.p2psip.om.sato;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.p2psip.control.ControlException;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.om.Address;
+import org.p2psip.om.MediaHop;
+import org.p2psip.om.NodeIds;
+import org.p2psip.om.OmException;
+import org.p2psip.om.OverlayManager;
+import org.p2psip.om.PortKind;
+import org.p2psip.om.Purpose;
+import org.p2psip.om.Sato;
+import org.p2psip.om.SatoState;
+import org.p2psip.om.TransportKind;
+import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.ports.SatoPorts;
+import org.p2psip.om.records.PeerRecord;
+
+/**
+ * The media SATOs of calls (Figure 4, one per media stream), on either side of the call.
+ *
+ * <p>Initiator (the caller's OM, OM1): the request names the call's signalling SATO, one this OM
+ * opened, or names none because it comes while that SATO is still being set up (the caller's
+ * P2PSIP-Port asks for media for the INVITE's SDP in parallel with the signalling SATO);
+ * the call's plan says whether a relay joins. OM1 starts a session on its RTP-Port (RTP1) and, with
+ * a relay, one on the relay's RTP-Port (RTP3) over the OM IF (StartPort); when the callee's media
+ * address is known it connects the chain RTP1 -> RTP3 -> RTP2 ("Connect RTP", ConnectRtp to the
+ * relay's OM).
+ *
+ * <p>Acceptor (the callee's OM, OM2): this OM accepted the call's signalling SATO (found by call
+ * id in the SATO table; the callee's P2PSIP-Port names no signalling SATO). OM2 starts a session on RTP2, whose overlay side latches onto the
+ * media from RTP3 (or RTP1), or, behind a NAT, sends first.
+ */
+final class MediaSatos {
+    /** How long a caller's media request waits for the call's signalling SATO. */
+    private static final long PLAN_TIMEOUT_SECONDS = 15;
+
+    /** One media SATO: the local RTP-Port session and, on the initiator's side, the relay's. */
+    private record MediaSato(String id, String call, Sato.Role role, PortSession local, PeerRecord peer,
+                             PeerRecord relay, PortSession relaySession) {
+        boolean initiator() {
+            return role == Sato.Role.INITIATOR;
+        }
+    }
+
+    private final String peerName;
+    private final OverlayManager om;
+    private final PeerRecord self;
+    private final boolean nat;
+    private final CallPlans plans;
+    private final SignallingSatos signalling;
+    private final Map<String, MediaSato> media = new ConcurrentHashMap<>();
+    private final AtomicInteger counter = new AtomicInteger();
+
+    MediaSatos(String peerName, OverlayManager om, PeerRecord self, boolean nat, CallPlans plans, SignallingSatos signalling) {
+        this.peerName = peerName;
+        this.om = om;
+        this.self = self;
+        this.nat = nat;
+        this.plans = plans;
+        this.signalling = signalling;
+    }
+
+    /** {@code sato.media.request}: a session on the local RTP-Port (and a relay's) for one media stream. */
+    ControlMessage request(ControlMessage r) throws ControlException {
+        String call = r.require("call");
+        String signallingSato = r.get("signalling");
+        PeerRecord caller = signalling.acceptedPeer(call, signallingSato);
+        MediaSato ms = caller != null ? accept(call, caller) : initiate(call, signallingSato);
+        Address overlay = ms.relaySession() != null ? ms.relaySession().leg(PortSession.LEG_CALLEE)
+                : ms.local().leg(PortSession.LEG_CALLER);
+        Address ua = ms.local().leg(PortSession.LEG_UA);
+        return ControlMessage.responseTo(r).with("sato", ms.id()).with("ua", ua.toString()).with("overlay", overlay.toString());
+    }
+
+    /** Initiator: the call's plan (waited for if the signalling SATO is still being set up), RTP1, and RTP3 if relayed. */
+    private MediaSato initiate(String call, String signallingSato) throws ControlException {
+        CallPlans.CallPlan plan = plans.ofSignallingSato(signallingSato);
+        if (plan == null) {
+            plan = plans.await(call, PLAN_TIMEOUT_SECONDS);
+        }
+        Sato s = newSato(call, plan.peer(), Sato.Role.INITIATOR)
+                .note((plan.relayed() ? "RTP1 -> RTP3 -> RTP2, relay on " + plan.relay().shortId() : "RTP1 -> RTP2")
+                        + " (" + plan.reason() + ")");
+        PortSession relaySession = null;
+        try {
+            PortSession local = startLocal(s, call, "OM1");
+            if (plan.relayed()) {
+                relaySession = om.startRemotePort(plan.relay().om(), s.id(), PortKind.RTP_PORT,
+                        Map.of("role", "relay", "transport", "udp"));
+                Flow.step(peerName, "OM1: StartPort RTP-Port relay on peer {} (OM IF): session {}, towards RTP1 {}, towards RTP2 {}",
+                        plan.relay().shortId(), relaySession.sessionId(), relaySession.leg(PortSession.LEG_CALLER),
+                        relaySession.leg(PortSession.LEG_CALLEE));
+            }
+            return remember(new MediaSato(s.id(), call, Sato.Role.INITIATOR, local, plan.peer(), plan.relay(), relaySession));
+        } catch (OmException e) {
+            throw failed(s.id(), call, e);
+        }
+    }
+
+    /** Acceptor: RTP2 for the call whose signalling SATO {@code caller}'s OM set up with this OM. */
+    private MediaSato accept(String call, PeerRecord caller) throws ControlException {
+        Sato s = newSato(call, caller, Sato.Role.ACCEPTOR);
+        try {
+            PortSession local = startLocal(s, call, "OM2");
+            return remember(new MediaSato(s.id(), call, Sato.Role.ACCEPTOR, local, caller, null, null));
+        } catch (OmException e) {
+            throw failed(s.id(), call, e);
+        }
+    }
+
+    private Sato newSato(String call, PeerRecord peer, Sato.Role role) {
+        String id = NodeIds.shortId(self.nodeId()) + "-m" + counter.incrementAndGet();
+        return om.satos().addIfAbsent(new Sato(id, Purpose.MEDIA, peer.nodeId(), role, SatoState.NEGOTIATED).callId(call));
+    }
+
+    private PortSession startLocal(Sato s, String call, String who) throws OmException {
+        PortSession local = om.startLocalPort(s.id(), PortKind.RTP_PORT, Map.of("role", "endpoint", "transport", "udp", "call", call));
+        Flow.step(peerName, "{}: RTP-Port session {} for call {}: UA side {}, overlay side {}", who, local.sessionId(),
+                Satos.shortCall(call), local.leg(PortSession.LEG_UA), local.leg(PortSession.LEG_CALLER));
+        return local;
+    }
+
+    private MediaSato remember(MediaSato ms) {
+        media.put(ms.id(), ms);
+        return ms;
+    }
+
+    private ControlException failed(String id, String call, OmException e) {
+        Satos.closeQuietly(om, id, "media SATO setup failed");
+        ErrorCode code = e.getMessage() != null && e.getMessage().toLowerCase().contains("exhaust")
+                ? ErrorCode.RESOURCE_EXHAUSTED : ErrorCode.UNAVAILABLE;
+        return new ControlException(code, "media SATO for call " + call + ": " + e.getMessage());
+    }
+
+    /** {@code sato.media.connect}: the UA's media address and/or the far side's overlay address are known. */
+    ControlMessage connect(ControlMessage r) throws ControlException {
+        String id = r.require("sato");
+        MediaSato ms = media.get(id);
+        if (ms == null) {
+            throw new ControlException(ErrorCode.NOT_FOUND, "no media SATO " + id);
+        }
+        try {
+            String ua = r.get("ua");
+            if (ua != null) {
+                om.ports().connect(ms.local(), PortSession.LEG_UA, Address.parse(ua), TransportKind.UDP);
+            }
+            String remote = r.get("remote");
+            if (remote != null) {
+                if (ms.initiator()) {
+                    connectRtp(ms, Address.parse(remote));
+                } else {
+                    connectTowardsCaller(ms, Address.parse(remote));
+                }
+            }
+            Sato s = om.satos().get(id);
+            if (s != null) {
+                s.transition(SatoState.NEGOTIATED, SatoState.ESTABLISHED);
+            }
+        } catch (OmException | IllegalArgumentException e) {
+            throw new ControlException(ErrorCode.UNAVAILABLE, "connect media SATO " + id + ": " + e.getMessage());
+        }
+        return ControlMessage.responseTo(r);
+    }
+
+    /** Initiator: "Connect RTP", RTP1 -> RTP2, or in chain order RTP1 -> RTP3 -> RTP2 (ConnectRtp to the relay's OM). */
+    private void connectRtp(MediaSato ms, Address remote) throws OmException {
+        PortSession local = ms.local();
+        PortSession relay = ms.relaySession();
+        if (relay == null) {
+            om.ports().connect(local, PortSession.LEG_CALLEE, remote, TransportKind.UDP);
+            Flow.step(peerName, "OM1: Connect RTP: RTP1 -> RTP2 at {}", remote);
+            return;
+        }
+        String far = ms.peer().nodeId();
+        List<MediaHop> hops = List.of(
+                new MediaHop(self.nodeId(), null, local.sessionId(), null, local.leg(PortSession.LEG_CALLEE), nat),
+                new MediaHop(ms.relay().nodeId(), ms.relay().om(), relay.sessionId(),
+                        relay.leg(PortSession.LEG_CALLER), relay.leg(PortSession.LEG_CALLEE)),
+                new MediaHop(far, ms.peer().om(), "remote", remote, null, ms.peer().nat()));
+        om.buildMediaChain(ms.id(), TransportKind.UDP, hops, far);
+        Flow.step(peerName, "OM1: Connect RTP: RTP1 {} -> RTP3 {} | {} -> RTP2 {} (ConnectRtp to peer {} over the OM IF)",
+                local.leg(PortSession.LEG_CALLEE), relay.leg(PortSession.LEG_CALLER), relay.leg(PortSession.LEG_CALLEE),
+                remote, ms.relay().shortId());
+    }
+
+    /** Acceptor: RTP2's overlay side latches onto the media from the caller's side, or (behind a NAT) sends first. */
+    private void connectTowardsCaller(MediaSato ms, Address remote) throws OmException {
+        if (nat) {
+            // behind a NAT RTP2 sends first: its packets open the NAT binding the relay latches onto
+            om.ports().connect(ms.local(), PortSession.LEG_CALLER, remote, TransportKind.UDP, SatoPorts.LegStart.ACTIVE);
+            Flow.step(peerName, "OM2: RTP2 (behind a NAT) sends first towards {}, opening the NAT binding", remote);
+        } else {
+            om.ports().connect(ms.local(), PortSession.LEG_CALLER, remote, TransportKind.UDP);
+            Flow.step(peerName, "OM2: RTP2 overlay side latches onto the media from {}", remote);
+        }
+    }
+
+    /** Tears down media SATO {@code id}; false if it is not one of this OM's media SATOs. */
+    boolean end(String id, String reason) {
+        MediaSato ms = media.remove(id);
+        if (ms == null) {
+            return false;
+        }
+        Satos.closeQuietly(om, id, reason);
+        Flow.step(peerName, "OM: media SATO {} torn down ({}): RTP-Port sessions released{}", id, reason,
+                ms.relaySession() != null ? ", relay session on peer " + ms.relay().shortId() + " stopped" : "");
+        return true;
+    }
+}

@@ -1,0 +1,94 @@
+package org.p2psip.om.sato;
+
+import java.util.Set;
+import org.p2psip.control.ControlConnection;
+import org.p2psip.control.ControlException;
+import org.p2psip.control.ControlHandler;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.control.MessageTypes;
+import org.p2psip.lookup.LookupService;
+import org.p2psip.om.OverlayManager;
+import org.p2psip.om.records.PeerRecord;
+import org.p2psip.om.records.RelayDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Overlay Manager's side of its P2PSIP-Port's control requests (paper Sec. 5.1.1 and 5.2), each
+ * handed to the class that does it: user records ({@link UserRecords}), the signalling SATO
+ * ({@link SignallingSatos}), media SATOs ({@link MediaSatos}), teardown ({@link SatoTeardown}).
+ * The port may connect before the OM is up; until {@link #attach} it is told the OM is starting.
+ */
+public final class PortRequests implements ControlHandler {
+    private static final Logger log = LoggerFactory.getLogger(PortRequests.class);
+
+    private final String peerName;
+    private final LookupService lookup;
+    private final SatoSettings settings;
+    private final RelayDirectory relays;
+    private volatile Handlers handlers;
+
+    private record Handlers(UserRecords users, SignallingSatos signalling, MediaSatos media, SatoTeardown teardown) {
+    }
+
+    public PortRequests(String peerName, LookupService lookup, SatoSettings settings, RelayDirectory relays) {
+        this.peerName = peerName;
+        this.lookup = lookup;
+        this.settings = settings;
+        this.relays = relays;
+    }
+
+    /** The OM is up: from now on the requests are served, {@code self} being this peer's record. */
+    public void attach(OverlayManager om, PeerRecord self) {
+        CallPlans plans = new CallPlans();
+        SignallingSatos signalling = new SignallingSatos(peerName, om, self, new RelayPolicy(settings), relays, plans);
+        MediaSatos media = new MediaSatos(peerName, om, self, settings.nat(), plans, signalling);
+        handlers = new Handlers(new UserRecords(peerName, lookup, self), signalling, media, new SatoTeardown(media, signalling));
+    }
+
+    /** The users registered through this OM. */
+    public Set<String> registeredUsers() {
+        Handlers h = handlers;
+        return h == null ? Set.of() : h.users().registered();
+    }
+
+    /** Removes the user records of every user still registered (the peer is stopping). */
+    public void deregisterAll() {
+        Handlers h = handlers;
+        if (h != null) {
+            h.users().removeAll();
+        }
+    }
+
+    @Override
+    public ControlMessage onRequest(ControlConnection from, ControlMessage r) throws ControlException {
+        Handlers h = handlers;
+        if (h == null) {
+            throw new ControlException(ErrorCode.UNAVAILABLE, "the Overlay Manager is still starting");
+        }
+        switch (r.type()) {
+            case MessageTypes.USER_REGISTER:
+                return h.users().register(r);
+            case MessageTypes.USER_DEREGISTER:
+                return h.users().deregister(r);
+            case MessageTypes.USER_LOOKUP:
+                return h.users().lookup(r);
+            case MessageTypes.SATO_SIGNALLING_REQUEST:
+                return h.signalling().open(from, r);
+            case MessageTypes.SATO_MEDIA_REQUEST:
+                return h.media().request(r);
+            case MessageTypes.SATO_MEDIA_CONNECT:
+                return h.media().connect(r);
+            case MessageTypes.SATO_TEARDOWN:
+                return h.teardown().teardown(r);
+            default:
+                throw ControlHandler.unknownType(r);
+        }
+    }
+
+    @Override
+    public void onEvent(ControlConnection from, ControlMessage event) {
+        log.debug("event from the P2PSIP-Port: {}", event);
+    }
+}

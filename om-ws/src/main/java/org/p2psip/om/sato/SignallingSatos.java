@@ -1,0 +1,131 @@
+package org.p2psip.om.sato;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.p2psip.control.ControlConnection;
+import org.p2psip.control.ControlException;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.control.MessageTypes;
+import org.p2psip.om.Address;
+import org.p2psip.om.OmException;
+import org.p2psip.om.OverlayManager;
+import org.p2psip.om.Purpose;
+import org.p2psip.om.Requirement;
+import org.p2psip.om.Sato;
+import org.p2psip.om.TransportCandidate;
+import org.p2psip.om.TransportKind;
+import org.p2psip.om.records.PeerRecord;
+import org.p2psip.om.records.RelayDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signalling SATO of a call (Figure 4). Opening (the caller's OM, {@code sato.signalling.request}):
+ * connect and negotiate with the callee's OM (reliable transport: the P2PSIP-Ports' TCP overlay
+ * listeners), set it up, and plan the call's media (path measured, relay policy, relay found in the
+ * lookup service). Accepting (the callee's OM) happens over the OM IF; here the callee's OM only
+ * finds the accepted SATO of a call again.
+ */
+final class SignallingSatos {
+    private static final Logger log = LoggerFactory.getLogger(SignallingSatos.class);
+
+    private final String peerName;
+    private final OverlayManager om;
+    private final PeerRecord self;
+    private final RelayPolicy policy;
+    private final RelayDirectory relays;
+    private final CallPlans plans;
+
+    SignallingSatos(String peerName, OverlayManager om, PeerRecord self, RelayPolicy policy, RelayDirectory relays,
+                    CallPlans plans) {
+        this.peerName = peerName;
+        this.om = om;
+        this.self = self;
+        this.policy = policy;
+        this.relays = relays;
+        this.plans = plans;
+    }
+
+    /** Initiator: {@code sato.signalling.request}; answers the SATO id, then sends {@code sato.ready} on {@code from}. */
+    ControlMessage open(ControlConnection from, ControlMessage r) throws ControlException {
+        String call = r.require("call");
+        PeerRecord peer;
+        try {
+            peer = PeerRecord.parse(r.require("peer"));
+        } catch (IllegalArgumentException e) {
+            throw new ControlException(ErrorCode.BAD_REQUEST, e.getMessage());
+        }
+        Flow.step(peerName, "OM1: signalling SATO for call {} -> connect and negotiate with OM2 {} at {} (reliable)",
+                Satos.shortCall(call), peer.shortId(), peer.om());
+        Sato s;
+        try {
+            Address sipOverlay = om.ports().signallingEndpoint(TransportKind.TCP);
+            s = om.openSato(peer.om(), peer.nodeId(), Purpose.SIGNALLING, call, List.of(Requirement.RELIABLE),
+                    List.of(new TransportCandidate(TransportKind.TCP, sipOverlay)));
+        } catch (OmException e) {
+            Flow.step(peerName, "OM1: signalling SATO towards {} failed: {}", peer.shortId(), e.getMessage());
+            plans.failed(call, e);
+            throw new ControlException(ErrorCode.UNAVAILABLE, "signalling SATO towards " + peer.om() + " failed: " + e.getMessage());
+        }
+        plans.decided(planMedia(call, s.id(), peer));
+        Flow.step(peerName, "OM1: signalling SATO {} ready: {} to P2PSIP-Port 2 at {}", s.id(), s.transport(), s.remoteEndpoint());
+        ControlMessage answer = ControlMessage.responseTo(r).with("sato", s.id());
+        // the event follows the answer on the same connection; the port matches it by SATO id
+        ControlMessage ready = ControlMessage.event(MessageTypes.SATO_READY).with("sato", s.id())
+                .with("transport", "tcp").with("address", s.remoteEndpoint().toString());
+        CompletableFuture.runAsync(() -> {
+            try {
+                from.sendEvent(ready);
+            } catch (ControlException e) {
+                log.warn("could not tell the P2PSIP-Port that SATO {} is ready: {}", s.id(), e.getMessage());
+            }
+        }, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS));
+        return answer;
+    }
+
+    /**
+     * The caller's peer if this OM accepted the call's signalling SATO (it is the callee's OM), else
+     * null. {@code sato} is the signalling SATO the request names, or null: the callee's P2PSIP-Port
+     * names none, and then the SATO is found by {@code call} in the SATO table's index.
+     */
+    PeerRecord acceptedPeer(String call, String sato) {
+        Sato s = sato != null ? om.satos().get(sato) : om.satos().acceptedSignalling(call);
+        if (s == null || s.purpose() != Purpose.SIGNALLING || s.role() != Sato.Role.ACCEPTOR || s.peerOm() == null) {
+            return null;
+        }
+        return new PeerRecord(s.peerNodeId(), s.peerOm(), -1);
+    }
+
+    /** Tears down signalling SATO {@code id}; false if there is no such SATO. */
+    boolean end(String id, String reason) {
+        plans.forget(id);
+        if (om.satos().get(id) == null) {
+            return false;
+        }
+        Satos.closeQuietly(om, id, reason);
+        Flow.step(peerName, "OM: signalling SATO {} torn down ({})", id, reason);
+        return true;
+    }
+
+    /** Sec. 5.2: measure the path to OM2 and decide whether the media SATO goes through a relay RTP-Port. */
+    private CallPlans.CallPlan planMedia(String call, String sato, PeerRecord peer) {
+        RelayPolicy.Decision d = policy.decide(peer, () -> om.measure(peer.nodeId(), peer.om(), 5));
+        String reason = d.reason();
+        PeerRecord relay = null;
+        if (d.relay()) {
+            relay = relays.find(Set.of(self.nodeId(), peer.nodeId()));
+            if (relay == null) {
+                reason += "; but no RTP-Port relay is registered in the lookup service: media goes directly";
+            } else {
+                Flow.step(peerName, "OM1: lookup service: RTP-Port relay found on peer {} at {}", relay.shortId(), relay.om());
+            }
+        }
+        Flow.step(peerName, "OM1: media SATO for call {}: {} ({})", Satos.shortCall(call),
+                relay == null ? "RTP1 -> RTP2" : "RTP1 -> RTP3 -> RTP2 via " + relay.shortId(), reason);
+        log.info("relay decision for call {}: {} ({})", call, relay == null ? "no relay" : "relay " + relay.om(), reason);
+        return new CallPlans.CallPlan(call, sato, peer, relay, reason);
+    }
+}

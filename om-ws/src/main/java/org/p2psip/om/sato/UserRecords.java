@@ -1,0 +1,111 @@
+package org.p2psip.om.sato;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.p2psip.control.ControlException;
+import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.lookup.LookupService;
+import org.p2psip.om.records.PeerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * User records in the lookup service, stored and looked up for the P2PSIP-Port (interface 3 as
+ * the paper has it: ports reach the lookup service only through their OM). {@code user.register}
+ * puts {@code user:<name>} -> this peer's record with the registration's TTL, {@code user.deregister}
+ * removes it, {@code user.lookup} answers the records found.
+ */
+final class UserRecords {
+    private static final Logger log = LoggerFactory.getLogger(UserRecords.class);
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String peerName;
+    private final LookupService lookup;
+    private final PeerRecord self;
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+
+    UserRecords(String peerName, LookupService lookup, PeerRecord self) {
+        this.peerName = peerName;
+        this.lookup = lookup;
+        this.self = self;
+    }
+
+    Set<String> registered() {
+        return Set.copyOf(registered);
+    }
+
+    ControlMessage register(ControlMessage r) throws ControlException {
+        String user = r.require("user");
+        int ttl = r.requireInt("ttl");
+        await(lookup.put(PeerRecord.USER_PREFIX + user, self.value(), Math.max(1, ttl)), "store the user record of " + user);
+        if (registered.add(user)) {
+            Flow.step(peerName, "P2PSIP-Port: REGISTER {} -> OM stores user record user:{} -> {} in the DHT (TTL {} s)",
+                    user, user, self.shortId(), ttl);
+        }
+        return ControlMessage.responseTo(r);
+    }
+
+    ControlMessage deregister(ControlMessage r) throws ControlException {
+        String user = r.require("user");
+        await(lookup.remove(PeerRecord.USER_PREFIX + user, self.value()), "remove the user record of " + user);
+        registered.remove(user);
+        Flow.step(peerName, "P2PSIP-Port: {} deregistered -> OM removed user:{} from the DHT", user, user);
+        return ControlMessage.responseTo(r);
+    }
+
+    ControlMessage lookup(ControlMessage r) throws ControlException {
+        String user = r.require("user");
+        List<String> values = await(lookup.get(PeerRecord.USER_PREFIX + user), "look up user " + user);
+        ControlMessage answer = ControlMessage.responseTo(r);
+        List<String> found = new ArrayList<>();
+        for (String v : values) {
+            PeerRecord p;
+            try {
+                p = PeerRecord.parse(v);
+            } catch (IllegalArgumentException e) {
+                log.warn("ignoring a malformed user record under user:{}: {}", user, e.getMessage());
+                continue;
+            }
+            answer = answer.with("peer", v);
+            if (p.nodeId().equals(self.nodeId())) {
+                answer = answer.with("self", v);
+            }
+            found.add(p.shortId());
+        }
+        Flow.step(peerName, "P2PSIP-Port: DHT lookup user:{} -> {}", user, found.isEmpty() ? "not registered (404)" : found);
+        return answer;
+    }
+
+    /** Removes the records of every user still registered here (the peer is stopping). */
+    void removeAll() {
+        for (String user : registered()) {
+            try {
+                lookup.remove(PeerRecord.USER_PREFIX + user, self.value()).get(3, TimeUnit.SECONDS);
+                log.info("{}: deregistered {} from the lookup service", peerName, user);
+            } catch (Exception e) {
+                log.warn("{}: could not remove the user record of {}: {}", peerName, user, e.getMessage());
+            }
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f, String what) throws ControlException {
+        try {
+            return f.get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ControlException(ErrorCode.UNAVAILABLE, "lookup service did not answer in time: could not " + what);
+        } catch (ExecutionException e) {
+            throw new ControlException(ErrorCode.UNAVAILABLE, "lookup service: could not " + what + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControlException(ErrorCode.UNAVAILABLE, "interrupted: could not " + what);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.p2psip.peer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.p2psip.om.records.PeerRecord;
+import org.p2psip.om.records.RelayDirectory;
+import org.p2psip.om.sato.Flow;
+import org.p2psip.tcprelay.RelayedListener;
+
+/**
+ * Behind a NAT (paper Sec. 5.3): two public addresses rented on a public peer's TCP relay found in
+ * the lookup service, one for the OM IF and one for the P2PSIP-Port's overlay side. Their local
+ * targets are asked for lazily: the OM and the port start after this.
+ */
+final class RelayedAddresses implements AutoCloseable {
+    private final RelayedListener om;
+    private final RelayedListener sip;
+
+    private RelayedAddresses(RelayedListener om, RelayedListener sip) {
+        this.om = om;
+        this.sip = sip;
+    }
+
+    static RelayedAddresses open(PeerConfig config, RelayDirectory relays, Supplier<InetSocketAddress> omLocal,
+                                 Supplier<InetSocketAddress> sipLocal) throws IOException {
+        PeerRecord relay;
+        try {
+            relay = relays.findTcpRelay(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while looking for a TCP relay");
+        }
+        if (relay == null) {
+            throw new IOException("this peer is behind a NAT (--nat on) but the lookup service at " + config.bootstrap()
+                    + " knows no TCP relay (" + PeerRecord.TCP_RELAY_KEY + "): start a public peer with --offer-relay on first");
+        }
+        InetSocketAddress at = new InetSocketAddress(relay.tcpRelay().host(), relay.tcpRelay().port());
+        Duration keepalive = Duration.ofSeconds(config.natKeepaliveSeconds());
+        String name = config.name();
+        RelayedListener om = RelayedListener.open(at, name + "-om", omLocal, keepalive);
+        RelayedListener sip;
+        try {
+            sip = RelayedListener.open(at, name + "-sip", sipLocal, keepalive);
+        } catch (IOException | RuntimeException e) {
+            om.close();
+            throw e;
+        }
+        RelayedAddresses r = new RelayedAddresses(om, sip);
+        Flow.step(name, "behind a NAT: TCP relay found in the lookup service on peer {} at {}; OM IF reachable at {}, "
+                + "P2PSIP-Port overlay side at {}", relay.shortId(), relay.tcpRelay(), hostPort(r.om()), hostPort(r.sip()));
+        return r;
+    }
+
+    /** Where other peers reach this peer's OM IF. */
+    InetSocketAddress om() {
+        return om.publicAddress();
+    }
+
+    /** Where other peers reach this peer's P2PSIP-Port's overlay side. */
+    InetSocketAddress sip() {
+        return sip.publicAddress();
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    @Override
+    public void close() {
+        sip.close();
+        om.close();
+    }
+}
