@@ -109,8 +109,7 @@ public final class P2psipPort implements Closeable {
             registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis());
             proxy = new SipProxy(interfaces, registrar, overlay,
                     new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis()),
-                    workers, timer, SipStacks.factories().message(), SipStacks.factories().header(),
-                    SipStacks.factories().address());
+                    workers, timer, SipStacks.factories().message(), SipStacks.factories().header());
             uaProvider.addSipListener(proxy);
             overlayProvider.addSipListener(proxy);
             log.info("P2PSIP-Port {} up: UA side {}:{} (udp, tcp), overlay side {}:{} (tcp), control {}, SDP rewriting {}",

@@ -4,18 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javax.sip.ServerTransaction;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * The response context of one request forwarded statefully (RFC 3261 Sec. 16.7): its server
- * transaction, its branches (several when a user has several contacts or is registered at several
- * peers: parallel forking), the best final response so far, and CANCEL state. Provisional responses
- * are forwarded at once, the first 2xx at once (other branches are cancelled), otherwise the best
- * final response once every branch has one.
+ * The response context of one request forwarded statefully (RFC 3261 Sec. 16.6 item 1, used by
+ * {@link ResponseProcessing}, 16.7): its server transaction, its branches (several when a user has
+ * several contacts or is registered at several peers: parallel forking), the best final response so
+ * far, and CANCEL state. Mutable fields are guarded by the context's lock.
  */
-final class ForwardContext {
-    final SipProxy proxy;
+final class ResponseContext {
     final ServerTransaction st;
     /** The request as received. */
     final Request request;
@@ -28,6 +29,7 @@ final class ForwardContext {
     final String method;
     /** Initial (out-of-dialog) request: Record-Route is added, and its failure ends the call. */
     final boolean initial;
+    /** What a CANCEL for this request is matched by (RFC 3261 16.10). */
     final String cancelKey;
     final List<Branch> branches = new ArrayList<>();
     boolean started;
@@ -38,19 +40,24 @@ final class ForwardContext {
     /** Responses go upstream in order even when an SDP rewrite waits for the OM. */
     CompletableFuture<Void> upstream = CompletableFuture.completedFuture(null);
 
-    ForwardContext(SipProxy proxy, ServerTransaction st, Request request, Request template, String loopHash, Side in,
-                   String inTransport, String callId, boolean initial, String cancelKey) {
-        this.proxy = proxy;
+    ResponseContext(ServerTransaction st, Request request, Request template, String loopHash, Side in) {
         this.st = st;
         this.request = request;
         this.template = template;
         this.loopHash = loopHash;
         this.in = in;
-        this.inTransport = inTransport;
-        this.callId = callId;
         this.method = request.getMethod();
-        this.initial = initial;
-        this.cancelKey = cancelKey;
+        inTransport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport();
+        callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+        initial = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null;
+        cancelKey = cancelKey(request);
+    }
+
+    /** The top Via's branch and sent-by and the Call-ID: equal for an INVITE and its CANCEL. */
+    static String cancelKey(Request r) {
+        ViaHeader v = (ViaHeader) r.getHeader(ViaHeader.NAME);
+        return v.getBranch() + "|" + v.getHost() + ":" + v.getPort() + "|"
+                + ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
     }
 
     boolean isInvite() {
@@ -69,6 +76,13 @@ final class ForwardContext {
             return code == 408 ? 3 : 2;
         }
         return 5;
+    }
+
+    /** Keeps {@code r} if it beats the best final response so far. Caller holds the lock. */
+    void offerBest(Response r) {
+        if (best == null || rank(r.getStatusCode()) < rank(best.getStatusCode())) {
+            best = r;
+        }
     }
 
     boolean allFinal() {

@@ -1,4 +1,4 @@
-package org.p2psip.sip.proxy;
+package org.p2psip.sip.registrar;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.stack.MessageChannel;
@@ -22,20 +22,17 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import org.p2psip.sip.registrar.Binding;
-import org.p2psip.sip.registrar.BindingUpdate;
-import org.p2psip.sip.registrar.Flow;
-import org.p2psip.sip.registrar.Registrar;
+import org.p2psip.sip.message.Responses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registrar side of the P2PSIP-Port's SIP interface (RFC 3261 Sec. 10.3): takes a REGISTER
+ * The registrar's "save" verb on the P2PSIP-Port's SIP interface (RFC 3261 Sec. 10.3): takes a REGISTER
  * apart, lets the {@link Registrar} apply it (local bindings plus the user record in the lookup
  * service) and answers: 200 with every current Contact and its expiry, 423 with Min-Expires, 4xx for
  * a bad request, 503 when the lookup service did not store the record.
  */
-final class RegisterHandler {
+public final class RegisterHandler {
     private static final Logger log = LoggerFactory.getLogger(RegisterHandler.class);
     /** Retry-After of a 503 (the lookup service or the OM is not available). */
     static final int RETRY_AFTER_SECONDS = 5;
@@ -44,17 +41,18 @@ final class RegisterHandler {
     private final MessageFactory messages;
     private final HeaderFactory headers;
 
-    RegisterHandler(Registrar registrar, MessageFactory messages, HeaderFactory headers) {
+    public RegisterHandler(Registrar registrar, MessageFactory messages, HeaderFactory headers) {
         this.registrar = registrar;
         this.messages = messages;
         this.headers = headers;
     }
 
-    void register(ServerTransaction st, Request req) {
+    /** Answers {@code req} on {@code st} once the registrar applied it (asynchronously, after the lookup service stored the record). */
+    public void register(ServerTransaction st, Request req) {
         ToHeader to = (ToHeader) req.getHeader(ToHeader.NAME);
         URI aor = to.getAddress().getURI();
         if (!(aor instanceof SipURI) || ((SipURI) aor).getUser() == null || ((SipURI) aor).getUser().isEmpty()) {
-            send(st, SipProxyHeaders.response(messages, req, Response.NOT_FOUND,
+            send(st, Responses.response(messages, req, Response.NOT_FOUND,
                     "Not Found (the address-of-record in To needs a user part)"));
             return;
         }
@@ -80,7 +78,7 @@ final class RegisterHandler {
         registrar.register(user, update).whenComplete((r, e) -> {
             if (e != null) {
                 log.error("REGISTER of {} failed", user, e);
-                send(st, SipProxyHeaders.response(messages, req, Response.SERVER_INTERNAL_ERROR, null));
+                send(st, Responses.response(messages, req, Response.SERVER_INTERNAL_ERROR, null));
                 return;
             }
             send(st, answer(req, r));
@@ -88,7 +86,7 @@ final class RegisterHandler {
     }
 
     private Response answer(Request req, BindingUpdate.Result r) {
-        Response resp = SipProxyHeaders.response(messages, req, r.status(), r.isOk() ? null : r.reason());
+        Response resp = Responses.response(messages, req, r.status(), r.isOk() ? null : r.reason());
         try {
             if (r.status() == Response.INTERVAL_TOO_BRIEF) {
                 resp.addHeader(headers.createMinExpiresHeader(r.minExpires()));

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import org.p2psip.sip.message.Responses;
 import org.p2psip.sip.overlay.OverlayException;
 import org.p2psip.sip.overlay.OverlayLink;
 import org.slf4j.Logger;
@@ -86,18 +87,13 @@ public final class Registrar implements Closeable {
                     String why = e instanceof OverlayException ? e.getMessage()
                             : e.getCause() != null ? e.getCause().getMessage() : e.toString();
                     log.info("REGISTER {} refused: lookup service did not store the record: {}", user, why);
-                    return BindingUpdate.Result.error(503, "Service Unavailable (lookup service: " + oneLine(why) + ")");
+                    return BindingUpdate.Result.error(503, "Service Unavailable (lookup service: " + Responses.reason(why) + ")");
                 }
                 store.put(user, next);
                 registrations.incrementAndGet();
                 return r;
             });
         });
-    }
-
-    private static String oneLine(String s) {
-        String t = s == null ? "unknown error" : s.replaceAll("[\\r\\n]+", " ");
-        return t.length() > 120 ? t.substring(0, 120) : t;
     }
 
     /** The live bindings of {@code user}, best q first. */

@@ -4,22 +4,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.p2psip.sip.overlay.HostPort;
 import org.p2psip.sip.overlay.MediaAllocation;
-import org.p2psip.sip.overlay.OverlayLink;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The media side of one call at one P2PSIP-Port (draft Sec. 4, paper Sec. 5.2): SDP going to the local
- * UA gets the local RTP-Port's UA-facing addresses, SDP going across the overlay gets its
- * overlay-facing addresses, so media always runs UA -> local RTP-Port -> overlay. Each active
- * {@code m=} line gets one media SATO ({@code sato.media.request}, on first sight); once both the local
- * UA's address and the far side's overlay address are known, {@code sato.media.connect} tells the OM
- * ("Connect RTP"), again whenever either changes (re-INVITE).
+ * The SDP mechanics of one call at one P2PSIP-Port (draft Sec. 4, paper Sec. 5.2): SDP going to the
+ * local UA gets the local RTP-Port's UA-facing addresses, SDP going across the overlay gets its
+ * overlay-facing addresses, so media always runs UA -> local RTP-Port -> overlay. It remembers, per
+ * {@code m=} line, the local UA's address and the far side's overlay address, and asks its call
+ * ({@link Satos}) for a media SATO on a stream's first sight and for "Connect RTP" once both ends
+ * of a stream are known, again whenever either changes (re-INVITE). The control messages themselves
+ * are the call's business ({@code org.p2psip.sip.call.CallerSide}, {@code CalleeSide}).
  */
 public final class MediaSession {
-    private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
 
     /** Which way an SDP body is going through this port. */
     public enum Direction {
@@ -29,10 +27,21 @@ public final class MediaSession {
         TO_UA
     }
 
-    private final String call;
-    private final OverlayLink overlay;
+    /** The two Figure 4 steps an SDP body can trigger, done by the call that owns the session. */
+    public interface Satos {
+        /** {@code sato.media.request} for one active {@code m=} line, on its first sight. */
+        CompletableFuture<MediaAllocation> mediaSatoRequest(SdpStream stream);
+
+        /** {@code sato.media.connect} ("Connect RTP"): both ends of the stream of {@code allocation} are known. */
+        void mediaSatoConnect(MediaAllocation allocation, StreamEnds ends);
+    }
+
+    /** Both media ends of one stream at this port: the far side's overlay address and the local UA's address. */
+    public record StreamEnds(HostPort remote, HostPort remoteRtcp, HostPort ua, HostPort uaRtcp) {
+    }
+
+    private final Satos satos;
     private final Map<Integer, Stream> streams = new HashMap<>();
-    private volatile String signalling;
     private boolean released;
 
     private static final class Stream {
@@ -41,17 +50,11 @@ public final class MediaSession {
         HostPort uaRtcp;
         HostPort remote;
         HostPort remoteRtcp;
-        String connected;
+        StreamEnds connected;
     }
 
-    public MediaSession(String call, OverlayLink overlay) {
-        this.call = call;
-        this.overlay = overlay;
-    }
-
-    /** The signalling SATO of the call, passed along with media requests when known. */
-    public void signalling(String sato) {
-        this.signalling = sato;
+    public MediaSession(Satos satos) {
+        this.satos = satos;
     }
 
     /** Rewrites {@code body} going {@code direction}; completes with the new body. */
@@ -75,7 +78,7 @@ public final class MediaSession {
                 }
                 Stream st = streams.computeIfAbsent(s.index(), k -> new Stream());
                 if (st.allocation == null) {
-                    st.allocation = overlay.requestMedia(call, s.index(), s.media(), signalling);
+                    st.allocation = satos.mediaSatoRequest(s);
                 }
                 if (direction == Direction.TO_OVERLAY) {
                     st.ua = s.rtp();
@@ -106,34 +109,23 @@ public final class MediaSession {
     }
 
     private void connectIfReady(int index, MediaAllocation a) {
-        HostPort remote;
-        HostPort remoteRtcp;
-        HostPort ua;
-        HostPort uaRtcp;
+        StreamEnds ends;
         synchronized (this) {
             Stream st = streams.get(index);
             if (st == null || released || st.ua == null || st.remote == null) {
                 return;
             }
-            String key = st.remote + "/" + st.remoteRtcp + "/" + st.ua + "/" + st.uaRtcp;
-            if (key.equals(st.connected)) {
+            ends = new StreamEnds(st.remote, st.remoteRtcp, st.ua, st.uaRtcp);
+            if (ends.equals(st.connected)) {
                 return;
             }
-            st.connected = key;
-            remote = st.remote;
-            remoteRtcp = st.remoteRtcp;
-            ua = st.ua;
-            uaRtcp = st.uaRtcp;
+            st.connected = ends;
         }
-        overlay.connectMedia(a.sato(), remote, remoteRtcp, ua, uaRtcp).whenComplete((x, e) -> {
-            if (e != null) {
-                log.warn("sato.media.connect {} for call {} failed: {}", a.sato(), call, e.getMessage());
-            }
-        });
+        satos.mediaSatoConnect(a, ends);
     }
 
-    /** Tears down every media SATO of the call (idempotent). */
-    public void release(String reason) {
+    /** Ends the session (idempotent): {@code teardown} gets each media SATO once the OM has named it. */
+    public void release(Consumer<MediaAllocation> teardown) {
         Map<Integer, Stream> copy;
         synchronized (this) {
             if (released) {
@@ -146,7 +138,7 @@ public final class MediaSession {
             if (st.allocation != null) {
                 st.allocation.whenComplete((a, e) -> {
                     if (a != null) {
-                        overlay.teardown(a.sato(), reason);
+                        teardown.accept(a);
                     }
                 });
             }

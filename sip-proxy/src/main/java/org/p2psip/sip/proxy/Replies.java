@@ -1,0 +1,74 @@
+package org.p2psip.sip.proxy;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.sip.message.Responses;
+import org.p2psip.sip.overlay.OverlayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The responses the proxy makes itself, and the count of requests it rejected. */
+final class Replies {
+    private static final Logger log = LoggerFactory.getLogger(Replies.class);
+
+    private final MessageFactory messages;
+    private final AtomicLong rejected = new AtomicLong();
+
+    Replies(MessageFactory messages) {
+        this.messages = messages;
+    }
+
+    Response response(Request req, int code, String reason) {
+        return Responses.response(messages, req, code, reason);
+    }
+
+    /** Answers {@code req} on {@code st}; an error counts as a rejected request. */
+    void respond(ServerTransaction st, Request req, int code, String reason) {
+        countIfRejected(code);
+        send(st, response(req, code, reason));
+    }
+
+    void countIfRejected(int code) {
+        if (code >= 300) {
+            rejected.incrementAndGet();
+        }
+    }
+
+    long rejected() {
+        return rejected.get();
+    }
+
+    static void send(ServerTransaction st, Response r) {
+        try {
+            st.sendResponse(r);
+        } catch (SipException | InvalidArgumentException | IllegalStateException e) {
+            log.debug("could not send {}: {}", r.getStatusCode(), e.getMessage());
+        }
+    }
+
+    /** The Overlay Manager's failure behind a failed future. */
+    static OverlayException overlayFailure(Throwable e) {
+        Throwable t = unwrap(e);
+        if (t instanceof OverlayException) {
+            return (OverlayException) t;
+        }
+        return new OverlayException(ErrorCode.INTERNAL, String.valueOf(t));
+    }
+
+    /** The message of the failure behind a failed future. */
+    static String cause(Throwable e) {
+        Throwable t = unwrap(e);
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+}

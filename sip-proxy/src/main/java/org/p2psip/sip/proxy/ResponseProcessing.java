@@ -1,0 +1,270 @@
+package org.p2psip.sip.proxy;
+
+import java.text.ParseException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipException;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.p2psip.sip.call.CallTable;
+import org.p2psip.sip.call.CallerSide;
+import org.p2psip.sip.call.PortCall;
+import org.p2psip.sip.message.Responses;
+import org.p2psip.sip.sdp.MediaSession.Direction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RFC 3261 Sec. 16.7, response processing, on the {@link ResponseContext} of each request forwarded
+ * statefully: provisional responses go upstream at once, the first 2xx at once (the other branches
+ * are cancelled), otherwise the best final response once every branch has one (6xx cancels the
+ * rest; a downstream 503 becomes 500). SDP in responses crossing the port is rewritten by the
+ * call's side, in arrival order. A final response leaving ends the call where it should (and with it
+ * its SATOs). Also the pending INVITEs a CANCEL is matched against (16.10).
+ */
+final class ResponseProcessing {
+    private static final Logger log = LoggerFactory.getLogger(ResponseProcessing.class);
+
+    private final Interfaces ifs;
+    private final CallTable calls;
+    private final SdpCrossing sdp;
+    private final Executor executor;
+    private final Replies replies;
+    private final Map<String, ResponseContext> invites = new ConcurrentHashMap<>();
+
+    ResponseProcessing(Interfaces ifs, CallTable calls, SdpCrossing sdp, Executor executor, Replies replies) {
+        this.ifs = ifs;
+        this.calls = calls;
+        this.sdp = sdp;
+        this.executor = executor;
+        this.replies = replies;
+    }
+
+    // ---- pending INVITEs (what CANCEL looks for) ----------------------------------------------------
+
+    void invitePending(ResponseContext ctx) {
+        invites.put(ctx.cancelKey, ctx);
+    }
+
+    ResponseContext pendingInvite(String cancelKey) {
+        return invites.get(cancelKey);
+    }
+
+    void inviteTerminated(Request invite) {
+        invites.remove(ResponseContext.cancelKey(invite));
+    }
+
+    // ---- responses from a branch --------------------------------------------------------------------
+
+    void onResponse(Branch b, Response resp) {
+        ResponseContext ctx = b.ctx;
+        int code = resp.getStatusCode();
+        Response out = (Response) resp.clone();
+        out.removeFirst(ViaHeader.NAME);
+        boolean forward = false;
+        boolean cancelOthers = false;
+        boolean releaseSato = false;
+        Response finalToSend = null;
+        synchronized (ctx) {
+            if (code < 200) {
+                b.provisional = true;
+                if (b.cancelPending) {
+                    b.cancel(ifs);
+                }
+                forward = code > 100 && !ctx.finalSent;
+            } else if (b.isFinal) {
+                // a 2xx from a second UA of a forked INVITE after this branch was closed: pass it on statelessly
+                forward = code < 300;
+            } else {
+                b.isFinal = true;
+                stopTimerC(b);
+                if (code < 300) {
+                    ctx.got2xx = true;
+                    forward = true;
+                    ctx.finalSent = true;
+                    cancelOthers = true;
+                } else {
+                    releaseSato = true;
+                    if (!ctx.finalSent) {
+                        ctx.offerBest(out);
+                        cancelOthers = code >= 600;
+                        finalToSend = finalIfAllAnswered(ctx);
+                    }
+                }
+            }
+            if (cancelOthers) {
+                for (Branch o : ctx.branches) {
+                    if (o != b && !o.isFinal) {
+                        o.stop(ifs);
+                    }
+                }
+            }
+        }
+        if (releaseSato && b.sato != null && ctx.initial && calls.get(ctx.callId) instanceof CallerSide caller) {
+            caller.releaseSignallingSato(b.sato, "branch answered " + code);
+        }
+        if (forward) {
+            relayUpstream(ctx, b, out);
+        }
+        if (finalToSend != null) {
+            sendFinal(ctx, finalToSend);
+        }
+    }
+
+    /** A branch ends without a response of its own (SATO failed, transport error, timeout): it counts as {@code code}. */
+    void branchFailed(Branch b, int code, String reason) {
+        ResponseContext ctx = b.ctx;
+        Response finalToSend;
+        synchronized (ctx) {
+            if (b.isFinal) {
+                return;
+            }
+            b.isFinal = true;
+            stopTimerC(b);
+            if (ctx.finalSent) {
+                return;
+            }
+            // a 503 made here keeps its code (only a downstream 503 becomes 500, RFC 3261 16.7 item 6)
+            ctx.offerBest(replies.response(ctx.request, code, code == Response.SERVICE_UNAVAILABLE && reason != null
+                    ? "Service Unavailable (" + reason + ")" : reason));
+            finalToSend = finalIfAllAnswered(ctx);
+        }
+        if (finalToSend != null) {
+            sendFinal(ctx, finalToSend);
+        }
+    }
+
+    private static void stopTimerC(Branch b) {
+        if (b.timerC != null) {
+            b.timerC.cancel(false);
+        }
+    }
+
+    /** The best final response once every branch has one, else null. Caller holds the lock. */
+    private static Response finalIfAllAnswered(ResponseContext ctx) {
+        if (!ctx.allFinal()) {
+            return null;
+        }
+        ctx.finalSent = true;
+        return ctx.best;
+    }
+
+    /** Forwards a provisional or 2xx response upstream, with SDP rewritten, in arrival order. */
+    private void relayUpstream(ResponseContext ctx, Branch b, Response out) {
+        int code = out.getStatusCode();
+        Direction dir = b.out == null ? null : sdp.direction(b.out, ctx.in);
+        CompletableFuture<Void> rewritten = CompletableFuture.completedFuture(null);
+        if (dir != null && SdpCrossing.isSdp(out)) {
+            rewritten = calls.call(ctx.callId).sdp(dir, SdpCrossing.body(out)).handle((s, e) -> {
+                if (e != null) {
+                    log.warn("SDP of {} {} to {} not rewritten, forwarded as is: {}", code, ctx.method, ctx.callId,
+                            Replies.cause(e));
+                } else {
+                    SdpCrossing.setBody(out, s);
+                }
+                return null;
+            });
+        }
+        sendInOrder(ctx, out, rewritten);
+        if (code >= 200) {
+            afterFinal(ctx, code);
+        }
+    }
+
+    /** Sends {@code r} upstream after every response before it and after {@code ready}; on this thread when nothing waits. */
+    private void sendInOrder(ResponseContext ctx, Response r, CompletableFuture<Void> ready) {
+        synchronized (ctx) {
+            if (ctx.upstream.isDone() && ready.isDone()) {
+                // the usual case (media SATO allocated with the offer): no hand-off to another thread
+                sendUpstream(ctx, r);
+            } else {
+                ctx.upstream = ctx.upstream.thenCombine(ready, (x, y) -> null)
+                        .thenRunAsync(() -> sendUpstream(ctx, r), executor);
+            }
+        }
+    }
+
+    /** The proxy answers the request itself with {@code code} (unless a final response went already). */
+    void finish(ResponseContext ctx, int code, String reason) {
+        synchronized (ctx) {
+            if (ctx.finalSent) {
+                return;
+            }
+            ctx.finalSent = true;
+        }
+        replies.countIfRejected(code);
+        sendFinal(ctx, replies.response(ctx.request, code, reason));
+    }
+
+    void sendFinal(ResponseContext ctx, Response r) {
+        int code = r.getStatusCode();
+        if (code == Response.SERVICE_UNAVAILABLE && !r.getReasonPhrase().startsWith("Service Unavailable (")) {
+            // RFC 3261 16.7 item 6: a 503 from downstream becomes 500
+            try {
+                r.setStatusCode(Response.SERVER_INTERNAL_ERROR);
+                r.setReasonPhrase("Server Internal Error (downstream: " + Responses.reason(r.getReasonPhrase()) + ")");
+            } catch (ParseException e) {
+                log.debug("cannot rewrite 503: {}", e.getMessage());
+            }
+        }
+        sendInOrder(ctx, r, CompletableFuture.completedFuture(null));
+        afterFinal(ctx, code);
+    }
+
+    private void sendUpstream(ResponseContext ctx, Response r) {
+        try {
+            ctx.st.sendResponse(r);
+        } catch (SipException | InvalidArgumentException | IllegalStateException e) {
+            if (r.getStatusCode() / 100 == 2) {
+                // a second 2xx after the server transaction ended: stateless (RFC 3261 16.7 item 5)
+                try {
+                    ifs.provider(ctx.in).sendResponse(r);
+                } catch (SipException e2) {
+                    log.info("could not forward {} for {}: {}", r.getStatusCode(), ctx.callId, e2.getMessage());
+                }
+            } else if (r.getStatusCode() >= 300) {
+                // e.g. a downstream final response that lost its Vias: answer with our own of the same class
+                log.info("could not forward {} for {} ({}); answering it ourselves", r.getStatusCode(), ctx.callId,
+                        e.getMessage());
+                try {
+                    ctx.st.sendResponse(replies.response(ctx.request, r.getStatusCode(), null));
+                } catch (SipException | InvalidArgumentException | IllegalStateException e2) {
+                    log.debug("could not answer {} for {}: {}", r.getStatusCode(), ctx.callId, e2.getMessage());
+                }
+            } else {
+                log.debug("could not forward {} for {}: {}", r.getStatusCode(), ctx.callId, e.getMessage());
+            }
+        }
+    }
+
+    /** The call-level consequences of a final response leaving this proxy. */
+    private void afterFinal(ResponseContext ctx, int code) {
+        if (ctx.isInvite()) {
+            invites.remove(ctx.cancelKey, ctx);
+        }
+        if (Request.BYE.equals(ctx.method)) {
+            calls.end(ctx.callId, "BYE answered " + code);
+        } else if (ctx.initial && ctx.isInvite()) {
+            PortCall call = calls.get(ctx.callId);
+            if (call == null) {
+                return;
+            }
+            if (code >= 300) {
+                if (!call.isEstablished()) {
+                    calls.end(ctx.callId, "INVITE answered " + code);
+                }
+            } else if (code >= 200) {
+                call.established();
+            }
+        } else if (ctx.initial && !Request.INVITE.equals(ctx.method) && code >= 200) {
+            PortCall call = calls.get(ctx.callId);
+            if (call != null && !call.isEstablished()) {
+                calls.end(ctx.callId, ctx.method + " answered " + code);
+            }
+        }
+    }
+}
