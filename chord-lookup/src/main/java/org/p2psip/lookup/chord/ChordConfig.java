@@ -66,6 +66,24 @@ public final class ChordConfig {
         return advertised;
     }
 
+    /**
+     * The address this node, bound at {@code bound}, is reached at: {@link #advertised()}, with the
+     * bound port when its port is 0, or the bound address itself when none is configured.
+     *
+     * @throws IllegalArgumentException when none is configured and the node listens on a wildcard address
+     */
+    Address advertisedFor(Address bound) {
+        if (advertised == null) {
+            String h = bound.host();
+            if (h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0")) {
+                throw new IllegalArgumentException("listening on the wildcard address " + h
+                        + " needs an advertised address (the one other nodes reach this node at)");
+            }
+            return bound;
+        }
+        return advertised.port() == 0 ? new Address(advertised.host(), bound.port()) : advertised;
+    }
+
     /** r: successor-list length, and the number of copies of every value. Default 4. */
     public int successorListSize() {
         return successorListSize;

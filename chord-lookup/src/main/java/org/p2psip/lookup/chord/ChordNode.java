@@ -12,7 +12,6 @@ import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.LookupException.Reason;
 import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.ring.Id;
-import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.store.ValueStore;
 import org.p2psip.lookup.wire.DaemonThreads;
 import org.p2psip.lookup.wire.TcpTransport;
@@ -28,10 +27,17 @@ import org.slf4j.LoggerFactory;
  * {@link #join(Address)} (through any ring node); {@link #leave()} hands the node's keys over and
  * leaves gracefully; {@link #close()} (alias {@link #kill()}) stops at once, as a crash would.
  *
+ * <p>This class reads as the paper's node: join (find the successor through a ring node, take over
+ * keys), leave, lookup ({@code find_successor}, in {@link Router}) and the store operations. Each
+ * procedure is its own class, wired in {@link NodeParts}: {@link Stabilization} (stabilize, notify),
+ * {@link FingerFixing}, {@link PredecessorCheck}, run periodically by {@link Maintenance};
+ * {@link KeyTransfer} and {@link Departure} for the keys and pointers that move on join and leave.
+ *
  * <p>Every value lives on the r nodes that succeed its key (the owner and the next r-1 nodes,
- * r = successor-list size). The owner replicates each put and remove at once; periodic repair
- * re-replicates after ring changes, moves keys to their new owners and drops copies a node no
- * longer needs to hold. Periodic stabilize, fix-fingers and check-predecessor keep the ring correct.
+ * r = successor-list size). {@link StoreRouting} takes a put, get or remove to the key's owner;
+ * the owner's {@link ReplicaWriter} stores it and writes the replicas at once; periodic
+ * {@link ReplicaRepair} re-replicates after ring changes, moves keys to their new owners and drops
+ * copies a node no longer needs to hold.
  *
  * <p>Threads (daemon, stopped by close/leave): the transport's, one maintenance thread and a pool
  * for asynchronous calls.
@@ -46,17 +52,7 @@ public final class ChordNode extends AbstractLookupService {
     private final ChordRpc rpc;
     private final ValueStore store = new ValueStore();
     private volatile State state = State.NEW;
-    private volatile NodeRef self;
-    private volatile RoutingTable table;
-    private volatile Router router;
-    private volatile ReplicaRepair repair;
-    private volatile ReplicaWriter replicaWriter;
-    private volatile KeyTransfer keyTransfer;
-    private volatile StoreRouting storeRouting;
-    private volatile Stabilization stabilization;
-    private volatile FingerFixing fingerFixing;
-    private volatile PredecessorCheck predecessorCheck;
-    private volatile Maintenance maintenance;
+    private volatile NodeParts parts;
 
     /** A node that talks TCP. */
     public ChordNode(ChordConfig config) {
@@ -77,14 +73,14 @@ public final class ChordNode extends AbstractLookupService {
     public synchronized ChordNode start() throws IOException {
         bind();
         state = State.JOINED;
-        log.info("{}: created a new ring", self);
+        log.info("{}: created a new ring", self());
         scheduleMaintenance();
         return this;
     }
 
     /**
      * Joins the ring that {@code bootstrap} belongs to: finds this node's successor through it,
-     * takes over the keys it is now responsible for, and starts maintenance.
+     * takes over the keys it is now responsible for, and starts parts.maintenance().
      *
      * @throws LookupException (UNREACHABLE, TIMEOUT, NOT_JOINED, ...) when the ring cannot be joined;
      *                         the node is closed then
@@ -93,28 +89,28 @@ public final class ChordNode extends AbstractLookupService {
         bind();
         try {
             NodeRef b = rpc.ping(bootstrap);
-            LookupResult res = router.lookupVia(b, self.id());
+            LookupResult res = parts.router().lookupVia(b, self().id());
             List<NodeRef> succs = new ArrayList<>();
             for (NodeRef n : res.successors()) {
-                if (!n.toAddress().equals(self.toAddress())) {
+                if (!n.toAddress().equals(self().toAddress())) {
                     succs.add(n);
                 }
             }
             if (succs.isEmpty()) {
                 succs.add(b);
             }
-            table.setSuccessors(succs);
-            NodeRef succ = table.successor();
+            parts.table().setSuccessors(succs);
+            NodeRef succ = parts.table().successor();
             int moved;
             try {
-                moved = keyTransfer.pullFrom(succ);
+                moved = parts.keyTransfer().pullFrom(succ);
             } catch (LookupException e) {
                 // the successor hands the keys over when this node notifies it, and repair catches up
-                log.info("{}: could not fetch keys from {} while joining ({})", self, succ, e.getMessage());
+                log.info("{}: could not fetch keys from {} while joining ({})", self(), succ, e.getMessage());
                 moved = 0;
             }
             state = State.JOINED;
-            log.info("{}: joined the ring via {} (successor {}, {} hops); took over {} values", self, bootstrap, succ,
+            log.info("{}: joined the ring via {} (successor {}, {} hops); took over {} values", self(), bootstrap, succ,
                     res.hops(), moved);
         } catch (LookupException e) {
             close();
@@ -133,37 +129,22 @@ public final class ChordNode extends AbstractLookupService {
             throw new IllegalStateException("node already started");
         }
         Address bound = transport.start(config.listen(), new NodeRequestHandler(this));
-        Address adv = config.advertised();
-        if (adv == null) {
-            String h = bound.host();
-            if (h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0")) {
-                transport.close();
-                throw new IllegalArgumentException("listening on the wildcard address " + h
-                        + " needs an advertised address (the one other nodes reach this node at)");
-            }
-            adv = bound;
-        } else if (adv.port() == 0) {
-            adv = new Address(adv.host(), bound.port());
+        Address adv;
+        try {
+            adv = config.advertisedFor(bound);
+        } catch (IllegalArgumentException e) {
+            transport.close();
+            throw e;
         }
-        self = NodeRef.of(adv);
-        table = new RoutingTable(self, config.successorListSize(), 3 * config.rpcTimeout().toMillis());
-        router = new Router(self, config.successorListSize(), table, rpc);
-        repair = new ReplicaRepair(self, config.successorListSize(), table, router, rpc, store);
-        replicaWriter = new ReplicaWriter(self, config.successorListSize(), table, rpc, store, repair);
-        keyTransfer = new KeyTransfer(self, table, rpc, store);
-        storeRouting = new StoreRouting(this, self, config.successorListSize(), table, rpc);
-        stabilization = new Stabilization(self, config.successorListSize(), table, rpc);
-        fingerFixing = new FingerFixing(self, table, router);
-        predecessorCheck = new PredecessorCheck(self, table, rpc);
-        maintenance = new Maintenance(self);
+        parts = NodeParts.of(this, NodeRef.of(adv), config, rpc, store);
     }
 
     /** Chord's periodic procedures (Fig. 7 of the paper) and store repair, each at its configured interval. */
     private void scheduleMaintenance() {
-        maintenance.every(config.stabilizeInterval(), this::stabilizeNow);
-        maintenance.every(config.checkPredecessorInterval(), this::checkPredecessorNow);
-        maintenance.every(config.fixFingersInterval(), this::fixFingersNow);
-        maintenance.every(config.repairInterval(), this::repairNow);
+        parts.maintenance().every(config.stabilizeInterval(), this::stabilizeNow);
+        parts.maintenance().every(config.checkPredecessorInterval(), this::checkPredecessorNow);
+        parts.maintenance().every(config.fixFingersInterval(), this::fixFingersNow);
+        parts.maintenance().every(config.repairInterval(), this::repairNow);
     }
 
     /**
@@ -178,10 +159,10 @@ public final class ChordNode extends AbstractLookupService {
                 return;
             }
             state = State.LEAVING;
-            maintenance.stop();
+            parts.maintenance().stop();
         }
-        synchronized (repair.lock()) { // no repair round during the hand-over
-            keyTransfer.handOverOnLeave();
+        synchronized (parts.repair().lock()) { // no repair round during the hand-over
+            parts.departure().leave();
         }
         close();
     }
@@ -198,14 +179,14 @@ public final class ChordNode extends AbstractLookupService {
                 return;
             }
             state = State.CLOSED;
-            if (maintenance != null) {
-                maintenance.stop();
+            if (parts != null) {
+                parts.maintenance().stop();
             }
         }
         transport.close();
         workers().shutdownNow();
-        if (self != null) {
-            log.debug("{}: closed", self);
+        if (self() != null) {
+            log.debug("{}: closed", self());
         }
     }
 
@@ -240,11 +221,11 @@ public final class ChordNode extends AbstractLookupService {
     public NodeStatus status() {
         NodeRef me = requireBound();
         long now = System.currentTimeMillis();
-        NodeRef pred = table.predecessor();
+        NodeRef pred = parts.table().predecessor();
         int primary = pred == null ? 0 : store.liveKeyCount(id -> id.inHalfOpen(pred.id(), me.id()), now);
-        return new NodeStatus(me, state == State.JOINED, pred, table.successors(), table.distinctFingers(),
-                store.liveKeyCount(id -> true, now), store.liveValueCount(now), primary, router.lookups(),
-                router.meanHops());
+        return new NodeStatus(me, state == State.JOINED, pred, parts.table().successors(), parts.table().distinctFingers(),
+                store.liveKeyCount(id -> true, now), store.liveValueCount(now), primary, parts.router().lookups(),
+                parts.router().meanHops());
     }
 
     /** The live values of {@code key} held in this node's own store (no routing; for inspection and tests). */
@@ -253,7 +234,7 @@ public final class ChordNode extends AbstractLookupService {
     }
 
     private NodeRef requireBound() {
-        NodeRef s = self;
+        NodeRef s = self();
         if (s == null) {
             throw new IllegalStateException("node not started");
         }
@@ -265,7 +246,7 @@ public final class ChordNode extends AbstractLookupService {
     /** The successor of {@code target} (blocking, at most a few RPC timeouts). */
     public LookupResult findSuccessor(Id target) {
         requireJoined();
-        return router.lookup(target);
+        return parts.router().lookup(target);
     }
 
     /** The node responsible for {@code key}, its replica holders and the hops it took. */
@@ -279,7 +260,7 @@ public final class ChordNode extends AbstractLookupService {
     /** Stores a value (routing to the key's owner); returns the lookup hops. */
     @Override
     protected int putSync(String key, String value, int ttlSeconds) {
-        return storeRouting.put(key, value, ttlSeconds);
+        return parts.storeRouting().put(key, value, ttlSeconds);
     }
 
     @Override
@@ -289,57 +270,42 @@ public final class ChordNode extends AbstractLookupService {
 
     /** The values of {@code key} (routing to the key's owner) and the lookup hops. */
     StoreRouting.GetResult getSync(String key) {
-        return storeRouting.get(key);
+        return parts.storeRouting().get(key);
     }
 
     @Override
     protected int removeSync(String key, String value) {
-        return storeRouting.remove(key, value);
+        return parts.storeRouting().remove(key, value);
     }
 
     /** A put that routed to this node: store it and replicate it to the successors (see {@link ReplicaWriter}). */
     void acceptPut(String key, String value, int ttlSeconds) {
         requireJoined();
-        replicaWriter.put(key, value, ttlSeconds);
-    }
-
-    List<String> acceptGet(String key) {
-        requireJoined();
-        Limits.checkKey(key);
-        return store.liveValues(key, System.currentTimeMillis());
+        parts.replicaWriter().put(key, value, ttlSeconds);
     }
 
     void acceptRemove(String key, String value) {
         requireJoined();
-        replicaWriter.remove(key, value);
-    }
-
-    void acceptReplicas(List<StoredRecord> recs) {
-        requireJoined();
-        for (StoredRecord r : recs) {
-            store.merge(r);
-        }
+        parts.replicaWriter().remove(key, value);
     }
 
     void requireJoined() {
         State s = state;
         if (s != State.JOINED) {
             throw new LookupException(s == State.CLOSED ? Reason.CLOSED : Reason.NOT_JOINED,
-                    "node " + (self == null ? "" : self.address() + " ") + "is not part of a ring"
+                    "node " + (self() == null ? "" : self().address() + " ") + "is not part of a ring"
                             + (s == State.LEAVING ? " (leaving)" : ""));
         }
     }
 
-    NodeRef self() {
-        return self;
+    NodeParts parts() {
+        return parts;
     }
 
-    RoutingTable table() {
-        return table;
-    }
-
-    Router router() {
-        return router;
+    /** This node, or null before it is bound. */
+    private NodeRef self() {
+        NodeParts p = parts;
+        return p == null ? null : p.self();
     }
 
     // ---- ring events from other nodes ------------------------------------------------------------------
@@ -347,19 +313,22 @@ public final class ChordNode extends AbstractLookupService {
     /** {@code n} thinks it might be our predecessor (Chord notify); a new predecessor gets its keys. */
     void onNotify(NodeRef n) {
         requireJoined();
-        if (stabilization.notified(n)) {
-            inBackground(() -> keyTransfer.handOverTo(n));
+        if (parts.stabilization().notified(n)) {
+            inBackground(() -> parts.keyTransfer().handOverTo(n));
         }
     }
 
+    /** Our predecessor {@code leaving} leaves and has handed us its records (see {@link Departure}). */
     void onLeavingSuccessorSide(NodeRef leaving, NodeRef itsPredecessor) {
         requireJoined();
-        table.failed(leaving);
-        if (table.predecessor() == null && itsPredecessor != null && !itsPredecessor.id().equals(self.id())) {
-            table.setPredecessor(itsPredecessor);
-        }
-        log.info("{}: {} left the ring; took over its keys; predecessor now {}", self, leaving, table.predecessor());
-        inBackground(() -> maintenance.runLogged(this::repairNow));
+        parts.departure().predecessorLeft(leaving, itsPredecessor);
+        inBackground(() -> parts.maintenance().runLogged(this::repairNow));
+    }
+
+    /** Our successor {@code leaving} leaves (see {@link Departure}). */
+    void onLeavingPredecessorSide(NodeRef leaving, List<NodeRef> itsSuccessors) {
+        requireJoined();
+        parts.departure().successorLeft(leaving, itsSuccessors);
     }
 
     private void inBackground(Runnable task) {
@@ -370,59 +339,39 @@ public final class ChordNode extends AbstractLookupService {
         }
     }
 
-    void onLeavingPredecessorSide(NodeRef leaving, List<NodeRef> itsSuccessors) {
-        requireJoined();
-        table.failed(leaving);
-        List<NodeRef> next = new ArrayList<>();
-        for (NodeRef n : itsSuccessors) {
-            if (!n.equals(leaving)) {
-                next.add(n);
-            }
-        }
-        next.addAll(table.successors());
-        table.setSuccessors(next);
-        log.info("{}: successor {} left the ring; successor now {}", self, leaving, table.successor());
-    }
-
     // ---- maintenance (Chord: stabilize, fix fingers, check predecessor; store: repair) ----------------
     // Run periodically by Maintenance; public so that tests and tools can drive them with intervals of zero.
 
     /** Chord stabilize (see {@link Stabilization}). */
     public void stabilizeNow() {
         if (isJoined()) {
-            stabilization.stabilize();
+            parts.stabilization().stabilize();
         }
     }
 
     /** Chord fix-fingers, all fingers in one pass (see {@link FingerFixing}). */
     public void fixFingersNow() {
         if (isJoined()) {
-            fingerFixing.fixFingers();
+            parts.fingerFixing().fixFingers();
         }
     }
 
     /** Chord check-predecessor (see {@link PredecessorCheck}). */
     public void checkPredecessorNow() {
         if (isJoined()) {
-            predecessorCheck.checkPredecessor();
+            parts.predecessorCheck().checkPredecessor();
         }
     }
 
     /** Store repair now (see {@link ReplicaRepair#repair()}). */
     public void repairNow() {
         if (isJoined()) {
-            repair.repair();
+            parts.repair().repair();
         }
-    }
-
-    /** A joining node asks for the records it must hold, one page at a time. */
-    List<StoredRecord> transferPage(NodeRef joining, Id after) {
-        requireJoined();
-        return keyTransfer.page(joining, after);
     }
 
     @Override
     public String toString() {
-        return "ChordNode" + (self == null ? "(unbound)" : "(" + self + ")");
+        return "ChordNode" + (self() == null ? "(unbound)" : "(" + self() + ")");
     }
 }

@@ -9,29 +9,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves keys when the ring's membership changes, as the Chord paper's join and leave require
- * (Stoica et al. 2001, Sec. IV-D: "transferring keys", Sec. IV-E: voluntary departures):
+ * Moves keys when a node joins, as the Chord paper requires (Stoica et al. 2001, Sec. IV-D:
+ * "transferring keys"); the keys of a leaving node move with its {@link Departure}:
  *
  * <ul>
  *   <li>join: the new node pulls the records it must hold from its successor ({@link #pullFrom},
  *       served by {@link #page}, in pages of the TRANSFER message);</li>
  *   <li>notify: a node that adopts a new predecessor hands it the records it must now hold
- *       ({@link #handOverTo});</li>
- *   <li>leave: a leaving node gives all its records to its successor and tells successor and
- *       predecessor about each other ({@link #handOverOnLeave}).</li>
+ *       ({@link #handOverTo}).</li>
  * </ul>
  */
 final class KeyTransfer {
     private static final Logger log = LoggerFactory.getLogger(KeyTransfer.class);
 
     private final NodeRef self;
-    private final RoutingTable table;
     private final ChordRpc rpc;
     private final ValueStore store;
 
-    KeyTransfer(NodeRef self, RoutingTable table, ChordRpc rpc, ValueStore store) {
+    KeyTransfer(NodeRef self, ChordRpc rpc, ValueStore store) {
         this.self = self;
-        this.table = table;
         this.rpc = rpc;
         this.store = store;
     }
@@ -72,40 +68,6 @@ final class KeyTransfer {
             log.info("{}: moved {} records to new predecessor {}", self, recs.size(), n);
         } catch (LookupException e) {
             log.info("{}: could not move records to {} ({}); repair will retry", self, n, e.getMessage());
-        }
-    }
-
-    /**
-     * Leave: sends every record to the first successor that takes them, tells it this node's
-     * predecessor, and tells the predecessor this node's successor list. Failures are logged: the
-     * replicas and the other nodes' maintenance cover for them.
-     */
-    void handOverOnLeave() {
-        List<NodeRef> succs = table.successors();
-        NodeRef pred = table.predecessor();
-        List<StoredRecord> records = store.records(id -> true, System.currentTimeMillis());
-        NodeRef heir = null;
-        for (NodeRef n : succs) {
-            try {
-                rpc.replicate(n, records);
-                rpc.leavingToSuccessor(n, self, pred);
-                heir = n;
-                break;
-            } catch (LookupException e) {
-                log.info("{}: successor {} did not take the keys ({}); trying the next", self, n, e.getMessage());
-            }
-        }
-        if (pred != null) {
-            try {
-                rpc.leavingToPredecessor(pred, self, succs);
-            } catch (LookupException e) {
-                log.info("{}: could not tell predecessor {} ({})", self, pred, e.getMessage());
-            }
-        }
-        if (heir != null) {
-            log.info("{}: left the ring; handed {} records over to {}", self, records.size(), heir);
-        } else {
-            log.info("{}: left the ring (no successor took {} records)", self, records.size());
         }
     }
 }

@@ -31,14 +31,14 @@ final class NodeRequestHandler implements RequestHandler {
             case PING: {
                 r.end();
                 node.requireJoined();
-                writeNode(w, node.self());
+                writeNode(w, node.parts().self());
                 break;
             }
             case NEIGHBOURS: {
                 r.end();
                 node.requireJoined();
-                writeOptNode(w, node.table().predecessor());
-                writeNodes(w, node.table().successors());
+                writeOptNode(w, node.parts().table().predecessor());
+                writeNodes(w, node.parts().table().successors());
                 break;
             }
             case NOTIFY: {
@@ -52,7 +52,7 @@ final class NodeRequestHandler implements RequestHandler {
                 Set<Id> exclude = new HashSet<>(readIds(r));
                 r.end();
                 node.requireJoined();
-                ChordRpc.Step s = node.router().localStep(target, exclude);
+                ChordRpc.Step s = node.parts().router().localStep(target, exclude);
                 w.u8(s.found() ? 1 : 2);
                 writeNodes(w, s.nodes());
                 break;
@@ -69,7 +69,9 @@ final class NodeRequestHandler implements RequestHandler {
             case STORE_GET: {
                 String key = r.string();
                 r.end();
-                writeStrings(w, node.acceptGet(key));
+                node.requireJoined();
+                Limits.checkKey(key);
+                writeStrings(w, node.localValues(key));
                 break;
             }
             case STORE_REMOVE: {
@@ -82,14 +84,18 @@ final class NodeRequestHandler implements RequestHandler {
             case REPLICATE: {
                 List<StoredRecord> recs = readRecords(r, now);
                 r.end();
-                node.acceptReplicas(recs);
+                node.requireJoined();
+                for (StoredRecord rec : recs) {
+                    node.parts().store().merge(rec);
+                }
                 break;
             }
             case TRANSFER: {
                 NodeRef joining = readNode(r);
                 Id after = r.bool() ? readId(r) : null;
                 r.end();
-                List<StoredRecord> page = node.transferPage(joining, after);
+                node.requireJoined();
+                List<StoredRecord> page = node.parts().keyTransfer().page(joining, after);
                 writeRecords(w, page, now);
                 Id last = page.isEmpty() ? null : page.get(page.size() - 1).keyId();
                 w.bool(last != null);
