@@ -22,6 +22,7 @@ import org.p2psip.sip.P2psipPortConfig;
 import org.p2psip.sip.it.Sipp;
 import org.p2psip.sip.it.TestOverlay;
 import org.p2psip.sip.it.TestPeerOm;
+import org.p2psip.sip.it.TestPeers;
 
 /**
  * The P2PSIP-Port benchmark ({@code scripts/bench sip}). Through two P2PSIP-Ports on loopback, each
@@ -132,11 +133,13 @@ public final class SipBenchmark {
 
     /** One system under test, started fresh for each phase and for each retry of a failed step. */
     interface Sut extends AutoCloseable {
-        /** Where the UAs send (HOST:PORT); the caller's and the registering UA's proxy. */
-        String target();
-
-        /** The UDP port captured for the delays. */
+        /** The UDP port captured for the delays: where the UAs send, the caller's and the registering UA's proxy. */
         int port();
+
+        /** {@link #port()} as HOST:PORT. */
+        default String target() {
+            return "127.0.0.1:" + port();
+        }
 
         /** Registers {@code user} with its contact at {@code uasPort} where callees register. */
         void registerCallee(String user, int uasPort) throws Exception;
@@ -168,23 +171,13 @@ public final class SipBenchmark {
         final TestPeerOm omA;
 
         TwoPeers(boolean dht) throws Exception {
-            Path sockets = Files.createTempDirectory("p2psip-sip-bench");
             overlay = dht ? TestOverlay.start(3) : TestOverlay.inMemory();
-            a = new P2psipPort(config(sockets.resolve("a.sock"), "peer-a")).start();
-            b = new P2psipPort(config(sockets.resolve("b.sock"), "peer-b")).start();
-            omA = overlay.attach("peer-a", a, 0);
-            TestPeerOm omB = overlay.attach("peer-b", b, 1);
+            TestPeers peers = TestPeers.start(overlay, SipBenchmark::config);
+            a = peers.a;
+            b = peers.b;
+            omA = peers.omA;
             omA.recordAll = false;
-            omB.recordAll = false;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!(a.isOverlayManagerConnected() && b.isOverlayManagerConnected()) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-        }
-
-        @Override
-        public String target() {
-            return "127.0.0.1:" + a.sipPort();
+            peers.omB.recordAll = false;
         }
 
         @Override
@@ -233,11 +226,6 @@ public final class SipBenchmark {
 
         Kamailio() throws Exception {
             k = KamailioProcess.start(work.resolve("kamailio-" + System.nanoTime()));
-        }
-
-        @Override
-        public String target() {
-            return "127.0.0.1:" + k.port();
         }
 
         @Override
@@ -429,15 +417,20 @@ public final class SipBenchmark {
                 "-r", Integer.toString(rate), "-m", Integer.toString(total), "-l", Integer.toString(rate * 5),
                 "-recv_timeout", "5000", "-timeout", (seconds + 60) + "s",
                 "-trace_stat", "-stf", stats.toString(), "-fd", "1")) {
-            long t0 = System.nanoTime();
-            int rc = s.await(Duration.ofSeconds(seconds + 90));
-            double wall = (System.nanoTime() - t0) / 1e9;
-            SippStats st = SippStats.read(stats, rc, wall);
-            if (verbose) {
-                System.out.println(String.format(Locale.ROOT, "  REGISTER %5d/s offered: %s", rate, st));
-            }
-            return st;
+            return awaitLoad(s, stats, seconds, verbose ? "REGISTER" : null, rate);
         }
+    }
+
+    /** Waits for a sipp load run and reads its statistics; prints them as a {@code what} step if {@code what} is given. */
+    private static SippStats awaitLoad(Sipp s, Path stats, int seconds, String what, int rate) throws Exception {
+        long t0 = System.nanoTime();
+        int rc = s.await(Duration.ofSeconds(seconds + 90));
+        double wall = (System.nanoTime() - t0) / 1e9;
+        SippStats st = SippStats.read(stats, rc, wall);
+        if (what != null) {
+            System.out.println(String.format(Locale.ROOT, "  %s %5d/s offered: %s", what, rate, st));
+        }
+        return st;
     }
 
     /** A load step with its capture: sipp statistics and the request-to-200 delays. */
@@ -471,14 +464,7 @@ public final class SipBenchmark {
                 "-r", Integer.toString(rate), "-m", Integer.toString(total), "-l", Integer.toString(rate * 5),
                 "-d", Integer.toString(holdMs), "-recv_timeout", "10000", "-timeout", (seconds + 60) + "s",
                 "-trace_stat", "-stf", stats.toString(), "-fd", "1")) {
-            long t0 = System.nanoTime();
-            int rc = s.await(Duration.ofSeconds(seconds + 90));
-            double wall = (System.nanoTime() - t0) / 1e9;
-            SippStats st = SippStats.read(stats, rc, wall);
-            if (verbose) {
-                System.out.println(String.format(Locale.ROOT, "  calls %5d/s offered: %s", rate, st));
-            }
-            return st;
+            return awaitLoad(s, stats, seconds, verbose ? "calls" : null, rate);
         }
     }
 

@@ -38,17 +38,12 @@ public class MalformedSipTest {
         port = new P2psipPort(new P2psipPortConfig(sockets.resolve("p.sock")).name("peer-m").sipPort(0).overlayPort(0)
                 .threads(2)).start();
         overlay.attach("peer-m", port, 0);
-        TwoPeerSippTest.waitFor("OM connected", port::isOverlayManagerConnected);
+        TestPeers.waitFor("OM connected", port::isOverlayManagerConnected);
     }
 
     @AfterClass
     public static void stop() {
-        if (port != null) {
-            port.close();
-        }
-        if (overlay != null) {
-            overlay.close();
-        }
+        TestPeers.closeAll(port, overlay);
     }
 
     static byte[] torture(String name) throws IOException {

@@ -3,7 +3,6 @@ package org.p2psip.sip.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,32 +20,22 @@ public class SdpOffTest {
     static P2psipPort b;
     static TestPeerOm omA;
     static TestPeerOm omB;
+    static TestPeers peers;
 
     @BeforeClass
     public static void start() throws Exception {
-        Sipp.binary();
-        work = Path.of("target", "sipp", "SdpOffTest");
-        Files.createDirectories(work);
-        Path sockets = Files.createTempDirectory("p2psip-sip-sdpoff");
+        work = TestPeers.workDir("SdpOffTest");
         overlay = TestOverlay.start(2);
-        a = new P2psipPort(TwoPeerSippTest.config(sockets.resolve("a.sock"), "peer-a").sdpRewrite(false)).start();
-        b = new P2psipPort(TwoPeerSippTest.config(sockets.resolve("b.sock"), "peer-b").sdpRewrite(false)).start();
-        omA = overlay.attach("peer-a", a, 0);
-        omB = overlay.attach("peer-b", b, 1);
-        TwoPeerSippTest.waitFor("OMs connected", () -> a.isOverlayManagerConnected() && b.isOverlayManagerConnected());
+        peers = TestPeers.start(overlay, (socket, name) -> TwoPeerSippTest.config(socket, name).sdpRewrite(false));
+        a = peers.a;
+        b = peers.b;
+        omA = peers.omA;
+        omB = peers.omB;
     }
 
     @AfterClass
     public static void stop() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-        if (overlay != null) {
-            overlay.close();
-        }
+        TestPeers.closeAll(peers, overlay);
     }
 
     @Test

@@ -31,9 +31,7 @@ public class SinglePortTest {
 
     @BeforeClass
     public static void start() throws Exception {
-        Sipp.binary();
-        work = Path.of("target", "sipp", "SinglePortTest");
-        Files.createDirectories(work);
+        work = TestPeers.workDir("SinglePortTest");
         Path sockets = Files.createTempDirectory("p2psip-sip-single");
         overlay = TestOverlay.start(1);
         port = new P2psipPort(new P2psipPortConfig(sockets.resolve("p.sock")).name("peer-s").sipPort(0).overlayPort(0)
@@ -41,19 +39,12 @@ public class SinglePortTest {
         orphan = new P2psipPort(new P2psipPortConfig(sockets.resolve("o.sock")).name("peer-orphan").sipPort(0)
                 .overlayPort(0).threads(2)).start();
         om = overlay.attach("peer-s", port, 0);
-        TwoPeerSippTest.waitFor("OM connected", port::isOverlayManagerConnected);
+        TestPeers.waitFor("OM connected", port::isOverlayManagerConnected);
     }
 
     @AfterClass
     public static void stop() {
-        for (P2psipPort p : new P2psipPort[] {port, orphan}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (overlay != null) {
-            overlay.close();
-        }
+        TestPeers.closeAll(port, orphan, overlay);
     }
 
     /** A REGISTER from a UA that believes it is at 127.0.0.2:5 (its private address) but sends from {@code raw}. */

@@ -3,11 +3,10 @@ package org.p2psip.sip.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,22 +36,20 @@ public class TwoPeerSippTest {
     static P2psipPort b;
     static TestPeerOm omA;
     static TestPeerOm omB;
+    static TestPeers peers;
 
     @Rule
     public TestName name = new TestName();
 
     @BeforeClass
     public static void startPeers() throws Exception {
-        Sipp.binary();
-        work = Path.of("target", "sipp", "TwoPeerSippTest");
-        Files.createDirectories(work);
-        Path sockets = Files.createTempDirectory("p2psip-sip-test");
+        work = TestPeers.workDir("TwoPeerSippTest");
         overlay = TestOverlay.start(3);
-        a = new P2psipPort(config(sockets.resolve("a.sock"), "peer-a")).start();
-        b = new P2psipPort(config(sockets.resolve("b.sock"), "peer-b")).start();
-        omA = overlay.attach("peer-a", a, 0);
-        omB = overlay.attach("peer-b", b, 1);
-        waitFor("both OMs connected", () -> a.isOverlayManagerConnected() && b.isOverlayManagerConnected());
+        peers = TestPeers.start(overlay, TwoPeerSippTest::config);
+        a = peers.a;
+        b = peers.b;
+        omA = peers.omA;
+        omB = peers.omB;
     }
 
     static P2psipPortConfig config(Path socket, String name) {
@@ -62,25 +59,11 @@ public class TwoPeerSippTest {
 
     @AfterClass
     public static void stopPeers() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-        if (overlay != null) {
-            overlay.close();
-        }
+        TestPeers.closeAll(peers, overlay);
     }
 
     static void waitFor(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
+        TestPeers.waitFor(what, cond);
     }
 
     private String user(String base) {
@@ -130,94 +113,86 @@ public class TwoPeerSippTest {
 
     // ------------------------------------------------------------------------------- calls
 
-    @Test
-    public void callFromPeerAToPeerBCallerHangsUp() throws Exception {
-        String bob = user("bob");
-        try (Sipp uas = Sipp.start(work, "uas.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
-            register(b, bob, "127.0.0.1:" + uas.port, 60);
-            try (Sipp uac = Sipp.start(work, "uac.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
-                    "-m", "1", "-d", "200", "-timeout", "40s")) {
+    /** What a test checks once both UAs of a call succeeded. */
+    @FunctionalInterface
+    interface CallCheck {
+        void check(Sipp uac, Sipp uas) throws Exception;
+    }
+
+    /**
+     * A call from a UA at peer A to {@code bob} (a UA running {@code uasScenario}, registered at
+     * {@code calleeAt}); both sipp runs must succeed, then {@code check} runs with both.
+     */
+    private static void call(String bob, P2psipPort calleeAt, String uasScenario, List<String> uasOptions,
+                             String uacScenario, List<String> uacOptions, CallCheck check) throws Exception {
+        try (Sipp uas = Sipp.start(work, uasScenario, Map.of(), null, options(List.of("-s", bob, "-m", "1"), uasOptions))) {
+            register(calleeAt, bob, "127.0.0.1:" + uas.port, 60);
+            try (Sipp uac = Sipp.start(work, uacScenario, Map.of(), target(a), options(
+                    List.of("-s", bob, "-key", "caller", "alice", "-m", "1"), uacOptions))) {
                 uac.assertSuccess(SIPP);
                 uas.assertSuccess(SIPP);
-                checkMediaAndTeardown(uac, uas);
+                check.check(uac, uas);
             }
         }
+    }
+
+    private static String[] options(List<String> first, List<String> more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(more);
+        all.addAll(List.of("-timeout", "40s"));
+        return all.toArray(new String[0]);
+    }
+
+    @Test
+    public void callFromPeerAToPeerBCallerHangsUp() throws Exception {
+        call(user("bob"), b, "uas.xml", List.of(), "uac.xml", List.of("-d", "200"), this::checkMediaAndTeardown);
     }
 
     @Test
     public void callFromPeerAToPeerBCalleeHangsUp() throws Exception {
-        String bob = user("bob");
-        try (Sipp uas = Sipp.start(work, "uas-bye.xml", Map.of(), null, "-s", bob, "-m", "1", "-d", "200", "-timeout", "40s")) {
-            register(b, bob, "127.0.0.1:" + uas.port, 60);
-            try (Sipp uac = Sipp.start(work, "uac-wait-bye.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
-                    "-m", "1", "-timeout", "40s")) {
-                uac.assertSuccess(SIPP);
-                uas.assertSuccess(SIPP);
-                checkMediaAndTeardown(uac, uas);
-            }
-        }
+        call(user("bob"), b, "uas-bye.xml", List.of("-d", "200"), "uac-wait-bye.xml", List.of(),
+                this::checkMediaAndTeardown);
     }
 
     @Test
     public void reInviteFollowsTheRouteAndMovesTheMedia() throws Exception {
-        String bob = user("bob");
-        try (Sipp uas = Sipp.start(work, "uas-reinvite.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
-            register(b, bob, "127.0.0.1:" + uas.port, 60);
-            try (Sipp uac = Sipp.start(work, "uac-reinvite.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
-                    "-m", "1", "-d", "100", "-timeout", "40s")) {
-                uac.assertSuccess(SIPP);
-                uas.assertSuccess(SIPP);
-                List<String> invites = uas.received().stream().filter(m -> m.startsWith("INVITE")).toList();
-                assertEquals(2, invites.size());
-                String callId = header(invites.get(0), "Call-ID");
-                String mediaA = omA.satos(callId).stream().filter(x -> x.contains("-media-")).findFirst().orElseThrow();
-                String mediaB = omB.satos(callId).stream().filter(x -> x.contains("-media-")).findFirst().orElseThrow();
-                assertEquals("one media SATO per stream for the whole call", 1,
-                        omB.satos(callId).stream().filter(x -> x.contains("-media-")).count());
-                for (String inv : invites) {
-                    assertEquals("both offers point at peer B's RTP-Port", omB.media.get(mediaB)[0], "127.0.0.1:" + mediaPort(inv));
-                }
-                waitFor("Connect RTP again with the caller's new media port", () -> omA.mediaConnects.stream().anyMatch(
-                        m -> mediaA.equals(m.get(OverlayFields.SATO))
-                                && ("127.0.0.1:" + (uac.mediaPort + 2)).equals(m.get(OverlayFields.UA))));
-                waitFor("SATOs torn down", () -> omA.tornDown.containsAll(omA.satos(callId))
-                        && omB.tornDown.containsAll(omB.satos(callId)));
+        call(user("bob"), b, "uas-reinvite.xml", List.of(), "uac-reinvite.xml", List.of("-d", "100"), (uac, uas) -> {
+            List<String> invites = uas.received().stream().filter(m -> m.startsWith("INVITE")).toList();
+            assertEquals(2, invites.size());
+            String callId = header(invites.get(0), "Call-ID");
+            String mediaA = omA.satos(callId).stream().filter(x -> x.contains("-media-")).findFirst().orElseThrow();
+            String mediaB = omB.satos(callId).stream().filter(x -> x.contains("-media-")).findFirst().orElseThrow();
+            assertEquals("one media SATO per stream for the whole call", 1,
+                    omB.satos(callId).stream().filter(x -> x.contains("-media-")).count());
+            for (String inv : invites) {
+                assertEquals("both offers point at peer B's RTP-Port", omB.media.get(mediaB)[0], "127.0.0.1:" + mediaPort(inv));
             }
-        }
+            waitFor("Connect RTP again with the caller's new media port", () -> omA.mediaConnects.stream().anyMatch(
+                    m -> mediaA.equals(m.get(OverlayFields.SATO))
+                            && ("127.0.0.1:" + (uac.mediaPort + 2)).equals(m.get(OverlayFields.UA))));
+            waitFor("SATOs torn down", () -> omA.tornDown.containsAll(omA.satos(callId))
+                    && omB.tornDown.containsAll(omB.satos(callId)));
+        });
     }
 
     @Test
     public void callerCancelsBeforeTheAnswer() throws Exception {
-        String bob = user("bob");
-        try (Sipp uas = Sipp.start(work, "uas-cancel.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
-            register(b, bob, "127.0.0.1:" + uas.port, 60);
-            try (Sipp uac = Sipp.start(work, "uac-cancel.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
-                    "-m", "1", "-timeout", "40s")) {
-                uac.assertSuccess(SIPP);
-                uas.assertSuccess(SIPP);
-            }
+        call(user("bob"), b, "uas-cancel.xml", List.of(), "uac-cancel.xml", List.of(), (uac, uas) -> {
             String invite = uas.received().stream().filter(m -> m.startsWith("INVITE")).findFirst().orElseThrow();
             String callId = header(invite, "Call-ID");
             List<String> satosA = omA.satos(callId);
             assertFalse(satosA.isEmpty());
             waitFor("the cancelled call's SATOs torn down", () -> omA.tornDown.containsAll(satosA)
                     && omB.tornDown.containsAll(omB.satos(callId)));
-        }
+        });
     }
 
     @Test
     public void callBetweenTwoUasOfTheSamePeerStaysLocal() throws Exception {
-        String bob = user("bob");
-        try (Sipp uas = Sipp.start(work, "uas.xml", Map.of(), null, "-s", bob, "-m", "1", "-timeout", "40s")) {
-            register(a, bob, "127.0.0.1:" + uas.port, 60);
-            try (Sipp uac = Sipp.start(work, "uac.xml", Map.of(), target(a), "-s", bob, "-key", "caller", "alice",
-                    "-m", "1", "-d", "100", "-timeout", "40s")) {
-                uac.assertSuccess(SIPP);
-                uas.assertSuccess(SIPP);
-            }
+        call(user("bob"), a, "uas.xml", List.of(), "uac.xml", List.of("-d", "100"), (uac, uas) -> {
             String invite = uas.received().stream().filter(m -> m.startsWith("INVITE")).findFirst().orElseThrow();
             assertTrue("no SATO for a call inside one peer", omA.satos(header(invite, "Call-ID")).isEmpty());
-        }
+        });
     }
 
     @Test
