@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.p2psip.control.message.Fields;
 import org.p2psip.om.OmException.Kind;
 import org.p2psip.om.path.PathMonitor;
 import org.p2psip.om.ports.PortSession;
@@ -184,7 +185,7 @@ final class OmIfAcceptor implements OmIfRequests {
             }
             Checks.owner(s, caller);
         }
-        String t = params.get("transport");
+        String t = params.get(Fields.TRANSPORT);
         if (t != null) {
             TransportKind tk;
             try {
@@ -271,15 +272,15 @@ final class OmIfAcceptor implements OmIfRequests {
             return ports.signallingEndpoint(t);
         }
         for (PortSession ps : s.sessions()) {
-            if (ps.kind() == PortKind.RTP_PORT && t.wire().equals(ps.details().getOrDefault("transport", t.wire()))) {
+            if (ps.kind() == PortKind.RTP_PORT && t.wire().equals(ps.details().getOrDefault(Fields.TRANSPORT, t.wire()))) {
                 return LocalSessions.mediaLeg(ps);
             }
         }
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("transport", t.wire());
-        params.put("role", "edge");
+        params.put(Fields.TRANSPORT, t.wire());
+        params.put(Fields.ROLE, "edge");
         if (s.callId() != null) {
-            params.put("call", s.callId());
+            params.put(Fields.CALL, s.callId());
         }
         return LocalSessions.mediaLeg(local.start(s, s.id(), PortKind.RTP_PORT, s.peerNodeId(), params));
     }

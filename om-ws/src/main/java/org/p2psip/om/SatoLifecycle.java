@@ -139,11 +139,11 @@ final class SatoLifecycle {
 
     /** A peer's OM stopped answering: its SATOs and the sessions it started here are released. */
     void peerLost(String peer, Address om) {
+        paths.unwatch(peer); // first: whoever sees the SATOs gone sees the peer no longer watched
         for (Sato s : satos.withPeer(peer)) {
             release(s, SatoState.FAILED, "peer " + NodeIds.shortId(peer) + " at " + om + " disappeared");
         }
         local.releaseUnboundOf(peer);
-        paths.unwatch(peer);
         remote.client().forget(om);
     }
 

@@ -1,11 +1,14 @@
 package org.p2psip.peer;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
-import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ControlServer;
+import org.p2psip.control.message.PeerStatus;
+import org.p2psip.control.message.PeerStatusAnswer;
 import org.p2psip.om.OverlayManager;
 import org.p2psip.tcprelay.AllocationStats;
 import org.p2psip.tcprelay.TcpRelay;
@@ -28,31 +31,23 @@ final class ManagementSocket {
     }
 
     private ControlMessage onRequest(ControlConnection from, ControlMessage r) throws ControlException {
-        if (!Peer.STATUS_REQUEST.equals(r.type())) {
-            throw ControlHandler.unknownType(r);
-        }
+        PeerStatus.from(r); // anything else is an unknown type
         PeerConfig config = peer.config();
         OverlayManager om = peer.overlayManager();
         String lookup = peer.bootstrapAddress();
-        ControlMessage a = ControlMessage.responseTo(r).with("name", config.name()).with("node", om.nodeId())
-                .with("om", om.address().toString()).with("nat", config.nat() ? "on" : "off")
-                .with("lookup", lookup != null ? lookup : config.bootstrap() + " (as a client, not a ring member)")
-                .with("satos", om.satos().size());
         RelayedAddresses relayed = peer.relayedAddresses();
-        if (relayed != null) {
-            a = a.with("relayed.om", RelayedAddresses.hostPort(relayed.om()))
-                    .with("relayed.sip", RelayedAddresses.hostPort(relayed.sip()));
-        }
         TcpRelay t = peer.tcpRelay();
+        List<PeerStatusAnswer.TcpRelayAllocation> allocations = new ArrayList<>();
         if (t != null) {
-            a = a.with("tcp-relay", RelayedAddresses.hostPort(t.address()));
             for (AllocationStats st : t.stats()) {
-                String p = "tcp-relay." + st.name() + ".";
-                a = a.with(p + "address", RelayedAddresses.hostPort(st.publicAddress())).with(p + "accepted", st.connectionsAccepted())
-                        .with(p + "active", st.connectionsActive()).with(p + "bytes_in", st.bytesClientToPeer())
-                        .with(p + "bytes_out", st.bytesPeerToClient()).with(p + "open", st.open());
+                allocations.add(new PeerStatusAnswer.TcpRelayAllocation(st.name(), RelayedAddresses.hostPort(st.publicAddress()),
+                        st.connectionsAccepted(), st.connectionsActive(), st.bytesClientToPeer(), st.bytesPeerToClient(), st.open()));
             }
         }
-        return a;
+        return new PeerStatusAnswer(config.name(), om.nodeId(), om.address().toString(), config.nat(),
+                lookup != null ? lookup : config.bootstrap() + " (as a client, not a ring member)", om.satos().size(),
+                relayed == null ? null : RelayedAddresses.hostPort(relayed.om()),
+                relayed == null ? null : RelayedAddresses.hostPort(relayed.sip()),
+                t == null ? null : RelayedAddresses.hostPort(t.address()), allocations).answer(r);
     }
 }

@@ -16,6 +16,8 @@ import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
 import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.P2psipPortStatus;
 import org.p2psip.lookup.LookupService;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
@@ -55,7 +57,7 @@ public final class Peer implements AutoCloseable {
     /** The peer's management socket in its state directory (local tools; same framing as the control protocol). */
     public static final String MANAGEMENT_SOCKET = "om.sock";
     /** Management request: the peer's node, addresses, NAT state and TCP relay counters. */
-    public static final String STATUS_REQUEST = "peer.status";
+    public static final String STATUS_REQUEST = MessageTypes.PEER_STATUS;
 
     private final PeerConfig config;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -211,7 +213,7 @@ public final class Peer implements AutoCloseable {
             int port = config.sipOverlayPort();
             if (port == 0) {
                 try {
-                    String bound = sipPort.control().call(ControlMessage.request(MessageTypes.PORT_STATUS)).get("overlay.bound");
+                    String bound = sipPortStatus().overlayBound();
                     port = Integer.parseInt(bound.substring(bound.lastIndexOf(':') + 1));
                 } catch (ControlException | RuntimeException e) {
                     throw new IllegalStateException("the P2PSIP-Port does not tell its overlay port: " + e.getMessage());
@@ -234,7 +236,7 @@ public final class Peer implements AutoCloseable {
 
     private int spareRelaySessions() {
         for (PortStatus s : om.portStatus()) {
-            String capacity = s.details().get("capacity"); // relay sessions that still fit, as the RTP-Port reports
+            String capacity = s.details().get(Fields.CAPACITY); // relay sessions that still fit, as the RTP-Port reports
             if (capacity != null) {
                 try {
                     return Integer.parseInt(capacity);
@@ -279,7 +281,7 @@ public final class Peer implements AutoCloseable {
         // a P2PSIP-Port process answers on its control socket a moment before its SIP listeners are up
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
-            String ua = sipPort.control().call(ControlMessage.request(MessageTypes.PORT_STATUS)).get("ua");
+            String ua = sipPortStatus().ua();
             if (ua != null && !ua.endsWith(":0")) {
                 return ua;
             }
@@ -295,9 +297,13 @@ public final class Peer implements AutoCloseable {
         }
     }
 
+    private P2psipPortStatus sipPortStatus() throws ControlException {
+        return P2psipPortStatus.from(sipPort.control().call(new org.p2psip.control.message.PortStatus().toMessage()));
+    }
+
     /** {@code rtp.stats} of every session on this peer's RTP-Port: fields {@code SESSION:LEG.counter}. */
     public ControlMessage rtpStats() throws ControlException {
-        return rtpPort.control().call(ControlMessage.request(MessageTypes.RTP_STATS));
+        return rtpPort.control().call(org.p2psip.control.message.RtpStats.all().toMessage());
     }
 
     /** The lookup node's address: what another peer passes as {@code --bootstrap} (a peer behind a NAT has none). */

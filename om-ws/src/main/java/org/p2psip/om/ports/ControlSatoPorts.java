@@ -16,6 +16,8 @@ import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.P2psipPortStatus;
 import org.p2psip.om.Address;
 import org.p2psip.om.OmException;
 import org.p2psip.om.OmException.Kind;
@@ -85,10 +87,12 @@ public final class ControlSatoPorts implements SatoPorts {
 
     @Override
     public Address signallingEndpoint(TransportKind transport) throws OmException {
-        ControlMessage st = call(PortKind.P2PSIP_PORT, ControlMessage.request(MessageTypes.PORT_STATUS));
-        String a = st.get("overlay." + transport.wire());
-        if (a == null && transport == TransportKind.TCP) {
-            a = st.get("overlay");
+        ControlMessage st = call(PortKind.P2PSIP_PORT, new org.p2psip.control.message.PortStatus().toMessage());
+        String a;
+        try {
+            a = P2psipPortStatus.from(st).overlayListener(transport.wire());
+        } catch (ControlException e) {
+            a = null;
         }
         if (a == null) {
             throw new OmException(Kind.UNSUPPORTED_TRANSPORT, transport.wire(),
@@ -106,38 +110,38 @@ public final class ControlSatoPorts implements SatoPorts {
         String sessionId = nodeName + "-" + kind.wire() + "-" + sessionCounter.incrementAndGet();
         if (kind == PortKind.P2PSIP_PORT) {
             TransportKind t = TransportKind.TCP;
-            if (params.containsKey("transport")) {
-                t = TransportKind.fromWire(params.get("transport"));
+            if (params.containsKey(Fields.TRANSPORT)) {
+                t = TransportKind.fromWire(params.get(Fields.TRANSPORT));
             }
             PortSession ps = new PortSession(sessionId, kind, satoId, ownerNodeId,
-                    Map.of(PortSession.LEG_CALLER, signallingEndpoint(t)), Map.of("transport", t.wire()));
+                    Map.of(PortSession.LEG_CALLER, signallingEndpoint(t)), Map.of(Fields.TRANSPORT, t.wire()));
             live.put(sessionId, ps);
             return ps;
         }
-        String role = params.getOrDefault("role", "endpoint");
+        String role = params.getOrDefault(Fields.ROLE, "endpoint");
         if (role.equals("edge")) {
             role = "endpoint";
         }
-        String transport = params.getOrDefault("transport", TransportKind.UDP.wire());
+        String transport = params.getOrDefault(Fields.TRANSPORT, TransportKind.UDP.wire());
         ControlMessage req = ControlMessage.request(MessageTypes.RTP_ALLOCATE)
-                .with("session", sessionId)
-                .with("role", role)
-                .with("transport", rtpTransport(transport));
+                .with(Fields.SESSION, sessionId)
+                .with(Fields.ROLE, role)
+                .with(Fields.TRANSPORT, rtpTransport(transport));
         if (satoId != null) {
-            req = req.with("sato", satoId);
+            req = req.with(Fields.SATO, satoId);
         }
         for (Map.Entry<String, String> e : params.entrySet()) {
             String k = e.getKey();
-            if (!k.equals("session") && !k.equals("sato") && !k.equals("role") && !k.equals("transport")) {
+            if (!k.equals(Fields.SESSION) && !k.equals(Fields.SATO) && !k.equals(Fields.ROLE) && !k.equals(Fields.TRANSPORT)) {
                 req = req.with(k, e.getValue());
             }
         }
         ControlMessage r = call(kind, req);
-        String id = r.get("session", sessionId);
-        String host = r.get("address");
+        String id = r.get(Fields.SESSION, sessionId);
+        String host = r.get(Fields.ADDRESS);
         Map<String, Address> legs = new LinkedHashMap<>();
         Map<String, String> portLegs = new LinkedHashMap<>();
-        for (String leg : r.getAll("leg")) {
+        for (String leg : r.getAll(Fields.LEG)) {
             String port = r.get(leg + ".port", r.get(leg + ".rtp"));
             if (host == null || port == null) {
                 continue;
@@ -149,8 +153,8 @@ public final class ControlSatoPorts implements SatoPorts {
             }
         }
         Map<String, String> details = new LinkedHashMap<>();
-        details.put("role", r.get("role", role));
-        details.put("transport", transport);
+        details.put(Fields.ROLE, r.get(Fields.ROLE, role));
+        details.put(Fields.TRANSPORT, transport);
         portLegs.forEach((mine, theirs) -> details.put("port.leg." + mine, theirs));
         PortSession ps = new PortSession(id, kind, satoId, ownerNodeId, legs, details);
         live.put(id, ps);
@@ -175,9 +179,9 @@ public final class ControlSatoPorts implements SatoPorts {
      */
     private static List<String> ourLegs(String portLeg) {
         switch (portLeg) {
-            case "ua":
+            case Fields.UA:
                 return List.of(PortSession.LEG_UA);
-            case "overlay":
+            case Fields.OVERLAY:
                 return List.of(PortSession.LEG_CALLER, PortSession.LEG_CALLEE);
             case "a":
                 return List.of(PortSession.LEG_CALLER);
@@ -202,7 +206,7 @@ public final class ControlSatoPorts implements SatoPorts {
         if (session.kind() == PortKind.P2PSIP_PORT) {
             return;
         }
-        call(session.kind(), ControlMessage.request(MessageTypes.RTP_RELEASE).with("session", session.sessionId()));
+        call(session.kind(), ControlMessage.request(MessageTypes.RTP_RELEASE).with(Fields.SESSION, session.sessionId()));
     }
 
     @Override
@@ -218,24 +222,24 @@ public final class ControlSatoPorts implements SatoPorts {
         }
         String portLeg = session.details().getOrDefault("port.leg." + leg, leg);
         ControlMessage req = ControlMessage.request(MessageTypes.RTP_CONNECT)
-                .with("session", session.sessionId())
-                .with("leg", portLeg)
-                .with("remote", remote.toString());
-        if (!portLeg.equals("ua")) {
+                .with(Fields.SESSION, session.sessionId())
+                .with(Fields.LEG, portLeg)
+                .with(Fields.REMOTE, remote.toString());
+        if (!portLeg.equals(Fields.UA)) {
             // Along the chain the caller's side is active (sends first, connects for TCP, keeps NAT
             // bindings alive) and the callee's side passive (latches onto the real source).
             // Behind a NAT the inside end always sends first, and the outside end latches onto
             // whatever public address and port the NAT gave it.
             switch (start) {
                 case ACTIVE:
-                    req = req.with("mode", "active");
+                    req = req.with(Fields.MODE, "active");
                     break;
                 case LATCH_ANY:
-                    req = ControlMessage.request(MessageTypes.RTP_CONNECT).with("session", session.sessionId())
-                            .with("leg", portLeg).with("remote", "any").with("mode", "passive");
+                    req = ControlMessage.request(MessageTypes.RTP_CONNECT).with(Fields.SESSION, session.sessionId())
+                            .with(Fields.LEG, portLeg).with(Fields.REMOTE, "any").with(Fields.MODE, "passive");
                     break;
                 default:
-                    req = req.with("mode", leg.equals(PortSession.LEG_CALLEE) ? "active" : "passive");
+                    req = req.with(Fields.MODE, leg.equals(PortSession.LEG_CALLEE) ? "active" : "passive");
             }
         }
         call(PortKind.RTP_PORT, req);
@@ -280,9 +284,9 @@ public final class ControlSatoPorts implements SatoPorts {
         String what = kind + " " + req.type() + ": " + e.getMessage();
         switch (e.code()) {
             case NOT_FOUND:
-                return new OmException(Kind.UNKNOWN_SESSION, req.get("session", ""), what);
+                return new OmException(Kind.UNKNOWN_SESSION, req.get(Fields.SESSION, ""), what);
             case UNSUPPORTED:
-                return new OmException(Kind.UNSUPPORTED_TRANSPORT, req.get("transport", ""), what);
+                return new OmException(Kind.UNSUPPORTED_TRANSPORT, req.get(Fields.TRANSPORT, ""), what);
             case BAD_REQUEST:
                 return new OmException(Kind.INVALID_REQUEST, "parameter", what);
             case RESOURCE_EXHAUSTED:

@@ -7,6 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.MediaSatoAnswer;
+import org.p2psip.control.message.MediaSatoConnect;
+import org.p2psip.control.message.MediaSatoRequest;
+import org.p2psip.control.message.RtpAllocate;
 import org.p2psip.om.Address;
 import org.p2psip.om.MediaHop;
 import org.p2psip.om.NodeIds;
@@ -68,14 +73,15 @@ final class MediaSatos {
 
     /** {@code sato.media.request}: a session on the local RTP-Port (and a relay's) for one media stream. */
     ControlMessage request(ControlMessage r) throws ControlException {
-        String call = r.require("call");
-        String signallingSato = r.get("signalling");
+        MediaSatoRequest req = MediaSatoRequest.from(r);
+        String call = req.call();
+        String signallingSato = req.signalling();
         PeerRecord caller = signalling.acceptedPeer(call, signallingSato);
         MediaSato ms = caller != null ? accept(call, caller) : initiate(call, signallingSato);
         Address overlay = ms.relaySession() != null ? ms.relaySession().leg(PortSession.LEG_CALLEE)
                 : ms.local().leg(PortSession.LEG_CALLER);
         Address ua = ms.local().leg(PortSession.LEG_UA);
-        return ControlMessage.responseTo(r).with("sato", ms.id()).with("ua", ua.toString()).with("overlay", overlay.toString());
+        return new MediaSatoAnswer(ms.id(), ua.toString(), overlay.toString()).answer(r);
     }
 
     /** Initiator: the call's plan (waited for if the signalling SATO is still being set up), RTP1, and RTP3 if relayed. */
@@ -92,7 +98,7 @@ final class MediaSatos {
             PortSession local = startLocal(s, call, "OM1");
             if (plan.relayed()) {
                 relaySession = om.startRemotePort(plan.relay().om(), s.id(), PortKind.RTP_PORT,
-                        Map.of("role", "relay", "transport", "udp"));
+                        Map.of(Fields.ROLE, RtpAllocate.RELAY, Fields.TRANSPORT, RtpAllocate.UDP));
                 Flow.step(peerName, "OM1: StartPort RTP-Port relay on peer {} (OM IF): session {}, towards RTP1 {}, towards RTP2 {}",
                         plan.relay().shortId(), relaySession.sessionId(), relaySession.leg(PortSession.LEG_CALLER),
                         relaySession.leg(PortSession.LEG_CALLEE));
@@ -120,7 +126,8 @@ final class MediaSatos {
     }
 
     private PortSession startLocal(Sato s, String call, String who) throws OmException {
-        PortSession local = om.startLocalPort(s.id(), PortKind.RTP_PORT, Map.of("role", "endpoint", "transport", "udp", "call", call));
+        PortSession local = om.startLocalPort(s.id(), PortKind.RTP_PORT, Map.of(Fields.ROLE, RtpAllocate.ENDPOINT,
+                Fields.TRANSPORT, RtpAllocate.UDP, Fields.CALL, call));
         Flow.step(peerName, "{}: RTP-Port session {} for call {}: UA side {}, overlay side {}", who, local.sessionId(),
                 Satos.shortCall(call), local.leg(PortSession.LEG_UA), local.leg(PortSession.LEG_CALLER));
         return local;
@@ -140,17 +147,18 @@ final class MediaSatos {
 
     /** {@code sato.media.connect}: the UA's media address and/or the far side's overlay address are known. */
     ControlMessage connect(ControlMessage r) throws ControlException {
-        String id = r.require("sato");
+        MediaSatoConnect req = MediaSatoConnect.from(r);
+        String id = req.sato();
         MediaSato ms = media.get(id);
         if (ms == null) {
             throw new ControlException(ErrorCode.NOT_FOUND, "no media SATO " + id);
         }
         try {
-            String ua = r.get("ua");
+            String ua = req.ua();
             if (ua != null) {
                 om.ports().connect(ms.local(), PortSession.LEG_UA, Address.parse(ua), TransportKind.UDP);
             }
-            String remote = r.get("remote");
+            String remote = req.remote();
             if (remote != null) {
                 if (ms.initiator()) {
                     connectRtp(ms, Address.parse(remote));

@@ -18,8 +18,9 @@ final class SatoTeardown {
     }
 
     ControlMessage teardown(ControlMessage r) throws ControlException {
-        String id = r.require("sato");
-        String reason = r.get("reason", "call ended");
+        org.p2psip.control.message.SatoTeardown req = org.p2psip.control.message.SatoTeardown.from(r);
+        String id = req.sato();
+        String reason = req.reason() != null ? req.reason() : "call ended";
         if (!media.end(id, reason) && !signalling.end(id, reason)) {
             throw new ControlException(ErrorCode.NOT_FOUND, "no SATO " + id);
         }

@@ -8,7 +8,9 @@ import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
-import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.SatoReady;
+import org.p2psip.control.message.SignallingSatoAnswer;
+import org.p2psip.control.message.SignallingSatoRequest;
 import org.p2psip.om.Address;
 import org.p2psip.om.OmException;
 import org.p2psip.om.OverlayManager;
@@ -51,10 +53,11 @@ final class SignallingSatos {
 
     /** Initiator: {@code sato.signalling.request}; answers the SATO id, then sends {@code sato.ready} on {@code from}. */
     ControlMessage open(ControlConnection from, ControlMessage r) throws ControlException {
-        String call = r.require("call");
+        SignallingSatoRequest req = SignallingSatoRequest.from(r);
+        String call = req.call();
         PeerRecord peer;
         try {
-            peer = PeerRecord.parse(r.require("peer"));
+            peer = PeerRecord.parse(req.peer());
         } catch (IllegalArgumentException e) {
             throw new ControlException(ErrorCode.BAD_REQUEST, e.getMessage());
         }
@@ -72,10 +75,9 @@ final class SignallingSatos {
         }
         plans.decided(planMedia(call, s.id(), peer));
         Flow.step(peerName, "OM1: signalling SATO {} ready: {} to P2PSIP-Port 2 at {}", s.id(), s.transport(), s.remoteEndpoint());
-        ControlMessage answer = ControlMessage.responseTo(r).with("sato", s.id());
+        ControlMessage answer = new SignallingSatoAnswer(s.id()).answer(r);
         // the event follows the answer on the same connection; the port matches it by SATO id
-        ControlMessage ready = ControlMessage.event(MessageTypes.SATO_READY).with("sato", s.id())
-                .with("transport", "tcp").with("address", s.remoteEndpoint().toString());
+        ControlMessage ready = new SatoReady(s.id(), SatoReady.TCP, s.remoteEndpoint().toString()).toMessage();
         CompletableFuture.runAsync(() -> {
             try {
                 from.sendEvent(ready);

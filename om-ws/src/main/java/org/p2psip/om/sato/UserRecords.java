@@ -12,6 +12,10 @@ import java.util.concurrent.TimeoutException;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
+import org.p2psip.control.message.UserDeregister;
+import org.p2psip.control.message.UserLookup;
+import org.p2psip.control.message.UserLookupAnswer;
+import org.p2psip.control.message.UserRegister;
 import org.p2psip.lookup.LookupService;
 import org.p2psip.om.records.PeerRecord;
 import org.slf4j.Logger;
@@ -43,8 +47,9 @@ final class UserRecords {
     }
 
     ControlMessage register(ControlMessage r) throws ControlException {
-        String user = r.require("user");
-        int ttl = r.requireInt("ttl");
+        UserRegister req = UserRegister.from(r);
+        String user = req.user();
+        int ttl = req.ttlSeconds();
         await(lookup.put(PeerRecord.USER_PREFIX + user, self.value(), Math.max(1, ttl)), "store the user record of " + user);
         if (registered.add(user)) {
             Flow.step(peerName, "P2PSIP-Port: REGISTER {} -> OM stores user record user:{} -> {} in the DHT (TTL {} s)",
@@ -54,7 +59,7 @@ final class UserRecords {
     }
 
     ControlMessage deregister(ControlMessage r) throws ControlException {
-        String user = r.require("user");
+        String user = UserDeregister.from(r).user();
         await(lookup.remove(PeerRecord.USER_PREFIX + user, self.value()), "remove the user record of " + user);
         registered.remove(user);
         Flow.step(peerName, "P2PSIP-Port: {} deregistered -> OM removed user:{} from the DHT", user, user);
@@ -62,9 +67,10 @@ final class UserRecords {
     }
 
     ControlMessage lookup(ControlMessage r) throws ControlException {
-        String user = r.require("user");
+        String user = UserLookup.from(r).user();
         List<String> values = await(lookup.get(PeerRecord.USER_PREFIX + user), "look up user " + user);
-        ControlMessage answer = ControlMessage.responseTo(r);
+        List<String> peers = new ArrayList<>();
+        List<String> selves = new ArrayList<>();
         List<String> found = new ArrayList<>();
         for (String v : values) {
             PeerRecord p;
@@ -74,14 +80,14 @@ final class UserRecords {
                 log.warn("ignoring a malformed user record under user:{}: {}", user, e.getMessage());
                 continue;
             }
-            answer = answer.with("peer", v);
+            peers.add(v);
             if (p.nodeId().equals(self.nodeId())) {
-                answer = answer.with("self", v);
+                selves.add(v);
             }
             found.add(p.shortId());
         }
         Flow.step(peerName, "P2PSIP-Port: DHT lookup user:{} -> {}", user, found.isEmpty() ? "not registered (404)" : found);
-        return answer;
+        return new UserLookupAnswer(peers, selves).answer(r);
     }
 
     /** Removes the records of every user still registered here (the peer is stopping). */
