@@ -6,7 +6,7 @@ import org.p2psip.lookup.store.ValueStore;
 
 /**
  * The anti-entropy sweep of {@link ReplicaRepair} (in the spirit of Bamboo's and Dynamo's periodic
- * replica synchronisation; the Chord paper leaves replica maintenance to the application, Sec. V-B):
+ * replica synchronisation; the Chord paper leaves replica maintenance to the application, "Failures and Replication"):
  * every repair round treats the next slice of the store, in ring order, as changed, so that what the
  * targeted pushes cannot see (a node restarted at the same address before anyone noticed, a copy
  * lost in a race) is repaired without a burst. The slice is sized so that the sweep covers the whole

@@ -139,7 +139,7 @@ public final class ChordNode extends AbstractLookupService {
         parts = NodeParts.of(this, NodeRef.of(adv), config, rpc, store);
     }
 
-    /** Chord's periodic procedures (Fig. 7 of the paper) and store repair, each at its configured interval. */
+    /** Chord's periodic procedures (the paper's stabilization pseudocode) and store repair, each at its configured interval. */
     private void scheduleMaintenance() {
         parts.maintenance().every(config.stabilizeInterval(), this::stabilizeNow);
         parts.maintenance().every(config.checkPredecessorInterval(), this::checkPredecessorNow);

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A voluntary departure, both sides of it (Stoica et al. 2001, Sec. IV-E: "when node n leaves
- * voluntarily, it transfers its keys to its successor ... and notifies its predecessor p and
- * successor s"): the leaving node's {@link #leave()}, the successor's
+ * A voluntary departure, both sides of it (Stoica et al. 2001, "Voluntary Node Departures": the
+ * leaving node hands its keys to its successor and tells its predecessor and successor, which link
+ * up): the leaving node's {@link #leave()}, the successor's
  * {@link #predecessorLeft} (it takes over the keys and, when it knows no predecessor, the leaving
  * node's) and the predecessor's {@link #successorLeft} (it links up with the leaving node's
  * successors).

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chord's {@code fix_fingers()} (Stoica et al. 2001, Sec. IV-E, Fig. 7): keeps finger i pointing at
+ * Chord's {@code fix_fingers()} (Stoica et al. 2001, "Stabilization"): keeps finger i pointing at
  * successor(n + 2^i). The paper refreshes one random finger per call; this does all 160 in one pass
  * with one lookup per distinct finger: consecutive fingers whose start falls before the last answer
  * are filled without a lookup.

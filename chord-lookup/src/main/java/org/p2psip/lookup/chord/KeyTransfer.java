@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves keys when a node joins, as the Chord paper requires (Stoica et al. 2001, Sec. IV-D:
- * "transferring keys"); the keys of a leaving node move with its {@link Departure}:
+ * Moves keys when a node joins, as the Chord paper requires (Stoica et al. 2001, "Node Joins":
+ * transferring keys); the keys of a leaving node move with its {@link Departure}:
  *
  * <ul>
  *   <li>join: the new node pulls the records it must hold from its successor ({@link #pullFrom},

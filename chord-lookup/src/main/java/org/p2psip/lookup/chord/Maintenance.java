@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a node's periodic procedures, the ones Chord's Fig. 7 (Stoica et al. 2001) calls
- * "periodically" ({@link Stabilization stabilize}, {@link FingerFixing fix_fingers},
+ * Runs a node's periodic procedures, the ones the Chord paper's stabilization pseudocode
+ * (Stoica et al. 2001) runs periodically ({@link Stabilization stabilize}, {@link FingerFixing fix_fingers},
  * {@link PredecessorCheck check_predecessor}) and the store's {@link ReplicaRepair repair}, on one
  * daemon thread, each with a fixed delay between runs. The only owner of that thread:
  * {@link #stop()} ends every procedure at once. A failed run is logged and the next one runs as

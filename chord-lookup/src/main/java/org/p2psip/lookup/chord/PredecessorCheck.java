@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chord's {@code check_predecessor()} (Stoica et al. 2001, Sec. IV-E, Fig. 7): pings the predecessor
+ * Chord's {@code check_predecessor()} (Stoica et al. 2001, "Stabilization"): pings the predecessor
  * and forgets it when it has failed, so that a live node's notify can replace it.
  */
 final class PredecessorCheck {

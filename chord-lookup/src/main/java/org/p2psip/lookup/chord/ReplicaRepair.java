@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replica maintenance, run periodically: keeps every value on the r nodes that succeed its key while
- * the ring changes (the Chord paper's successor-list replication, Stoica et al. 2001, Sec. V-B, leaves
+ * the ring changes (the Chord paper's successor-list replication, Stoica et al. 2001, "Failures and Replication", leaves
  * this to the application): replica pushes of the primary range to the r-1 successors, hand-off of
  * misplaced records to their owners, and dropping copies this node no longer has to hold. One per
  * {@link ChordNode}; the eager writes are {@link ReplicaWriter}'s, the moves on join, notify and

@@ -13,9 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The owner's side of a put or remove: store it, then write it to the r-1 successors, the replica
- * holders of the Chord paper's successor-list replication (Stoica et al. 2001, Sec. V-B: "the
- * application ... store replicas of the data associated with a key at the k nodes succeeding the
- * key"). The writes go out in parallel; the operation answers once each holder has acknowledged or
+ * holders of the Chord paper's successor-list replication (Stoica et al. 2001, "Failures and
+ * Replication": an application keeps copies of a key's data at the nodes that succeed the key). The writes go out in parallel; the operation answers once each holder has acknowledged or
  * failed (at most one RPC timeout). A holder that fails or refuses does not fail the operation: it is
  * reported to the routing table (when it did not answer) and {@link ReplicaRepair} sends it the
  * whole primary range at its next round.

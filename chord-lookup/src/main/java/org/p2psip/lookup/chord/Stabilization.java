@@ -7,13 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chord's {@code stabilize()} and {@code notify(n')} (Stoica et al. 2001, Sec. IV-E, Fig. 7): how a
+ * Chord's {@code stabilize()} and {@code notify(n')} (Stoica et al. 2001, "Stabilization"): how a
  * node learns about nodes that joined between it and its successor.
  *
  * <ul>
  *   <li>{@link #stabilize()}: ask the successor for its predecessor x; if x lies between this node and
  *       the successor, x becomes the successor. Then rebuild the successor list from the successor's
- *       own list (Sec. V-A) and notify the successor. A successor that does not answer is dropped and
+ *       own list ("Failures and Replication") and notify the successor. A successor that does not answer is dropped and
  *       the next in the list takes over (the finger table is the fallback when the list runs dry).</li>
  *   <li>{@link #notified(NodeRef)}: the receiving side of notify: a node that lies between the current
  *       predecessor and this node becomes the predecessor.</li>

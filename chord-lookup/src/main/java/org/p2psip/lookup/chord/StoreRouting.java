@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The origin's side of put, get and remove (Bamboo/OpenDHT semantics over Chord): find the key's
- * successor with Chord's lookup (Stoica et al. 2001, Sec. IV-C, {@code find_successor}), then run the
+ * successor with Chord's lookup (Stoica et al. 2001, "Scalable Key Location", {@code find_successor}), then run the
  * operation at the owner, falling back to the next replica holder of the lookup answer when a node
  * has failed. The owner stores and replicates ({@link ReplicaWriter}); this node may be that owner.
  */
