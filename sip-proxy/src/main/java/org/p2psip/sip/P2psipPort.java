@@ -19,6 +19,7 @@ import javax.sip.SipProvider;
 import javax.sip.SipStack;
 import java.util.TooManyListenersException;
 import javax.sip.TransportNotSupportedException;
+import org.p2psip.control.message.Fields;
 import org.p2psip.sip.overlay.OverlayLink;
 import org.p2psip.sip.proxy.Interfaces;
 import org.p2psip.sip.proxy.NextHopRouter;
@@ -177,27 +178,27 @@ public final class P2psipPort implements Closeable {
     /** Status fields (also the answer to {@code port.status}). */
     public Map<String, String> status() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("name", config.name());
+        m.put(Fields.NAME, config.name());
         if (interfaces != null) {
-            m.put("ua", interfaces.host() + ":" + interfaces.uaPort());
-            m.put("ua.transports", "udp,tcp");
-            m.put("overlay", interfaces.overlayAdvertised());
-            m.put("overlay.bound", config.bindAddress() + ":" + interfaces.overlayPort());
+            m.put(Fields.UA, interfaces.host() + ":" + interfaces.uaPort());
+            m.put(Fields.UA_TRANSPORTS, "udp,tcp");
+            m.put(Fields.OVERLAY, interfaces.overlayAdvertised());
+            m.put(Fields.OVERLAY_BOUND, config.bindAddress() + ":" + interfaces.overlayPort());
         }
-        m.put("sdp.rewrite", config.sdpRewrite() ? "on" : "off");
+        m.put(Fields.SDP_REWRITE, config.sdpRewrite() ? "on" : "off");
         if (registrar != null) {
-            m.put("users", Integer.toString(registrar.users()));
-            m.put("bindings", Integer.toString(registrar.bindings()));
-            m.put("registrations.accepted", Long.toString(registrar.registrationsAccepted()));
-            m.put("registrations.failed", Long.toString(registrar.registrationsFailed()));
+            m.put(Fields.USERS, Integer.toString(registrar.users()));
+            m.put(Fields.BINDINGS, Integer.toString(registrar.bindings()));
+            m.put(Fields.REGISTRATIONS_ACCEPTED, Long.toString(registrar.registrationsAccepted()));
+            m.put(Fields.REGISTRATIONS_FAILED, Long.toString(registrar.registrationsFailed()));
         }
         if (proxy != null) {
-            m.put("calls", Integer.toString(proxy.activeCalls()));
-            m.put("calls.ended", Long.toString(proxy.endedCalls()));
-            m.put("requests", Long.toString(proxy.requestsReceived()));
-            m.put("requests.rejected", Long.toString(proxy.requestsRejected()));
-            m.put("sato.requests", Long.toString(proxy.satoRequests()));
-            m.put("om.overload.rejections", Long.toString(overlay.overloadRejections()));
+            m.put(Fields.CALLS, Integer.toString(proxy.activeCalls()));
+            m.put(Fields.CALLS_ENDED, Long.toString(proxy.endedCalls()));
+            m.put(Fields.REQUESTS, Long.toString(proxy.requestsReceived()));
+            m.put(Fields.REQUESTS_REJECTED, Long.toString(proxy.requestsRejected()));
+            m.put(Fields.SATO_REQUESTS, Long.toString(proxy.satoRequests()));
+            m.put(Fields.OM_OVERLOAD_REJECTIONS, Long.toString(overlay.overloadRejections()));
         }
         return m;
     }

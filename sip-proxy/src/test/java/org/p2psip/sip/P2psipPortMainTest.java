@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.Test;
 import org.p2psip.control.ControlClient;
 import org.p2psip.control.ControlHandler;
-import org.p2psip.control.ControlMessage;
-import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.P2psipPortStatus;
+import org.p2psip.control.message.PortShutdown;
+import org.p2psip.control.message.PortStatus;
 
 public class P2psipPortMainTest {
 
@@ -47,10 +48,10 @@ public class P2psipPortMainTest {
                 "--sip-port", "0", "--overlay-port", "0", "--sdp-rewrite", "off", "--name", "main-test")));
         t.start();
         try (ControlClient om = ControlClient.connect(sock, "om", "test", ControlHandler.NONE, Duration.ofSeconds(20))) {
-            ControlMessage status = om.call(ControlMessage.request(MessageTypes.PORT_STATUS));
-            assertEquals("main-test", status.get("name"));
-            assertEquals("off", status.get("sdp.rewrite"));
-            om.call(ControlMessage.request(MessageTypes.PORT_SHUTDOWN));
+            P2psipPortStatus status = P2psipPortStatus.from(om.call(new PortStatus().toMessage()));
+            assertEquals("main-test", status.name());
+            assertEquals("off", status.sdpRewrite());
+            om.call(new PortShutdown().toMessage());
         }
         t.join(20_000);
         assertEquals(0, rc.get());

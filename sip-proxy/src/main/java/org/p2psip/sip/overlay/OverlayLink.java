@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +22,21 @@ import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ControlServer;
 import org.p2psip.control.ErrorCode;
 import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.MediaSatoAnswer;
+import org.p2psip.control.message.MediaSatoConnect;
+import org.p2psip.control.message.MediaSatoRequest;
+import org.p2psip.control.message.P2psipPortStatus;
+import org.p2psip.control.message.PortShutdownAnswer;
+import org.p2psip.control.message.SatoFailed;
+import org.p2psip.control.message.SatoReady;
+import org.p2psip.control.message.SatoTeardown;
+import org.p2psip.control.message.SignallingSatoAnswer;
+import org.p2psip.control.message.SignallingSatoRequest;
+import org.p2psip.control.message.UserDeregister;
+import org.p2psip.control.message.UserLookup;
+import org.p2psip.control.message.UserLookupAnswer;
+import org.p2psip.control.message.UserRegister;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,19 +151,17 @@ public final class OverlayLink implements ControlHandler, Closeable {
 
     /** {@code user.register}: the OM stores {@code user} -> this peer for {@code ttlSeconds}. */
     public CompletableFuture<Void> registerUser(String user, int ttlSeconds) {
-        return send(ControlMessage.request(MessageTypes.USER_REGISTER)
-                .with(OverlayFields.USER, user).with(OverlayFields.TTL, ttlSeconds)).thenApply(m -> null);
+        return send(new UserRegister(user, ttlSeconds).toMessage()).thenApply(m -> null);
     }
 
     /** {@code user.deregister}: the OM removes the record {@code user} -> this peer. */
     public CompletableFuture<Void> deregisterUser(String user) {
-        return send(ControlMessage.request(MessageTypes.USER_DEREGISTER)
-                .with(OverlayFields.USER, user)).thenApply(m -> null);
+        return send(new UserDeregister(user).toMessage()).thenApply(m -> null);
     }
 
     /** {@code user.lookup}: every peer {@code user} is registered at ({@code NOT_FOUND} is an empty list). */
     public CompletableFuture<List<PeerRecord>> lookupUser(String user) {
-        ControlMessage req = ControlMessage.request(MessageTypes.USER_LOOKUP).with(OverlayFields.USER, user);
+        ControlMessage req = new UserLookup(user).toMessage();
         return send(req).handle((m, e) -> {
             if (e != null) {
                 OverlayException oe = asOverlayException(req.type(), e);
@@ -158,12 +170,15 @@ public final class OverlayLink implements ControlHandler, Closeable {
                 }
                 throw oe;
             }
-            Set<String> self = new HashSet<>(m.getAll(OverlayFields.SELF));
+            UserLookupAnswer answer;
+            try {
+                answer = UserLookupAnswer.from(m);
+            } catch (ControlException ce) {
+                throw new OverlayException(ErrorCode.BAD_REQUEST, "bad user.lookup answer: " + ce.getMessage());
+            }
             List<PeerRecord> out = new ArrayList<>();
-            for (String p : m.getAll(OverlayFields.PEER)) {
-                if (!p.isEmpty()) {
-                    out.add(new PeerRecord(p, self.contains(p)));
-                }
+            for (String p : answer.peers()) {
+                out.add(new PeerRecord(p, answer.isSelf(p)));
             }
             return out;
         });
@@ -179,11 +194,12 @@ public final class OverlayLink implements ControlHandler, Closeable {
      */
     public CompletableFuture<SignallingSato> requestSignallingSato(String call, String peer,
                                                                    java.util.function.Consumer<String> onId) {
-        return send(ControlMessage.request(MessageTypes.SATO_SIGNALLING_REQUEST)
-                .with(OverlayFields.CALL, call).with(OverlayFields.PEER, peer))
+        return send(new SignallingSatoRequest(call, peer).toMessage())
                 .thenCompose(m -> {
-                    String id = m.get(OverlayFields.SATO);
-                    if (id == null || id.isEmpty()) {
+                    String id;
+                    try {
+                        id = SignallingSatoAnswer.from(m).sato();
+                    } catch (ControlException ce) {
                         throw new OverlayException(ErrorCode.INTERNAL, "sato.signalling.request answered without a sato id");
                     }
                     onId.accept(id);
@@ -214,8 +230,7 @@ public final class OverlayLink implements ControlHandler, Closeable {
         if (pending != null) {
             pending.completeExceptionally(new OverlayException(ErrorCode.NOT_FOUND, "SATO " + sato + " torn down: " + reason));
         }
-        CompletableFuture<ControlMessage> f = send(ControlMessage.request(MessageTypes.SATO_TEARDOWN)
-                .with(OverlayFields.SATO, sato).with(OverlayFields.REASON, reason));
+        CompletableFuture<ControlMessage> f = send(new SatoTeardown(sato, reason).toMessage());
         teardowns.add(f);
         f.whenComplete((m, e) -> {
             teardowns.remove(f);
@@ -241,17 +256,12 @@ public final class OverlayLink implements ControlHandler, Closeable {
 
     /** {@code sato.media.request}: a media session on the local RTP-Port for one {@code m=} line. */
     public CompletableFuture<MediaAllocation> requestMedia(String call, int stream, String media, String signalling) {
-        ControlMessage req = ControlMessage.request(MessageTypes.SATO_MEDIA_REQUEST)
-                .with(OverlayFields.CALL, call).with(OverlayFields.STREAM, stream).with(OverlayFields.MEDIA, media);
-        if (signalling != null) {
-            req = req.with(OverlayFields.SIGNALLING, signalling);
-        }
-        return send(req).thenApply(m -> {
+        return send(new MediaSatoRequest(call, stream, media, signalling).toMessage()).thenApply(m -> {
             try {
-                HostPort ua = HostPort.parse(m.require(OverlayFields.UA));
-                HostPort overlay = HostPort.parse(m.require(OverlayFields.OVERLAY));
-                return new MediaAllocation(m.require(OverlayFields.SATO), ua,
-                        rtcp(m.get(OverlayFields.UA_RTCP), ua), overlay, rtcp(m.get(OverlayFields.OVERLAY_RTCP), overlay));
+                MediaSatoAnswer a = MediaSatoAnswer.from(m);
+                HostPort ua = HostPort.parse(a.ua());
+                HostPort overlay = HostPort.parse(a.overlay());
+                return new MediaAllocation(a.sato(), ua, rtcp(a.uaRtcp(), ua), overlay, rtcp(a.overlayRtcp(), overlay));
             } catch (ControlException | IllegalArgumentException e) {
                 throw new OverlayException(ErrorCode.BAD_REQUEST, "bad sato.media.request answer " + m + ": " + e.getMessage());
             }
@@ -264,9 +274,12 @@ public final class OverlayLink implements ControlHandler, Closeable {
 
     /** {@code sato.media.connect}: both media ends of {@code sato} are known ("Connect RTP"). */
     public CompletableFuture<Void> connectMedia(String sato, HostPort remote, HostPort remoteRtcp, HostPort ua, HostPort uaRtcp) {
-        return send(ControlMessage.request(MessageTypes.SATO_MEDIA_CONNECT).with(OverlayFields.SATO, sato)
-                .with(OverlayFields.REMOTE, remote).with(OverlayFields.REMOTE_RTCP, remoteRtcp)
-                .with(OverlayFields.UA, ua).with(OverlayFields.UA_RTCP, uaRtcp)).thenApply(m -> null);
+        return send(new MediaSatoConnect(sato, text(remote), text(remoteRtcp), text(ua), text(uaRtcp)).toMessage())
+                .thenApply(m -> null);
+    }
+
+    private static String text(HostPort address) {
+        return address == null ? null : address.toString();
     }
 
     // ---- OM -> P2PSIP-Port ----------------------------------------------------------------------
@@ -274,19 +287,14 @@ public final class OverlayLink implements ControlHandler, Closeable {
     @Override
     public ControlMessage onRequest(ControlConnection from, ControlMessage request) throws ControlException {
         switch (request.type()) {
-            case MessageTypes.PORT_STATUS: {
-                ControlMessage answer = ControlMessage.responseTo(request);
-                for (Map.Entry<String, String> e : status.get().entrySet()) {
-                    answer = answer.with(e.getKey(), e.getValue());
-                }
-                return answer;
-            }
+            case MessageTypes.PORT_STATUS:
+                return P2psipPortStatus.of(status.get()).answer(request);
             case MessageTypes.PORT_SHUTDOWN: {
                 Thread t = new Thread(shutdown, "p2psip-port-shutdown");
                 t.setDaemon(false);
                 // answer first, then stop: the stop closes this very connection
                 CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS).execute(t::start);
-                return ControlMessage.responseTo(request);
+                return new PortShutdownAnswer(null).answer(request);
             }
             default:
                 throw ControlHandler.unknownType(request);
@@ -295,38 +303,51 @@ public final class OverlayLink implements ControlHandler, Closeable {
 
     @Override
     public void onEvent(ControlConnection from, ControlMessage event) {
-        String id = event.get(OverlayFields.SATO);
         switch (event.type()) {
-            case MessageTypes.SATO_READY: {
-                if (id == null) {
-                    log.warn("sato.ready without a sato id: {}", event);
-                    return;
-                }
-                String transport = event.get(OverlayFields.TRANSPORT, "tcp");
-                HostPort address;
-                try {
-                    address = HostPort.parse(event.get(OverlayFields.ADDRESS));
-                } catch (IllegalArgumentException e) {
-                    fail(id, "sato.ready with a bad address: " + e.getMessage());
-                    return;
-                }
-                if (!"tcp".equalsIgnoreCase(transport)) {
-                    fail(id, "sato.ready offers transport '" + transport + "'; this P2PSIP-Port forwards over tcp only");
-                    return;
-                }
-                CompletableFuture<SignallingSato> f = satos.computeIfAbsent(id, k -> new CompletableFuture<>());
-                f.complete(new SignallingSato(id, transport.toLowerCase(), address));
-                scheduleForget(id, f);
+            case MessageTypes.SATO_READY:
+                onReady(event);
                 break;
-            }
             case MessageTypes.SATO_FAILED:
-                if (id != null) {
-                    fail(id, event.get(OverlayFields.REASON, "no reason given"));
+                try {
+                    SatoFailed failed = SatoFailed.from(event);
+                    fail(failed.sato(), failed.reason() == null ? "no reason given" : failed.reason());
+                } catch (ControlException e) {
+                    log.debug("ignoring {}: {}", event, e.getMessage());
                 }
                 break;
             default:
                 log.debug("ignoring event {}", event);
         }
+    }
+
+    /** {@code sato.ready}: the signalling SATO's far end, where this port sends the call's SIP. */
+    private void onReady(ControlMessage event) {
+        SatoReady ready;
+        try {
+            ready = SatoReady.from(event);
+        } catch (ControlException e) {
+            String id = event.get(Fields.SATO);
+            if (id == null || id.isEmpty()) {
+                log.warn("sato.ready without a sato id: {}", event);
+            } else {
+                fail(id, "sato.ready with a bad address: " + e.getMessage());
+            }
+            return;
+        }
+        HostPort address;
+        try {
+            address = HostPort.parse(ready.address());
+        } catch (IllegalArgumentException e) {
+            fail(ready.sato(), "sato.ready with a bad address: " + e.getMessage());
+            return;
+        }
+        if (!SatoReady.TCP.equalsIgnoreCase(ready.transport())) {
+            fail(ready.sato(), "sato.ready offers transport '" + ready.transport() + "'; this P2PSIP-Port forwards over tcp only");
+            return;
+        }
+        CompletableFuture<SignallingSato> f = satos.computeIfAbsent(ready.sato(), k -> new CompletableFuture<>());
+        f.complete(new SignallingSato(ready.sato(), ready.transport().toLowerCase(), address));
+        scheduleForget(ready.sato(), f);
     }
 
     private void fail(String id, String reason) {

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
-import org.p2psip.control.ControlMessage;
+import org.p2psip.control.message.Fields;
+import org.p2psip.control.message.P2psipPortStatus;
 import org.p2psip.sip.P2psipPort;
 import org.p2psip.sip.P2psipPortConfig;
 
@@ -113,12 +114,12 @@ public class SinglePortTest {
 
     @Test
     public void statusOverTheControlSocket() throws Exception {
-        ControlMessage s = om.status();
-        assertEquals("127.0.0.1:" + port.sipPort(), s.get("ua"));
-        assertEquals("127.0.0.1:" + port.overlayPort(), s.get("overlay"));
-        assertEquals("on", s.get("sdp.rewrite"));
-        assertNotNull(s.get("users"));
-        assertNotNull(s.get("calls"));
+        P2psipPortStatus s = P2psipPortStatus.from(om.status());
+        assertEquals("127.0.0.1:" + port.sipPort(), s.ua());
+        assertEquals("127.0.0.1:" + port.overlayPort(), s.overlay());
+        assertEquals("on", s.sdpRewrite());
+        assertNotNull(s.other().get(Fields.USERS));
+        assertNotNull(s.other().get(Fields.CALLS));
     }
 
     @Test

@@ -18,8 +18,20 @@ import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
 import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.MediaSatoAnswer;
+import org.p2psip.control.message.MediaSatoConnect;
+import org.p2psip.control.message.MediaSatoRequest;
+import org.p2psip.control.message.PortStatus;
+import org.p2psip.control.message.SatoFailed;
+import org.p2psip.control.message.SatoReady;
+import org.p2psip.control.message.SatoTeardown;
+import org.p2psip.control.message.SignallingSatoAnswer;
+import org.p2psip.control.message.SignallingSatoRequest;
+import org.p2psip.control.message.UserDeregister;
+import org.p2psip.control.message.UserLookup;
+import org.p2psip.control.message.UserLookupAnswer;
+import org.p2psip.control.message.UserRegister;
 import org.p2psip.lookup.LookupService;
-import org.p2psip.sip.overlay.OverlayFields;
 
 /**
  * A small real Overlay Manager for one P2PSIP-Port in tests: it connects to the port's control
@@ -47,7 +59,9 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
     /** Media SATOs granted: id -> "ua=HOST:PORT overlay=HOST:PORT". */
     public final Map<String, String[]> media = new ConcurrentHashMap<>();
     /** Every sato.media.connect received. */
-    public final List<ControlMessage> mediaConnects = new CopyOnWriteArrayList<>();
+    public final List<MediaSatoConnect> mediaConnects = new CopyOnWriteArrayList<>();
+    /** Every user.register received. */
+    public final List<UserRegister> registrations = new CopyOnWriteArrayList<>();
     /** SATO ids (signalling and media) by call. */
     public final Map<String, List<String>> satosByCall = new ConcurrentHashMap<>();
     /** Every request received, in order. */
@@ -119,73 +133,70 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
         }
         switch (req.type()) {
             case MessageTypes.USER_REGISTER: {
+                UserRegister r = UserRegister.from(req);
+                if (keep) {
+                    registrations.add(r);
+                }
                 if (failRegistrations) {
                     throw new ControlException(ErrorCode.UNAVAILABLE, "lookup service unreachable (test)");
                 }
-                await(lookup.put(KEY_PREFIX + req.require(OverlayFields.USER), record, req.requireInt(OverlayFields.TTL)));
+                await(lookup.put(KEY_PREFIX + r.user(), record, r.ttlSeconds()));
                 return ControlMessage.responseTo(req);
             }
             case MessageTypes.USER_DEREGISTER:
-                await(lookup.remove(KEY_PREFIX + req.require(OverlayFields.USER), record));
+                await(lookup.remove(KEY_PREFIX + UserDeregister.from(req).user(), record));
                 return ControlMessage.responseTo(req);
             case MessageTypes.USER_LOOKUP: {
-                List<String> peers = await(lookup.get(KEY_PREFIX + req.require(OverlayFields.USER)));
-                ControlMessage answer = ControlMessage.responseTo(req).withAll(OverlayFields.PEER, peers);
-                if (peers.contains(record)) {
-                    answer = answer.with(OverlayFields.SELF, record);
-                }
-                return answer;
+                List<String> peers = await(lookup.get(KEY_PREFIX + UserLookup.from(req).user()));
+                return new UserLookupAnswer(peers, peers.contains(record) ? List.of(record) : List.of()).answer(req);
             }
             case MessageTypes.SATO_SIGNALLING_REQUEST: {
-                String call = req.require(OverlayFields.CALL);
-                String peer = req.require(OverlayFields.PEER);
+                SignallingSatoRequest r = SignallingSatoRequest.from(req);
                 String id = record + "-sig-" + ids.incrementAndGet();
                 if (keep) {
-                    activeSatos.put(id, call);
-                    satosByCall.computeIfAbsent(call, k -> new CopyOnWriteArrayList<>()).add(id);
+                    activeSatos.put(id, r.call());
+                    satosByCall.computeIfAbsent(r.call(), k -> new CopyOnWriteArrayList<>()).add(id);
                 }
-                String address = overlay.overlayAddresses.get(peer);
+                String address = overlay.overlayAddresses.get(r.peer());
                 // the event may overtake the answer: the port keeps early events
                 CompletableFuture.runAsync(() -> {
                     try {
                         if (failSatos || address == null) {
                             activeSatos.remove(id);
-                            client.sendEvent(ControlMessage.event(MessageTypes.SATO_FAILED).with(OverlayFields.SATO, id)
-                                    .with(OverlayFields.REASON, address == null ? "unknown peer " + peer : "negotiation failed (test)"));
+                            client.sendEvent(new SatoFailed(id, address == null ? "unknown peer " + r.peer()
+                                    : "negotiation failed (test)").toMessage());
                         } else {
-                            client.sendEvent(ControlMessage.event(MessageTypes.SATO_READY).with(OverlayFields.SATO, id)
-                                    .with(OverlayFields.TRANSPORT, "tcp").with(OverlayFields.ADDRESS, address));
+                            client.sendEvent(new SatoReady(id, SatoReady.TCP, address).toMessage());
                         }
                     } catch (ControlException e) {
                         // the port went away
                     }
                 });
-                return ControlMessage.responseTo(req).with(OverlayFields.SATO, id);
+                return new SignallingSatoAnswer(id).answer(req);
             }
             case MessageTypes.SATO_MEDIA_REQUEST: {
-                String call = req.require(OverlayFields.CALL);
+                String call = MediaSatoRequest.from(req).call();
                 int n = mediaPorts.getAndIncrement();
                 String id = record + "-media-" + ids.incrementAndGet();
                 if (keep) {
                     satosByCall.computeIfAbsent(call, k -> new CopyOnWriteArrayList<>()).add(id);
                     media.put(id, new String[] {uaMediaAddress(n), overlayMediaAddress(n)});
                 }
-                return ControlMessage.responseTo(req).with(OverlayFields.SATO, id)
-                        .with(OverlayFields.UA, uaMediaAddress(n))
-                        .with(OverlayFields.UA_RTCP, "127.0.0.1:" + port(n, 1))
-                        .with(OverlayFields.OVERLAY, overlayMediaAddress(n))
-                        .with(OverlayFields.OVERLAY_RTCP, "127.0.0.1:" + port(n, 3));
+                return new MediaSatoAnswer(id, uaMediaAddress(n), "127.0.0.1:" + port(n, 1), overlayMediaAddress(n),
+                        "127.0.0.1:" + port(n, 3)).answer(req);
             }
-            case MessageTypes.SATO_MEDIA_CONNECT:
-                req.require(OverlayFields.SATO);
-                req.require(OverlayFields.REMOTE);
-                req.require(OverlayFields.UA);
+            case MessageTypes.SATO_MEDIA_CONNECT: {
+                MediaSatoConnect c = MediaSatoConnect.from(req);
+                if (c.remote() == null || c.ua() == null) {
+                    throw new ControlException(ErrorCode.BAD_REQUEST, "sato.media.connect without remote or ua (test)");
+                }
                 if (keep) {
-                    mediaConnects.add(req);
+                    mediaConnects.add(c);
                 }
                 return ControlMessage.responseTo(req);
+            }
             case MessageTypes.SATO_TEARDOWN: {
-                String id = req.require(OverlayFields.SATO);
+                String id = SatoTeardown.from(req).sato();
                 if (id.contains("-sig-")) {
                     signallingTornDown.increment();
                 }
@@ -210,7 +221,7 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
 
     /** Sends {@code port.status} to the port. */
     public ControlMessage status() throws ControlException {
-        return client.call(ControlMessage.request(MessageTypes.PORT_STATUS));
+        return client.call(new PortStatus().toMessage());
     }
 
     public List<String> torn() {

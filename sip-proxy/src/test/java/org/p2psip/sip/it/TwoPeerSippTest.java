@@ -18,11 +18,10 @@ import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TestName;
-import org.p2psip.control.ControlMessage;
-import org.p2psip.control.MessageTypes;
+import org.p2psip.control.message.MediaSatoConnect;
+import org.p2psip.control.message.UserRegister;
 import org.p2psip.sip.P2psipPort;
 import org.p2psip.sip.P2psipPortConfig;
-import org.p2psip.sip.overlay.OverlayFields;
 
 /**
  * Two P2PSIP-Ports on loopback, each driven by a real Overlay Manager stand-in over its control
@@ -100,9 +99,8 @@ public class TwoPeerSippTest {
         register(b, bob, "127.0.0.1:5999", 60);
         List<String> peers = dht(bob);
         assertEquals("the DHT maps " + bob + " to peer B", List.of("peer-b"), peers);
-        ControlMessage reg = omB.received.stream().filter(m -> m.type().equals(MessageTypes.USER_REGISTER)
-                && bob.equals(m.get(OverlayFields.USER))).findFirst().orElseThrow();
-        long ttl = reg.getLong(OverlayFields.TTL, -1);
+        UserRegister reg = omB.registrations.stream().filter(m -> bob.equals(m.user())).findFirst().orElseThrow();
+        long ttl = reg.ttlSeconds();
         assertTrue("TTL follows the registration's expiry: " + ttl, ttl >= 59 && ttl <= 60);
     }
 
@@ -168,8 +166,7 @@ public class TwoPeerSippTest {
                 assertEquals("both offers point at peer B's RTP-Port", omB.media.get(mediaB)[0], "127.0.0.1:" + mediaPort(inv));
             }
             waitFor("Connect RTP again with the caller's new media port", () -> omA.mediaConnects.stream().anyMatch(
-                    m -> mediaA.equals(m.get(OverlayFields.SATO))
-                            && ("127.0.0.1:" + (uac.mediaPort + 2)).equals(m.get(OverlayFields.UA))));
+                    m -> mediaA.equals(m.sato()) && ("127.0.0.1:" + (uac.mediaPort + 2)).equals(m.ua())));
             waitFor("SATOs torn down", () -> omA.tornDown.containsAll(omA.satos(callId))
                     && omB.tornDown.containsAll(omB.satos(callId)));
         });
@@ -346,18 +343,18 @@ public class TwoPeerSippTest {
         assertTrue(invite.contains("c=IN IP4 127.0.0.1"));
         // Connect RTP: each side names the far overlay address and its own UA
         waitFor("sato.media.connect on both peers", () -> connect(omA, mediaA) != null && connect(omB, mediaB) != null);
-        ControlMessage ca = connect(omA, mediaA);
-        ControlMessage cb = connect(omB, mediaB);
-        assertEquals(omB.media.get(mediaB)[1], ca.get(OverlayFields.REMOTE));
-        assertEquals("127.0.0.1:" + uac.mediaPort, ca.get(OverlayFields.UA));
-        assertEquals(omA.media.get(mediaA)[1], cb.get(OverlayFields.REMOTE));
-        assertEquals("127.0.0.1:" + uas.mediaPort, cb.get(OverlayFields.UA));
+        MediaSatoConnect ca = connect(omA, mediaA);
+        MediaSatoConnect cb = connect(omB, mediaB);
+        assertEquals(omB.media.get(mediaB)[1], ca.remote());
+        assertEquals("127.0.0.1:" + uac.mediaPort, ca.ua());
+        assertEquals(omA.media.get(mediaA)[1], cb.remote());
+        assertEquals("127.0.0.1:" + uas.mediaPort, cb.ua());
         waitFor("every SATO of the call torn down", () -> omA.tornDown.containsAll(satosA) && omB.tornDown.containsAll(satosB));
         assertFalse(omA.activeSatos.containsValue(callId));
     }
 
-    private static ControlMessage connect(TestPeerOm om, String sato) {
-        return om.mediaConnects.stream().filter(m -> sato.equals(m.get(OverlayFields.SATO))).findFirst().orElse(null);
+    private static MediaSatoConnect connect(TestPeerOm om, String sato) {
+        return om.mediaConnects.stream().filter(m -> sato.equals(m.sato())).findFirst().orElse(null);
     }
 
     static String header(String msg, String name) {
