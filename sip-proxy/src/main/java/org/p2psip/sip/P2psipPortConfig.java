@@ -3,6 +3,7 @@ package org.p2psip.sip;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.p2psip.common.HostPort;
 import org.p2psip.sip.registrar.RegistrarPolicy;
 
 /**
@@ -95,11 +96,11 @@ public final class P2psipPortConfig {
      */
     public P2psipPortConfig overlayAdvertised(String hostPort) {
         if (hostPort != null) {
-            int c = hostPort.lastIndexOf(':');
-            if (c <= 0) {
+            try {
+                HostPort.parse(hostPort);
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("overlay advertised address must be HOST:PORT, not '" + hostPort + "'");
             }
-            port(Integer.parseInt(hostPort.substring(c + 1)));
         }
         this.overlayAdvertised = hostPort;
         return this;

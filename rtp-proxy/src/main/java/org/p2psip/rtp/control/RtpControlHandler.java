@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.p2psip.common.HostPort;
 import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
@@ -181,41 +182,27 @@ public final class RtpControlHandler implements ControlHandler {
         }
     }
 
+    /**
+     * {@code HOST:PORT} or {@code [V6]:PORT} (parsed by {@link HostPort}), or a host alone: a name,
+     * an IPv4 literal, an IPv6 literal with or without brackets, or {@code any}/{@code *}; port 0
+     * when none is given.
+     */
     private Endpoint parseRemote(String field, String text) throws ControlException {
         String t = text.trim();
         String host;
-        String port = null;
-        if (t.startsWith("[")) {
-            int end = t.indexOf(']');
-            if (end < 0) {
-                throw bad(field, text);
-            }
-            host = t.substring(1, end);
-            if (end + 1 < t.length()) {
-                if (t.charAt(end + 1) != ':') {
-                    throw bad(field, text);
-                }
-                port = t.substring(end + 2);
-            }
+        int p;
+        if (t.startsWith("[") && t.endsWith("]")) {
+            host = t.substring(1, t.length() - 1); // [V6] without a port
+            p = 0;
+        } else if (!t.startsWith("[") && t.chars().filter(ch -> ch == ':').count() != 1) {
+            host = t; // a host alone, or a bare IPv6 literal
+            p = 0;
         } else {
-            int colon = t.lastIndexOf(':');
-            if (colon >= 0 && t.indexOf(':') != colon) {
-                host = t; // a bare IPv6 literal
-            } else if (colon >= 0) {
-                host = t.substring(0, colon);
-                port = t.substring(colon + 1);
-            } else {
-                host = t;
-            }
-        }
-        int p = 0;
-        if (port != null) {
             try {
-                p = Integer.parseInt(port);
-            } catch (NumberFormatException e) {
-                throw bad(field, text);
-            }
-            if (p < 0 || p > 65535) {
+                HostPort hp = HostPort.parse(t);
+                host = hp.host();
+                p = hp.port();
+            } catch (IllegalArgumentException e) {
                 throw bad(field, text);
             }
         }

@@ -11,6 +11,7 @@ import javax.sip.address.SipURI;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.RecordRouteHeader;
 import javax.sip.header.ViaHeader;
+import org.p2psip.common.HostPort;
 
 /**
  * The P2PSIP-Port's own addresses: the UA-facing listening point (UDP and TCP on one port) and the
@@ -49,9 +50,9 @@ public final class Interfaces {
      */
     public Interfaces withOverlayAdvertised(String hostPort) {
         if (hostPort != null) {
-            int c = hostPort.lastIndexOf(':');
-            relayedHost = hostPort.substring(0, c);
-            relayedPort = Integer.parseInt(hostPort.substring(c + 1));
+            HostPort relayed = HostPort.parse(hostPort);
+            relayedHost = relayed.uriHost();
+            relayedPort = relayed.port();
         }
         return this;
     }

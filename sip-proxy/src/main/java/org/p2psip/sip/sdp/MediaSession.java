@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.p2psip.sip.overlay.HostPort;
+import org.p2psip.common.HostPort;
 import org.p2psip.sip.overlay.MediaAllocation;
 
 /**

@@ -3,7 +3,7 @@ package org.p2psip.sip.sdp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.p2psip.sip.overlay.HostPort;
+import org.p2psip.common.HostPort;
 
 /**
  * The few parts of an SDP body (RFC 4566) the P2PSIP-Port reads and rewrites (draft Sec. 4): the

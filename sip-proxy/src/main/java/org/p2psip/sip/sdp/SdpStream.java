@@ -1,6 +1,6 @@
 package org.p2psip.sip.sdp;
 
-import org.p2psip.sip.overlay.HostPort;
+import org.p2psip.common.HostPort;
 
 /**
  * One media description ({@code m=} line) of an SDP body as far as relaying cares: its index, media

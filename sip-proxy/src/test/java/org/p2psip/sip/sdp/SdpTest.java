@@ -7,7 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.Test;
-import org.p2psip.sip.overlay.HostPort;
+import org.p2psip.common.HostPort;
 
 public class SdpTest {
     static final String OFFER = String.join("\r\n",
