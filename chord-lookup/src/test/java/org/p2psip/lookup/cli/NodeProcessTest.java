@@ -56,7 +56,8 @@ public class NodeProcessTest {
 
     /** Starts {@code DhtCommand node} in a new JVM joining through {@code bootstrap}; returns its ref once joined. */
     private NodeRef startChild(Address bootstrap) throws Exception {
-        String cp = String.join(File.pathSeparator, codeSource(DhtCommand.class), codeSource(org.slf4j.Logger.class),
+        String cp = String.join(File.pathSeparator, codeSource(DhtCommand.class), codeSource(org.p2psip.common.Options.class),
+                codeSource(org.slf4j.Logger.class),
                 codeSource(ch.qos.logback.classic.Logger.class), codeSource(ch.qos.logback.core.Appender.class));
         String logConfig = Paths.get(getClass().getResource("/logback-test.xml").toURI()).toString();
         List<String> cmd = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
