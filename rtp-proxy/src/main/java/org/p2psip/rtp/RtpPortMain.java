@@ -1,11 +1,13 @@
 package org.p2psip.rtp;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.p2psip.common.Options;
+import org.p2psip.common.Options.Option;
 import org.p2psip.control.SocketInUseException;
 
 /**
@@ -15,6 +17,8 @@ import org.p2psip.control.SocketInUseException;
 public final class RtpPortMain {
     private RtpPortMain() {
     }
+
+    static final String COMMAND = "rtp-port";
 
     static final String USAGE = String.join("\n",
             "usage: ./p2psip rtp-port --control PATH [options]",
@@ -44,7 +48,7 @@ public final class RtpPortMain {
         try {
             config = parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("rtp-port: " + e.getMessage());
+            System.err.println(COMMAND + ": " + e.getMessage());
             System.err.println(USAGE);
             return 2;
         }
@@ -82,79 +86,70 @@ public final class RtpPortMain {
         return 0;
     }
 
+    /** The options of {@code USAGE}; defaults are {@link RtpPortConfig#defaults}. */
+    static final List<Option> OPTIONS = List.of(
+            Option.value("control", null, "control socket to listen on (required)"),
+            Option.value("name", null, "name announced on the control connection"),
+            Option.value("bind", null, "address of the media sockets"),
+            Option.value("advertise", null, "address given to the OM for SDP and the lookup service"),
+            Option.value("ports", null, "UDP/TCP port range for media, LOW-HIGH"),
+            Option.value("idle-timeout", null, "release a session that saw no packet for this long (s)"),
+            Option.value("keepalive", null, "keepalive interval of idle active UDP legs, 0 = off (s)"),
+            Option.value("tcp-connect-timeout", null, "give up connecting an active TCP leg (s)"),
+            Option.value("workers", null, "forwarding threads"),
+            Option.value("max-sessions", null, "refuse further sessions beyond N"));
+
     /** The configuration the arguments describe, or null for --help. */
     static RtpPortConfig parse(String[] args) {
-        Path control = null;
-        RtpPortConfig c = RtpPortConfig.defaults(null);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                return null;
-            }
-            String v;
-            int eq = a.indexOf('=');
-            String opt = eq > 0 ? a.substring(0, eq) : a;
-            if (!opt.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
-            }
-            if (eq > 0) {
-                v = a.substring(eq + 1);
-            } else if (i + 1 < args.length) {
-                v = args[++i];
-            } else {
-                throw new IllegalArgumentException(opt + " needs a value");
-            }
-            switch (opt) {
-                case "--control":
-                    control = Path.of(v);
-                    break;
-                case "--name":
-                    c = c.withName(v);
-                    break;
-                case "--bind":
-                    c = c.withBindAddress(address(opt, v));
-                    break;
-                case "--advertise":
-                    c = c.withAdvertisedAddress(address(opt, v));
-                    break;
-                case "--ports": {
-                    int dash = v.indexOf('-');
-                    if (dash < 0) {
-                        throw new IllegalArgumentException("--ports must be LOW-HIGH, not '" + v + "'");
-                    }
-                    c = c.withPorts(integer(opt, v.substring(0, dash)), integer(opt, v.substring(dash + 1)));
-                    break;
-                }
-                case "--idle-timeout":
-                    c = c.withIdleTimeout(seconds(opt, v));
-                    break;
-                case "--keepalive":
-                    c = c.withKeepaliveInterval(seconds(opt, v));
-                    break;
-                case "--tcp-connect-timeout":
-                    c = c.withTcpConnectTimeout(seconds(opt, v));
-                    break;
-                case "--workers":
-                    c = c.withWorkers(integer(opt, v));
-                    break;
-                case "--max-sessions":
-                    c = c.withMaxSessions(integer(opt, v));
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown option " + opt);
-            }
+        Options o = Options.parse(COMMAND, OPTIONS, args);
+        if (o.help()) {
+            return null;
         }
-        if (control == null) {
+        if (!o.has("control")) {
             throw new IllegalArgumentException("--control PATH is required");
         }
-        return c.withControlSocket(control);
+        RtpPortConfig c = RtpPortConfig.defaults(Path.of(o.get("control")));
+        if (o.has("name")) {
+            c = c.withName(o.get("name"));
+        }
+        if (o.has("bind")) {
+            c = c.withBindAddress(address(o, "bind"));
+        }
+        if (o.has("advertise")) {
+            c = c.withAdvertisedAddress(address(o, "advertise"));
+        }
+        if (o.has("ports")) {
+            String v = o.get("ports");
+            int dash = v.indexOf('-');
+            if (dash < 0) {
+                throw new IllegalArgumentException("--ports must be LOW-HIGH, not '" + v + "'");
+            }
+            c = c.withPorts(integer("--ports", v.substring(0, dash)), integer("--ports", v.substring(dash + 1)));
+        }
+        if (o.has("idle-timeout")) {
+            c = c.withIdleTimeout(seconds(o, "idle-timeout"));
+        }
+        if (o.has("keepalive")) {
+            c = c.withKeepaliveInterval(seconds(o, "keepalive"));
+        }
+        if (o.has("tcp-connect-timeout")) {
+            c = c.withTcpConnectTimeout(seconds(o, "tcp-connect-timeout"));
+        }
+        if (o.has("workers")) {
+            c = c.withWorkers((int) o.number("workers", 1, 64));
+        }
+        if (o.has("max-sessions")) {
+            c = c.withMaxSessions((int) o.number("max-sessions", 1, Integer.MAX_VALUE));
+        }
+        return c;
     }
 
-    private static InetAddress address(String opt, String v) {
+    private static InetAddress address(Options o, String name) {
+        String v = o.get(name);
         try {
             return InetAddress.getByName(v);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(opt + ": unknown host '" + v + "'");
+            throw new IllegalArgumentException("--" + name + ": unknown host '" + v + "'");
         }
     }
 
@@ -166,19 +161,17 @@ public final class RtpPortMain {
         }
     }
 
-    private static Duration seconds(String opt, String v) {
+    /** Seconds, fractions allowed (0.5), 0 to one day. */
+    private static Duration seconds(Options o, String name) {
+        String v = o.get(name);
         try {
             double d = Double.parseDouble(v.trim());
             if (Double.isNaN(d) || d < 0 || d > 86_400) {
-                throw new IllegalArgumentException(opt + " out of range: " + v);
+                throw new IllegalArgumentException("--" + name + " out of range: " + v);
             }
             return Duration.ofMillis(Math.round(d * 1000));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(opt + " must be a number of seconds, not '" + v + "'");
+            throw new IllegalArgumentException("--" + name + " must be a number of seconds, not '" + v + "'");
         }
-    }
-
-    static void printUsage(PrintStream out) {
-        out.println(USAGE);
     }
 }

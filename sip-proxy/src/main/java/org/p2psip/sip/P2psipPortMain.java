@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.p2psip.common.Options;
+import org.p2psip.common.Options.Option;
 
 /**
  * {@code ./p2psip sip-port}: runs one P2PSIP-Port as a process until its OM sends
@@ -12,6 +15,8 @@ import java.time.Duration;
 public final class P2psipPortMain {
     private P2psipPortMain() {
     }
+
+    static final String COMMAND = "p2psip sip-port";
 
     static final String USAGE = String.join("\n",
             "usage: p2psip sip-port --control PATH [options]",
@@ -46,12 +51,14 @@ public final class P2psipPortMain {
     static int run(String[] args, PrintStream out, PrintStream err) {
         P2psipPortConfig config;
         try {
-            config = parse(args);
-        } catch (HelpRequested h) {
-            out.print(USAGE);
-            return 0;
+            Options options = Options.parse(COMMAND, OPTIONS, args);
+            if (options.help()) {
+                out.print(USAGE);
+                return 0;
+            }
+            config = config(options);
         } catch (IllegalArgumentException e) {
-            err.println("p2psip sip-port: " + e.getMessage());
+            err.println(COMMAND + ": " + e.getMessage());
             err.print(USAGE);
             return 2;
         }
@@ -82,120 +89,72 @@ public final class P2psipPortMain {
         return 0;
     }
 
-    private static final class HelpRequested extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    /** The options of {@code USAGE}; defaults are {@link P2psipPortConfig}'s unless named here. */
+    static final List<Option> OPTIONS = List.of(
+            Option.value("control", null, "control socket (Unix domain) to listen on (required)"),
+            Option.value("name", null, "name announced to the OM"),
+            Option.value("bind", null, "address of both SIP interfaces"),
+            Option.value("advertise", null, "address written into Via/Record-Route"),
+            Option.value("sip-port", null, "UA-facing SIP port, UDP and TCP"),
+            Option.value("overlay-port", null, "overlay-facing TCP port for other P2PSIP-Ports"),
+            Option.value("overlay-advertise", null, "HOST:PORT where other peers reach the overlay side"),
+            Option.value("sdp-rewrite", null, "on|off"),
+            Option.value("min-expires", "60", "shortest registration accepted (s)"),
+            Option.value("default-expires", "3600", "registration interval when the UA names none (s)"),
+            Option.value("max-expires", "7200", "longest registration granted (s)"),
+            Option.value("threads", null, "SIP stack and worker threads"),
+            Option.value("om-timeout", null, "how long a request to the OM may take (ms)"),
+            Option.value("sato-timeout", null, "how long a signalling SATO may take to be ready (ms)"),
+            Option.value("max-om-requests", null, "unanswered requests to the OM beyond which UAs get 503"));
 
-        HelpRequested() {
-            super(null, null, false, false);
-        }
-    }
-
-    static P2psipPortConfig parse(String[] args) {
-        Path control = null;
-        String name = null;
-        String bind = null;
-        String advertise = null;
-        Integer sipPort = null;
-        Integer overlayPort = null;
-        String overlayAdvertise = null;
-        Boolean sdp = null;
-        int min = 60;
-        int dflt = 3600;
-        int max = 7200;
-        Integer threads = null;
-        Long omTimeout = null;
-        Long satoTimeout = null;
-        Integer maxOm = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                throw new HelpRequested();
-            }
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--control": control = Path.of(v); break;
-                case "--name": name = v; break;
-                case "--bind": bind = v; break;
-                case "--advertise": advertise = v; break;
-                case "--sip-port": sipPort = number(a, v, 0, 65535); break;
-                case "--overlay-port": overlayPort = number(a, v, 0, 65535); break;
-                case "--overlay-advertise": overlayAdvertise = v; break;
-                case "--sdp-rewrite":
-                    if (!v.equals("on") && !v.equals("off")) {
-                        throw new IllegalArgumentException("--sdp-rewrite takes on or off, not '" + v + "'");
-                    }
-                    sdp = v.equals("on");
-                    break;
-                case "--min-expires": min = number(a, v, 1, 604800); break;
-                case "--default-expires": dflt = number(a, v, 1, 604800); break;
-                case "--max-expires": max = number(a, v, 1, 604800); break;
-                case "--threads": threads = number(a, v, 1, 256); break;
-                case "--om-timeout": omTimeout = (long) number(a, v, 1, 600_000); break;
-                case "--sato-timeout": satoTimeout = (long) number(a, v, 1, 600_000); break;
-                case "--max-om-requests": maxOm = number(a, v, 1, 1_000_000); break;
-                default: throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        if (control == null) {
+    /** The configuration the options describe (defaults and file values included). */
+    static P2psipPortConfig config(Options o) {
+        if (!o.has("control")) {
             throw new IllegalArgumentException("--control PATH is required");
         }
-        P2psipPortConfig c = new P2psipPortConfig(control);
-        if (name != null) {
-            c.name(name);
+        P2psipPortConfig c = new P2psipPortConfig(Path.of(o.get("control")));
+        if (o.has("name")) {
+            c.name(o.get("name"));
         }
-        if (bind != null) {
-            c.bindAddress(bind);
+        if (o.has("bind")) {
+            c.bindAddress(o.get("bind"));
         }
-        if (advertise != null) {
-            c.advertisedAddress(advertise);
+        if (o.has("advertise")) {
+            c.advertisedAddress(o.get("advertise"));
         }
-        if (sipPort != null) {
-            c.sipPort(sipPort);
+        if (o.has("sip-port")) {
+            c.sipPort(o.port("sip-port"));
         }
-        if (overlayPort != null) {
-            c.overlayPort(overlayPort);
+        if (o.has("overlay-port")) {
+            c.overlayPort(o.port("overlay-port"));
         }
-        if (overlayAdvertise != null) {
+        if (o.has("overlay-advertise")) {
+            String v = o.get("overlay-advertise");
             try {
-                c.overlayAdvertised(overlayAdvertise);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--overlay-advertise must be HOST:PORT, not '" + overlayAdvertise + "'");
+                c.overlayAdvertised(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--overlay-advertise must be HOST:PORT, not '" + v + "'");
             }
         }
-        if (sdp != null) {
-            c.sdpRewrite(sdp);
+        if (o.has("sdp-rewrite")) {
+            c.sdpRewrite(o.onOff("sdp-rewrite"));
         }
+        int min = (int) o.number("min-expires", 1, 604800);
+        int dflt = (int) o.number("default-expires", 1, 604800);
+        int max = (int) o.number("max-expires", 1, 604800);
         c.expires(min, Math.max(min, Math.min(dflt, max)), max);
-        if (threads != null) {
-            c.threads(threads);
+        if (o.has("threads")) {
+            c.threads((int) o.number("threads", 1, 256));
         }
-        if (omTimeout != null) {
-            c.omTimeout(Duration.ofMillis(omTimeout));
+        if (o.has("om-timeout")) {
+            c.omTimeout(Duration.ofMillis(o.number("om-timeout", 1, 600_000)));
         }
-        if (satoTimeout != null) {
-            c.satoTimeout(Duration.ofMillis(satoTimeout));
+        if (o.has("sato-timeout")) {
+            c.satoTimeout(Duration.ofMillis(o.number("sato-timeout", 1, 600_000)));
         }
-        if (maxOm != null) {
-            c.maxOmRequests(maxOm);
+        if (o.has("max-om-requests")) {
+            c.maxOmRequests((int) o.number("max-om-requests", 1, 1_000_000));
         }
         return c;
-    }
-
-    private static int number(String option, String v, int lo, int hi) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n < lo || n > hi) {
-                throw new IllegalArgumentException(option + " must be between " + lo + " and " + hi + ", not " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes a number, not '" + v + "'");
-        }
     }
 }

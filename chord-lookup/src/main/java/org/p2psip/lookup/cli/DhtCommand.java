@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.p2psip.common.Options;
+import org.p2psip.common.Options.Option;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.chord.ChordConfig;
@@ -41,6 +43,8 @@ public final class DhtCommand {
             "",
             "  --timeout-ms MS   how long put/get/remove/lookup/ring wait for an answer (default 10000)");
 
+    static final String COMMAND = "./p2psip dht";
+
     /** Entry point of {@code ./p2psip dht}. */
     public static int run(String[] args) {
         return run(args, System.out, System.err);
@@ -60,27 +64,33 @@ public final class DhtCommand {
             out.println(USAGE);
             return 0;
         }
-        Parsed p;
+        List<Option> declared = OPTIONS.get(cmd);
+        if (declared == null) {
+            err.println("p2psip dht: unknown command '" + cmd + "' (try ./p2psip dht --help)");
+            return 2;
+        }
         try {
-            p = Parsed.parse(args);
-            if (p.flags.containsKey("help")) {
+            Options o = Options.parseWithOperands(COMMAND + " " + cmd, declared, Arrays.copyOfRange(args, 1, args.length));
+            if (o.help()) {
                 out.println(USAGE);
                 return 0;
             }
+            List<String> pos = o.operands();
             switch (cmd) {
                 case "node":
-                    return node(p, out, err);
+                    return node(o, out, err);
                 case "put":
-                    p.positionals(2, "put KEY VALUE --ttl SECONDS --via HOST:PORT");
-                    return withClient(p, err, c -> {
-                        int hops = c.putSync(p.pos.get(0), p.pos.get(1), p.intFlag("ttl", true, 1));
+                    operands(o, 2, "put KEY VALUE --ttl SECONDS --via HOST:PORT");
+                    int ttl = number(o, "ttl");
+                    return withClient(o, c -> {
+                        int hops = c.putSync(pos.get(0), pos.get(1), ttl);
                         out.println("stored (" + hops + " hops)");
                         return 0;
                     });
                 case "get":
-                    p.positionals(1, "get KEY --via HOST:PORT");
-                    return withClient(p, err, c -> {
-                        ChordRpc.ClientAnswer a = c.getSync(p.pos.get(0));
+                    operands(o, 1, "get KEY --via HOST:PORT");
+                    return withClient(o, c -> {
+                        ChordRpc.ClientAnswer a = c.getSync(pos.get(0));
                         for (String v : a.values()) {
                             out.println(v);
                         }
@@ -88,30 +98,27 @@ public final class DhtCommand {
                         return 0;
                     });
                 case "remove":
-                    p.positionals(2, "remove KEY VALUE --via HOST:PORT");
-                    return withClient(p, err, c -> {
-                        int hops = c.removeSync(p.pos.get(0), p.pos.get(1));
+                    operands(o, 2, "remove KEY VALUE --via HOST:PORT");
+                    return withClient(o, c -> {
+                        int hops = c.removeSync(pos.get(0), pos.get(1));
                         out.println("removed (" + hops + " hops)");
                         return 0;
                     });
                 case "lookup":
-                    p.positionals(1, "lookup KEY --via HOST:PORT");
-                    return withClient(p, err, c -> {
-                        LookupResult r = c.lookupSync(p.pos.get(0));
+                    operands(o, 1, "lookup KEY --via HOST:PORT");
+                    return withClient(o, c -> {
+                        LookupResult r = c.lookupSync(pos.get(0));
                         out.println(r.owner().id().toHex() + " " + r.owner().address() + " (" + r.hops() + " hops)");
                         return 0;
                     });
-                case "ring":
-                    p.positionals(0, "ring --via HOST:PORT");
-                    return withClient(p, err, c -> {
+                default: // ring
+                    operands(o, 0, "ring --via HOST:PORT");
+                    return withClient(o, c -> {
                         printRing(c.ring(4096), out);
                         return 0;
                     });
-                default:
-                    err.println("p2psip dht: unknown command '" + cmd + "' (try ./p2psip dht --help)");
-                    return 2;
             }
-        } catch (UsageException e) {
+        } catch (IllegalArgumentException e) {
             err.println("p2psip dht: " + e.getMessage());
             return 2;
         } catch (LookupException e) {
@@ -136,9 +143,9 @@ public final class DhtCommand {
         int apply(RemoteLookupClient c);
     }
 
-    private static int withClient(Parsed p, PrintStream err, ClientAction a) {
-        Address via = Address.parse(p.required("via"));
-        int timeout = p.intFlag("timeout-ms", false, 10_000);
+    private static int withClient(Options o, ClientAction a) {
+        Address via = Address.parse(required(o, "via", " HOST:PORT"));
+        int timeout = number(o, "timeout-ms");
         try (RemoteLookupClient c = new RemoteLookupClient(List.of(via), Duration.ofMillis(timeout))) {
             return a.apply(c);
         }
@@ -159,38 +166,34 @@ public final class DhtCommand {
         out.println(ring.size() + " node(s)");
     }
 
-    private static int node(Parsed p, PrintStream out, PrintStream err) {
-        p.positionals(0, "node --listen HOST:PORT [--bootstrap HOST:PORT]");
-        ChordConfig.Builder b = ChordConfig.builder().listen(Address.parse(p.required("listen")));
-        if (p.flags.containsKey("advertise")) {
-            b.advertised(Address.parse(p.flags.get("advertise")));
+    private static int node(Options o, PrintStream out, PrintStream err) {
+        operands(o, 0, "node --listen HOST:PORT [--bootstrap HOST:PORT]");
+        ChordConfig.Builder b = ChordConfig.builder().listen(Address.parse(required(o, "listen", " HOST:PORT")));
+        if (o.has("advertise")) {
+            b.advertised(Address.parse(o.get("advertise")));
         }
-        try {
-            if (p.flags.containsKey("successors")) {
-                b.successorListSize(p.intFlag("successors", true, 4));
-            }
-            if (p.flags.containsKey("stabilize-ms")) {
-                b.stabilizeInterval(Duration.ofMillis(p.intFlag("stabilize-ms", true, 0)));
-            }
-            if (p.flags.containsKey("fix-fingers-ms")) {
-                b.fixFingersInterval(Duration.ofMillis(p.intFlag("fix-fingers-ms", true, 0)));
-            }
-            if (p.flags.containsKey("check-predecessor-ms")) {
-                b.checkPredecessorInterval(Duration.ofMillis(p.intFlag("check-predecessor-ms", true, 0)));
-            }
-            if (p.flags.containsKey("repair-ms")) {
-                b.repairInterval(Duration.ofMillis(p.intFlag("repair-ms", true, 0)));
-            }
-            if (p.flags.containsKey("rpc-timeout-ms")) {
-                b.rpcTimeout(Duration.ofMillis(p.intFlag("rpc-timeout-ms", true, 0)));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+        if (o.has("successors")) {
+            b.successorListSize(number(o, "successors"));
+        }
+        if (o.has("stabilize-ms")) {
+            b.stabilizeInterval(Duration.ofMillis(number(o, "stabilize-ms")));
+        }
+        if (o.has("fix-fingers-ms")) {
+            b.fixFingersInterval(Duration.ofMillis(number(o, "fix-fingers-ms")));
+        }
+        if (o.has("check-predecessor-ms")) {
+            b.checkPredecessorInterval(Duration.ofMillis(number(o, "check-predecessor-ms")));
+        }
+        if (o.has("repair-ms")) {
+            b.repairInterval(Duration.ofMillis(number(o, "repair-ms")));
+        }
+        if (o.has("rpc-timeout-ms")) {
+            b.rpcTimeout(Duration.ofMillis(number(o, "rpc-timeout-ms")));
         }
         ChordNode node = new ChordNode(b.build());
         try {
-            if (p.flags.containsKey("bootstrap")) {
-                node.join(Address.parse(p.flags.get("bootstrap")));
+            if (o.has("bootstrap")) {
+                node.join(Address.parse(o.get("bootstrap")));
             } else {
                 node.start();
             }
@@ -211,7 +214,7 @@ public final class DhtCommand {
         }, "chord-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("node " + node.id().toHex() + " at " + node.address()
-                + (p.flags.containsKey("bootstrap") ? " joined the ring via " + p.flags.get("bootstrap") : " started a new ring"));
+                + (o.has("bootstrap") ? " joined the ring via " + o.get("bootstrap") : " started a new ring"));
         out.flush();
         try {
             stopped.await();
@@ -222,85 +225,44 @@ public final class DhtCommand {
         return 0;
     }
 
-    /** A bad command line. */
-    static final class UsageException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String m) {
-            super(m);
+    /** {@code n} operands (KEY, VALUE) after the sub-command, else a usage error naming its form. */
+    private static void operands(Options o, int n, String usage) {
+        if (o.operands().size() != n) {
+            throw new IllegalArgumentException("expected " + (n == 0 ? "no arguments" : n + " argument(s)") + ": ./p2psip dht " + usage);
         }
     }
 
-    /** Positional arguments and --flag VALUE options (--help takes no value). */
-    static final class Parsed {
-        final List<String> pos = new ArrayList<>();
-        final Map<String, String> flags = new HashMap<>();
-
-        static Parsed parse(String[] args) {
-            Parsed p = new Parsed();
-            for (int i = 1; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    p.flags.put("help", "");
-                } else if (a.startsWith("--") && a.length() > 2) {
-                    String name = a.substring(2);
-                    String value;
-                    int eq = name.indexOf('=');
-                    if (eq >= 0) {
-                        value = name.substring(eq + 1);
-                        name = name.substring(0, eq);
-                    } else {
-                        if (i + 1 >= args.length) {
-                            throw new UsageException("option --" + name + " needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    if (p.flags.put(name, value) != null) {
-                        throw new UsageException("option --" + name + " given twice");
-                    }
-                } else {
-                    p.pos.add(a);
-                }
-            }
-            return p;
+    private static String required(Options o, String name, String what) {
+        if (!o.has(name)) {
+            throw new IllegalArgumentException("missing --" + name + what);
         }
-
-        void positionals(int n, String usage) {
-            if (pos.size() != n) {
-                throw new UsageException("expected " + (n == 0 ? "no arguments" : n + " argument(s)") + ": ./p2psip dht " + usage);
-            }
-            for (String f : flags.keySet()) {
-                if (!KNOWN.contains(f)) {
-                    throw new UsageException("unknown option --" + f + " (try ./p2psip dht --help)");
-                }
-            }
-        }
-
-        String required(String name) {
-            String v = flags.get(name);
-            if (v == null) {
-                throw new UsageException("missing --" + name + " HOST:PORT");
-            }
-            return v;
-        }
-
-        int intFlag(String name, boolean required, int dflt) {
-            String v = flags.get(name);
-            if (v == null) {
-                if (required) {
-                    throw new UsageException("missing --" + name);
-                }
-                return dflt;
-            }
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " needs a number, not '" + v + "'");
-            }
-        }
-
-        private static final List<String> KNOWN = List.of("listen", "bootstrap", "advertise", "successors",
-                "stabilize-ms", "fix-fingers-ms", "check-predecessor-ms", "repair-ms", "rpc-timeout-ms", "ttl", "via",
-                "timeout-ms", "help");
+        return o.get(name);
     }
+
+    /** A whole number; what it may be beyond that is the lookup service's or the node's to judge. */
+    private static int number(Options o, String name) {
+        required(o, name, "");
+        return (int) o.number(name, 0, Integer.MAX_VALUE);
+    }
+
+    private static final Option VIA = Option.value("via", null, "a node of the ring to ask");
+    private static final Option TIMEOUT = Option.value("timeout-ms", "10000", "how long to wait for an answer");
+
+    /** The options of each sub-command. */
+    private static final Map<String, List<Option>> OPTIONS = Map.of(
+            "node", List.of(
+                    Option.value("listen", null, "address to listen on"),
+                    Option.value("bootstrap", null, "a node of the ring to join through"),
+                    Option.value("advertise", null, "address other nodes reach this one at"),
+                    Option.value("successors", null, "length of the successor list"),
+                    Option.value("stabilize-ms", null, "stabilization period"),
+                    Option.value("fix-fingers-ms", null, "finger fixing period"),
+                    Option.value("check-predecessor-ms", null, "predecessor check period"),
+                    Option.value("repair-ms", null, "replica repair period"),
+                    Option.value("rpc-timeout-ms", null, "how long a call to another node may take")),
+            "put", List.of(Option.value("ttl", null, "seconds the value lives"), VIA, TIMEOUT),
+            "get", List.of(VIA, TIMEOUT),
+            "remove", List.of(VIA, TIMEOUT),
+            "lookup", List.of(VIA, TIMEOUT),
+            "ring", List.of(VIA, TIMEOUT));
 }

@@ -90,7 +90,7 @@ public class DhtCommandTest {
         assertBad(dht("get", "k", "--via", "nonsense"), "HOST:PORT");
         assertBad(dht("get", "--via", via), "expected 1 argument");
         assertBad(dht("frobnicate"), "unknown command");
-        assertBad(dht("get", "k", "--via", via, "--colour", "red"), "unknown option --colour");
+        assertBad(dht("get", "k", "--via", via, "--colour", "red"), "unknown option: --colour");
         assertEquals(0, dht("--help").status);
         Run node = dht("node", "--listen", "127.0.0.1:0", "--bootstrap", "127.0.0.1:" + free, "--rpc-timeout-ms", "1000");
         assertEquals(1, node.status);
