@@ -1,5 +1,9 @@
 package org.p2psip.om;
 
+import org.p2psip.om.table.Sato;
+import org.p2psip.om.types.NodeIds;
+import org.p2psip.om.types.OmException;
+
 /** Checks of what other OMs send: ids, owners, and text clipped for error messages. */
 final class Checks {
     static final int MAX_ID_LENGTH = 128;

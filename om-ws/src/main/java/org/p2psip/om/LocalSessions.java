@@ -4,9 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.p2psip.om.OmException.Kind;
 import org.p2psip.om.ports.PortSession;
 import org.p2psip.om.ports.SatoPorts;
+import org.p2psip.om.table.Sato;
+import org.p2psip.om.table.SatoState;
+import org.p2psip.om.table.SatoTable;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.NodeIds;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.OmException.Kind;
+import org.p2psip.om.types.PortKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,6 +6,16 @@ import java.util.Set;
 import org.p2psip.om.client.RemoteOverlayManager;
 import org.p2psip.om.ports.PortSession;
 import org.p2psip.om.ports.SatoPorts;
+import org.p2psip.om.table.Sato;
+import org.p2psip.om.table.SatoState;
+import org.p2psip.om.table.SatoTable;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.MediaHop;
+import org.p2psip.om.types.NodeIds;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.TransportKind;
 
 /**
  * "Connect RTP" (Figure 4): connects the overlay legs of the RTP-Port sessions of a media chain

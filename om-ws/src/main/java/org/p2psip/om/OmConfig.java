@@ -1,6 +1,7 @@
 package org.p2psip.om;
 
 import java.time.Duration;
+import org.p2psip.om.types.Address;
 
 /** The Overlay Manager's settings, as {@link OverlayManager.Builder} collected them. */
 record OmConfig(Address bind, Address advertise, Duration probeInterval, int failuresBeforeLost,

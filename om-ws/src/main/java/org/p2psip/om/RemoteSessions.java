@@ -6,6 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.p2psip.om.client.RemoteOverlayManager;
 import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.table.Sato;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
-import org.p2psip.om.ws.Wire;
+import org.p2psip.om.omif.Wire;
+import org.p2psip.om.types.NodeIds;
 
 /** The OM owns the node's lookup (Chord) node: the node id is the ring node's id, and the OM closes it. */
 public class LookupNodeTest {

@@ -15,6 +15,16 @@ import org.junit.Before;
 import org.junit.Test;
 import org.p2psip.om.omif.v1.GetNodeStatusResponse;
 import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.table.Sato;
+import org.p2psip.om.table.SatoState;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.MediaHop;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.Requirement;
+import org.p2psip.om.types.TransportCandidate;
+import org.p2psip.om.types.TransportKind;
 
 /** Two and three Overlay Managers on loopback talking the OM IF over real HTTP, their ports on real Unix sockets. */
 public class OverlayManagerTest {

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.p2psip.om.Address;
+import org.p2psip.om.types.Address;
 
 /**
  * A running {@code om_server} process (the legacy gSOAP OM) on 127.0.0.1 and an ephemeral port.

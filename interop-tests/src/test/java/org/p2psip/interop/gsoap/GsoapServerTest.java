@@ -15,19 +15,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.p2psip.om.Address;
-import org.p2psip.om.OmException;
-import org.p2psip.om.PortKind;
-import org.p2psip.om.Purpose;
-import org.p2psip.om.Requirement;
-import org.p2psip.om.Sato;
-import org.p2psip.om.SatoState;
-import org.p2psip.om.TransportCandidate;
-import org.p2psip.om.TransportKind;
 import org.p2psip.om.client.ConduitChoice;
 import org.p2psip.om.omif.v1.GetNodeStatusResponse;
 import org.p2psip.om.path.PathStats;
 import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.table.Sato;
+import org.p2psip.om.table.SatoState;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.Requirement;
+import org.p2psip.om.types.TransportCandidate;
+import org.p2psip.om.types.TransportKind;
 
 /**
  * A Java Overlay Manager talks the OM IF to a legacy OM written in C with gSOAP (om_server,

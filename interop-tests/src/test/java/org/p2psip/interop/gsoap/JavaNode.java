@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
-import org.p2psip.om.OmException;
 import org.p2psip.om.OverlayManager;
 import org.p2psip.om.client.ConduitChoice;
 import org.p2psip.om.client.SoapOmIfClient;
 import org.p2psip.om.ports.ControlSatoPorts;
+import org.p2psip.om.types.OmException;
 import org.p2psip.rtp.RtpPort;
 import org.p2psip.rtp.RtpPortConfig;
 

@@ -5,9 +5,9 @@ import java.util.Locale;
 import org.p2psip.interop.gsoap.GsoapBuild;
 import org.p2psip.interop.gsoap.GsoapServer;
 import org.p2psip.interop.gsoap.JavaNode;
-import org.p2psip.om.Address;
 import org.p2psip.om.client.ConduitChoice;
 import org.p2psip.om.client.RemoteOverlayManager;
+import org.p2psip.om.types.Address;
 
 /**
  * OM IF round-trip latency over loopback HTTP, median and p99 over COUNT calls after WARMUP calls:

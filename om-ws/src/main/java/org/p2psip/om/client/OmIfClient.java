@@ -1,7 +1,7 @@
 package org.p2psip.om.client;
 
-import org.p2psip.om.Address;
 import org.p2psip.om.omif.v1.OverlayManagerPortType;
+import org.p2psip.om.types.Address;
 
 /**
  * The client side of the OM IF: a stub for the OM at an address. The direct implementation is

@@ -9,15 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.p2psip.om.Address;
-import org.p2psip.om.MediaHop;
-import org.p2psip.om.OmException;
-import org.p2psip.om.OmException.Kind;
-import org.p2psip.om.PortKind;
-import org.p2psip.om.Purpose;
-import org.p2psip.om.Requirement;
-import org.p2psip.om.TransportCandidate;
-import org.p2psip.om.TransportKind;
+import org.p2psip.om.omif.Wire;
 import org.p2psip.om.omif.v1.ConnectRtp;
 import org.p2psip.om.omif.v1.GetNodeStatus;
 import org.p2psip.om.omif.v1.GetNodeStatusResponse;
@@ -38,7 +30,15 @@ import org.p2psip.om.omif.v1.UnknownSatoFault;
 import org.p2psip.om.omif.v1.UnknownSessionFault;
 import org.p2psip.om.omif.v1.UnsupportedTransportFault;
 import org.p2psip.om.ports.PortSession;
-import org.p2psip.om.ws.Wire;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.MediaHop;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.OmException.Kind;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.Requirement;
+import org.p2psip.om.types.TransportCandidate;
+import org.p2psip.om.types.TransportKind;
 
 /**
  * The OM IF seen from the calling OM: every operation on a remote OM, with this node's id as

@@ -11,9 +11,10 @@ import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transport.http.HTTPConduitFactory;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
-import org.p2psip.om.Address;
+import org.p2psip.om.omif.QuietFaults;
+import org.p2psip.om.omif.Wire;
 import org.p2psip.om.omif.v1.OverlayManagerPortType;
-import org.p2psip.om.ws.Wire;
+import org.p2psip.om.types.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class SoapOmIfClient implements OmIfClient {
         this.connectTimeout = connectTimeout;
         this.receiveTimeout = receiveTimeout;
         this.bus.setExtension(conduit.factory(), HTTPConduitFactory.class);
-        org.p2psip.om.ws.QuietFaults.install(this.bus);
+        QuietFaults.install(this.bus);
     }
 
     public ConduitChoice conduit() {

@@ -13,9 +13,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.p2psip.om.Address;
-import org.p2psip.om.NodeIds;
-import org.p2psip.om.OmException;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.NodeIds;
+import org.p2psip.om.types.OmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

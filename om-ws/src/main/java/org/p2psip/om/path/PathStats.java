@@ -1,6 +1,6 @@
 package org.p2psip.om.path;
 
-import org.p2psip.om.Address;
+import org.p2psip.om.types.Address;
 
 /**
  * Path measurements towards one peer's OM from Ping probes: RTT (last, min, mean of the recent

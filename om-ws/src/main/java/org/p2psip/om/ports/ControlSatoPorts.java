@@ -18,12 +18,12 @@ import org.p2psip.control.ControlMessage;
 import org.p2psip.control.MessageTypes;
 import org.p2psip.control.message.Fields;
 import org.p2psip.control.message.P2psipPortStatus;
-import org.p2psip.om.Address;
-import org.p2psip.om.OmException;
-import org.p2psip.om.OmException.Kind;
-import org.p2psip.om.PortKind;
-import org.p2psip.om.Purpose;
-import org.p2psip.om.TransportKind;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.OmException.Kind;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.TransportKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

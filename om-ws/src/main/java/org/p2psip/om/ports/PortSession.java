@@ -3,8 +3,8 @@ package org.p2psip.om.ports;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.p2psip.om.Address;
-import org.p2psip.om.PortKind;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.PortKind;
 
 /**
  * A session running on one of the node's SATO-Ports on behalf of a SATO, e.g. an RTP relay

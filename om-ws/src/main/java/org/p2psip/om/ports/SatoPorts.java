@@ -3,11 +3,11 @@ package org.p2psip.om.ports;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.p2psip.om.Address;
-import org.p2psip.om.OmException;
-import org.p2psip.om.PortKind;
-import org.p2psip.om.Purpose;
-import org.p2psip.om.TransportKind;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.TransportKind;
 
 /**
  * The SATO-Ports of this node as the Overlay Manager drives them (paper Figure 1, interface 1).

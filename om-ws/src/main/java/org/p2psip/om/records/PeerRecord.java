@@ -1,7 +1,7 @@
 package org.p2psip.om.records;
 
-import org.p2psip.om.Address;
-import org.p2psip.om.NodeIds;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.NodeIds;
 
 /**
  * What the lookup service stores about a peer: its node id and its Overlay Manager's OM IF

@@ -7,8 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
-import org.p2psip.om.Address;
 import org.p2psip.lookup.LookupService;
+import org.p2psip.om.types.Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

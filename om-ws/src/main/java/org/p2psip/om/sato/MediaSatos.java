@@ -12,19 +12,19 @@ import org.p2psip.control.message.MediaSatoAnswer;
 import org.p2psip.control.message.MediaSatoConnect;
 import org.p2psip.control.message.MediaSatoRequest;
 import org.p2psip.control.message.RtpAllocate;
-import org.p2psip.om.Address;
-import org.p2psip.om.MediaHop;
-import org.p2psip.om.NodeIds;
-import org.p2psip.om.OmException;
 import org.p2psip.om.OverlayManager;
-import org.p2psip.om.PortKind;
-import org.p2psip.om.Purpose;
-import org.p2psip.om.Sato;
-import org.p2psip.om.SatoState;
-import org.p2psip.om.TransportKind;
 import org.p2psip.om.ports.PortSession;
 import org.p2psip.om.ports.SatoPorts;
 import org.p2psip.om.records.PeerRecord;
+import org.p2psip.om.table.Sato;
+import org.p2psip.om.table.SatoState;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.MediaHop;
+import org.p2psip.om.types.NodeIds;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.TransportKind;
 
 /**
  * The media SATOs of calls (Figure 4, one per media stream), on either side of the call.

@@ -1,7 +1,7 @@
 package org.p2psip.om.sato;
 
-import org.p2psip.om.OmException;
 import org.p2psip.om.OverlayManager;
+import org.p2psip.om.types.OmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,9 +12,11 @@ import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngine;
 import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngineFactory;
-import org.p2psip.om.Address;
-import org.p2psip.om.OmException;
+import org.p2psip.om.omif.QuietFaults;
+import org.p2psip.om.omif.Wire;
 import org.p2psip.om.omif.v1.OverlayManagerPortType;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.OmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

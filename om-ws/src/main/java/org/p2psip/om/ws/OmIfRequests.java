@@ -2,18 +2,18 @@ package org.p2psip.om.ws;
 
 import java.util.List;
 import java.util.Map;
-import org.p2psip.om.Address;
-import org.p2psip.om.MediaHop;
-import org.p2psip.om.Negotiation;
-import org.p2psip.om.NodeStatus;
-import org.p2psip.om.OmException;
-import org.p2psip.om.PortKind;
-import org.p2psip.om.Purpose;
-import org.p2psip.om.Requirement;
-import org.p2psip.om.Sato;
-import org.p2psip.om.TransportCandidate;
-import org.p2psip.om.TransportKind;
 import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.table.NodeStatus;
+import org.p2psip.om.table.Sato;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.MediaHop;
+import org.p2psip.om.types.Negotiation;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.Requirement;
+import org.p2psip.om.types.TransportCandidate;
+import org.p2psip.om.types.TransportKind;
 
 /**
  * The acceptor side of the OM IF: what an Overlay Manager does when another OM asks (the

@@ -7,7 +7,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import org.junit.Test;
-import org.p2psip.om.Address;
+import org.p2psip.om.types.Address;
 
 /** The values the lookup service holds about peers, with the NAT and TCP relay parameters. */
 public class PeerRecordTest {

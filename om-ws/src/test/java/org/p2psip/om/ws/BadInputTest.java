@@ -13,10 +13,10 @@ import java.util.Arrays;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.p2psip.om.Address;
 import org.p2psip.om.OverlayManager;
 import org.p2psip.om.client.RemoteOverlayManager;
 import org.p2psip.om.client.SoapOmIfClient;
+import org.p2psip.om.types.Address;
 
 /**
  * Malformed and hostile requests on a real OM IF endpoint, sent as raw HTTP over a socket: each

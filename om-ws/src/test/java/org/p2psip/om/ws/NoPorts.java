@@ -3,14 +3,14 @@ package org.p2psip.om.ws;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.p2psip.om.Address;
-import org.p2psip.om.OmException;
-import org.p2psip.om.PortKind;
-import org.p2psip.om.Purpose;
-import org.p2psip.om.TransportKind;
 import org.p2psip.om.ports.PortSession;
 import org.p2psip.om.ports.PortStatus;
 import org.p2psip.om.ports.SatoPorts;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.TransportKind;
 
 /** A node without SATO-Ports (an OM that only serves status and probes): every port request is refused. */
 final class NoPorts implements SatoPorts {

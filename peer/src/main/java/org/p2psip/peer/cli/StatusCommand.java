@@ -3,8 +3,6 @@ package org.p2psip.peer.cli;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
-import org.p2psip.om.Address;
-import org.p2psip.om.OmException;
 import org.p2psip.om.client.ConduitChoice;
 import org.p2psip.om.client.RemoteOverlayManager;
 import org.p2psip.om.client.SoapOmIfClient;
@@ -15,6 +13,8 @@ import org.p2psip.om.omif.v1.PathMeasurement;
 import org.p2psip.om.omif.v1.PortInfo;
 import org.p2psip.om.omif.v1.SatoInfo;
 import org.p2psip.om.omif.v1.SessionInfo;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.OmException;
 
 /**
  * {@code ./p2psip status HOST:PORT}: calls GetNodeStatus on any Overlay Manager and prints node

@@ -9,15 +9,15 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.junit.Test;
-import org.p2psip.om.Address;
-import org.p2psip.om.OmException;
 import org.p2psip.om.OverlayManager;
-import org.p2psip.om.PortKind;
-import org.p2psip.om.Purpose;
-import org.p2psip.om.TransportKind;
 import org.p2psip.om.ports.PortSession;
 import org.p2psip.om.ports.PortStatus;
 import org.p2psip.om.ports.SatoPorts;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.TransportKind;
 
 public class StatusCommandTest {
 

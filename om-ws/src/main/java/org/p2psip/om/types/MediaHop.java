@@ -1,4 +1,4 @@
-package org.p2psip.om;
+package org.p2psip.om.types;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package org.p2psip.om;
+package org.p2psip.om.types;
 
 /** What a SATO carries: the SIP signalling of one call, or one media stream of it. */
 public enum Purpose {

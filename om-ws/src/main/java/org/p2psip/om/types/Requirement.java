@@ -1,4 +1,4 @@
-package org.p2psip.om;
+package org.p2psip.om.types;
 
 /** A service requirement of a SATO (paper Sec. 4: signalling asks for reliable, media for low delay and jitter). */
 public enum Requirement {

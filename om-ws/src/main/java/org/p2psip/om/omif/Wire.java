@@ -1,16 +1,8 @@
-package org.p2psip.om.ws;
+package org.p2psip.om.omif;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.p2psip.om.Address;
-import org.p2psip.om.MediaHop;
-import org.p2psip.om.OmException;
-import org.p2psip.om.PortKind;
-import org.p2psip.om.Purpose;
-import org.p2psip.om.Requirement;
-import org.p2psip.om.TransportCandidate;
-import org.p2psip.om.TransportKind;
 import org.p2psip.om.omif.v1.Candidate;
 import org.p2psip.om.omif.v1.Endpoint;
 import org.p2psip.om.omif.v1.Parameter;
@@ -19,6 +11,14 @@ import org.p2psip.om.omif.v1.RtpHop;
 import org.p2psip.om.omif.v1.SessionInfo;
 import org.p2psip.om.omif.v1.Transport;
 import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.MediaHop;
+import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PortKind;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.Requirement;
+import org.p2psip.om.types.TransportCandidate;
+import org.p2psip.om.types.TransportKind;
 
 /** Conversions between the OM's own types and the JAXB types generated from the WSDL. */
 public final class Wire {

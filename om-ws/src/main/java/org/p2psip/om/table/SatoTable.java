@@ -1,10 +1,11 @@
-package org.p2psip.om;
+package org.p2psip.om.table;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.p2psip.om.types.Purpose;
 
 /**
  * The SATOs this node takes part in, by id, and the signalling SATOs it accepted, by call id (how

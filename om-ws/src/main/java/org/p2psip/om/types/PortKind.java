@@ -1,4 +1,4 @@
-package org.p2psip.om;
+package org.p2psip.om.types;
 
 /** The SATO-Ports of a P2PSIP node (paper Figure 2). */
 public enum PortKind {

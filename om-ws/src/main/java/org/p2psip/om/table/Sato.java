@@ -1,9 +1,14 @@
-package org.p2psip.om;
+package org.p2psip.om.table;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.p2psip.om.ports.PortSession;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.NodeIds;
+import org.p2psip.om.types.Purpose;
+import org.p2psip.om.types.Requirement;
+import org.p2psip.om.types.TransportKind;
 
 /**
  * One entry of the SATO table: a Service-Aware Transport Overlay this node takes part in, with

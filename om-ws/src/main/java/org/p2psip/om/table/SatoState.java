@@ -1,4 +1,4 @@
-package org.p2psip.om;
+package org.p2psip.om.table;
 
 /** Life cycle of a SATO in the SATO table. */
 public enum SatoState {

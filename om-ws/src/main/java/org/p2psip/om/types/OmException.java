@@ -1,4 +1,4 @@
-package org.p2psip.om;
+package org.p2psip.om.types;
 
 /**
  * A failure of an OM IF operation, typed like the faults the WSDL declares (plus the client-side

@@ -1,4 +1,4 @@
-package org.p2psip.om.ws;
+package org.p2psip.om.omif;
 
 import java.io.IOException;
 import javax.xml.stream.XMLStreamException;
