@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.p2psip.common.HostPort;
 import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
@@ -214,7 +215,7 @@ public final class Peer implements AutoCloseable {
             if (port == 0) {
                 try {
                     String bound = sipPortStatus().overlayBound();
-                    port = Integer.parseInt(bound.substring(bound.lastIndexOf(':') + 1));
+                    port = HostPort.parse(bound).port();
                 } catch (ControlException | RuntimeException e) {
                     throw new IllegalStateException("the P2PSIP-Port does not tell its overlay port: " + e.getMessage());
                 }

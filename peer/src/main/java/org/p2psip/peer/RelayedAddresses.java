@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.p2psip.common.HostPort;
 import org.p2psip.om.records.PeerRecord;
 import org.p2psip.om.records.RelayDirectory;
 import org.p2psip.om.sato.Flow;
@@ -64,7 +65,7 @@ final class RelayedAddresses implements AutoCloseable {
     }
 
     static String hostPort(InetSocketAddress a) {
-        return a.getHostString() + ":" + a.getPort();
+        return HostPort.of(a).toString();
     }
 
     @Override

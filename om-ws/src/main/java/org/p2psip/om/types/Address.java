@@ -2,6 +2,7 @@ package org.p2psip.om.types;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import org.p2psip.common.HostPort;
 
 /** A transport address, host and port, as it travels in the OM IF. */
 public record Address(String host, int port) {
@@ -15,25 +16,21 @@ public record Address(String host, int port) {
         }
     }
 
-    /** Parses {@code host:port} or {@code [v6]:port}. */
+    /**
+     * Parses {@code host:port} or {@code [v6]:port} ({@link HostPort#parse}, the one parser of that
+     * notation); {@link IllegalArgumentException} quoting the text otherwise.
+     */
     public static Address parse(String s) {
         Objects.requireNonNull(s, "address");
-        String t = s.trim();
-        int colon = t.lastIndexOf(':');
-        if (colon <= 0 || colon == t.length() - 1) {
-            throw new IllegalArgumentException("not HOST:PORT: '" + s + "'");
-        }
-        String host = t.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(t.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad port in '" + s + "'");
-        }
-        return new Address(host, port);
+        return of(HostPort.parse(s));
+    }
+
+    public static Address of(HostPort h) {
+        return new Address(h.host(), h.port());
+    }
+
+    public HostPort hostPort() {
+        return new HostPort(host, port);
     }
 
     public static Address of(InetSocketAddress a) {
@@ -46,6 +43,6 @@ public record Address(String host, int port) {
 
     @Override
     public String toString() {
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+        return hostPort().toString();
     }
 }

@@ -5,7 +5,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.p2psip.common.HostPort;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.experiment.RtpStats;
 import org.p2psip.peer.Peer;
@@ -143,8 +143,7 @@ public final class DemoCommand {
     }
 
     private static Phone phone(List<AutoCloseable> owned, String user, Peer peer) throws Exception {
-        String[] hp = peer.sipAddress().split(":");
-        Phone ph = Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
+        Phone ph = Phone.start(PhoneConfig.builder(user, HostPort.parse(peer.sipAddress()).toSocketAddress())
                 .listen("127.0.0.1", 0)
                 .steps(line -> System.out.println("  [phone " + user + "] " + line))
                 .build());
