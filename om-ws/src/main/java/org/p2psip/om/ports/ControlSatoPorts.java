@@ -15,9 +15,10 @@ import org.p2psip.control.ControlClient;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
-import org.p2psip.control.MessageTypes;
 import org.p2psip.control.message.Fields;
 import org.p2psip.control.message.P2psipPortStatus;
+import org.p2psip.control.message.RtpAllocate;
+import org.p2psip.control.message.RtpRelease;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.OmException;
 import org.p2psip.om.types.OmException.Kind;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *       parameters) answered with {@code address}, the legs ({@code leg}, repeated) and each leg's
  *       port ({@code <leg>.port}, {@code ua.rtp}); {@code rtp.connect} ({@code session},
  *       {@code leg}, {@code remote}, {@code mode}: the leg towards the callee active, the
- *       one towards the caller passive); {@code rtp.release}
- *       ({@code session});</li>
+ *       one towards the caller passive); {@code rtp.release} ({@code session}); all as the
+ *       control protocol's typed messages ({@link RtpPortMessages});</li>
  *   <li>any port: {@code port.status}; the P2PSIP-Port answers it with its overlay-facing listener
  *       ({@code overlay.tcp} / {@code overlay.tls}, or {@code overlay}).</li>
  * </ul>
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlSatoPorts implements SatoPorts {
     private static final Logger log = LoggerFactory.getLogger(ControlSatoPorts.class);
     static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
+    private static final org.p2psip.control.message.PortStatus PORT_STATUS = new org.p2psip.control.message.PortStatus();
 
     private final Map<PortKind, ControlClient> clients;
     private final Set<ControlClient> owned;
@@ -87,7 +89,7 @@ public final class ControlSatoPorts implements SatoPorts {
 
     @Override
     public Address signallingEndpoint(TransportKind transport) throws OmException {
-        ControlMessage st = call(PortKind.P2PSIP_PORT, new org.p2psip.control.message.PortStatus().toMessage());
+        ControlMessage st = call(PortKind.P2PSIP_PORT, PORT_STATUS.toMessage());
         String a;
         try {
             a = P2psipPortStatus.from(st).overlayListener(transport.wire());
@@ -118,86 +120,10 @@ public final class ControlSatoPorts implements SatoPorts {
             live.put(sessionId, ps);
             return ps;
         }
-        String role = params.getOrDefault(Fields.ROLE, "endpoint");
-        if (role.equals("edge")) {
-            role = "endpoint";
-        }
-        String transport = params.getOrDefault(Fields.TRANSPORT, TransportKind.UDP.wire());
-        ControlMessage req = ControlMessage.request(MessageTypes.RTP_ALLOCATE)
-                .with(Fields.SESSION, sessionId)
-                .with(Fields.ROLE, role)
-                .with(Fields.TRANSPORT, rtpTransport(transport));
-        if (satoId != null) {
-            req = req.with(Fields.SATO, satoId);
-        }
-        for (Map.Entry<String, String> e : params.entrySet()) {
-            String k = e.getKey();
-            if (!k.equals(Fields.SESSION) && !k.equals(Fields.SATO) && !k.equals(Fields.ROLE) && !k.equals(Fields.TRANSPORT)) {
-                req = req.with(k, e.getValue());
-            }
-        }
-        ControlMessage r = call(kind, req);
-        String id = r.get(Fields.SESSION, sessionId);
-        String host = r.get(Fields.ADDRESS);
-        Map<String, Address> legs = new LinkedHashMap<>();
-        Map<String, String> portLegs = new LinkedHashMap<>();
-        for (String leg : r.getAll(Fields.LEG)) {
-            String port = r.get(leg + ".port", r.get(leg + ".rtp"));
-            if (host == null || port == null) {
-                continue;
-            }
-            Address a = parse(kind, host + ":" + port);
-            for (String mine : ourLegs(leg)) {
-                legs.put(mine, a);
-                portLegs.put(mine, leg);
-            }
-        }
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put(Fields.ROLE, r.get(Fields.ROLE, role));
-        details.put(Fields.TRANSPORT, transport);
-        portLegs.forEach((mine, theirs) -> details.put("port.leg." + mine, theirs));
-        PortSession ps = new PortSession(id, kind, satoId, ownerNodeId, legs, details);
-        live.put(id, ps);
+        RtpAllocate req = RtpPortMessages.allocate(sessionId, satoId, params);
+        PortSession ps = RtpPortMessages.session(kind, call(kind, req.toMessage()), satoId, ownerNodeId, params);
+        live.put(ps.sessionId(), ps);
         return ps;
-    }
-
-    /** The RTP-Port's name of an overlay transport: udp, or tcp (RFC 4571 framing). */
-    static String rtpTransport(String wire) throws OmException {
-        if (wire.equals(TransportKind.UDP.wire())) {
-            return "udp";
-        }
-        if (wire.equals(TransportKind.TCP_RFC4571.wire()) || wire.equals("tcp")) {
-            return "tcp";
-        }
-        throw new OmException(Kind.UNSUPPORTED_TRANSPORT, "udp,tcp-rfc4571", "the RTP-Port carries media over udp or tcp-rfc4571, not " + wire);
-    }
-
-    /**
-     * The OM's leg names for an RTP-Port leg: an endpoint session (RTP1, RTP2) has {@code ua} and
-     * one {@code overlay} leg that faces whichever side the chain continues on; a relay session
-     * (RTP3) has {@code a} (towards the caller) and {@code b} (towards the callee).
-     */
-    private static List<String> ourLegs(String portLeg) {
-        switch (portLeg) {
-            case Fields.UA:
-                return List.of(PortSession.LEG_UA);
-            case Fields.OVERLAY:
-                return List.of(PortSession.LEG_CALLER, PortSession.LEG_CALLEE);
-            case "a":
-                return List.of(PortSession.LEG_CALLER);
-            case "b":
-                return List.of(PortSession.LEG_CALLEE);
-            default:
-                return List.of(portLeg);
-        }
-    }
-
-    private static Address parse(PortKind kind, String v) throws OmException {
-        try {
-            return Address.parse(v);
-        } catch (IllegalArgumentException e) {
-            throw new OmException(Kind.RESOURCES_EXHAUSTED, kind.wire(), "the " + kind + " answered a bad address '" + v + "'");
-        }
     }
 
     @Override
@@ -206,7 +132,7 @@ public final class ControlSatoPorts implements SatoPorts {
         if (session.kind() == PortKind.P2PSIP_PORT) {
             return;
         }
-        call(session.kind(), ControlMessage.request(MessageTypes.RTP_RELEASE).with(Fields.SESSION, session.sessionId()));
+        call(session.kind(), new RtpRelease(session.sessionId()).toMessage());
     }
 
     @Override
@@ -220,29 +146,7 @@ public final class ControlSatoPorts implements SatoPorts {
         if (session.kind() != PortKind.RTP_PORT) {
             throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
         }
-        String portLeg = session.details().getOrDefault("port.leg." + leg, leg);
-        ControlMessage req = ControlMessage.request(MessageTypes.RTP_CONNECT)
-                .with(Fields.SESSION, session.sessionId())
-                .with(Fields.LEG, portLeg)
-                .with(Fields.REMOTE, remote.toString());
-        if (!portLeg.equals(Fields.UA)) {
-            // Along the chain the caller's side is active (sends first, connects for TCP, keeps NAT
-            // bindings alive) and the callee's side passive (latches onto the real source).
-            // Behind a NAT the inside end always sends first, and the outside end latches onto
-            // whatever public address and port the NAT gave it.
-            switch (start) {
-                case ACTIVE:
-                    req = req.with(Fields.MODE, "active");
-                    break;
-                case LATCH_ANY:
-                    req = ControlMessage.request(MessageTypes.RTP_CONNECT).with(Fields.SESSION, session.sessionId())
-                            .with(Fields.LEG, portLeg).with(Fields.REMOTE, "any").with(Fields.MODE, "passive");
-                    break;
-                default:
-                    req = req.with(Fields.MODE, leg.equals(PortSession.LEG_CALLEE) ? "active" : "passive");
-            }
-        }
-        call(PortKind.RTP_PORT, req);
+        call(PortKind.RTP_PORT, RtpPortMessages.connect(session, leg, remote, start).toMessage());
     }
 
     @Override
@@ -254,7 +158,7 @@ public final class ControlSatoPorts implements SatoPorts {
             Map<String, String> details = new LinkedHashMap<>();
             boolean running = false;
             try {
-                ControlMessage st = e.getValue().call(ControlMessage.request(MessageTypes.PORT_STATUS), STATUS_TIMEOUT);
+                ControlMessage st = e.getValue().call(PORT_STATUS.toMessage(), STATUS_TIMEOUT);
                 running = true;
                 for (Map.Entry<String, String> f : st.fields()) {
                     details.merge(f.getKey(), f.getValue(), (a, b) -> a + "," + b);
