@@ -3,14 +3,15 @@ package org.p2psip.rtp;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.message.RtpLegFailed;
 import org.p2psip.control.message.RtpSessionReleased;
+import org.p2psip.control.CloseOnce;
 import org.p2psip.control.ControlServer;
+import org.p2psip.control.SatoPortProcessMain;
 import org.p2psip.rtp.control.RtpControlHandler;
 import org.p2psip.rtp.relay.RelayEngine;
 import org.p2psip.rtp.relay.RelayListener;
@@ -23,17 +24,16 @@ import org.slf4j.LoggerFactory;
  * Manager's): {@code new RtpPort(config).start()}, then {@link #close()}. Either way the OM talks
  * to it through the Unix-domain socket {@link RtpPortConfig#controlSocket()}.
  */
-public final class RtpPort implements Closeable {
+public final class RtpPort implements Closeable, SatoPortProcessMain.Port {
     private static final Logger log = LoggerFactory.getLogger(RtpPort.class);
     public static final String ROLE = "rtp-port";
 
     private final RtpPortConfig config;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CloseOnce closing = new CloseOnce(this);
     private RelayEngine engine;
     private volatile ControlServer server;
     private ExecutorService events;
     private boolean started;
-    private boolean closed;
 
     public RtpPort(RtpPortConfig config) {
         if (config.controlSocket() == null) {
@@ -61,7 +61,7 @@ public final class RtpPort implements Closeable {
         } catch (IOException | RuntimeException e) {
             engine.close();
             events.shutdownNow();
-            stopped.countDown();
+            closing.release();
             throw e;
         }
         log.info("RTP-Port {} ready: control socket {}, media on {} ports {}-{}", config.name(), config.controlSocket(),
@@ -81,12 +81,10 @@ public final class RtpPort implements Closeable {
     /** Stops listening (the socket file is removed), closes every session's sockets and stops every thread. Idempotent. */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
+        closing.close(this::stop);
+    }
+
+    private void stop() {
         try {
             if (server != null) {
                 server.close();
@@ -100,19 +98,18 @@ public final class RtpPort implements Closeable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            stopped.countDown();
         }
         log.info("RTP-Port {} stopped", config.name());
     }
 
     /** Waits until the port is closed (by {@link #close()} or a port.shutdown request). */
+    @Override
     public void awaitClosed() throws InterruptedException {
-        stopped.await();
+        closing.await();
     }
 
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return closing.await(timeout);
     }
 
     /** Turns relay notifications into control events on every open control connection, off the worker thread. */

@@ -1,6 +1,5 @@
 package org.p2psip.rtp;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -8,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.p2psip.common.Options;
 import org.p2psip.common.Options.Option;
-import org.p2psip.control.SocketInUseException;
+import org.p2psip.control.SatoPortProcessMain;
 
 /**
  * {@code ./p2psip rtp-port}: runs an RTP-Port alone, driven over its control socket, until a
@@ -56,34 +55,10 @@ public final class RtpPortMain {
             System.out.println(USAGE);
             return 0;
         }
-        RtpPort port = new RtpPort(config);
-        try {
-            port.start();
-        } catch (SocketInUseException e) {
-            System.err.println("rtp-port: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            System.err.println("rtp-port: cannot start: " + e.getMessage());
-            return 1;
-        }
-        Thread hook = new Thread(port::close, "rtp-port-sigterm");
-        Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("rtp-port " + config.name() + ": control socket " + config.controlSocket() + ", media on "
-                + config.bindAddress().getHostAddress() + " ports " + config.portLow() + "-" + config.portHigh());
-        System.out.flush();
-        try {
-            port.awaitClosed();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            port.close();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down (SIGTERM): the hook closes the port
-        }
-        System.out.println("rtp-port " + config.name() + ": stopped");
-        return 0;
+        return SatoPortProcessMain.run(COMMAND, () -> new RtpPort(config).start(),
+                port -> "rtp-port " + config.name() + ": control socket " + config.controlSocket() + ", media on "
+                        + config.bindAddress().getHostAddress() + " ports " + config.portLow() + "-" + config.portHigh(),
+                "rtp-port " + config.name() + ": stopped", System.out, System.err);
     }
 
     /** The options of {@code USAGE}; defaults are {@link RtpPortConfig#defaults}. */

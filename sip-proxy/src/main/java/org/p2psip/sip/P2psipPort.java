@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,6 +18,8 @@ import javax.sip.SipProvider;
 import javax.sip.SipStack;
 import java.util.TooManyListenersException;
 import javax.sip.TransportNotSupportedException;
+import org.p2psip.control.CloseOnce;
+import org.p2psip.control.SatoPortProcessMain;
 import org.p2psip.control.message.Fields;
 import org.p2psip.sip.overlay.OverlayLink;
 import org.p2psip.sip.proxy.Interfaces;
@@ -38,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * process through {@link P2psipPortMain}. Either way it is driven only over its control socket: it
  * listens there, and its OM connects.
  */
-public final class P2psipPort implements Closeable {
+public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
     private static final Logger log = LoggerFactory.getLogger(P2psipPort.class);
 
     private final P2psipPortConfig config;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CloseOnce closing = new CloseOnce(this);
     private ExecutorService workers;
     private ScheduledExecutorService timer;
     private OverlayLink overlay;
@@ -52,7 +53,6 @@ public final class P2psipPort implements Closeable {
     private Registrar registrar;
     private SipProxy proxy;
     private Interfaces interfaces;
-    private volatile boolean closed;
 
     public P2psipPort(P2psipPortConfig config) {
         this.config = config;
@@ -60,7 +60,7 @@ public final class P2psipPort implements Closeable {
 
     /** Opens the control socket and both SIP interfaces. Throws if a socket or port cannot be had (everything opened so far is closed again). */
     public synchronized P2psipPort start() throws IOException {
-        if (stack != null || closed) {
+        if (stack != null || closing.isClosed()) {
             throw new IllegalStateException("P2PSIP-Port already started or closed");
         }
         try {
@@ -204,8 +204,9 @@ public final class P2psipPort implements Closeable {
     }
 
     /** Blocks until {@link #close()} (the CLI's main thread waits here). */
+    @Override
     public void awaitClosed() throws InterruptedException {
-        stopped.await();
+        closing.await();
     }
 
     private void closeQuietly() {
@@ -219,41 +220,35 @@ public final class P2psipPort implements Closeable {
     /** Releases every SATO, stops the SIP stack (its threads end), and closes the control socket. Idempotent. */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        closing.close(this::stop);
+    }
+
+    private void stop() {
+        if (proxy != null) {
+            proxy.releaseAll("P2PSIP-Port stopping");
+            overlay.drain(java.time.Duration.ofSeconds(2)); // let the OM hear the teardowns
         }
-        try {
-            if (proxy != null) {
-                proxy.releaseAll("P2PSIP-Port stopping");
-                overlay.drain(java.time.Duration.ofSeconds(2)); // let the OM hear the teardowns
-            }
-            if (stack != null) {
-                SipStacks.shutdown(stack, uaProvider, overlayProvider);
-            }
-            if (registrar != null) {
-                registrar.close();
-            }
-            if (timer != null) {
-                timer.shutdownNow();
-            }
-            if (workers != null) {
-                workers.shutdown();
-                try {
-                    workers.awaitTermination(2, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                workers.shutdownNow();
-            }
-            if (overlay != null) {
-                overlay.close();
-            }
-            log.info("P2PSIP-Port {} stopped", config.name());
-        } finally {
-            stopped.countDown();
+        if (stack != null) {
+            SipStacks.shutdown(stack, uaProvider, overlayProvider);
         }
+        if (registrar != null) {
+            registrar.close();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (workers != null) {
+            workers.shutdown();
+            try {
+                workers.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            workers.shutdownNow();
+        }
+        if (overlay != null) {
+            overlay.close();
+        }
+        log.info("P2PSIP-Port {} stopped", config.name());
     }
 }

@@ -1,12 +1,12 @@
 package org.p2psip.sip;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.p2psip.common.Options;
 import org.p2psip.common.Options.Option;
+import org.p2psip.control.SatoPortProcessMain;
 
 /**
  * {@code ./p2psip sip-port}: runs one P2PSIP-Port as a process until its OM sends
@@ -62,31 +62,10 @@ public final class P2psipPortMain {
             err.print(USAGE);
             return 2;
         }
-        P2psipPort port = new P2psipPort(config);
-        try {
-            port.start();
-        } catch (IOException e) {
-            err.println("p2psip sip-port: " + e.getMessage());
-            return 1;
-        }
-        Thread hook = new Thread(port::close, "p2psip-port-shutdown-hook");
-        Runtime.getRuntime().addShutdownHook(hook);
-        out.println("P2PSIP-Port " + config.name() + ": UA side " + port.address() + ":" + port.sipPort()
-                + " (udp, tcp), overlay side " + port.address() + ":" + port.overlayPort() + " (tcp), control "
-                + config.controlSocket());
-        out.flush();
-        try {
-            port.awaitClosed();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            port.close();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down
-        }
-        return 0;
+        return SatoPortProcessMain.run(COMMAND, () -> new P2psipPort(config).start(),
+                port -> "P2PSIP-Port " + config.name() + ": UA side " + port.address() + ":" + port.sipPort()
+                        + " (udp, tcp), overlay side " + port.address() + ":" + port.overlayPort() + " (tcp), control "
+                        + config.controlSocket(), null, out, err);
     }
 
     /** The options of {@code USAGE}; defaults are {@link P2psipPortConfig}'s unless named here. */
