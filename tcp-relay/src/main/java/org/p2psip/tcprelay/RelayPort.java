@@ -1,0 +1,124 @@
+package org.p2psip.tcprelay;
+
+import static org.p2psip.tcprelay.RelaySockets.remote;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay port: accepts control and data connections, reads each one's first line within the
+ * bind timeout and hands it on: {@code LISTEN} to {@link Allocations}, {@code BIND} to
+ * {@link InboundConnections}; anything else is an {@code ERR}. At most {@value #MAX_HANDSHAKES}
+ * connections may be in their first line at once; more are refused with {@code ERR busy}.
+ */
+final class RelayPort {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayPort.class);
+
+    /** Connections still in their first line at the same time; more are refused with {@code ERR busy}. */
+    static final int MAX_HANDSHAKES = 128;
+
+    private final ServerSocket server;
+    private final InetSocketAddress address;
+    private final Lifecycle lifecycle;
+    private final Duration firstLineTimeout;
+    private final Allocations allocations;
+    private final InboundConnections inbound;
+    private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
+    private final AtomicLong connectionCounter = new AtomicLong();
+
+    RelayPort(ServerSocket server, InetSocketAddress address, Lifecycle lifecycle, Duration firstLineTimeout, Allocations allocations,
+            InboundConnections inbound) {
+        this.server = server;
+        this.address = address;
+        this.lifecycle = lifecycle;
+        this.firstLineTimeout = firstLineTimeout;
+        this.allocations = allocations;
+        this.inbound = inbound;
+    }
+
+    /** Accepts until the relay closes; runs on the relay's accept thread. */
+    void acceptLoop() {
+        while (true) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (!lifecycle.isClosed()) {
+                    LOG.warn("TCP relay {}: accept failed, no longer accepting: {}", address, e.toString());
+                }
+                return;
+            }
+            if (!lifecycle.adopt(socket)) {
+                return;
+            }
+            if (!handshakes.tryAcquire()) {
+                LOG.info("TCP relay: too many connections in their first line, refusing {}", remote(socket));
+                try {
+                    RelayProtocol.send(socket.getOutputStream(), RelayProtocol.ERR + " busy");
+                } catch (IOException e) {
+                    LOG.debug("refusing {}: {}", remote(socket), e.toString());
+                }
+                lifecycle.release(socket);
+                continue;
+            }
+            try {
+                lifecycle.start("conn-" + connectionCounter.incrementAndGet(), () -> handshake(socket));
+            } catch (RejectedExecutionException e) {
+                handshakes.release();
+                lifecycle.release(socket);
+                return;
+            }
+        }
+    }
+
+    /** Reads the first line of a new connection and serves it as a control or data connection. */
+    private void handshake(Socket socket) {
+        boolean permit = true;
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(RelaySockets.millis(firstLineTimeout));
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            LineReader reader = new LineReader(in);
+            String line = reader.readLine();
+            if (line == null) {
+                lifecycle.release(socket);
+                return;
+            }
+            String[] words = line.split(" ", -1);
+            if (words[0].equals(RelayProtocol.LISTEN)) {
+                handshakes.release();
+                permit = false;
+                allocations.serve(socket, reader, words);
+            } else if (words[0].equals(RelayProtocol.BIND)) {
+                inbound.bind(socket, in, words);
+            } else {
+                RelaySockets.reject(lifecycle, socket, "unknown command");
+            }
+        } catch (ProtocolException e) {
+            RelaySockets.reject(lifecycle, socket, e.getMessage());
+        } catch (SocketTimeoutException e) {
+            LOG.debug("{}: no first line within {}, closing", remote(socket), firstLineTimeout);
+            lifecycle.release(socket);
+        } catch (IOException e) {
+            LOG.debug("{}: {}", remote(socket), e.toString());
+            lifecycle.release(socket);
+        } finally {
+            if (permit) {
+                handshakes.release();
+            }
+        }
+    }
+}
