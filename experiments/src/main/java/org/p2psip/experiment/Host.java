@@ -1,46 +1,25 @@
 package org.p2psip.experiment;
 
 import java.net.Inet4Address;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * An end host: the public host (relay peer and bootstrap, no NAT) or a private host behind a NAT
  * router (an overlay peer and its phones). Its one interface is {@code eth0}.
  */
-public final class Host implements NetNode {
+public final class Host extends AbstractNetNode implements NetNode {
 
-    private final String name;
-    private final String namespace;
-    private final Inet4Address address;
     private final Inet4Address gateway;
 
+    /** @param address the host's own address (10.x for a private host: what it sees, not what others see) */
     Host(String name, String namespace, Inet4Address address, Inet4Address gateway) {
-        this.name = Objects.requireNonNull(name);
-        this.namespace = Objects.requireNonNull(namespace);
-        this.address = Objects.requireNonNull(address);
+        super(name, namespace, address);
         this.gateway = gateway;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String namespace() {
-        return namespace;
-    }
-
-    /** The host's own address (10.x for a private host: what it sees, not what others see). */
-    @Override
-    public Inet4Address address() {
-        return address;
     }
 
     /** The address as text, e.g. {@code 10.1.0.2}. */
     public String ip() {
-        return address.getHostAddress();
+        return address().getHostAddress();
     }
 
     /** Its default gateway (the NAT router's inside address); empty for the public host. */
@@ -60,6 +39,6 @@ public final class Host implements NetNode {
 
     @Override
     public String toString() {
-        return name + "(" + namespace + ", " + ip() + ")";
+        return name() + "(" + namespace() + ", " + ip() + ")";
     }
 }

@@ -1,15 +1,11 @@
 package org.p2psip.experiment;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -38,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * if the owner forgets, and {@link Builder#build()} first removes what a crashed earlier run left
  * ({@link StaleNamespaces}).
  *
+ * <p>The network's parts: {@link NatTopology} (which machines, names and addresses),
+ * {@link NatNetworkSetup} (building it), {@link NatNetworkTeardown} (removing it), {@link Netns}
+ * (the {@code ip}, {@code nft} and {@code sysctl} commands).
+ *
  * <p>Thread-safe: {@link #exec}, {@link #run} and {@link #setLoss} may be called from any thread.
  */
 public final class NatNetwork implements AutoCloseable {
@@ -50,35 +50,18 @@ public final class NatNetwork implements AutoCloseable {
     public static final String PUBLIC_HOST_IP = "203.0.113.10";
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
-    private static final Duration PROCESS_GRACE = Duration.ofSeconds(3);
 
     private final Netns netns;
-    private final String prefix;
-    private final NatMode mode;
-    private final Host publicHost;
-    private final List<Router> routers;
-    private final List<Host> privateHosts;
+    private final NatTopology topology;
     private final List<String> namespaces = new CopyOnWriteArrayList<>();
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     private volatile boolean closed;
     private Thread shutdownHook;
 
-    private NatNetwork(Netns netns, String prefix, NatMode mode, int sites) {
+    private NatNetwork(Netns netns, NatTopology topology) {
         this.netns = netns;
-        this.prefix = prefix;
-        this.mode = mode;
-        this.publicHost = new Host("pub", prefix + "pub", ipv4(PUBLIC_HOST_IP), null);
-        List<Router> r = new ArrayList<>();
-        List<Host> h = new ArrayList<>();
-        for (int i = 1; i <= sites; i++) {
-            Router router = new Router("r" + i, prefix + "r" + i, ipv4(routerPublicIp(i)),
-                    ipv4("10." + i + ".0.1"), "10." + i + ".0.0/24", mode);
-            r.add(router);
-            h.add(new Host("h" + i, prefix + "h" + i, ipv4("10." + i + ".0.2"), router.insideAddress()));
-        }
-        this.routers = List.copyOf(r);
-        this.privateHosts = List.copyOf(h);
+        this.topology = topology;
     }
 
     /** A builder with the defaults: symmetric NAT, two private networks, kernel UDP timeouts. */
@@ -93,40 +76,36 @@ public final class NatNetwork implements AutoCloseable {
 
     /** The host on the public segment, behind no NAT (relay peer, bootstrap). */
     public Host publicHost() {
-        return publicHost;
+        return topology.publicHost();
     }
 
     /** The host on private network {@code site} (1-based): 10.site.0.2. */
     public Host privateHost(int site) {
-        return privateHosts.get(checkSite(site) - 1);
+        return topology.privateHost(site);
     }
 
     /** The NAT router of private network {@code site} (1-based). */
     public Router router(int site) {
-        return routers.get(checkSite(site) - 1);
+        return topology.router(site);
     }
 
     /** Number of private networks (NAT router plus host). */
     public int sites() {
-        return routers.size();
+        return topology.sites();
     }
 
     public NatMode mode() {
-        return mode;
+        return topology.mode();
     }
 
     /** Every machine: public host, routers, private hosts. */
     public List<NetNode> nodes() {
-        List<NetNode> all = new ArrayList<>();
-        all.add(publicHost);
-        all.addAll(routers);
-        all.addAll(privateHosts);
-        return all;
+        return topology.nodes();
     }
 
     /** The common prefix of this network's namespace names, e.g. {@code p2psip-4711-1-}. */
     public String namePrefix() {
-        return prefix;
+        return topology.prefix();
     }
 
     /** The namespaces this network made (including the switch namespace {@code ...wan}). */
@@ -225,132 +204,18 @@ public final class NatNetwork implements AutoCloseable {
             }
             closed = true;
         }
-        List<String> problems = new ArrayList<>();
-        stopTracked();
-        List<String> ours = new ArrayList<>(namespaces);
-        Collections.reverse(ours);
-        for (String namespace : ours) {
-            try {
-                List<Long> left = netns.killAll(namespace, PROCESS_GRACE);
-                if (!left.isEmpty()) {
-                    problems.add("process(es) " + left + " in " + namespace + " would not stop");
-                }
-            } catch (RuntimeException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        for (String namespace : ours) {
-            try {
-                netns.delete(namespace);
-                namespaces.remove(namespace);
-            } catch (RuntimeException e) {
-                problems.add(e.getMessage());
-            }
-        }
+        List<String> problems = NatNetworkTeardown.tearDown(netns, processes, namespaces);
         removeShutdownHook();
         if (!problems.isEmpty()) {
-            throw new NatNetworkException("NAT network " + prefix + " not fully removed: " + String.join("; ", problems));
+            throw new NatNetworkException("NAT network " + topology.prefix() + " not fully removed: " + String.join("; ", problems));
         }
-        LOG.info("NAT network {} removed", prefix);
-    }
-
-    private void stopTracked() {
-        for (Process process : processes) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-        }
-        long deadline = System.nanoTime() + PROCESS_GRACE.toNanos();
-        for (Process process : processes) {
-            try {
-                long left = Math.max(0, deadline - System.nanoTime());
-                if (!process.waitFor(left, TimeUnit.NANOSECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
-        processes.clear();
+        LOG.info("NAT network {} removed", topology.prefix());
     }
 
     private void requireOpen() {
         if (closed) {
-            throw new IllegalStateException("NAT network " + prefix + " is closed");
+            throw new IllegalStateException("NAT network " + topology.prefix() + " is closed");
         }
-    }
-
-    private int checkSite(int site) {
-        if (site < 1 || site > routers.size()) {
-            throw new IllegalArgumentException("site must be 1.." + routers.size() + ", not " + site);
-        }
-        return site;
-    }
-
-    // ---------------------------------------------------------------- building
-
-    private void create(Integer udpTimeout, Integer udpStreamTimeout) {
-        String wan = prefix + "wan";
-        addNamespace(wan);
-        for (NetNode node : nodes()) {
-            addNamespace(node.namespace());
-        }
-        netns.ip(wan, "link", "add", "br0", "type", "bridge", "stp_state", "0");
-        netns.ip(wan, "link", "set", "br0", "up");
-
-        // public host
-        attachToSwitch(wan, "p-pub", publicHost.namespace(), publicHost.uplink());
-        addressUp(publicHost.namespace(), publicHost.uplink(), PUBLIC_HOST_IP + "/24");
-
-        for (int i = 0; i < routers.size(); i++) {
-            Router router = routers.get(i);
-            Host host = privateHosts.get(i);
-            String r = router.namespace();
-            attachToSwitch(wan, "p-" + router.name(), r, Router.WAN_IF);
-            addressUp(r, Router.WAN_IF, router.publicIp() + "/24");
-            netns.ip(host.namespace(), "link", "add", host.uplink(), "type", "veth", "peer", "name", Router.LAN_IF, "netns", r);
-            addressUp(r, Router.LAN_IF, router.insideAddress().getHostAddress() + "/24");
-            addressUp(host.namespace(), host.uplink(), host.ip() + "/24");
-            netns.ip(host.namespace(), "route", "add", "default", "via", router.insideAddress().getHostAddress());
-
-            netns.nft(r, NatRuleset.router(Router.LAN_IF, Router.WAN_IF, mode));
-            netns.sysctl(r, "net.ipv4.ip_forward", "1");
-            if (udpTimeout != null) {
-                netns.sysctl(r, "net.netfilter.nf_conntrack_udp_timeout", udpTimeout.toString());
-            }
-            if (udpStreamTimeout != null) {
-                netns.sysctl(r, "net.netfilter.nf_conntrack_udp_timeout_stream", udpStreamTimeout.toString());
-            }
-        }
-    }
-
-    private void addNamespace(String namespace) {
-        netns.add(namespace);
-        namespaces.add(namespace);
-        netns.ip(namespace, "link", "set", "lo", "up");
-        // IPv4 only: no IPv6 autoconfiguration chatter on the emulated links (a kernel without
-        // IPv6 has no such sysctl, and nothing to silence)
-        for (String key : List.of("net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6")) {
-            try {
-                netns.sysctl(namespace, key, "1");
-            } catch (NatNetworkException e) {
-                LOG.debug("{}: {}", namespace, e.getMessage());
-            }
-        }
-    }
-
-    /** A veth pair: {@code port} on the bridge in the switch namespace, {@code ifname} in {@code namespace}. */
-    private void attachToSwitch(String wan, String port, String namespace, String ifname) {
-        netns.ip(wan, "link", "add", port, "type", "veth", "peer", "name", ifname, "netns", namespace);
-        netns.ip(wan, "link", "set", port, "master", "br0");
-        netns.ip(wan, "link", "set", port, "up");
-    }
-
-    private void addressUp(String namespace, String ifname, String cidr) {
-        netns.ip(namespace, "addr", "add", cidr, "dev", ifname);
-        netns.ip(namespace, "link", "set", ifname, "up");
     }
 
     private void addShutdownHook() {
@@ -360,7 +225,7 @@ public final class NatNetwork implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("at exit: {}", e.getMessage());
             }
-        }, "p2psip-natlab-cleanup-" + prefix);
+        }, "p2psip-natlab-cleanup-" + topology.prefix());
         Runtime.getRuntime().addShutdownHook(hook);
         shutdownHook = hook;
     }
@@ -373,14 +238,6 @@ public final class NatNetwork implements AutoCloseable {
             } catch (IllegalStateException e) {
                 // the JVM is shutting down: the hook runs (or already ran) close(), which is idempotent
             }
-        }
-    }
-
-    private static Inet4Address ipv4(String text) {
-        try {
-            return (Inet4Address) InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(text, e);
         }
     }
 
@@ -401,7 +258,7 @@ public final class NatNetwork implements AutoCloseable {
         }
 
         public Builder mode(NatMode mode) {
-            this.mode = java.util.Objects.requireNonNull(mode);
+            this.mode = Objects.requireNonNull(mode);
             return this;
         }
 
@@ -438,14 +295,15 @@ public final class NatNetwork implements AutoCloseable {
          * the network. On failure, whatever was made is removed before the exception propagates.
          */
         public NatNetwork build() {
-            Map<String, java.nio.file.Path> tools = Preflight.check();
+            Map<String, Path> tools = Preflight.check();
             Netns netns = new Netns(tools);
             StaleNamespaces.removeStale(netns);
             String prefix = StaleNamespaces.PREFIX + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + "-";
-            NatNetwork network = new NatNetwork(netns, prefix, mode, sites);
+            NatNetwork network = new NatNetwork(netns, new NatTopology(prefix, mode, sites));
             network.addShutdownHook();
             try {
-                network.create(udpTimeout, udpStreamTimeout);
+                new NatNetworkSetup(netns, network.namespaces::add).create(network.topology, udpTimeout,
+                        udpStreamTimeout);
             } catch (RuntimeException e) {
                 try {
                     network.close();

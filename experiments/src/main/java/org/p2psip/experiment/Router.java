@@ -7,54 +7,33 @@ import java.util.Objects;
  * A NAT router: inside interface {@code lan0} on its private network, public side {@code wan0} on
  * the public segment, source NAT and stateful filtering by nftables ({@link NatRuleset#router}).
  */
-public final class Router implements NetNode {
+public final class Router extends AbstractNetNode implements NetNode {
 
     /** Inside interface name. */
     public static final String LAN_IF = "lan0";
     /** Public-side interface name. */
     public static final String WAN_IF = "wan0";
 
-    private final String name;
-    private final String namespace;
-    private final Inet4Address publicAddress;
     private final Inet4Address insideAddress;
     private final String lanCidr;
     private final NatMode mode;
 
     Router(String name, String namespace, Inet4Address publicAddress, Inet4Address insideAddress,
            String lanCidr, NatMode mode) {
-        this.name = Objects.requireNonNull(name);
-        this.namespace = Objects.requireNonNull(namespace);
-        this.publicAddress = Objects.requireNonNull(publicAddress);
+        super(name, namespace, publicAddress);
         this.insideAddress = Objects.requireNonNull(insideAddress);
         this.lanCidr = Objects.requireNonNull(lanCidr);
         this.mode = Objects.requireNonNull(mode);
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String namespace() {
-        return namespace;
-    }
-
-    /** The public address: the source address of everything the inside sends out. */
-    @Override
-    public Inet4Address address() {
-        return publicAddress;
-    }
-
-    /** Same as {@link #address()}. */
+    /** The public address, {@link #address()}: the source address of everything the inside sends out. */
     public Inet4Address publicAddress() {
-        return publicAddress;
+        return address();
     }
 
     /** The public address as text, e.g. {@code 203.0.113.101}. */
     public String publicIp() {
-        return publicAddress.getHostAddress();
+        return address().getHostAddress();
     }
 
     /** The inside address, the private host's default gateway, e.g. {@code 10.1.0.1}. */
@@ -78,6 +57,6 @@ public final class Router implements NetNode {
 
     @Override
     public String toString() {
-        return name + "(" + namespace + ", " + publicIp() + " / " + lanCidr + ", " + mode + ")";
+        return name() + "(" + namespace() + ", " + publicIp() + " / " + lanCidr + ", " + mode + ")";
     }
 }
