@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.p2psip.interop.fixtures.FreePorts;
 
 /**
  * One real, unmodified baresip SIP phone (Debian package {@code baresip} 1.0.0) running headless

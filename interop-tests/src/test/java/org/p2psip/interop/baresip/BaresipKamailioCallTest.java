@@ -1,5 +1,6 @@
 package org.p2psip.interop.baresip;
 
+import org.p2psip.interop.fixtures.FreePorts;
 import org.p2psip.interop.kamailio.Kamailio;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;

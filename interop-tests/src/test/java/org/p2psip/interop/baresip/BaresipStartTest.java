@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.Test;
+import org.p2psip.interop.fixtures.FreePorts;
 
 /** Start-up and shutdown of the harness itself, with a real baresip. */
 public class BaresipStartTest {

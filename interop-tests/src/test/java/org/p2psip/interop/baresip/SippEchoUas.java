@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.p2psip.interop.fixtures.FreePorts;
+import org.p2psip.interop.fixtures.Tools;
 
 /**
  * sipp's built-in {@code uas} scenario on 127.0.0.1 with {@code -rtp_echo}: answers one INVITE
@@ -29,7 +31,7 @@ final class SippEchoUas implements AutoCloseable {
     }
 
     static SippEchoUas start(Duration globalTimeout) {
-        String binary = requireOnPath("sipp", "sip-tester");
+        String binary = Tools.requireOnPath("sipp", "sip-tester");
         try {
             Path dir = Path.of("target", "baresip-logs",
                     "sipp-" + System.currentTimeMillis() + "-" + ThreadLocalRandom.current().nextInt(1000));
@@ -132,17 +134,5 @@ final class SippEchoUas implements AutoCloseable {
     public void close() {
         stop();
         log.close();
-    }
-
-    static String requireOnPath(String binary, String debianPackage) {
-        String path = System.getenv().getOrDefault("PATH", "") + java.io.File.pathSeparator + "/usr/sbin:/usr/bin";
-        return java.util.stream.Stream.of(path.split(java.io.File.pathSeparator))
-                .filter(d -> !d.isEmpty())
-                .map(d -> java.nio.file.Path.of(d, binary))
-                .filter(java.nio.file.Files::isExecutable)
-                .findFirst()
-                .map(java.nio.file.Path::toString)
-                .orElseThrow(() -> new IllegalStateException("'" + binary + "' not found on PATH, /usr/sbin or"
-                        + " /usr/bin: install the Debian package '" + debianPackage + "'"));
     }
 }

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import org.p2psip.interop.fixtures.FreePorts;
+import org.p2psip.interop.fixtures.Tools;
 
 /**
  * A private Kamailio (Debian package {@code kamailio}, 5.x) for tests: the centralised SIP baseline, a
@@ -64,7 +65,7 @@ public final class Kamailio implements AutoCloseable {
 
     /** The binary, from PATH, /usr/sbin or /usr/bin; fails naming the Debian package if it is missing. */
     public static String binary() {
-        return requireOnPath("kamailio", "kamailio");
+        return Tools.requireOnPath("kamailio", "kamailio");
     }
 
     /** Where Kamailio listens (UDP). */
@@ -161,7 +162,7 @@ public final class Kamailio implements AutoCloseable {
         String bin = binary();
         String why = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            port = freeUdpPort();
+            port = FreePorts.udp();
             Files.writeString(config, b.config(port), StandardCharsets.US_ASCII);
             Files.deleteIfExists(log);
             process = new ProcessBuilder(bin, "-f", config.toString(), "-DD", "-E",
@@ -226,24 +227,6 @@ public final class Kamailio implements AutoCloseable {
             }
             return false;
         }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return s.getLocalPort();
-        }
-    }
-
-    static String requireOnPath(String binary, String debianPackage) {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/usr/bin";
-        return Stream.of(path.split(File.pathSeparator))
-                .filter(d -> !d.isEmpty())
-                .map(d -> Path.of(d, binary))
-                .filter(Files::isExecutable)
-                .findFirst()
-                .map(Path::toString)
-                .orElseThrow(() -> new IllegalStateException("'" + binary + "' not found on PATH, /usr/sbin or"
-                        + " /usr/bin: install the Debian package '" + debianPackage + "'"));
     }
 
     /** Settings of the generated configuration. */

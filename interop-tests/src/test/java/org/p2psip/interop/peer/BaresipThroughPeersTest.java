@@ -4,14 +4,13 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.interop.baresip.Baresip;
 import org.p2psip.interop.baresip.RtpStats;
+import org.p2psip.interop.fixtures.Owned;
 
 /**
  * Issue 7 acceptance with unmodified phones (paper Sec. 5.3): baresip alice registers at peer1,
@@ -22,18 +21,8 @@ import org.p2psip.interop.baresip.RtpStats;
 public class BaresipThroughPeersTest {
 
     private static final Duration T = Duration.ofSeconds(30);
-    private final List<AutoCloseable> owned = new ArrayList<>();
-
-    @After
-    public void tearDown() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                System.err.println("tearDown " + owned.get(i) + ": " + e);
-            }
-        }
-    }
+    @Rule
+    public final Owned owned = new Owned();
 
     @Test(timeout = 120_000)
     public void relayAlwaysBobHangsUp() throws Exception {
@@ -46,9 +35,9 @@ public class BaresipThroughPeersTest {
     }
 
     private void callThroughRelay(boolean aliceHangsUp) throws Exception {
-        InProcessOverlay o = track(InProcessOverlay.start("always", Map.of()));
-        Baresip alice = track(Baresip.builder("alice").registrar(o.peer1.sipAddress()).rtpPorts(27000, 27499).start());
-        Baresip bob = track(Baresip.builder("bob").registrar(o.peer2.sipAddress()).rtpPorts(27500, 27999)
+        InProcessOverlay o = owned.track(InProcessOverlay.start("always", Map.of()));
+        Baresip alice = owned.track(Baresip.builder("alice").registrar(o.peer1.sipAddress()).rtpPorts(27000, 27499).start());
+        Baresip bob = owned.track(Baresip.builder("bob").registrar(o.peer2.sipAddress()).rtpPorts(27500, 27999)
                 .answerMode("auto").start());
         long t0 = System.nanoTime();
         alice.dial("bob");
@@ -83,9 +72,9 @@ public class BaresipThroughPeersTest {
 
     @Test(timeout = 120_000)
     public void relayNeverMediaBypassesThePeer3() throws Exception {
-        InProcessOverlay o = track(InProcessOverlay.start("never", Map.of()));
-        Baresip alice = track(Baresip.builder("alice").registrar(o.peer1.sipAddress()).rtpPorts(27000, 27499).start());
-        Baresip bob = track(Baresip.builder("bob").registrar(o.peer2.sipAddress()).rtpPorts(27500, 27999)
+        InProcessOverlay o = owned.track(InProcessOverlay.start("never", Map.of()));
+        Baresip alice = owned.track(Baresip.builder("alice").registrar(o.peer1.sipAddress()).rtpPorts(27000, 27499).start());
+        Baresip bob = owned.track(Baresip.builder("bob").registrar(o.peer2.sipAddress()).rtpPorts(27500, 27999)
                 .answerMode("auto").start());
         alice.dial("bob");
         alice.waitEstablished(T);
@@ -117,10 +106,5 @@ public class BaresipThroughPeersTest {
             }
             Thread.sleep(200);
         }
-    }
-
-    private <T extends AutoCloseable> T track(T t) {
-        owned.add(t);
-        return t;
     }
 }

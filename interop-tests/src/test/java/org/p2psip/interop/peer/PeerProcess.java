@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.p2psip.interop.fixtures.FreePorts;
 
 /**
  * One overlay peer as its own OS process, exactly what {@code ./p2psip peer} runs:
@@ -54,9 +55,9 @@ final class PeerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.p2psip.peer.cli.P2psip", "peer",
                 "--name", name, "--bind", "127.0.0.1",
-                "--sip-port", Integer.toString(FreePort.tcpAndUdp()),
-                "--om-port", Integer.toString(FreePort.tcpAndUdp()),
-                "--dht-port", Integer.toString(FreePort.tcpAndUdp()),
+                "--sip-port", Integer.toString(FreePorts.tcpAndUdp()),
+                "--om-port", Integer.toString(FreePorts.tcpAndUdp()),
+                "--dht-port", Integer.toString(FreePorts.tcpAndUdp()),
                 "--tcp-relay-port", "0",
                 "--state-dir", stateDir.toString()));
         cmd.addAll(List.of(extra));

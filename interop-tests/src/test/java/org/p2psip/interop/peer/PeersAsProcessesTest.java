@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
+import org.p2psip.interop.fixtures.Owned;
 import org.p2psip.phone.MediaStats;
 import org.p2psip.phone.Phone;
 import org.p2psip.phone.PhoneConfig;
@@ -28,32 +29,22 @@ import org.p2psip.phone.PhoneException;
  */
 public class PeersAsProcessesTest {
 
-    private final List<AutoCloseable> owned = new ArrayList<>();
-
-    @After
-    public void tearDown() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                System.err.println("tearDown " + owned.get(i) + ": " + e);
-            }
-        }
-    }
+    @Rule
+    public final Owned owned = new Owned();
 
     @Test(timeout = 150_000)
     public void callThroughRelayBetweenPeerProcessesThenSigtermStopsThemCleanly() throws Exception {
         Path root = Files.createTempDirectory("p2psip-peer-procs-");
         long t0 = System.nanoTime();
-        PeerProcess p3 = track(PeerProcess.start("peer3", root, "--rtp-ports", "26100-26199", "--relay-policy", "never"));
-        PeerProcess p1 = track(PeerProcess.start("peer1", root, "--bootstrap", p3.lookup(), "--rtp-ports", "24100-24199",
+        PeerProcess p3 = owned.track(PeerProcess.start("peer3", root, "--rtp-ports", "26100-26199", "--relay-policy", "never"));
+        PeerProcess p1 = owned.track(PeerProcess.start("peer1", root, "--bootstrap", p3.lookup(), "--rtp-ports", "24100-24199",
                 "--relay-policy", "always"));
-        PeerProcess p2 = track(PeerProcess.start("peer2", root, "--bootstrap", p3.lookup(), "--rtp-ports", "25100-25199",
+        PeerProcess p2 = owned.track(PeerProcess.start("peer2", root, "--bootstrap", p3.lookup(), "--rtp-ports", "25100-25199",
                 "--relay-policy", "always"));
         long upMs = (System.nanoTime() - t0) / 1_000_000;
 
-        Phone alice = track(phone("alice", p1.sip()));
-        Phone bob = track(phone("bob", p2.sip()));
+        Phone alice = owned.track(phone("alice", p1.sip()));
+        Phone bob = owned.track(phone("bob", p2.sip()));
         alice.register();
         bob.register();
         CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> {
@@ -115,13 +106,13 @@ public class PeersAsProcessesTest {
     @Test(timeout = 150_000)
     public void userOfAKilledPeerBecomesUnreachableWithAFinalResponse() throws Exception {
         Path root = Files.createTempDirectory("p2psip-peer-killed-");
-        PeerProcess pa = track(PeerProcess.start("peerA", root, "--rtp-ports", "24200-24299", "--relay-policy", "never",
+        PeerProcess pa = owned.track(PeerProcess.start("peerA", root, "--rtp-ports", "24200-24299", "--relay-policy", "never",
                 "--ports", "in-process"));
         // SATO-Ports in-process: a SIGKILLed peer cannot leave SATO-Port child processes behind
-        PeerProcess pb = track(PeerProcess.start("peerB", root, "--bootstrap", pa.lookup(), "--rtp-ports", "25200-25299",
+        PeerProcess pb = owned.track(PeerProcess.start("peerB", root, "--bootstrap", pa.lookup(), "--rtp-ports", "25200-25299",
                 "--relay-policy", "never", "--ports", "in-process", "--register-expires-max", "5"));
-        Phone alice = track(phone("alice", pa.sip()));
-        Phone bob = track(phone("bob", pb.sip()));
+        Phone alice = owned.track(phone("alice", pa.sip()));
+        Phone bob = owned.track(phone("bob", pb.sip()));
         alice.register();
         bob.register();
         assertTrue("peerB grants at most 5 s: " + bob.grantedExpires(), bob.grantedExpires() > 0 && bob.grantedExpires() <= 5);
@@ -217,10 +208,5 @@ public class PeersAsProcessesTest {
         String[] hp = sipHostPort.split(":");
         return Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
                 .listen("127.0.0.1", 0).build());
-    }
-
-    private <T extends AutoCloseable> T track(T t) {
-        owned.add(t);
-        return t;
     }
 }

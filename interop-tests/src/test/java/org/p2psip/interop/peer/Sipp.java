@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.p2psip.interop.fixtures.Tools;
 
 /** One sipp process (Debian package sip-tester) on 127.0.0.1, its output in a file under target/peer-sipp/. */
 final class Sipp implements AutoCloseable {
@@ -25,7 +26,7 @@ final class Sipp implements AutoCloseable {
 
     /** Starts sipp with these arguments (after the binary) in a fresh directory. */
     static Sipp start(List<String> args) throws IOException {
-        String bin = requireOnPath("sipp", "sip-tester");
+        String bin = Tools.requireOnPath("sipp", "sip-tester");
         Path base = Path.of("target", "peer-sipp").toAbsolutePath();
         Files.createDirectories(base);
         Path dir = Files.createTempDirectory(base, "sipp-");
@@ -89,16 +90,5 @@ final class Sipp implements AutoCloseable {
                 process.waitFor(3, TimeUnit.SECONDS);
             }
         }
-    }
-
-    static String requireOnPath(String binary, String debianPackage) {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/usr/bin";
-        for (String d : path.split(File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, binary))) {
-                return Path.of(d, binary).toString();
-            }
-        }
-        throw new IllegalStateException("'" + binary + "' not found on PATH, /usr/sbin or /usr/bin: install the"
-                + " Debian package '" + debianPackage + "'");
     }
 }

@@ -5,12 +5,13 @@ import static org.junit.Assert.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.interop.fixtures.FreePorts;
+import org.p2psip.interop.fixtures.Owned;
 import org.p2psip.phone.MediaStats;
 import org.p2psip.phone.Phone;
 import org.p2psip.phone.PhoneConfig;
@@ -23,38 +24,28 @@ import org.p2psip.phone.PhoneConfig;
  */
 public class SippCalleeThroughRelayTest {
 
-    private final List<AutoCloseable> owned = new ArrayList<>();
-
-    @After
-    public void tearDown() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                System.err.println("tearDown " + owned.get(i) + ": " + e);
-            }
-        }
-    }
+    @Rule
+    public final Owned owned = new Owned();
 
     @Test(timeout = 120_000)
     public void phoneCallsSippEchoThroughTheRelayAndGetsItsMediaBack() throws Exception {
-        InProcessOverlay o = track(InProcessOverlay.start("always", Map.of()));
+        InProcessOverlay o = owned.track(InProcessOverlay.start("always", Map.of()));
         String peer2Sip = o.peer2.sipAddress();
 
         int uasPort = 0;
         Sipp uas = null;
         for (int attempt = 0; attempt < 4 && uas == null; attempt++) {
-            uasPort = FreePort.tcpAndUdp();
-            int mediaPort = FreePort.udpPairPlus2();
-            Sipp s = track(Sipp.start(List.of("-sf", Sipp.scenario("echo-uas.xml").toString(), "-i", "127.0.0.1", "-p", Integer.toString(uasPort),
+            uasPort = FreePorts.tcpAndUdp();
+            int mediaPort = FreePorts.udpPairPlus2();
+            Sipp s = owned.track(Sipp.start(List.of("-sf", Sipp.scenario("echo-uas.xml").toString(), "-i", "127.0.0.1", "-p", Integer.toString(uasPort),
                     "-mi", "127.0.0.1", "-mp", Integer.toString(mediaPort), "-rtp_echo", "-m", "1", "-nostdin",
                     "-timeout", "90s", "-timeout_error", "-trace_err")));
             long deadline = System.currentTimeMillis() + 15_000;
             while (System.currentTimeMillis() < deadline && s.isAlive()
-                    && (FreePort.udpFree(uasPort) || FreePort.udpFree(mediaPort))) {
+                    && (FreePorts.udpFree(uasPort) || FreePorts.udpFree(mediaPort))) {
                 Thread.sleep(50);
             }
-            if (s.isAlive() && !FreePort.udpFree(uasPort)) {
+            if (s.isAlive() && !FreePorts.udpFree(uasPort)) {
                 uas = s;
             } else {
                 s.close();
@@ -62,14 +53,14 @@ public class SippCalleeThroughRelayTest {
         }
         assertTrue("sipp UAS did not start", uas != null);
 
-        Sipp reg = track(Sipp.start(List.of("-sf", Sipp.scenario("register-bob.xml").toString(), "-s", "bob",
-                "-i", "127.0.0.1", "-p", Integer.toString(FreePort.tcpAndUdp()), "-key", "contact_port",
+        Sipp reg = owned.track(Sipp.start(List.of("-sf", Sipp.scenario("register-bob.xml").toString(), "-s", "bob",
+                "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.tcpAndUdp()), "-key", "contact_port",
                 Integer.toString(uasPort), "-m", "1", "-nostdin", "-timeout", "20s", "-timeout_error", "-trace_err",
                 peer2Sip)));
         assertEquals("sipp registered bob at peer2 (" + peer2Sip + ")\n" + reg.log(), 0, reg.awaitExit(40));
 
         String[] hp = o.peer1.sipAddress().split(":");
-        Phone alice = track(Phone.start(PhoneConfig.builder("alice", new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
+        Phone alice = owned.track(Phone.start(PhoneConfig.builder("alice", new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
                 .listen("127.0.0.1", 0).build()));
         alice.register();
         long t0 = System.nanoTime();
@@ -86,10 +77,5 @@ public class SippCalleeThroughRelayTest {
         assertEquals("local hangup", alice.endReason());
         assertEquals("sipp UAS verdict on the call (INVITE, ACK, BYE)\n" + uas.log(), 0, uas.awaitExit(30));
         o.awaitNothingLeft(10_000);
-    }
-
-    private <T extends AutoCloseable> T track(T t) {
-        owned.add(t);
-        return t;
     }
 }

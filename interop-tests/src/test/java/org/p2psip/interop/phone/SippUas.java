@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.p2psip.interop.fixtures.FreePorts;
+import org.p2psip.interop.fixtures.Tools;
 
 /**
  * sipp running one of this package's UAS scenarios (a registrar that answers calls) on 127.0.0.1 with
@@ -35,7 +37,7 @@ final class SippUas implements AutoCloseable {
 
     /** Starts sipp with the scenario resource {@code scenario} (in this package) and a global timeout. */
     static SippUas start(String scenario, Duration globalTimeout) throws IOException, InterruptedException {
-        String bin = requireOnPath("sipp", "sip-tester");
+        String bin = Tools.requireOnPath("sipp", "sip-tester");
         Files.createDirectories(Path.of("target", "phone-sipp"));
         Path dir = Files.createTempDirectory(Path.of("target", "phone-sipp").toAbsolutePath(), "sipp-");
         Path xml = dir.resolve(scenario);
@@ -58,9 +60,9 @@ final class SippUas implements AutoCloseable {
     private void launch(String bin, Path xml, Duration globalTimeout) throws IOException, InterruptedException {
         String why = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            sipPort = Ports.freeUdp();
-            mediaPort = Ports.freeUdpPairPlus2();
-            int controlPort = Ports.freeUdp();
+            sipPort = FreePorts.udp();
+            mediaPort = FreePorts.udpPairPlus2();
+            int controlPort = FreePorts.udp();
             process = new ProcessBuilder(bin, "-sf", xml.toString(), "-i", "127.0.0.1", "-p", Integer.toString(sipPort),
                     "-mi", "127.0.0.1", "-mp", Integer.toString(mediaPort), "-rtp_echo", "-cp",
                     Integer.toString(controlPort), "-m", "2", "-nostdin", "-timeout", globalTimeout.toSeconds() + "s",
@@ -72,7 +74,7 @@ final class SippUas implements AutoCloseable {
                     .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (System.nanoTime() < deadline && process.isAlive()) {
-                if (!Ports.isFree(sipPort) && !Ports.isFree(mediaPort)) {
+                if (!FreePorts.udpFree(sipPort) && !FreePorts.udpFree(mediaPort)) {
                     return;
                 }
                 Thread.sleep(50);
@@ -136,17 +138,5 @@ final class SippUas implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    static String requireOnPath(String binary, String debianPackage) {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/usr/bin";
-        return Stream.of(path.split(File.pathSeparator))
-                .filter(d -> !d.isEmpty())
-                .map(d -> Path.of(d, binary))
-                .filter(Files::isExecutable)
-                .findFirst()
-                .map(Path::toString)
-                .orElseThrow(() -> new IllegalStateException("'" + binary + "' not found on PATH, /usr/sbin or"
-                        + " /usr/bin: install the Debian package '" + debianPackage + "'"));
     }
 }
