@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.p2psip.interop.fixtures.FreePorts;
 import org.p2psip.interop.fixtures.Tools;
@@ -141,16 +140,7 @@ public final class Kamailio implements AutoCloseable {
             return;
         }
         List<ProcessHandle> children = p.descendants().collect(Collectors.toList());
-        p.destroy();
-        try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Tools.stop(p, Duration.ofSeconds(10), Duration.ofSeconds(5));
         for (ProcessHandle c : children) {
             if (c.isAlive()) {
                 c.destroyForcibly();

@@ -123,16 +123,7 @@ final class SippUas implements AutoCloseable {
         if (p == null) {
             return;
         }
-        p.destroy();
-        try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(3, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Tools.stop(p, Duration.ofSeconds(5), Duration.ofSeconds(3));
     }
 
     @Override
