@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.rtp.RtpPort;
-import org.p2psip.rtp.RtpPortConfig;
+import org.p2psip.rtp.config.RtpPortConfig;
 import org.p2psip.sip.P2psipPort;
 import org.p2psip.sip.P2psipPortConfig;
 

@@ -17,6 +17,7 @@ import org.p2psip.rtp.relay.RelayEngine;
 import org.p2psip.rtp.relay.RelayListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.p2psip.rtp.config.RtpPortConfig;
 
 /**
  * The RTP-Port SATO-Port (paper Sec. 5.1.2): a media packet relay driven only over its control

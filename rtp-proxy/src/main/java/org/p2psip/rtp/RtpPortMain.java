@@ -8,6 +8,7 @@ import java.util.List;
 import org.p2psip.common.Options;
 import org.p2psip.common.Options.Option;
 import org.p2psip.control.SatoPortProcessMain;
+import org.p2psip.rtp.config.RtpPortConfig;
 
 /**
  * {@code ./p2psip rtp-port}: runs an RTP-Port alone, driven over its control socket, until a

@@ -24,6 +24,7 @@ import org.p2psip.control.message.RtpAllocate;
 import org.p2psip.control.message.RtpAllocateAnswer;
 import org.p2psip.control.message.RtpReleaseAnswer;
 import org.p2psip.control.message.RtpSessionReleased;
+import org.p2psip.rtp.config.RtpPortConfig;
 
 /** Idle timeout, release, port exhaustion and socket leaks. */
 public class LifecycleTest {

@@ -15,6 +15,7 @@ import org.p2psip.control.message.RtpLeg;
 import org.p2psip.control.message.RtpStats;
 import org.p2psip.control.message.RtpStatsAnswer;
 import org.p2psip.rtp.control.RtpPortClient;
+import org.p2psip.rtp.config.RtpPortConfig;
 
 /** An RTP-Port running in this JVM plus a control client that plays the Overlay Manager and records events. */
 public final class PortFixture implements Closeable {

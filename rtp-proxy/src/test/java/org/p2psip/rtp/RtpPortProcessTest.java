@@ -21,6 +21,7 @@ import org.p2psip.control.message.Fields;
 import org.p2psip.control.message.RtpAllocateAnswer;
 import org.p2psip.control.message.RtpConnect;
 import org.p2psip.rtp.control.RtpPortClient;
+import org.p2psip.rtp.config.RtpPortConfig;
 
 /** The RTP-Port as its own process (what {@code ./p2psip rtp-port} runs), driven only over its control socket. */
 public class RtpPortProcessTest {

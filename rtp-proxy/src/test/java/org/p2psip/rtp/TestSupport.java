@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import org.p2psip.rtp.config.RtpPortConfig;
 
 /** Helpers shared by the RTP-Port tests. */
 public final class TestSupport {

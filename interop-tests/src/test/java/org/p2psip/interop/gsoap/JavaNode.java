@@ -12,7 +12,7 @@ import org.p2psip.om.client.SoapOmIfClient;
 import org.p2psip.om.ports.ControlSatoPorts;
 import org.p2psip.om.types.OmException;
 import org.p2psip.rtp.RtpPort;
-import org.p2psip.rtp.RtpPortConfig;
+import org.p2psip.rtp.config.RtpPortConfig;
 
 /**
  * A Java overlay node for the gSOAP interop tests: a real RTP-Port (rtp-proxy, in this JVM, on

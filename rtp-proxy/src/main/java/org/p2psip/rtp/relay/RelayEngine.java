@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ErrorCode;
-import org.p2psip.rtp.RtpPortConfig;
+import org.p2psip.rtp.config.RtpPortConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -23,7 +23,7 @@ import org.p2psip.control.message.RtpAllocateAnswer;
 import org.p2psip.control.message.RtpConnect;
 import org.p2psip.control.message.RtpPortStatus;
 import org.p2psip.rtp.RtpPort;
-import org.p2psip.rtp.RtpPortConfig;
+import org.p2psip.rtp.config.RtpPortConfig;
 import org.p2psip.rtp.RtpPortMain;
 import org.p2psip.rtp.control.RtpPortClient;
 

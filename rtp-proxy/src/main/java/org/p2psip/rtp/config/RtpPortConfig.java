@@ -1,4 +1,4 @@
-package org.p2psip.rtp;
+package org.p2psip.rtp.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
