@@ -157,12 +157,16 @@ public final class ControlMessage {
     }
 
     public long getLong(String key, long fallback) {
-        String v = get(key);
-        if (v == null) {
+        return longOr(get(key), fallback);
+    }
+
+    /** {@code text} as a long, or {@code fallback} when it is absent or not a number. */
+    public static long longOr(String text, long fallback) {
+        if (text == null) {
             return fallback;
         }
         try {
-            return Long.parseLong(v);
+            return Long.parseLong(text);
         } catch (NumberFormatException e) {
             return fallback;
         }

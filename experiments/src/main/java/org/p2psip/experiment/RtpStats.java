@@ -2,13 +2,12 @@ package org.p2psip.experiment;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.p2psip.control.ControlClient;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.control.message.Fields;
 import org.p2psip.control.MessageTypes;
 
 /** {@code rtp.stats} of an RTP-Port, asked over its control socket: fields {@code SESSION:LEG.counter}. */
@@ -28,13 +27,6 @@ public final class RtpStats {
 
     /** The session ids in an {@code rtp.stats} answer. */
     public static List<String> sessions(ControlMessage m) {
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<String, String> f : m.fields()) {
-            int colon = f.getKey().indexOf(':');
-            if (colon > 0 && f.getKey().endsWith(":role")) {
-                out.add(f.getKey().substring(0, colon));
-            }
-        }
-        return out;
+        return m.getAll(Fields.SESSION); // an rtp.stats page names each of its sessions once
     }
 }

@@ -38,15 +38,7 @@ public record P2psipPortStatus(String name, String ua, String uaTransports, Stri
 
     /** A numeric field such as {@link Fields#USERS}, or {@code fallback} if absent or not a number. */
     public long counter(String field, long fallback) {
-        String v = other.get(field);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+        return ControlMessage.longOr(other.get(field), fallback);
     }
 
     public ControlMessage answer(ControlMessage request) {

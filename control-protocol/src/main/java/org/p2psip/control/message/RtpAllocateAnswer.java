@@ -22,12 +22,7 @@ public record RtpAllocateAnswer(String session, String role, String address, Lis
 
     /** The leg called {@code name}, or null. */
     public RtpLeg leg(String name) {
-        for (RtpLeg l : legs) {
-            if (l.name().equals(name)) {
-                return l;
-            }
-        }
-        return null;
+        return RtpLeg.named(legs, name);
     }
 
     /** The leg names, in order. */

@@ -74,4 +74,14 @@ public record RtpLeg(String name, Map<String, String> fields) {
             return -1;
         }
     }
+
+    /** The leg called {@code name} among {@code legs}, or null. */
+    static RtpLeg named(java.util.List<RtpLeg> legs, String name) {
+        for (RtpLeg l : legs) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        return null;
+    }
 }

@@ -18,12 +18,7 @@ public record RtpSessionStats(String id, String role, long ageMillis, long idleM
 
     /** The leg called {@code name}, or null. */
     public RtpLeg leg(String name) {
-        for (RtpLeg l : legs) {
-            if (l.name().equals(name)) {
-                return l;
-            }
-        }
-        return null;
+        return RtpLeg.named(legs, name);
     }
 
     ControlMessage addTo(ControlMessage r, String prefix) {

@@ -1,9 +1,8 @@
 package org.p2psip.interop.peer;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.control.message.Fields;
 
 /** Reads an RTP-Port's {@code rtp.stats} answer: sessions ({@code SESSION:role}), legs, packet counters. */
 final class RelayStats {
@@ -13,14 +12,7 @@ final class RelayStats {
 
     /** The session ids: every {@code SESSION:role} field. */
     static List<String> sessions(ControlMessage m) {
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<String, String> f : m.fields()) {
-            int colon = f.getKey().indexOf(':');
-            if (colon > 0 && f.getKey().endsWith(":role")) {
-                out.add(f.getKey().substring(0, colon));
-            }
-        }
-        return out;
+        return m.getAll(Fields.SESSION); // an rtp.stats page names each of its sessions once
     }
 
     /** Number of legs (over all sessions) whose {@code packets_in} is at least {@code min}. */
