@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.p2psip.control.ControlClient;
+import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
@@ -59,6 +60,8 @@ public final class ControlSatoPorts implements SatoPorts {
     private final String nodeName;
     private final AtomicLong sessionCounter = new AtomicLong();
     private final Map<String, PortSession> live = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per transport (at most a handful): the P2PSIP-Port's overlay listener, see {@link #signallingEndpoint}. */
+    private final Map<TransportKind, KnownEndpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ControlSatoPorts(Builder b, Map<PortKind, ControlClient> clients, Set<ControlClient> owned) {
         this.clients = clients;
@@ -89,6 +92,26 @@ public final class ControlSatoPorts implements SatoPorts {
 
     @Override
     public Address signallingEndpoint(TransportKind transport) throws OmException {
+        // The P2PSIP-Port's overlay listener is fixed for the life of its control connection: ask once
+        // per connection, not once per call (a port.status round trip per SATO was on every call's path).
+        ControlClient c = clients.get(PortKind.P2PSIP_PORT);
+        ControlConnection via = c == null ? null : c.connection();
+        KnownEndpoint known = endpoints.get(transport);
+        if (known != null && via != null && known.via() == via) {
+            return known.address();
+        }
+        Address a = askSignallingEndpoint(transport);
+        if (via != null) {
+            endpoints.put(transport, new KnownEndpoint(via, a));
+        }
+        return a;
+    }
+
+    /** A signalling endpoint the P2PSIP-Port reported, and the control connection it came over. */
+    private record KnownEndpoint(ControlConnection via, Address address) {
+    }
+
+    private Address askSignallingEndpoint(TransportKind transport) throws OmException {
         ControlMessage st = call(PortKind.P2PSIP_PORT, PORT_STATUS.toMessage());
         String a;
         try {
