@@ -109,7 +109,8 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     .withOverlayAdvertised(config.overlayAdvertised());
             registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis());
             proxy = new SipProxy(interfaces, registrar, overlay,
-                    new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis()),
+                    new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis(),
+                            config.maxCallsInSetup()),
                     workers, timer, SipStacks.factories().message(), SipStacks.factories().header());
             uaProvider.addSipListener(proxy);
             overlayProvider.addSipListener(proxy);
@@ -199,6 +200,7 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             m.put(Fields.REQUESTS_REJECTED, Long.toString(proxy.requestsRejected()));
             m.put(Fields.SATO_REQUESTS, Long.toString(proxy.satoRequests()));
             m.put(Fields.OM_OVERLOAD_REJECTIONS, Long.toString(overlay.overloadRejections()));
+            m.put(Fields.CALLS_SHED, Long.toString(proxy.callsShed()));
         }
         return m;
     }

@@ -29,6 +29,7 @@ public final class P2psipPortConfig {
     private Duration maxCallDuration = Duration.ofHours(12);
     private long expirySweepMillis = 500;
     private int maxOmRequests = 512;
+    private int maxCallsInSetup = org.p2psip.sip.proxy.ProxySettings.DEFAULT_MAX_CALLS_IN_SETUP;
 
     /** @param controlSocket where the port listens for its Overlay Manager */
     public P2psipPortConfig(Path controlSocket) {
@@ -210,6 +211,19 @@ public final class P2psipPortConfig {
 
     public int maxOmRequests() {
         return maxOmRequests;
+    }
+
+    /** New calls beyond this many in set-up (INVITE received, no final answer yet) get 503 + Retry-After at once. */
+    public P2psipPortConfig maxCallsInSetup(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("max calls in set-up must be >= 1: " + v);
+        }
+        this.maxCallsInSetup = v;
+        return this;
+    }
+
+    public int maxCallsInSetup() {
+        return maxCallsInSetup;
     }
 
     private static int port(int v) {

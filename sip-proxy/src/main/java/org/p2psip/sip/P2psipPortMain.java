@@ -41,6 +41,7 @@ public final class P2psipPortMain {
             "  --om-timeout MS       how long a request to the OM may take (default 5000)",
             "  --sato-timeout MS     how long a signalling SATO may take to be ready (default 10000)",
             "  --max-om-requests N   unanswered requests to the OM beyond which UAs get 503 at once (default 512)",
+            "  --max-calls-in-setup N  new calls beyond N in set-up get 503 + Retry-After at once (default 32)",
             "  --help                this text",
             "");
 
@@ -84,7 +85,8 @@ public final class P2psipPortMain {
             Option.value("threads", null, "SIP stack and worker threads"),
             Option.value("om-timeout", null, "how long a request to the OM may take (ms)"),
             Option.value("sato-timeout", null, "how long a signalling SATO may take to be ready (ms)"),
-            Option.value("max-om-requests", null, "unanswered requests to the OM beyond which UAs get 503"));
+            Option.value("max-om-requests", null, "unanswered requests to the OM beyond which UAs get 503"),
+            Option.value("max-calls-in-setup", null, "new calls beyond this many in set-up get 503 + Retry-After"));
 
     /** The configuration the options describe (defaults and file values included). */
     static P2psipPortConfig config(Options o) {
@@ -133,6 +135,9 @@ public final class P2psipPortMain {
         }
         if (o.has("max-om-requests")) {
             c.maxOmRequests((int) o.number("max-om-requests", 1, 1_000_000));
+        }
+        if (o.has("max-calls-in-setup")) {
+            c.maxCallsInSetup((int) o.number("max-calls-in-setup", 1, 1_000_000));
         }
         return c;
     }

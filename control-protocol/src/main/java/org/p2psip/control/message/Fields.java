@@ -149,6 +149,8 @@ public final class Fields {
     public static final String REQUESTS_REJECTED = "requests.rejected";
     public static final String SATO_REQUESTS = "sato.requests";
     public static final String OM_OVERLOAD_REJECTIONS = "om.overload.rejections";
+    /** P2PSIP-Port status: new calls refused with 503 by overload control (too many in set-up). */
+    public static final String CALLS_SHED = "calls.shed";
 
     // ---- peer.status answer (management socket) --------------------------------------------------
     public static final String NODE = "node";

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
+import javax.sip.header.HeaderFactory;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -18,11 +19,35 @@ import org.slf4j.LoggerFactory;
 final class Replies {
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
 
-    private final MessageFactory messages;
-    private final AtomicLong rejected = new AtomicLong();
+    /** Retry-After of a 503 for overload: long enough for a burst to pass, short for a phone's user. */
+    static final int OVERLOAD_RETRY_AFTER_SECONDS = 2;
 
-    Replies(MessageFactory messages) {
+    private final MessageFactory messages;
+    private final HeaderFactory headers;
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong shed = new AtomicLong();
+
+    Replies(MessageFactory messages, HeaderFactory headers) {
         this.messages = messages;
+        this.headers = headers;
+    }
+
+    /** Refuses a new call at once because too many are being set up: 503 with Retry-After (RFC 3261 21.5.4). */
+    void overloaded(ServerTransaction st, Request req, int inSetup) {
+        shed.incrementAndGet();
+        countIfRejected(Response.SERVICE_UNAVAILABLE);
+        Response r = response(req, Response.SERVICE_UNAVAILABLE, "Service Unavailable (overloaded: " + inSetup + " calls in set-up)");
+        try {
+            r.addHeader(headers.createRetryAfterHeader(OVERLOAD_RETRY_AFTER_SECONDS));
+        } catch (InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        send(st, r);
+    }
+
+    /** New calls refused by overload control so far. */
+    long shed() {
+        return shed.get();
     }
 
     Response response(Request req, int code, String reason) {

@@ -50,6 +50,11 @@ final class ResponseProcessing {
         invites.put(ctx.cancelKey, ctx);
     }
 
+    /** INVITEs received and not yet answered finally: the calls in set-up (overload control). */
+    int pendingInvites() {
+        return invites.size();
+    }
+
     ResponseContext pendingInvite(String cancelKey) {
         return invites.get(cancelKey);
     }
@@ -169,6 +174,9 @@ final class ResponseProcessing {
                 return null;
             });
         }
+        if (code >= 200) {
+            setUpEnded(ctx);
+        }
         sendInOrder(ctx, out, rewritten);
         if (code >= 200) {
             afterFinal(ctx, code);
@@ -211,8 +219,19 @@ final class ResponseProcessing {
                 log.debug("cannot rewrite 503: {}", e.getMessage());
             }
         }
+        setUpEnded(ctx);
         sendInOrder(ctx, r, CompletableFuture.completedFuture(null));
         afterFinal(ctx, code);
+    }
+
+    /**
+     * The INVITE has its final answer: no longer a call in set-up. Done before the answer leaves, so
+     * that whoever receives it finds the count already lower (overload control admits the next call).
+     */
+    private void setUpEnded(ResponseContext ctx) {
+        if (ctx.isInvite()) {
+            invites.remove(ctx.cancelKey, ctx);
+        }
     }
 
     private void sendUpstream(ResponseContext ctx, Response r) {
@@ -243,9 +262,7 @@ final class ResponseProcessing {
 
     /** The call-level consequences of a final response leaving this proxy. */
     private void afterFinal(ResponseContext ctx, int code) {
-        if (ctx.isInvite()) {
-            invites.remove(ctx.cancelKey, ctx);
-        }
+        setUpEnded(ctx);
         if (Request.BYE.equals(ctx.method)) {
             calls.end(ctx.callId, "BYE answered " + code);
         } else if (ctx.initial && ctx.isInvite()) {

@@ -66,12 +66,14 @@ public final class SipProxy implements SipListener {
     private final StatelessForwarding stateless;
     private final Set<String> overlayPeers = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
+    private final int maxCallsInSetup;
 
     public SipProxy(Interfaces ifs, Registrar registrar, OverlayLink overlay, ProxySettings settings, Executor executor,
                     ScheduledExecutorService timer, MessageFactory messages, HeaderFactory headers) {
         this.ifs = ifs;
         calls = new CallTable(overlay);
-        replies = new Replies(messages);
+        replies = new Replies(messages, headers);
+        maxCallsInSetup = settings.maxCallsInSetup();
         registrations = new RegisterHandler(registrar, messages, headers);
         LoopDetector loops = new LoopDetector();
         SdpCrossing sdp = new SdpCrossing(settings.sdpRewrite(), calls);
@@ -136,6 +138,14 @@ public final class SipProxy implements SipListener {
             return;
         }
         ResponseContext ctx = new ResponseContext(st, req, template, loopHash, in);
+        if (ctx.isInvite() && ctx.initial) {
+            int inSetup = responses.pendingInvites();
+            if (inSetup >= maxCallsInSetup) {
+                // overload control: refuse the excess at once instead of queueing it into time-outs
+                replies.overloaded(st, req, inSetup);
+                return;
+            }
+        }
         if (ctx.isInvite()) {
             Replies.send(st, replies.response(req, Response.TRYING, null));
             responses.invitePending(ctx);
@@ -216,6 +226,11 @@ public final class SipProxy implements SipListener {
 
     public long requestsRejected() {
         return replies.rejected();
+    }
+
+    /** New calls refused with 503 by overload control. */
+    public long callsShed() {
+        return replies.shed();
     }
 
     public long satoRequests() {

@@ -5,17 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A packet capture on loopback (dumpcap) of one SIP port, and the request-to-200 delays read back
- * with tshark: kernel timestamps with microseconds, where sipp's own timing has millisecond steps.
+ * A packet capture on loopback (dumpcap) of one SIP port, read back with tshark ({@link SipTrace}):
+ * kernel timestamps with microseconds, where sipp's own timing has millisecond steps.
  */
-final class Capture {
+public final class Capture implements AutoCloseable {
     private final Process dumpcap;
     private final Path file;
 
@@ -24,15 +21,17 @@ final class Capture {
         this.file = file;
     }
 
-    static Capture start(Path file, int port) throws IOException, InterruptedException {
+    /** Starts dumpcap on {@code lo} for UDP port {@code port}, writing {@code file}; returns once it writes. */
+    public static Capture start(Path file, int port) throws IOException, InterruptedException {
         Files.deleteIfExists(file);
+        Path log = file.resolveSibling(file.getFileName() + ".log");
         Process p = new ProcessBuilder("dumpcap", "-q", "-i", "lo", "-f", "udp port " + port, "-B", "64", "-w", file.toString())
-                .redirectErrorStream(true).redirectOutput(file.resolveSibling(file.getFileName() + ".log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!(Files.exists(file) && Files.size(file) > 0)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 p.destroyForcibly();
-                throw new IOException("dumpcap did not start: " + Files.readString(file.resolveSibling(file.getFileName() + ".log")));
+                throw new IOException("dumpcap did not start: " + (Files.exists(log) ? Files.readString(log) : "no log"));
             }
             Thread.sleep(50);
         }
@@ -40,7 +39,11 @@ final class Capture {
         return new Capture(p, file);
     }
 
-    void stop() throws InterruptedException {
+    /** Stops the capture (idempotent). */
+    public void stop() throws InterruptedException {
+        if (!dumpcap.isAlive()) {
+            return;
+        }
         Thread.sleep(300);
         dumpcap.destroy();
         if (!dumpcap.waitFor(10, TimeUnit.SECONDS)) {
@@ -49,54 +52,64 @@ final class Capture {
         }
     }
 
-    /** Milliseconds from each first {@code method} request sent to the proxy until the proxy's first 200 for it. */
-    Delays delays(String method, int proxyPort) throws IOException, InterruptedException {
-        Process t = new ProcessBuilder("tshark", "-r", file.toString(), "-d", "udp.port==" + proxyPort + ",sip", "-T", "fields",
-                "-E", "separator=|", "-e", "frame.time_epoch", "-e", "udp.srcport", "-e", "udp.dstport", "-e", "sip.Call-ID",
-                "-e", "sip.Method", "-e", "sip.Status-Code", "-e", "sip.CSeq.method")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        t.waitFor(60, TimeUnit.SECONDS);
-        String port = Integer.toString(proxyPort);
-        Map<String, Double> sent = new HashMap<>();
-        Map<String, Double> answered = new HashMap<>();
-        for (String line : out.split("\n")) {
-            String[] f = line.split("\\|", -1);
-            if (f.length < 7 || f[3].isEmpty()) {
-                continue;
-            }
-            double ts = Double.parseDouble(f[0]);
-            if (method.equals(f[4]) && port.equals(f[2])) {
-                sent.putIfAbsent(f[3], ts);
-            } else if ("200".equals(f[5]) && method.equals(f[6]) && port.equals(f[1])) {
-                answered.putIfAbsent(f[3], ts);
-            }
+    @Override
+    public void close() {
+        if (dumpcap.isAlive()) {
+            dumpcap.destroyForcibly();
         }
-        List<Double> ms = new ArrayList<>();
-        for (Map.Entry<String, Double> e : sent.entrySet()) {
-            Double a = answered.get(e.getKey());
-            if (a != null) {
-                ms.add((a - e.getValue()) * 1000.0);
-            }
-        }
-        Collections.sort(ms);
-        return new Delays(ms);
     }
 
-    record Delays(List<Double> sortedMs) {
-        int count() {
+    public Path file() {
+        return file;
+    }
+
+    /** The SIP messages of the capture, decoded by tshark with {@code ports} as SIP ports. */
+    public SipTrace trace(int... ports) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", file.toString()));
+        for (int p : ports) {
+            cmd.addAll(List.of("-d", "udp.port==" + p + ",sip"));
+        }
+        cmd.addAll(List.of("-T", "fields", "-E", "separator=|"));
+        for (String f : SipTrace.TSHARK_FIELDS) {
+            cmd.addAll(List.of("-e", f));
+        }
+        Process t = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!t.waitFor(120, TimeUnit.SECONDS)) {
+            t.destroyForcibly();
+        }
+        return SipTrace.parse(out);
+    }
+
+    /** Milliseconds from each first {@code method} request sent to the proxy until the proxy's first 200 for it. */
+    Delays delays(String method, int proxyPort) throws IOException, InterruptedException {
+        return trace(proxyPort).delays(method, proxyPort, code -> code == 200);
+    }
+
+    /** Delays in milliseconds, sorted; percentiles by the nearest-rank method. */
+    public record Delays(List<Double> sortedMs) {
+        public Delays {
+            sortedMs = List.copyOf(sortedMs);
+        }
+
+        public int count() {
             return sortedMs.size();
         }
 
-        double median() {
+        public double median() {
             return percentile(50);
         }
 
-        double p99() {
+        public double p95() {
+            return percentile(95);
+        }
+
+        public double p99() {
             return percentile(99);
         }
 
-        double percentile(double p) {
+        /** The nearest-rank percentile: the smallest value with at least {@code p} percent of the values at or below it; NaN if empty. */
+        public double percentile(double p) {
             if (sortedMs.isEmpty()) {
                 return Double.NaN;
             }

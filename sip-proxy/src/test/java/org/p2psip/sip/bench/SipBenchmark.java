@@ -506,47 +506,4 @@ public final class SipBenchmark {
             return -1;
         }
     }
-
-    /** Parsed sipp statistics (the last line of -trace_stat). */
-    record SippStats(int exit, long created, long ok, long failed, long retrans, double wallSeconds) {
-        static SippStats read(Path csv, int exit, double wall) throws IOException {
-            if (!Files.exists(csv)) {
-                return new SippStats(exit, 0, 0, -1, -1, wall);
-            }
-            List<String> lines = Files.readAllLines(csv, StandardCharsets.ISO_8859_1);
-            if (lines.size() < 2) {
-                return new SippStats(exit, 0, 0, -1, -1, wall);
-            }
-            String[] head = lines.get(0).split(";");
-            String[] last = lines.get(lines.size() - 1).split(";");
-            Map<String, Integer> idx = new HashMap<>();
-            for (int i = 0; i < head.length; i++) {
-                idx.put(head[i], i);
-            }
-            return new SippStats(exit, num(last, idx, "TotalCallCreated"), num(last, idx, "SuccessfulCall(C)"),
-                    num(last, idx, "FailedCall(C)"), num(last, idx, "Retransmissions(C)"), wall);
-        }
-
-        private static long num(String[] row, Map<String, Integer> idx, String col) {
-            Integer i = idx.get(col);
-            if (i == null || i >= row.length) {
-                return -1;
-            }
-            try {
-                return Long.parseLong(row[i].trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-
-        boolean clean() {
-            return exit == 0 && failed == 0 && ok > 0 && ok == created;
-        }
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%d ok, %d failed, %d retransmissions, sipp exit %d, %.1f s", ok, failed,
-                    retrans, exit, wallSeconds);
-        }
-    }
 }

@@ -1,0 +1,118 @@
+package org.p2psip.sip.it;
+
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.p2psip.sip.P2psipPort;
+import org.p2psip.sip.P2psipPortConfig;
+
+/**
+ * Overload control at the P2PSIP-Port: with at most two calls in set-up, a third new call is refused
+ * at once with 503 and a Retry-After, the calls being set up go on, and once one of them is answered
+ * a new call is admitted again.
+ */
+public class OverloadControlTest {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static TestOverlay overlay;
+    static P2psipPort port;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        Path sockets = Files.createTempDirectory("p2psip-sip-overload");
+        overlay = TestOverlay.start(1);
+        port = new P2psipPort(new P2psipPortConfig(sockets.resolve("p.sock")).name("peer-o").sipPort(0).overlayPort(0)
+                .threads(2).maxCallsInSetup(2)).start();
+        overlay.attach("peer-o", port, 0);
+        TestPeers.waitFor("OM connected", port::isOverlayManagerConnected);
+    }
+
+    @AfterClass
+    public static void stop() {
+        TestPeers.closeAll(port, overlay);
+    }
+
+    private static String register(RawSip ua, String user) {
+        return "REGISTER sip:127.0.0.1:" + port.sipPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + ua.localPort() + ";branch=z9hG4bKreg" + System.nanoTime() + ";rport\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=r1\r\nTo: <sip:" + user + "@127.0.0.1>\r\n"
+                + "Call-ID: reg-" + user + "\r\nCSeq: 1 REGISTER\r\n"
+                + "Contact: <sip:" + user + "@127.0.0.1:" + ua.localPort() + ">\r\nExpires: 60\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    private static String invite(RawSip caller, String callee, int n) {
+        return "INVITE sip:" + callee + "@127.0.0.1:" + port.sipPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + caller.localPort() + ";branch=z9hG4bKinv" + n + "x" + System.nanoTime() + ";rport\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:carol@127.0.0.1>;tag=c" + n + "\r\nTo: <sip:" + callee + "@127.0.0.1>\r\n"
+                + "Call-ID: overload-" + n + "-" + System.nanoTime() + "\r\nCSeq: 1 INVITE\r\n"
+                + "Contact: <sip:carol@127.0.0.1:" + caller.localPort() + ">\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    /** The first INVITE of call {@code n} to reach the callee (retransmissions and ACKs of other calls skipped). */
+    private static String inviteOf(RawSip callee, int n) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String m = callee.receive(Duration.ofMillis(500));
+            if (m != null && m.startsWith("INVITE ") && m.contains("Call-ID: overload-" + n + "-")) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** The next response with a status code other than 100 (the first line and headers). */
+    private static String finalOrNull(RawSip caller) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String m = caller.receive(Duration.ofMillis(500));
+            if (m != null && m.startsWith("SIP/2.0 ") && !m.startsWith("SIP/2.0 100")) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    public void theCallBeyondTheLimitGets503WithRetryAfterAndTheOthersGoOn() throws Exception {
+        try (RawSip callee = RawSip.udp(port.sipPort()); RawSip caller = RawSip.udp(port.sipPort())) {
+            callee.send(register(callee, "slow"));
+            String ok = callee.receive(WAIT);
+            assertNotNull("REGISTER answered", ok);
+            assertTrue(ok, ok.startsWith("SIP/2.0 200"));
+
+            List<String> ringing = new ArrayList<>();
+            for (int n = 1; n <= 2; n++) {
+                caller.send(invite(caller, "slow", n));
+                String inv = inviteOf(callee, n);
+                assertNotNull("INVITE " + n + " reaches the callee, who does not answer", inv);
+                ringing.add(inv);
+            }
+            long sent = System.nanoTime();
+            caller.send(invite(caller, "slow", 3));
+            String refused = finalOrNull(caller);
+            long ms = (System.nanoTime() - sent) / 1_000_000;
+            assertNotNull("the third call is answered", refused);
+            assertTrue(refused, refused.startsWith("SIP/2.0 503"));
+            assertTrue("with Retry-After: " + refused, refused.matches("(?is).*\r\nRetry-After: *[1-9].*"));
+            assertTrue("at once, not after a time-out (" + ms + " ms)", ms < 5_000);
+
+            // the callee answers the first call: one set-up fewer, so a new call is admitted again
+            callee.send(SinglePortTest.busy(ringing.get(0)));
+            String busy = finalOrNull(caller);
+            assertNotNull(busy);
+            assertTrue(busy, busy.startsWith("SIP/2.0 486"));
+            caller.send(invite(caller, "slow", 4));
+            String inv4 = inviteOf(callee, 4);
+            assertNotNull("the fourth call is admitted and reaches the callee", inv4);
+            callee.send(SinglePortTest.busy(inv4));
+            callee.send(SinglePortTest.busy(ringing.get(1)));
+        }
+    }
+}
