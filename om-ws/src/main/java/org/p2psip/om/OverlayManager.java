@@ -91,8 +91,27 @@ public final class OverlayManager implements AutoCloseable {
         endpoint = OmEndpoint.publish(acceptor, config.bind(), config.maxBodyBytes());
         paths.start();
         lifecycle.startReaper();
+        warmUp();
         log.info("Overlay Manager {} serving the OM IF v{} at {}", NodeIds.shortId(nodeId), PROTOCOL_VERSION, endpoint.url());
         return this;
+    }
+
+    /**
+     * A few OM IF Pings to this very OM before the first call needs the OM IF: the first SOAP request
+     * of a JVM builds the web-service client and server machinery (hundreds of milliseconds), which
+     * would otherwise land on the first call's set-up delay.
+     */
+    private void warmUp() {
+        Address self = endpoint.address();
+        long t0 = System.nanoTime();
+        try {
+            for (int i = 0; i < 3; i++) {
+                remote.ping(self, i, 0);
+            }
+            log.debug("OM IF warmed up with 3 Pings to itself in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        } catch (OmException e) {
+            log.debug("OM IF warm-up Ping to {} failed (the first call will pay the set-up): {}", self, e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ identity and parts
