@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.p2psip.common.ChildJvm;
 
 /**
  * One {@code ./p2psip} command (a peer or a phone) running inside a namespace of a
@@ -37,8 +38,9 @@ final class ExperimentProcess {
     static ExperimentProcess start(NatNetwork net, NetNode node, String name, String heap, List<String> args, Path log)
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-cp", System.getProperty("java.class.path"), "org.p2psip.peer.cli.P2psip"));
+                heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+        cmd.addAll(ChildJvm.sharedArchiveOptions());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.p2psip.peer.cli.P2psip"));
         cmd.addAll(args);
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());

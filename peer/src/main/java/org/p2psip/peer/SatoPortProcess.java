@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.p2psip.common.ChildJvm;
 import org.p2psip.control.ControlClient;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
@@ -54,6 +55,7 @@ public final class SatoPortProcess extends ControlledSatoPort {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(List.of(System.getProperty("p2psip.child.jvm", CHILD_JVM_OPTIONS).trim().split("\\s+")));
+        cmd.addAll(ChildJvm.sharedArchiveOptions());
         String level = System.getProperty("p2psip.log.level");
         if (level != null) {
             cmd.add("-Dp2psip.log.level=" + level);
