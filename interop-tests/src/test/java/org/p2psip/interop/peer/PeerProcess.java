@@ -61,8 +61,10 @@ final class PeerProcess implements AutoCloseable {
                 "--tcp-relay-port", "0",
                 "--state-dir", stateDir.toString()));
         cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("P2PSIP_FLOW_LEVEL", "INFO"); // the tests read the Figure 4 narrative in the log
+        Process p = pb.start();
         PeerProcess pp = new PeerProcess(name, stateDir, p, log);
         pp.pump();
         try {
