@@ -46,9 +46,11 @@ import org.p2psip.rtp.control.RtpPortClient;
  *       in-process: the relay worker threads' CPU time);</li>
  *   <li>latency at one rate for both: half the highest rate delivered without loss (the lower of
  *       the two systems' when both run): one-way time from just before the generator's send to
- *       just after its receive (both in this JVM, one clock), directly (the baseline), through the
- *       RTP-Port and through rtpengine; "added" is the difference to the baseline.</li>
+ *       just after its receive (both in this JVM, one clock), through the RTP-Port and through
+ *       rtpengine, each right after the same traffic sent directly (the baseline); "added" is the
+ *       difference to that baseline.</li>
  * </ol>
+ * rtpengine's calls are set up anew before every step (see {@link RtpengineRelay}).
  * It ends with both systems side by side and the ratio p2psip/rtpengine of every figure. The load
  * generator never shares a relay's process in the default mode; it does share the machine's cores
  * (its sender and receiver threads each keep a core partly busy).
@@ -169,7 +171,7 @@ public final class RelayBenchmark {
             step(r, -1, 20_000, 3); // warm-up (JIT, caches) and latch every session
         }
         System.out.println();
-        System.out.println("system    | offered pps | sent pps | delivered pps | delivered % | relay CPU % of a core | us CPU/pkt | pkts/wakeup | lost before relay | dropped by relay | kernel rcvbuf drops | generator CPU % | relay alloc B/pkt");
+        System.out.println("system    | offered pps | sent pps | delivered pps | delivered % | relay CPU % of a core | us CPU/pkt | pkts/wakeup | lost before relay | dropped by relay | kernel rcvbuf drops | sessions stalled | generator CPU % | relay alloc B/pkt");
         Map<Relay, Result[]> results = new LinkedHashMap<>();
         Map<Relay, Integer> best = new LinkedHashMap<>();
         for (Relay r : relays) {
@@ -180,12 +182,12 @@ public final class RelayBenchmark {
             for (Relay relay : relays) {
                 Result r = step(relay, i, rates[i], stepSeconds);
                 results.get(relay)[i] = r;
-                System.out.printf(Locale.ROOT, "%-9s | %11d | %8.0f | %13.0f | %10.2f%% | %21.1f | %10.2f | %11s | %17s | %16s | %19d | %15.1f | %s%n",
+                System.out.printf(Locale.ROOT, "%-9s | %11d | %8.0f | %13.0f | %10.2f%% | %21.1f | %10.2f | %11s | %17s | %16s | %19d | %16s | %15.1f | %s%n",
                         relay.name, rates[i], r.sentPps, r.deliveredPps, 100.0 * r.delivered / Math.max(1, r.sent), r.relayCpu,
                         r.relayCpuNanos / 1e3 / Math.max(1, r.relayIn),
                         r.wakeups < 0 ? "-" : String.format(Locale.ROOT, "%.1f", (double) r.relayIn / Math.max(1, r.wakeups)),
                         r.relayIn < 0 ? "-" : Long.toString(r.sent - r.relayIn), r.relayDrops < 0 ? "-" : Long.toString(r.relayDrops),
-                        r.kernelDrops, r.generatorCpu,
+                        r.kernelDrops, r.stalled < 0 ? "-" : Integer.toString(r.stalled), r.generatorCpu,
                         r.allocPerPacket < 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.allocPerPacket));
                 if (lossFree(r, rates[i])) {
                     best.put(relay, Math.max(best.get(relay), (int) r.deliveredPps));
@@ -198,29 +200,31 @@ public final class RelayBenchmark {
         }
         int basis = best.values().stream().filter(v -> v > 0).mapToInt(Integer::intValue).min().orElse(0);
         Map<Relay, Result> latency = new LinkedHashMap<>();
-        Result direct = null;
+        Map<Relay, Result> baseline = new LinkedHashMap<>();
         int half = basis / 2;
         if (basis > 0) {
-            System.out.printf(Locale.ROOT, "%nlatency at %d packets/s (half of %d%s), %.0f s each:%n", half, basis,
-                    relays.size() > 1 ? ", the lower loss-free rate" : "", latencySeconds);
-            direct = step(null, 100, half, latencySeconds);
-            System.out.printf(Locale.ROOT, "  direct (no relay):       median %6.1f us, p99 %7.1f us, p99.9 %7.1f us (%d samples)%n",
-                    direct.median / 1e3, direct.p99 / 1e3, direct.p999 / 1e3, direct.samples);
-            int id = 101;
+            System.out.printf(Locale.ROOT, "%nlatency at %d packets/s (half of %d%s), %.0f s each; the direct path (no relay) is measured just before each relay:%n",
+                    half, basis, relays.size() > 1 ? ", the lower loss-free rate" : "", latencySeconds);
+            int id = 100;
             for (Relay relay : relays) {
+                Result d = step(null, id++, half, latencySeconds);
                 Result r = step(relay, id++, half, latencySeconds);
+                baseline.put(relay, d);
                 latency.put(relay, r);
+                System.out.printf(Locale.ROOT, "  %-24s median %6.1f us, p99 %7.1f us, p99.9 %7.1f us (%d samples)%n",
+                        "direct (no relay):", d.median / 1e3, d.p99 / 1e3, d.p999 / 1e3, d.samples);
                 System.out.printf(Locale.ROOT, "  %-24s median %6.1f us, p99 %7.1f us, p99.9 %7.1f us (%d samples, %.2f%% delivered, relay CPU %.1f%%)%n",
                         "through " + relay.name + ":", r.median / 1e3, r.p99 / 1e3, r.p999 / 1e3, r.samples, 100.0 * r.delivered / Math.max(1, r.sent), r.relayCpu);
             }
             for (Relay relay : relays) {
                 Result r = latency.get(relay);
+                Result d = baseline.get(relay);
                 System.out.printf(Locale.ROOT, "  %-24s median %6.1f us, p99 %7.1f us%n",
-                        "added by " + relay.name + ":", (r.median - direct.median) / 1e3, (r.p99 - direct.p99) / 1e3);
+                        "added by " + relay.name + ":", (r.median - d.median) / 1e3, (r.p99 - d.p99) / 1e3);
             }
         }
         if (rtpengine != null) {
-            sideBySide(p2psip, rtpengine, results, best, direct, latency, half);
+            sideBySide(p2psip, rtpengine, results, best, baseline, latency, half);
         }
         System.out.printf(Locale.ROOT, "%nload average after: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     }
@@ -230,8 +234,8 @@ public final class RelayBenchmark {
     }
 
     /** Both systems' figures in one table, with the ratio p2psip/rtpengine of each. */
-    private void sideBySide(Relay a, Relay b, Map<Relay, Result[]> results, Map<Relay, Integer> best, Result direct,
-                            Map<Relay, Result> latency, int half) {
+    private void sideBySide(Relay a, Relay b, Map<Relay, Result[]> results, Map<Relay, Integer> best,
+                            Map<Relay, Result> baseline, Map<Relay, Result> latency, int half) {
         System.out.printf(Locale.ROOT, "%nside by side (ratio = p2psip / rtpengine; throughput: higher is better, CPU and latency: lower is better)%n");
         System.out.println("figure                                      |     p2psip |  rtpengine |  ratio");
         row("highest loss-free rate (packets/s)", best.get(a), best.get(b), "%10.0f");
@@ -244,12 +248,14 @@ public final class RelayBenchmark {
             row("relay CPU per packet (us) at " + at, ra.relayCpuNanos / 1e3 / Math.max(1, ra.relayIn),
                     rb.relayCpuNanos / 1e3 / Math.max(1, rb.relayIn), "%10.2f");
         }
-        if (direct != null) {
+        if (!latency.isEmpty()) {
             Result la = latency.get(a);
             Result lb = latency.get(b);
+            Result da = baseline.get(a);
+            Result db = baseline.get(b);
             String at = String.format(Locale.ROOT, "%,d pps", half);
-            row("added latency median (us) at " + at, (la.median - direct.median) / 1e3, (lb.median - direct.median) / 1e3, "%10.1f");
-            row("added latency p99 (us) at " + at, (la.p99 - direct.p99) / 1e3, (lb.p99 - direct.p99) / 1e3, "%10.1f");
+            row("added latency median (us) at " + at, (la.median - da.median) / 1e3, (lb.median - db.median) / 1e3, "%10.1f");
+            row("added latency p99 (us) at " + at, (la.p99 - da.p99) / 1e3, (lb.p99 - db.p99) / 1e3, "%10.1f");
             row("relay CPU % of a core at " + at, la.relayCpu, lb.relayCpu, "%9.1f%%");
         }
     }
@@ -266,6 +272,9 @@ public final class RelayBenchmark {
      */
     private Result step(Relay relay, int stepId, int rate, double seconds) throws Exception {
         long total = (long) (rate * seconds);
+        if (relay != null) {
+            relay.prepare();
+        }
         receiver.begin(stepId, (int) Math.min(total, 20_000_000));
         long[] relay0 = relay == null ? new long[] {-1, -1, -1} : relay.totals();
         long kernel0 = kernelUdpBufferDrops();
@@ -336,6 +345,7 @@ public final class RelayBenchmark {
         r.relayDrops = relay0[1] < 0 ? -1 : relay1[1] - relay0[1];
         r.wakeups = relay0[2] < 0 ? -1 : relay1[2] - relay0[2];
         r.kernelDrops = kernel1 - kernel0;
+        r.stalled = relay == null ? -1 : relay.stalledSessions(sent / sessions);
         r.allocPerPacket = alloc0 < 0 ? -1 : (double) (alloc1 - alloc0) / Math.max(1, r.delivered);
         long[] lat = receiver.latencies();
         r.samples = lat.length;
@@ -403,6 +413,15 @@ public final class RelayBenchmark {
         abstract long[] totals() throws Exception;
 
         long allocatedBytes() {
+            return -1;
+        }
+
+        /** Called before every step. */
+        void prepare() throws Exception {
+        }
+
+        /** Sessions that received less than half their share of the last step; -1: not known. */
+        int stalledSessions(long sentPerSession) {
             return -1;
         }
 
@@ -510,37 +529,87 @@ public final class RelayBenchmark {
         }
     }
 
-    /** rtpengine with one call per session, set up (and deleted at the end) over its ng control protocol. */
+    /**
+     * rtpengine with one call per session, set up over its ng control protocol. Before every step
+     * the calls are deleted and set up anew: rtpengine's userspace relay stops reading a socket
+     * for good once it found more than 50 packets queued on it five times more often than not
+     * (media_socket.c, MAX_RECV_ITERS and MAX_RECV_LOOP_STRIKES, not configurable in 10.5), so a
+     * step that overloaded it would otherwise leave dead calls to all the steps after it. Each
+     * step reports how many calls stalled (received less than half their share).
+     */
     private final class RtpengineRelay extends Relay {
         Rtpengine engine;
+        InetSocketAddress caller;
+        InetSocketAddress callee;
+        int generation;
         int calls;
+        long[] counts = new long[0];
+        long[] delta = new long[0];
 
         RtpengineRelay() {
             super("rtpengine");
         }
 
         void start(int low, int high, InetSocketAddress caller, InetSocketAddress callee) throws Exception {
+            this.caller = caller;
+            this.callee = callee;
             engine = Rtpengine.start(dir, low, high, rtpengineThreads);
+            setUp();
+        }
+
+        /** N calls: the generator sends from 'caller' (the address in the offer's SDP), rtpengine sends to 'callee'. */
+        private void setUp() throws IOException {
+            generation++;
             targets = new InetSocketAddress[sessions];
             for (int i = 0; i < sessions; i++) {
-                // the generator sends from 'caller' (the address in the offer's SDP), rtpengine sends to 'callee'
                 targets[i] = engine.call(callId(i), caller, callee)[0];
                 calls = i + 1;
             }
         }
 
+        private void deleteAll() throws IOException {
+            for (int i = 0; i < calls; i++) {
+                engine.delete(callId(i));
+            }
+            calls = 0;
+        }
+
+        @Override
+        void prepare() throws Exception {
+            deleteAll();
+            setUp();
+        }
+
         private String callId(int i) {
-            return "bench-" + i + "@p2psip";
+            return "bench-" + i + "." + generation + "@p2psip";
         }
 
         /** Packets rtpengine received (the sum of every call's totals.RTP.packets); drops and wakeups: unknown. */
         @Override
         long[] totals() throws Exception {
+            long[] now = new long[sessions];
             long in = 0;
             for (int i = 0; i < sessions; i++) {
-                in += engine.receivedPackets(callId(i));
+                now[i] = engine.receivedPackets(callId(i));
+                in += now[i];
             }
+            delta = new long[sessions];
+            for (int i = 0; i < sessions && counts.length == sessions; i++) {
+                delta[i] = now[i] - counts[i];
+            }
+            counts = now;
             return new long[] {in, -1, -1};
+        }
+
+        @Override
+        int stalledSessions(long sentPerSession) {
+            int n = 0;
+            for (long d : delta) {
+                if (d < sentPerSession / 2) {
+                    n++;
+                }
+            }
+            return n;
         }
 
         @Override
@@ -554,9 +623,7 @@ public final class RelayBenchmark {
                 return;
             }
             try {
-                for (int i = 0; i < calls; i++) {
-                    engine.delete(callId(i));
-                }
+                deleteAll();
             } catch (IOException e) {
                 System.err.println("rtpengine: delete failed (stopping it anyway): " + e.getMessage());
             } finally {
@@ -578,6 +645,7 @@ public final class RelayBenchmark {
         long relayDrops;
         long wakeups;
         long kernelDrops;
+        int stalled;
         int samples;
         long median;
         long p99;
