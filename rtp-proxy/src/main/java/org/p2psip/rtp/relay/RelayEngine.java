@@ -1,16 +1,8 @@
 package org.p2psip.rtp.relay;
 
-import org.p2psip.control.message.Fields;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetSocketAddress;
-import java.net.ProtocolFamily;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ErrorCode;
+import org.p2psip.control.message.Fields;
 import org.p2psip.rtp.config.RtpPortConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +36,14 @@ public final class RelayEngine implements Closeable {
     private final Worker[] workers;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger nextWorker = new AtomicInteger();
-    private final ProtocolFamily family;
+    private final RelaySockets sockets;
     private volatile boolean closed;
 
     public RelayEngine(RtpPortConfig config, RelayListener listener) throws IOException {
         this.config = config;
         this.listener = listener;
         this.pool = new PortPool(config.bindAddress(), config.portLow(), config.portHigh());
-        this.family = config.bindAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        this.sockets = new RelaySockets(config.bindAddress());
         this.workers = new Worker[config.workers()];
         try {
             for (int i = 0; i < workers.length; i++) {
@@ -145,9 +138,9 @@ public final class RelayEngine implements Closeable {
     private Leg openLeg(String name, Transport t) throws ControlException {
         if (Role.UA.equals(name)) {
             return pool.allocate(2, "the ua leg", p -> {
-                DatagramChannel a = openUdp(p);
+                DatagramChannel a = sockets.openUdp(p);
                 try {
-                    return new UaLeg(this, a, openUdp(p + 1), p);
+                    return new UaLeg(this, a, sockets.openUdp(p + 1), p);
                 } catch (IOException e) {
                     a.close();
                     throw e;
@@ -155,9 +148,9 @@ public final class RelayEngine implements Closeable {
             });
         }
         if (t == Transport.TCP) {
-            return pool.allocate(1, "tcp leg " + name, p -> new TcpOverlayLeg(this, name, openTcpListener(p), p));
+            return pool.allocate(1, "tcp leg " + name, p -> new TcpOverlayLeg(this, name, sockets.openTcpListener(p), p));
         }
-        return pool.allocate(1, "udp leg " + name, p -> new UdpOverlayLeg(this, name, openUdp(p), p));
+        return pool.allocate(1, "udp leg " + name, p -> new UdpOverlayLeg(this, name, sockets.openUdp(p), p));
     }
 
     private Worker pickWorker() {
@@ -344,42 +337,9 @@ public final class RelayEngine implements Closeable {
         return config.tcpQueueBytes();
     }
 
-    DatagramChannel openUdp(int port) throws IOException {
-        DatagramChannel ch = DatagramChannel.open(family);
-        try {
-            ch.bind(new InetSocketAddress(config.bindAddress(), port));
-            ch.configureBlocking(false);
-            return ch;
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
-    }
-
-    ServerSocketChannel openTcpListener(int port) throws IOException {
-        ServerSocketChannel ch = ServerSocketChannel.open(family);
-        try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.bind(new InetSocketAddress(config.bindAddress(), port), 16);
-            ch.configureBlocking(false);
-            return ch;
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
-    }
-
-    SocketChannel openTcpClient() throws IOException {
-        SocketChannel ch = SocketChannel.open(family);
-        try {
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            ch.bind(new InetSocketAddress(config.bindAddress(), 0));
-            return ch;
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
+    /** Opens this relay's sockets on its bind address. */
+    RelaySockets sockets() {
+        return sockets;
     }
 
     // ---- helpers ----------------------------------------------------------------------------------

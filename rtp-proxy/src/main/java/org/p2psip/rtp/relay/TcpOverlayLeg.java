@@ -85,7 +85,7 @@ final class TcpOverlayLeg extends Leg {
     private void listen() throws ControlException {
         try {
             if (listener == null) {
-                listener = engine.openTcpListener(port);
+                listener = engine.sockets().openTcpListener(port);
             }
             if (listenKey == null) {
                 listenKey = session.worker.register(listener, SelectionKey.OP_ACCEPT, acceptHandler);
@@ -99,7 +99,7 @@ final class TcpOverlayLeg extends Leg {
         InetSocketAddress to = new InetSocketAddress(remoteHost, remotePort);
         SocketChannel c = null;
         try {
-            c = engine.openTcpClient();
+            c = engine.sockets().openTcpClient();
             conn = c;
             boolean done = c.connect(to);
             connKey = session.worker.register(c, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connHandler);
