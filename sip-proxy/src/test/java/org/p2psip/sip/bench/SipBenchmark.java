@@ -25,7 +25,8 @@ import org.p2psip.sip.it.TestPeerOm;
 import org.p2psip.sip.it.TestPeers;
 
 /**
- * The P2PSIP-Port benchmark ({@code scripts/bench sip}). Through two P2PSIP-Ports on loopback, each
+ * The P2PSIP-Port component benchmark with OM stand-ins ({@code scripts/bench sip-component}; the
+ * assembled peers against Kamailio: {@code scripts/bench sip}, interop-tests' bench.SystemBenchmark). Through two P2PSIP-Ports on loopback, each
  * with its Overlay Manager stand-in storing user records in a real Chord ring (replicated), with
  * sipp as the user agents:
  * <ul>
@@ -114,7 +115,7 @@ public final class SipBenchmark {
             b.runKamailio();
         }
         System.out.println();
-        System.out.println("==== P2PSIP-Port benchmark summary (" + Runtime.getRuntime().availableProcessors() + " cores; traces in "
+        System.out.println("==== P2PSIP-Port component benchmark, OM stand-ins: summary (" + Runtime.getRuntime().availableProcessors() + " cores; traces in "
                 + work + ")");
         b.report.forEach(System.out::println);
         System.exit(0);
@@ -260,7 +261,7 @@ public final class SipBenchmark {
     }
 
     private void runKamailio() throws Exception {
-        System.out.println("---- Kamailio baseline: single registrar/proxy (usrloc in memory, tm, rr), 4 children");
+        System.out.println("---- Kamailio baseline: single registrar/proxy (usrloc in memory, tm, rr), " + KamailioProcess.CHILDREN + " children");
         try {
             if (callRates.length > 0) {
                 callPhase("Kamailio (1 proxy)", "kam", Kamailio::new);
