@@ -23,9 +23,14 @@ public final class Capture implements AutoCloseable {
 
     /** Starts dumpcap on {@code lo} for UDP port {@code port}, writing {@code file}; returns once it writes. */
     public static Capture start(Path file, int port) throws IOException, InterruptedException {
+        return start(file, "udp port " + port);
+    }
+
+    /** Starts dumpcap on {@code lo} with capture filter {@code bpf}, writing {@code file}; returns once it writes. */
+    public static Capture start(Path file, String bpf) throws IOException, InterruptedException {
         Files.deleteIfExists(file);
         Path log = file.resolveSibling(file.getFileName() + ".log");
-        Process p = new ProcessBuilder("dumpcap", "-q", "-i", "lo", "-f", "udp port " + port, "-B", "64", "-w", file.toString())
+        Process p = new ProcessBuilder("dumpcap", "-q", "-i", "lo", "-f", bpf, "-B", "64", "-w", file.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!(Files.exists(file) && Files.size(file) > 0)) {

@@ -38,9 +38,11 @@ public record SippStats(int exit, long created, long ok, long failed, long retra
         String[] last = lines.get(lines.size() - 1).split(";");
         Map<String, Long> cols = new HashMap<>();
         for (int i = 0; i < head.length && i < last.length; i++) {
-            if (head[i].endsWith("(C)")) {
+            // cumulative counters end in (C); a few (TotalCallCreated, CurrentCall) have no suffix
+            String name = head[i].endsWith("(C)") ? head[i].substring(0, head[i].length() - 3) : head[i];
+            if (!name.contains("(")) {
                 try {
-                    cols.put(head[i].substring(0, head[i].length() - 3), Long.parseLong(last[i].trim()));
+                    cols.put(name, Long.parseLong(last[i].trim()));
                 } catch (NumberFormatException e) {
                     // not a counter
                 }
