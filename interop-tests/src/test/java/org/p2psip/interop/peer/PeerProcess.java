@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -22,14 +23,15 @@ import org.p2psip.interop.fixtures.FreePorts;
  * One overlay peer as its own OS process, exactly what {@code ./p2psip peer} runs:
  * {@code java -cp <test classpath> org.p2psip.peer.cli.P2psip peer --name ... --bind 127.0.0.1 ...}.
  * Ready when it prints {@code peer NAME up: SIP H:P, OM IF URL, lookup H:P ...}. Output (stdout and
- * stderr) goes to {@code target/peer-processes/NAME-*.log}.
+ * stderr) goes to {@code target/peer-processes/NAME-*.log}. Public for the system benchmark
+ * ({@code org.p2psip.interop.bench.SystemBenchmark}), which runs {@code ./p2psip peer} behind {@code taskset}.
  */
-final class PeerProcess implements AutoCloseable {
+public final class PeerProcess implements AutoCloseable {
 
     private static final Pattern UP = Pattern.compile("peer (\\S+) up: SIP (\\S+), OM IF (\\S+), lookup (\\S+)");
 
-    final String name;
-    final Path stateDir;
+    public final String name;
+    public final Path stateDir;
     private final Process process;
     private final Path log;
     private final CompletableFuture<Matcher> up = new CompletableFuture<>();
@@ -45,15 +47,28 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /** Starts the peer with free SIP/OM/DHT ports and the given extra flags; waits until it is up. */
-    static PeerProcess start(String name, Path stateRoot, String... extra) throws Exception {
+    public static PeerProcess start(String name, Path stateRoot, String... extra) throws Exception {
+        List<String> program = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.p2psip.peer.cli.P2psip");
+        // the tests read the Figure 4 narrative in the log
+        return start(name, stateRoot, program, Map.of("P2PSIP_FLOW_LEVEL", "INFO"), Path.of("target", "peer-processes"), extra);
+    }
+
+    /**
+     * As {@link #start(String, Path, String...)}, with {@code program} as the command before
+     * {@code peer} (e.g. {@code taskset -c 1 ./p2psip}: the launcher users run, whose SATO-Port
+     * processes inherit the CPU affinity), {@code env} added to its environment and its output in
+     * {@code logDir}.
+     */
+    public static PeerProcess start(String name, Path stateRoot, List<String> program, Map<String, String> env, Path logDir,
+                                    String... extra) throws Exception {
         Path stateDir = stateRoot.resolve(name);
         Files.createDirectories(stateDir);
-        Path logs = Path.of("target", "peer-processes").toAbsolutePath();
+        Path logs = logDir.toAbsolutePath();
         Files.createDirectories(logs);
         Path log = logs.resolve(name + "-" + System.currentTimeMillis() + ".log");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.p2psip.peer.cli.P2psip", "peer",
+        List<String> cmd = new ArrayList<>(program);
+        cmd.addAll(List.of("peer",
                 "--name", name, "--bind", "127.0.0.1",
                 "--sip-port", Integer.toString(FreePorts.tcpAndUdp()),
                 "--om-port", Integer.toString(FreePorts.tcpAndUdp()),
@@ -63,7 +78,7 @@ final class PeerProcess implements AutoCloseable {
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("P2PSIP_FLOW_LEVEL", "INFO"); // the tests read the Figure 4 narrative in the log
+        pb.environment().putAll(env);
         Process p = pb.start();
         PeerProcess pp = new PeerProcess(name, stateDir, p, log);
         pp.pump();
@@ -102,21 +117,21 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /** HOST:PORT of its P2PSIP-Port, as printed. */
-    String sip() {
+    public String sip() {
         return sip;
     }
 
     /** HOST:PORT of its lookup node: what others pass as --bootstrap. */
-    String lookup() {
+    public String lookup() {
         return lookup;
     }
 
     /** The processes it started (SATO-Ports with --ports process), seen when it came up. */
-    List<ProcessHandle> children() {
+    public List<ProcessHandle> children() {
         return children;
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
@@ -135,7 +150,7 @@ final class PeerProcess implements AutoCloseable {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
-    String logTail() {
+    public String logTail() {
         try {
             List<String> l = Files.readAllLines(log, StandardCharsets.UTF_8);
             return "--- " + log + " (last 40 lines)\n" + String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
