@@ -45,7 +45,7 @@ public final class PeerConfig {
             Option.value("probe-extra-delay-ms", "0", "added to every path measurement (emulates latency for tests)"),
             Option.value("offer-relay", "on", "on | off: advertise this peer's RTP-Port as a relay in the lookup service"),
             Option.value("sdp-rewrite", "on", "on | off: route media through the RTP-Ports (off: directly between phones)"),
-            Option.value("ports", "process", "process | in-process: run the SATO-Ports as child processes or in the OM's JVM"),
+            Option.value("ports", "in-process", "in-process | process: run the SATO-Ports in the OM's JVM (one JVM per peer) or as supervised child processes"),
             Option.value("state-dir", null, "socket files and logs (default: /tmp/p2psip-<name>-<om-port>)"),
             Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"));
 

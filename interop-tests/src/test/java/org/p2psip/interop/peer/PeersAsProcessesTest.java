@@ -36,11 +36,13 @@ public class PeersAsProcessesTest {
     public void callThroughRelayBetweenPeerProcessesThenSigtermStopsThemCleanly() throws Exception {
         Path root = Files.createTempDirectory("p2psip-peer-procs-");
         long t0 = System.nanoTime();
-        PeerProcess p3 = owned.track(PeerProcess.start("peer3", root, "--rtp-ports", "26100-26199", "--relay-policy", "never"));
+        // SATO-Ports as supervised child processes (the prototype's way): their stop is checked below
+        PeerProcess p3 = owned.track(PeerProcess.start("peer3", root, "--rtp-ports", "26100-26199", "--relay-policy", "never",
+                "--ports", "process"));
         PeerProcess p1 = owned.track(PeerProcess.start("peer1", root, "--bootstrap", p3.lookup(), "--rtp-ports", "24100-24199",
-                "--relay-policy", "always"));
+                "--relay-policy", "always", "--ports", "process"));
         PeerProcess p2 = owned.track(PeerProcess.start("peer2", root, "--bootstrap", p3.lookup(), "--rtp-ports", "25100-25199",
-                "--relay-policy", "always"));
+                "--relay-policy", "always", "--ports", "process"));
         long upMs = (System.nanoTime() - t0) / 1_000_000;
 
         Phone alice = owned.track(phone("alice", p1.sip()));
