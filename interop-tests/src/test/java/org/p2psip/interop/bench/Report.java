@@ -27,16 +27,20 @@ final class Report {
         sb.append(" (the machine is shared: other engineers' builds and tests may run meanwhile)\n");
         sb.append("pinning: ").append(r.launcher.isEmpty() ? "none" : "sipp, dumpcap, tshark and the harness on core 0; systems under test: "
                 + String.join(" ", r.launcher).replaceAll("^\\S*/", "")).append('\n');
-        sb.append("p2psip: three ./p2psip peer processes (SATO-Ports as child processes), caller at peer 1, callee registered at\n"
+        sb.append("code: ").append(r.commit).append(" (git describe at the start; the launcher rebuilds the peers when sources change)\n");
+        sb.append("p2psip: three ./p2psip peer processes, caller at peer 1, callee registered at\n"
                 + "peer 2, peer 3 offers its RTP-Port as relay; Kamailio 5.6: registrar + record-routing stateful proxy ("
                 + org.p2psip.sip.bench.KamailioProcess.CHILDREN + " children, " + org.p2psip.sip.bench.KamailioProcess.SHM_MB
                 + " MB shm);\ntwo chained: the caller's Kamailio relays to the callee's. sipp scenarios uac.xml (INVITE with SDP, hold "
                 + SystemBenchmark.HOLD_MS + " ms, BYE), uas.xml, register-bench.xml.\n");
         if (!r.peerJvm.isEmpty()) {
             sb.append("peers: ./p2psip peer (the launcher users run), JVM options ").append(r.peerJvm)
-                    .append("; SATO-Port processes as the peer starts them\n");
+                    .append("; ").append(r.portsMode).append('\n');
         }
         sb.append("ratios: p2psip's figure divided by Kamailio's (delays: above 1 is slower; rates and memory: above 1 is more).\n");
+        if (!r.interrupted.isEmpty()) {
+            sb.append("runs repeated because a sipp was stopped from outside the benchmark: ").append(r.interrupted.size()).append('\n');
+        }
         if (b.quick) {
             sb.append("QUICK RUN: short steps and few rates; it checks the harness, its figures are not for citing.\n");
         }

@@ -67,18 +67,30 @@ interface Sut extends AutoCloseable {
          * Starts peer 3 (creates the overlay, offers its RTP-Port as relay), then peers 1 and 2 joining
          * through it, each as {@code program peer ...} (the {@code ./p2psip} launcher behind taskset).
          */
-        Peers(Path stateRoot, Path logDir, List<String> program, String relayPolicy) throws Exception {
+        Peers(Path stateRoot, Path logDir, List<String> program, String relayPolicy, List<String> extra) throws Exception {
             try {
-                p3 = add(PeerProcess.start("peer3", stateRoot, program, Map.of(), logDir, "--rtp-ports", "28000-31999",
-                        "--relay-policy", "never"));
-                p1 = add(PeerProcess.start("peer1", stateRoot, program, Map.of(), logDir, "--bootstrap", p3.lookup(),
-                        "--rtp-ports", "20000-23999", "--relay-policy", relayPolicy, "--offer-relay", "off"));
-                p2 = add(PeerProcess.start("peer2", stateRoot, program, Map.of(), logDir, "--bootstrap", p3.lookup(),
-                        "--rtp-ports", "24000-27999", "--relay-policy", relayPolicy, "--offer-relay", "off"));
+                p3 = add(PeerProcess.start("peer3", stateRoot, program, Map.of(), logDir, args(extra, "--rtp-ports", "28000-31999",
+                        "--relay-policy", "never")));
+                p1 = add(PeerProcess.start("peer1", stateRoot, program, Map.of(), logDir, args(extra, "--bootstrap", p3.lookup(),
+                        "--rtp-ports", "20000-23999", "--relay-policy", relayPolicy, "--offer-relay", "off")));
+                p2 = add(PeerProcess.start("peer2", stateRoot, program, Map.of(), logDir, args(extra, "--bootstrap", p3.lookup(),
+                        "--rtp-ports", "24000-27999", "--relay-policy", relayPolicy, "--offer-relay", "off")));
             } catch (Exception | Error e) {
                 close();
                 throw e;
             }
+        }
+
+        private static String[] args(List<String> extra, String... own) {
+            List<String> all = new ArrayList<>(List.of(own));
+            all.addAll(extra);
+            return all.toArray(new String[0]);
+        }
+
+        /** How peer 1 runs its SATO-Ports: as child processes, or in its JVM (no child process). */
+        String portsMode() {
+            return p1.process().toHandle().descendants().findAny().isPresent()
+                    ? "SATO-Ports as child processes (--ports process)" : "SATO-Ports in the peer's JVM (--ports in-process)";
         }
 
         private PeerProcess add(PeerProcess p) {

@@ -42,7 +42,8 @@ import org.p2psip.sip.it.Sipp;
  * <p>Options: {@code --quick} (short steps, few rates; checks the harness), {@code --no-kamailio},
  * {@code --no-relay}, {@code --only srd|capacity|overload|memory} (comma-separated for several),
  * {@code --p2p-call-rates R,R,..}, {@code --kam-call-rates}, {@code --p2p-reg-rates}, {@code --kam-reg-rates},
- * {@code --step-seconds S}, {@code --overload-seconds S}. The report goes to stdout and to
+ * {@code --ports process|in-process} (passed to every peer; default: the launcher's), {@code --step-seconds S},
+ * {@code --overload-seconds S}. The report goes to stdout and to
  * {@code interop-tests/target/bench-system/report.txt}; traces stay in a dated directory beside it.
  */
 public final class SystemBenchmark {
@@ -68,6 +69,8 @@ public final class SystemBenchmark {
     int[] kamCallRates;
     int[] p2pRegRates;
     int[] kamRegRates;
+    /** Added to every peer's command line ({@code --ports process}). */
+    List<String> peerArgs = List.of();
 
     final Path work;
     final Path reportFile;
@@ -107,6 +110,7 @@ public final class SystemBenchmark {
         Map<String, String> rates = new LinkedHashMap<>();
         Integer step = null;
         Integer overload = null;
+        String ports = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick": quick = true; break;
@@ -123,6 +127,7 @@ public final class SystemBenchmark {
                 case "--p2p-call-rates": case "--kam-call-rates": case "--p2p-reg-rates": case "--kam-reg-rates":
                     rates.put(args[i], args[++i]);
                     break;
+                case "--ports": ports = args[++i]; break;
                 case "--step-seconds": step = Integer.parseInt(args[++i]); break;
                 case "--overload-seconds": overload = Integer.parseInt(args[++i]); break;
                 case "-h": case "--help": usage(null); break;
@@ -157,6 +162,9 @@ public final class SystemBenchmark {
         if (step != null) {
             b.stepSeconds = step;
         }
+        if (ports != null) {
+            b.peerArgs = List.of("--ports", ports);
+        }
         if (overload != null) {
             b.overloadSeconds = overload;
         }
@@ -181,7 +189,7 @@ public final class SystemBenchmark {
         }
         System.err.println("usage: scripts/bench sip [--quick] [--no-kamailio] [--no-relay] [--only srd|capacity|overload|memory]\n"
                 + "       [--p2p-call-rates R,..] [--kam-call-rates R,..] [--p2p-reg-rates R,..] [--kam-reg-rates R,..]\n"
-                + "       [--step-seconds S] [--overload-seconds S]");
+                + "       [--ports process|in-process] [--step-seconds S] [--overload-seconds S]");
         System.exit(error == null ? 0 : 2);
     }
 
@@ -191,6 +199,7 @@ public final class SystemBenchmark {
         results.started = LocalDateTime.now();
         results.launcher = sutLauncher;
         results.loadBefore = Machine.loadAverage();
+        results.commit = Machine.commit();
         log("==== system benchmark: " + (quick ? "QUICK (harness check; figures not for citing)" : "full run") + "; traces in " + work);
         log("machine: " + results.machine + "; load average before: " + results.loadBefore);
         log(sutLauncher.isEmpty() ? "CPU pinning: none (fewer than 2 cores or no taskset)"
@@ -213,10 +222,12 @@ public final class SystemBenchmark {
         owner.deleteLater(state);
         List<String> program = new ArrayList<>(sutLauncher);
         program.add(launcher.toString());
-        Sut.Peers p = new Sut.Peers(state, work.resolve("peer-logs"), program, relayPolicy);
+        Sut.Peers p = new Sut.Peers(state, work.resolve("peer-logs"), program, relayPolicy, peerArgs);
         if (results.peerJvm.isEmpty()) {
             results.peerJvm = p.jvmOptions();
-            log("  peers run as: " + String.join(" ", program) + " peer ...; peer 1's JVM options: " + results.peerJvm);
+            results.portsMode = p.portsMode();
+            log("  peers run as: " + String.join(" ", program) + " peer ..." + (peerArgs.isEmpty() ? "" : " " + String.join(" ", peerArgs))
+                    + "; peer 1's JVM options: " + results.peerJvm + "; " + results.portsMode);
         }
         return p;
     }
@@ -353,7 +364,7 @@ public final class SystemBenchmark {
         final String name;
         final String tag;
         final Sut sut;
-        final Sipp uas;
+        Sipp uas;
 
         Rig(String name, String tag, Factory factory) throws Exception {
             this.name = name;
@@ -361,8 +372,20 @@ public final class SystemBenchmark {
             long t0 = System.nanoTime();
             this.sut = owner.own(factory.start());
             log(String.format(Locale.ROOT, "  started in %.1f s", (System.nanoTime() - t0) / 1e9));
-            this.uas = owner.own(Sipp.start(work, "uas.xml", Map.of(), null, false, "-s", CALLEE, "-timeout", "7200s",
+            this.uas = startUas();
+        }
+
+        private Sipp startUas() throws IOException {
+            return owner.own(Sipp.start(work, "uas.xml", Map.of(), null, false, "-s", CALLEE, "-timeout", "7200s",
                     "-recv_timeout", "20000"));
+        }
+
+        /** A new callee (sipp UAS), registered: the old one was stopped from outside. */
+        void restartUas() throws Exception {
+            uas.close();
+            owner.disown(uas);
+            uas = startUas();
+            registerCallee();
         }
 
         String target() {
@@ -417,23 +440,61 @@ public final class SystemBenchmark {
     }
 
     private Srd srd(Rig rig, String label, int calls) throws Exception {
-        Capture cap = owner.own(Capture.start(work.resolve(rig.tag + "-srd-" + label + ".pcap"), captureFilter(rig)));
-        SippStats st;
-        try {
-            st = callLoad(rig, rig.tag + "-srd-" + label, SRD_RATE, calls);
-        } finally {
-            cap.stop();
-            owner.disown(cap);
-        }
-        SipTrace t = cap.trace(rig.sut.port());
+        Capture[] cap = new Capture[1];
+        SippStats st = guarded(rig, rig.tag + "-srd-" + label, calls, () -> {
+            cap[0] = owner.own(Capture.start(work.resolve(rig.tag + "-srd-" + label + ".pcap"), captureFilter(rig)));
+            try {
+                return callLoadOnce(rig, rig.tag + "-srd-" + label, SRD_RATE, calls);
+            } finally {
+                cap[0].stop();
+                owner.disown(cap[0]);
+            }
+        });
+        SipTrace t = cap[0].trace(rig.sut.port());
         int p = rig.sut.port();
         return new Srd(t.srdTo200(p), t.srdToFirstNon100(p), st, t.finalAnswers("INVITE", p));
     }
 
     // ------------------------------------------------------------------ load
 
+    /** One sipp run of a load step. */
+    @FunctionalInterface
+    interface Run {
+        SippStats run() throws Exception;
+    }
+
+    /**
+     * Runs {@code run} (a sipp run meant to create {@code count} calls) and repeats it, at most twice,
+     * if a sipp was stopped from outside meanwhile: the UAC created fewer calls than asked, or the
+     * callee's sipp is gone (on a shared machine others' clean-ups have killed sipp processes by name).
+     * Such a run says nothing about the system under test; the report counts the repeats.
+     */
+    private SippStats guarded(Rig rig, String label, int count, Run run) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            SippStats st = run.run();
+            boolean uasGone = !rig.uas.isAlive();
+            if (st.created() >= count && !uasGone) {
+                return st;
+            }
+            results.interrupted.add(label + ": " + st + (uasGone ? "; the callee's sipp was gone" : ""));
+            log("  " + label + ": sipp stopped from outside (created " + st.created() + " of " + count
+                    + (uasGone ? ", the callee's sipp gone" : "") + ")" + (attempt < 3 ? "; repeating the run" : "; giving up"));
+            if (attempt == 3) {
+                return st;
+            }
+            if (uasGone) {
+                rig.restartUas();
+            }
+            Thread.sleep(2000);
+        }
+    }
+
     /** {@code count} calls at {@code rate}/s (uac.xml: INVITE with SDP, hold, BYE); sipp's statistics. */
     private SippStats callLoad(Rig rig, String label, int rate, int count) throws Exception {
+        return guarded(rig, label + " at " + rate + "/s", count, () -> callLoadOnce(rig, label, rate, count));
+    }
+
+    private SippStats callLoadOnce(Rig rig, String label, int rate, int count) throws Exception {
         int seconds = Math.max(1, (count + rate - 1) / rate);
         Path stats = work.resolve(label + "-" + rate + ".csv");
         try (Sipp s = owner.own(Sipp.start(work, "uac.xml", Map.of(), rig.target(), false, "-s", CALLEE, "-key", "caller", "load",
@@ -464,6 +525,10 @@ public final class SystemBenchmark {
     }
 
     private SippStats registerLoad(Rig rig, String label, int rate, int seconds) throws Exception {
+        return guarded(rig, label + " at " + rate + "/s", rate * seconds, () -> registerLoadOnce(rig, label, rate, seconds));
+    }
+
+    private SippStats registerLoadOnce(Rig rig, String label, int rate, int seconds) throws Exception {
         Path stats = work.resolve(label + "-" + rate + ".csv");
         try (Sipp s = owner.own(Sipp.start(work, "register-bench.xml", Map.of(), rig.target(), false, "-inf", users().toString(),
                 "-r", Integer.toString(rate), "-m", Integer.toString(rate * seconds), "-l", Integer.toString(rate * 5),
@@ -570,14 +635,17 @@ public final class SystemBenchmark {
         }
         awaitDrained(rig, 30);
         int offered = 2 * cap;
-        Capture capture = owner.own(Capture.start(work.resolve(rig.tag + "-overload.pcap"), captureFilter(rig)));
-        SippStats st;
-        try {
-            st = callLoad(rig, rig.tag + "-overload", offered, offered * overloadSeconds);
-        } finally {
-            capture.stop();
-            owner.disown(capture);
-        }
+        Capture[] captured = new Capture[1];
+        SippStats st = guarded(rig, rig.tag + "-overload", offered * overloadSeconds, () -> {
+            captured[0] = owner.own(Capture.start(work.resolve(rig.tag + "-overload.pcap"), captureFilter(rig)));
+            try {
+                return callLoadOnce(rig, rig.tag + "-overload", offered, offered * overloadSeconds);
+            } finally {
+                captured[0].stop();
+                owner.disown(captured[0]);
+            }
+        });
+        Capture capture = captured[0];
         long end = System.nanoTime();
         double drainedAfter = Double.NaN;
         while (System.nanoTime() - end < TimeUnit.SECONDS.toNanos(5)) {
@@ -633,6 +701,9 @@ public final class SystemBenchmark {
         String loadAfter = "";
         List<String> launcher = List.of();
         String peerJvm = "";
+        String portsMode = "";
+        String commit = "";
+        final List<String> interrupted = new ArrayList<>();
         final Map<String, String> loadPerSystem = new LinkedHashMap<>();
         final Map<String, Srd> srdFresh = new LinkedHashMap<>();
         final Map<String, Srd> srdWarm = new LinkedHashMap<>();
@@ -668,6 +739,17 @@ public final class SystemBenchmark {
             return String.format(Locale.ROOT, "%d cores (%s), %.0f GiB RAM, %s %s, Java %s", Runtime.getRuntime().availableProcessors(),
                     cpu, memKb / 1048576.0, System.getProperty("os.name"), System.getProperty("os.version"),
                     System.getProperty("java.version"));
+        }
+
+        /** The repository's HEAD (short) and whether the working tree differs from it: what the peers were built from. */
+        static String commit() {
+            try {
+                Process p = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "?";
+            } catch (IOException | InterruptedException e) {
+                return "?";
+            }
         }
 
         static String loadAverage() {
