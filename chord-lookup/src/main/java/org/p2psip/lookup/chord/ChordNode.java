@@ -374,4 +374,9 @@ public final class ChordNode extends AbstractLookupService {
     public String toString() {
         return "ChordNode" + (self() == null ? "(unbound)" : "(" + self() + ")");
     }
+
+    /** The RPC client (with its view of which nodes answer slowly), for tests in this package. */
+    ChordRpc rpc() {
+        return rpc;
+    }
 }

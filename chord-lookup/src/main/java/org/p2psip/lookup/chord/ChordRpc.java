@@ -25,10 +25,16 @@ import org.p2psip.lookup.wire.Transport;
 public final class ChordRpc {
     private final Transport transport;
     private final Duration timeout;
+    private final NodeLatency latency = new NodeLatency();
 
     public ChordRpc(Transport transport, Duration timeout) {
         this.transport = transport;
         this.timeout = timeout;
+    }
+
+    /** How fast each node answered this node's requests (which nodes are slow). */
+    NodeLatency latency() {
+        return latency;
     }
 
     /** The neighbourhood of a node as it sees it. */
@@ -52,7 +58,18 @@ public final class ChordRpc {
     }
 
     private <T> T call(Address to, int type, PayloadWriter req, Decoder<T> dec) {
-        return decode(to, transport.call(to, type, req.toBytes(), timeout), dec);
+        long t0 = System.nanoTime();
+        byte[] body;
+        try {
+            body = transport.call(to, type, req.toBytes(), timeout);
+        } catch (RpcFailure e) {
+            if (e.reason() == Reason.TIMEOUT) {
+                latency.timedOut(to);
+            }
+            throw e;
+        }
+        latency.answered(to, System.nanoTime() - t0);
+        return decode(to, body, dec);
     }
 
     private <T> CompletableFuture<T> callAsync(Address to, int type, PayloadWriter req, Decoder<T> dec) {

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * reset, timed out) is removed from the routing table, excluded for the rest of the lookup (the
  * exclusion list travels with each step, so the nodes asked skip it too), and the lookup continues
  * with the next-best candidate, backtracking to earlier nodes when a node's candidates are all dead.
+ * Among a step's candidates, nodes that have answered slowly of late ({@link NodeLatency}) are asked
+ * last, so that a lookup routes around a congested link when another way exists.
  */
 final class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
@@ -114,7 +116,8 @@ final class Router {
         while (requests < MAX_REQUESTS) {
             Hop top = path.peek();
             NodeRef next = null;
-            for (NodeRef c : top.candidates) {
+            // a node whose answers have been slow (congested path, overload) is asked last
+            for (NodeRef c : rpc.latency().fastFirst(top.candidates)) {
                 if (!failed.contains(c.id()) && !c.id().equals(self.id())) {
                     next = c;
                     break;

@@ -44,7 +44,7 @@ final class StoreRouting {
         Limits.checkValue(value);
         Limits.checkTtl(ttlSeconds);
         LookupResult res = node.findSuccessor(Id.hash(key));
-        onHolders(res, "put", n -> {
+        onHolders(res.successors(), "put", n -> {
             if (n.equals(self)) {
                 node.acceptPut(key, value, ttlSeconds);
             } else {
@@ -58,8 +58,12 @@ final class StoreRouting {
     GetResult get(String key) {
         Limits.checkKey(key);
         LookupResult res = node.findSuccessor(Id.hash(key));
-        List<String> values = onHolders(res, "get", n -> valuesAt(n, key));
-        if (res.successors().size() > 1 && !res.successors().get(1).equals(res.successors().get(0))) {
+        // every holder has the key's values (replicas): ask those that answered fast of late first
+        List<NodeRef> holders = res.successors().subList(0, Math.min(r, res.successors().size()));
+        List<NodeRef> fastFirst = rpc.latency().fastFirst(holders);
+        List<String> values = onHolders(fastFirst, "get", n -> valuesAt(n, key));
+        if (res.successors().size() > 1 && !res.successors().get(1).equals(res.successors().get(0))
+                && !rpc.latency().slow(res.successors().get(1).toAddress())) {
             // While the ring settles after a join, a value put through a node with an older view sits at
             // the old owner, which is now the new owner's successor; a multi-valued key can then be split
             // between the two. Ask that second holder too and merge, rather than answer with a part of
@@ -88,7 +92,7 @@ final class StoreRouting {
         Limits.checkKey(key);
         Limits.checkValue(value);
         LookupResult res = node.findSuccessor(Id.hash(key));
-        onHolders(res, "remove", n -> {
+        onHolders(res.successors(), "remove", n -> {
             if (n.equals(self)) {
                 node.acceptRemove(key, value);
             } else {
@@ -104,9 +108,8 @@ final class StoreRouting {
     }
 
     /** Runs {@code op} at the owner, falling back to the next replica holders when a node has failed. */
-    private <T> T onHolders(LookupResult res, String what, HolderOp<T> op) {
+    private <T> T onHolders(List<NodeRef> holders, String what, HolderOp<T> op) {
         LookupException last = null;
-        List<NodeRef> holders = res.successors();
         for (int i = 0; i < holders.size() && i < r; i++) {
             NodeRef n = holders.get(i);
             try {

@@ -29,11 +29,15 @@ final class InterceptingTransport implements Transport {
 
     private final TcpTransport inner = new TcpTransport("test-node", Duration.ofSeconds(10));
     private final Map<Integer, AtomicLong> sent = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> sentTo = new ConcurrentHashMap<>();
     private final AtomicLong replicatedRecords = new AtomicLong();
     volatile Rule rule = (to, type) -> Action.PASS;
     /** Added before every request of this type is sent (-1: none). */
     volatile int delayType = -1;
     volatile long delayMillis;
+    /** Every request to this node is delayed by {@link #slowMillis} (a congested link to it; null: none). */
+    volatile Address slowNode;
+    volatile long slowMillis;
 
     /** Requests of {@code type} sent so far (including failed ones). */
     long sent(int type) {
@@ -46,8 +50,15 @@ final class InterceptingTransport implements Transport {
         return replicatedRecords.get();
     }
 
+    /** Requests of {@code type} sent to {@code to} so far. */
+    long sent(Address to, int type) {
+        AtomicLong n = sentTo.get(to + "/" + type);
+        return n == null ? 0 : n.get();
+    }
+
     void resetCounts() {
         sent.clear();
+        sentTo.clear();
         replicatedRecords.set(0);
     }
 
@@ -58,6 +69,7 @@ final class InterceptingTransport implements Transport {
 
     private LookupException fault(Address to, int type, byte[] payload) {
         sent.computeIfAbsent(type, k -> new AtomicLong()).incrementAndGet();
+        sentTo.computeIfAbsent(to + "/" + type, k -> new AtomicLong()).incrementAndGet();
         if (type == WireMessages.REPLICATE && payload.length >= 4) {
             replicatedRecords.addAndGet(java.nio.ByteBuffer.wrap(payload).getInt() & 0xffffffffL);
         }
@@ -77,9 +89,10 @@ final class InterceptingTransport implements Transport {
         if (e != null) {
             throw e;
         }
-        if (type == delayType) {
+        long wait = (type == delayType ? delayMillis : 0) + (to.equals(slowNode) ? slowMillis : 0);
+        if (wait > 0) {
             try {
-                Thread.sleep(delayMillis);
+                Thread.sleep(wait);
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 throw new LookupException(Reason.CLOSED, "interrupted");
@@ -94,8 +107,9 @@ final class InterceptingTransport implements Transport {
         if (e != null) {
             return CompletableFuture.failedFuture(e);
         }
-        if (type == delayType) {
-            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS))
+        long wait = (type == delayType ? delayMillis : 0) + (to.equals(slowNode) ? slowMillis : 0);
+        if (wait > 0) {
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS))
                     .thenCompose(v -> inner.callAsync(to, type, payload, timeout));
         }
         return inner.callAsync(to, type, payload, timeout);
