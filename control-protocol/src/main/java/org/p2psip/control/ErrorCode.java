@@ -16,6 +16,11 @@ public enum ErrorCode {
     RESOURCE_EXHAUSTED,
     /** A component needed to answer (lookup service, remote peer) cannot be reached. */
     UNAVAILABLE,
+    /**
+     * The far peer of a call answers neither over the direct path nor through any relay (it is gone,
+     * or partitioned away): the P2PSIP-Port answers 480 Temporarily Unavailable.
+     */
+    PEER_UNREACHABLE,
     /** The answer did not arrive in time. */
     TIMEOUT,
     /** The peer speaks another protocol version. */

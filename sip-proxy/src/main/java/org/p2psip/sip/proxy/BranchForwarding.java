@@ -121,8 +121,12 @@ final class BranchForwarding {
                 if (b.sato != null) {
                     call.releaseSignallingSato(b.sato, "SATO failed");
                 }
-                responses.branchFailed(b, oe.code() == ErrorCode.TIMEOUT ? Response.REQUEST_TIMEOUT
-                        : Response.SERVICE_UNAVAILABLE, "signalling SATO towards " + peer.record() + ": "
+                // the far peer measured unreachable (directly and through every relay): 480, the user is
+                // registered but cannot be reached now (RFC 3261 21.4.18); the OM failing otherwise: 503
+                int code = oe.code() == ErrorCode.TIMEOUT ? Response.REQUEST_TIMEOUT
+                        : oe.code() == ErrorCode.PEER_UNREACHABLE ? Response.TEMPORARILY_UNAVAILABLE
+                        : Response.SERVICE_UNAVAILABLE;
+                responses.branchFailed(b, code, "signalling SATO towards " + peer.record() + ": "
                         + Responses.reason(oe.getMessage()));
                 return;
             }

@@ -134,8 +134,11 @@ final class ResponseProcessing {
                 return;
             }
             // a 503 made here keeps its code (only a downstream 503 becomes 500, RFC 3261 16.7 item 6)
-            ctx.offerBest(replies.response(ctx.request, code, code == Response.SERVICE_UNAVAILABLE && reason != null
-                    ? "Service Unavailable (" + reason + ")" : reason));
+            String phrase = reason == null ? null
+                    : code == Response.SERVICE_UNAVAILABLE ? "Service Unavailable (" + reason + ")"
+                    : code == Response.TEMPORARILY_UNAVAILABLE ? "Temporarily Unavailable (" + reason + ")"
+                    : reason;
+            ctx.offerBest(replies.response(ctx.request, code, phrase));
             finalToSend = finalIfAllAnswered(ctx);
         }
         if (finalToSend != null) {
