@@ -71,14 +71,16 @@ public final class DetourTunnel implements AutoCloseable {
     private volatile long lastActivityNanos = System.nanoTime();
 
     private DetourTunnel(InetSocketAddress relay, InetSocketAddress target, int maxConnections, Duration answerTimeout,
-            ServerSocket listener) {
+            ServerSocket listener) throws IOException {
         this.relay = relay;
         this.target = target;
         this.dialLine = RelayProtocol.DIAL + " " + RelayProtocol.format(target);
         this.maxConnections = maxConnections;
         this.answerMillis = RelaySockets.millis(answerTimeout);
         this.listener = listener;
-        this.localAddress = new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
+        // an IP literal (127.0.0.1), not the loopback's name: it goes into URLs and SIP URIs
+        this.localAddress = new InetSocketAddress(InetAddress.getByAddress(listener.getInetAddress().getAddress()),
+                listener.getLocalPort());
         this.lifecycle = new Lifecycle("detour-" + listener.getLocalPort() + "-");
     }
 
@@ -113,7 +115,13 @@ public final class DetourTunnel implements AutoCloseable {
             throw new IllegalArgumentException("answerTimeout must be at least 1 ms");
         }
         ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        DetourTunnel tunnel = new DetourTunnel(relay, target, maxConnections, answer, listener);
+        DetourTunnel tunnel;
+        try {
+            tunnel = new DetourTunnel(relay, target, maxConnections, answer, listener);
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
         tunnel.lifecycle.adopt(listener);
         try {
             tunnel.lifecycle.start("accept", tunnel::acceptLoop);
