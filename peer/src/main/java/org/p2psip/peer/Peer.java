@@ -25,6 +25,7 @@ import org.p2psip.lookup.chord.ChordNode;
 import org.p2psip.lookup.client.RemoteLookupClient;
 import org.p2psip.lookup.ring.Id;
 import org.p2psip.om.OverlayManager;
+import org.p2psip.om.path.Detours;
 import org.p2psip.om.ports.ControlSatoPorts;
 import org.p2psip.om.ports.PortStatus;
 import org.p2psip.om.records.PeerRecord;
@@ -34,6 +35,7 @@ import org.p2psip.om.sato.PortRequests;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.NodeIds;
 import org.p2psip.om.types.OmException;
+import org.p2psip.tcprelay.DetourTunnels;
 import org.p2psip.tcprelay.TcpRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,8 @@ public final class Peer implements AutoCloseable {
     private OverlayManager om;
     /** A public peer's TCP relay for peers behind NATs; null if this peer offers none. */
     private TcpRelay tcpRelay;
+    /** Signalling detours through relay peers' TCP relays (issue 13), for the OM. */
+    private RelayDetours detours;
     private volatile boolean closed;
 
     private Peer(PeerConfig config) {
@@ -101,6 +105,8 @@ public final class Peer implements AutoCloseable {
         Files.createDirectories(config.stateDir());
         Files.setPosixFilePermissions(config.stateDir(), PosixFilePermissions.fromString("rwx------"));
         String nodeId = startLookup();
+        detours = new RelayDetours(new DetourTunnels());
+        started.add(detours);
         requests = new PortRequests(config.name(), lookup, config.satoSettings(), relays);
         startPorts();
         om = startOm(nodeId);
@@ -193,8 +199,9 @@ public final class Peer implements AutoCloseable {
     /** This peer's RTP-Port as a relay for media SATOs, and its TCP relay for peers behind NATs, in the lookup service. */
     private void offerRelays(PeerRecord self) throws IOException {
         relays.advertise(self, this::spareRelaySessions);
+        // DIAL (signalling detours, issue 13) only to overlay peers this peer's lookup node knows
         tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
-                TcpRelay.Limits.DEFAULT);
+                TcpRelay.Limits.DEFAULT, RelayDialTargets.of(chord));
         started.add(tcpRelay);
         relays.advertiseTcpRelay(self, new Address(config.advertise(), tcpRelay.address().getPort()));
         Flow.step(config.name(), "TCP relay for peers behind NATs at {} (lookup service key {})",
@@ -266,6 +273,15 @@ public final class Peer implements AutoCloseable {
     /** This peer's TCP relay for peers behind NATs (null if it offers none). */
     public TcpRelay tcpRelay() {
         return tcpRelay;
+    }
+
+    /**
+     * Detours for the OM (issue 13): {@link Detours#via} gives a local address that reaches a target
+     * through a relay peer's TCP relay ({@code DIAL}); tunnels are closed with the peer. Null before
+     * {@link #start} got that far.
+     */
+    public Detours detours() {
+        return detours;
     }
 
     /** Behind a NAT: the addresses rented on a public peer's TCP relay (null otherwise). */

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay port: accepts control and data connections, reads each one's first line within the
  * bind timeout and hands it on: {@code LISTEN} to {@link Allocations}, {@code BIND} to
- * {@link InboundConnections}; anything else is an {@code ERR}. At most {@value #MAX_HANDSHAKES}
+ * {@link InboundConnections}, {@code DIAL} to {@link OutboundConnections}; anything else is an {@code ERR}. At most {@value #MAX_HANDSHAKES}
  * connections may be in their first line at once; more are refused with {@code ERR busy}.
  */
 final class RelayPort {
@@ -36,17 +36,19 @@ final class RelayPort {
     private final Duration firstLineTimeout;
     private final Allocations allocations;
     private final InboundConnections inbound;
+    private final OutboundConnections outbound;
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
     private final AtomicLong connectionCounter = new AtomicLong();
 
     RelayPort(ServerSocket server, InetSocketAddress address, Lifecycle lifecycle, Duration firstLineTimeout, Allocations allocations,
-            InboundConnections inbound) {
+            InboundConnections inbound, OutboundConnections outbound) {
         this.server = server;
         this.address = address;
         this.lifecycle = lifecycle;
         this.firstLineTimeout = firstLineTimeout;
         this.allocations = allocations;
         this.inbound = inbound;
+        this.outbound = outbound;
     }
 
     /** Accepts until the relay closes; runs on the relay's accept thread. */
@@ -86,7 +88,7 @@ final class RelayPort {
 
     /** Reads the first line of a new connection and serves it as a control or data connection. */
     private void handshake(Socket socket) {
-        boolean permit = true;
+        boolean[] permit = {true};
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(RelaySockets.millis(firstLineTimeout));
@@ -100,10 +102,16 @@ final class RelayPort {
             String[] words = line.split(" ", -1);
             if (words[0].equals(RelayProtocol.LISTEN)) {
                 handshakes.release();
-                permit = false;
+                permit[0] = false;
                 allocations.serve(socket, reader, words);
             } else if (words[0].equals(RelayProtocol.BIND)) {
                 inbound.bind(socket, in, words);
+            } else if (words[0].equals(RelayProtocol.DIAL)) {
+                // the permit is given back once the target is accepted, before the (bounded) connect
+                outbound.dial(socket, in, words, () -> {
+                    handshakes.release();
+                    permit[0] = false;
+                });
             } else {
                 RelaySockets.reject(lifecycle, socket, "unknown command");
             }
@@ -116,7 +124,7 @@ final class RelayPort {
             LOG.debug("{}: {}", remote(socket), e.toString());
             lifecycle.release(socket);
         } finally {
-            if (permit) {
+            if (permit[0]) {
                 handshakes.release();
             }
         }

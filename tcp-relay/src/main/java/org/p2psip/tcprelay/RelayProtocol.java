@@ -15,6 +15,7 @@ final class RelayProtocol {
 
     static final String LISTEN = "LISTEN";
     static final String BIND = "BIND";
+    static final String DIAL = "DIAL";
     static final String CONNECT = "CONNECT";
     static final String PING = "PING";
     static final String PONG = "PONG";

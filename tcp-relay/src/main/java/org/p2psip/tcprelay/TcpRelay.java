@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,11 +27,16 @@ import org.slf4j.LoggerFactory;
  *       port is closed.</li>
  *   <li>data: {@code BIND <id>} answers {@code OK} and splices this connection with the
  *       announced inbound connection.</li>
+ *   <li>dial: {@code DIAL <host>:<port>} makes the relay connect to that target, if the dial
+ *       predicate given at start allows it (default: none), answer {@code OK <host>:<port>} and
+ *       splice this connection with it: an outbound connection through the relay, used to route a
+ *       call's signalling around a congested direct path ({@link DetourTunnel}).</li>
  * </ul>
  *
  * <p>The relay's jobs: {@link RelayPort} accepts connections and reads their first line,
  * {@link Allocations} serves control connections and their public ports, {@link InboundConnections}
- * matches the connections arriving there with the NATed peer's data connections and splices them.
+ * matches the connections arriving there with the NATed peer's data connections and splices them,
+ * {@link OutboundConnections} serves {@code DIAL}.
  *
  * <p>All threads are named daemon threads {@code tcp-relay-<port>-...} owned by the relay;
  * {@link #close()} closes every socket and joins them. There is no authentication.
@@ -49,37 +55,59 @@ public final class TcpRelay implements AutoCloseable {
      * @param bindTimeout    how long an announced inbound connection waits for its {@code BIND}
      *                       (also the time a new connection has for its first line)
      * @param idleTimeout    a control connection without any line from the client for this long is closed
+     * @param maxDials       dialled ({@code DIAL}) connections, connecting or spliced, at the same time
+     * @param dialTimeout    how long the relay tries to connect to a {@code DIAL} target
      */
-    public record Limits(int maxAllocations, int maxConnections, Duration bindTimeout, Duration idleTimeout) {
+    public record Limits(int maxAllocations, int maxConnections, Duration bindTimeout, Duration idleTimeout,
+            int maxDials, Duration dialTimeout) {
 
-        /** 64 allocations, 512 connections, 10 s bind timeout, 90 s idle timeout. */
+        /** Default number of dialled connections at the same time. */
+        public static final int DEFAULT_MAX_DIALS = 128;
+        /** Default time the relay tries to connect to a {@code DIAL} target. */
+        public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(3);
+
+        /** 64 allocations, 512 connections, 10 s bind timeout, 90 s idle timeout, 128 dials, 3 s dial timeout. */
         public static final Limits DEFAULT = new Limits(64, 512, Duration.ofSeconds(10), Duration.ofSeconds(90));
 
         public Limits {
-            if (maxAllocations < 1 || maxConnections < 1) {
+            if (maxAllocations < 1 || maxConnections < 1 || maxDials < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
             Objects.requireNonNull(bindTimeout, "bindTimeout");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
-            if (bindTimeout.toMillis() < 1 || idleTimeout.toMillis() < 1) {
+            Objects.requireNonNull(dialTimeout, "dialTimeout");
+            if (bindTimeout.toMillis() < 1 || idleTimeout.toMillis() < 1 || dialTimeout.toMillis() < 1) {
                 throw new IllegalArgumentException("timeouts must be at least 1 ms");
             }
         }
 
+        /** Limits with the default dial limits ({@value #DEFAULT_MAX_DIALS} dials, 3 s dial timeout). */
+        public Limits(int maxAllocations, int maxConnections, Duration bindTimeout, Duration idleTimeout) {
+            this(maxAllocations, maxConnections, bindTimeout, idleTimeout, DEFAULT_MAX_DIALS, DEFAULT_DIAL_TIMEOUT);
+        }
+
         public Limits withMaxAllocations(int value) {
-            return new Limits(value, maxConnections, bindTimeout, idleTimeout);
+            return new Limits(value, maxConnections, bindTimeout, idleTimeout, maxDials, dialTimeout);
         }
 
         public Limits withMaxConnections(int value) {
-            return new Limits(maxAllocations, value, bindTimeout, idleTimeout);
+            return new Limits(maxAllocations, value, bindTimeout, idleTimeout, maxDials, dialTimeout);
         }
 
         public Limits withBindTimeout(Duration value) {
-            return new Limits(maxAllocations, maxConnections, value, idleTimeout);
+            return new Limits(maxAllocations, maxConnections, value, idleTimeout, maxDials, dialTimeout);
         }
 
         public Limits withIdleTimeout(Duration value) {
-            return new Limits(maxAllocations, maxConnections, bindTimeout, value);
+            return new Limits(maxAllocations, maxConnections, bindTimeout, value, maxDials, dialTimeout);
+        }
+
+        public Limits withMaxDials(int value) {
+            return new Limits(maxAllocations, maxConnections, bindTimeout, idleTimeout, value, dialTimeout);
+        }
+
+        public Limits withDialTimeout(Duration value) {
+            return new Limits(maxAllocations, maxConnections, bindTimeout, idleTimeout, maxDials, value);
         }
     }
 
@@ -89,9 +117,10 @@ public final class TcpRelay implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final Allocations allocations;
     private final InboundConnections inbound;
+    private final OutboundConnections outbound;
     private final RelayPort relayPort;
 
-    private TcpRelay(ServerSocket server, String advertisedHost, Limits limits) {
+    private TcpRelay(ServerSocket server, String advertisedHost, Limits limits, Predicate<InetSocketAddress> dialable) {
         InetAddress bindAddress = server.getInetAddress();
         String advertised = advertisedHost != null ? advertisedHost : bindAddress.getHostAddress();
         this.address = RelayProtocol.address(advertised, server.getLocalPort());
@@ -106,7 +135,20 @@ public final class TcpRelay implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         this.inbound = new InboundConnections(lifecycle, timer, limits);
         this.allocations = new Allocations(lifecycle, bindAddress, advertised, limits, inbound);
-        this.relayPort = new RelayPort(server, address, lifecycle, limits.bindTimeout(), allocations, inbound);
+        this.outbound = new OutboundConnections(lifecycle, limits, dialable, advertised, server.getLocalPort());
+        this.relayPort = new RelayPort(server, address, lifecycle, limits.bindTimeout(), allocations, inbound, outbound);
+    }
+
+    /** Dial predicate that allows no target: {@code DIAL} is always answered {@code ERR target not allowed}. */
+    public static final Predicate<InetSocketAddress> DIAL_NOTHING = target -> false;
+
+    /**
+     * Starts a relay that dials no target ({@link #DIAL_NOTHING}).
+     *
+     * @see #start(InetSocketAddress, String, Limits, Predicate)
+     */
+    public static TcpRelay start(InetSocketAddress bind, String advertisedHost, Limits limits) throws IOException {
+        return start(bind, advertisedHost, limits, DIAL_NOTHING);
     }
 
     /**
@@ -117,8 +159,13 @@ public final class TcpRelay implements AutoCloseable {
      * @param advertisedHost the host put into public addresses ({@code OK <host>:<port>}, {@link #address()});
      *                       {@code null}: the bind address
      * @param limits         resource limits; {@code null}: {@link Limits#DEFAULT}
+     * @param dialable       the targets {@code DIAL} may connect to, asked before any connection is made
+     *                       with the target as the client wrote it (an IP literal resolved, a name
+     *                       unresolved; a name is resolved only after it was allowed);
+     *                       {@code null}: {@link #DIAL_NOTHING}. The relay's own port is never dialled.
      */
-    public static TcpRelay start(InetSocketAddress bind, String advertisedHost, Limits limits) throws IOException {
+    public static TcpRelay start(InetSocketAddress bind, String advertisedHost, Limits limits,
+            Predicate<InetSocketAddress> dialable) throws IOException {
         ServerSocket server = new ServerSocket();
         try {
             server.setReuseAddress(true);
@@ -127,7 +174,8 @@ public final class TcpRelay implements AutoCloseable {
             server.close();
             throw e;
         }
-        TcpRelay relay = new TcpRelay(server, advertisedHost, limits != null ? limits : Limits.DEFAULT);
+        TcpRelay relay = new TcpRelay(server, advertisedHost, limits != null ? limits : Limits.DEFAULT,
+                dialable != null ? dialable : DIAL_NOTHING);
         relay.lifecycle.adopt(server);
         relay.lifecycle.start("accept", relay.relayPort::acceptLoop);
         LOG.info("TCP relay listening on {} (advertised {}), {}", server.getLocalSocketAddress(),
@@ -143,6 +191,11 @@ public final class TcpRelay implements AutoCloseable {
     /** Counters of the open allocations and of the most recently closed ones, oldest first. */
     public List<AllocationStats> stats() {
         return allocations.stats();
+    }
+
+    /** Counters of the outbound connections made for {@code DIAL}. */
+    public DialStats dialStats() {
+        return outbound.stats();
     }
 
     /** Closes the listeners, all control connections and all spliced connections, and joins all threads. */

@@ -7,5 +7,9 @@
  * announced over the control connection; the NATed peer dials a fresh outbound data connection
  * and the relay splices the bytes. The protocol is a small line protocol in the spirit of
  * TURN-TCP (RFC 6062); see {@code docs/tcp-relay.md}.
+ *
+ * <p>The relay also connects outbound for a client ({@code DIAL}, RFC 6062's {@code Connect}), only
+ * to targets its dial predicate allows: {@link org.p2psip.tcprelay.DetourTunnel} uses it to route a
+ * call's signalling around a congested direct path through a relay peer.
  */
 package org.p2psip.tcprelay;
