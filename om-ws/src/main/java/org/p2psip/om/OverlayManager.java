@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.p2psip.lookup.LookupService;
+import org.p2psip.om.client.DetourRoutes;
 import org.p2psip.om.client.OmIfClient;
 import org.p2psip.om.client.RemoteOverlayManager;
+import org.p2psip.om.client.RoutedOmIfClient;
 import org.p2psip.om.client.SoapOmIfClient;
+import org.p2psip.om.path.Detours;
 import org.p2psip.om.path.PathMonitor;
 import org.p2psip.om.path.PathStats;
 import org.p2psip.om.ports.PortSession;
@@ -53,6 +56,7 @@ public final class OverlayManager implements AutoCloseable {
     private final OmConfig config;
     private final SatoPorts ports;
     private final OmIfClient client;
+    private final DetourRoutes detourRoutes;
     private final RemoteOverlayManager remote;
     private final PathMonitor paths;
     private final SatoTable satos = new SatoTable();
@@ -70,7 +74,9 @@ public final class OverlayManager implements AutoCloseable {
         this.nodeId = NodeIds.normalize(b.nodeId);
         this.config = b.config();
         this.ports = Objects.requireNonNull(b.ports, "ports");
-        this.client = b.client != null ? b.client : new SoapOmIfClient();
+        this.detourRoutes = new DetourRoutes(b.detours);
+        // every OM IF call to a far OM goes directly or, when the direct path is congested, through a relay peer
+        this.client = new RoutedOmIfClient(b.client != null ? b.client : new SoapOmIfClient(), detourRoutes);
         this.lookup = b.lookup;
         this.remote = new RemoteOverlayManager(client, () -> nodeId, this::address);
         this.local = new LocalSessions(ports, satos, config.maxSessions());
@@ -150,6 +156,11 @@ public final class OverlayManager implements AutoCloseable {
 
     public RemoteOverlayManager remote() {
         return remote;
+    }
+
+    /** The far peers reached through a relay peer instead of directly (congested direct path). */
+    public DetourRoutes detourRoutes() {
+        return detourRoutes;
     }
 
     public PathMonitor paths() {
@@ -302,6 +313,7 @@ public final class OverlayManager implements AutoCloseable {
         private int maxSatos = 10_000;
         private int maxSessions = 10_000;
         private int maxBodyBytes = 256 * 1024;
+        private Detours detours;
 
         private Builder() {
         }
@@ -320,6 +332,12 @@ public final class OverlayManager implements AutoCloseable {
         /** The OM IF client (default: {@link SoapOmIfClient} with the URLConnection conduit). The OM closes it. */
         public Builder client(OmIfClient c) {
             this.client = c;
+            return this;
+        }
+
+        /** How to reach a far peer through a relay peer when the direct path is congested (default: never). */
+        public Builder detours(Detours d) {
+            this.detours = d;
             return this;
         }
 

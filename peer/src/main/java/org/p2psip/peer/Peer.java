@@ -185,7 +185,8 @@ public final class Peer implements AutoCloseable {
                 .lookup(lookup)
                 .nodeId(nodeId)
                 .ports(ports)
-                .bind(new Address(config.bind(), config.omPort()));
+                .bind(new Address(config.bind(), config.omPort()))
+                .detours(detours);
         if (relayed != null) {
             // other peers reach this OM through its allocation on the public peer's TCP relay
             b.advertise(new Address(relayed.om().getHostString(), relayed.om().getPort()));
@@ -198,12 +199,15 @@ public final class Peer implements AutoCloseable {
 
     /** This peer's RTP-Port as a relay for media SATOs, and its TCP relay for peers behind NATs, in the lookup service. */
     private void offerRelays(PeerRecord self) throws IOException {
-        relays.advertise(self, this::spareRelaySessions);
         // DIAL (signalling detours, issue 13) only to overlay peers this peer's lookup node knows
         tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
                 TcpRelay.Limits.DEFAULT, RelayDialTargets.of(chord));
         started.add(tcpRelay);
-        relays.advertiseTcpRelay(self, new Address(config.advertise(), tcpRelay.address().getPort()));
+        Address tcp = new Address(config.advertise(), tcpRelay.address().getPort());
+        // the RTP-Port relay record names the TCP relay too: a call that takes this relay for its media
+        // can take it for its signalling when the direct path is congested
+        relays.advertise(new PeerRecord(self.nodeId(), self.om(), -1, false, tcp), this::spareRelaySessions);
+        relays.advertiseTcpRelay(self, tcp);
         Flow.step(config.name(), "TCP relay for peers behind NATs at {} (lookup service key {})",
                 RelayedAddresses.hostPort(tcpRelay.address()), PeerRecord.TCP_RELAY_KEY);
     }

@@ -59,7 +59,8 @@ public record PeerRecord(String nodeId, Address om, int free, boolean nat, Addre
 
     /** The relay-record form, with spare capacity. */
     public String relayValue() {
-        return nodeId + "@" + om + ";free=" + free;
+        // a relay peer that also runs a TCP relay says where: signalling can then detour through it too (issue 13)
+        return nodeId + "@" + om + ";free=" + free + (tcpRelay != null ? ";tcp=" + tcpRelay : "");
     }
 
     /** The TCP relay record form: {@code NODEID@HOST:PORT;tcp=HOST:PORT}. */
