@@ -48,6 +48,7 @@ final class OutgoingCalls {
         Call c;
         ClientTransactions.Outgoing o;
         SipURI target;
+        long sentNanos;
         try {
             target = ua.sipUri(user);
             CallIdHeader callId = ua.provider().getNewCallId();
@@ -57,6 +58,7 @@ final class OutgoingCalls {
                     ua.sdpContentType());
             c = new Call(true, user, media, callId.getCallId(), ua::step);
             current.set(c);
+            sentNanos = System.nanoTime();
             o = transactions.send(invite, resp -> onProvisional(c, resp));
             c.dialog = o.ct().getDialog();
             c.inviteCt = o.ct();
@@ -88,8 +90,10 @@ final class OutgoingCalls {
         }
         Response resp = ev.getResponse();
         int code = resp.getStatusCode();
+        // session request delay (RFC 6076): the INVITE sent to its final response
+        long srdMillis = (System.nanoTime() - sentNanos) / 1_000_000;
         if (code >= 300) {
-            c.end("rejected: " + SipMessages.status(resp));
+            c.end("rejected after " + srdMillis + " ms: " + SipMessages.status(resp));
             throw new PhoneException(fail + SipMessages.status(resp), code, null);
         }
         acknowledge(c, ev);
@@ -101,7 +105,7 @@ final class OutgoingCalls {
             dialog.hangup();
             throw new PhoneException(fail + "unusable SDP answer: " + e.getMessage(), 0, e);
         }
-        ua.step("answered by " + user + ": " + media.startSending(answer));
+        ua.step("answered by " + user + " after " + srdMillis + " ms: " + media.startSending(answer));
     }
 
     private void onProvisional(Call c, Response resp) {
