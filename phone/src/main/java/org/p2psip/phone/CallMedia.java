@@ -51,13 +51,19 @@ final class CallMedia {
     }
 
     /**
-     * Starts sending the tone to {@code remote}'s {@code c=}/{@code m=} address.
+     * Starts sending the tone to {@code remote}'s {@code c=}/{@code m=} address, with abs-send-time if the
+     * remote SDP announced it.
      *
      * @return {@code sending PCMU from HOST:PORT to HOST:PORT}, for the step line
      */
     String startSending(Sdp.Audio remote) {
-        rtp.startSending(new InetSocketAddress(remote.address(), remote.port()));
+        rtp.startSending(new InetSocketAddress(remote.address(), remote.port()), remote.absSendTimeId());
         return "sending PCMU from " + host() + ":" + rtpPort() + " to " + remote.address() + ":" + remote.port();
+    }
+
+    /** The media received since the last interval was taken ({@link RtpSession#takeInterval}). */
+    MediaInterval takeInterval(long seconds) {
+        return rtp.takeInterval(seconds);
     }
 
     /** Stops sending, keeps the final statistics and closes the ports. */

@@ -24,4 +24,10 @@ final class CurrentCall {
         Call c = call;
         return c == null ? MediaStats.NONE : c.media.stats();
     }
+
+    /** The current or last call's media since the last interval, null before the first call. */
+    MediaInterval takeInterval(long seconds) {
+        Call c = call;
+        return c == null ? null : c.media.takeInterval(seconds);
+    }
 }

@@ -222,6 +222,17 @@ public final class Phone implements AutoCloseable {
         return current.stats();
     }
 
+    /**
+     * The media the current call (or the last one) received since this was last called, or since the call's
+     * media started: loss, jitter and one-way delay of that interval ({@link MediaInterval}); null before the
+     * first call.
+     *
+     * @param seconds the end of the interval in seconds since reporting started (it goes into the line)
+     */
+    public MediaInterval takeMediaInterval(long seconds) {
+        return current.takeInterval(seconds);
+    }
+
     /** Hangs up, rejects unanswered incoming calls, unregisters, and stops the SIP stack. Idempotent. */
     @Override
     public void close() {

@@ -44,6 +44,12 @@ public final class PhoneCommand {
               --no-register        do not register (calling only)
               --timeout N          overall deadline in seconds (default: wait + seconds + 60); the
                                    phone gives up, cleans up and exits 1 when it passes
+              --report-every N     while media flows, print one line per N seconds with that
+                                   interval's figures (default: off):
+                                   interval: t=3 received=50 expected=50 lost=0 loss=0.0%
+                                   jitter=0.42ms delay_mean=12.3ms delay_p95=15.1ms delay_samples=50
+                                   (delay from the abs-send-time RTP header extension; '-' and
+                                   delay_samples=0 when the other phone does not send it)
               --help               this text
             """;
 
@@ -110,6 +116,7 @@ public final class PhoneCommand {
         watchdog.start();
         boolean ok = false;
         Phone phone = null;
+        IntervalReporter reporter = null;
         try {
             phone = Phone.start(cfg);
             if (o.register) {
@@ -124,11 +131,17 @@ public final class PhoneCommand {
             long start = System.nanoTime();
             if (phone.awaitMedia(media.plusSeconds(2))) {
                 out.println("media flowing: RTP arriving from " + phone.stats().remoteSource());
+                if (o.reportEvery != null) {
+                    reporter = IntervalReporter.start(phone::takeMediaInterval, o.reportEvery, out::println);
+                }
             } else {
                 out.println("no media received within " + (media.toSeconds() + 2) + " s");
             }
             Duration left = media.minusNanos(System.nanoTime() - start);
             String reason = left.isNegative() ? null : phone.awaitHangup(left);
+            if (reporter != null) {
+                reporter.stop();
+            }
             if (reason == null) {
                 phone.hangup();
             }
@@ -145,6 +158,9 @@ public final class PhoneCommand {
             err.println("phone: interrupted");
         } finally {
             watchdog.interrupt();
+            if (reporter != null) {
+                reporter.stop();
+            }
             if (expired.get()) {
                 ok = false;
                 err.println("phone: gave up: overall deadline of " + overall.toSeconds() + " s reached");
@@ -176,7 +192,6 @@ public final class PhoneCommand {
         }
     }
 
-    /** Parsed command line. */
     /** The parsed command line: the common option parser plus the phone's own rules. */
     static final class Options {
         static final List<Option> OPTIONS = List.of(
@@ -191,7 +206,8 @@ public final class PhoneCommand {
                 Option.value("wait", null, "seconds to wait for the answer or the call"),
                 Option.value("expires", "3600", "registration lifetime to request"),
                 Option.flag("no-register", "do not register"),
-                Option.value("timeout", null, "overall deadline in seconds"));
+                Option.value("timeout", null, "overall deadline in seconds"),
+                Option.value("report-every", null, "seconds per media interval line"));
 
         String user;
         InetSocketAddress proxy;
@@ -204,6 +220,7 @@ public final class PhoneCommand {
         int seconds;
         Integer wait;
         Integer timeout;
+        Integer reportEvery;
         int expires;
         boolean register;
         boolean help;
@@ -241,6 +258,7 @@ public final class PhoneCommand {
             o.expires = (int) p.number("expires", 1, 86400);
             o.register = !p.flag("no-register");
             o.timeout = p.has("timeout") ? (int) p.number("timeout", 1, 86400) : null;
+            o.reportEvery = p.has("report-every") ? (int) p.number("report-every", 1, 3600) : null;
             if (o.answer == (o.callee != null)) {
                 throw new IllegalArgumentException("give exactly one of --answer and --call USER");
             }

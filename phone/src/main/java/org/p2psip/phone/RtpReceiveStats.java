@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * Reception statistics of RTP media, per synchronisation source: packets received, expected and lost
  * from the extended highest sequence number (RFC 3550 appendix A.1, without the probation step) and
- * the interarrival jitter estimate (RFC 3550 appendix A.8). Thread-safe.
+ * the interarrival jitter estimate (RFC 3550 appendix A.8), and the one-way delay of the packets that
+ * carried {@link AbsSendTime}; for the whole call and per reporting interval ({@link #takeInterval}).
+ * Thread-safe.
  */
 public final class RtpReceiveStats {
 
@@ -14,8 +16,15 @@ public final class RtpReceiveStats {
     private static final int MAX_MISORDER = 100;
     private static final int SEQ_MOD = 1 << 16;
 
+    /** Distinct SSRCs tracked; packets of further sources are counted as invalid. */
+    static final int MAX_SOURCES = 64;
+    private static final int CALL_DELAY_SAMPLES = 1 << 16;
+    private static final int INTERVAL_DELAY_SAMPLES = 1 << 12;
+
     private final int clockRate;
     private final Map<Long, Source> sources = new HashMap<>();
+    private final DelaySamples callDelay = new DelaySamples(CALL_DELAY_SAMPLES);
+    private final DelaySamples intervalDelay = new DelaySamples(INTERVAL_DELAY_SAMPLES);
     private long invalid;
     private long bytes;
 
@@ -29,10 +38,67 @@ public final class RtpReceiveStats {
 
     /** Accounts for a valid RTP packet that arrived at {@code arrivalNanos} (a {@link System#nanoTime()}). */
     public synchronized void received(RtpPacket p, long arrivalNanos) {
+        received(p, arrivalNanos, Double.NaN);
+    }
+
+    /**
+     * Accounts for a valid RTP packet that arrived at {@code arrivalNanos} (a {@link System#nanoTime()})
+     * with the one-way delay {@code delayMillis} (NaN if the packet carried no send time).
+     */
+    public synchronized void received(RtpPacket p, long arrivalNanos, double delayMillis) {
+        Source s = sources.get(p.ssrc());
+        if (s == null) {
+            if (sources.size() >= MAX_SOURCES) {
+                invalid++;
+                return;
+            }
+            s = new Source();
+            sources.put(p.ssrc(), s);
+        }
         bytes += p.payloadLength();
-        Source s = sources.computeIfAbsent(p.ssrc(), k -> new Source());
         long arrival = Math.round(arrivalNanos * (clockRate / 1e9)); // in timestamp units
-        s.update(p.sequence(), p.timestamp(), arrival);
+        if (s.update(p.sequence(), p.timestamp(), arrival) && !Double.isNaN(delayMillis)) {
+            callDelay.add(delayMillis);
+            intervalDelay.add(delayMillis);
+        }
+    }
+
+    /**
+     * The figures of the interval since the last call (or since the start) and starts the next one.
+     *
+     * @param seconds the end of the interval, seconds since reporting started (goes into the line)
+     */
+    public synchronized MediaInterval takeInterval(long seconds) {
+        long received = 0;
+        long expected = 0;
+        long lost = 0;
+        for (Source s : sources.values()) {
+            long e = s.takeExpected();
+            long r = s.intervalReceived;
+            s.intervalReceived = 0;
+            expected += e;
+            received += r;
+            lost += Math.max(0, e - r);
+        }
+        MediaInterval i = new MediaInterval(seconds, received, expected, lost, jitterMillis(), intervalDelay.mean(),
+                intervalDelay.p95(), intervalDelay.count());
+        intervalDelay.clear();
+        return i;
+    }
+
+    /** Mean one-way delay of the call in milliseconds, NaN if no packet carried a send time. */
+    public synchronized double delayMeanMillis() {
+        return callDelay.mean();
+    }
+
+    /** 95th percentile of the call's one-way delay in milliseconds, NaN without samples. */
+    public synchronized double delayP95Millis() {
+        return callDelay.p95();
+    }
+
+    /** Packets of the call that carried a send time. */
+    public synchronized long delaySamples() {
+        return callDelay.count();
     }
 
     /** Accounts for a datagram that did not parse as RTP. */
@@ -97,12 +163,15 @@ public final class RtpReceiveStats {
         long cycles;
         int badSeq = SEQ_MOD + 1;
         long received;
+        long intervalReceived;
+        long reportedMax;
         boolean started;
         boolean haveTransit;
         long transit;
         double jitter;
 
-        void update(int seq, long rtpTimestamp, long arrival) {
+        /** Counts the packet; false if it was set aside (a big sequence jump, RFC 3550 A.1). */
+        boolean update(int seq, long rtpTimestamp, long arrival) {
             if (!started) {
                 init(seq);
                 started = true;
@@ -118,12 +187,13 @@ public final class RtpReceiveStats {
                         init(seq); // two sequential packets after a big jump: the source restarted
                     } else {
                         badSeq = (seq + 1) & 0xFFFF;
-                        return;
+                        return false;
                     }
                 }
                 // else: duplicate or reordered packet, counted below
             }
             received++;
+            intervalReceived++;
             long t = arrival - rtpTimestamp;
             if (haveTransit) {
                 long d = Math.abs((int) (t - transit)); // timestamps wrap at 2^32: difference as int
@@ -131,6 +201,7 @@ public final class RtpReceiveStats {
             }
             transit = t;
             haveTransit = true;
+            return true;
         }
 
         private void init(int seq) {
@@ -139,6 +210,18 @@ public final class RtpReceiveStats {
             cycles = 0;
             badSeq = SEQ_MOD + 1;
             received = 0;
+            reportedMax = seq - 1L;
+        }
+
+        /** How far the extended highest sequence number advanced since the last call. */
+        long takeExpected() {
+            if (!started) {
+                return 0;
+            }
+            long max = cycles + maxSeq;
+            long e = Math.max(0, max - reportedMax);
+            reportedMax = Math.max(reportedMax, max);
+            return e;
         }
 
         long expected() {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * thread that parses and counts everything that arrives on either (from any source: symmetric RTP,
  * friendly to relays that latch onto the sender's address), and a sender thread that sends a 440 Hz
  * PCMU tone in 20 ms packets from the RTP socket to the remote address of the SDP.
+ *
+ * <p>When the other side's SDP announced {@link AbsSendTime} the packets carry it (header extension,
+ * the sender's wall clock at sending); received packets that carry it give one-way delay samples
+ * (receiver's wall clock minus send time, meaningful when both share a clock).
  *
  * <p>Threads are daemons owned by this object; {@link #close()} stops them and closes the sockets.
  */
@@ -43,6 +48,7 @@ public final class RtpSession implements AutoCloseable {
     private final InetSocketAddress rtpLocal;
     private final int rtcpPort;
     private volatile SocketAddress lastSource;
+    private volatile int absSendTimeId = AbsSendTime.DEFAULT_ID;
     private volatile boolean closed;
     private Thread sender;
 
@@ -108,15 +114,31 @@ public final class RtpSession implements AutoCloseable {
         return rtcpPort;
     }
 
-    /** Starts sending the tone to {@code remote} (the address and port of the remote SDP). Once only. */
-    public synchronized void startSending(InetSocketAddress remote) {
+    /**
+     * Starts sending the tone to {@code remote} (the address and port of the remote SDP), without header
+     * extension. Once only.
+     */
+    public void startSending(InetSocketAddress remote) {
+        startSending(remote, null);
+    }
+
+    /**
+     * Starts sending the tone to {@code remote}; with {@code absSendTimeId} not null every packet carries
+     * {@link AbsSendTime} under that extension id, which is then also the id read from received packets
+     * (until then {@link AbsSendTime#DEFAULT_ID}). Once only.
+     */
+    public synchronized void startSending(InetSocketAddress remote, Integer absSendTimeId) {
+        if (absSendTimeId != null) {
+            this.absSendTimeId = AbsSendTime.checkId(absSendTimeId);
+        }
         if (closed) {
             throw new IllegalStateException("RTP session closed");
         }
         if (sender != null) {
             throw new IllegalStateException("already sending");
         }
-        sender = new Thread(() -> sendLoop(remote), "rtp-send-" + rtpPort());
+        Integer extensionId = absSendTimeId;
+        sender = new Thread(() -> sendLoop(remote, extensionId), "rtp-send-" + rtpPort());
         sender.setDaemon(true);
         sender.start();
         log.debug("RTP {} -> {}", rtpPort(), remote);
@@ -138,7 +160,17 @@ public final class RtpSession implements AutoCloseable {
     public MediaStats stats() {
         SocketAddress src = lastSource;
         return new MediaStats(sent.get(), stats.packets(), stats.invalidPackets(), stats.expected(), stats.lost(),
-                stats.jitterMillis(), rtcpReceived.get(), src == null ? "-" : format(src));
+                stats.jitterMillis(), rtcpReceived.get(), src == null ? "-" : format(src), stats.delayMeanMillis(),
+                stats.delayP95Millis(), stats.delaySamples());
+    }
+
+    /**
+     * What was received since the last call (or since the start), and starts the next interval.
+     *
+     * @param seconds the end of the interval in seconds since reporting started, for the line
+     */
+    public MediaInterval takeInterval(long seconds) {
+        return stats.takeInterval(seconds);
     }
 
     @Override
@@ -164,21 +196,26 @@ public final class RtpSession implements AutoCloseable {
         }
     }
 
-    private void sendLoop(InetSocketAddress remote) {
+    private void sendLoop(InetSocketAddress remote, Integer extensionId) {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         long ssrc = rnd.nextLong(1L << 32);
         int seq = rnd.nextInt(1 << 16);
         long timestamp = rnd.nextLong(1L << 32);
         Tone tone = new Tone(440);
-        byte[] packet = new byte[RtpPacket.HEADER_LENGTH + Tone.FRAME_SAMPLES];
+        int header = RtpPacket.HEADER_LENGTH + (extensionId == null ? 0 : AbsSendTime.BLOCK_LENGTH);
+        byte[] packet = new byte[header + Tone.FRAME_SAMPLES];
         ByteBuffer buf = ByteBuffer.wrap(packet);
         boolean first = true;
         long next = System.nanoTime();
         while (!closed && !Thread.currentThread().isInterrupted()) {
-            RtpPacket.writeHeader(packet, first, PT_PCMU, seq, timestamp, ssrc);
-            tone.nextFrame(packet, RtpPacket.HEADER_LENGTH);
+            RtpPacket.writeHeader(packet, first, PT_PCMU, seq, timestamp, ssrc, extensionId != null);
+            tone.nextFrame(packet, header);
             try {
                 buf.clear();
+                if (extensionId != null) {
+                    AbsSendTime.writeBlock(packet, RtpPacket.HEADER_LENGTH, extensionId,
+                            AbsSendTime.fromMicros(wallClockMicros()));
+                }
                 if (rtp.send(buf, remote) > 0) {
                     sent.incrementAndGet();
                 }
@@ -219,7 +256,7 @@ public final class RtpSession implements AutoCloseable {
                     while ((from = receive(ch, buf)) != null) {
                         long arrival = System.nanoTime();
                         if (isRtp) {
-                            onRtp(buf, from, arrival);
+                            onRtp(buf, from, arrival, wallClockMicros());
                         } else {
                             rtcpReceived.incrementAndGet();
                         }
@@ -244,8 +281,8 @@ public final class RtpSession implements AutoCloseable {
         return from;
     }
 
-    private void onRtp(ByteBuffer buf, SocketAddress from, long arrival) {
-        RtpPacket p = RtpPacket.parse(buf.array(), buf.limit());
+    private void onRtp(ByteBuffer buf, SocketAddress from, long arrival, long arrivalWallMicros) {
+        RtpPacket p = RtpPacket.parse(buf.array(), buf.limit(), absSendTimeId);
         if (p == null) {
             stats.invalid();
             return;
@@ -254,7 +291,14 @@ public final class RtpSession implements AutoCloseable {
             log.debug("RTP on port {} from {}", rtpPort(), from);
             lastSource = from;
         }
-        stats.received(p, arrival);
+        double delay = p.absSendTime() < 0 ? Double.NaN : AbsSendTime.delayMillis(p.absSendTime(), arrivalWallMicros);
+        stats.received(p, arrival, delay);
+    }
+
+    /** The wall clock in microseconds since the epoch (what abs-send-time carries, modulo 64 s). */
+    static long wallClockMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     private static String format(SocketAddress a) {

@@ -28,7 +28,7 @@ public class PhoneCommandTest {
         assertEquals(0, run("--help"));
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"--user", "--proxy", "--listen", "--answer", "--call", "--seconds", "--wait",
-            "--expires", "--domain", "--media-host", "--no-register"}) {
+            "--expires", "--domain", "--media-host", "--no-register", "--report-every", "interval: t="}) {
             assertTrue(flag, help.contains(flag));
         }
     }
@@ -49,5 +49,7 @@ public class PhoneCommandTest {
         assertTrue(err(), err().contains("unknown option: --frobnicate"));
         assertEquals(2, run("--user", "alice", "--proxy", "127.0.0.1:5060", "--answer", "--listen", "0.0.0.0:0"));
         assertTrue(err(), err().contains("concrete address"));
+        assertEquals(2, run("--user", "alice", "--proxy", "127.0.0.1:5060", "--answer", "--report-every", "0"));
+        assertTrue(err(), err().contains("--report-every needs a number from 1 to 3600"));
     }
 }

@@ -66,4 +66,23 @@ public class SdpTest {
             assertTrue(e.getMessage(), e.getMessage().contains(message));
         }
     }
+
+    @Test
+    public void absSendTimeIsOfferedAsExtension3AndAnsweredOnlyWhenOffered() {
+        String offer = Sdp.offer("alice", 1, "127.0.0.1", 4000);
+        assertTrue(offer, offer.contains("a=extmap:3 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n"));
+        Sdp.Audio o = Sdp.parse(offer);
+        assertEquals(Integer.valueOf(3), o.absSendTimeId());
+        String answer = Sdp.answer("bob", 2, "127.0.0.1", 5000, o);
+        assertEquals(Integer.valueOf(3), Sdp.parse(answer).absSendTimeId());
+        String other = "v=0\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n"
+                + "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
+                + "a=extmap:7/sendrecv http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n";
+        assertEquals("the offerer's id", Integer.valueOf(7), Sdp.parse(other).absSendTimeId());
+        assertTrue(Sdp.answer("bob", 2, "127.0.0.1", 5000, Sdp.parse(other)).contains("a=extmap:7 "));
+        Sdp.Audio baresip = Sdp.parse("v=0\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\n");
+        assertNull(baresip.absSendTimeId());
+        assertFalse("not answered when not offered",
+                Sdp.answer("bob", 2, "127.0.0.1", 5000, baresip).contains("extmap"));
+    }
 }

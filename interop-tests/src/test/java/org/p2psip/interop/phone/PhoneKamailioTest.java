@@ -80,6 +80,10 @@ public class PhoneKamailioTest {
 
         assertFlow("alice", alice.stats());
         assertFlow("bob", bob.stats());
+        // both phones announced abs-send-time (a=extmap:3) through Kamailio and sent it: one-way delay
+        for (MediaStats s : new MediaStats[] {alice.stats(), bob.stats()}) {
+            assertTrue(s.summary(), s.delaySamples() >= 10 && s.delayMeanMillis() >= 0 && s.delayMeanMillis() < 1000);
+        }
         // ACK and BYE followed the Record-Route through Kamailio rather than going phone to phone.
         assertTrue(kamailio.logTail(40), kamailio.awaitLog("in-dialog ACK", Duration.ofSeconds(5)));
         assertTrue(kamailio.logTail(40), kamailio.awaitLog("in-dialog BYE", Duration.ofSeconds(5)));
@@ -204,10 +208,16 @@ public class PhoneKamailioTest {
             assertTrue("bob registered\n" + bob.describe() + kamailio.logTail(20),
                     kamailio.awaitLog("REGISTER sip:bob@127.0.0.1 expires 3600", Duration.ofSeconds(60)));
             try (PhoneProcess alice = PhoneProcess.start("--user", "alice", "--proxy", kamailio.hostPort(),
-                    "--listen", "127.0.0.1:0", "--call", "bob", "--seconds", "3")) {
+                    "--listen", "127.0.0.1:0", "--call", "bob", "--seconds", "3", "--report-every", "1")) {
                 assertEquals("alice\n" + alice.describe(), 0, alice.awaitExit(Duration.ofSeconds(90)));
                 assertEquals("bob\n" + bob.describe(), 0, bob.awaitExit(Duration.ofSeconds(90)));
                 assertTrue(alice.describe(), alice.stdout().contains("result: OK, media flowed both ways"));
+                java.util.regex.Matcher line = java.util.regex.Pattern.compile("interval: t=1 received=(\\d+) expected=\\d+"
+                        + " lost=\\d+ loss=[0-9.]+% jitter=[0-9.]+ms delay_mean=-?[0-9.]+ms delay_p95=-?[0-9.]+ms"
+                        + " delay_samples=(\\d+)").matcher(alice.stdout());
+                assertTrue("an interval line with delay\n" + alice.describe(), line.find());
+                assertTrue(line.group(), Long.parseLong(line.group(1)) >= 25 && Long.parseLong(line.group(2)) >= 25);
+                assertTrue(alice.describe(), alice.stdout().matches("(?s).*report: .*, delay mean -?[0-9.]+ ms p95 .*"));
                 assertTrue(bob.describe(), bob.stdout().contains("incoming call from alice: ringing"));
                 assertTrue(bob.describe(), bob.stdout().contains("hung up: remote hangup (BYE from alice)"));
                 assertTrue(bob.describe(), bob.stdout().contains("result: OK, media flowed both ways"));

@@ -1,0 +1,76 @@
+package org.p2psip.phone;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * The per-interval media report of {@code ./p2psip phone --report-every N}: a thread that, every
+ * {@code N} seconds from its start, takes the interval's figures ({@link MediaInterval}) and passes its
+ * line on. The first call resets the interval so that every line covers exactly {@code N} seconds; a
+ * partial interval at the end is not reported (the final {@code report:} line covers the whole call).
+ *
+ * <p>The thread is a daemon owned by this object; {@link #stop()} ends it.
+ */
+final class IntervalReporter {
+
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    private IntervalReporter(LongFunction<MediaInterval> source, int everySeconds, Consumer<String> lines) {
+        this.thread = new Thread(() -> run(source, everySeconds, lines), "phone-interval-report");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Starts reporting.
+     *
+     * @param source       takes the interval ending at the given second (e.g. {@link Phone#takeMediaInterval})
+     *                     and starts the next; null results are skipped
+     * @param everySeconds interval length, at least 1
+     * @param lines        receives each {@link MediaInterval#line()}
+     */
+    static IntervalReporter start(LongFunction<MediaInterval> source, int everySeconds, Consumer<String> lines) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(lines, "lines");
+        if (everySeconds < 1) {
+            throw new IllegalArgumentException("report interval must be at least 1 s: " + everySeconds);
+        }
+        source.apply(0); // the first interval starts now
+        IntervalReporter r = new IntervalReporter(source, everySeconds, lines);
+        r.thread.start();
+        return r;
+    }
+
+    /** Stops reporting and waits for the thread (up to 5 s). */
+    void stop() {
+        stopped = true;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(LongFunction<MediaInterval> source, int everySeconds, Consumer<String> lines) {
+        long start = System.nanoTime();
+        long every = TimeUnit.SECONDS.toNanos(everySeconds);
+        for (long k = 1; !stopped; k++) {
+            long due = start + k * every;
+            long wait;
+            while (!stopped && (wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            if (stopped) {
+                return;
+            }
+            MediaInterval i = source.apply(k * everySeconds);
+            if (i != null) {
+                lines.accept(i.line());
+            }
+        }
+    }
+}
