@@ -45,9 +45,10 @@ final class LinkShaping {
                 for (List<String> command : rootCommands(edge.uplink())) {
                     netns.tc(edge.namespace(), command);
                 }
-            } catch (RuntimeException e) {
+            } catch (NatNetworkException e) {
                 roots.remove(edge.namespace());
-                throw e;
+                throw new NatNetworkException("cannot shape " + edge.name() + "'s uplink (link shaping needs the kernel's "
+                        + "htb, bfifo and u32 support: modules sch_htb, sch_fifo, cls_u32): " + e.getMessage(), e);
             }
         }
         boolean add = classes.add(key);
