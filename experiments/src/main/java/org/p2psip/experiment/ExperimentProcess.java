@@ -14,7 +14,7 @@ import org.p2psip.common.ChildJvm;
 
 /**
  * One {@code ./p2psip} command (a peer or a phone) running inside a namespace of a
- * {@link NatNetwork}, in its own JVM with this JVM's class path. Standard output is kept line by
+ * {@link Lab} (a {@link NatNetwork}'s or another), in its own JVM with this JVM's class path. Standard output is kept line by
  * line (and can be waited on); standard error, the logs, goes to a file. {@link #stop} sends
  * SIGTERM (a peer leaves cleanly) and kills after the grace period; the network also stops it if
  * the experiment forgets.
@@ -37,6 +37,12 @@ final class ExperimentProcess {
 
     static ExperimentProcess start(NatNetwork net, NetNode node, String name, String heap, List<String> args, Path log)
             throws IOException {
+        return start(net.lab(), node, name, heap, args, log);
+    }
+
+    /** Starts {@code ./p2psip ARGS} ({@code org.p2psip.peer.cli.P2psip}) on {@code node} of {@code lab}; logs to {@code log}. */
+    static ExperimentProcess start(Lab lab, NetNode node, String name, String heap, List<String> args, Path log)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
         cmd.addAll(ChildJvm.sharedArchiveOptions());
@@ -45,7 +51,7 @@ final class ExperimentProcess {
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         pb.environment().putIfAbsent("P2PSIP_LOG_LEVEL", "INFO");
-        return new ExperimentProcess(name, net.start(node, pb), log);
+        return new ExperimentProcess(name, lab.start(node, pb), log);
     }
 
     private void readOutput() {

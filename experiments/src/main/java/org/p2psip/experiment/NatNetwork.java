@@ -1,12 +1,8 @@
 package org.p2psip.experiment;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * if the owner forgets, and {@link Builder#build()} first removes what a crashed earlier run left
  * ({@link StaleNamespaces}).
  *
- * <p>The network's parts: {@link NatTopology} (which machines, names and addresses),
- * {@link NatNetworkSetup} (building it), {@link NatNetworkTeardown} (removing it), {@link Netns}
- * (the {@code ip}, {@code nft} and {@code sysctl} commands).
+ * <p>It is one topology of the {@link Lab}: a public site {@code pub} and NAT'ed sites {@code h1},
+ * {@code h2}, ... behind routers {@code r1}, {@code r2}, ...; {@link #lab()} gives the lab itself
+ * (links with rate and loss, load).
  *
  * <p>Thread-safe: {@link #exec}, {@link #run} and {@link #setLoss} may be called from any thread.
  */
@@ -49,19 +45,12 @@ public final class NatNetwork implements AutoCloseable {
     /** The public host's address. */
     public static final String PUBLIC_HOST_IP = "203.0.113.10";
 
-    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private final Lab lab;
+    private final NatMode mode;
 
-    private final Netns netns;
-    private final NatTopology topology;
-    private final List<String> namespaces = new CopyOnWriteArrayList<>();
-    private final List<Process> processes = new CopyOnWriteArrayList<>();
-    private final Object lifecycle = new Object();
-    private volatile boolean closed;
-    private Thread shutdownHook;
-
-    private NatNetwork(Netns netns, NatTopology topology) {
-        this.netns = netns;
-        this.topology = topology;
+    private NatNetwork(Lab lab, NatMode mode) {
+        this.lab = lab;
+        this.mode = mode;
     }
 
     /** A builder with the defaults: symmetric NAT, two private networks, kernel UDP timeouts. */
@@ -74,47 +63,52 @@ public final class NatNetwork implements AutoCloseable {
         return "203.0.113." + (100 + site);
     }
 
+    /** The lab this network is built as: its sites {@code pub}, {@code h1}, {@code h2}, ..., links and load. */
+    public Lab lab() {
+        return lab;
+    }
+
     /** The host on the public segment, behind no NAT (relay peer, bootstrap). */
     public Host publicHost() {
-        return topology.publicHost();
+        return lab.site("pub").host();
     }
 
     /** The host on private network {@code site} (1-based): 10.site.0.2. */
     public Host privateHost(int site) {
-        return topology.privateHost(site);
+        return lab.site("h" + checkSite(site)).host();
     }
 
     /** The NAT router of private network {@code site} (1-based). */
     public Router router(int site) {
-        return topology.router(site);
+        return lab.site("h" + checkSite(site)).router().orElseThrow();
     }
 
     /** Number of private networks (NAT router plus host). */
     public int sites() {
-        return topology.sites();
+        return lab.sites().size() - 1;
     }
 
     public NatMode mode() {
-        return topology.mode();
+        return mode;
     }
 
     /** Every machine: public host, routers, private hosts. */
     public List<NetNode> nodes() {
-        return topology.nodes();
+        return lab.nodes();
     }
 
     /** The common prefix of this network's namespace names, e.g. {@code p2psip-4711-1-}. */
     public String namePrefix() {
-        return topology.prefix();
+        return lab.namePrefix();
     }
 
     /** The namespaces this network made (including the switch namespace {@code ...wan}). */
     public List<String> namespaces() {
-        return List.copyOf(namespaces);
+        return lab.namespaces();
     }
 
     public boolean isClosed() {
-        return closed;
+        return lab.isClosed();
     }
 
     /**
@@ -123,42 +117,22 @@ public final class NatNetwork implements AutoCloseable {
      * {@link #close()} stops it.
      */
     public Process start(NetNode node, ProcessBuilder template) {
-        List<String> command = netns.inNamespace(node.namespace(), template.command());
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(template.directory())
-                .redirectInput(template.redirectInput())
-                .redirectOutput(template.redirectOutput())
-                .redirectError(template.redirectError())
-                .redirectErrorStream(template.redirectErrorStream());
-        pb.environment().clear();
-        pb.environment().putAll(template.environment());
-        synchronized (lifecycle) {
-            requireOpen();
-            try {
-                Process process = pb.start();
-                processes.add(process);
-                LOG.debug("started pid {} in {}: {}", process.pid(), node.namespace(), template.command());
-                return process;
-            } catch (java.io.IOException e) {
-                throw new NatNetworkException("cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
-            }
-        }
+        return lab.start(node, template);
     }
 
     /** Starts {@code command} inside {@code node}'s namespace (pipes for its input and output). */
     public Process exec(NetNode node, String... command) {
-        return start(node, new ProcessBuilder(command));
+        return lab.exec(node, List.of(command));
     }
 
     /** Starts {@code command} inside {@code node}'s namespace (pipes for its input and output). */
     public Process exec(NetNode node, List<String> command) {
-        return start(node, new ProcessBuilder(command));
+        return lab.exec(node, command);
     }
 
     /** Runs a short command inside {@code node}'s namespace to completion (killed after {@code timeout}). */
     public CommandResult run(NetNode node, Duration timeout, String... command) {
-        requireOpen();
-        return netns.exec(node.namespace(), timeout, List.of(command));
+        return lab.run(node, timeout, command);
     }
 
     /** Drops a random {@code percent} of the packets in each direction on {@code node}'s uplink; 0 ends it. */
@@ -173,21 +147,19 @@ public final class NatNetwork implements AutoCloseable {
      * traffic of the whole private network behind it; 0 and 0 removes the loss.
      */
     public void setLoss(NetNode node, int inPercent, int outPercent) {
-        requireOpen();
-        netns.nft(node.namespace(), NatRuleset.loss(node.uplink(), inPercent, outPercent));
+        lab.requireOpen();
+        lab.netns().nft(node.namespace(), NatRuleset.loss(node.uplink(), inPercent, outPercent));
         LOG.info("loss on {} {}: in {}%, out {}%", node.name(), node.uplink(), inPercent, outPercent);
     }
 
     /** The nftables ruleset loaded in {@code node}'s namespace, for diagnostics. */
     public String nftRuleset(NetNode node) {
-        requireOpen();
-        return netns.nftList(node.namespace());
+        return lab.nftRuleset(node);
     }
 
     /** A sysctl's value inside {@code node}'s namespace, e.g. {@code net.netfilter.nf_conntrack_udp_timeout}. */
     public String sysctl(NetNode node, String key) {
-        requireOpen();
-        return netns.readSysctl(node.namespace(), key);
+        return lab.sysctl(node, key);
     }
 
     /**
@@ -198,47 +170,15 @@ public final class NatNetwork implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        List<String> problems = NatNetworkTeardown.tearDown(netns, processes, namespaces);
-        removeShutdownHook();
-        if (!problems.isEmpty()) {
-            throw new NatNetworkException("NAT network " + topology.prefix() + " not fully removed: " + String.join("; ", problems));
-        }
-        LOG.info("NAT network {} removed", topology.prefix());
+        lab.close();
     }
 
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("NAT network " + topology.prefix() + " is closed");
+    private int checkSite(int site) {
+        int sites = sites();
+        if (site < 1 || site > sites) {
+            throw new IllegalArgumentException("site must be 1.." + sites + ", not " + site);
         }
-    }
-
-    private void addShutdownHook() {
-        Thread hook = new Thread(() -> {
-            try {
-                close();
-            } catch (RuntimeException e) {
-                LOG.warn("at exit: {}", e.getMessage());
-            }
-        }, "p2psip-natlab-cleanup-" + topology.prefix());
-        Runtime.getRuntime().addShutdownHook(hook);
-        shutdownHook = hook;
-    }
-
-    private void removeShutdownHook() {
-        Thread hook = shutdownHook;
-        if (hook != null && hook != Thread.currentThread()) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down: the hook runs (or already ran) close(), which is idempotent
-            }
-        }
+        return site;
     }
 
     /** Configures and builds a {@link NatNetwork}. */
@@ -290,31 +230,24 @@ public final class NatNetwork implements AutoCloseable {
             return this;
         }
 
+        /** The lab topology this network is: site {@code pub}, then sites {@code h1}.. behind routers {@code r1}... */
+        public Topology topology() {
+            Topology.Builder topology = Topology.builder().site("pub");
+            for (int i = 1; i <= sites; i++) {
+                topology.natSite("h" + i, "r" + i, mode);
+            }
+            return topology.conntrackUdpTimeouts(udpTimeout, udpStreamTimeout).build();
+        }
+
         /**
          * Checks root and the tools, removes stale namespaces of crashed earlier runs, then builds
          * the network. On failure, whatever was made is removed before the exception propagates.
          */
         public NatNetwork build() {
-            Map<String, Path> tools = Preflight.check();
-            Netns netns = new Netns(tools);
-            StaleNamespaces.removeStale(netns);
-            String prefix = StaleNamespaces.PREFIX + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + "-";
-            NatNetwork network = new NatNetwork(netns, new NatTopology(prefix, mode, sites));
-            network.addShutdownHook();
-            try {
-                new NatNetworkSetup(netns, network.namespaces::add).create(network.topology, udpTimeout,
-                        udpStreamTimeout);
-            } catch (RuntimeException e) {
-                try {
-                    network.close();
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw e;
-            }
-            LOG.info("NAT network {} up: {} NAT, {} site(s), UDP timeout {}/{} s", prefix, mode, sites,
+            Lab lab = Lab.start(topology());
+            LOG.info("NAT network {} up: {} NAT, {} site(s), UDP timeout {}/{} s", lab.namePrefix(), mode, sites,
                     udpTimeout == null ? "default" : udpTimeout, udpStreamTimeout == null ? "default" : udpStreamTimeout);
-            return network;
+            return new NatNetwork(lab, mode);
         }
 
         private static int checkTimeout(int seconds) {

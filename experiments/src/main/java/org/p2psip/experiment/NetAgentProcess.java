@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 
-/** The driving side of a {@link NetAgent} running inside one namespace of a {@link NatNetwork} (tests and experiments). */
+/** The driving side of a {@link NetAgent} running inside one namespace of a {@link Lab} or {@link NatNetwork} (tests and experiments). */
 public final class NetAgentProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -46,14 +46,19 @@ public final class NetAgentProcess implements AutoCloseable {
 
     /** Starts a {@link NetAgent} inside {@code node}'s namespace (its standard error goes to a file in {@code logDir}) and waits until it is ready. */
     public static NetAgentProcess start(NatNetwork network, NetNode node, Path logDir) throws IOException {
+        return start(network.lab(), node, logDir);
+    }
+
+    /** Starts a {@link NetAgent} inside {@code node}'s namespace of {@code lab} (standard error to a file in {@code logDir}) and waits until it is ready. */
+    public static NetAgentProcess start(Lab lab, NetNode node, Path logDir) throws IOException {
         Path dir = logDir;
         Files.createDirectories(dir);
-        Path log = dir.resolve(network.namePrefix() + node.name() + ".log");
+        Path log = dir.resolve(lab.namePrefix() + node.name() + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), NetAgent.class.getName())
                 .redirectError(log.toFile());
-        NetAgentProcess agent = new NetAgentProcess(node, network.start(node, pb), log);
+        NetAgentProcess agent = new NetAgentProcess(node, lab.start(node, pb), log);
         String ready = agent.next(START_TIMEOUT);
         if (!"ready".equals(ready)) {
             throw new IllegalStateException("agent in " + node + " did not start: " + ready + agent.logTail());

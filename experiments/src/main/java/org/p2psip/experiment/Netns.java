@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The primitive operations on named network namespaces, through {@code ip}, {@code nft} and
- * {@code sysctl}. Every command runs either inside a namespace ({@code ip -n NAME ...},
+ * The primitive operations on named network namespaces, through {@code ip}, {@code tc}, {@code nft}
+ * and {@code sysctl}. Every command runs either inside a namespace ({@code ip -n NAME ...},
  * {@code ip netns exec NAME ...}) or manages the namespace list itself: nothing here reads or
  * changes the host's own interfaces, routes or firewall.
  */
@@ -25,11 +25,13 @@ final class Netns {
     private final Path ip;
     private final Path nft;
     private final Path sysctl;
+    private final Path tc;
 
     Netns(Map<String, Path> tools) {
         this.ip = tools.get("ip");
         this.nft = tools.get("nft");
         this.sysctl = tools.get("sysctl");
+        this.tc = tools.get("tc");
     }
 
     Path ipTool() {
@@ -86,6 +88,21 @@ final class Netns {
         List<String> command = new ArrayList<>(List.of(ip.toString(), "-n", namespace));
         command.addAll(List.of(args));
         return run(command).requireOk();
+    }
+
+    /** {@code tc -n NAMESPACE args...}, which must succeed. */
+    CommandResult tc(String namespace, List<String> args) {
+        if (tc == null) {
+            throw new NatNetworkException("tc is needed for link shaping but was not found; on Debian: apt-get install iproute2");
+        }
+        List<String> command = new ArrayList<>(List.of(tc.toString(), "-n", namespace));
+        command.addAll(args);
+        return run(command).requireOk();
+    }
+
+    /** {@code tc -n NAMESPACE -s class show dev DEV}: the classes and their counters, for diagnostics. */
+    String tcClasses(String namespace, String dev) {
+        return tc(namespace, List.of("-s", "class", "show", "dev", dev)).stdout();
     }
 
     /** {@code ip netns exec NAMESPACE command...}, to completion. */

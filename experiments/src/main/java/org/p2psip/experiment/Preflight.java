@@ -11,14 +11,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks what building a {@link NatNetwork} needs before anything is changed: root (network
- * namespaces, veth pairs and nftables need CAP_NET_ADMIN and CAP_SYS_ADMIN) and the tools
- * {@code ip} (iproute2), {@code nft} (nftables) and {@code sysctl} (procps).
+ * Checks what building a {@link Lab} (and so a {@link NatNetwork}) needs before anything is
+ * changed: root (network namespaces, veth pairs, queueing disciplines and nftables need
+ * CAP_NET_ADMIN and CAP_SYS_ADMIN) and the tools {@code ip} and {@code tc} (iproute2), {@code nft}
+ * (nftables) and {@code sysctl} (procps).
  */
 public final class Preflight {
 
     /** The tools the network builder runs, by command name. */
-    public static final List<String> TOOLS = List.of("ip", "nft", "sysctl");
+    public static final List<String> TOOLS = List.of("ip", "tc", "nft", "sysctl");
 
     /** Searched after {@code PATH}: the admin tools live in sbin, which a user's PATH may lack. */
     private static final List<String> EXTRA_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
@@ -27,7 +28,7 @@ public final class Preflight {
     }
 
     /**
-     * The resolved tools ({@code ip}, {@code nft}, {@code sysctl} to absolute paths), or a
+     * The resolved tools ({@code ip}, {@code tc}, {@code nft}, {@code sysctl} to absolute paths), or a
      * {@link NatNetworkException} naming everything that is missing.
      */
     public static Map<String, Path> check() {
@@ -51,7 +52,7 @@ public final class Preflight {
     public static Optional<String> problem(long effectiveUid, Map<String, Optional<Path>> tools) {
         List<String> problems = new ArrayList<>();
         if (effectiveUid != 0) {
-            problems.add("the NAT network needs root (network namespaces, veth pairs and nftables need "
+            problems.add("the network lab needs root (network namespaces, veth pairs, tc and nftables need "
                     + "CAP_NET_ADMIN/CAP_SYS_ADMIN), but the effective user id is " + effectiveUid
                     + ": run as root");
         }

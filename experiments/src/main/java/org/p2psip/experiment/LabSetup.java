@@ -6,42 +6,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a {@link NatTopology} out of namespaces: every namespace with {@code lo} up and IPv6 off,
- * the bridge {@code br0} in the switch namespace, a veth pair from the bridge to the public host and
- * to each router's {@code wan0}, a veth pair from each router's {@code lan0} to its private host
- * (default route via the router), and in each router the NAT ruleset, {@code ip_forward} and the
- * conntrack UDP timeouts if set.
+ * Builds a {@link Lab}'s sites out of namespaces: every namespace with {@code lo} up and IPv6 off,
+ * the backbone bridge {@code br0} in the namespace {@code <prefix>wan}, a veth pair from the bridge
+ * to each public host's {@code eth0} and to each NAT router's {@code wan0}, a veth pair from each
+ * router's {@code lan0} to its host (default route via the router), and in each router the NAT
+ * ruleset, {@code ip_forward} and the conntrack UDP timeouts if set. Shaping and loss come later
+ * ({@link LinkShaping}, {@link LinkLoss}).
  */
-final class NatNetworkSetup {
+final class LabSetup {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NatNetworkSetup.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LabSetup.class);
 
     private final Netns netns;
     private final Consumer<String> made;
 
     /** @param made told each namespace's name as soon as it exists, so that a failure can remove it */
-    NatNetworkSetup(Netns netns, Consumer<String> made) {
+    LabSetup(Netns netns, Consumer<String> made) {
         this.netns = netns;
         this.made = made;
     }
 
-    /** @param udpTimeout, udpStreamTimeout conntrack UDP timeouts in seconds; null: the kernel's */
-    void create(NatTopology topology, Integer udpTimeout, Integer udpStreamTimeout) {
-        String wan = topology.switchNamespace();
+    /**
+     * @param wan   the backbone's namespace
+     * @param nodes every machine, in the order their namespaces are made (public hosts, routers, NAT'ed hosts)
+     * @param sites the sites those machines form
+     */
+    void create(String wan, List<NetNode> nodes, List<Site> sites, Topology topology) {
         addNamespace(wan);
-        for (NetNode node : topology.nodes()) {
+        for (NetNode node : nodes) {
             addNamespace(node.namespace());
         }
         netns.ip(wan, "link", "add", "br0", "type", "bridge", "stp_state", "0");
         netns.ip(wan, "link", "set", "br0", "up");
 
-        Host publicHost = topology.publicHost();
-        attachToSwitch(wan, "p-pub", publicHost.namespace(), publicHost.uplink());
-        addressUp(publicHost.namespace(), publicHost.uplink(), NatNetwork.PUBLIC_HOST_IP + "/24");
-
-        for (int site = 1; site <= topology.sites(); site++) {
-            Router router = topology.router(site);
-            Host host = topology.privateHost(site);
+        for (Site site : sites) {
+            Host host = site.host();
+            if (site.router().isEmpty()) {
+                attachToSwitch(wan, "p-" + host.name(), host.namespace(), host.uplink());
+                addressUp(host.namespace(), host.uplink(), host.ip() + "/24");
+                continue;
+            }
+            Router router = site.router().get();
             String r = router.namespace();
             attachToSwitch(wan, "p-" + router.name(), r, Router.WAN_IF);
             addressUp(r, Router.WAN_IF, router.publicIp() + "/24");
@@ -51,13 +56,14 @@ final class NatNetworkSetup {
             addressUp(host.namespace(), host.uplink(), host.ip() + "/24");
             netns.ip(host.namespace(), "route", "add", "default", "via", router.insideAddress().getHostAddress());
 
-            netns.nft(r, NatRuleset.router(Router.LAN_IF, Router.WAN_IF, topology.mode()));
+            netns.nft(r, NatRuleset.router(Router.LAN_IF, Router.WAN_IF, router.mode()));
             netns.sysctl(r, "net.ipv4.ip_forward", "1");
-            if (udpTimeout != null) {
-                netns.sysctl(r, "net.netfilter.nf_conntrack_udp_timeout", udpTimeout.toString());
+            if (topology.udpTimeoutSeconds().isPresent()) {
+                netns.sysctl(r, "net.netfilter.nf_conntrack_udp_timeout", topology.udpTimeoutSeconds().get().toString());
             }
-            if (udpStreamTimeout != null) {
-                netns.sysctl(r, "net.netfilter.nf_conntrack_udp_timeout_stream", udpStreamTimeout.toString());
+            if (topology.udpStreamTimeoutSeconds().isPresent()) {
+                netns.sysctl(r, "net.netfilter.nf_conntrack_udp_timeout_stream",
+                        topology.udpStreamTimeoutSeconds().get().toString());
             }
         }
     }

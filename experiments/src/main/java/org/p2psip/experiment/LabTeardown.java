@@ -7,20 +7,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Removes what a {@link NatNetwork} made: stops the processes it started (SIGTERM to each and its
+ * Removes what a {@link Lab} made: stops the processes it started (SIGTERM to each and its
  * descendants, SIGKILL after the grace period), then any other process left in its namespaces, then
  * deletes the namespaces (and with them the links), last made first. Does all it can and reports
  * what would not go.
  */
-final class NatNetworkTeardown {
+final class LabTeardown {
 
     static final Duration PROCESS_GRACE = Duration.ofSeconds(3);
 
-    private NatNetworkTeardown() {
+    private LabTeardown() {
     }
 
     /**
-     * @param processes  the processes the network started; cleared
+     * @param processes  the processes the lab started; cleared
      * @param namespaces the namespaces it made; each one deleted is removed from the list
      * @return what would not stop or go, empty if all went
      */
