@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * Every decision carries one readable line with the figures behind it, and the figures of every route.
  */
 public final class RelayPolicy {
-    private static final Logger log = LoggerFactory.getLogger("p2psip.relay");
+    /** The logger of relay decisions. */
+    public static final String LOG = "p2psip.relay";
+    private static final Logger log = LoggerFactory.getLogger(LOG);
     /** Detours measured at most. */
     public static final int MAX_RELAYS = 3;
     /** How much higher a detour's R must be than the direct path's to be "measurably better". */
@@ -92,11 +94,12 @@ public final class RelayPolicy {
         this.relays = relays;
     }
 
-    /** Decides for a call to {@code peer}; logs the decision at INFO on logger {@code p2psip.relay}. */
+    /**
+     * Decides for a call to {@code peer}. The caller logs the decision (at INFO on logger
+     * {@link #LOG}, with the call); the figures of every route are logged here at DEBUG.
+     */
     public Decision decide(PeerRecord peer) {
         Decision d = decideQuietly(peer);
-        log.info("relay decision for peer {}: {} ({})", peer.shortId(),
-                d.unreachable() ? "unreachable" : d.relayed() ? "relay on " + d.relay().shortId() : "direct", d.reason());
         if (d.survey() != null && log.isDebugEnabled()) {
             log.debug("routes to peer {}: {}", peer.shortId(), d.survey());
         }

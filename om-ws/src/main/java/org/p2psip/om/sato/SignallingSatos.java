@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SignallingSatos {
     private static final Logger log = LoggerFactory.getLogger(SignallingSatos.class);
+    private static final Logger relayLog = LoggerFactory.getLogger(RelayPolicy.LOG);
 
     private final String peerName;
     private final OverlayManager om;
@@ -118,7 +119,7 @@ final class SignallingSatos {
         }
         Flow.step(peerName, "OM1: media SATO for call {}: {} ({})", Satos.shortCall(call),
                 d.relayed() ? "RTP1 -> RTP3 -> RTP2 via " + d.relay().shortId() : "RTP1 -> RTP2", d.reason());
-        log.info("relay decision for call {}: {} ({})", call, d.unreachable() ? "far OM unreachable"
+        relayLog.info("relay decision for call {}: {} ({})", call, d.unreachable() ? "far OM unreachable"
                 : d.relayed() ? "relay " + d.relay().om() : "no relay", d.reason());
         return new CallPlans.CallPlan(call, sato, peer, d);
     }
