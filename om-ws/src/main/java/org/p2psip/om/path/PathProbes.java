@@ -101,7 +101,36 @@ public final class PathProbes implements AutoCloseable {
 
     /** Binds the probe socket at {@code at} (the OM IF's host and port number; see {@link ProbeSocket#open}). */
     public static PathProbes open(InetSocketAddress at, ProbeSocket.Limits limits, Settings settings) throws SocketException {
-        return new PathProbes(ProbeSocket.open(at, limits), settings);
+        PathProbes p = new PathProbes(ProbeSocket.open(at, limits), settings);
+        p.warmUp();
+        return p;
+    }
+
+    /**
+     * A few probes to this very socket: the first send, receive and echo of a JVM load classes for
+     * tens of milliseconds, which would otherwise land on the first call's figures (and set-up).
+     */
+    private void warmUp() {
+        if (!socket.answering()) {
+            return;
+        }
+        InetSocketAddress self = socket.localAddress();
+        if (self.getAddress().isAnyLocalAddress()) {
+            self = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), self.getPort());
+        }
+        for (int i = 0; i < 3; i++) {
+            ProbeSocket.Sent s = socket.send(self, null);
+            try {
+                s.rttNanos().get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                socket.forget(s.sequence());
+                log.debug("path probe warm-up: no echo from this socket at {}", self);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public ProbeSocket socket() {
