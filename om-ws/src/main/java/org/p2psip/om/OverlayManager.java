@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.p2psip.lookup.LookupService;
 import org.p2psip.om.client.DetourRoutes;
 import org.p2psip.om.client.OmIfClient;
@@ -13,10 +14,14 @@ import org.p2psip.om.client.RoutedOmIfClient;
 import org.p2psip.om.client.SoapOmIfClient;
 import org.p2psip.om.path.Detours;
 import org.p2psip.om.path.PathMonitor;
+import org.p2psip.om.path.PathProbes;
 import org.p2psip.om.path.PathStats;
+import org.p2psip.om.path.PathSurvey;
+import org.p2psip.om.path.ProbeSocket;
 import org.p2psip.om.ports.PortSession;
 import org.p2psip.om.ports.PortStatus;
 import org.p2psip.om.ports.SatoPorts;
+import org.p2psip.om.records.PeerRecord;
 import org.p2psip.om.table.NodeStatus;
 import org.p2psip.om.table.Sato;
 import org.p2psip.om.table.SatoTable;
@@ -39,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * parts: the node's identity (its lookup node id), the SATO table and the SATOs' life
  * ({@link SatoLifecycle}), sessions on its own SATO-Ports ({@link LocalSessions}) and on other
  * nodes' ({@link RemoteSessions}), "Connect RTP" ({@link MediaChainBuilder}), path measurements
- * ({@link PathMonitor}), and the OM IF: the SOAP endpoint ({@link OmEndpoint}) answering other OMs
+ * ({@link PathMonitor}: liveness over the OM IF; {@link PathProbes}: the UDP paths media would take,
+ * directly and through relays), and the OM IF: the SOAP endpoint ({@link OmEndpoint}) answering other OMs
  * through the acceptor side ({@link OmIfAcceptor}), and the client ({@link RemoteOverlayManager}).
  *
  * <p>Initiator side (the caller's OM): {@link #openSato}, {@link #closeSato}, {@link #startRemotePort},
@@ -68,6 +74,8 @@ public final class OverlayManager implements AutoCloseable {
     private final LookupService lookup;
     private final long startedNanos = System.nanoTime();
     private volatile OmEndpoint endpoint;
+    private volatile PathProbes probes;
+    private volatile Supplier<List<PeerRecord>> relayCandidates = List::of;
     private volatile boolean closed;
 
     private OverlayManager(Builder b) {
@@ -92,14 +100,30 @@ public final class OverlayManager implements AutoCloseable {
         return new Builder();
     }
 
-    /** Publishes the OM IF endpoint and starts path monitoring. */
+    /** Publishes the OM IF endpoint, binds the path-probe socket on the same host and port number, starts path monitoring. */
     public OverlayManager start() throws OmException {
         endpoint = OmEndpoint.publish(acceptor, config.bind(), config.maxBodyBytes());
+        startProbes(endpoint.address());
         paths.start();
         lifecycle.startReaper();
         warmUp();
         log.info("Overlay Manager {} serving the OM IF v{} at {}", NodeIds.shortId(nodeId), PROTOCOL_VERSION, endpoint.url());
         return this;
+    }
+
+    private void startProbes(Address at) throws OmException {
+        try {
+            probes = PathProbes.open(new java.net.InetSocketAddress(at.host(), at.port()), config.probeLimits(),
+                    config.probeSettings());
+        } catch (java.net.SocketException e) {
+            endpoint.close();
+            throw new OmException(OmException.Kind.RESOURCES_EXHAUSTED, "om",
+                    "no UDP socket for path probes on " + at.host() + ": " + e.getMessage());
+        }
+        if (config.backgroundProbes()) {
+            probes.start(paths::watchedPeers, () -> relayCandidates.get().stream()
+                    .map(r -> new PathProbes.Target(r.nodeId(), r.om())).toList());
+        }
     }
 
     /**
@@ -165,6 +189,19 @@ public final class OverlayManager implements AutoCloseable {
 
     public PathMonitor paths() {
         return paths;
+    }
+
+    /** The UDP path probes (null before {@link #start()}). */
+    public PathProbes probes() {
+        return probes;
+    }
+
+    /**
+     * Where the background path probes find candidate relays: expected to answer at once (a cached
+     * list, such as {@code RelayDirectory.candidates}), it is asked every probe round.
+     */
+    public void relayCandidates(Supplier<List<PeerRecord>> candidates) {
+        this.relayCandidates = Objects.requireNonNull(candidates, "candidates");
     }
 
     /** The acceptor side of the OM IF: what this OM does when other OMs ask. */
@@ -264,6 +301,25 @@ public final class OverlayManager implements AutoCloseable {
         return paths.measure(peerNodeId, om, count);
     }
 
+    /**
+     * The figures of the paths to {@code peer}: directly, and through each of {@code relays} (the
+     * detour RTP1 -> RTP3 -> RTP2 would take); fresh background figures, or probes sent now,
+     * waiting at most {@code wait} ({@link PathProbes#survey}). A peer behind a NAT is not probed
+     * directly, now or in the background.
+     */
+    public PathSurvey survey(PeerRecord peer, List<PeerRecord> relays, Duration wait) {
+        PathProbes p = probes;
+        if (p == null) {
+            throw new IllegalStateException("the Overlay Manager is not started");
+        }
+        if (peer.nat()) {
+            p.neverProbe(peer.nodeId());
+            return new PathSurvey(null, List.of());
+        }
+        return p.survey(new PathProbes.Target(peer.nodeId(), peer.om()),
+                relays.stream().map(r -> new PathProbes.Target(r.nodeId(), r.om())).toList(), wait);
+    }
+
     /** A peer's OM stopped answering: its SATOs and the sessions it started here are released. */
     void peerLost(String peer, Address om) {
         lifecycle.peerLost(peer, om);
@@ -281,6 +337,10 @@ public final class OverlayManager implements AutoCloseable {
         closed = true;
         lifecycle.stopAccepting();
         paths.close();
+        PathProbes p = probes;
+        if (p != null) {
+            p.close();
+        }
         lifecycle.releaseAll();
         local.releaseAll();
         OmEndpoint e = endpoint;
@@ -314,6 +374,9 @@ public final class OverlayManager implements AutoCloseable {
         private int maxSessions = 10_000;
         private int maxBodyBytes = 256 * 1024;
         private Detours detours;
+        private ProbeSocket.Limits probeLimits = ProbeSocket.Limits.DEFAULT;
+        private PathProbes.Settings probeSettings = PathProbes.Settings.DEFAULT;
+        private boolean backgroundProbes = true;
 
         private Builder() {
         }
@@ -392,9 +455,30 @@ public final class OverlayManager implements AutoCloseable {
             return this;
         }
 
+        /** Rates of the path-probe responder and reflector (default {@link ProbeSocket.Limits#DEFAULT}). */
+        public Builder probeLimits(ProbeSocket.Limits l) {
+            this.probeLimits = Objects.requireNonNull(l);
+            return this;
+        }
+
+        /** Background and set-up path probes (default {@link PathProbes.Settings#DEFAULT}). */
+        public Builder probeSettings(PathProbes.Settings s) {
+            this.probeSettings = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /**
+         * Whether the OM probes the paths to its peers in the background (default on; off for a peer
+         * behind a NAT, whose probes other peers could not answer through it). It answers probes either way.
+         */
+        public Builder backgroundProbes(boolean on) {
+            this.backgroundProbes = on;
+            return this;
+        }
+
         OmConfig config() {
             return new OmConfig(bind, advertise, probeInterval, failuresBeforeLost, negotiationTtl, maxSatos, maxSessions,
-                    maxBodyBytes);
+                    maxBodyBytes, probeLimits, probeSettings, backgroundProbes);
         }
 
         public OverlayManager build() {

@@ -186,7 +186,9 @@ public final class Peer implements AutoCloseable {
                 .nodeId(nodeId)
                 .ports(ports)
                 .bind(new Address(config.bind(), config.omPort()))
-                .detours(detours);
+                .detours(detours)
+                // behind a NAT nobody could answer this peer's probes through it: it only answers others'
+                .backgroundProbes(!config.nat());
         if (relayed != null) {
             // other peers reach this OM through its allocation on the public peer's TCP relay
             b.advertise(new Address(relayed.om().getHostString(), relayed.om().getPort()));

@@ -40,9 +40,12 @@ public final class PeerConfig {
             Option.value("nat-keepalive", "15", "behind a NAT: seconds between keepalives on the TCP relay connections (below the NAT's binding timeout)"),
             Option.value("tcp-relay-port", "7080", "TCP relay for peers behind NATs, offered with --offer-relay on by a peer not behind a NAT (0 = any free)"),
             Option.value("relay-policy", "auto", "auto | always | never: when to insert an RTP-Port relay"),
-            Option.value("relay-rtt-ms", "150", "auto policy: insert a relay when the path RTT to the far OM exceeds this"),
-            Option.value("relay-loss-percent", "5", "auto policy: insert a relay when the measured loss exceeds this"),
-            Option.value("probe-extra-delay-ms", "0", "added to every path measurement (emulates latency for tests)"),
+            Option.value("relay-rtt-ms", "150", "auto policy: the direct path breaks when the RTT median of UDP path probes to the far OM"
+                    + " exceeds this; then a relay whose detour rates measurably better (E-model R) is inserted"),
+            Option.value("relay-loss-percent", "3", "auto policy: the direct path breaks when the path probes' loss exceeds this"
+                    + " (a detour losing more is never chosen)"),
+            Option.value("relay-jitter-ms", "30", "auto policy: the direct path breaks when the path probes' jitter (mean"
+                    + " difference of consecutive RTTs) exceeds this"),
             Option.value("offer-relay", "on", "on | off: advertise this peer's RTP-Port as a relay in the lookup service"),
             Option.value("sdp-rewrite", "on", "on | off: route media through the RTP-Ports (off: directly between phones)"),
             Option.value("ports", "in-process", "in-process | process: run the SATO-Ports in the OM's JVM (one JVM per peer) or as supervised child processes"),
@@ -96,7 +99,7 @@ public final class PeerConfig {
         }
         number("relay-rtt-ms");
         number("relay-loss-percent");
-        number("probe-extra-delay-ms");
+        number("relay-jitter-ms");
         number("register-expires-max");
     }
 
@@ -163,7 +166,7 @@ public final class PeerConfig {
 
     /** What the OM's side of the P2PSIP-Port's SATO requests needs: relay policy, thresholds, NAT. */
     public SatoSettings satoSettings() {
-        return new SatoSettings(relayPolicy(), relayRttMs(), relayLossPercent(), probeExtraDelayMs(), nat());
+        return new SatoSettings(relayPolicy(), relayRttMs(), relayLossPercent(), relayJitterMs(), nat());
     }
 
     public PortMode portMode() {
@@ -199,8 +202,8 @@ public final class PeerConfig {
         return number("relay-loss-percent");
     }
 
-    public long probeExtraDelayMs() {
-        return number("probe-extra-delay-ms");
+    public long relayJitterMs() {
+        return number("relay-jitter-ms");
     }
 
     public long registerExpiresMax() {

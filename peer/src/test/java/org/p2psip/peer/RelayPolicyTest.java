@@ -21,9 +21,11 @@ import org.p2psip.phone.Phone;
 import org.p2psip.phone.PhoneConfig;
 
 /**
- * Relay insertion (paper Sec. 5.2) with the auto policy: OM1 measures the path to OM2 while it
- * sets up the signalling SATO; an emulated delay above the threshold puts the relay RTP-Port of a
- * third peer into the media path, a fine path keeps media direct. Real peers, phones and RTP.
+ * The relay decision (paper Sec. 5.2) with the auto policy on a fine path: OM1 probes the direct
+ * path to OM2 over UDP while it sets up the call, finds it within the thresholds and keeps media
+ * direct, with the figures in the media SATO's note. Real peers, phones and RTP on loopback. (A
+ * congested path needs real shaping: the network lab's test; the decisions on given figures are
+ * {@code RelayPolicyDecisionTest} in om-ws.)
  */
 public class RelayPolicyTest {
     @Rule
@@ -43,23 +45,17 @@ public class RelayPolicyTest {
     }
 
     @Test
-    public void congestedPathPutsTheRelayInTheMediaPath() throws Exception {
-        long relayed = callAndCountRelayedPackets("300");
-        assertTrue("packets through the relay RTP-Port: " + relayed, relayed > 20);
-    }
-
-    @Test
     public void finePathKeepsMediaDirect() throws Exception {
-        long relayed = callAndCountRelayedPackets("0");
+        long relayed = callAndCountRelayedPackets();
         assertEquals("no relay session on peer 3 for a fine path", -1, relayed);
     }
 
     /** Returns packets seen by peer 3's RTP-Port during the call, or -1 if it had no session at all. */
-    private long callAndCountRelayedPackets(String extraDelayMs) throws Exception {
+    private long callAndCountRelayedPackets() throws Exception {
         Path state = tmp.getRoot().toPath();
-        Peer p3 = peer("p3", state, null, "0");
-        Peer p1 = peer("p1", state, p3.bootstrapAddress(), extraDelayMs);
-        Peer p2 = peer("p2", state, p3.bootstrapAddress(), extraDelayMs);
+        Peer p3 = peer("p3", state, null);
+        Peer p1 = peer("p1", state, p3.bootstrapAddress());
+        Peer p2 = peer("p2", state, p3.bootstrapAddress());
         Phone alice = phone("alice", p1);
         Phone bob = phone("bob", p2);
         alice.register();
@@ -77,9 +73,10 @@ public class RelayPolicyTest {
         assertTrue("bob hears alice", bob.awaitMedia(Duration.ofSeconds(10)));
         Thread.sleep(1000);
         ControlMessage relayStats = p3.rtpStats();
-        // the decision and its reason are visible in the caller's node status (./p2psip status)
+        // the decision, its reason and the figures behind it are in the caller's node status (./p2psip status)
         String status = statusOf(p1);
-        assertTrue(status, status.contains(extraDelayMs.equals("0") ? "RTP1 -> RTP2 (path fine" : "RTP1 -> RTP3 -> RTP2, relay on"));
+        assertTrue(status, status.matches("(?s).*RTP1 -> RTP2 \\(direct path fine: RTT [0-9.]+ ms \\(p95 [0-9.]+\\), jitter [0-9.]+ ms,"
+                + " loss 0% \\([0-9]+ probes, [0-9.]+ s old\\), R 9[0-9]\\).*"));
         alice.hangup();
         bob.awaitHangup(Duration.ofSeconds(10));
         assertTrue(alice.stats().summary(), alice.stats().flowedBothWays());
@@ -105,12 +102,11 @@ public class RelayPolicyTest {
         return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private Peer peer(String name, Path state, String bootstrap, String extraDelayMs) throws Exception {
+    private Peer peer(String name, Path state, String bootstrap) throws Exception {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
         s.put("ports", "in-process");
         s.put("relay-policy", "auto");
         s.put("relay-rtt-ms", "100");
-        s.put("probe-extra-delay-ms", extraDelayMs);
         s.put("offer-relay", bootstrap == null ? "on" : "off");
         if (bootstrap != null) {
             s.put("bootstrap", bootstrap);

@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Observes the network paths to the peers this node has SATOs with (paper Sec. 5.2: "by observing
- * the network behaviour between both"): every interval it sends each watched peer's OM a Ping and
- * keeps RTT, loss and, from every n-th probe carrying a padding, a throughput estimate. A peer that
- * misses {@code failuresBeforeLost} probes in a row is reported once as lost (its SATOs are then
- * torn down by the Overlay Manager).
+ * Watches that the peers this node has SATOs with are alive: every interval it sends each watched
+ * peer's OM a Ping over the OM IF and keeps RTT, loss and, from every n-th probe carrying a padding,
+ * a throughput estimate. A peer that misses {@code failuresBeforeLost} probes in a row is reported
+ * once as lost (its SATOs are then torn down by the Overlay Manager). The figures of the paths media
+ * would take (UDP, directly and through relays) are {@link PathProbes}'s; these Pings go over TCP.
  */
 public final class PathMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PathMonitor.class);
@@ -90,6 +90,18 @@ public final class PathMonitor implements AutoCloseable {
     /** Stops probing {@code nodeId}; its figures stay visible in {@link #snapshot()}. */
     public void unwatch(String nodeId) {
         watched.remove(nodeId);
+    }
+
+    /** The peers watched now, with their OMs' addresses (what {@link PathProbes} measures in the background). */
+    public List<PathProbes.Target> watchedPeers() {
+        List<PathProbes.Target> out = new ArrayList<>();
+        for (String id : watched) {
+            PathStats s = stats.get(id);
+            if (s != null && s.om() != null) {
+                out.add(new PathProbes.Target(id, s.om()));
+            }
+        }
+        return out;
     }
 
     public boolean isWatched(String nodeId) {

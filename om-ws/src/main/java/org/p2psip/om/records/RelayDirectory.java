@@ -17,12 +17,17 @@ import org.slf4j.LoggerFactory;
  * lookup service as RTP port beforehand"). Every peer that offers its RTP-Port as a relay keeps a
  * record under {@code relay:rtp-port} alive (TTL {@value #TTL_SECONDS} s, refreshed every
  * {@value #REFRESH_SECONDS} s, with its spare capacity); an OM that needs a relay picks the live
- * record with the most spare capacity, other than itself and the far end.
+ * record with the most spare capacity, other than itself and the far end ({@link #find}), or
+ * measures the detours through a few candidates ({@link #candidates}: a list cached and refreshed
+ * every {@value #CANDIDATES_REFRESH_SECONDS} s in the background, so a call never waits for it).
  */
 public final class RelayDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayDirectory.class);
     static final int TTL_SECONDS = 60;
     static final int REFRESH_SECONDS = 20;
+    static final int CANDIDATES_REFRESH_SECONDS = 30;
+    /** Relay records kept in the cached candidate list at most. */
+    static final int MAX_CANDIDATES = 16;
 
     private final LookupService lookup;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -32,6 +37,9 @@ public final class RelayDirectory implements AutoCloseable {
     });
     /** Per key: the value this peer last stored there. */
     private final java.util.Map<String, String> advertised = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The relay records last read, most spare capacity first; refreshed in the background once asked for. */
+    private volatile List<PeerRecord> cachedCandidates = List.of();
+    private final java.util.concurrent.atomic.AtomicBoolean candidatesRefreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
     public RelayDirectory(LookupService lookup) {
         this.lookup = lookup;
@@ -116,6 +124,15 @@ public final class RelayDirectory implements AutoCloseable {
     }
 
     private PeerRecord findOnce(Set<String> exclude) {
+        List<PeerRecord> all = readRelays();
+        if (all == null) {
+            return null;
+        }
+        return all.stream().filter(p -> !exclude.contains(p.nodeId())).findFirst().orElse(null);
+    }
+
+    /** The live relay records with spare capacity, most first; null if the lookup failed. */
+    private List<PeerRecord> readRelays() {
         List<String> values;
         try {
             values = lookup.get(PeerRecord.RELAY_KEY).get(5, TimeUnit.SECONDS);
@@ -123,18 +140,43 @@ public final class RelayDirectory implements AutoCloseable {
             log.warn("could not look up relays: {}", e.getMessage());
             return null;
         }
-        PeerRecord best = null;
+        List<PeerRecord> out = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String v : values) {
             try {
                 PeerRecord p = PeerRecord.parse(v);
-                if (!exclude.contains(p.nodeId()) && p.free() != 0 && (best == null || p.free() > best.free())) {
-                    best = p;
+                if (p.free() != 0 && !p.nat() && seen.add(p.nodeId())) {
+                    out.add(p);
                 }
             } catch (IllegalArgumentException e) {
                 log.debug("ignoring relay record {}: {}", v, e.getMessage());
             }
         }
-        return best;
+        out.sort((a, b) -> Integer.compare(b.free(), a.free()));
+        return out;
+    }
+
+    /**
+     * Up to {@code n} relays (most spare capacity first), excluding {@code exclude} node ids, from the
+     * cached list: never waits for the lookup service. The first call starts the background refresh
+     * (every {@value #CANDIDATES_REFRESH_SECONDS} s); until the first lookup has answered the list is empty.
+     */
+    public List<PeerRecord> candidates(int n, Set<String> exclude) {
+        if (candidatesRefreshing.compareAndSet(false, true)) {
+            try {
+                timer.scheduleWithFixedDelay(this::refreshCandidates, 0, CANDIDATES_REFRESH_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return List.of(); // closed
+            }
+        }
+        return cachedCandidates.stream().filter(p -> !exclude.contains(p.nodeId())).limit(n).toList();
+    }
+
+    private void refreshCandidates() {
+        List<PeerRecord> all = readRelays();
+        if (all != null) {
+            cachedCandidates = List.copyOf(all.subList(0, Math.min(MAX_CANDIDATES, all.size())));
+        }
     }
 
     /** Stops refreshing and removes this peer's records. */

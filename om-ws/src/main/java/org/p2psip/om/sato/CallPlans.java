@@ -20,9 +20,18 @@ final class CallPlans {
     static final int MAX_CALLS = 10_000;
 
     /** The plan of one call. */
-    record CallPlan(String call, String signallingSato, PeerRecord peer, PeerRecord relay, String reason) {
+    record CallPlan(String call, String signallingSato, PeerRecord peer, RelayPolicy.Decision decision) {
         boolean relayed() {
-            return relay != null;
+            return decision.relayed();
+        }
+
+        /** The relay RTP-Port's peer, or null. */
+        PeerRecord relay() {
+            return decision.relay();
+        }
+
+        String reason() {
+            return decision.reason();
         }
     }
 

@@ -42,7 +42,10 @@ public final class PortRequests implements ControlHandler {
     /** The OM is up: from now on the requests are served, {@code self} being this peer's record. */
     public void attach(OverlayManager om, PeerRecord self) {
         CallPlans plans = new CallPlans();
-        SignallingSatos signalling = new SignallingSatos(peerName, om, self, new RelayPolicy(settings), relays, plans);
+        // the background path probes measure the detours through a few relays, from the cached list
+        om.relayCandidates(() -> relays.candidates(RelayPolicy.MAX_RELAYS + 1, Set.of(self.nodeId())));
+        RelayPolicy policy = new RelayPolicy(settings, self.nodeId(), om::survey, RelayPolicy.Relays.of(relays));
+        SignallingSatos signalling = new SignallingSatos(peerName, om, self, policy, plans);
         MediaSatos media = new MediaSatos(peerName, om, self, settings.nat(), plans, signalling);
         handlers = new Handlers(new UserRecords(peerName, lookup, self), signalling, media, new SatoTeardown(media, signalling));
     }

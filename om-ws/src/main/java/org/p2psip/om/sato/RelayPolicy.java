@@ -1,54 +1,233 @@
 package org.p2psip.om.sato;
 
-import java.util.function.Supplier;
-import org.p2psip.om.path.PathStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.p2psip.om.path.PathQuality;
+import org.p2psip.om.path.PathSurvey;
 import org.p2psip.om.records.PeerRecord;
+import org.p2psip.om.records.RelayDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Whether a call's media SATO goes through a relay RTP-Port on a third peer (paper Sec. 5.2 and
- * 5.3): never, always, or (auto) when either peer is behind a NAT, OM2 does not answer path
- * probes, or the measured RTT or loss is above its threshold.
+ * Whether a call's media SATO goes through a relay RTP-Port on a third peer, RTP1 -> RTP3 -> RTP2
+ * (paper Sec. 5.2 and 5.3), and which: {@code never}, {@code always} (the relay with the most spare
+ * capacity), or {@code auto}:
+ * <ul>
+ *   <li>either peer behind a NAT: a relay (no direct path exists; Sec. 5.3), the one with the most
+ *       spare capacity, nothing probed;</li>
+ *   <li>otherwise the direct path is measured with UDP probes ({@link Paths}); while its RTT median,
+ *       loss and jitter stay within the thresholds, media goes directly, and no detour is probed;</li>
+ *   <li>when it breaks one (or answers nothing), the detours through up to {@value #MAX_RELAYS}
+ *       candidate relays are measured, and the relay whose detour rates best is inserted if its
+ *       E-model rating R ({@link org.p2psip.om.path.EModel}) beats the direct path's by at least
+ *       {@value #R_MARGIN} and its loss is within the threshold; else media goes directly, the
+ *       reason saying why;</li>
+ *   <li>no route answering at all: the decision says the far OM is unreachable.</li>
+ * </ul>
+ * Every decision carries one readable line with the figures behind it, and the figures of every route.
  */
 public final class RelayPolicy {
+    /** The logger of relay decisions. */
+    public static final String LOG = "p2psip.relay";
+    private static final Logger log = LoggerFactory.getLogger(LOG);
+    /** Detours measured at most. */
+    public static final int MAX_RELAYS = 3;
+    /** How much higher a detour's R must be than the direct path's to be "measurably better". */
+    public static final double R_MARGIN = 5;
+
     /** The policy as configured ({@code --relay-policy}). */
     public enum Mode { AUTO, ALWAYS, NEVER }
 
-    /** The decision and why. */
-    public record Decision(boolean relay, String reason) {
+    /** How the policy measures routes: {@code OverlayManager.survey}. */
+    @FunctionalInterface
+    public interface Paths {
+        PathSurvey survey(PeerRecord peer, List<PeerRecord> relays, Duration wait);
+    }
+
+    /** Where the policy finds relays: the lookup service's relay records. */
+    public interface Relays {
+        /** Up to {@code n} candidates without waiting (a cached list), excluding {@code exclude} node ids. */
+        List<PeerRecord> candidates(int n, Set<String> exclude);
+
+        /** The relay with the most spare capacity, asking the lookup service now; null if none. */
+        PeerRecord find(Set<String> exclude);
+
+        static Relays of(RelayDirectory d) {
+            return new Relays() {
+                @Override
+                public List<PeerRecord> candidates(int n, Set<String> exclude) {
+                    return d.candidates(n, exclude);
+                }
+
+                @Override
+                public PeerRecord find(Set<String> exclude) {
+                    return d.find(exclude);
+                }
+            };
+        }
+    }
+
+    /**
+     * The decision: the relay chosen (null: media goes directly), why (one line, with the figures),
+     * the figures of every route measured (null when nothing was measured), and whether no route
+     * to the far OM answered at all.
+     */
+    public record Decision(PeerRecord relay, String reason, PathSurvey survey, boolean unreachable) {
+        public boolean relayed() {
+            return relay != null;
+        }
     }
 
     private final SatoSettings settings;
+    private final String self;
+    private final Paths paths;
+    private final Relays relays;
 
-    public RelayPolicy(SatoSettings settings) {
+    public RelayPolicy(SatoSettings settings, String selfNodeId, Paths paths, Relays relays) {
         this.settings = settings;
+        this.self = selfNodeId;
+        this.paths = paths;
+        this.relays = relays;
     }
 
-    /** Decides for a call to {@code peer}; {@code measure} probes the path to its OM (only called when needed). */
-    public Decision decide(PeerRecord peer, Supplier<PathStats.Snapshot> measure) {
+    /**
+     * Decides for a call to {@code peer}. The caller logs the decision (at INFO on logger
+     * {@link #LOG}, with the call); the figures of every route are logged here at DEBUG.
+     */
+    public Decision decide(PeerRecord peer) {
+        Decision d = decideQuietly(peer);
+        if (d.survey() != null && log.isDebugEnabled()) {
+            log.debug("routes to peer {}: {}", peer.shortId(), d.survey());
+        }
+        return d;
+    }
+
+    private Decision decideQuietly(PeerRecord peer) {
+        Set<String> exclude = Set.of(self, peer.nodeId());
         if (settings.relayPolicy() == Mode.NEVER) {
-            return new Decision(false, "relay policy never");
+            return new Decision(null, "relay policy never", null, false);
         }
         if (settings.relayPolicy() == Mode.ALWAYS) {
-            return new Decision(true, "relay policy always");
+            return byCapacity("relay policy always", exclude);
         }
-        boolean self = settings.nat();
-        if (self || peer.nat()) {
+        boolean selfNat = settings.nat();
+        if (selfNat || peer.nat()) {
             // Sec. 5.3: behind a (symmetric) NAT no direct path exists; a relay on a public peer joins both sides
-            return new Decision(true, self && peer.nat() ? "both peers are behind NATs"
-                    : self ? "this peer is behind a NAT" : "peer " + peer.shortId() + " is behind a NAT");
+            return byCapacity(selfNat && peer.nat() ? "both peers are behind NATs"
+                    : selfNat ? "this peer is behind a NAT" : "peer " + peer.shortId() + " is behind a NAT", exclude);
         }
-        PathStats.Snapshot path = measure.get();
-        double rtt = path.rttMsAvg() + settings.probeExtraDelayMs();
-        double lossPercent = path.lossRatio() * 100;
-        if (!path.reachable()) {
-            return new Decision(true, "OM2 does not answer path probes");
+        Duration wait = Duration.ofMillis(Math.max(50, 2 * settings.relayRttMs()));
+        PathSurvey first = paths.survey(peer, List.of(), wait);
+        PathQuality direct = first.direct();
+        String broken = broken(direct);
+        if (broken == null) {
+            return new Decision(null, "direct path fine: " + figures(direct), first, false);
         }
-        if (rtt > settings.relayRttMs()) {
-            return new Decision(true, String.format("path congested: RTT %.1f ms > %d ms", rtt, settings.relayRttMs()));
+        List<PeerRecord> candidates = relays.candidates(MAX_RELAYS, exclude);
+        if (candidates.isEmpty()) {
+            PeerRecord one = relays.find(exclude); // the cached list is still empty: ask the lookup service once
+            candidates = one == null ? List.of() : List.of(one);
         }
-        if (lossPercent > settings.relayLossPercent()) {
-            return new Decision(true, String.format("path congested: loss %.0f%% > %d%%", lossPercent, settings.relayLossPercent()));
+        String why = (direct.answeredAny() ? "direct path congested: " : "direct path: ") + broken;
+        if (candidates.isEmpty()) {
+            return new Decision(null, why + "; no RTP-Port relay is registered in the lookup service: media goes directly",
+                    first, !direct.answeredAny());
         }
-        return new Decision(false, String.format("path fine: RTT %.1f ms, loss %.0f%%", rtt, lossPercent));
+        PathSurvey all = paths.survey(peer, candidates, wait);
+        if (all.nothingAnswered()) {
+            List<String> via = new ArrayList<>();
+            all.detours().forEach(d -> via.add(d.quality().route()));
+            return new Decision(null, "far OM unreachable: no answer to path probes directly nor " + String.join(", ", via),
+                    all, true);
+        }
+        PathQuality directNow = all.direct() != null ? all.direct() : direct;
+        double directR = directNow.rFactor();
+        PathSurvey.Detour best = null;
+        PathSurvey.Detour bestAny = null;
+        for (PathSurvey.Detour d : all.detours()) {
+            PathQuality q = d.quality();
+            if (!q.answeredAny()) {
+                continue;
+            }
+            if (bestAny == null || q.rFactor() > bestAny.quality().rFactor()) {
+                bestAny = d;
+            }
+            if (q.lossPercent() <= settings.relayLossPercent() && (best == null || q.rFactor() > best.quality().rFactor())) {
+                best = d;
+            }
+        }
+        if (best != null && best.quality().rFactor() >= directR + R_MARGIN) {
+            PeerRecord relay = relayWithId(candidates, best.relayNodeId());
+            return new Decision(relay, String.format(Locale.ROOT, "%s; detour %s vs direct R %.0f: relay on %s",
+                    why, figures(best.quality().route(), best.quality()), directR, relay.shortId()),
+                    all, false);
+        }
+        String notBetter;
+        if (bestAny == null) {
+            notBetter = "no detour answered (" + all.detours().size() + " measured)";
+        } else if (best == null) {
+            notBetter = String.format(Locale.ROOT, "every detour loses too much (best %s R %.0f, loss %s%% > %d%%)",
+                    bestAny.quality().route(), bestAny.quality().rFactor(), fmt(bestAny.quality().lossPercent()),
+                    settings.relayLossPercent());
+        } else {
+            notBetter = String.format(Locale.ROOT, "no detour measurably better (best %s R %.0f vs direct R %.0f)",
+                    best.quality().route(), best.quality().rFactor(), directR);
+        }
+        return new Decision(null, why + "; " + notBetter + ": media goes directly", all, false);
+    }
+
+    private Decision byCapacity(String why, Set<String> exclude) {
+        PeerRecord relay = relays.find(exclude);
+        if (relay == null) {
+            return new Decision(null, why + "; but no RTP-Port relay is registered in the lookup service: media goes directly",
+                    null, false);
+        }
+        return new Decision(relay, why + ": relay on " + relay.shortId() + " (most spare capacity)", null, false);
+    }
+
+    /** What thresholds the direct path breaks, with its figures; null if none. */
+    String broken(PathQuality q) {
+        if (q == null || !q.answeredAny()) {
+            return "no answer to " + (q == null ? 0 : q.sent()) + " path probes";
+        }
+        List<String> over = new ArrayList<>();
+        List<String> within = new ArrayList<>();
+        String loss = "loss " + fmt(q.lossPercent()) + "%";
+        String rtt = "RTT " + fmt(q.rttMedianMs()) + " ms";
+        String jitter = "jitter " + fmt(q.jitterMs()) + " ms";
+        (q.lossPercent() > settings.relayLossPercent() ? over : within)
+                .add(q.lossPercent() > settings.relayLossPercent() ? loss + " > " + settings.relayLossPercent() + "%" : loss);
+        (q.rttMedianMs() > settings.relayRttMs() ? over : within)
+                .add(q.rttMedianMs() > settings.relayRttMs() ? rtt + " > " + settings.relayRttMs() + " ms" : rtt);
+        (q.jitterMs() > settings.relayJitterMs() ? over : within)
+                .add(q.jitterMs() > settings.relayJitterMs() ? jitter + " > " + settings.relayJitterMs() + " ms" : jitter);
+        if (over.isEmpty()) {
+            return null;
+        }
+        over.addAll(within);
+        return String.join(", ", over);
+    }
+
+    private static String figures(PathQuality q) {
+        return figures(null, q);
+    }
+
+    /** {@code [route: ]RTT 0.4 ms (p95 0.6), jitter 0.1 ms, loss 0% (5 probes, 0.0 s old), R 93}. */
+    private static String figures(String route, PathQuality q) {
+        String s = q.toString().substring(q.route().length() + 2);
+        return (route == null ? "" : route + " ") + s + String.format(Locale.ROOT, ", R %.0f", q.rFactor());
+    }
+
+    private static String fmt(double v) {
+        return v >= 100 || v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static PeerRecord relayWithId(List<PeerRecord> candidates, String nodeId) {
+        return candidates.stream().filter(c -> c.nodeId().equals(nodeId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the survey measured relay " + nodeId + ", which was not asked for"));
     }
 }

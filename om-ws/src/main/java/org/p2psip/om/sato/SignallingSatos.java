@@ -1,7 +1,6 @@
 package org.p2psip.om.sato;
 
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.control.ControlConnection;
@@ -13,7 +12,6 @@ import org.p2psip.control.message.SignallingSatoAnswer;
 import org.p2psip.control.message.SignallingSatoRequest;
 import org.p2psip.om.OverlayManager;
 import org.p2psip.om.records.PeerRecord;
-import org.p2psip.om.records.RelayDirectory;
 import org.p2psip.om.table.Sato;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.OmException;
@@ -27,27 +25,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The signalling SATO of a call (Figure 4). Opening (the caller's OM, {@code sato.signalling.request}):
  * connect and negotiate with the callee's OM (reliable transport: the P2PSIP-Ports' TCP overlay
- * listeners), set it up, and plan the call's media (path measured, relay policy, relay found in the
- * lookup service). Accepting (the callee's OM) happens over the OM IF; here the callee's OM only
+ * listeners), set it up, and plan the call's media ({@link #plan}: paths measured, relay policy). Accepting (the callee's OM) happens over the OM IF; here the callee's OM only
  * finds the accepted SATO of a call again.
  */
 final class SignallingSatos {
     private static final Logger log = LoggerFactory.getLogger(SignallingSatos.class);
+    private static final Logger relayLog = LoggerFactory.getLogger(RelayPolicy.LOG);
 
     private final String peerName;
     private final OverlayManager om;
     private final PeerRecord self;
     private final RelayPolicy policy;
-    private final RelayDirectory relays;
     private final CallPlans plans;
 
-    SignallingSatos(String peerName, OverlayManager om, PeerRecord self, RelayPolicy policy, RelayDirectory relays,
-                    CallPlans plans) {
+    SignallingSatos(String peerName, OverlayManager om, PeerRecord self, RelayPolicy policy, CallPlans plans) {
         this.peerName = peerName;
         this.om = om;
         this.self = self;
         this.policy = policy;
-        this.relays = relays;
         this.plans = plans;
     }
 
@@ -73,7 +68,7 @@ final class SignallingSatos {
             plans.failed(call, e);
             throw new ControlException(ErrorCode.UNAVAILABLE, "signalling SATO towards " + peer.om() + " failed: " + e.getMessage());
         }
-        plans.decided(planMedia(call, s.id(), peer));
+        plans.decided(plan(call, s.id(), peer));
         Flow.step(peerName, "OM1: signalling SATO {} ready: {} to P2PSIP-Port 2 at {}", s.id(), s.transport(), s.remoteEndpoint());
         ControlMessage answer = new SignallingSatoAnswer(s.id()).answer(r);
         // the event follows the answer on the same connection; the port matches it by SATO id
@@ -112,22 +107,20 @@ final class SignallingSatos {
         return true;
     }
 
-    /** Sec. 5.2: measure the path to OM2 and decide whether the media SATO goes through a relay RTP-Port. */
-    private CallPlans.CallPlan planMedia(String call, String sato, PeerRecord peer) {
-        RelayPolicy.Decision d = policy.decide(peer, () -> om.measure(peer.nodeId(), peer.om(), 5));
-        String reason = d.reason();
-        PeerRecord relay = null;
-        if (d.relay()) {
-            relay = relays.find(Set.of(self.nodeId(), peer.nodeId()));
-            if (relay == null) {
-                reason += "; but no RTP-Port relay is registered in the lookup service: media goes directly";
-            } else {
-                Flow.step(peerName, "OM1: lookup service: RTP-Port relay found on peer {} at {}", relay.shortId(), relay.om());
-            }
+    /**
+     * Sec. 5.2: plans the media of call {@code call} to {@code peer}: the relay policy measures the
+     * paths (directly and, if needed, through candidate relays) and decides whether the media SATO
+     * goes through a relay RTP-Port. {@code sato} is the call's signalling SATO.
+     */
+    CallPlans.CallPlan plan(String call, String sato, PeerRecord peer) {
+        RelayPolicy.Decision d = policy.decide(peer);
+        if (d.relayed()) {
+            Flow.step(peerName, "OM1: RTP-Port relay chosen on peer {} at {}", d.relay().shortId(), d.relay().om());
         }
         Flow.step(peerName, "OM1: media SATO for call {}: {} ({})", Satos.shortCall(call),
-                relay == null ? "RTP1 -> RTP2" : "RTP1 -> RTP3 -> RTP2 via " + relay.shortId(), reason);
-        log.info("relay decision for call {}: {} ({})", call, relay == null ? "no relay" : "relay " + relay.om(), reason);
-        return new CallPlans.CallPlan(call, sato, peer, relay, reason);
+                d.relayed() ? "RTP1 -> RTP3 -> RTP2 via " + d.relay().shortId() : "RTP1 -> RTP2", d.reason());
+        relayLog.info("relay decision for call {}: {} ({})", call, d.unreachable() ? "far OM unreachable"
+                : d.relayed() ? "relay " + d.relay().om() : "no relay", d.reason());
+        return new CallPlans.CallPlan(call, sato, peer, d);
     }
 }
