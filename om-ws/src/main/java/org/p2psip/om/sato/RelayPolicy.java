@@ -106,12 +106,33 @@ public final class RelayPolicy {
         return d;
     }
 
+    /**
+     * The route a call's signalling takes to {@code peer} (issue 13: congestion hits every kind of
+     * traffic between two peers): the measured decision of policy auto whatever the configured media
+     * policy, so that with {@code never} or {@code always} the signalling too avoids a path measured
+     * congested. {@code media} is the media decision already made for the call (reused when it was
+     * measured). Peers behind NATs are reached through their relayed addresses anyway: direct.
+     */
+    public Decision signallingRoute(PeerRecord peer, Decision media) {
+        if (settings.nat() || peer.nat()) {
+            return new Decision(null, "reached through its relayed address", null, false);
+        }
+        if (media.survey() != null) {
+            return media;
+        }
+        return decideQuietly(peer, Mode.AUTO);
+    }
+
     private Decision decideQuietly(PeerRecord peer) {
+        return decideQuietly(peer, settings.relayPolicy());
+    }
+
+    private Decision decideQuietly(PeerRecord peer, Mode mode) {
         Set<String> exclude = Set.of(self, peer.nodeId());
-        if (settings.relayPolicy() == Mode.NEVER) {
+        if (mode == Mode.NEVER) {
             return new Decision(null, "relay policy never", null, false);
         }
-        if (settings.relayPolicy() == Mode.ALWAYS) {
+        if (mode == Mode.ALWAYS) {
             return byCapacity("relay policy always", exclude);
         }
         boolean selfNat = settings.nat();

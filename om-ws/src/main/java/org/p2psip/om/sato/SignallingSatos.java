@@ -14,6 +14,7 @@ import org.p2psip.om.OverlayManager;
 import org.p2psip.om.records.PeerRecord;
 import org.p2psip.om.table.Sato;
 import org.p2psip.om.types.Address;
+import org.p2psip.om.types.NodeIds;
 import org.p2psip.om.types.OmException;
 import org.p2psip.om.types.Purpose;
 import org.p2psip.om.types.Requirement;
@@ -56,8 +57,13 @@ final class SignallingSatos {
         } catch (IllegalArgumentException e) {
             throw new ControlException(ErrorCode.BAD_REQUEST, e.getMessage());
         }
-        Flow.step(peerName, "OM1: signalling SATO for call {} -> connect and negotiate with OM2 {} at {} (reliable)",
-                Satos.shortCall(call), peer.shortId(), peer.om());
+        // Sec. 5.2, measured first: the paths decide the media's relay and whether the signalling itself
+        // must avoid a congested direct path (then it goes through the relay peer's TCP relay)
+        RelayPolicy.Decision media = policy.decide(peer);
+        boolean detour = routeSignalling(peer, policy.signallingRoute(peer, media));
+        Flow.step(peerName, "OM1: signalling SATO for call {} -> connect and negotiate with OM2 {} at {} (reliable{})",
+                Satos.shortCall(call), peer.shortId(), peer.om(), detour ? ", through relay "
+                        + NodeIds.shortId(om.detourRoutes().of(peer.om()).relayNodeId()) : "");
         Sato s;
         try {
             Address sipOverlay = om.ports().signallingEndpoint(TransportKind.TCP);
@@ -66,13 +72,21 @@ final class SignallingSatos {
         } catch (OmException e) {
             Flow.step(peerName, "OM1: signalling SATO towards {} failed: {}", peer.shortId(), e.getMessage());
             plans.failed(call, e);
-            throw new ControlException(ErrorCode.UNAVAILABLE, "signalling SATO towards " + peer.om() + " failed: " + e.getMessage());
+            // the far OM does not answer (measured so, or its OM IF is unreachable): the callee's peer is gone
+            // or cut off; the P2PSIP-Port answers 480
+            boolean gone = media.unreachable() || e.kind() == OmException.Kind.UNREACHABLE;
+            throw new ControlException(gone ? ErrorCode.PEER_UNREACHABLE : ErrorCode.UNAVAILABLE,
+                    "signalling SATO towards " + peer.om() + " failed: " + e.getMessage()
+                            + (media.unreachable() ? " (" + media.reason() + ")" : ""));
         }
-        plans.decided(plan(call, s.id(), peer));
-        Flow.step(peerName, "OM1: signalling SATO {} ready: {} to P2PSIP-Port 2 at {}", s.id(), s.transport(), s.remoteEndpoint());
+        plans.decided(plan(call, s.id(), peer, media));
+        // through the detour the P2PSIP-Port connects to the local end of a tunnel through the relay peer
+        Address sipPeer = detour ? om.detourRoutes().connectTo(peer.om(), s.remoteEndpoint()) : s.remoteEndpoint();
+        Flow.step(peerName, "OM1: signalling SATO {} ready: {} to P2PSIP-Port 2 at {}{}", s.id(), s.transport(),
+                s.remoteEndpoint(), detour ? " (through the relay, locally " + sipPeer + ")" : "");
         ControlMessage answer = new SignallingSatoAnswer(s.id()).answer(r);
         // the event follows the answer on the same connection; the port matches it by SATO id
-        ControlMessage ready = new SatoReady(s.id(), SatoReady.TCP, s.remoteEndpoint().toString()).toMessage();
+        ControlMessage ready = new SatoReady(s.id(), SatoReady.TCP, sipPeer.toString()).toMessage();
         CompletableFuture.runAsync(() -> {
             try {
                 from.sendEvent(ready);
@@ -108,12 +122,27 @@ final class SignallingSatos {
     }
 
     /**
-     * Sec. 5.2: plans the media of call {@code call} to {@code peer}: the relay policy measures the
-     * paths (directly and, if needed, through candidate relays) and decides whether the media SATO
-     * goes through a relay RTP-Port. {@code sato} is the call's signalling SATO.
+     * Whether the signalling to {@code peer} takes a detour through a relay peer: when the measured
+     * route says the direct path is congested and the chosen relay runs a TCP relay. A route found
+     * fine again ends an earlier detour.
      */
-    CallPlans.CallPlan plan(String call, String sato, PeerRecord peer) {
-        RelayPolicy.Decision d = policy.decide(peer);
+    private boolean routeSignalling(PeerRecord peer, RelayPolicy.Decision route) {
+        if (route.relayed() && route.survey() != null && route.relay().tcpRelay() != null && om.detourRoutes().available()) {
+            om.detourRoutes().use(peer.om(), route.relay().nodeId(), route.relay().tcpRelay(), route.reason());
+            return true;
+        }
+        if (route.survey() != null && route.survey().direct() != null && policy.broken(route.survey().direct()) == null) {
+            om.detourRoutes().direct(peer.om(), route.reason());
+        }
+        return om.detourRoutes().of(peer.om()) != null;
+    }
+
+    /**
+     * Sec. 5.2: the plan of the media of call {@code call} to {@code peer}: whether the media SATO goes
+     * through a relay RTP-Port, as the relay policy decided from the measured paths (directly and, if
+     * needed, through candidate relays). {@code sato} is the call's signalling SATO.
+     */
+    CallPlans.CallPlan plan(String call, String sato, PeerRecord peer, RelayPolicy.Decision d) {
         if (d.relayed()) {
             Flow.step(peerName, "OM1: RTP-Port relay chosen on peer {} at {}", d.relay().shortId(), d.relay().om());
         }
