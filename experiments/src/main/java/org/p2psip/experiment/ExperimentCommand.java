@@ -23,6 +23,7 @@ public final class ExperimentCommand {
 
     static final String USAGE = """
             usage: ./p2psip experiment nat [options]
+                   ./p2psip experiment congestion [options]
 
             The paper's NAT experiment (Sec. 5.3): two overlay peers, each with a phone, behind
             symmetric NATs (network namespaces, nftables "masquerade fully-random"), and a public
@@ -38,6 +39,19 @@ public final class ExperimentCommand {
               --port-preserving   control case: plain masquerade NATs (hole punching works)
               --work-dir DIR      logs of every process (default: a new directory under /tmp)
               --help              this text
+
+            The congestion experiment (Figure 4 with the relay chosen by measurement, Sec. 5.2
+            and 6): sites A (peer-a, phone alice), B (peer-b, phone bob), C and D (relay peers);
+            the A-B path is a 2 Mbit/s bottleneck with a 300 ms queue, the detour through C is
+            fast, the one through D slower. Four calls of --call-seconds each: no load (media
+            direct), a UDP flood A->B at 6 Mbit/s (relay on C), a bulk TCP flow A->B (relay on
+            C), the UDP flood with relay policy never (the control). Needs root. Prints each
+            run's decision, set-up delay, loss, jitter and one-way delay at both phones, writes
+            report.txt, congestion.csv and congestion.png to the work directory; exit 0 only if
+            every run did what it should.
+
+              --call-seconds S    how long each call lasts (default 15)
+              --work-dir DIR      logs and figures (default: a new directory under /tmp)
             """;
 
     private ExperimentCommand() {
@@ -58,9 +72,11 @@ public final class ExperimentCommand {
             (args.length == 0 ? err : out).print(USAGE);
             return args.length == 0 ? 2 : 0;
         }
+        if (args[0].equals("congestion")) {
+            return congestion(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (!args[0].equals("nat")) {
-            err.println("p2psip experiment: unknown experiment '" + args[0] + "' (the NAT experiment is 'nat';"
-                    + " the relay experiment is ./p2psip demo)");
+            err.println("p2psip experiment: unknown experiment '" + args[0] + "' (they are 'nat' and 'congestion')");
             return 2;
         }
         int udpTimeout;
@@ -100,6 +116,49 @@ public final class ExperimentCommand {
             return report.ok() ? 0 : 1;
         } catch (Exception e) {
             err.println("p2psip experiment nat failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static final List<Option> CONGESTION_OPTIONS = List.of(
+            Option.value("call-seconds", "15", "length of each call, seconds"),
+            Option.value("work-dir", null, "where the processes' logs and the figures go"));
+
+    private static int congestion(String[] args, PrintStream out, PrintStream err) {
+        int callSeconds;
+        Path work;
+        try {
+            Options o = Options.parse("./p2psip experiment congestion", CONGESTION_OPTIONS, args);
+            if (o.help()) {
+                out.print(USAGE);
+                return 0;
+            }
+            callSeconds = (int) o.number("call-seconds", 3, 3600);
+            work = o.has("work-dir") ? Path.of(o.get("work-dir")) : null;
+        } catch (IllegalArgumentException e) {
+            err.println("p2psip experiment congestion: " + e.getMessage());
+            err.println("try ./p2psip experiment --help");
+            return 2;
+        }
+        try {
+            Preflight.check();
+        } catch (NatNetworkException e) {
+            err.println("p2psip experiment congestion: " + e.getMessage());
+            return 1;
+        }
+        try {
+            if (work == null) {
+                work = Files.createTempDirectory("p2psip-congestion-");
+            }
+            out.println("== logs and figures: " + work);
+            CongestionReport report = CongestionExperiment.run(new CongestionExperiment.Settings(work, callSeconds,
+                    CongestionExperiment.defaultRuns()), line -> out.println("== " + line));
+            out.println();
+            report.lines().forEach(out::println);
+            out.println("figures: " + work.resolve("congestion.csv") + ", plot: " + work.resolve("congestion.png"));
+            return report.problems().isEmpty() ? 0 : 1;
+        } catch (Exception e) {
+            err.println("p2psip experiment congestion failed: " + e.getMessage());
             return 1;
         }
     }

@@ -29,4 +29,22 @@ public final class RtpStats {
     public static List<String> sessions(ControlMessage m) {
         return m.getAll(Fields.SESSION); // an rtp.stats page names each of its sessions once
     }
+
+    /** Packets received on every leg of every session in an {@code rtp.stats} answer (0 for null). */
+    static long packetsIn(ControlMessage m) {
+        long n = 0;
+        if (m == null) {
+            return 0;
+        }
+        for (java.util.Map.Entry<String, String> f : m.fields()) {
+            if (f.getKey().endsWith(".packets_in")) {
+                try {
+                    n += Long.parseLong(f.getValue());
+                } catch (NumberFormatException e) {
+                    // not a counter
+                }
+            }
+        }
+        return n;
+    }
 }

@@ -73,4 +73,16 @@ public final class StaleNamespaces {
         }
         return netns.pids(namespace).isEmpty();
     }
+
+    /** How many namespaces whose names start with {@code prefix} exist now. */
+    public static int count(String prefix) {
+        CommandResult r = Commands.run(java.util.List.of("ip", "netns", "list"), Commands.DEFAULT_TIMEOUT);
+        int n = 0;
+        for (String line : r.stdout().split("\n")) {
+            if (line.strip().startsWith(prefix)) {
+                n++;
+            }
+        }
+        return n;
+    }
 }

@@ -1,0 +1,310 @@
+package org.p2psip.experiment;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.p2psip.control.ControlMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The paper's Figure 4 with the relay chosen by measurement (Sec. 5.2 and the "dynamic adaptation"
+ * of Sec. 6), on a real congested network: four sites on the lab's backbone, peer 1 with phone
+ * alice on A, peer 2 with phone bob on B, relay peers on C and D. The A-B path is a bottleneck
+ * (2 Mbit/s, 300 ms queue); the detour through C is fast, the one through D slower (512 kbit/s
+ * links, so every packet waits longer), so the choice between the two relays is visible.
+ *
+ * <pre>
+ *   alice - peer-a (A) ======= 2 Mbit/s, 300 ms queue ======= peer-b (B) - bob
+ *               \  \                                          /  /
+ *                \  +------ fast ------ relay-c (C) --- fast -+  /
+ *                 +------- 512 kbit/s -- relay-d (D) - 512 kbit/s+
+ * </pre>
+ *
+ * Each run is a real call of {@link Settings#callSeconds} from alice to bob (the project's phone,
+ * G.711, per-second loss, jitter and one-way delay): no load (media direct), a UDP flood A->B at
+ * three times the bottleneck (relay on C), a bulk TCP flow A->B (relay on C), and the UDP flood
+ * with relay policy {@code never} (the control: the loss and jitter the relay spared the phones).
+ * The network is removed afterwards whatever happened.
+ */
+public final class CongestionExperiment {
+    private static final Logger log = LoggerFactory.getLogger(CongestionExperiment.class);
+    static final String CALLER = "alice";
+    static final String CALLEE = "bob";
+    /** The bottleneck between A and B. */
+    static final int BOTTLENECK_KBIT = 2000;
+    static final int BOTTLENECK_QUEUE_MS = 300;
+    /** The links of the worse detour, through D. */
+    static final int SLOW_DETOUR_KBIT = 512;
+
+    /** The load during a run. */
+    public enum Load {
+        NONE("no load"),
+        UDP_FLOOD("UDP flood A->B at " + 3 * BOTTLENECK_KBIT + " kbit/s"),
+        TCP_BULK("bulk TCP flow A->B");
+
+        final String text;
+
+        Load(String text) {
+            this.text = text;
+        }
+    }
+
+    /** What a run expects of the relay decision. */
+    public enum Expect { DIRECT, RELAY_C }
+
+    /** One run: the load, peer-a's relay policy, what must happen. */
+    public record Run(String name, Load load, String policy, Expect expect) {
+    }
+
+    /** The runs of {@code ./p2psip experiment congestion}. */
+    public static List<Run> defaultRuns() {
+        return List.of(
+                new Run("1 no load", Load.NONE, "auto", Expect.DIRECT),
+                new Run("2 UDP flood, auto", Load.UDP_FLOOD, "auto", Expect.RELAY_C),
+                new Run("2b TCP bulk, auto", Load.TCP_BULK, "auto", Expect.RELAY_C),
+                new Run("3 UDP flood, never", Load.UDP_FLOOD, "never", Expect.DIRECT));
+    }
+
+    /** Where logs and figures go, how long each call lasts, the runs. */
+    public record Settings(Path workDir, int callSeconds, List<Run> runs) {
+        public static Settings defaults(Path workDir) {
+            return new Settings(workDir, 15, defaultRuns());
+        }
+    }
+
+    private final Settings settings;
+    private final Consumer<String> say;
+    private final List<ExperimentProcess> processes = new ArrayList<>();
+    private ExperimentProcess peerA;
+    private String peerAPolicy;
+
+    private CongestionExperiment(Settings settings, Consumer<String> say) {
+        this.settings = settings;
+        this.say = say;
+    }
+
+    /** Builds the lab, runs every run, removes the lab; {@code say} hears the progress. */
+    public static CongestionReport run(Settings settings, Consumer<String> say) throws IOException, InterruptedException {
+        return new CongestionExperiment(settings, say).run();
+    }
+
+    static Topology topology() {
+        Link bottleneck = Link.rateKbit(BOTTLENECK_KBIT).queueMillis(BOTTLENECK_QUEUE_MS);
+        Link slow = Link.rateKbit(SLOW_DETOUR_KBIT).queueMillis(100);
+        return Topology.builder()
+                .site("a").site("b").site("c").site("d")
+                .link("a", "b", bottleneck)
+                .link("a", "d", slow)
+                .link("d", "b", slow)
+                .build();
+    }
+
+    private CongestionReport run() throws IOException, InterruptedException {
+        Files.createDirectories(settings.workDir());
+        CongestionReport.Builder report = CongestionReport.builder(settings);
+        long t0 = System.nanoTime();
+        say.accept("building the lab: sites A, B, C, D; A-B " + BOTTLENECK_KBIT + " kbit/s with a " + BOTTLENECK_QUEUE_MS
+                + " ms queue; A-D and D-B " + SLOW_DETOUR_KBIT + " kbit/s; every other path unlimited");
+        Lab lab = Lab.start(topology());
+        try {
+            runIn(lab, report);
+        } finally {
+            stopAll();
+            lab.close();
+            report.namespacesLeft(StaleNamespaces.count(lab.namePrefix()));
+            report.seconds((System.nanoTime() - t0) / 1e9);
+        }
+        say.accept("lab removed");
+        CongestionReport r = report.build();
+        r.writeFiles(settings.workDir());
+        return r;
+    }
+
+    private void runIn(Lab lab, CongestionReport.Builder report) throws IOException, InterruptedException {
+        Site a = lab.site("a");
+        Site b = lab.site("b");
+        Site c = lab.site("c");
+        Site d = lab.site("d");
+        say.accept("starting relay-c on C " + c.ip() + " (bootstrap, offers its RTP-Port and TCP relay), relay-d on D " + d.ip());
+        ExperimentProcess relayC = peer(lab, c, "relay-c", List.of("--offer-relay", "on", "--relay-policy", "never"));
+        relayC.awaitLine("peer relay-c up", Duration.ofSeconds(90));
+        String bootstrap = c.ip() + ":4000";
+        ExperimentProcess relayD = peer(lab, d, "relay-d", List.of("--offer-relay", "on", "--relay-policy", "never",
+                "--bootstrap", bootstrap));
+        say.accept("starting peer-a on A " + a.ip() + " and peer-b on B " + b.ip());
+        peerAPolicy = settings.runs().get(0).policy();
+        peerA = peer(lab, a, "peer-a", peerArgs(bootstrap, peerAPolicy));
+        ExperimentProcess peerB = peer(lab, b, "peer-b", List.of("--offer-relay", "off", "--bootstrap", bootstrap));
+        relayD.awaitLine("peer relay-d up", Duration.ofSeconds(90));
+        peerA.awaitLine("peer peer-a up", Duration.ofSeconds(90));
+        peerB.awaitLine("peer peer-b up", Duration.ofSeconds(90));
+        // the relay records reach the lookup service at once; give the ring a moment to settle
+        Thread.sleep(3000);
+
+        for (Run run : settings.runs()) {
+            if (!run.policy().equals(peerAPolicy)) {
+                say.accept("restarting peer-a with --relay-policy " + run.policy());
+                peerA.stop(Duration.ofSeconds(10));
+                processes.remove(peerA);
+                peerAPolicy = run.policy();
+                peerA = peer(lab, a, "peer-a", peerArgs(bootstrap, peerAPolicy));
+                peerA.awaitLine("peer peer-a up", Duration.ofSeconds(90));
+                Thread.sleep(2000);
+            }
+            report.run(runOnce(lab, run, a, b));
+        }
+    }
+
+    private static List<String> peerArgs(String bootstrap, String policy) {
+        return List.of("--offer-relay", "off", "--bootstrap", bootstrap, "--relay-policy", policy);
+    }
+
+    private CongestionReport.RunResult runOnce(Lab lab, Run run, Site a, Site b) throws IOException, InterruptedException {
+        Path work = settings.workDir();
+        say.accept("run " + run.name() + ": " + run.load().text + ", peer-a relay policy " + run.policy());
+        long logMark = logSize(work.resolve("peer-a.log"));
+        LoadFlow load = switch (run.load()) {
+            case NONE -> null;
+            case UDP_FLOOD -> lab.udpFlood(a, b, 3 * BOTTLENECK_KBIT);
+            case TCP_BULK -> lab.tcpBulk(a, b);
+        };
+        String tag = run.name().split(" ")[0];
+        try {
+            if (load != null) {
+                // let the queue fill and the peers' background probes see it
+                Thread.sleep(3000);
+            }
+            ExperimentProcess bob = phone(lab, b, CALLEE, tag, List.of("--answer", "--wait", "90",
+                    "--seconds", String.valueOf(settings.callSeconds() + 30), "--report-every", "1"));
+            bob.awaitLine("waiting up to", Duration.ofSeconds(60));
+            Thread.sleep(500);
+            ExperimentProcess alice = phone(lab, a, CALLER, tag, List.of("--call", CALLEE, "--wait", "30",
+                    "--seconds", String.valueOf(settings.callSeconds()), "--report-every", "1"));
+            String answered;
+            try {
+                answered = alice.awaitLine("answered by", Duration.ofSeconds(60));
+            } catch (IOException e) {
+                answered = null;
+                log.info("run {}: no answer: {}", run.name(), e.getMessage());
+            }
+            // the relays' sessions go with the call: sample their counters while it lasts
+            long viaC = 0;
+            long viaD = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(settings.callSeconds() + 60L).toNanos();
+            while (alice.isAlive() && System.nanoTime() < deadline) {
+                viaC = Math.max(viaC, relayPackets(work.resolve("relay-c")));
+                viaD = Math.max(viaD, relayPackets(work.resolve("relay-d")));
+                Thread.sleep(1000);
+            }
+            int aliceExit = alice.awaitExit(Duration.ofSeconds(30));
+            int bobExit = bob.awaitExit(Duration.ofSeconds(30));
+            LoadResult loadResult = load == null ? null : load.stop();
+            load = null;
+            List<String> decisions = decisionLines(work.resolve("peer-a.log"), logMark);
+            return new CongestionReport.RunResult(run, srd(answered), aliceExit, bobExit,
+                    PhoneIntervals.parse(CALLER, alice.lines()), PhoneIntervals.parse(CALLEE, bob.lines()),
+                    reportLine(alice.lines()), reportLine(bob.lines()), viaC, viaD, decisions, loadResult);
+        } finally {
+            if (load != null) {
+                load.stop();
+            }
+        }
+    }
+
+    /** The set-up delay the caller printed ("answered by bob after 123 ms: ..."), or -1. */
+    static long srd(String answered) {
+        if (answered == null) {
+            return -1;
+        }
+        int after = answered.indexOf(" after ");
+        int ms = answered.indexOf(" ms", after + 1);
+        if (after < 0 || ms < 0) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(answered.substring(after + 7, ms).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String reportLine(List<String> lines) {
+        for (String l : lines) {
+            if (l.startsWith("report:")) {
+                return l.substring("report:".length()).trim();
+            }
+        }
+        return "(no report)";
+    }
+
+    /** Packets the relay peer's RTP-Port relayed so far (all its sessions, current ones; 0 if none). */
+    private static long relayPackets(Path peerDir) {
+        ControlMessage m = RtpStats.ask(peerDir.resolve("rtp-port.sock"));
+        return m == null ? 0 : RtpStats.packetsIn(m);
+    }
+
+    private static long logSize(Path log) throws IOException {
+        return Files.exists(log) ? Files.size(log) : 0;
+    }
+
+    /** peer-a's log lines since {@code mark} that tell the relay decision and the signalling detour. */
+    private static List<String> decisionLines(Path log, long mark) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return out;
+        }
+        byte[] all = Files.readAllBytes(log);
+        // a restarted peer starts a new log: then the whole file is this run's
+        int from = mark > all.length ? 0 : (int) mark;
+        String text = new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+            if (line.contains("relay decision") || line.contains("Signalling to the peer at")) {
+                out.add(line.strip());
+            }
+        }
+        return out;
+    }
+
+    private ExperimentProcess peer(Lab lab, Site site, String name, List<String> extra) throws IOException {
+        Path state = settings.workDir().resolve(name);
+        Files.createDirectories(state);
+        List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", site.ip(), "--sip-port", "5060",
+                "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString()));
+        args.addAll(extra);
+        return start(lab, site, name, "-Xmx192m", args, settings.workDir().resolve(name + ".log"));
+    }
+
+    private ExperimentProcess phone(Lab lab, Site site, String user, String run, List<String> extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("phone", "--user", user, "--proxy", site.ip() + ":5060",
+                "--listen", site.ip() + ":0"));
+        args.addAll(extra);
+        return start(lab, site, "phone-" + user, "-Xmx96m", args, settings.workDir().resolve("phone-" + user + "-run" + run + ".log"));
+    }
+
+    private ExperimentProcess start(Lab lab, Site site, String name, String heap, List<String> args, Path logFile) throws IOException {
+        ExperimentProcess p = ExperimentProcess.start(lab, site.host(), name, heap, args, logFile);
+        processes.add(p);
+        return p;
+    }
+
+    private void stopAll() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            try {
+                processes.get(i).stop(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                log.warn("stopping {}: {}", processes.get(i), e.getMessage());
+            }
+        }
+    }
+
+    static String percent(double d) {
+        return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.1f%%", d);
+    }
+}
