@@ -17,14 +17,14 @@ import org.slf4j.LoggerFactory;
  * The paper's Figure 4 with the relay chosen by measurement (Sec. 5.2 and the "dynamic adaptation"
  * of Sec. 6), on a real congested network: four sites on the lab's backbone, peer 1 with phone
  * alice on A, peer 2 with phone bob on B, relay peers on C and D. The A-B path is a bottleneck
- * (2 Mbit/s, 300 ms queue); the detour through C is fast, the one through D slower (512 kbit/s
- * links, so every packet waits longer), so the choice between the two relays is visible.
+ * (2 Mbit/s, 300 ms queue); the detour through C is fast, the one through D worse (512 kbit/s
+ * links with 5% loss each way), so the choice between the two relays is visible.
  *
  * <pre>
  *   alice - peer-a (A) ======= 2 Mbit/s, 300 ms queue ======= peer-b (B) - bob
  *               \  \                                          /  /
  *                \  +------ fast ------ relay-c (C) --- fast -+  /
- *                 +------- 512 kbit/s -- relay-d (D) - 512 kbit/s+
+ *                 +---- 512 kbit/s, 5% -- relay-d (D) - 512 kbit/s, 5% +
  * </pre>
  *
  * Each run is a real call of {@link Settings#callSeconds} from alice to bob (the project's phone,
@@ -42,12 +42,17 @@ public final class CongestionExperiment {
     static final int BOTTLENECK_QUEUE_MS = 300;
     /** The links of the worse detour, through D. */
     static final int SLOW_DETOUR_KBIT = 512;
+    static final int SLOW_DETOUR_LOSS_PERCENT = 5;
+    /** The loss of the lossy run. */
+    static final int LOSS_PERCENT = 20;
 
     /** The load during a run. */
     public enum Load {
         NONE("no load"),
         UDP_FLOOD("UDP flood A->B at " + 3 * BOTTLENECK_KBIT + " kbit/s"),
-        TCP_BULK("bulk TCP flow A->B");
+        TCP_BULK("bulk TCP flow A->B"),
+        LOSS("random loss of " + LOSS_PERCENT + "% on A-B (nftables)"),
+        PEER_B_KILLED("peer-b killed (SIGKILL) after bob registered");
 
         final String text;
 
@@ -57,7 +62,7 @@ public final class CongestionExperiment {
     }
 
     /** What a run expects of the relay decision. */
-    public enum Expect { DIRECT, RELAY_C }
+    public enum Expect { DIRECT, RELAY_C, REJECTED_480 }
 
     /** One run: the load, peer-a's relay policy, what must happen. */
     public record Run(String name, Load load, String policy, Expect expect) {
@@ -72,6 +77,17 @@ public final class CongestionExperiment {
                 new Run("3 UDP flood, never", Load.UDP_FLOOD, "never", Expect.DIRECT));
     }
 
+    /**
+     * The runs of the tests: the default ones, then a lossy A-B path (relay on C), then peer-b
+     * killed (the call gets 480 at once; the last run, since peer-b stays dead).
+     */
+    public static List<Run> testRuns() {
+        List<Run> runs = new ArrayList<>(defaultRuns());
+        runs.add(new Run("4 loss, auto", Load.LOSS, "auto", Expect.RELAY_C));
+        runs.add(new Run("5 peer-b gone", Load.PEER_B_KILLED, "auto", Expect.REJECTED_480));
+        return List.copyOf(runs);
+    }
+
     /** Where logs and figures go, how long each call lasts, the runs. */
     public record Settings(Path workDir, int callSeconds, List<Run> runs) {
         public static Settings defaults(Path workDir) {
@@ -83,6 +99,7 @@ public final class CongestionExperiment {
     private final Consumer<String> say;
     private final List<ExperimentProcess> processes = new ArrayList<>();
     private ExperimentProcess peerA;
+    private ExperimentProcess peerB;
     private String peerAPolicy;
 
     private CongestionExperiment(Settings settings, Consumer<String> say) {
@@ -97,7 +114,7 @@ public final class CongestionExperiment {
 
     static Topology topology() {
         Link bottleneck = Link.rateKbit(BOTTLENECK_KBIT).queueMillis(BOTTLENECK_QUEUE_MS);
-        Link slow = Link.rateKbit(SLOW_DETOUR_KBIT).queueMillis(100);
+        Link slow = Link.rateKbit(SLOW_DETOUR_KBIT).queueMillis(100).loss(SLOW_DETOUR_LOSS_PERCENT);
         return Topology.builder()
                 .site("a").site("b").site("c").site("d")
                 .link("a", "b", bottleneck)
@@ -141,7 +158,7 @@ public final class CongestionExperiment {
         say.accept("starting peer-a on A " + a.ip() + " and peer-b on B " + b.ip());
         peerAPolicy = settings.runs().get(0).policy();
         peerA = peer(lab, a, "peer-a", peerArgs(bootstrap, peerAPolicy));
-        ExperimentProcess peerB = peer(lab, b, "peer-b", List.of("--offer-relay", "off", "--bootstrap", bootstrap));
+        peerB = peer(lab, b, "peer-b", List.of("--offer-relay", "off", "--bootstrap", bootstrap));
         relayD.awaitLine("peer relay-d up", Duration.ofSeconds(90));
         peerA.awaitLine("peer peer-a up", Duration.ofSeconds(90));
         peerB.awaitLine("peer peer-b up", Duration.ofSeconds(90));
@@ -170,16 +187,22 @@ public final class CongestionExperiment {
         Path work = settings.workDir();
         say.accept("run " + run.name() + ": " + run.load().text + ", peer-a relay policy " + run.policy());
         long logMark = logSize(work.resolve("peer-a.log"));
+        if (run.load() == Load.PEER_B_KILLED) {
+            return gone(lab, run, a, b);
+        }
+        if (run.load() == Load.LOSS) {
+            lab.setLink("a", "b", lab.link("a", "b").loss(LOSS_PERCENT));
+        }
         LoadFlow load = switch (run.load()) {
-            case NONE -> null;
             case UDP_FLOOD -> lab.udpFlood(a, b, 3 * BOTTLENECK_KBIT);
             case TCP_BULK -> lab.tcpBulk(a, b);
+            default -> null;
         };
         String tag = run.name().split(" ")[0];
         try {
-            if (load != null) {
-                // let the queue fill and the peers' background probes see it
-                Thread.sleep(3000);
+            if (load != null || run.load() == Load.LOSS) {
+                // let the queue fill and the peers' background probes see it (they cover the last 4 s)
+                Thread.sleep(4000);
             }
             ExperimentProcess bob = phone(lab, b, CALLEE, tag, List.of("--answer", "--wait", "90",
                     "--seconds", String.valueOf(settings.callSeconds() + 30), "--report-every", "1"));
@@ -194,6 +217,8 @@ public final class CongestionExperiment {
                 answered = null;
                 log.info("run {}: no answer: {}", run.name(), e.getMessage());
             }
+            // the decision as an operator sees it: the media SATO's note in peer-a's node status
+            List<String> status = answered == null ? List.of() : satoStatus(lab, a);
             // the relays' sessions go with the call: sample their counters while it lasts
             long viaC = 0;
             long viaD = 0;
@@ -207,7 +232,8 @@ public final class CongestionExperiment {
             int bobExit = bob.awaitExit(Duration.ofSeconds(30));
             LoadResult loadResult = load == null ? null : load.stop();
             load = null;
-            List<String> decisions = decisionLines(work.resolve("peer-a.log"), logMark);
+            List<String> decisions = new ArrayList<>(status);
+            decisions.addAll(decisionLines(work.resolve("peer-a.log"), logMark));
             return new CongestionReport.RunResult(run, srd(answered), aliceExit, bobExit,
                     PhoneIntervals.parse(CALLER, alice.lines()), PhoneIntervals.parse(CALLEE, bob.lines()),
                     reportLine(alice.lines()), reportLine(bob.lines()), viaC, viaD, decisions, loadResult);
@@ -215,7 +241,65 @@ public final class CongestionExperiment {
             if (load != null) {
                 load.stop();
             }
+            if (run.load() == Load.LOSS) {
+                lab.setLink("a", "b", lab.link("a", "b").loss(0));
+            }
         }
+    }
+
+    /**
+     * Bob registers at peer-b, then peer-b dies without leaving the overlay (its user record still
+     * points at it); alice calls bob: peer-a measures that peer-b answers neither directly nor
+     * through a relay and the call is refused with 480 at once, no hang.
+     */
+    private CongestionReport.RunResult gone(Lab lab, Run run, Site a, Site b) throws IOException, InterruptedException {
+        String tag = run.name().split(" ")[0];
+        say.accept("run " + run.name() + ": " + run.load().text);
+        ExperimentProcess bob = phone(lab, b, CALLEE, tag, List.of("--answer", "--wait", "60", "--seconds", "5"));
+        bob.awaitLine("waiting up to", Duration.ofSeconds(60));
+        peerB.kill();
+        processes.remove(peerB);
+        Thread.sleep(1000);
+        ExperimentProcess alice = phone(lab, a, CALLER, tag, List.of("--call", CALLEE, "--wait", "30", "--seconds", "5"));
+        int aliceExit = alice.awaitExit(Duration.ofSeconds(60));
+        bob.stop(Duration.ofSeconds(5));
+        String log = Files.readString(settings.workDir().resolve("phone-" + CALLER + "-run" + tag + ".log"));
+        String rejected = null;
+        for (String l : log.split("\n")) {
+            if (l.contains("call to " + CALLEE + " failed")) {
+                rejected = l.strip();
+            }
+        }
+        long srd = -1;
+        for (String l : alice.lines()) {
+            if (l.contains("rejected after")) {
+                srd = srd(l.replace("rejected after", "answered by after"));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        if (rejected != null) {
+            lines.add("alice: " + rejected);
+        }
+        lines.addAll(decisionLines(settings.workDir().resolve("peer-a.log"), 0).stream()
+                .filter(l -> l.contains("unreachable") || l.contains("480")).toList());
+        return new CongestionReport.RunResult(run, srd, aliceExit, 0, PhoneIntervals.parse(CALLER, List.of()),
+                PhoneIntervals.parse(CALLEE, List.of()), rejected == null ? "(not rejected)" : rejected, "(peer-b gone)",
+                0, 0, lines, null);
+    }
+
+    /** {@code ./p2psip status} of peer-a, run on site A: its media SATO lines (with the relay decision). */
+    private List<String> satoStatus(Lab lab, Site a) throws IOException, InterruptedException {
+        ExperimentProcess st = start(lab, a, "status", "-Xmx64m", List.of("status", a.ip() + ":7070"),
+                settings.workDir().resolve("status.log"));
+        st.awaitExit(Duration.ofSeconds(30));
+        processes.remove(st);
+        List<String> out = new ArrayList<>();
+        for (String l : st.lines()) {
+            if (l.contains("RTP1 ->")) {
+                out.add("./p2psip status: " + l.strip());
+            }
+        }
+        return out;
     }
 
     /** The set-up delay the caller printed ("answered by bob after 123 ms: ..."), or -1. */

@@ -17,6 +17,8 @@ import java.util.Locale;
 public final class CongestionReport {
     /** Set-up must stay under this even with the A-B path congested (issue 13). */
     static final long MAX_SRD_MS = 3000;
+    /** A call to a peer that is gone is refused within this (issue 17: 480 within 5 s, never a hang). */
+    static final long MAX_REJECT_MS = 5000;
     /** Good media: at most this loss and mean jitter at each phone when the relay carries the call. */
     static final double GOOD_LOSS_PERCENT = 3.0;
     static final double GOOD_JITTER_MS = 30.0;
@@ -66,6 +68,14 @@ public final class CongestionReport {
         }
         for (RunResult r : runs) {
             String n = "run " + r.run().name() + ": ";
+            if (r.run().expect() == CongestionExperiment.Expect.REJECTED_480) {
+                if (!r.aliceReport().contains("480")) {
+                    p.add(n + "the call to a peer that is gone should get 480, but: " + r.aliceReport());
+                } else if (r.srdMs() < 0 || r.srdMs() > MAX_REJECT_MS) {
+                    p.add(n + "the 480 took " + r.srdMs() + " ms (more than " + MAX_REJECT_MS + ")");
+                }
+                continue;
+            }
             if (r.srdMs() < 0) {
                 p.add(n + "the call was not set up");
                 continue;
@@ -111,7 +121,8 @@ public final class CongestionReport {
         List<String> out = new ArrayList<>();
         out.add("Congestion experiment (Figure 4, relay chosen by measurement): A-B " + CongestionExperiment.BOTTLENECK_KBIT
                 + " kbit/s with a " + CongestionExperiment.BOTTLENECK_QUEUE_MS + " ms queue, detour via C fast, via D "
-                + CongestionExperiment.SLOW_DETOUR_KBIT + " kbit/s links; calls of " + settings.callSeconds() + " s");
+                + CongestionExperiment.SLOW_DETOUR_KBIT + " kbit/s links with " + CongestionExperiment.SLOW_DETOUR_LOSS_PERCENT
+                + "% loss; calls of " + settings.callSeconds() + " s");
         out.add("");
         out.add(String.format(Locale.ROOT, "%-22s %-8s %-10s %9s  %-28s %-28s", "run", "policy", "media", "SRD",
                 "at alice (loss, jitter, delay)", "at bob (loss, jitter, delay)"));
@@ -157,6 +168,9 @@ public final class CongestionReport {
         Files.write(dir.resolve("report.txt"), lines(), StandardCharsets.UTF_8);
         List<CongestionPlot.Series> series = new ArrayList<>();
         for (RunResult r : runs) {
+            if (r.alice().intervals().isEmpty()) {
+                continue;
+            }
             series.add(new CongestionPlot.Series("run " + r.run().name(), List.of(r.alice(), r.bob())));
         }
         CongestionPlot.writeCsv(dir.resolve("congestion.csv"), series);

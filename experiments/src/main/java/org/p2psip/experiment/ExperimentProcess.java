@@ -138,6 +138,16 @@ final class ExperimentProcess {
         }
     }
 
+    /** Kills the process at once (SIGKILL): a peer that crashes, without leaving the overlay. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public String toString() {
         return name + " (pid " + process.pid() + ")";

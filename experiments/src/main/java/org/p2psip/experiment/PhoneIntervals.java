@@ -11,9 +11,9 @@ import java.util.Map;
  * ({@code ./p2psip phone --report-every 1}), and its {@code report:} line. Values of each interval
  * are that interval's own (jitter: the RFC 3550 running estimate at its end).
  */
-final class PhoneIntervals {
+public final class PhoneIntervals {
     /** One interval. NaN where the phone had no sample (e.g. no delay without the send-time extension). */
-    record Interval(double t, long received, long expected, long lost, double lossPercent, double jitterMs,
+    public record Interval(double t, long received, long expected, long lost, double lossPercent, double jitterMs,
                     double delayMeanMs, double delayP95Ms) {
     }
 
@@ -68,16 +68,16 @@ final class PhoneIntervals {
         }
     }
 
-    String phone() {
+    public String phone() {
         return phone;
     }
 
-    List<Interval> intervals() {
+    public List<Interval> intervals() {
         return intervals;
     }
 
     /** Loss over the whole call, from the intervals' counts. */
-    double lossPercent() {
+    public double lossPercent() {
         long expected = 0;
         long lost = 0;
         for (Interval i : intervals) {
@@ -88,17 +88,17 @@ final class PhoneIntervals {
     }
 
     /** The highest jitter estimate seen at the end of an interval. */
-    double maxJitterMs() {
+    public double maxJitterMs() {
         return intervals.stream().mapToDouble(Interval::jitterMs).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
     }
 
     /** The mean of the jitter estimates at the ends of the intervals. */
-    double meanJitterMs() {
+    public double meanJitterMs() {
         return intervals.stream().mapToDouble(Interval::jitterMs).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN);
     }
 
     /** Mean one-way delay, weighted by the packets received per interval. */
-    double meanDelayMs() {
+    public double meanDelayMs() {
         double sum = 0;
         long n = 0;
         for (Interval i : intervals) {
@@ -111,11 +111,11 @@ final class PhoneIntervals {
     }
 
     /** The highest per-interval 95th percentile of the one-way delay (an upper bound of the call's). */
-    double p95DelayMs() {
+    public double p95DelayMs() {
         return intervals.stream().mapToDouble(Interval::delayP95Ms).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
     }
 
-    String summary() {
+    public String summary() {
         return String.format(Locale.ROOT, "%s: loss %.1f%%, jitter mean %.1f ms (max %.1f), one-way delay mean %.1f ms, p95 %.1f ms (%d s)",
                 phone, lossPercent(), meanJitterMs(), maxJitterMs(), meanDelayMs(), p95DelayMs(), intervals.size());
     }

@@ -93,6 +93,7 @@ final class OutgoingCalls {
         // session request delay (RFC 6076): the INVITE sent to its final response
         long srdMillis = (System.nanoTime() - sentNanos) / 1_000_000;
         if (code >= 300) {
+            ua.step("rejected after " + srdMillis + " ms: " + SipMessages.status(resp));
             c.end("rejected after " + srdMillis + " ms: " + SipMessages.status(resp));
             throw new PhoneException(fail + SipMessages.status(resp), code, null);
         }

@@ -54,12 +54,14 @@ public final class SystemBenchmark {
     static final String K2 = "Kamailio, 2 chained";
     static final String DIRECT = "p2psip, media direct";
     static final String RELAY = "p2psip, media via relay";
+    /** Media direct on a fine path, decided by measurement: the cost of policy auto's path probes (issue 13). */
+    static final String AUTO = "p2psip, relay policy auto";
 
     // ------------------------------------------------------------------ settings
     final boolean quick;
     final boolean kamailio;
     final boolean relay;
-    final Set<String> only;
+    Set<String> only;
     int stepSeconds;
     int overloadSeconds;
     int freshCalls;
@@ -209,6 +211,17 @@ public final class SystemBenchmark {
             system(K2, false, () -> new Sut.Kamailios(work.resolve("kam2-" + System.nanoTime()), sutLauncher, true));
         }
         system(DIRECT, true, () -> peers("never"));
+        if (phase("srd")) {
+            // the same peers deciding by measurement: on this fine path the media stays direct, so the
+            // SRD difference to the line above is what the path probes cost at set-up
+            Set<String> all = only;
+            only = Set.of("srd");
+            try {
+                system(AUTO, true, () -> peers("auto"));
+            } finally {
+                only = all;
+            }
+        }
         if (relay) {
             system(RELAY, true, () -> peers("always"));
         }

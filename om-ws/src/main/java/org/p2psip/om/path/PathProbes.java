@@ -41,8 +41,12 @@ public final class PathProbes implements AutoCloseable {
     static final int MAX_ROUTES = 1024;
     static final int MAX_RECENT = 256;
     static final int BACKOFF_ROUNDS = 10;
-    /** Background figures cover the probes of this span. */
-    private static final long SPAN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * Background figures cover the probes of this span: short, so that a path that just became
+     * congested is seen as such within seconds (older samples would dilute it: with 10 s, a flood that
+     * started 3 s before a call left the median RTT fine).
+     */
+    private static final long SPAN_NANOS = TimeUnit.SECONDS.toNanos(4);
 
     /** A peer's OM: where its probe socket is (same host and port number as its OM IF). */
     public record Target(String nodeId, Address om) {

@@ -181,6 +181,20 @@ public final class RelayPolicy {
                 best = d;
             }
         }
+        // a detour within every threshold beats a direct path that breaks one: the thresholds are what
+        // the operator calls acceptable (the E-model alone would accept 300 ms of queue, one way)
+        PathSurvey.Detour fine = null;
+        for (PathSurvey.Detour d : all.detours()) {
+            if (d.quality().answeredAny() && broken(d.quality()) == null
+                    && (fine == null || d.quality().rFactor() > fine.quality().rFactor())) {
+                fine = d;
+            }
+        }
+        if (fine != null && fine.quality().rFactor() >= directR) {
+            PeerRecord relay = relayWithId(candidates, fine.relayNodeId());
+            return new Decision(relay, String.format(Locale.ROOT, "%s; detour %s vs direct R %.0f: relay on %s",
+                    why, figures(fine.quality().route(), fine.quality()), directR, relay.shortId()), all, false);
+        }
         if (best != null && best.quality().rFactor() >= directR + R_MARGIN) {
             PeerRecord relay = relayWithId(candidates, best.relayNodeId());
             return new Decision(relay, String.format(Locale.ROOT, "%s; detour %s vs direct R %.0f: relay on %s",
