@@ -119,7 +119,7 @@ public class RelayPolicyDecisionTest {
         // direct: RTT 300 ms (300 ms of queue one way), no loss -> R 89.4, above the RTT threshold; the
         // detour's 120 ms: R 91.5, within every threshold: the operator's thresholds decide, not R alone
         Fake f = new Fake(q("direct", 10, 10, 300, 0)).detour(R1, q("x", 10, 10, 120, 0));
-        RelayPolicy.Decision d = f.policy().decide(PEER);
+        RelayPolicy.Decision d = decide(f);
         assertSame(R1, d.relay());
         assertTrue(d.reason(), d.reason().contains("RTT 300 ms > 150 ms"));
     }
@@ -128,7 +128,7 @@ public class RelayPolicyDecisionTest {
     public void aDetourOnlySlightlyBetterIsNotWorthARelay() {
         // both break the RTT threshold: direct 300 ms -> R 89.4; the detour's 250 ms: R 90.4, less than 5 better
         Fake f = new Fake(q("direct", 10, 10, 300, 0)).detour(R1, q("x", 10, 10, 250, 0));
-        RelayPolicy.Decision d = f.policy().decide(PEER);
+        RelayPolicy.Decision d = decide(f);
         assertNull(d.relay());
         assertTrue(d.reason(), d.reason().contains("RTT 300 ms > 150 ms"));
         assertTrue(d.reason(), d.reason().contains("no detour measurably better (best via 3f2a0000 R 90 vs direct R 89)"));
