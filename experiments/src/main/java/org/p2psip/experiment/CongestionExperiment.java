@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
  * of Sec. 6), on a real congested network: four sites on the lab's backbone, peer 1 with phone
  * alice on A, peer 2 with phone bob on B, relay peers on C and D. The A-B path is a bottleneck
  * (2 Mbit/s, 300 ms queue); the detour through C is fast, the one through D worse (512 kbit/s
- * links with 5% loss each way), so the choice between the two relays is visible.
+ * links with 15% loss each way), so the choice between the two relays is visible.
  *
  * <pre>
  *   alice - peer-a (A) ======= 2 Mbit/s, 300 ms queue ======= peer-b (B) - bob
  *               \  \                                          /  /
  *                \  +------ fast ------ relay-c (C) --- fast -+  /
- *                 +---- 512 kbit/s, 5% -- relay-d (D) - 512 kbit/s, 5% +
+ *                 +---- 512 kbit/s, 15% -- relay-d (D) - 512 kbit/s, 15% +
  * </pre>
  *
  * Each run is a real call of {@link Settings#callSeconds} from alice to bob (the project's phone,
@@ -42,7 +42,7 @@ public final class CongestionExperiment {
     static final int BOTTLENECK_QUEUE_MS = 300;
     /** The links of the worse detour, through D. */
     static final int SLOW_DETOUR_KBIT = 512;
-    static final int SLOW_DETOUR_LOSS_PERCENT = 5;
+    static final int SLOW_DETOUR_LOSS_PERCENT = 15;
     /** The loss of the lossy run. */
     static final int LOSS_PERCENT = 20;
 
