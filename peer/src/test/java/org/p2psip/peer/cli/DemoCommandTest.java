@@ -33,7 +33,7 @@ public class DemoCommandTest {
             "REGISTER alice -> OM stores user record user:alice",
             "DHT lookup user:bob",
             "signalling SATO for call",
-            "RTP-Port relay found on peer",
+            "RTP-Port relay chosen on peer",
             "RTP1 -> RTP3 -> RTP2",
             "StartPort RTP-Port relay",
             "Connect RTP: RTP1",
