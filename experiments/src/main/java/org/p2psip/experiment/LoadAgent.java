@@ -1,9 +1,7 @@
 package org.p2psip.experiment;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
@@ -15,7 +13,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +59,7 @@ public final class LoadAgent {
     }
 
     public static void main(String[] args) throws IOException {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = AgentLoop.answers();
         LoadAgent agent;
         try {
             agent = new LoadAgent(parseAllowed(args));
@@ -71,18 +68,7 @@ public final class LoadAgent {
             System.exit(2);
             return;
         }
-        out.println("ready");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            String answer;
-            try {
-                answer = agent.handle(line.trim().split(" "));
-            } catch (Exception e) {
-                answer = "err " + e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            out.println(answer.replace('\n', ' '));
-        }
+        AgentLoop.serve(out, agent::handle);
         agent.flows.values().forEach(Flow::close);
         System.exit(0);
     }

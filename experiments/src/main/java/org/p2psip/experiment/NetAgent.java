@@ -53,20 +53,9 @@ public final class NetAgent {
     }
 
     public static void main(String[] args) throws IOException {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = AgentLoop.answers();
         NetAgent agent = new NetAgent(out);
-        out.println("ready");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            String answer;
-            try {
-                answer = agent.handle(line.trim().split(" "));
-            } catch (Exception e) {
-                answer = "err " + e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            out.println(answer.replace('\n', ' '));
-        }
+        AgentLoop.serve(out, agent::handle);
         System.exit(0);
     }
 
