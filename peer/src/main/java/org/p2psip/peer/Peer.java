@@ -202,8 +202,10 @@ public final class Peer implements AutoCloseable {
     /** This peer's RTP-Port as a relay for media SATOs, and its TCP relay for peers behind NATs, in the lookup service. */
     private void offerRelays(PeerRecord self) throws IOException {
         // DIAL (signalling detours, issue 13) only to overlay peers this peer's lookup node knows
+        RelayDialTargets dialTargets = RelayDialTargets.of(chord);
+        started.add(dialTargets);
         tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
-                TcpRelay.Limits.DEFAULT, RelayDialTargets.of(chord));
+                TcpRelay.Limits.DEFAULT, dialTargets);
         started.add(tcpRelay);
         Address tcp = new Address(config.advertise(), tcpRelay.address().getPort());
         // the RTP-Port relay record names the TCP relay too: a call that takes this relay for its media

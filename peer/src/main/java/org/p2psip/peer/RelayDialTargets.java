@@ -27,15 +27,22 @@ import org.slf4j.LoggerFactory;
  * relay peer for a peer behind a NAT. In a ring larger than the successor list plus the fingers,
  * peers the node does not route through are not dialable. No authentication (issue 15).
  *
- * <p>The member hosts are read from the lookup node at most once a second.
+ * <p>The member hosts are read from the lookup node every {@value #SAMPLE_SECONDS} s (and at a DIAL
+ * if the last reading is over a second old) and stay dialable for {@value #MEMORY_MINUTES} minutes
+ * after they were last seen: a ring member briefly out of the node's routing state while the ring
+ * settles (another peer restarted) stays reachable (at most {@value #MAX_HOSTS} hosts remembered).
  */
-final class RelayDialTargets implements Predicate<InetSocketAddress> {
+final class RelayDialTargets implements Predicate<InetSocketAddress>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RelayDialTargets.class);
 
     /** Lowest port that may be dialled: no well-known services of a member's host. */
     static final int MIN_PORT = 1024;
     private static final long REFRESH_NANOS = 1_000_000_000L;
+    static final int SAMPLE_SECONDS = 2;
+    static final int MEMORY_MINUTES = 10;
+    static final int MAX_HOSTS = 1024;
+    private static final long MEMORY_NANOS = MEMORY_MINUTES * 60_000_000_000L;
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     /** Member hosts: as written (lower case) and, for IP literals, as addresses. */
@@ -43,16 +50,34 @@ final class RelayDialTargets implements Predicate<InetSocketAddress> {
     }
 
     private final Supplier<? extends Collection<String>> memberHosts;
+    /** Member hosts (lower case) and when they were last seen, least recently seen first. */
+    private final java.util.LinkedHashMap<String, Long> seen = new java.util.LinkedHashMap<>(64, 0.75f, true);
     private volatile Known known;
+    private java.util.concurrent.ScheduledExecutorService sampler;
 
     /** @param memberHosts the hosts of the ring members known now (asked at most once a second) */
     RelayDialTargets(Supplier<? extends Collection<String>> memberHosts) {
         this.memberHosts = Objects.requireNonNull(memberHosts);
     }
 
-    /** The targets allowed by what {@code node} knows of the ring. */
+    /** The targets allowed by what {@code node} knows of the ring, sampled until {@link #close()}. */
     static RelayDialTargets of(ChordNode node) {
-        return new RelayDialTargets(() -> hostsOf(node.status()));
+        RelayDialTargets t = new RelayDialTargets(() -> hostsOf(node.status()));
+        t.sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "relay-dial-targets");
+            th.setDaemon(true);
+            return th;
+        });
+        t.sampler.scheduleWithFixedDelay(t::refresh, 0, SAMPLE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        return t;
+    }
+
+    /** Stops sampling the ring. */
+    @Override
+    public void close() {
+        if (sampler != null) {
+            sampler.shutdownNow();
+        }
     }
 
     /** The hosts of a node, its predecessor, successors and fingers. */
@@ -86,25 +111,36 @@ final class RelayDialTargets implements Predicate<InetSocketAddress> {
 
     private Known known() {
         Known k = known;
-        long now = System.nanoTime();
-        if (k != null && now - k.fetchedNanos() < REFRESH_NANOS) {
+        if (k != null && System.nanoTime() - k.fetchedNanos() < REFRESH_NANOS) {
             return k;
         }
-        Set<String> names = new HashSet<>();
-        Set<InetAddress> addresses = new HashSet<>();
+        return refresh();
+    }
+
+    /** Reads the member hosts now, remembers them, and forgets those not seen for the memory span. */
+    private synchronized Known refresh() {
+        long now = System.nanoTime();
         try {
             for (String host : memberHosts.get()) {
-                names.add(host.toLowerCase(Locale.ROOT));
-                InetAddress literal = literal(host);
-                if (literal != null) {
-                    addresses.add(literal);
-                }
+                seen.put(host.toLowerCase(Locale.ROOT), now);
             }
         } catch (RuntimeException e) {
-            // e.g. the node is closing: allow nothing rather than fail the relay
+            // e.g. the node is closing: keep what was seen rather than fail the relay
             log.debug("ring members for the TCP relay's dial targets: {}", e.toString());
         }
-        k = new Known(Set.copyOf(names), Set.copyOf(addresses), now);
+        seen.values().removeIf(t -> now - t > MEMORY_NANOS);
+        while (seen.size() > MAX_HOSTS) {
+            seen.remove(seen.keySet().iterator().next());
+        }
+        Set<String> names = new HashSet<>(seen.keySet());
+        Set<InetAddress> addresses = new HashSet<>();
+        for (String host : names) {
+            InetAddress literal = literal(host);
+            if (literal != null) {
+                addresses.add(literal);
+            }
+        }
+        Known k = new Known(Set.copyOf(names), Set.copyOf(addresses), now);
         known = k;
         return k;
     }

@@ -143,6 +143,19 @@ public class RelayDetoursTest {
     }
 
     @Test
+    public void aMemberBrieflyOutOfTheRoutingStateStaysDialable() throws Exception {
+        // seen in the congestion experiment: after another peer restarted, the relay's node briefly
+        // did not list peer B among its successors and fingers, and refused to dial it
+        Set<String> members = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of("10.0.0.1", "10.0.0.2"));
+        RelayDialTargets targets = new RelayDialTargets(() -> members);
+        assertTrue(targets.test(new InetSocketAddress("10.0.0.2", 7070)));
+        members.remove("10.0.0.2");
+        Thread.sleep(1100); // past the one-second reading
+        assertTrue("a member seen minutes ago stays dialable", targets.test(new InetSocketAddress("10.0.0.2", 7070)));
+        assertFalse("a host never seen is not", targets.test(new InetSocketAddress("10.0.0.3", 7070)));
+    }
+
+    @Test
     public void unknownMembersAllowNothing() {
         RelayDialTargets targets = new RelayDialTargets(() -> {
             throw new IllegalStateException("node not started");

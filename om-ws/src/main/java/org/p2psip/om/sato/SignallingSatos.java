@@ -66,9 +66,18 @@ final class SignallingSatos {
                         + NodeIds.shortId(om.detourRoutes().of(peer.om()).relayNodeId()) : "");
         Sato s;
         try {
-            Address sipOverlay = om.ports().signallingEndpoint(TransportKind.TCP);
-            s = om.openSato(peer.om(), peer.nodeId(), Purpose.SIGNALLING, call, List.of(Requirement.RELIABLE),
-                    List.of(new TransportCandidate(TransportKind.TCP, sipOverlay)));
+            try {
+                s = openSignallingSato(call, peer);
+            } catch (OmException e) {
+                if (!detour || e.kind() != OmException.Kind.UNREACHABLE) {
+                    throw e;
+                }
+                // the detour itself failed (the relay refused or is gone): a congested path beats none
+                om.detourRoutes().direct(peer.om(), "the detour failed: " + e.getMessage());
+                detour = false;
+                Flow.step(peerName, "OM1: the detour to {} failed ({}); trying the direct path", peer.shortId(), e.getMessage());
+                s = openSignallingSato(call, peer);
+            }
         } catch (OmException e) {
             Flow.step(peerName, "OM1: signalling SATO towards {} failed: {}", peer.shortId(), e.getMessage());
             plans.failed(call, e);
@@ -87,11 +96,12 @@ final class SignallingSatos {
         ControlMessage answer = new SignallingSatoAnswer(s.id()).answer(r);
         // the event follows the answer on the same connection; the port matches it by SATO id
         ControlMessage ready = new SatoReady(s.id(), SatoReady.TCP, sipPeer.toString()).toMessage();
+        String satoId = s.id();
         CompletableFuture.runAsync(() -> {
             try {
                 from.sendEvent(ready);
             } catch (ControlException e) {
-                log.warn("could not tell the P2PSIP-Port that SATO {} is ready: {}", s.id(), e.getMessage());
+                log.warn("could not tell the P2PSIP-Port that SATO {} is ready: {}", satoId, e.getMessage());
             }
         }, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS));
         return answer;
@@ -119,6 +129,12 @@ final class SignallingSatos {
         Satos.closeQuietly(om, id, reason);
         Flow.step(peerName, "OM: signalling SATO {} torn down ({})", id, reason);
         return true;
+    }
+
+    private Sato openSignallingSato(String call, PeerRecord peer) throws OmException {
+        Address sipOverlay = om.ports().signallingEndpoint(TransportKind.TCP);
+        return om.openSato(peer.om(), peer.nodeId(), Purpose.SIGNALLING, call, List.of(Requirement.RELIABLE),
+                List.of(new TransportCandidate(TransportKind.TCP, sipOverlay)));
     }
 
     /**
