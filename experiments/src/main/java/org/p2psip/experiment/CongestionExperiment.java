@@ -273,7 +273,7 @@ public final class CongestionExperiment {
         long srd = -1;
         for (String l : alice.lines()) {
             if (l.contains("rejected after")) {
-                srd = srd(l.replace("rejected after", "answered by after"));
+                srd = srd(l); // "rejected after 26 ms: 480 ..."
             }
         }
         List<String> lines = new ArrayList<>();
@@ -302,7 +302,7 @@ public final class CongestionExperiment {
         return out;
     }
 
-    /** The set-up delay the caller printed ("answered by bob after 123 ms: ..."), or -1. */
+    /** The set-up delay the caller printed ("answered by bob after 123 ms: ...", "rejected after 26 ms: ..."), or -1. */
     static long srd(String answered) {
         if (answered == null) {
             return -1;

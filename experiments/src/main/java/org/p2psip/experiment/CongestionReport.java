@@ -137,8 +137,10 @@ public final class CongestionReport {
                 out.add("  peer-a: " + trimLogPrefix(d));
             }
             out.add("  packets relayed: C " + r.packetsViaC() + ", D " + r.packetsViaD());
-            out.add("  " + r.alice().summary());
-            out.add("  " + r.bob().summary());
+            if (!r.alice().intervals().isEmpty() || !r.bob().intervals().isEmpty()) {
+                out.add("  " + r.alice().summary());
+                out.add("  " + r.bob().summary());
+            }
             out.add("  alice: " + r.aliceReport());
             out.add("  bob:   " + r.bobReport());
             if (r.load() != null) {
@@ -154,6 +156,9 @@ public final class CongestionReport {
     }
 
     private static String brief(PhoneIntervals p) {
+        if (p.intervals().isEmpty()) {
+            return "(no media)";
+        }
         return String.format(Locale.ROOT, "%s, %.1f ms, %s", CongestionExperiment.percent(p.lossPercent()), p.meanJitterMs(),
                 Double.isNaN(p.meanDelayMs()) ? "-" : String.format(Locale.ROOT, "%.0f/%.0f ms", p.meanDelayMs(), p.p95DelayMs()));
     }
