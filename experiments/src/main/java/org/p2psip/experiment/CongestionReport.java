@@ -22,8 +22,13 @@ public final class CongestionReport {
     /** Good media: at most this loss and mean jitter at each phone when the relay carries the call. */
     static final double GOOD_LOSS_PERCENT = 3.0;
     static final double GOOD_JITTER_MS = 30.0;
-    /** The control run must show why the relay was needed: at least this loss at bob, behind the flood. */
-    static final double BAD_LOSS_PERCENT = 10.0;
+    /**
+     * The control run must show why the relay was needed: at bob, behind the flood, more loss than
+     * the good bound, or a mean one-way delay above this (ITU-T G.114's 150 ms for conversation).
+     * The loss alone varies from run to run (4 to 19% seen): a drop-tail queue full of 1200-byte
+     * flood packets still has room for a 200-byte RTP packet now and then; the delay does not.
+     */
+    static final double BAD_DELAY_MS = 150.0;
 
     /** One run's outcome. */
     public record RunResult(CongestionExperiment.Run run, long srdMs, int aliceExit, int bobExit, PhoneIntervals alice,
@@ -106,7 +111,8 @@ public final class CongestionReport {
                         p.add(n + "media quality at " + ph.phone() + " not good: " + ph.summary());
                     }
                 }
-            } else if (r.run().load() == CongestionExperiment.Load.UDP_FLOOD && !(r.bob().lossPercent() >= BAD_LOSS_PERCENT)) {
+            } else if (r.run().load() == CongestionExperiment.Load.UDP_FLOOD
+                    && !(r.bob().lossPercent() > GOOD_LOSS_PERCENT || r.bob().meanDelayMs() > BAD_DELAY_MS)) {
                 p.add(n + "the control run should show heavy loss at bob behind the flood, but: " + r.bob().summary());
             }
         }

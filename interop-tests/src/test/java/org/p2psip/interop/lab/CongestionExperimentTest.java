@@ -70,7 +70,9 @@ public class CongestionExperimentTest {
     public void withoutTheRelayThePhonesSufferTheFlood() {
         CongestionReport.RunResult r = runs.get("3");
         assertEquals(text, "direct", r.mediaPath());
-        assertTrue(text, r.bob().lossPercent() >= 10 || r.bob().meanDelayMs() >= 150);
+        // behind the flood bob hears alice late (the 300 ms queue) and loses some of her packets
+        assertTrue(text, r.bob().meanDelayMs() > 150);
+        assertTrue(text, r.bob().lossPercent() > 0);
     }
 
     @Test
