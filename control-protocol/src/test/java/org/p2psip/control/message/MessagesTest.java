@@ -145,6 +145,10 @@ public class MessagesTest {
         ControlMessage e = ready.toMessage();
         assertEquals(ControlMessage.event("sato.ready").with("sato", "s-1").with("transport", "tcp").with("address", "10.0.0.2:5070"), e);
         assertEquals(ready, SatoReady.from(e));
+        SatoReady detour = new SatoReady("s-1", "tcp", "127.0.0.1:40001", "10.0.0.2:5070");
+        assertEquals(ControlMessage.event("sato.ready").with("sato", "s-1").with("transport", "tcp")
+                .with("address", "127.0.0.1:40001").with("peer", "10.0.0.2:5070"), detour.toMessage());
+        assertEquals(detour, SatoReady.from(detour.toMessage()));
         assertEquals("missing transport reads as tcp", "tcp",
                 SatoReady.from(ControlMessage.event("sato.ready").with("sato", "s").with("address", "h:1")).transport());
         rejects(SatoReady::from, ControlMessage.event("sato.ready").with("sato", "s"), "address");

@@ -24,6 +24,7 @@ import org.p2psip.experiment.Preflight;
  * phones suffer the flood; a peer that is gone gets 480 at once.
  */
 public class CongestionExperimentTest {
+    private static final int CALL_SECONDS = 5;
     private static CongestionReport report;
     private static String text;
     private static Map<String, CongestionReport.RunResult> runs;
@@ -34,7 +35,7 @@ public class CongestionExperimentTest {
         Preflight.check(); // needs root, ip, tc, nft: scripts/test installs them; fails loudly otherwise
         work = Path.of("target", "congestion-experiment").toAbsolutePath();
         Files.createDirectories(work);
-        report = CongestionExperiment.run(new CongestionExperiment.Settings(work, 5, CongestionExperiment.testRuns()),
+        report = CongestionExperiment.run(new CongestionExperiment.Settings(work, CALL_SECONDS, CongestionExperiment.testRuns()),
                 line -> System.out.println("== " + line));
         text = String.join("\n", report.lines());
         System.out.println(text);
@@ -63,6 +64,12 @@ public class CongestionExperimentTest {
                     .anyMatch(l -> l.contains("RTP1 -> RTP3 -> RTP2, relay on") && l.contains("direct path")));
             assertTrue("run " + run + ": set-up took " + r.srdMs() + " ms\n" + text, r.srdMs() >= 0 && r.srdMs() < 3000);
             assertTrue("run " + run + "\n" + text, r.alice().lossPercent() <= 3 && r.bob().lossPercent() <= 3);
+            // media both ways for the whole call: the ACK took the detour too (had it crossed the
+            // congested path, bob would have started sending seconds late)
+            assertTrue("run " + run + ": seconds of media at alice " + r.alice().intervals().size() + "\n" + text,
+                    r.alice().intervals().size() >= CALL_SECONDS - 2);
+            assertTrue("run " + run + ": seconds of media at bob " + r.bob().intervals().size() + "\n" + text,
+                    r.bob().intervals().size() >= CALL_SECONDS - 2);
         }
     }
 

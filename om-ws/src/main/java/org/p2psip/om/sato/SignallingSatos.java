@@ -95,7 +95,8 @@ final class SignallingSatos {
                 s.remoteEndpoint(), detour ? " (through the relay, locally " + sipPeer + ")" : "");
         ControlMessage answer = new SignallingSatoAnswer(s.id()).answer(r);
         // the event follows the answer on the same connection; the port matches it by SATO id
-        ControlMessage ready = new SatoReady(s.id(), SatoReady.TCP, sipPeer.toString()).toMessage();
+        ControlMessage ready = new SatoReady(s.id(), SatoReady.TCP, sipPeer.toString(),
+                detour ? s.remoteEndpoint().toString() : null).toMessage();
         String satoId = s.id();
         CompletableFuture.runAsync(() -> {
             try {

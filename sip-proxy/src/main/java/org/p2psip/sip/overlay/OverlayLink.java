@@ -342,12 +342,19 @@ public final class OverlayLink implements ControlHandler, Closeable {
             fail(ready.sato(), "sato.ready with a bad address: " + e.getMessage());
             return;
         }
+        HostPort peer;
+        try {
+            peer = ready.peer() == null ? null : HostPort.parse(ready.peer());
+        } catch (IllegalArgumentException e) {
+            fail(ready.sato(), "sato.ready with a bad peer address: " + e.getMessage());
+            return;
+        }
         if (!SatoReady.TCP.equalsIgnoreCase(ready.transport())) {
             fail(ready.sato(), "sato.ready offers transport '" + ready.transport() + "'; this P2PSIP-Port forwards over tcp only");
             return;
         }
         CompletableFuture<SignallingSato> f = satos.computeIfAbsent(ready.sato(), k -> new CompletableFuture<>());
-        f.complete(new SignallingSato(ready.sato(), ready.transport().toLowerCase(), address));
+        f.complete(new SignallingSato(ready.sato(), ready.transport().toLowerCase(), address, peer));
         scheduleForget(ready.sato(), f);
     }
 

@@ -50,10 +50,13 @@ final class BranchForwarding {
     private final ScheduledExecutorService timer;
     private final long timerCMillis;
     private final Set<String> overlayPeers;
+    private final OverlayDetours detours;
     private final AtomicLong satoRequests = new AtomicLong();
 
     BranchForwarding(Interfaces ifs, LoopDetector loops, CallTable calls, SdpCrossing sdp, ResponseProcessing responses,
-                     Replies replies, ScheduledExecutorService timer, long timerCMillis, Set<String> overlayPeers) {
+                     Replies replies, ScheduledExecutorService timer, long timerCMillis, Set<String> overlayPeers,
+                     OverlayDetours detours) {
+        this.detours = detours;
         this.ifs = ifs;
         this.loops = loops;
         this.calls = calls;
@@ -137,6 +140,13 @@ final class BranchForwarding {
                 }
             }
             overlayPeers.add(sato.address().host() + ":" + sato.address().port());
+            if (sato.peer() != null) {
+                // the call's in-dialog requests to the far port (its Record-Route) take the same detour
+                overlayPeers.add(sato.peer().host() + ":" + sato.peer().port());
+                detours.detour(sato.peer(), sato.address());
+            } else {
+                detours.direct(sato.address());
+            }
             transmit(b, r, Side.OVERLAY, new NextHop(sato.address().host(), sato.address().port(), "tcp"), offer);
         });
     }

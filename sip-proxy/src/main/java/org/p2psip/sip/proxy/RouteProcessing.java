@@ -1,5 +1,6 @@
 package org.p2psip.sip.proxy;
 
+import org.p2psip.common.HostPort;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,10 +20,12 @@ import org.p2psip.sip.registrar.Registrar;
 final class RouteProcessing {
     private final Interfaces ifs;
     private final Registrar registrar;
+    private final OverlayDetours detours;
 
-    RouteProcessing(Interfaces ifs, Registrar registrar) {
+    RouteProcessing(Interfaces ifs, Registrar registrar, OverlayDetours detours) {
         this.ifs = ifs;
         this.registrar = registrar;
+        this.detours = detours;
     }
 
     /** Pre-processes the Route set of {@code r} in place; returns the side of the last own Route value removed, or null. */
@@ -58,13 +61,20 @@ final class RouteProcessing {
         return side;
     }
 
-    /** The next hop for a Route URI; over the overlay always TCP. */
+    /**
+     * The next hop for a Route URI; over the overlay always TCP, and through the far port's detour
+     * when its signalling SATO took one ({@link OverlayDetours}).
+     */
     NextHop routeHop(SipURI uri, Side popped) {
         NextHop h = uriHop(uri);
-        if (popped == Side.OVERLAY && !"tcp".equalsIgnoreCase(h.transport())) {
-            return new NextHop(h.host(), h.port(), "tcp");
+        if (popped != Side.OVERLAY) {
+            return h;
         }
-        return h;
+        HostPort via = detours.via(new HostPort(h.host(), h.port()));
+        if (via != null) {
+            return new NextHop(via.host(), via.port(), "tcp");
+        }
+        return "tcp".equalsIgnoreCase(h.transport()) ? h : new NextHop(h.host(), h.port(), "tcp");
     }
 
     /** The next hop for a UA's URI (an in-dialog Request-URI): its NAT flow if it registered from behind one, else the URI itself. */

@@ -78,10 +78,11 @@ public final class SipProxy implements SipListener {
         LoopDetector loops = new LoopDetector();
         SdpCrossing sdp = new SdpCrossing(settings.sdpRewrite(), calls);
         validation = new RequestValidation(ifs, loops, headers, replies);
-        routes = new RouteProcessing(ifs, registrar);
+        OverlayDetours detours = new OverlayDetours();
+        routes = new RouteProcessing(ifs, registrar, detours);
         responses = new ResponseProcessing(ifs, calls, sdp, executor, replies);
         branches = new BranchForwarding(ifs, loops, calls, sdp, responses, replies, timer, settings.timerCMillis(),
-                overlayPeers);
+                overlayPeers, detours);
         targets = new TargetLocation(registrar, overlay, branches, responses);
         stateless = new StatelessForwarding(ifs, routes, sdp, overlayPeers);
         timer.scheduleWithFixedDelay(() -> calls.expire(settings.maxCallMillis()), 60, 60, TimeUnit.SECONDS);
