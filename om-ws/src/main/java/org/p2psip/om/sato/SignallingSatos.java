@@ -59,8 +59,11 @@ final class SignallingSatos {
         }
         // Sec. 5.2, measured first: the paths decide the media's relay and whether the signalling itself
         // must avoid a congested direct path (then it goes through the relay peer's TCP relay)
+        long t0 = System.nanoTime();
         RelayPolicy.Decision media = policy.decide(peer);
         boolean detour = routeSignalling(peer, policy.signallingRoute(peer, media));
+        // what measuring the paths added to this call's set-up (logged with the decision)
+        double decidedMs = (System.nanoTime() - t0) / 1e6;
         Flow.step(peerName, "OM1: signalling SATO for call {} -> connect and negotiate with OM2 {} at {} (reliable{})",
                 Satos.shortCall(call), peer.shortId(), peer.om(), detour ? ", through relay "
                         + NodeIds.shortId(om.detourRoutes().of(peer.om()).relayNodeId()) : "");
@@ -88,7 +91,7 @@ final class SignallingSatos {
                     "signalling SATO towards " + peer.om() + " failed: " + e.getMessage()
                             + (media.unreachable() ? " (" + media.reason() + ")" : ""));
         }
-        plans.decided(plan(call, s.id(), peer, media));
+        plans.decided(plan(call, s.id(), peer, media, decidedMs));
         // through the detour the P2PSIP-Port connects to the local end of a tunnel through the relay peer
         Address sipPeer = detour ? om.detourRoutes().connectTo(peer.om(), s.remoteEndpoint()) : s.remoteEndpoint();
         Flow.step(peerName, "OM1: signalling SATO {} ready: {} to P2PSIP-Port 2 at {}{}", s.id(), s.transport(),
@@ -159,14 +162,16 @@ final class SignallingSatos {
      * through a relay RTP-Port, as the relay policy decided from the measured paths (directly and, if
      * needed, through candidate relays). {@code sato} is the call's signalling SATO.
      */
-    CallPlans.CallPlan plan(String call, String sato, PeerRecord peer, RelayPolicy.Decision d) {
+    CallPlans.CallPlan plan(String call, String sato, PeerRecord peer, RelayPolicy.Decision d, double decidedMs) {
         if (d.relayed()) {
             Flow.step(peerName, "OM1: RTP-Port relay chosen on peer {} at {}", d.relay().shortId(), d.relay().om());
         }
         Flow.step(peerName, "OM1: media SATO for call {}: {} ({})", Satos.shortCall(call),
                 d.relayed() ? "RTP1 -> RTP3 -> RTP2 via " + d.relay().shortId() : "RTP1 -> RTP2", d.reason());
-        relayLog.info("relay decision for call {}: {} ({})", call, d.unreachable() ? "far OM unreachable"
-                : d.relayed() ? "relay " + d.relay().om() : "no relay", d.reason());
+        if (relayLog.isInfoEnabled()) {
+            relayLog.info("relay decision for call {}: {} ({}; decided in {} ms)", call, d.unreachable() ? "far OM unreachable"
+                    : d.relayed() ? "relay " + d.relay().om() : "no relay", d.reason(), String.format(java.util.Locale.ROOT, "%.2f", decidedMs));
+        }
         return new CallPlans.CallPlan(call, sato, peer, d);
     }
 }
