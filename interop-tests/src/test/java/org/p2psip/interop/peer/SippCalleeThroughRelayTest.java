@@ -54,7 +54,8 @@ public class SippCalleeThroughRelayTest {
         assertTrue("sipp UAS did not start", uas != null);
 
         Sipp reg = owned.track(Sipp.start(List.of("-sf", Sipp.scenario("register-bob.xml").toString(), "-s", "bob",
-                "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.tcpAndUdp()), "-key", "contact_port",
+                "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.tcpAndUdp()),
+                "-mp", Integer.toString(FreePorts.udpPairPlus2()), "-key", "contact_port",
                 Integer.toString(uasPort), "-m", "1", "-nostdin", "-timeout", "20s", "-timeout_error", "-trace_err",
                 peer2Sip)));
         assertEquals("sipp registered bob at peer2 (" + peer2Sip + ")\n" + reg.log(), 0, reg.awaitExit(40));

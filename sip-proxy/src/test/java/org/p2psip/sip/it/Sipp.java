@@ -73,6 +73,30 @@ public final class Sipp implements AutoCloseable {
     }
 
     /**
+     * A media port for sipp's {@code -mp}: sipp binds it for audio and the port two above for
+     * video, so both must be free (a taken p+2 ends sipp with "Unable to bind video RTP socket").
+     */
+    public static int freeMediaPort() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int p = freePort();
+            if (p + 2 <= 65535 && udpFree(p + 2)) {
+                return p;
+            }
+        }
+        throw new IOException("no free UDP ports p and p+2 on loopback after 50 tries");
+    }
+
+    private static boolean udpFree(int port) {
+        try (DatagramSocket s = new DatagramSocket(null)) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Starts sipp with scenario {@code scenario} (a file under resources /sipp, placeholders
      * {@code @NAME@} filled from {@code fill}) against {@code target} ("HOST:PORT", or null for a UAS).
      */
@@ -100,7 +124,7 @@ public final class Sipp implements AutoCloseable {
         Path sf = dir.resolve(scenario);
         Files.writeString(sf, xml, StandardCharsets.ISO_8859_1);
         int port = freePort();
-        int media = freePort();
+        int media = freeMediaPort();
         List<String> cmd = new ArrayList<>(List.of(binary(), "-sf", sf.toString(), "-i", "127.0.0.1", "-p",
                 Integer.toString(port), "-mp", Integer.toString(media), "-nostdin",
                 "-trace_err", "-error_file", dir.resolve("errors.log").toString()));
