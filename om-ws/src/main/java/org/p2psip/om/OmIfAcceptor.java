@@ -19,6 +19,7 @@ import org.p2psip.om.types.MediaHop;
 import org.p2psip.om.types.Negotiation;
 import org.p2psip.om.types.NodeIds;
 import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PathReport;
 import org.p2psip.om.types.OmException.Kind;
 import org.p2psip.om.types.PortKind;
 import org.p2psip.om.types.Purpose;
@@ -46,6 +47,7 @@ final class OmIfAcceptor implements OmIfRequests {
     private final MediaChainBuilder chain;
     private final PathMonitor paths;
     private final Supplier<NodeStatus> status;
+    private volatile MediaAdaptation adaptation = MediaAdaptation.NONE;
 
     OmIfAcceptor(String nodeId, OmConfig config, SatoTable satos, SatoPorts ports, LocalSessions local,
                  SatoLifecycle lifecycle, MediaChainBuilder chain, PathMonitor paths, Supplier<NodeStatus> status) {
@@ -252,6 +254,32 @@ final class OmIfAcceptor implements OmIfRequests {
             return chain.build(satoId, transport, hops, caller);
         }
         return chain.connectLocalHops(satoId, transport, hops, caller);
+    }
+
+    @Override
+    public String onAdaptSato(String caller, String callId, Address mediaAddress, Address remote, String reason)
+            throws OmException {
+        checkCaller(caller, true);
+        Checks.id("callId", callId);
+        lifecycle.ensureOpen();
+        return adaptation.onAdapt(caller, callId, mediaAddress, remote, reason == null ? "" : Checks.clip(reason));
+    }
+
+    @Override
+    public String onReportPath(String caller, PathReport report) throws OmException {
+        checkCaller(caller, true);
+        Checks.id("callId", report.callId());
+        lifecycle.ensureOpen();
+        if (report.windowMillis() < 0 || report.packets() < 0 || report.silentMillis() < 0
+                || !(report.lossRatio() >= 0 && report.lossRatio() <= 1) || !(report.jitterMillis() >= 0)) {
+            throw OmException.invalid("ReportPath", "negative or out-of-range figures: " + report);
+        }
+        return adaptation.onReport(caller, report);
+    }
+
+    /** Who answers AdaptSato and ReportPath (the SATO layer, once attached). */
+    void adaptation(MediaAdaptation a) {
+        adaptation = a == null ? MediaAdaptation.NONE : a;
     }
 
     private static Purpose purposeOf(PortKind kind) {

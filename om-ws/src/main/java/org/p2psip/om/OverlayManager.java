@@ -291,6 +291,11 @@ public final class OverlayManager implements AutoCloseable {
      * every other node of the chain (except {@code skipNode}, typically the node that asked), in
      * chain order. Returns the number of legs connected here and there.
      */
+    /** Registers who answers AdaptSato and ReportPath from other OMs (the SATO layer's media SATOs). */
+    public void adaptation(MediaAdaptation a) {
+        acceptor.adaptation(a);
+    }
+
     public int buildMediaChain(String satoId, TransportKind transport, List<MediaHop> hops, String skipNode) throws OmException {
         lifecycle.ensureOpen();
         return chain.build(satoId, transport, hops, skipNode);

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.p2psip.om.omif.Wire;
+import org.p2psip.om.omif.v1.AdaptSato;
 import org.p2psip.om.omif.v1.ConnectRtp;
+import org.p2psip.om.omif.v1.ReportPath;
 import org.p2psip.om.omif.v1.GetNodeStatus;
 import org.p2psip.om.omif.v1.GetNodeStatusResponse;
 import org.p2psip.om.omif.v1.InvalidRequestFault;
@@ -33,6 +35,7 @@ import org.p2psip.om.ports.PortSession;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.MediaHop;
 import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PathReport;
 import org.p2psip.om.types.OmException.Kind;
 import org.p2psip.om.types.PortKind;
 import org.p2psip.om.types.Purpose;
@@ -157,6 +160,32 @@ public final class RemoteOverlayManager {
         c.setTransport(Wire.transport(transport));
         hops.forEach(h -> c.getHop().add(Wire.hop(h)));
         return call(om, () -> client.port(om).connectRtp(c)).getConnectedLegs();
+    }
+
+    /** AdaptSato: the OM at {@code om} re-points its end of call {@code callId}'s media stream at {@code mediaAddress} to {@code remote}. */
+    public String adaptSato(Address om, String callId, Address mediaAddress, Address remote, String reason) throws OmException {
+        AdaptSato a = new AdaptSato();
+        a.setCallerNodeId(me());
+        a.setCallId(callId);
+        a.setMediaAddress(Wire.endpoint(mediaAddress));
+        a.setRemote(Wire.endpoint(remote));
+        a.setReason(reason);
+        return call(om, () -> client.port(om).adaptSato(a)).getSatoId();
+    }
+
+    /** ReportPath: tells the OM at {@code om} (the caller's side) what this end of a media SATO receives. */
+    public String reportPath(Address om, PathReport report) throws OmException {
+        ReportPath p = new ReportPath();
+        p.setCallerNodeId(me());
+        p.setCallId(report.callId());
+        p.setMediaAddress(Wire.endpoint(report.mediaAddress()));
+        p.setEvent(org.p2psip.om.omif.v1.PathEvent.fromValue(report.event().wire()));
+        p.setWindowMillis(report.windowMillis());
+        p.setPackets(report.packets());
+        p.setLossRatio(report.lossRatio());
+        p.setJitterMillis(report.jitterMillis());
+        p.setSilentMillis(report.silentMillis());
+        return call(om, () -> client.port(om).reportPath(p)).getSatoId();
     }
 
     public GetNodeStatusResponse status(Address om) throws OmException {

@@ -9,6 +9,7 @@ import org.p2psip.om.types.Address;
 import org.p2psip.om.types.MediaHop;
 import org.p2psip.om.types.Negotiation;
 import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PathReport;
 import org.p2psip.om.types.PortKind;
 import org.p2psip.om.types.Purpose;
 import org.p2psip.om.types.Requirement;
@@ -41,6 +42,12 @@ public interface OmIfRequests {
     boolean onStopPort(String caller, String sessionId) throws OmException;
 
     int onConnectRtp(String caller, String satoId, TransportKind transport, List<MediaHop> hops) throws OmException;
+
+    /** AdaptSato: re-point the overlay leg of this node's end of a running media SATO; returns the SATO id. */
+    String onAdaptSato(String caller, String callId, Address mediaAddress, Address remote, String reason) throws OmException;
+
+    /** ReportPath: a path event of a running media SATO this node's caller side owns; returns the SATO id. */
+    String onReportPath(String caller, PathReport report) throws OmException;
 
     NodeStatus status();
 }

@@ -3,7 +3,11 @@ package org.p2psip.om.ws;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.p2psip.om.omif.Wire;
+import org.p2psip.om.omif.v1.AdaptSato;
+import org.p2psip.om.omif.v1.AdaptSatoResponse;
 import org.p2psip.om.omif.v1.ConnectRtp;
+import org.p2psip.om.omif.v1.ReportPath;
+import org.p2psip.om.omif.v1.ReportPathResponse;
 import org.p2psip.om.omif.v1.ConnectRtpResponse;
 import org.p2psip.om.omif.v1.GetNodeStatus;
 import org.p2psip.om.omif.v1.GetNodeStatusResponse;
@@ -43,6 +47,8 @@ import org.p2psip.om.table.Sato;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.Negotiation;
 import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PathEvent;
+import org.p2psip.om.types.PathReport;
 import org.p2psip.om.types.PortKind;
 import org.p2psip.om.types.Purpose;
 import org.p2psip.om.types.TransportKind;
@@ -188,6 +194,41 @@ public final class OmService implements OverlayManagerPortType {
             }
             throw3(e);
             return null;
+        }
+    }
+
+    @Override
+    public AdaptSatoResponse adaptSato(AdaptSato a) throws InvalidRequestFault, UnknownSatoFault {
+        try {
+            Address remote = Wire.address(a.getRemote(), "remote");
+            String sato = om.onAdaptSato(a.getCallerNodeId(), a.getCallId(), Wire.address(a.getMediaAddress(), "mediaAddress"),
+                    remote, a.getReason());
+            AdaptSatoResponse r = new AdaptSatoResponse();
+            r.setSatoId(sato);
+            r.setRemote(Wire.endpoint(remote));
+            return r;
+        } catch (OmException e) {
+            if (e.kind() == OmException.Kind.UNKNOWN_SATO) {
+                throw unknownSato(e);
+            }
+            throw invalid(e);
+        }
+    }
+
+    @Override
+    public ReportPathResponse reportPath(ReportPath p) throws InvalidRequestFault, UnknownSatoFault {
+        try {
+            PathReport report = new PathReport(p.getCallId(), Wire.address(p.getMediaAddress(), "mediaAddress"),
+                    PathEvent.parse(p.getEvent() == null ? null : p.getEvent().value()), p.getWindowMillis(), p.getPackets(),
+                    p.getLossRatio(), p.getJitterMillis(), p.getSilentMillis());
+            ReportPathResponse r = new ReportPathResponse();
+            r.setSatoId(om.onReportPath(p.getCallerNodeId(), report));
+            return r;
+        } catch (OmException e) {
+            if (e.kind() == OmException.Kind.UNKNOWN_SATO) {
+                throw unknownSato(e);
+            }
+            throw invalid(e);
         }
     }
 
