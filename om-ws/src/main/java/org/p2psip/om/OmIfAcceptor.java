@@ -262,6 +262,9 @@ final class OmIfAcceptor implements OmIfRequests {
         checkCaller(caller, true);
         Checks.id("callId", callId);
         lifecycle.ensureOpen();
+        if (remote.port() <= 0 || remote.host().isBlank()) {
+            throw OmException.invalid("remote", "remote must be HOST:PORT with a port in 1-65535, not " + remote);
+        }
         return adaptation.onAdapt(caller, callId, mediaAddress, remote, reason == null ? "" : Checks.clip(reason));
     }
 
@@ -270,9 +273,20 @@ final class OmIfAcceptor implements OmIfRequests {
         checkCaller(caller, true);
         Checks.id("callId", report.callId());
         lifecycle.ensureOpen();
-        if (report.windowMillis() < 0 || report.packets() < 0 || report.silentMillis() < 0
-                || !(report.lossRatio() >= 0 && report.lossRatio() <= 1) || !(report.jitterMillis() >= 0)) {
-            throw OmException.invalid("ReportPath", "negative or out-of-range figures: " + report);
+        if (report.windowMillis() < 0) {
+            throw OmException.invalid("windowMillis", "windowMillis must not be negative: " + report.windowMillis());
+        }
+        if (report.packets() < 0) {
+            throw OmException.invalid("packets", "packets must not be negative: " + report.packets());
+        }
+        if (report.silentMillis() < 0) {
+            throw OmException.invalid("silentMillis", "silentMillis must not be negative: " + report.silentMillis());
+        }
+        if (!(report.lossRatio() >= 0 && report.lossRatio() <= 1)) {
+            throw OmException.invalid("lossRatio", "lossRatio must be within 0..1, not " + report.lossRatio());
+        }
+        if (!(report.jitterMillis() >= 0) || Double.isInfinite(report.jitterMillis())) {
+            throw OmException.invalid("jitterMillis", "jitterMillis must be a non-negative number, not " + report.jitterMillis());
         }
         return adaptation.onReport(caller, report);
     }

@@ -15,6 +15,7 @@ import org.p2psip.om.client.SoapOmIfClient;
 import org.p2psip.om.path.Detours;
 import org.p2psip.om.path.PathMonitor;
 import org.p2psip.om.path.PathProbes;
+import org.p2psip.om.path.PathQuality;
 import org.p2psip.om.path.PathStats;
 import org.p2psip.om.path.PathSurvey;
 import org.p2psip.om.path.ProbeSocket;
@@ -286,16 +287,16 @@ public final class OverlayManager implements AutoCloseable {
         return true;
     }
 
-    /**
-     * "Connect RTP": connects the legs of the hops this node hosts and sends ConnectRtp to the OM of
-     * every other node of the chain (except {@code skipNode}, typically the node that asked), in
-     * chain order. Returns the number of legs connected here and there.
-     */
     /** Registers who answers AdaptSato and ReportPath from other OMs (the SATO layer's media SATOs). */
     public void adaptation(MediaAdaptation a) {
         acceptor.adaptation(a);
     }
 
+    /**
+     * "Connect RTP": connects the legs of the hops this node hosts and sends ConnectRtp to the OM of
+     * every other node of the chain (except {@code skipNode}, typically the node that asked), in
+     * chain order. Returns the number of legs connected here and there.
+     */
     public int buildMediaChain(String satoId, TransportKind transport, List<MediaHop> hops, String skipNode) throws OmException {
         lifecycle.ensureOpen();
         return chain.build(satoId, transport, hops, skipNode);
@@ -323,6 +324,18 @@ public final class OverlayManager implements AutoCloseable {
         }
         return p.survey(new PathProbes.Target(peer.nodeId(), peer.om()),
                 relays.stream().map(r -> new PathProbes.Target(r.nodeId(), r.om())).toList(), wait);
+    }
+
+    /**
+     * The background figures of the direct path to {@code peer} over the last {@code span} (at most
+     * the probes' window), or null if none (not measured lately, behind a NAT, OM not started).
+     */
+    public PathQuality directFigures(PeerRecord peer, Duration span) {
+        PathProbes p = probes;
+        if (p == null || peer.nat()) {
+            return null;
+        }
+        return p.figures(new PathProbes.Target(peer.nodeId(), peer.om()), null, span);
     }
 
     /** A peer's OM stopped answering: its SATOs and the sessions it started here are released. */

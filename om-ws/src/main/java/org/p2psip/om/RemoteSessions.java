@@ -40,9 +40,12 @@ final class RemoteSessions {
     }
 
     boolean stop(Address om, String sessionId) throws OmException {
-        boolean stopped = remote.stopPort(om, sessionId);
-        bySato.values().forEach(l -> l.removeIf(r -> r.sessionId().equals(sessionId) && r.om().equals(om)));
-        return stopped;
+        try {
+            return remote.stopPort(om, sessionId);
+        } finally {
+            // forgotten even if the far OM is gone (a dead relay): the SATO's teardown need not try again
+            bySato.values().forEach(l -> l.removeIf(r -> r.sessionId().equals(sessionId) && r.om().equals(om)));
+        }
     }
 
     /** Stops every session started on other nodes for {@code s} (best effort). */

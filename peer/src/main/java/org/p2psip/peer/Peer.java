@@ -345,6 +345,7 @@ public final class Peer implements AutoCloseable {
         closed = true;
         String name = config.name();
         if (requests != null) {
+            requests.close();
             requests.deregisterAll();
         }
         if (relays != null) {

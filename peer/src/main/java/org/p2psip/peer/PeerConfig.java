@@ -46,6 +46,13 @@ public final class PeerConfig {
                     + " (a detour losing more is never chosen)"),
             Option.value("relay-jitter-ms", "30", "auto policy: the direct path breaks when the path probes' jitter (mean"
                     + " difference of consecutive RTTs) exceeds this"),
+            Option.value("adapt", "on", "on | off: watch running calls' media paths and adapt them (relay failed over, inserted"
+                    + " for a congested direct path, removed when it is good again), invisibly to the phones"),
+            Option.value("adapt-silence-ms", "200", "adapt: a media path that carried media and then nothing for this long is dead: fail over"),
+            Option.value("adapt-insert-ms", "2000", "adapt, auto policy: insert a relay when the direct path has been degraded past"
+                    + " the relay thresholds for this long"),
+            Option.value("adapt-remove-ms", "10000", "adapt, auto policy: remove a relay inserted for congestion when the direct path"
+                    + " has been comfortably good (RTT and jitter within 80%, loss within half the thresholds) for this long"),
             Option.value("offer-relay", "on", "on | off: advertise this peer's RTP-Port as a relay in the lookup service"),
             Option.value("sdp-rewrite", "on", "on | off: route media through the RTP-Ports (off: directly between phones)"),
             Option.value("ports", "in-process", "in-process | process: run the SATO-Ports in the OM's JVM (one JVM per peer) or as supervised child processes"),
@@ -100,6 +107,10 @@ public final class PeerConfig {
         number("relay-rtt-ms");
         number("relay-loss-percent");
         number("relay-jitter-ms");
+        if (number("adapt-silence-ms") < 50 || number("adapt-insert-ms") < 0 || number("adapt-remove-ms") < 0) {
+            throw new IllegalArgumentException("--adapt-silence-ms must be at least 50, --adapt-insert-ms and --adapt-remove-ms not negative");
+        }
+        onOff("adapt");
         number("register-expires-max");
     }
 
@@ -166,7 +177,13 @@ public final class PeerConfig {
 
     /** What the OM's side of the P2PSIP-Port's SATO requests needs: relay policy, thresholds, NAT. */
     public SatoSettings satoSettings() {
-        return new SatoSettings(relayPolicy(), relayRttMs(), relayLossPercent(), relayJitterMs(), nat());
+        return new SatoSettings(relayPolicy(), relayRttMs(), relayLossPercent(), relayJitterMs(), nat(), adaptation());
+    }
+
+    /** How running media SATOs adapt ({@code --adapt*}). */
+    public SatoSettings.Adaptation adaptation() {
+        return new SatoSettings.Adaptation(onOff("adapt"), java.time.Duration.ofMillis(number("adapt-silence-ms")),
+                java.time.Duration.ofMillis(number("adapt-insert-ms")), java.time.Duration.ofMillis(number("adapt-remove-ms")));
     }
 
     public PortMode portMode() {

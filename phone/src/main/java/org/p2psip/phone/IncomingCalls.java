@@ -54,10 +54,16 @@ final class IncomingCalls {
     private final SipEndpoint ua;
     private final CurrentCall current;
     private final BlockingQueue<Incoming> ringing = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong reInvites = new java.util.concurrent.atomic.AtomicLong();
 
     IncomingCalls(SipEndpoint ua, CurrentCall current) {
         this.ua = ua;
         this.current = current;
+    }
+
+    /** re-INVITEs received (and refused with 488) so far. */
+    long reInvites() {
+        return reInvites.get();
     }
 
     /** An INVITE from the listener: 180 Ringing and queued, or rejected. Never blocks. */
@@ -66,6 +72,7 @@ final class IncomingCalls {
         if (e.getDialog() != null && e.getDialog().getState() != null
                 && req.getHeader(ToHeader.NAME) instanceof ToHeader to && to.getTag() != null) {
             // re-INVITE: not supported by this phone
+            reInvites.incrementAndGet();
             ua.respond(ua.serverTransaction(e), req, Response.NOT_ACCEPTABLE_HERE, null);
             return;
         }

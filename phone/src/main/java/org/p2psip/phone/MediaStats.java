@@ -14,13 +14,14 @@ package org.p2psip.phone;
  * @param delayMeanMillis mean one-way delay from {@link AbsSendTime}, NaN if no packet carried it
  * @param delayP95Millis  95th percentile of the one-way delay, NaN without samples
  * @param delaySamples    received packets that carried abs-send-time
+ * @param maxGapMillis    the longest time between two received RTP packets (the longest silence heard), ms
  */
 public record MediaStats(long packetsSent, long packetsReceived, long invalidReceived, long expected, long lost,
         double jitterMillis, long rtcpReceived, String remoteSource, double delayMeanMillis, double delayP95Millis,
-        long delaySamples) {
+        long delaySamples, long maxGapMillis) {
 
     /** No media at all. */
-    public static final MediaStats NONE = new MediaStats(0, 0, 0, 0, 0, 0, 0, "-", Double.NaN, Double.NaN, 0);
+    public static final MediaStats NONE = new MediaStats(0, 0, 0, 0, 0, 0, 0, "-", Double.NaN, Double.NaN, 0, 0);
 
     /** Whether media went both ways: at least one packet sent and one valid RTP packet received. */
     public boolean flowedBothWays() {
@@ -41,8 +42,8 @@ public record MediaStats(long packetsSent, long packetsReceived, long invalidRec
                 : String.format(java.util.Locale.ROOT, "delay mean %.1f ms p95 %.1f ms (%d samples)", delayMeanMillis,
                         delayP95Millis, delaySamples);
         return String.format(java.util.Locale.ROOT,
-                "sent %d RTP packets, received %d (from %s), lost %d of %d expected (%.1f%%), jitter %.2f ms, invalid %d, RTCP received %d, %s",
-                packetsSent, packetsReceived, remoteSource, lost, expected, lossPercent(), jitterMillis,
+                "sent %d RTP packets, received %d (from %s), lost %d of %d expected (%.1f%%), jitter %.2f ms, longest gap %d ms, invalid %d, RTCP received %d, %s",
+                packetsSent, packetsReceived, remoteSource, lost, expected, lossPercent(), jitterMillis, maxGapMillis,
                 invalidReceived, rtcpReceived, delay);
     }
 }

@@ -214,6 +214,11 @@ public final class Phone implements AutoCloseable {
         dialog.hangup();
     }
 
+    /** re-INVITEs this phone received (it refuses them with 488): a change of the media path it was told about. */
+    public long reInvitesReceived() {
+        return incoming.reInvites();
+    }
+
     /**
      * Media statistics of the current call, or of the last one once it ended ({@link MediaStats#NONE}
      * before the first call).

@@ -27,6 +27,8 @@ public final class RtpReceiveStats {
     private final DelaySamples intervalDelay = new DelaySamples(INTERVAL_DELAY_SAMPLES);
     private long invalid;
     private long bytes;
+    private long lastArrivalNanos = -1;
+    private long maxGapNanos;
 
     /** Statistics for media with the given RTP clock rate (8000 for PCMU). */
     public RtpReceiveStats(int clockRate) {
@@ -56,6 +58,10 @@ public final class RtpReceiveStats {
             sources.put(p.ssrc(), s);
         }
         bytes += p.payloadLength();
+        if (lastArrivalNanos >= 0 && arrivalNanos - lastArrivalNanos > maxGapNanos) {
+            maxGapNanos = arrivalNanos - lastArrivalNanos;
+        }
+        lastArrivalNanos = arrivalNanos;
         long arrival = Math.round(arrivalNanos * (clockRate / 1e9)); // in timestamp units
         if (s.update(p.sequence(), p.timestamp(), arrival) && !Double.isNaN(delayMillis)) {
             callDelay.add(delayMillis);
@@ -102,6 +108,11 @@ public final class RtpReceiveStats {
     }
 
     /** Accounts for a datagram that did not parse as RTP. */
+    /** The longest time between two valid RTP packets received, in ms (0 before the second packet): the media gap the listener heard. */
+    public synchronized long maxGapMillis() {
+        return maxGapNanos / 1_000_000;
+    }
+
     public synchronized void invalid() {
         invalid++;
     }

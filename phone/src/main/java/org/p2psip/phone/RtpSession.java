@@ -161,7 +161,7 @@ public final class RtpSession implements AutoCloseable {
         SocketAddress src = lastSource;
         return new MediaStats(sent.get(), stats.packets(), stats.invalidPackets(), stats.expected(), stats.lost(),
                 stats.jitterMillis(), rtcpReceived.get(), src == null ? "-" : format(src), stats.delayMeanMillis(),
-                stats.delayP95Millis(), stats.delaySamples());
+                stats.delayP95Millis(), stats.delaySamples(), stats.maxGapMillis());
     }
 
     /**

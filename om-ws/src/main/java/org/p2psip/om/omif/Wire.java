@@ -92,6 +92,9 @@ public final class Wire {
         if (e == null) {
             throw OmException.invalid(field, field + " is missing");
         }
+        if (e.getHost() == null || e.getHost().isBlank()) {
+            throw OmException.invalid(field, field + " has no host");
+        }
         try {
             return new Address(e.getHost(), e.getPort());
         } catch (RuntimeException ex) {

@@ -165,11 +165,20 @@ public final class PathProbes implements AutoCloseable {
 
     /** The background figures of the route to {@code peer} (through {@code relay} if non-null), or null if none are recent. */
     public PathQuality figures(Target peer, Target relay) {
+        return figures(peer, relay, SPAN_NANOS);
+    }
+
+    /** As {@link #figures(Target, Target)}, from the probes of the last {@code span} only (a running call's short window). */
+    public PathQuality figures(Target peer, Target relay, Duration span) {
+        return figures(peer, relay, Math.min(SPAN_NANOS, span.toNanos()));
+    }
+
+    private PathQuality figures(Target peer, Target relay, long spanNanos) {
         RouteWindow w;
         synchronized (routes) {
             w = routes.get(key(peer, relay));
         }
-        return w == null ? null : w.figures(name(relay), System.nanoTime(), SPAN_NANOS);
+        return w == null ? null : w.figures(name(relay), System.nanoTime(), spanNanos);
     }
 
     /**

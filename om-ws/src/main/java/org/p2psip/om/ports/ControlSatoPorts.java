@@ -16,6 +16,8 @@ import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.control.message.RtpStats;
+import org.p2psip.control.message.RtpStatsPage;
 import org.p2psip.control.message.Fields;
 import org.p2psip.control.message.P2psipPortStatus;
 import org.p2psip.control.message.RtpAllocate;
@@ -50,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class ControlSatoPorts implements SatoPorts {
     private static final Logger log = LoggerFactory.getLogger(ControlSatoPorts.class);
     static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
+    /** rtp.stats pages read at most for one reading of the media counters. */
+    private static final int MAX_STATS_PAGES = 64;
     private static final org.p2psip.control.message.PortStatus PORT_STATUS = new org.p2psip.control.message.PortStatus();
 
     private final Map<PortKind, ControlClient> clients;
@@ -170,6 +174,46 @@ public final class ControlSatoPorts implements SatoPorts {
             throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
         }
         call(PortKind.RTP_PORT, RtpPortMessages.connect(session, leg, remote, start).toMessage());
+    }
+
+    @Override
+    public void repoint(PortSession session, String leg, Address remote, LegStart start) throws OmException {
+        if (session.kind() != PortKind.RTP_PORT) {
+            throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
+        }
+        call(PortKind.RTP_PORT, RtpPortMessages.repoint(session, leg, remote, start).toMessage());
+    }
+
+    @Override
+    public Map<String, MediaCounters> mediaCounters(java.util.Collection<String> sessionIds) {
+        Map<String, MediaCounters> out = new LinkedHashMap<>();
+        if (sessionIds.isEmpty() || !clients.containsKey(PortKind.RTP_PORT)) {
+            return out;
+        }
+        java.util.Set<String> wanted = new java.util.HashSet<>(sessionIds);
+        String after = null;
+        try {
+            for (int page = 0; page < MAX_STATS_PAGES; page++) {
+                ControlMessage answer = call(PortKind.RTP_PORT,
+                        (after == null ? RtpStats.all() : RtpStats.allAfter(after)).toMessage());
+                RtpStatsPage p = RtpStatsPage.from(answer);
+                for (org.p2psip.control.message.RtpSessionStats st : p.sessions()) {
+                    if (wanted.contains(st.id())) {
+                        MediaCounters c = RtpPortMessages.counters(st);
+                        if (c != null) {
+                            out.put(st.id(), c);
+                        }
+                    }
+                }
+                if (!p.more() || p.nextAfter() == null) {
+                    break;
+                }
+                after = p.nextAfter();
+            }
+        } catch (OmException | ControlException e) {
+            log.debug("media counters: {}", e.getMessage());
+        }
+        return out;
     }
 
     @Override

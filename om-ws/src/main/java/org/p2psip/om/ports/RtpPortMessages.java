@@ -12,6 +12,8 @@ import org.p2psip.control.message.RtpAllocateAnswer;
 import org.p2psip.control.message.RtpConnect;
 import org.p2psip.control.message.RtpLeg;
 import org.p2psip.control.message.RtpLegChange;
+import org.p2psip.control.message.RtpSessionStats;
+import org.p2psip.control.message.RtpUpdate;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.OmException;
 import org.p2psip.om.types.OmException.Kind;
@@ -107,6 +109,47 @@ final class RtpPortMessages {
             }
         }
         return RtpConnect.of(session.sessionId(), portLeg, mode, far);
+    }
+
+    /**
+     * {@code rtp.update} re-pointing the session's leg {@code leg} (the OM's name) at {@code remote},
+     * started as {@link #connect} would start it; a passive leg forgets its latched source.
+     */
+    static RtpUpdate repoint(PortSession session, String leg, Address remote, SatoPorts.LegStart start) {
+        RtpConnect c = connect(session, leg, remote, start);
+        RtpUpdate u = RtpUpdate.of(c.session(), c.leg()).withRemote(c.remote());
+        if (c.mode() != null) {
+            u = u.withMode(c.mode());
+        }
+        return RtpLegChange.PASSIVE.equals(c.mode()) ? u.withRelatch(true) : u;
+    }
+
+    /** The counters of an endpoint session in an {@code rtp.stats} answer (null for a relay session). */
+    static MediaCounters counters(RtpSessionStats s) {
+        RtpLeg ua = s.leg(Fields.UA);
+        RtpLeg overlay = s.leg(Fields.OVERLAY);
+        if (ua == null || overlay == null) {
+            return null;
+        }
+        return new MediaCounters(s.id(), number(ua.get(Fields.PACKETS_IN)), number(overlay.get(Fields.PACKETS_IN)),
+                number(overlay.get(Fields.RTP_EXPECTED)), number(overlay.get(Fields.RTP_LOST)),
+                decimal(overlay.get(Fields.JITTER_MS)));
+    }
+
+    private static long number(String v) {
+        try {
+            return v == null ? 0 : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static double decimal(String v) {
+        try {
+            return v == null ? 0 : Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The overlay transport a StartPort asks for (OM IF name), udp if it names none. */

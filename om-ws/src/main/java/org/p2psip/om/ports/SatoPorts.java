@@ -58,6 +58,22 @@ public interface SatoPorts extends AutoCloseable {
         connect(session, leg, remote, transport);
     }
 
+    /**
+     * Re-points leg {@code leg} of a running RTP-Port session at {@code remote} ({@code rtp.update}),
+     * the other legs untouched (a media SATO adapted mid-call: the phone's leg keeps its sockets).
+     */
+    default void repoint(PortSession session, String leg, Address remote, LegStart start) throws OmException {
+        throw OmException.invalid("sessionId", "these SATO-Ports cannot re-point a running session");
+    }
+
+    /**
+     * What the RTP-Port endpoint sessions among {@code sessionIds} have received so far, by session
+     * id; sessions the port no longer has are absent. Empty if the port cannot say.
+     */
+    default java.util.Map<String, MediaCounters> mediaCounters(java.util.Collection<String> sessionIds) {
+        return java.util.Map.of();
+    }
+
     /** The ports and what they report (never blocks for long; a port that does not answer is "not running"). */
     List<PortStatus> status();
 

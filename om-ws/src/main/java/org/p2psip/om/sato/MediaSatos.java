@@ -45,28 +45,25 @@ final class MediaSatos {
     /** How long a caller's media request waits for the call's signalling SATO. */
     private static final long PLAN_TIMEOUT_SECONDS = 15;
 
-    /** One media SATO: the local RTP-Port session and, on the initiator's side, the relay's. */
-    private record MediaSato(String id, String call, Sato.Role role, PortSession local, PeerRecord peer,
-                             PeerRecord relay, PortSession relaySession) {
-        boolean initiator() {
-            return role == Sato.Role.INITIATOR;
-        }
-    }
-
     private final String peerName;
     private final OverlayManager om;
     private final PeerRecord self;
     private final boolean nat;
+    private final SatoSettings settings;
     private final CallPlans plans;
     private final SignallingSatos signalling;
-    private final Map<String, MediaSato> media = new ConcurrentHashMap<>();
+    private final Map<String, MediaChain> media = new ConcurrentHashMap<>();
+    private final MediaWatch watch;
     private final AtomicInteger counter = new AtomicInteger();
 
-    MediaSatos(String peerName, OverlayManager om, PeerRecord self, boolean nat, CallPlans plans, SignallingSatos signalling) {
+    MediaSatos(String peerName, OverlayManager om, PeerRecord self, SatoSettings settings, CallPlans plans,
+               SignallingSatos signalling, MediaWatch watch) {
         this.peerName = peerName;
+        this.watch = watch;
         this.om = om;
         this.self = self;
-        this.nat = nat;
+        this.nat = settings.nat();
+        this.settings = settings;
         this.plans = plans;
         this.signalling = signalling;
     }
@@ -77,15 +74,15 @@ final class MediaSatos {
         String call = req.call();
         String signallingSato = req.signalling();
         PeerRecord caller = signalling.acceptedPeer(call, signallingSato);
-        MediaSato ms = caller != null ? accept(call, caller) : initiate(call, signallingSato);
-        Address overlay = ms.relaySession() != null ? ms.relaySession().leg(PortSession.LEG_CALLEE)
-                : ms.local().leg(PortSession.LEG_CALLER);
-        Address ua = ms.local().leg(PortSession.LEG_UA);
-        return new MediaSatoAnswer(ms.id(), ua.toString(), overlay.toString()).answer(r);
+        MediaChain ms = caller != null ? accept(call, caller) : initiate(call, signallingSato);
+        MediaChain.Via via = ms.via();
+        Address overlay = via.relayed() ? via.session().leg(PortSession.LEG_CALLEE) : ms.local.leg(PortSession.LEG_CALLER);
+        Address ua = ms.local.leg(PortSession.LEG_UA);
+        return new MediaSatoAnswer(ms.id, ua.toString(), overlay.toString()).answer(r);
     }
 
     /** Initiator: the call's plan (waited for if the signalling SATO is still being set up), RTP1, and RTP3 if relayed. */
-    private MediaSato initiate(String call, String signallingSato) throws ControlException {
+    private MediaChain initiate(String call, String signallingSato) throws ControlException {
         CallPlans.CallPlan plan = plans.ofSignallingSato(signallingSato);
         if (plan == null) {
             plan = plans.await(call, PLAN_TIMEOUT_SECONDS);
@@ -103,18 +100,20 @@ final class MediaSatos {
                         plan.relay().shortId(), relaySession.sessionId(), relaySession.leg(PortSession.LEG_CALLER),
                         relaySession.leg(PortSession.LEG_CALLEE));
             }
-            return remember(new MediaSato(s.id(), call, Sato.Role.INITIATOR, local, plan.peer(), plan.relay(), relaySession));
+            boolean forced = settings.relayPolicy() == RelayPolicy.Mode.ALWAYS || nat || plan.peer().nat();
+            MediaChain.Via via = plan.relayed() ? new MediaChain.Via(plan.relay(), relaySession) : MediaChain.Via.DIRECT;
+            return remember(new MediaChain(s.id(), call, Sato.Role.INITIATOR, local, plan.peer(), via, forced));
         } catch (OmException e) {
             throw failed(s.id(), call, e);
         }
     }
 
     /** Acceptor: RTP2 for the call whose signalling SATO {@code caller}'s OM set up with this OM. */
-    private MediaSato accept(String call, PeerRecord caller) throws ControlException {
+    private MediaChain accept(String call, PeerRecord caller) throws ControlException {
         Sato s = newSato(call, caller, Sato.Role.ACCEPTOR);
         try {
             PortSession local = startLocal(s, call, "OM2");
-            return remember(new MediaSato(s.id(), call, Sato.Role.ACCEPTOR, local, caller, null, null));
+            return remember(new MediaChain(s.id(), call, Sato.Role.ACCEPTOR, local, caller, MediaChain.Via.DIRECT, true));
         } catch (OmException e) {
             throw failed(s.id(), call, e);
         }
@@ -133,9 +132,25 @@ final class MediaSatos {
         return local;
     }
 
-    private MediaSato remember(MediaSato ms) {
-        media.put(ms.id(), ms);
+    private MediaChain remember(MediaChain ms) {
+        media.put(ms.id, ms);
         return ms;
+    }
+
+    /** The media SATO {@code id} of this OM, or null. */
+    MediaChain get(String id) {
+        return media.get(id);
+    }
+
+    /** The media SATOs of call {@code call} (a few at most). */
+    List<MediaChain> ofCall(String call) {
+        List<MediaChain> out = new java.util.ArrayList<>(2);
+        for (MediaChain c : media.values()) {
+            if (c.call.equals(call)) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     private ControlException failed(String id, String call, OmException e) {
@@ -149,22 +164,25 @@ final class MediaSatos {
     ControlMessage connect(ControlMessage r) throws ControlException {
         MediaSatoConnect req = MediaSatoConnect.from(r);
         String id = req.sato();
-        MediaSato ms = media.get(id);
+        MediaChain ms = media.get(id);
         if (ms == null) {
             throw new ControlException(ErrorCode.NOT_FOUND, "no media SATO " + id);
         }
         try {
             String ua = req.ua();
             if (ua != null) {
-                om.ports().connect(ms.local(), PortSession.LEG_UA, Address.parse(ua), TransportKind.UDP);
+                om.ports().connect(ms.local, PortSession.LEG_UA, Address.parse(ua), TransportKind.UDP);
             }
             String remote = req.remote();
             if (remote != null) {
+                Address far = Address.parse(remote);
                 if (ms.initiator()) {
-                    connectRtp(ms, Address.parse(remote));
+                    connectRtp(ms, far);
                 } else {
-                    connectTowardsCaller(ms, Address.parse(remote));
+                    connectTowardsCaller(ms, far);
                 }
+                ms.remote(far);
+                watch.watch(ms);
             }
             Sato s = om.satos().get(id);
             if (s != null) {
@@ -177,47 +195,50 @@ final class MediaSatos {
     }
 
     /** Initiator: "Connect RTP", RTP1 -> RTP2, or in chain order RTP1 -> RTP3 -> RTP2 (ConnectRtp to the relay's OM). */
-    private void connectRtp(MediaSato ms, Address remote) throws OmException {
-        PortSession local = ms.local();
-        PortSession relay = ms.relaySession();
+    private void connectRtp(MediaChain ms, Address remote) throws OmException {
+        PortSession local = ms.local;
+        MediaChain.Via via = ms.via();
+        PortSession relay = via.session();
         if (relay == null) {
             om.ports().connect(local, PortSession.LEG_CALLEE, remote, TransportKind.UDP);
             Flow.step(peerName, "OM1: Connect RTP: RTP1 -> RTP2 at {}", remote);
             return;
         }
-        String far = ms.peer().nodeId();
+        String far = ms.peer.nodeId();
         List<MediaHop> hops = List.of(
                 new MediaHop(self.nodeId(), null, local.sessionId(), null, local.leg(PortSession.LEG_CALLEE), nat),
-                new MediaHop(ms.relay().nodeId(), ms.relay().om(), relay.sessionId(),
+                new MediaHop(via.relay().nodeId(), via.relay().om(), relay.sessionId(),
                         relay.leg(PortSession.LEG_CALLER), relay.leg(PortSession.LEG_CALLEE)),
-                new MediaHop(far, ms.peer().om(), "remote", remote, null, ms.peer().nat()));
-        om.buildMediaChain(ms.id(), TransportKind.UDP, hops, far);
+                new MediaHop(far, ms.peer.om(), "remote", remote, null, ms.peer.nat()));
+        om.buildMediaChain(ms.id, TransportKind.UDP, hops, far);
         Flow.step(peerName, "OM1: Connect RTP: RTP1 {} -> RTP3 {} | {} -> RTP2 {} (ConnectRtp to peer {} over the OM IF)",
                 local.leg(PortSession.LEG_CALLEE), relay.leg(PortSession.LEG_CALLER), relay.leg(PortSession.LEG_CALLEE),
-                remote, ms.relay().shortId());
+                remote, via.relay().shortId());
     }
 
     /** Acceptor: RTP2's overlay side latches onto the media from the caller's side, or (behind a NAT) sends first. */
-    private void connectTowardsCaller(MediaSato ms, Address remote) throws OmException {
+    private void connectTowardsCaller(MediaChain ms, Address remote) throws OmException {
         if (nat) {
             // behind a NAT RTP2 sends first: its packets open the NAT binding the relay latches onto
-            om.ports().connect(ms.local(), PortSession.LEG_CALLER, remote, TransportKind.UDP, SatoPorts.LegStart.ACTIVE);
+            om.ports().connect(ms.local, PortSession.LEG_CALLER, remote, TransportKind.UDP, SatoPorts.LegStart.ACTIVE);
             Flow.step(peerName, "OM2: RTP2 (behind a NAT) sends first towards {}, opening the NAT binding", remote);
         } else {
-            om.ports().connect(ms.local(), PortSession.LEG_CALLER, remote, TransportKind.UDP);
+            om.ports().connect(ms.local, PortSession.LEG_CALLER, remote, TransportKind.UDP);
             Flow.step(peerName, "OM2: RTP2 overlay side latches onto the media from {}", remote);
         }
     }
 
     /** Tears down media SATO {@code id}; false if it is not one of this OM's media SATOs. */
     boolean end(String id, String reason) {
-        MediaSato ms = media.remove(id);
+        MediaChain ms = media.remove(id);
         if (ms == null) {
             return false;
         }
+        watch.forget(id);
         Satos.closeQuietly(om, id, reason);
+        MediaChain.Via via = ms.via();
         Flow.step(peerName, "OM: media SATO {} torn down ({}): RTP-Port sessions released{}", id, reason,
-                ms.relaySession() != null ? ", relay session on peer " + ms.relay().shortId() + " stopped" : "");
+                via.relayed() ? ", relay session on peer " + via.relay().shortId() + " stopped" : "");
         return true;
     }
 }

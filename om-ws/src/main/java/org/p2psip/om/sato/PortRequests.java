@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * ({@link SignallingSatos}), media SATOs ({@link MediaSatos}), teardown ({@link SatoTeardown}).
  * The port may connect before the OM is up; until {@link #attach} it is told the OM is starting.
  */
-public final class PortRequests implements ControlHandler {
+public final class PortRequests implements ControlHandler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PortRequests.class);
 
     private final String peerName;
@@ -28,6 +28,7 @@ public final class PortRequests implements ControlHandler {
     private final SatoSettings settings;
     private final RelayDirectory relays;
     private volatile Handlers handlers;
+    private volatile MediaWatch watch;
 
     private record Handlers(UserRecords users, SignallingSatos signalling, MediaSatos media, SatoTeardown teardown) {
     }
@@ -46,8 +47,22 @@ public final class PortRequests implements ControlHandler {
         om.relayCandidates(() -> relays.candidates(RelayPolicy.MAX_RELAYS + 1, Set.of(self.nodeId())));
         RelayPolicy policy = new RelayPolicy(settings, self.nodeId(), om::survey, RelayPolicy.Relays.of(relays));
         SignallingSatos signalling = new SignallingSatos(peerName, om, self, policy, plans);
-        MediaSatos media = new MediaSatos(peerName, om, self, settings.nat(), plans, signalling);
+        MediaWatch w = new MediaWatch(peerName, settings, policy, ids -> om.ports().mediaCounters(ids));
+        MediaSatos media = new MediaSatos(peerName, om, self, settings, plans, signalling, w);
+        MediaAdapter adapter = new MediaAdapter(peerName, om, self, settings.nat(), policy, media::get, media::ofCall, w);
+        om.adaptation(adapter);
+        w.start(adapter);
+        watch = w;
         handlers = new Handlers(new UserRecords(peerName, lookup, self), signalling, media, new SatoTeardown(media, signalling));
+    }
+
+    /** Stops watching the running media SATOs (the peer is stopping). */
+    @Override
+    public void close() {
+        MediaWatch w = watch;
+        if (w != null) {
+            w.close();
+        }
     }
 
     /** The users registered through this OM. */

@@ -215,6 +215,84 @@ public final class RelayPolicy {
         return new Decision(null, why + "; " + notBetter + ": media goes directly", all, false);
     }
 
+    /**
+     * Mid-call (Sec. 4, adaptation): a relay for the running media to {@code peer}, none of
+     * {@code exclude} (the relay in use, relays that failed). Between public peers the measured
+     * detours decide ({@link Paths#survey}, background figures or probes waiting at most {@code wait}):
+     * the best detour within every threshold, else, when {@code mustBeatDirect} is false (the path
+     * in use is dead), the best whose loss is within the threshold, else none; when
+     * {@code mustBeatDirect} (inserting for a congested direct path) a detour outside the thresholds
+     * must rate {@value #R_MARGIN} above the direct path. Behind a NAT, or with policy always, the
+     * relay with the most spare capacity. {@code why} starts the decision's reason.
+     */
+    public Decision replacement(PeerRecord peer, Set<String> exclude, String why, boolean mustBeatDirect, Duration wait) {
+        Set<String> ex = new java.util.HashSet<>(exclude);
+        ex.add(self);
+        ex.add(peer.nodeId());
+        if (settings.nat() || peer.nat() || settings.relayPolicy() == Mode.ALWAYS) {
+            // mid-call the cached list (most spare capacity first) saves a lookup; asked only if it is empty
+            List<PeerRecord> cached = relays.candidates(1, ex);
+            return cached.isEmpty() ? byCapacity(why, ex) : new Decision(cached.get(0), why + ": relay on "
+                    + cached.get(0).shortId() + " (most spare capacity)", null, false);
+        }
+        List<PeerRecord> candidates = relays.candidates(MAX_RELAYS, ex);
+        if (candidates.isEmpty()) {
+            PeerRecord one = relays.find(ex);
+            candidates = one == null ? List.of() : List.of(one);
+        }
+        if (candidates.isEmpty()) {
+            return new Decision(null, why + "; no other RTP-Port relay is registered in the lookup service", null, false);
+        }
+        PathSurvey all = paths.survey(peer, candidates, wait);
+        PathQuality direct = all.direct();
+        double directR = direct != null && direct.answeredAny() ? direct.rFactor() : 0;
+        PathSurvey.Detour fine = null;
+        PathSurvey.Detour best = null;
+        for (PathSurvey.Detour d : all.detours()) {
+            PathQuality q = d.quality();
+            if (q == null || !q.answeredAny()) {
+                continue;
+            }
+            if (broken(q) == null && (fine == null || q.rFactor() > fine.quality().rFactor())) {
+                fine = d;
+            }
+            if (q.lossPercent() <= settings.relayLossPercent() && (best == null || q.rFactor() > best.quality().rFactor())) {
+                best = d;
+            }
+        }
+        PathSurvey.Detour chosen = fine;
+        if (chosen == null && best != null && (!mustBeatDirect || best.quality().rFactor() >= directR + R_MARGIN)) {
+            chosen = best;
+        }
+        if (chosen == null) {
+            return new Decision(null, why + "; no detour " + (mustBeatDirect ? "measurably better" : "answering within the loss threshold")
+                    + " (" + all.detours().size() + " measured)", all, false);
+        }
+        PeerRecord relay = relayWithId(candidates, chosen.relayNodeId());
+        return new Decision(relay, String.format(Locale.ROOT, "%s; detour %s%s: relay on %s", why,
+                figures(chosen.quality().route(), chosen.quality()),
+                direct != null && direct.answeredAny() ? String.format(Locale.ROOT, " vs direct R %.0f", directR) : "",
+                relay.shortId()), all, false);
+    }
+
+    /**
+     * Whether the direct path's figures are comfortably good (for removing a relay inserted for
+     * congestion): RTT and jitter at most 80% of their thresholds, loss at most half of its.
+     */
+    boolean comfortablyGood(PathQuality q) {
+        return q != null && q.answeredAny() && q.rttMedianMs() <= 0.8 * settings.relayRttMs()
+                && q.jitterMs() <= 0.8 * settings.relayJitterMs() && q.lossPercent() <= settings.relayLossPercent() / 2.0;
+    }
+
+    /** The relays a running call to {@code peer} might move to (cached list, no waiting). */
+    List<PeerRecord> candidates(PeerRecord peer) {
+        return relays.candidates(MAX_RELAYS, Set.of(self, peer.nodeId()));
+    }
+
+    SatoSettings settings() {
+        return settings;
+    }
+
     private Decision byCapacity(String why, Set<String> exclude) {
         PeerRecord relay = relays.find(exclude);
         if (relay == null) {

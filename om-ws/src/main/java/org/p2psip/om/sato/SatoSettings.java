@@ -1,15 +1,38 @@
 package org.p2psip.om.sato;
 
+import java.time.Duration;
+
 /**
  * What the OM needs to know to serve its P2PSIP-Port's SATO requests: the relay policy with its
- * thresholds (paper Sec. 5.2) and whether this peer is behind a NAT (Sec. 5.3).
+ * thresholds (paper Sec. 5.2), whether this peer is behind a NAT (Sec. 5.3), and how running media
+ * SATOs adapt (Sec. 4).
  *
  * @param relayPolicy      when the media SATO goes through a relay RTP-Port
  * @param relayRttMs       with {@link RelayPolicy.Mode#AUTO}: the direct path breaks above this RTT median (UDP probes)
  * @param relayLossPercent with {@link RelayPolicy.Mode#AUTO}: the direct path breaks above this probe loss
  * @param relayJitterMs    with {@link RelayPolicy.Mode#AUTO}: the direct path breaks above this jitter
  * @param nat              this peer is behind a NAT
+ * @param adaptation       how running media SATOs are watched and adapted
  */
 public record SatoSettings(RelayPolicy.Mode relayPolicy, long relayRttMs, long relayLossPercent, long relayJitterMs,
-                           boolean nat) {
+                           boolean nat, Adaptation adaptation) {
+
+    public SatoSettings(RelayPolicy.Mode relayPolicy, long relayRttMs, long relayLossPercent, long relayJitterMs, boolean nat) {
+        this(relayPolicy, relayRttMs, relayLossPercent, relayJitterMs, nat, Adaptation.DEFAULT);
+    }
+
+    /**
+     * Mid-call adaptation of media SATOs.
+     *
+     * @param on          whether running media SATOs are watched at all
+     * @param silence     a path that carried media and then nothing for this long is dead: fail over
+     * @param insertAfter with policy auto, a direct path degraded past the thresholds for this long gets a relay
+     * @param removeAfter with policy auto, a relay inserted for a congested path goes when the direct path has
+     *                    been good for this long (well within the thresholds)
+     */
+    public record Adaptation(boolean on, Duration silence, Duration insertAfter, Duration removeAfter) {
+        public static final Adaptation DEFAULT = new Adaptation(true, Duration.ofMillis(200), Duration.ofSeconds(2),
+                Duration.ofSeconds(10));
+        public static final Adaptation OFF = new Adaptation(false, DEFAULT.silence, DEFAULT.insertAfter, DEFAULT.removeAfter);
+    }
 }

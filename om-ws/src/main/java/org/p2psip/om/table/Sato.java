@@ -19,7 +19,10 @@ public final class Sato {
     /** Whether this node asked for the SATO (the caller's OM) or accepted it. */
     public enum Role { INITIATOR, ACCEPTOR }
 
+    /** Changes of a running SATO kept at most. */
+    public static final int MAX_HISTORY = 32;
     private String note;
+    private final List<String> history = new ArrayList<>();
 
     private final String id;
     private final Purpose purpose;
@@ -171,17 +174,31 @@ public final class Sato {
         return note;
     }
 
+    /** Records a change of the running SATO (a media path adapted); the last {@value #MAX_HISTORY} are kept, shown in node status. */
+    public synchronized Sato adapted(String event) {
+        if (history.size() == MAX_HISTORY) {
+            history.remove(0);
+        }
+        history.add(event);
+        return this;
+    }
+
+    /** The changes recorded with {@link #adapted}, oldest first. */
+    public synchronized List<String> history() {
+        return List.copyOf(history);
+    }
+
     public synchronized Snapshot snapshot() {
         List<String> ids = new ArrayList<>(sessions.size());
         sessions.forEach(s -> ids.add(s.sessionId()));
         return new Snapshot(id, purpose, peerNodeId, peerOm, role, callId, transport, localEndpoint, remoteEndpoint,
-                state, List.copyOf(ids), ageSeconds(), note);
+                state, List.copyOf(ids), ageSeconds(), note, List.copyOf(history));
     }
 
     /** A consistent copy of a SATO's state. */
     public record Snapshot(String id, Purpose purpose, String peerNodeId, Address peerOm, Role role, String callId,
                            TransportKind transport, Address localEndpoint, Address remoteEndpoint, SatoState state,
-                           List<String> sessionIds, long ageSeconds, String note) {
+                           List<String> sessionIds, long ageSeconds, String note, List<String> history) {
     }
 
     @Override

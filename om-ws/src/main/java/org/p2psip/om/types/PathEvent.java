@@ -24,6 +24,7 @@ public enum PathEvent {
                 }
             }
         }
-        throw OmException.invalid("event", "path event must be silent, degraded or recovered, not '" + s + "'");
+        throw OmException.invalid("event", s == null ? "event is missing or not one of silent, degraded, recovered"
+                : "path event must be silent, degraded or recovered, not '" + s + "'");
     }
 }

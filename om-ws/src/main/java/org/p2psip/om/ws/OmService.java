@@ -292,6 +292,7 @@ public final class OmService implements OverlayManagerPortType {
         i.getSessionId().addAll(s.sessionIds());
         i.setAgeSeconds(s.ageSeconds());
         i.setNote(s.note());
+        i.getAdaptation().addAll(s.history());
         return i;
     }
 

@@ -100,6 +100,9 @@ public final class StatusCommand {
             if (s.getNote() != null) {
                 out.printf("      %s%n", s.getNote());
             }
+            for (String a : s.getAdaptation()) {
+                out.printf("      adapted %s%n", a);
+            }
             if (!s.getSessionId().isEmpty()) {
                 out.printf("      sessions %s%n", String.join(", ", s.getSessionId()));
             }
