@@ -4,7 +4,10 @@
  *
  *   om_client check URL CALLER_NODE_ID EXPECTED_NODE_ID
  *       calls every OM IF operation, checks each answer (and the declared faults), prints one
- *       "OK ..." or "FAIL ..." line per check; exit 0 only if every check passed.
+ *       "OK ..." or "FAIL ..." line per check; exit 0 only if every check passed. AdaptSato and
+ *       ReportPath go to call "gsoap-call@legacy" (media SATO gsoap-media-1), which the OM under
+ *       test must know, with the figures printed in their OK lines, and to call
+ *       "no-such-call@legacy", which it must not know.
  *   om_client bench URL CALLER_NODE_ID WARMUP COUNT
  *       Ping round trips over one kept-alive connection; prints count, median, p99 and mean.
  */
@@ -115,6 +118,8 @@ int main(int argc, char **argv)
     char *relay_session = NULL;
     struct om__Endpoint relay_a, relay_b;
     int have_relay = 0;
+    char media_host[256] = "";
+    int media_port = 0;
 
     if (argc == 6 && strcmp(argv[1], "bench") == 0) {
         int rc;
@@ -202,6 +207,10 @@ int main(int argc, char **argv)
             check(resp.transport == om__Transport__udp && resp.candidateIndex == 1 && resp.endpoint
                   && resp.endpoint->port > 0 && strcmp(resp.nodeId, expected) == 0
                   && strcmp(resp.satoId, "gsoap-media-1") == 0, "NegotiateTransport", buf);
+            if (resp.endpoint && resp.endpoint->host) {
+                snprintf(media_host, sizeof media_host, "%s", resp.endpoint->host);
+                media_port = resp.endpoint->port;
+            }
         }
     }
 
@@ -311,6 +320,120 @@ int main(int argc, char **argv)
         }
     } else {
         check(0, "ConnectRtp", "no relay session to connect");
+    }
+
+    /* 6a. AdaptSato: the chain of call gsoap-call@legacy moved; the OM's end (the media address
+     * it handed out in NegotiateTransport) is re-pointed to a new relay */
+    if (media_port > 0) {
+        struct _om__AdaptSato req;
+        struct _om__AdaptSatoResponse resp;
+        int rc;
+        soap_default__om__AdaptSato(soap, &req);
+        req.callerNodeId = (char *) caller;
+        req.callId = "gsoap-call@legacy";
+        req.mediaAddress = endpoint(soap, media_host, media_port);
+        req.remote = endpoint(soap, "127.0.0.1", 5020);
+        req.reason = "relay inserted";
+        rc = soap_call___om__AdaptSato(soap, url, NULL, &req, &resp);
+        if (rc != SOAP_OK) {
+            call_failed(soap, "AdaptSato", rc);
+        } else {
+            snprintf(buf, sizeof buf, "satoId=%s remote=%s:%d callId=gsoap-call@legacy mediaAddress=%s:%d",
+                     resp.satoId ? resp.satoId : "-", resp.remote && resp.remote->host ? resp.remote->host : "-",
+                     resp.remote ? resp.remote->port : -1, media_host, media_port);
+            check(resp.satoId && strcmp(resp.satoId, "gsoap-media-1") == 0 && resp.remote && resp.remote->host
+                  && strcmp(resp.remote->host, "127.0.0.1") == 0 && resp.remote->port == 5020, "AdaptSato", buf);
+        }
+        /* 6b. a call the OM does not know: declared fault UnknownSato */
+        req.callId = "no-such-call@legacy";
+        rc = soap_call___om__AdaptSato(soap, url, NULL, &req, &resp);
+        if (rc != SOAP_OK && soap->fault) {
+            struct SOAP_ENV__Detail *d = detail(soap);
+            snprintf(buf, sizeof buf, "fault '%s' satoId=%s", fault_text(soap),
+                     d && d->om__UnknownSato && d->om__UnknownSato->satoId ? d->om__UnknownSato->satoId : "-");
+            check(d && d->om__UnknownSato && d->om__UnknownSato->satoId
+                  && strstr(d->om__UnknownSato->satoId, "no-such-call@legacy") != NULL,
+                  "AdaptSato unknown call -> UnknownSato", buf);
+        } else {
+            check(0, "AdaptSato unknown call -> UnknownSato", "no fault");
+        }
+        /* 6c. no remote to re-point to: declared fault InvalidRequest naming remote */
+        req.callId = "gsoap-call@legacy";
+        req.remote = NULL;
+        rc = soap_call___om__AdaptSato(soap, url, NULL, &req, &resp);
+        if (rc != SOAP_OK && soap->fault) {
+            struct SOAP_ENV__Detail *d = detail(soap);
+            snprintf(buf, sizeof buf, "fault '%s' field=%s", fault_text(soap),
+                     d && d->om__InvalidRequest && d->om__InvalidRequest->field ? d->om__InvalidRequest->field : "-");
+            check(d && d->om__InvalidRequest && d->om__InvalidRequest->field
+                  && strcmp(d->om__InvalidRequest->field, "remote") == 0, "AdaptSato without remote -> InvalidRequest", buf);
+        } else {
+            check(0, "AdaptSato without remote -> InvalidRequest", "no fault");
+        }
+    } else {
+        check(0, "AdaptSato", "no media address from NegotiateTransport");
+    }
+
+    /* 6d. ReportPath: what the legacy end of call gsoap-call@legacy receives */
+    {
+        struct _om__ReportPath req;
+        struct _om__ReportPathResponse resp;
+        int rc;
+        soap_default__om__ReportPath(soap, &req);
+        req.callerNodeId = (char *) caller;
+        req.callId = "gsoap-call@legacy";
+        req.mediaAddress = endpoint(soap, "127.0.0.1", 5006);
+        req.event = om__PathEvent__degraded;
+        req.windowMillis = 5000;
+        req.packets = 230;
+        req.lossRatio = 0.08;
+        req.jitterMillis = 12.5;
+        req.silentMillis = 40;
+        rc = soap_call___om__ReportPath(soap, url, NULL, &req, &resp);
+        if (rc != SOAP_OK) {
+            call_failed(soap, "ReportPath", rc);
+        } else {
+            snprintf(buf, sizeof buf, "satoId=%s callId=gsoap-call@legacy mediaAddress=127.0.0.1:5006 event=degraded "
+                     "windowMillis=5000 packets=230 lossRatio=0.08 jitterMillis=12.5 silentMillis=40",
+                     resp.satoId ? resp.satoId : "-");
+            check(resp.satoId && strcmp(resp.satoId, "gsoap-media-1") == 0, "ReportPath", buf);
+        }
+        /* 6e. a call the OM does not know: declared fault UnknownSato */
+        req.callId = "no-such-call@legacy";
+        rc = soap_call___om__ReportPath(soap, url, NULL, &req, &resp);
+        if (rc != SOAP_OK && soap->fault) {
+            struct SOAP_ENV__Detail *d = detail(soap);
+            snprintf(buf, sizeof buf, "fault '%s' satoId=%s", fault_text(soap),
+                     d && d->om__UnknownSato && d->om__UnknownSato->satoId ? d->om__UnknownSato->satoId : "-");
+            check(d && d->om__UnknownSato && d->om__UnknownSato->satoId
+                  && strstr(d->om__UnknownSato->satoId, "no-such-call@legacy") != NULL,
+                  "ReportPath unknown call -> UnknownSato", buf);
+        } else {
+            check(0, "ReportPath unknown call -> UnknownSato", "no fault");
+        }
+        /* 6f. a loss ratio above 1: declared fault InvalidRequest */
+        req.callId = "gsoap-call@legacy";
+        req.lossRatio = 2.0;
+        rc = soap_call___om__ReportPath(soap, url, NULL, &req, &resp);
+        if (rc != SOAP_OK && soap->fault) {
+            struct SOAP_ENV__Detail *d = detail(soap);
+            check(d && d->om__InvalidRequest != NULL, "ReportPath lossRatio 2.0 -> InvalidRequest", fault_text(soap));
+        } else {
+            check(0, "ReportPath lossRatio 2.0 -> InvalidRequest", "no fault");
+        }
+        /* 6g. an event outside the enumeration (gSOAP sends an unknown enum value as its number,
+         * here "7"): declared fault InvalidRequest */
+        req.lossRatio = 0.08;
+        req.event = (enum om__PathEvent) 7;
+        rc = soap_call___om__ReportPath(soap, url, NULL, &req, &resp);
+        if (rc != SOAP_OK && soap->fault) {
+            struct SOAP_ENV__Detail *d = detail(soap);
+            snprintf(buf, sizeof buf, "fault '%s' field=%s", fault_text(soap),
+                     d && d->om__InvalidRequest && d->om__InvalidRequest->field ? d->om__InvalidRequest->field : "-");
+            check(d && d->om__InvalidRequest != NULL, "ReportPath unknown event -> InvalidRequest", buf);
+        } else {
+            check(0, "ReportPath unknown event -> InvalidRequest", "no fault");
+        }
     }
 
     /* 7. GetNodeStatus */

@@ -2,7 +2,9 @@
  * om_server: a minimal legacy Overlay Manager in C with gSOAP 2.8, generated from the same
  * wsdl/om-if-v1.wsdl as the Java OM (wsdl2h -c, soapcpp2 -c). It plays the gSOAP peers of the
  * paper's prototype: it negotiates transports, keeps a SATO table and starts and stops
- * (simulated) RTP-Port sessions, and answers with the declared faults.
+ * (simulated) RTP-Port sessions, and answers with the declared faults. A media SATO that is set
+ * up can be adapted (AdaptSato: its far end moves to a new remote address) and can receive path
+ * reports (ReportPath); both show in GetNodeStatus as the SATO's remoteEndpoint and note.
  *
  *   om_server NODE_ID SIP_OVERLAY_PORT
  *
@@ -36,6 +38,18 @@ struct sato {
     enum om__SatoState state;
     int localPort;
     time_t created;
+    /* the far end of the SATO: the caller's endpoint from SetupSato, moved by AdaptSato */
+    int haveRemote;
+    char remoteHost[256];
+    int remotePort;
+    /* AdaptSato and ReportPath received for this SATO */
+    long adaptations;
+    char lastReason[129];
+    long reports;
+    enum om__PathEvent lastEvent;
+    LONG64 lastWindowMillis, lastPackets, lastSilentMillis;
+    double lastLossRatio, lastJitterMillis;
+    char lastReporter[300];
 };
 
 struct session {
@@ -236,6 +250,27 @@ static void sato_info(struct soap *soap, struct sato *s, struct om__SatoInfo *i)
         *i->transport = s->transport;
         i->localEndpoint = endpoint(soap, s->localPort);
     }
+    if (s->haveRemote) {
+        i->remoteEndpoint = soap_malloc(soap, sizeof *i->remoteEndpoint);
+        soap_default_om__Endpoint(soap, i->remoteEndpoint);
+        i->remoteEndpoint->host = soap_strdup(soap, s->remoteHost);
+        i->remoteEndpoint->port = s->remotePort;
+    }
+    if (s->adaptations || s->reports) {
+        char note[1024];
+        int k2 = snprintf(note, sizeof note, "adaptations=%ld reports=%ld", s->adaptations, s->reports);
+        if (s->reports && k2 > 0 && (size_t) k2 < sizeof note) {
+            k2 += snprintf(note + k2, sizeof note - (size_t) k2,
+                           " lastEvent=%s windowMillis=%lld packets=%lld lossRatio=%.4f jitterMillis=%.2f silentMillis=%lld reporter=%s",
+                           soap_om__PathEvent2s(soap, s->lastEvent), (long long) s->lastWindowMillis,
+                           (long long) s->lastPackets, s->lastLossRatio, s->lastJitterMillis,
+                           (long long) s->lastSilentMillis, s->lastReporter);
+        }
+        if (s->adaptations && k2 > 0 && (size_t) k2 < sizeof note) {
+            snprintf(note + k2, sizeof note - (size_t) k2, " reason=%s", s->lastReason);
+        }
+        i->note = soap_strdup(soap, note);
+    }
     i->state = s->state;
     i->ageSeconds = (LONG64) (time(NULL) - s->created);
     for (k = 0; k < MAX_SESSIONS; k++) {
@@ -346,6 +381,11 @@ int __om__SetupSato(struct soap *soap, struct _om__SetupSato *req, struct _om__S
     s->transport = req->transport;
     if (req->callId) {
         snprintf(s->callId, sizeof s->callId, "%s", req->callId);
+    }
+    if (req->callerEndpoint && req->callerEndpoint->host) {
+        s->haveRemote = 1;
+        snprintf(s->remoteHost, sizeof s->remoteHost, "%s", req->callerEndpoint->host);
+        s->remotePort = req->callerEndpoint->port;
     }
     resp->sato = soap_malloc(soap, sizeof *resp->sato);
     sato_info(soap, s, resp->sato);
@@ -494,6 +534,155 @@ int __om__ConnectRtp(struct soap *soap, struct _om__ConnectRtp *req, struct _om_
     resp->satoId = req->satoId;
     resp->connectedLegs = legs;
     logline("ConnectRtp %s %s", req->satoId, "connected");
+    return SOAP_OK;
+}
+
+/* Why an endpoint of a request is unusable (written to why), or NULL if it is fine. */
+static const char *bad_endpoint(const char *field, const struct om__Endpoint *e, char *why, size_t n)
+{
+    if (!e) {
+        snprintf(why, n, "%s is missing", field);
+    } else if (!e->host || !*e->host || strlen(e->host) > 255) {
+        snprintf(why, n, "%s has no host (or one longer than 255 characters)", field);
+    } else if (e->port < 1 || e->port > 65535) {
+        snprintf(why, n, "%s port %d is out of range 1-65535", field, e->port);
+    } else {
+        return NULL;
+    }
+    return why;
+}
+
+static int bad_call_id(struct soap *soap, const char *callId)
+{
+    if (!callId || !*callId || strlen(callId) > 128) {
+        return invalid(soap, "callId", "callId is missing or longer than 128 characters");
+    }
+    return SOAP_OK;
+}
+
+/*
+ * The established media SATO of call callId whose local endpoint (the address this OM handed out
+ * in NegotiateTransport) is at (any address if at is NULL). *call_known tells whether the call
+ * has a media SATO here at all. Only call with the lock held.
+ */
+static struct sato *find_media_sato(const char *callId, const struct om__Endpoint *at, int *call_known)
+{
+    int i;
+    *call_known = 0;
+    for (i = 0; i < MAX_SATOS; i++) {
+        struct sato *s = &satos[i];
+        if (!s->used || s->purpose != om__Purpose__media || s->state != om__SatoState__established
+            || strcmp(s->callId, callId) != 0) {
+            continue;
+        }
+        *call_known = 1;
+        if (!at || (at->port == s->localPort && strcmp(at->host, "127.0.0.1") == 0)) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+int __om__AdaptSato(struct soap *soap, struct _om__AdaptSato *req, struct _om__AdaptSatoResponse *resp)
+{
+    struct sato *s;
+    char why[320], subject[300], remote[300];
+    int call_known;
+    if (bad_caller(soap, req->callerNodeId) || bad_call_id(soap, req->callId)) {
+        return SOAP_FAULT;
+    }
+    if (bad_endpoint("mediaAddress", req->mediaAddress, why, sizeof why)) {
+        return invalid(soap, "mediaAddress", why);
+    }
+    if (bad_endpoint("remote", req->remote, why, sizeof why)) {
+        return invalid(soap, "remote", why);
+    }
+    pthread_mutex_lock(&lock);
+    s = find_media_sato(req->callId, req->mediaAddress, &call_known);
+    if (!s) {
+        pthread_mutex_unlock(&lock);
+        if (call_known) {
+            snprintf(subject, sizeof subject, "call %s at %s:%d", req->callId, req->mediaAddress->host, req->mediaAddress->port);
+        } else {
+            snprintf(subject, sizeof subject, "call %s", req->callId);
+        }
+        logline("AdaptSato %s -> %s", subject, "UnknownSato");
+        return unknown_sato(soap, subject);
+    }
+    if (strcmp(s->peer, req->callerNodeId) != 0) {
+        pthread_mutex_unlock(&lock);
+        return invalid(soap, "callerNodeId", "SATO belongs to another peer");
+    }
+    s->haveRemote = 1;
+    snprintf(s->remoteHost, sizeof s->remoteHost, "%s", req->remote->host);
+    s->remotePort = req->remote->port;
+    s->adaptations++;
+    snprintf(s->lastReason, sizeof s->lastReason, "%s", req->reason ? req->reason : "");
+    resp->satoId = soap_strdup(soap, s->id);
+    pthread_mutex_unlock(&lock);
+    resp->remote = endpoint(soap, req->remote->port);
+    resp->remote->host = soap_strdup(soap, req->remote->host);
+    snprintf(remote, sizeof remote, "%s:%d", req->remote->host, req->remote->port);
+    logline("AdaptSato %s -> %s", resp->satoId, remote);
+    return SOAP_OK;
+}
+
+int __om__ReportPath(struct soap *soap, struct _om__ReportPath *req, struct _om__ReportPathResponse *resp)
+{
+    struct sato *s;
+    char why[320], subject[300], what[128];
+    int call_known;
+    if (bad_caller(soap, req->callerNodeId) || bad_call_id(soap, req->callId)) {
+        return SOAP_FAULT;
+    }
+    if (bad_endpoint("mediaAddress", req->mediaAddress, why, sizeof why)) {
+        return invalid(soap, "mediaAddress", why);
+    }
+    if (req->event != om__PathEvent__silent && req->event != om__PathEvent__degraded && req->event != om__PathEvent__recovered) {
+        return invalid(soap, "event", "event must be silent, degraded or recovered");
+    }
+    if (req->windowMillis < 0) {
+        return invalid(soap, "windowMillis", "windowMillis is negative");
+    }
+    if (req->packets < 0) {
+        return invalid(soap, "packets", "packets is negative");
+    }
+    if (req->silentMillis < 0) {
+        return invalid(soap, "silentMillis", "silentMillis is negative");
+    }
+    if (!(req->lossRatio >= 0 && req->lossRatio <= 1)) {
+        snprintf(why, sizeof why, "lossRatio %g is not within 0..1", req->lossRatio);
+        return invalid(soap, "lossRatio", why);
+    }
+    if (!(req->jitterMillis >= 0 && req->jitterMillis < 1e9)) {
+        snprintf(why, sizeof why, "jitterMillis %g is negative or not a number", req->jitterMillis);
+        return invalid(soap, "jitterMillis", why);
+    }
+    pthread_mutex_lock(&lock);
+    s = find_media_sato(req->callId, NULL, &call_known);
+    if (!s) {
+        pthread_mutex_unlock(&lock);
+        snprintf(subject, sizeof subject, "call %s", req->callId);
+        logline("ReportPath %s -> %s", subject, "UnknownSato");
+        return unknown_sato(soap, subject);
+    }
+    if (strcmp(s->peer, req->callerNodeId) != 0) {
+        pthread_mutex_unlock(&lock);
+        return invalid(soap, "callerNodeId", "SATO belongs to another peer");
+    }
+    s->reports++;
+    s->lastEvent = req->event;
+    s->lastWindowMillis = req->windowMillis;
+    s->lastPackets = req->packets;
+    s->lastLossRatio = req->lossRatio;
+    s->lastJitterMillis = req->jitterMillis;
+    s->lastSilentMillis = req->silentMillis;
+    snprintf(s->lastReporter, sizeof s->lastReporter, "%s:%d", req->mediaAddress->host, req->mediaAddress->port);
+    resp->satoId = soap_strdup(soap, s->id);
+    pthread_mutex_unlock(&lock);
+    snprintf(what, sizeof what, "%s packets=%lld lossRatio=%.4f", soap_om__PathEvent2s(soap, req->event),
+             (long long) req->packets, req->lossRatio);
+    logline("ReportPath %s %s", resp->satoId, what);
     return SOAP_OK;
 }
 

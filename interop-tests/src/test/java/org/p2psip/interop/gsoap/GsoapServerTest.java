@@ -2,6 +2,7 @@ package org.p2psip.interop.gsoap;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -17,12 +18,15 @@ import org.junit.Before;
 import org.junit.Test;
 import org.p2psip.om.client.ConduitChoice;
 import org.p2psip.om.omif.v1.GetNodeStatusResponse;
+import org.p2psip.om.omif.v1.SatoInfo;
 import org.p2psip.om.path.PathStats;
 import org.p2psip.om.ports.PortSession;
 import org.p2psip.om.table.Sato;
 import org.p2psip.om.table.SatoState;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.PathEvent;
+import org.p2psip.om.types.PathReport;
 import org.p2psip.om.types.PortKind;
 import org.p2psip.om.types.Purpose;
 import org.p2psip.om.types.Requirement;
@@ -32,8 +36,8 @@ import org.p2psip.om.types.TransportKind;
 /**
  * A Java Overlay Manager talks the OM IF to a legacy OM written in C with gSOAP (om_server,
  * generated from the same WSDL): it negotiates and sets up SATOs, starts and stops an RTP relay
- * port there, reads its status, measures the path, and gets the legacy OM's declared faults as
- * typed errors.
+ * port there, reads its status, measures the path, adapts a running media SATO there and reports
+ * its path, and gets the legacy OM's declared faults as typed errors.
  */
 public class GsoapServerTest {
     private JavaNode node;
@@ -105,6 +109,119 @@ public class GsoapServerTest {
                 0, node.om.remote().status(legacy.address).getSession().size());
         assertTrue(legacy.logged("StopPort " + second.sessionId() + " stopped"));
         assertTrue(legacy.logged("TeardownSato " + media.id()));
+    }
+
+    /** The legacy OM's status entry of SATO {@code id}. */
+    private SatoInfo legacySato(String id) throws OmException {
+        for (SatoInfo i : node.om.remote().status(legacy.address).getSato()) {
+            if (id.equals(i.getSatoId())) {
+                return i;
+            }
+        }
+        throw new AssertionError("the legacy OM does not list SATO " + id);
+    }
+
+    private static OmException.Kind kindOf(Call c) {
+        try {
+            c.run();
+        } catch (OmException e) {
+            return e.kind();
+        }
+        throw new AssertionError("no fault");
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        void run() throws OmException;
+    }
+
+    @Test
+    public void javaOmAdaptsAMediaSatoAndReportsItsPathOnTheGsoapOm() throws Exception {
+        Sato media = node.om.openSato(legacy.address, legacy.nodeId, Purpose.MEDIA, "call-g3",
+                List.of(Requirement.LOW_DELAY), offer(TransportKind.UDP));
+        Address legacyEnd = media.remoteEndpoint();
+        SatoInfo before = legacySato(media.id());
+        assertEquals("the legacy OM keeps our end as the SATO's remote", 15070, before.getRemoteEndpoint().getPort());
+        assertNull(before.getNote());
+
+        // AdaptSato: the chain moved; the legacy end now exchanges media with a relay
+        Address relay = new Address("127.0.0.1", 43210);
+        assertEquals(media.id(), node.om.remote().adaptSato(legacy.address, "call-g3", legacyEnd, relay, "relay inserted"));
+        assertTrue(legacy.logged("AdaptSato " + media.id() + " -> 127.0.0.1:43210"));
+        SatoInfo adapted = legacySato(media.id());
+        assertEquals("127.0.0.1", adapted.getRemoteEndpoint().getHost());
+        assertEquals(43210, adapted.getRemoteEndpoint().getPort());
+        assertTrue(adapted.getNote(), adapted.getNote().startsWith("adaptations=1 reports=0"));
+        assertTrue(adapted.getNote(), adapted.getNote().endsWith(" reason=relay inserted"));
+
+        // ReportPath: what our end receives, counted and kept as the last event
+        Address ourEnd = new Address("127.0.0.1", 15070);
+        assertEquals(media.id(), node.om.remote().reportPath(legacy.address,
+                new PathReport("call-g3", ourEnd, PathEvent.DEGRADED, 5000, 230, 0.08, 12.5, 40)));
+        assertTrue(legacy.logged("ReportPath " + media.id() + " degraded packets=230 lossRatio=0.0800"));
+        String note = legacySato(media.id()).getNote();
+        assertTrue(note, note.contains("adaptations=1 reports=1 lastEvent=degraded windowMillis=5000 packets=230 "
+                + "lossRatio=0.0800 jitterMillis=12.50 silentMillis=40 reporter=127.0.0.1:15070"));
+        assertEquals(media.id(), node.om.remote().reportPath(legacy.address,
+                new PathReport("call-g3", ourEnd, PathEvent.RECOVERED, 5000, 250, 0, 3, 0)));
+        note = legacySato(media.id()).getNote();
+        assertTrue(note, note.contains("reports=2 lastEvent=recovered windowMillis=5000 packets=250 lossRatio=0.0000"));
+
+        // the declared faults, as typed errors; none of them changes the SATO
+        try {
+            node.om.remote().adaptSato(legacy.address, "no-such-call", legacyEnd, relay, "x");
+            fail();
+        } catch (OmException e) {
+            assertEquals(OmException.Kind.UNKNOWN_SATO, e.kind());
+            assertEquals("call no-such-call", e.subject());
+        }
+        try {
+            node.om.remote().adaptSato(legacy.address, "call-g3", new Address("127.0.0.1", 1), relay, "x");
+            fail("a media address the legacy OM never handed out");
+        } catch (OmException e) {
+            assertEquals(OmException.Kind.UNKNOWN_SATO, e.kind());
+            assertEquals("call call-g3 at 127.0.0.1:1", e.subject());
+        }
+        try {
+            node.om.remote().adaptSato(legacy.address, "call-g3", legacyEnd, null, "x");
+            fail();
+        } catch (OmException e) {
+            assertEquals(OmException.Kind.INVALID_REQUEST, e.kind());
+            assertEquals("remote", e.subject());
+        }
+        try {
+            node.om.remote().adaptSato(legacy.address, "call-g3", legacyEnd, new Address("127.0.0.1", 0), "x");
+            fail();
+        } catch (OmException e) {
+            assertEquals(OmException.Kind.INVALID_REQUEST, e.kind());
+            assertEquals("remote", e.subject());
+            assertTrue(e.getMessage(), e.getMessage().contains("out of range"));
+        }
+        try {
+            node.om.remote().reportPath(legacy.address, new PathReport("no-such-call", ourEnd, PathEvent.SILENT, 5000, 0, 1, 0, 3000));
+            fail();
+        } catch (OmException e) {
+            assertEquals(OmException.Kind.UNKNOWN_SATO, e.kind());
+            assertEquals("call no-such-call", e.subject());
+        }
+        try {
+            node.om.remote().reportPath(legacy.address, new PathReport("call-g3", ourEnd, PathEvent.DEGRADED, 5000, 230, 2.0, 1, 0));
+            fail();
+        } catch (OmException e) {
+            assertEquals(OmException.Kind.INVALID_REQUEST, e.kind());
+            assertEquals("lossRatio", e.subject());
+        }
+        assertEquals(OmException.Kind.INVALID_REQUEST, kindOf(() -> node.om.remote().reportPath(legacy.address,
+                new PathReport("call-g3", ourEnd, PathEvent.DEGRADED, 5000, -1, 0.1, 1, 0))));
+        assertEquals(OmException.Kind.INVALID_REQUEST, kindOf(() -> node.om.remote().reportPath(legacy.address,
+                new PathReport("", ourEnd, PathEvent.DEGRADED, 5000, 1, 0.1, 1, 0))));
+        SatoInfo after = legacySato(media.id());
+        assertEquals(43210, after.getRemoteEndpoint().getPort());
+        assertTrue(after.getNote(), after.getNote().startsWith("adaptations=1 reports=2 lastEvent=recovered"));
+
+        node.om.closeSato(media.id(), "call ended");
+        assertEquals(OmException.Kind.UNKNOWN_SATO, kindOf(() -> node.om.remote().adaptSato(legacy.address, "call-g3",
+                legacyEnd, relay, "after the call")));
     }
 
     @Test
