@@ -14,6 +14,12 @@ import java.util.regex.Pattern;
 import org.junit.Rule;
 import org.junit.Test;
 import org.p2psip.interop.fixtures.Owned;
+import org.p2psip.om.client.SoapOmIfClient;
+import org.p2psip.om.omif.v1.GetNodeStatus;
+import org.p2psip.om.omif.v1.GetNodeStatusResponse;
+import org.p2psip.om.omif.v1.PortInfo;
+import org.p2psip.om.omif.v1.PortType;
+import org.p2psip.om.types.Address;
 import org.p2psip.phone.MediaStats;
 import org.p2psip.phone.Phone;
 import org.p2psip.phone.PhoneException;
@@ -93,10 +99,34 @@ public class MediaFailoverTest {
         assertTrue("bob's longest gap within 2 s: " + b2.summary(), b2.maxGapMillis() < 2000);
         assertEquals("alice still hears her own peer's RTP-Port (same address)", a0.remoteSource(), a2.remoteSource());
         assertEquals("bob still hears his own peer's RTP-Port (same address)", b0.remoteSource(), b2.remoteSource());
+        // after the call: nothing left on any surviving peer, whatever moved during it
+        for (PeerProcess p : List.of(pa, pb, used.equals(id1) ? r2 : r1)) {
+            assertEquals(p.name + ": SATOs and RTP-Port sessions left after the call", "0 SATOs, 0 sessions, 0 RTP-Port sessions",
+                    awaitEmpty(p));
+        }
         assertEquals("no re-INVITE reached alice", 0, alice.reInvitesReceived());
         assertEquals("no re-INVITE reached bob", 0, bob.reInvitesReceived());
         System.out.println("[failover] relay " + used.substring(0, 8) + " killed; media back at both phones within "
                 + resumedMs + " ms; longest gap alice " + a2.maxGapMillis() + " ms, bob " + b2.maxGapMillis() + " ms");
+    }
+
+    /** What peer {@code p}'s OM still holds (GetNodeStatus over the OM IF), waiting up to 10 s for it to be empty. */
+    private static String awaitEmpty(PeerProcess p) throws Exception {
+        String om = p.om().replaceFirst("^http://", "").replaceFirst("/.*$", "");
+        String seen = "";
+        long deadline = System.currentTimeMillis() + 10_000;
+        try (SoapOmIfClient client = new SoapOmIfClient()) {
+            while (System.currentTimeMillis() < deadline) {
+                GetNodeStatusResponse st = client.port(Address.parse(om)).getNodeStatus(new GetNodeStatus());
+                long rtp = st.getPort().stream().filter(i -> i.getType() == PortType.RTP_PORT).mapToLong(PortInfo::getSessions).sum();
+                seen = st.getSato().size() + " SATOs, " + st.getSession().size() + " sessions, " + rtp + " RTP-Port sessions";
+                if (st.getSato().isEmpty() && st.getSession().isEmpty() && rtp == 0) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+        }
+        return seen;
     }
 
     private static String nodeId(PeerProcess p) throws Exception {

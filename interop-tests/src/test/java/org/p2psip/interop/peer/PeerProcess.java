@@ -38,6 +38,7 @@ public final class PeerProcess implements AutoCloseable {
     private List<ProcessHandle> children = List.of();
     private String sip;
     private String lookup;
+    private String om;
 
     private PeerProcess(String name, Path stateDir, Process process, Path log) {
         this.name = name;
@@ -86,6 +87,7 @@ public final class PeerProcess implements AutoCloseable {
             Matcher m = pp.up.get(60, TimeUnit.SECONDS);
             pp.sip = m.group(2);
             pp.lookup = m.group(4);
+            pp.om = m.group(3);
             pp.children = p.descendants().collect(Collectors.toList());
             return pp;
         } catch (Exception e) {
@@ -119,6 +121,11 @@ public final class PeerProcess implements AutoCloseable {
     /** HOST:PORT of its P2PSIP-Port, as printed. */
     public String sip() {
         return sip;
+    }
+
+    /** Its OM IF as printed (HOST:PORT, or the URL). */
+    public String om() {
+        return om;
     }
 
     /** HOST:PORT of its lookup node: what others pass as --bootstrap. */
