@@ -31,7 +31,9 @@ import org.p2psip.phone.PhoneException;
  * moves the media to the other relay: media resumes both ways at both phones, from the same
  * addresses as before (their own peers' RTP-Ports), with no re-INVITE, and the longest gap each
  * phone heard is bounded generously (2 s: a loaded 2-core machine; the targets of 500 ms / median
- * 300 ms are measured by {@code ./p2psip experiment adapt --trials 20}).
+ * 300 ms are measured by {@code ./p2psip experiment adapt --trials 20}). Then the second relay dies
+ * too: no relay is left, the media goes direct (the peers are public), the call stays up and peerA's
+ * status lists both moves; after the hangup neither peer holds a SATO or an RTP-Port session.
  */
 public class MediaFailoverTest {
     private static final Pattern UP = Pattern.compile("overlay peer (\\S+) up");
@@ -87,6 +89,21 @@ public class MediaFailoverTest {
         Thread.sleep(1000);
         MediaStats a2 = alice.stats();
         MediaStats b2 = bob.stats();
+
+        // the second relay dies too: no relay is left (peerA and peerB offer none), and between public
+        // peers the direct path beats a dead relay: the media goes direct, peerA's status lists both moves
+        (used.equals(id1) ? r2 : r1).kill();
+        MediaStats a3 = awaitMore(alice, a2.packetsReceived() + 50, Duration.ofSeconds(15));
+        MediaStats b3 = awaitMore(bob, b2.packetsReceived() + 50, Duration.ofSeconds(15));
+        assertTrue("media resumed at alice after the second relay was killed", a3 != null);
+        assertTrue("media resumed at bob after the second relay was killed", b3 != null);
+        String history = adaptations(pa);
+        assertTrue("peerA's status lists the failover: " + history, history.contains("via " + used.substring(0, 8) + " -> via "
+                + other.substring(0, 8)));
+        assertTrue("peerA's status lists the move to the direct path: " + history, history.contains("via "
+                + other.substring(0, 8) + " -> direct"));
+        assertTrue("alice is still in the call", alice.inCall());
+        assertTrue("bob is still in the call", bob.inCall());
         alice.hangup();
         assertTrue("bob sees the BYE", bob.awaitHangup(Duration.ofSeconds(15)) != null);
 
@@ -100,7 +117,7 @@ public class MediaFailoverTest {
         assertEquals("alice still hears her own peer's RTP-Port (same address)", a0.remoteSource(), a2.remoteSource());
         assertEquals("bob still hears his own peer's RTP-Port (same address)", b0.remoteSource(), b2.remoteSource());
         // after the call: nothing left on any surviving peer, whatever moved during it
-        for (PeerProcess p : List.of(pa, pb, used.equals(id1) ? r2 : r1)) {
+        for (PeerProcess p : List.of(pa, pb)) {
             assertEquals(p.name + ": SATOs and RTP-Port sessions left after the call", "0 SATOs, 0 sessions, 0 RTP-Port sessions",
                     awaitEmpty(p));
         }
@@ -110,14 +127,27 @@ public class MediaFailoverTest {
                 + resumedMs + " ms; longest gap alice " + a2.maxGapMillis() + " ms, bob " + b2.maxGapMillis() + " ms");
     }
 
+    /** The adaptation history of every SATO on peer {@code p} (GetNodeStatus), one string. */
+    private static String adaptations(PeerProcess p) throws Exception {
+        try (SoapOmIfClient client = new SoapOmIfClient()) {
+            GetNodeStatusResponse st = client.port(omAddress(p)).getNodeStatus(new GetNodeStatus());
+            StringBuilder sb = new StringBuilder();
+            st.getSato().forEach(i -> i.getAdaptation().forEach(a -> sb.append(a).append('\n')));
+            return sb.toString();
+        }
+    }
+
+    private static Address omAddress(PeerProcess p) {
+        return Address.parse(p.om().replaceFirst("^http://", "").replaceFirst("/.*$", ""));
+    }
+
     /** What peer {@code p}'s OM still holds (GetNodeStatus over the OM IF), waiting up to 10 s for it to be empty. */
     private static String awaitEmpty(PeerProcess p) throws Exception {
-        String om = p.om().replaceFirst("^http://", "").replaceFirst("/.*$", "");
         String seen = "";
         long deadline = System.currentTimeMillis() + 10_000;
         try (SoapOmIfClient client = new SoapOmIfClient()) {
             while (System.currentTimeMillis() < deadline) {
-                GetNodeStatusResponse st = client.port(Address.parse(om)).getNodeStatus(new GetNodeStatus());
+                GetNodeStatusResponse st = client.port(omAddress(p)).getNodeStatus(new GetNodeStatus());
                 long rtp = st.getPort().stream().filter(i -> i.getType() == PortType.RTP_PORT).mapToLong(PortInfo::getSessions).sum();
                 seen = st.getSato().size() + " SATOs, " + st.getSession().size() + " sessions, " + rtp + " RTP-Port sessions";
                 if (st.getSato().isEmpty() && st.getSession().isEmpty() && rtp == 0) {

@@ -123,7 +123,8 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
                     direct = false;
                     target = d.relay();
                     why = d.reason();
-                } else if (via.relayed() && directAllowed) {
+                } else if (via.relayed() && !nat && !c.peer.nat()) {
+                    // no relay left: between public peers the direct path beats a dead relay (as at set-up)
                     direct = true;
                     target = null;
                     why = d.reason() + "; back to the direct path";
@@ -146,6 +147,8 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
         long t0 = System.nanoTime();
         long tRelay = t0;
         Address rtp2 = c.remote();
+        SatoPorts.LegStart start = nat ? SatoPorts.LegStart.ACTIVE : SatoPorts.LegStart.CHAIN;
+        boolean repointed = false;
         PortSession session = null;
         try {
             Address towardsRtp2;
@@ -166,10 +169,20 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
                 towardsRtp2 = rtp2;
                 towardsRtp1 = c.local.leg(PortSession.LEG_CALLER);
             }
-            om.ports().repoint(c.local, PortSession.LEG_CALLEE, towardsRtp2,
-                    nat ? SatoPorts.LegStart.ACTIVE : SatoPorts.LegStart.CHAIN);
+            routeSignalling(c, relay, why);
+            om.ports().repoint(c.local, PortSession.LEG_CALLEE, towardsRtp2, start);
+            repointed = true;
             om.remote().adaptSato(c.peer.om(), c.call, rtp2, towardsRtp1, why);
         } catch (OmException | RuntimeException e) {
+            if (repointed) {
+                // the far OM did not follow (gone, or a legacy OM without AdaptSato): RTP1 back where RTP2 still is
+                try {
+                    om.ports().repoint(c.local, PortSession.LEG_CALLEE,
+                            old.relayed() ? old.session().leg(PortSession.LEG_CALLER) : rtp2, start);
+                } catch (OmException | RuntimeException e2) {
+                    log.debug("[{}] media SATO {}: RTP1 not re-pointed back: {}", peerName, c.id, e2.getMessage());
+                }
+            }
             log.warn("[{}] media SATO {} (call {}): moving {} -> {} failed: {}", peerName, c.id, Satos.shortCall(c.call),
                     old.path(), relay == null ? "direct" : "via " + relay.shortId(), e.getMessage());
             if (session != null) {
@@ -197,6 +210,28 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
             stopQuietly(old.relay(), old.session());
         }
         return true;
+    }
+
+    /**
+     * The OM IF to the far OM follows the media (issue 13: congestion hits every kind of traffic):
+     * through the new relay's TCP relay when the direct path is congested (a relay inserted) or the
+     * detour in use goes through a relay being left; directly when the media goes direct again.
+     */
+    private void routeSignalling(MediaChain c, PeerRecord relay, String why) {
+        org.p2psip.om.client.DetourRoutes routes = om.detourRoutes();
+        if (c.peer.nat() || nat || !routes.available()) {
+            return; // reached through relayed addresses anyway
+        }
+        if (relay == null) {
+            routes.direct(c.peer.om(), why);
+            return;
+        }
+        boolean detouring = routes.of(c.peer.om()) != null;
+        if ((detouring || !c.via().relayed()) && relay.tcpRelay() != null) {
+            routes.use(c.peer.om(), relay.nodeId(), relay.tcpRelay(), why);
+        } else if (detouring) {
+            routes.direct(c.peer.om(), why + " (the new relay offers no TCP relay)");
+        }
     }
 
     private void stopQuietly(PeerRecord relay, PortSession session) {

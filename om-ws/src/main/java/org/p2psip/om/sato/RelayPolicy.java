@@ -232,7 +232,12 @@ public final class RelayPolicy {
         if (settings.nat() || peer.nat() || settings.relayPolicy() == Mode.ALWAYS) {
             // mid-call the cached list (most spare capacity first) saves a lookup; asked only if it is empty
             List<PeerRecord> cached = relays.candidates(1, ex);
-            return cached.isEmpty() ? byCapacity(why, ex) : new Decision(cached.get(0), why + ": relay on "
+            if (cached.isEmpty()) {
+                PeerRecord found = relays.find(ex);
+                return found == null ? new Decision(null, why + "; no other RTP-Port relay is registered in the lookup service", null, false)
+                        : new Decision(found, why + ": relay on " + found.shortId() + " (most spare capacity)", null, false);
+            }
+            return new Decision(cached.get(0), why + ": relay on "
                     + cached.get(0).shortId() + " (most spare capacity)", null, false);
         }
         List<PeerRecord> candidates = relays.candidates(MAX_RELAYS, ex);
