@@ -81,6 +81,7 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
             return false; // torn down meanwhile, or not connected yet
         }
         MediaChain.Via via = c.via();
+        long decideStart = System.nanoTime();
         PeerRecord target;
         boolean direct;
         String why = reason;
@@ -139,11 +140,11 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
             default:
                 return false;
         }
-        return moveTo(c, via, direct ? null : target, why);
+        return moveTo(c, via, direct ? null : target, why, (System.nanoTime() - decideStart) / 1_000_000);
     }
 
     /** Moves {@code c} from {@code old} to a relay on {@code relay} (null: direct). */
-    private boolean moveTo(MediaChain c, MediaChain.Via old, PeerRecord relay, String why) {
+    private boolean moveTo(MediaChain c, MediaChain.Via old, PeerRecord relay, String why, long decidedMs) {
         long t0 = System.nanoTime();
         long tRelay = t0;
         Address rtp2 = c.remote();
@@ -204,8 +205,8 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
             s.note(relay == null ? "RTP1 -> RTP2 (adapted: " + why + ")"
                     : "RTP1 -> RTP3 -> RTP2, relay on " + relay.shortId() + " (adapted: " + why + ")");
         }
-        log.info("[{}] media SATO {} (call {}) adapted: {} -> {} ({}); moved in {} ms (relay session {} ms)", peerName, c.id,
-                Satos.shortCall(c.call), old.path(), now.path(), why, ms, relayMs);
+        log.info("[{}] media SATO {} (call {}) adapted: {} -> {} ({}); moved in {} ms (relay session {} ms, decided in {} ms)",
+                peerName, c.id, Satos.shortCall(c.call), old.path(), now.path(), why, ms, relayMs, decidedMs);
         if (old.relayed()) {
             stopQuietly(old.relay(), old.session());
         }
