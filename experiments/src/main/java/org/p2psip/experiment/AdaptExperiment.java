@@ -337,10 +337,11 @@ public final class AdaptExperiment {
         bob.stop(Duration.ofSeconds(10));
     }
 
-    /** The relay peer-a chose at set-up (policy always: {@code RTP1 -> RTP3 -> RTP2 via XXXXXXXX}), or null. */
+    /** The relay peer-a chose at set-up (its {@code relay decision} line: {@code relay on XXXXXXXX}), or null. */
     private String firstRelay() throws IOException {
         String text = Files.readString(logOf("peer-a"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("RTP1 -> RTP3 -> RTP2 via (\\S+)").matcher(text);
+        // "relay decision for call ...: relay HOST:PORT (relay policy always: relay on 214ec19b (...)"
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("relay decision for call .*?: relay on ([0-9a-f]+)").matcher(text);
         return m.find() ? m.group(1) : null;
     }
 
