@@ -297,6 +297,10 @@ public final class AdaptExperiment {
         Thread.sleep(3000);
         String inUse = firstRelay();
         for (int trial = 1; trial <= settings.trials() && alice.isAlive(); trial++) {
+            List<AdaptLog.Entry> sofar = moves(aliceStart);
+            if (!sofar.isEmpty()) { // the path as peer-a last moved it (it may have moved on its own since the last trial)
+                inUse = AdaptLog.Entry.relayOf(sofar.get(sofar.size() - 1).to());
+            }
             String victim = null;
             for (Map.Entry<String, String> e : ids.entrySet()) {
                 if (AdaptLog.sameNode(inUse, e.getValue())) {
