@@ -140,15 +140,19 @@ public final class AdaptReport {
     }
 
     /**
-     * The longest silence a phone heard that ended between {@code fromWall} and {@code toWall} (epoch ms), from
-     * its timeline whose t = 0 was at {@code start}; -1 without intervals there.
+     * The longest silence a phone heard that ended between {@code fromWall} and {@code toWall} (epoch ms), or a
+     * run of intervals without packets there (a silence that has not ended), from its timeline whose t = 0 was
+     * at {@code start}; -1 without intervals there.
      */
     static long maxGap(PhoneIntervals p, long start, long fromWall, long toWall) {
         double max = -1;
+        long silent = 0; // a silence that has not ended yet shows as intervals without packets
         for (PhoneIntervals.Interval i : p.intervals()) {
             double end = start + i.t() * 1000;
             if (end >= fromWall && end - AdaptExperiment.TIMELINE_MS <= toWall && !Double.isNaN(i.maxGapMs())) {
                 max = Math.max(max, i.maxGapMs());
+                silent = i.received() == 0 ? silent + AdaptExperiment.TIMELINE_MS : 0;
+                max = Math.max(max, silent);
             }
         }
         return Math.round(max);

@@ -63,6 +63,12 @@ public class AdaptLogTest {
         assertEquals(160, AdaptReport.maxGap(p, 10_000, 10_100, 10_300));
         assertEquals(900, AdaptReport.maxGap(p, 10_000, 10_100, 12_000));
         assertEquals(-1, AdaptReport.maxGap(p, 10_000, 20_000, 21_000));
+        PhoneIntervals silent = PhoneIntervals.parse("bob", List.of(
+                "interval: t=0.1 received=5 expected=5 lost=0 loss=0.0% jitter=0.1ms delay_mean=- delay_p95=- delay_samples=0 max_gap=20ms",
+                "interval: t=0.2 received=0 expected=0 lost=0 loss=0.0% jitter=0.1ms delay_mean=- delay_p95=- delay_samples=0 max_gap=0ms",
+                "interval: t=0.3 received=0 expected=0 lost=0 loss=0.0% jitter=0.1ms delay_mean=- delay_p95=- delay_samples=0 max_gap=0ms",
+                "interval: t=0.4 received=0 expected=0 lost=0 loss=0.0% jitter=0.1ms delay_mean=- delay_p95=- delay_samples=0 max_gap=0ms"));
+        assertEquals("a silence that has not ended counts too", 300, AdaptReport.maxGap(silent, 10_000, 10_000, 10_400));
     }
 
     @Test
