@@ -24,6 +24,7 @@ public final class ExperimentCommand {
     static final String USAGE = """
             usage: ./p2psip experiment nat [options]
                    ./p2psip experiment congestion [options]
+                   ./p2psip experiment adapt [options]
 
             The paper's NAT experiment (Sec. 5.3): two overlay peers, each with a phone, behind
             symmetric NATs (network namespaces, nftables "masquerade fully-random"), and a public
@@ -52,6 +53,23 @@ public final class ExperimentCommand {
 
               --call-seconds S    how long each call lasts (default 15)
               --work-dir DIR      logs and figures (default: a new directory under /tmp)
+
+            Adaptation during a call (Sec. 4 and 6): the congestion lab with relay peers on C and
+            D, every path but A-B fast. One call of 45 s from alice to bob, starting direct; a UDP
+            flood A->B from t = 10 s to t = 28 s (peer-a's OM inserts a relay); the relay peer in
+            use SIGKILLed at t = 20 s (failover to the other relay); after the flood the relay is
+            removed (--adapt-remove-ms, 10 s, after the flood ends: about t = 38 s). Both phones
+            report every 100 ms. Needs root. Prints every event with the longest media gap each
+            phone heard around it, a verdict per step, writes report.txt, adapt.csv and adapt.png
+            (packets per 100 ms at each phone, events marked); exit 0 only if each step happened
+            (failover gap at most 500 ms at each phone), no SATO or RTP-Port session was left on
+            any peer after the hangup and no namespace is left.
+
+              --trials N          instead: repeat the failover step N times (three relay peers,
+                                  policy always; kill the relay in use, restart it) and print each
+                                  gap, the median and the maximum per phone (targets: each at most
+                                  500 ms, median at most 300 ms)
+              --work-dir DIR      logs and figures (default: a new directory under /tmp)
             """;
 
     private ExperimentCommand() {
@@ -75,8 +93,11 @@ public final class ExperimentCommand {
         if (args[0].equals("congestion")) {
             return congestion(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
+        if (args[0].equals("adapt")) {
+            return adapt(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (!args[0].equals("nat")) {
-            err.println("p2psip experiment: unknown experiment '" + args[0] + "' (they are 'nat' and 'congestion')");
+            err.println("p2psip experiment: unknown experiment '" + args[0] + "' (they are 'nat', 'congestion' and 'adapt')");
             return 2;
         }
         int udpTimeout;
@@ -159,6 +180,56 @@ public final class ExperimentCommand {
             return report.problems().isEmpty() ? 0 : 1;
         } catch (Exception e) {
             err.println("p2psip experiment congestion failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static final List<Option> ADAPT_OPTIONS = List.of(
+            Option.value("trials", null, "repeat the failover step N times and print the gap distribution"),
+            Option.value("work-dir", null, "where the processes' logs and the figures go"));
+
+    private static int adapt(String[] args, PrintStream out, PrintStream err) {
+        int trials;
+        Path work;
+        try {
+            Options o = Options.parse("./p2psip experiment adapt", ADAPT_OPTIONS, args);
+            if (o.help()) {
+                out.print(USAGE);
+                return 0;
+            }
+            trials = o.has("trials") ? (int) o.number("trials", 1, 1000) : 0;
+            work = o.has("work-dir") ? Path.of(o.get("work-dir")) : null;
+        } catch (IllegalArgumentException e) {
+            err.println("p2psip experiment adapt: " + e.getMessage());
+            err.println("try ./p2psip experiment --help");
+            return 2;
+        }
+        try {
+            Preflight.check();
+        } catch (NatNetworkException e) {
+            err.println("p2psip experiment adapt: " + e.getMessage());
+            return 1;
+        }
+        try {
+            if (work == null) {
+                work = Files.createTempDirectory("p2psip-adapt-");
+            }
+            out.println("== logs and figures: " + work);
+            AdaptExperiment.Settings d = AdaptExperiment.Settings.defaults(work);
+            if (trials > 0) {
+                AdaptTrials t = AdaptExperiment.trials(new AdaptExperiment.Settings(work, d.congestionStart(), d.kill(),
+                        d.congestionEnd(), d.callSeconds(), 0, d.maxGapMs(), trials), line -> out.println("== " + line));
+                out.println();
+                t.lines().forEach(out::println);
+                return t.problems().isEmpty() ? 0 : 1;
+            }
+            AdaptReport report = AdaptExperiment.run(d, line -> out.println("== " + line));
+            out.println();
+            report.lines().forEach(out::println);
+            out.println("figures: " + work.resolve("adapt.csv") + ", plot: " + work.resolve("adapt.png"));
+            return report.problems().isEmpty() ? 0 : 1;
+        } catch (Exception e) {
+            err.println("p2psip experiment adapt failed: " + e.getMessage());
             return 1;
         }
     }

@@ -8,13 +8,16 @@ import java.util.Map;
 
 /**
  * What a phone saw of its call's media, second by second, read from its {@code interval:} lines
- * ({@code ./p2psip phone --report-every 1}), and its {@code report:} line. Values of each interval
+ * ({@code ./p2psip phone --report-every 1}, or {@code --report-every-ms 100} for a finer timeline). Values of each interval
  * are that interval's own (jitter: the RFC 3550 running estimate at its end).
  */
 public final class PhoneIntervals {
-    /** One interval. NaN where the phone had no sample (e.g. no delay without the send-time extension). */
+    /**
+     * One interval. NaN where the phone had no sample (e.g. no delay without the send-time extension);
+     * {@code maxGapMs}: the longest silence that ended in it (NaN from phones that do not print it).
+     */
     public record Interval(double t, long received, long expected, long lost, double lossPercent, double jitterMs,
-                    double delayMeanMs, double delayP95Ms) {
+                    double delayMeanMs, double delayP95Ms, double maxGapMs) {
     }
 
     private final String phone;
@@ -35,7 +38,7 @@ public final class PhoneIntervals {
             Map<String, String> f = fields(line.substring("interval:".length()));
             out.add(new Interval(number(f, "t"), (long) number(f, "received"), (long) number(f, "expected"),
                     (long) number(f, "lost"), number(f, "loss"), number(f, "jitter"), number(f, "delay_mean"),
-                    number(f, "delay_p95")));
+                    number(f, "delay_p95"), number(f, "max_gap")));
         }
         return new PhoneIntervals(phone, List.copyOf(out));
     }

@@ -62,8 +62,8 @@ final class CallMedia {
     }
 
     /** The media received since the last interval was taken ({@link RtpSession#takeInterval}). */
-    MediaInterval takeInterval(long seconds) {
-        return rtp.takeInterval(seconds);
+    MediaInterval takeInterval(long endMillis) {
+        return rtp.takeInterval(endMillis);
     }
 
     /** Stops sending, keeps the final statistics and closes the ports. */

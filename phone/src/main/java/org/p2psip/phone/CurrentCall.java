@@ -26,8 +26,8 @@ final class CurrentCall {
     }
 
     /** The current or last call's media since the last interval, null before the first call. */
-    MediaInterval takeInterval(long seconds) {
+    MediaInterval takeInterval(long endMillis) {
         Call c = call;
-        return c == null ? null : c.media.takeInterval(seconds);
+        return c == null ? null : c.media.takeInterval(endMillis);
     }
 }

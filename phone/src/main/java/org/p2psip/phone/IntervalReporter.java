@@ -7,9 +7,9 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * The per-interval media report of {@code ./p2psip phone --report-every N}: a thread that, every
- * {@code N} seconds from its start, takes the interval's figures ({@link MediaInterval}) and passes its
- * line on. The first call resets the interval so that every line covers exactly {@code N} seconds; a
+ * The per-interval media report of {@code ./p2psip phone --report-every N} (or {@code --report-every-ms N}):
+ * a thread that, every interval from its start, takes the interval's figures ({@link MediaInterval}) and
+ * passes its line on. The first call resets the interval so that every line covers exactly one interval; a
  * partial interval at the end is not reported (the final {@code report:} line covers the whole call).
  *
  * <p>The thread is a daemon owned by this object; {@link #stop()} ends it.
@@ -19,27 +19,30 @@ final class IntervalReporter {
     private final Thread thread;
     private volatile boolean stopped;
 
-    private IntervalReporter(LongFunction<MediaInterval> source, int everySeconds, Consumer<String> lines) {
-        this.thread = new Thread(() -> run(source, everySeconds, lines), "phone-interval-report");
+    /** The shortest interval: a phone sends a packet every 20 ms. */
+    static final long MIN_MILLIS = 100;
+
+    private IntervalReporter(LongFunction<MediaInterval> source, long everyMillis, Consumer<String> lines) {
+        this.thread = new Thread(() -> run(source, everyMillis, lines), "phone-interval-report");
         thread.setDaemon(true);
     }
 
     /**
      * Starts reporting.
      *
-     * @param source       takes the interval ending at the given second (e.g. {@link Phone#takeMediaInterval})
-     *                     and starts the next; null results are skipped
-     * @param everySeconds interval length, at least 1
-     * @param lines        receives each {@link MediaInterval#line()}
+     * @param source      takes the interval ending at the given millisecond (e.g. {@link Phone#takeMediaInterval})
+     *                    and starts the next; null results are skipped
+     * @param everyMillis interval length in milliseconds, at least {@value #MIN_MILLIS}
+     * @param lines       receives each {@link MediaInterval#line()}
      */
-    static IntervalReporter start(LongFunction<MediaInterval> source, int everySeconds, Consumer<String> lines) {
+    static IntervalReporter start(LongFunction<MediaInterval> source, long everyMillis, Consumer<String> lines) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(lines, "lines");
-        if (everySeconds < 1) {
-            throw new IllegalArgumentException("report interval must be at least 1 s: " + everySeconds);
+        if (everyMillis < MIN_MILLIS) {
+            throw new IllegalArgumentException("report interval must be at least " + MIN_MILLIS + " ms: " + everyMillis);
         }
         source.apply(0); // the first interval starts now
-        IntervalReporter r = new IntervalReporter(source, everySeconds, lines);
+        IntervalReporter r = new IntervalReporter(source, everyMillis, lines);
         r.thread.start();
         return r;
     }
@@ -55,9 +58,9 @@ final class IntervalReporter {
         }
     }
 
-    private void run(LongFunction<MediaInterval> source, int everySeconds, Consumer<String> lines) {
+    private void run(LongFunction<MediaInterval> source, long everyMillis, Consumer<String> lines) {
         long start = System.nanoTime();
-        long every = TimeUnit.SECONDS.toNanos(everySeconds);
+        long every = TimeUnit.MILLISECONDS.toNanos(everyMillis);
         for (long k = 1; !stopped; k++) {
             long due = start + k * every;
             long wait;
@@ -67,7 +70,7 @@ final class IntervalReporter {
             if (stopped) {
                 return;
             }
-            MediaInterval i = source.apply(k * everySeconds);
+            MediaInterval i = source.apply(k * everyMillis);
             if (i != null) {
                 lines.accept(i.line());
             }

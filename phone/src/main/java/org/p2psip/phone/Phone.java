@@ -232,10 +232,10 @@ public final class Phone implements AutoCloseable {
      * media started: loss, jitter and one-way delay of that interval ({@link MediaInterval}); null before the
      * first call.
      *
-     * @param seconds the end of the interval in seconds since reporting started (it goes into the line)
+     * @param endMillis the end of the interval in milliseconds since reporting started (it goes into the line)
      */
-    public MediaInterval takeMediaInterval(long seconds) {
-        return current.takeInterval(seconds);
+    public MediaInterval takeMediaInterval(long endMillis) {
+        return current.takeInterval(endMillis);
     }
 
     /** Hangs up, rejects unanswered incoming calls, unregisters, and stops the SIP stack. Idempotent. */

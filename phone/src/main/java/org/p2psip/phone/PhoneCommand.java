@@ -48,8 +48,14 @@ public final class PhoneCommand {
                                    interval's figures (default: off):
                                    interval: t=3 received=50 expected=50 lost=0 loss=0.0%
                                    jitter=0.42ms delay_mean=12.3ms delay_p95=15.1ms delay_samples=50
+                                   max_gap=21ms
                                    (delay from the abs-send-time RTP header extension; '-' and
-                                   delay_samples=0 when the other phone does not send it)
+                                   delay_samples=0 when the other phone does not send it;
+                                   max_gap: the longest silence between two received packets
+                                   that ended in the interval)
+              --report-every-ms N  the same lines every N milliseconds (100 to 3600000), t with
+                                   its fraction: interval: t=12.3 received=5 ... max_gap=20ms
+                                   (not together with --report-every)
               --help               this text
             """;
 
@@ -131,8 +137,8 @@ public final class PhoneCommand {
             long start = System.nanoTime();
             if (phone.awaitMedia(media.plusSeconds(2))) {
                 out.println("media flowing: RTP arriving from " + phone.stats().remoteSource());
-                if (o.reportEvery != null) {
-                    reporter = IntervalReporter.start(phone::takeMediaInterval, o.reportEvery, out::println);
+                if (o.reportEveryMillis != null) {
+                    reporter = IntervalReporter.start(phone::takeMediaInterval, o.reportEveryMillis, out::println);
                 }
             } else {
                 out.println("no media received within " + (media.toSeconds() + 2) + " s");
@@ -207,7 +213,8 @@ public final class PhoneCommand {
                 Option.value("expires", "3600", "registration lifetime to request"),
                 Option.flag("no-register", "do not register"),
                 Option.value("timeout", null, "overall deadline in seconds"),
-                Option.value("report-every", null, "seconds per media interval line"));
+                Option.value("report-every", null, "seconds per media interval line"),
+                Option.value("report-every-ms", null, "milliseconds per media interval line"));
 
         String user;
         InetSocketAddress proxy;
@@ -220,7 +227,8 @@ public final class PhoneCommand {
         int seconds;
         Integer wait;
         Integer timeout;
-        Integer reportEvery;
+        /** The interval of the media report, ms (from --report-every or --report-every-ms), or null. */
+        Long reportEveryMillis;
         int expires;
         boolean register;
         boolean help;
@@ -258,7 +266,14 @@ public final class PhoneCommand {
             o.expires = (int) p.number("expires", 1, 86400);
             o.register = !p.flag("no-register");
             o.timeout = p.has("timeout") ? (int) p.number("timeout", 1, 86400) : null;
-            o.reportEvery = p.has("report-every") ? (int) p.number("report-every", 1, 3600) : null;
+            if (p.has("report-every") && p.has("report-every-ms")) {
+                throw new IllegalArgumentException("give --report-every N (seconds) or --report-every-ms N, not both");
+            }
+            if (p.has("report-every")) {
+                o.reportEveryMillis = 1000L * p.number("report-every", 1, 3600);
+            } else if (p.has("report-every-ms")) {
+                o.reportEveryMillis = p.number("report-every-ms", IntervalReporter.MIN_MILLIS, 3_600_000);
+            }
             if (o.answer == (o.callee != null)) {
                 throw new IllegalArgumentException("give exactly one of --answer and --call USER");
             }

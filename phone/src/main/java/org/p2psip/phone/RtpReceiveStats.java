@@ -29,6 +29,7 @@ public final class RtpReceiveStats {
     private long bytes;
     private long lastArrivalNanos = -1;
     private long maxGapNanos;
+    private long intervalMaxGapNanos;
 
     /** Statistics for media with the given RTP clock rate (8000 for PCMU). */
     public RtpReceiveStats(int clockRate) {
@@ -61,6 +62,9 @@ public final class RtpReceiveStats {
         if (lastArrivalNanos >= 0 && arrivalNanos - lastArrivalNanos > maxGapNanos) {
             maxGapNanos = arrivalNanos - lastArrivalNanos;
         }
+        if (lastArrivalNanos >= 0 && arrivalNanos - lastArrivalNanos > intervalMaxGapNanos) {
+            intervalMaxGapNanos = arrivalNanos - lastArrivalNanos;
+        }
         lastArrivalNanos = arrivalNanos;
         long arrival = Math.round(arrivalNanos * (clockRate / 1e9)); // in timestamp units
         if (s.update(p.sequence(), p.timestamp(), arrival) && !Double.isNaN(delayMillis)) {
@@ -72,9 +76,9 @@ public final class RtpReceiveStats {
     /**
      * The figures of the interval since the last call (or since the start) and starts the next one.
      *
-     * @param seconds the end of the interval, seconds since reporting started (goes into the line)
+     * @param endMillis the end of the interval, milliseconds since reporting started (goes into the line)
      */
-    public synchronized MediaInterval takeInterval(long seconds) {
+    public synchronized MediaInterval takeInterval(long endMillis) {
         long received = 0;
         long expected = 0;
         long lost = 0;
@@ -86,9 +90,10 @@ public final class RtpReceiveStats {
             received += r;
             lost += Math.max(0, e - r);
         }
-        MediaInterval i = new MediaInterval(seconds, received, expected, lost, jitterMillis(), intervalDelay.mean(),
-                intervalDelay.p95(), intervalDelay.count());
+        MediaInterval i = new MediaInterval(endMillis, received, expected, lost, jitterMillis(), intervalDelay.mean(),
+                intervalDelay.p95(), intervalDelay.count(), intervalMaxGapNanos / 1_000_000);
         intervalDelay.clear();
+        intervalMaxGapNanos = 0;
         return i;
     }
 

@@ -167,10 +167,10 @@ public final class RtpSession implements AutoCloseable {
     /**
      * What was received since the last call (or since the start), and starts the next interval.
      *
-     * @param seconds the end of the interval in seconds since reporting started, for the line
+     * @param endMillis the end of the interval in milliseconds since reporting started, for the line
      */
-    public MediaInterval takeInterval(long seconds) {
-        return stats.takeInterval(seconds);
+    public MediaInterval takeInterval(long endMillis) {
+        return stats.takeInterval(endMillis);
     }
 
     @Override

@@ -22,7 +22,7 @@ public class MediaIntervalTest {
                 s.received(packet(65_500 + i), i * FRAME_NANOS, 10.0 + i % 2);
             }
         }
-        MediaInterval first = s.takeInterval(1);
+        MediaInterval first = s.takeInterval(1000);
         assertEquals(45, first.received());
         assertEquals(49, first.expected()); // the 50th was lost and no later packet has shown it yet
         assertEquals(4, first.lost());
@@ -34,7 +34,7 @@ public class MediaIntervalTest {
                 s.received(packet(65_500 + i), i * FRAME_NANOS, Double.NaN);
             }
         }
-        MediaInterval second = s.takeInterval(2);
+        MediaInterval second = s.takeInterval(2000);
         assertEquals(45, second.received());
         assertEquals(50, second.expected());
         assertEquals(5, second.lost());
@@ -42,7 +42,7 @@ public class MediaIntervalTest {
         assertEquals("no send times in this interval", 0, second.delaySamples());
         assertTrue(Double.isNaN(second.delayMeanMillis()));
         assertEquals("interval: t=2 received=45 expected=50 lost=5 loss=10.0% jitter=0.00ms delay_mean=-"
-                + " delay_p95=- delay_samples=0", second.line());
+                + " delay_p95=- delay_samples=0 max_gap=40ms", second.line());
         assertEquals("the call keeps the delay of the first interval", 45, s.delaySamples());
     }
 
@@ -54,16 +54,16 @@ public class MediaIntervalTest {
                 s.received(packet(i), i * FRAME_NANOS);
             }
         }
-        MediaInterval first = s.takeInterval(1);
+        MediaInterval first = s.takeInterval(1000);
         assertEquals(2, first.lost());
         s.received(packet(20), 50 * FRAME_NANOS); // late: they belong to the first interval
         s.received(packet(21), 50 * FRAME_NANOS);
         s.received(packet(50), 51 * FRAME_NANOS);
-        MediaInterval second = s.takeInterval(2);
+        MediaInterval second = s.takeInterval(2000);
         assertEquals(3, second.received());
         assertEquals(1, second.expected());
         assertEquals(0, second.lost());
-        MediaInterval empty = s.takeInterval(3);
+        MediaInterval empty = s.takeInterval(3000);
         assertEquals(0, empty.received());
         assertEquals(0, empty.expected());
         assertEquals(0.0, empty.lossPercent(), 0);
@@ -71,8 +71,28 @@ public class MediaIntervalTest {
 
     @Test
     public void lineHasTheDocumentedFormat() {
-        MediaInterval i = new MediaInterval(3, 50, 50, 0, 0.4213, 12.34, 15.06, 50);
+        MediaInterval i = new MediaInterval(3000, 50, 50, 0, 0.4213, 12.34, 15.06, 50, 21);
         assertEquals("interval: t=3 received=50 expected=50 lost=0 loss=0.0% jitter=0.42ms delay_mean=12.3ms"
-                + " delay_p95=15.1ms delay_samples=50", i.line());
+                + " delay_p95=15.1ms delay_samples=50 max_gap=21ms", i.line());
+        assertEquals("interval: t=12.3 received=5 expected=5 lost=0 loss=0.0% jitter=0.00ms delay_mean=-"
+                + " delay_p95=- delay_samples=0 max_gap=20ms", new MediaInterval(12_300, 5, 5, 0, 0, Double.NaN, Double.NaN, 0, 20).line());
+    }
+
+    @Test
+    public void theLongestSilenceIsCountedWholeInTheIntervalWhereItEnds() {
+        RtpReceiveStats s = new RtpReceiveStats(8000);
+        for (int i = 0; i < 5; i++) { // 0..80 ms
+            s.received(packet(i), i * FRAME_NANOS);
+        }
+        assertEquals(20, s.takeInterval(100).maxGapMillis());
+        assertEquals("nothing arrived: no gap ended here", 0, s.takeInterval(200).maxGapMillis());
+        assertEquals(0, s.takeInterval(300).maxGapMillis());
+        s.received(packet(20), 430_000_000L); // the silence from 80 ms to 430 ms ends now
+        s.received(packet(21), 450_000_000L);
+        MediaInterval i = s.takeInterval(500);
+        assertEquals(350, i.maxGapMillis());
+        assertEquals(2, i.received());
+        assertEquals("the next interval starts afresh", 0, s.takeInterval(600).maxGapMillis());
+        assertEquals("the call's longest gap", 350, s.maxGapMillis());
     }
 }

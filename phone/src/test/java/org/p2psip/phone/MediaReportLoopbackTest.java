@@ -24,7 +24,7 @@ public class MediaReportLoopbackTest {
 
     private static final Pattern LINE = Pattern.compile("interval: t=(\\d+) received=(\\d+) expected=(\\d+)"
             + " lost=(\\d+) loss=([0-9.]+)% jitter=([0-9.]+)ms delay_mean=(-|-?[0-9.]+ms)"
-            + " delay_p95=(-|-?[0-9.]+ms) delay_samples=(\\d+)");
+            + " delay_p95=(-|-?[0-9.]+ms) delay_samples=(\\d+) max_gap=(\\d+)ms");
 
     private final InetAddress lo = InetAddress.getLoopbackAddress();
 
@@ -136,10 +136,41 @@ public class MediaReportLoopbackTest {
         assertTrue("media arrived: " + s.stats().summary(), s.stats().packetsReceived() >= n);
     }
 
+    @Test(timeout = 60_000)
+    public void tenthOfASecondIntervalsCarryTheirFractionAndTheLongestGap() throws Exception {
+        try (RtpSession a = RtpSession.open(lo); RtpSession b = RtpSession.open(lo)) {
+            a.startSending(new InetSocketAddress(lo, b.rtpPort()), AbsSendTime.DEFAULT_ID);
+            awaitPackets(b, 5);
+            List<String> lines = Collections.synchronizedList(new ArrayList<>());
+            IntervalReporter r = IntervalReporter.start(b::takeInterval, 100, lines::add);
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (lines.size() < 12 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            } finally {
+                r.stop();
+                a.stopSending();
+            }
+            assertTrue("interval lines: " + lines, lines.size() >= 12);
+            long received = 0;
+            synchronized (lines) {
+                for (int i = 0; i < 12; i++) {
+                    Matcher m = Pattern.compile("interval: t=([0-9.]+) received=(\\d+) .* max_gap=(\\d+)ms").matcher(lines.get(i));
+                    assertTrue("format: " + lines.get(i), m.matches());
+                    assertEquals(lines.get(i), MediaInterval.seconds(100L * (i + 1)), m.group(1));
+                    received += Long.parseLong(m.group(2));
+                }
+            }
+            assertEquals("t=1 for the tenth line", "interval: t=1 ", lines.get(9).substring(0, 14));
+            assertTrue("media in the 100 ms intervals: " + lines, received > 0);
+        }
+    }
+
     /** Runs the 1-second reporter until {@code count} lines were printed; each parsed. */
     private static List<Matcher> report(RtpSession s, int count) throws InterruptedException {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        IntervalReporter r = IntervalReporter.start(s::takeInterval, 1, lines::add);
+        IntervalReporter r = IntervalReporter.start(s::takeInterval, 1000, lines::add);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(count + 20);
             while (lines.size() < count && System.nanoTime() < deadline) {

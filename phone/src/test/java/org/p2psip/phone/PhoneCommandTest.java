@@ -28,7 +28,7 @@ public class PhoneCommandTest {
         assertEquals(0, run("--help"));
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"--user", "--proxy", "--listen", "--answer", "--call", "--seconds", "--wait",
-            "--expires", "--domain", "--media-host", "--no-register", "--report-every", "interval: t="}) {
+            "--expires", "--domain", "--media-host", "--no-register", "--report-every", "--report-every-ms", "interval: t=", "max_gap="}) {
             assertTrue(flag, help.contains(flag));
         }
     }
@@ -51,5 +51,20 @@ public class PhoneCommandTest {
         assertTrue(err(), err().contains("concrete address"));
         assertEquals(2, run("--user", "alice", "--proxy", "127.0.0.1:5060", "--answer", "--report-every", "0"));
         assertTrue(err(), err().contains("--report-every needs a number from 1 to 3600"));
+        assertEquals(2, run("--user", "alice", "--proxy", "127.0.0.1:5060", "--answer", "--report-every-ms", "50"));
+        assertTrue(err(), err().contains("--report-every-ms needs a number from 100 to 3600000"));
+        assertEquals(2, run("--user", "alice", "--proxy", "127.0.0.1:5060", "--answer", "--report-every", "1",
+                "--report-every-ms", "100"));
+        assertTrue(err(), err().contains("--report-every N (seconds) or --report-every-ms N, not both"));
+    }
+
+    @Test
+    public void reportIntervalsAreSecondsOrMilliseconds() {
+        assertEquals(Long.valueOf(2000), PhoneCommand.Options.parse(new String[] {"--user", "alice", "--proxy",
+            "127.0.0.1:5060", "--answer", "--report-every", "2"}).reportEveryMillis);
+        assertEquals(Long.valueOf(100), PhoneCommand.Options.parse(new String[] {"--user", "alice", "--proxy",
+            "127.0.0.1:5060", "--answer", "--report-every-ms", "100"}).reportEveryMillis);
+        assertEquals(null, PhoneCommand.Options.parse(new String[] {"--user", "alice", "--proxy",
+            "127.0.0.1:5060", "--answer"}).reportEveryMillis);
     }
 }

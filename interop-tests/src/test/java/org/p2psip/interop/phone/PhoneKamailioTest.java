@@ -214,7 +214,7 @@ public class PhoneKamailioTest {
                 assertTrue(alice.describe(), alice.stdout().contains("result: OK, media flowed both ways"));
                 java.util.regex.Matcher line = java.util.regex.Pattern.compile("interval: t=1 received=(\\d+) expected=\\d+"
                         + " lost=\\d+ loss=[0-9.]+% jitter=[0-9.]+ms delay_mean=-?[0-9.]+ms delay_p95=-?[0-9.]+ms"
-                        + " delay_samples=(\\d+)").matcher(alice.stdout());
+                        + " delay_samples=(\\d+) max_gap=\\d+ms").matcher(alice.stdout());
                 assertTrue("an interval line with delay\n" + alice.describe(), line.find());
                 assertTrue(line.group(), Long.parseLong(line.group(1)) >= 25 && Long.parseLong(line.group(2)) >= 25);
                 assertTrue(alice.describe(), alice.stdout().matches("(?s).*report: .*, delay mean -?[0-9.]+ ms p95 .*"));
