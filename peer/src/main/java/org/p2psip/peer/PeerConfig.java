@@ -48,7 +48,7 @@ public final class PeerConfig {
                     + " difference of consecutive RTTs) exceeds this"),
             Option.value("adapt", "on", "on | off: watch running calls' media paths and adapt them (relay failed over, inserted"
                     + " for a congested direct path, removed when it is good again), invisibly to the phones"),
-            Option.value("adapt-silence-ms", "200", "adapt: a media path that carried media and then nothing for this long is dead: fail over"),
+            Option.value("adapt-silence-ms", "150", "adapt: a media path that carried media and then nothing for this long is dead: fail over"),
             Option.value("adapt-insert-ms", "2000", "adapt, auto policy: insert a relay when the direct path has been degraded past"
                     + " the relay thresholds for this long"),
             Option.value("adapt-remove-ms", "10000", "adapt, auto policy: remove a relay inserted for congestion when the direct path"

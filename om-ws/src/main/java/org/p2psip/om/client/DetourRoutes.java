@@ -84,6 +84,18 @@ public final class DetourRoutes {
         }
     }
 
+    /**
+     * Opens (or finds) the tunnel to {@code target} through the TCP relay at {@code relayTcp} without
+     * routing anything through it yet: a detour prepared before it is needed costs nothing when it is
+     * taken. Returns the tunnel's local end.
+     */
+    public Address tunnel(Address relayTcp, Address target) throws OmException {
+        if (detours == null) {
+            throw OmException.invalid("relayTcp", "this peer takes no detours");
+        }
+        return detours.via(relayTcp, target);
+    }
+
     /** The detour to {@code farOm}, or null if it is reached directly. */
     public Route of(Address farOm) {
         long now = System.nanoTime();

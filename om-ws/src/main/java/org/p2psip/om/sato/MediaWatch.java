@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 final class MediaWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaWatch.class);
     /** Reading interval. */
-    static final long TICK_MS = 50;
+    static final long TICK_MS = 25;
     /** Media SATOs watched at most. */
     static final int MAX_WATCHED = 10_000;
     /** Window of the loss and packet figures. */
@@ -64,6 +64,9 @@ final class MediaWatch implements AutoCloseable {
         /** Prepares for a quick move of {@code c} (OM IF connections to the relays it might move to). Blocking. */
         void prepare(MediaChain c);
 
+        /** Prepares the OM IF detours to {@code c}'s far OM through the relays it might move to. Blocking. */
+        void prepareDetours(MediaChain c);
+
         /** The gap after a change, measured at this end: logged and kept in the SATO's history. */
         void gap(MediaChain c, long gapMs);
     }
@@ -80,6 +83,7 @@ final class MediaWatch implements AutoCloseable {
         volatile long remoteSilentMs;
         volatile long remoteDegradedAtNanos = -1;
         volatile String remoteDegraded;
+        long detoursPreparedNanos = -1;
 
         Watched(MediaChain chain, long now) {
             this.chain = chain;
@@ -104,6 +108,15 @@ final class MediaWatch implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    /** Preparations (connections, detours) run here, apart from the actions, so they never delay a failover. */
+    private final ThreadPoolExecutor preparations = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(64), r -> {
+                Thread t = new Thread(r, "om-media-prepare");
+                t.setDaemon(true);
+                return t;
+            });
+    /** Detours are prepared again for the same SATO after this long at the earliest. */
+    private static final long PREPARE_AGAIN_MS = 20_000;
     private volatile Actions handler;
 
     MediaWatch(String peerName, SatoSettings settings, RelayPolicy policy,
@@ -133,7 +146,7 @@ final class MediaWatch implements AutoCloseable {
         }
         Watched w = new Watched(c, System.nanoTime());
         if (watched.putIfAbsent(c.id, w) == null && c.initiator()) {
-            submit(w, () -> handler.prepare(c));
+            prepare(() -> handler.prepare(c));
         }
     }
 
@@ -231,12 +244,36 @@ final class MediaWatch implements AutoCloseable {
                 synchronized (w) {
                     w.judge.acted(t, v.action(), moved);
                     w.window.changedAfterBegin(t);
+                    w.detoursPreparedNanos = -1; // the alternatives changed with the path
                     w.remoteSilentAtNanos = -1;
                 }
             });
         } else if (report != null) {
             PathReport r = report;
             submit(w, () -> handler.report(chain, r));
+        }
+    }
+
+    private void prepare(Runnable r) {
+        try {
+            preparations.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    log.debug("[{}] preparing: {}", peerName, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("[{}] preparation queue full", peerName);
+        }
+    }
+
+    /** Detours for {@code w}, unless prepared lately. Under {@code w}'s lock. */
+    private void prepareDetours(Watched w, long now) {
+        if (w.detoursPreparedNanos < 0 || (now - w.detoursPreparedNanos) / 1_000_000 >= PREPARE_AGAIN_MS) {
+            w.detoursPreparedNanos = now;
+            MediaChain c = w.chain;
+            prepare(() -> handler.prepareDetours(c));
         }
     }
 
@@ -278,8 +315,12 @@ final class MediaWatch implements AutoCloseable {
             PathQuality direct = handler.directFigures(chain, PROBE_SPAN);
             if (!via.relayed()) {
                 degraded = degraded(w, now, direct);
+                if (degraded != null) {
+                    prepareDetours(w, now);
+                }
             } else {
                 directGood = policy.comfortablyGood(direct);
+                prepareDetours(w, now); // for a failover away from this relay
             }
         }
         return new PathJudge.Figures(via.relayed(), !chain.relayForced && auto, auto && !chain.relayForced, silent,
@@ -357,6 +398,7 @@ final class MediaWatch implements AutoCloseable {
     public void close() {
         ticker.shutdownNow();
         actions.shutdownNow();
+        preparations.shutdownNow();
         try {
             ticker.awaitTermination(2, TimeUnit.SECONDS);
             actions.awaitTermination(2, TimeUnit.SECONDS);

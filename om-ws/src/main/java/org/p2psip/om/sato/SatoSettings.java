@@ -31,7 +31,7 @@ public record SatoSettings(RelayPolicy.Mode relayPolicy, long relayRttMs, long r
      *                    been good for this long (well within the thresholds)
      */
     public record Adaptation(boolean on, Duration silence, Duration insertAfter, Duration removeAfter) {
-        public static final Adaptation DEFAULT = new Adaptation(true, Duration.ofMillis(200), Duration.ofSeconds(2),
+        public static final Adaptation DEFAULT = new Adaptation(true, Duration.ofMillis(150), Duration.ofSeconds(2),
                 Duration.ofSeconds(10));
         public static final Adaptation OFF = new Adaptation(false, DEFAULT.silence, DEFAULT.insertAfter, DEFAULT.removeAfter);
     }

@@ -26,10 +26,11 @@ public class PathJudgeTest {
     public void silenceAfterMediaFailsOverAtTheThresholdNotBefore() {
         PathJudge j = new PathJudge(A, 0);
         long t = 5_000 * MS;
-        assertEquals(PathJudge.Action.NONE, j.judge(t, relayed(199, true, false)).action());
-        PathJudge.Verdict v = j.judge(t, relayed(200, true, false));
+        long silence = A.silence().toMillis();
+        assertEquals(PathJudge.Action.NONE, j.judge(t, relayed(silence - 1, true, false)).action());
+        PathJudge.Verdict v = j.judge(t, relayed(silence, true, false));
         assertEquals(PathJudge.Action.FAILOVER, v.action());
-        assertTrue(v.reason(), v.reason().contains("no media for 200 ms through the relay"));
+        assertTrue(v.reason(), v.reason().contains("no media for " + silence + " ms through the relay"));
     }
 
     @Test
@@ -57,7 +58,7 @@ public class PathJudgeTest {
         t += 300 * MS;
         j.judge(t, relayed(0, true, false));
         t += 300 * MS;
-        assertEquals(PathJudge.Action.FAILOVER, j.judge(t, relayed(250, true, false)).action());
+        assertEquals(PathJudge.Action.FAILOVER, j.judge(t, relayed(A.silence().toMillis() + 50, true, false)).action());
     }
 
     @Test
