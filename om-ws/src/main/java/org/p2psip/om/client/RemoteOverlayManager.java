@@ -185,6 +185,7 @@ public final class RemoteOverlayManager {
         p.setLossRatio(report.lossRatio());
         p.setJitterMillis(report.jitterMillis());
         p.setSilentMillis(report.silentMillis());
+        p.setRemote(Wire.endpoint(report.remote()));
         return call(om, () -> client.port(om).reportPath(p)).getSatoId();
     }
 

@@ -47,8 +47,10 @@ final class MediaWatch implements AutoCloseable {
     private static final Duration PROBE_SPAN = Duration.ofMillis(2500);
     /** A callee's report counts for this long. */
     private static final long REPORT_FRESH_MS = 1500;
-    /** Callee's side: a degraded report at most this often; a silent one again after this long. */
+    /** Callee's side: a degraded report at most this often. */
     private static final long REPORT_EVERY_MS = 500;
+    /** Callee's side: a silent report again after this long while the silence lasts. */
+    private static final long SILENT_EVERY_MS = 100;
 
     /** What the watch has done by the adapter (the caller's side) or the far OM (the callee's). */
     interface Actions {
@@ -81,6 +83,8 @@ final class MediaWatch implements AutoCloseable {
         PathEvent lastEvent;
         volatile long remoteSilentAtNanos = -1;
         volatile long remoteSilentMs;
+        /** SILENT reports in a row since the last change, each with a longer silence. */
+        volatile int remoteSilentReports;
         volatile long remoteDegradedAtNanos = -1;
         volatile String remoteDegraded;
         long detoursPreparedNanos = -1;
@@ -174,18 +178,30 @@ final class MediaWatch implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
+        if (r.remote() != null && !r.remote().equals(neighbour(w.chain))) {
+            log.debug("[{}] {}: ignoring a {} report about {} (the chain's neighbour there is {} now)", peerName, w.chain,
+                    r.event().wire(), r.remote(), neighbour(w.chain));
+            return;
+        }
         switch (r.event()) {
             case SILENT:
-                w.remoteSilentMs = r.silentMillis();
-                w.remoteSilentAtNanos = now;
+                synchronized (w) {
+                    // reports about the current neighbour only (checked above): one sent before the last change can
+                    // arrive after it (seen in the lab: 1.3 s late over a congested path)
+                    w.remoteSilentReports = r.silentMillis() > w.remoteSilentMs ? w.remoteSilentReports + 1 : 1;
+                    w.remoteSilentMs = r.silentMillis();
+                    w.remoteSilentAtNanos = now;
+                }
                 break;
             case DEGRADED:
+                w.remoteSilentReports = 0;
                 w.remoteDegraded = String.format(Locale.ROOT, "the far end receives %d%% loss, jitter %.0f ms",
                         Math.round(r.lossRatio() * 100), r.jitterMillis());
                 w.remoteDegradedAtNanos = now;
                 w.remoteSilentAtNanos = -1;
                 break;
             default:
+                w.remoteSilentReports = 0;
                 w.remoteDegradedAtNanos = -1;
                 w.remoteSilentAtNanos = -1;
         }
@@ -193,6 +209,13 @@ final class MediaWatch implements AutoCloseable {
 
     int size() {
         return watched.size();
+    }
+
+    /** Caller's side: the address RTP2 exchanges media with on the current path (the relay's leg towards it, or RTP1). */
+    private static org.p2psip.om.types.Address neighbour(MediaChain c) {
+        MediaChain.Via via = c.via();
+        return via.relayed() ? via.session().leg(org.p2psip.om.ports.PortSession.LEG_CALLEE)
+                : c.local.leg(org.p2psip.om.ports.PortSession.LEG_CALLER);
     }
 
     private void tick() {
@@ -246,6 +269,7 @@ final class MediaWatch implements AutoCloseable {
                     w.window.changedAfterBegin(t);
                     w.detoursPreparedNanos = -1; // the alternatives changed with the path
                     w.remoteSilentAtNanos = -1;
+                    w.remoteSilentReports = 0;
                 }
             });
         } else if (report != null) {
@@ -301,8 +325,8 @@ final class MediaWatch implements AutoCloseable {
         MediaChain.Via via = chain.via();
         long silent = w.window.silentMillis(now);
         long remoteAt = w.remoteSilentAtNanos;
-        if (remoteAt >= 0 && (now - remoteAt) / 1_000_000 <= REPORT_FRESH_MS) {
-            // the far end's silence counts only if it started after the last change
+        if (remoteAt >= 0 && w.remoteSilentReports >= 1 && (now - remoteAt) / 1_000_000 <= 3 * SILENT_EVERY_MS) {
+            // the far end is still silent (reports keep coming) and its silence started after the last change
             long remoteSilentNow = w.remoteSilentMs + (now - remoteAt) / 1_000_000;
             if (remoteSilentNow <= w.window.sinceChangeMillis(now)) {
                 silent = Math.max(silent, remoteSilentNow);
@@ -383,7 +407,7 @@ final class MediaWatch implements AutoCloseable {
         if (event == PathEvent.RECOVERED) {
             due = w.lastEvent != null && w.lastEvent != PathEvent.RECOVERED;
         } else {
-            due = event != w.lastEvent || sinceLast >= REPORT_EVERY_MS * (event == PathEvent.SILENT ? 2 : 1);
+            due = event != w.lastEvent || sinceLast >= (event == PathEvent.SILENT ? SILENT_EVERY_MS : REPORT_EVERY_MS);
         }
         if (!due) {
             return null;
@@ -391,7 +415,8 @@ final class MediaWatch implements AutoCloseable {
         w.lastEvent = event;
         w.lastReportNanos = now;
         return new PathReport(chain.call, chain.local.leg(org.p2psip.om.ports.PortSession.LEG_CALLER), event, WINDOW_MS,
-                w.window.packets(now, WINDOW_MS), w.window.lossRatio(now, WINDOW_MS), w.window.jitterMs(), silent);
+                w.window.packets(now, WINDOW_MS), w.window.lossRatio(now, WINDOW_MS), w.window.jitterMs(), silent,
+                chain.remote());
     }
 
     @Override

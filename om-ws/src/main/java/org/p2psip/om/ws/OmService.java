@@ -220,7 +220,7 @@ public final class OmService implements OverlayManagerPortType {
         try {
             PathReport report = new PathReport(p.getCallId(), Wire.address(p.getMediaAddress(), "mediaAddress"),
                     PathEvent.parse(p.getEvent() == null ? null : p.getEvent().value()), p.getWindowMillis(), p.getPackets(),
-                    p.getLossRatio(), p.getJitterMillis(), p.getSilentMillis());
+                    p.getLossRatio(), p.getJitterMillis(), p.getSilentMillis(), Wire.addressOrNull(p.getRemote(), "remote"));
             ReportPathResponse r = new ReportPathResponse();
             r.setSatoId(om.onReportPath(p.getCallerNodeId(), report));
             return r;
