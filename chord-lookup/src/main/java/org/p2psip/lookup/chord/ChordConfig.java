@@ -19,6 +19,7 @@ public final class ChordConfig {
     private final Duration fixFingersInterval;
     private final Duration checkPredecessorInterval;
     private final Duration repairInterval;
+    private final Duration unifyInterval;
     private final Duration rpcTimeout;
     private final Duration frameReadTimeout;
 
@@ -30,6 +31,7 @@ public final class ChordConfig {
         this.fixFingersInterval = b.fixFingersInterval;
         this.checkPredecessorInterval = b.checkPredecessorInterval;
         this.repairInterval = b.repairInterval;
+        this.unifyInterval = b.unifyInterval;
         this.rpcTimeout = b.rpcTimeout;
         this.frameReadTimeout = b.frameReadTimeout;
     }
@@ -48,6 +50,7 @@ public final class ChordConfig {
         b.fixFingersInterval = fixFingersInterval;
         b.checkPredecessorInterval = checkPredecessorInterval;
         b.repairInterval = repairInterval;
+        b.unifyInterval = unifyInterval;
         b.rpcTimeout = rpcTimeout;
         b.frameReadTimeout = frameReadTimeout;
         return b;
@@ -106,6 +109,15 @@ public final class ChordConfig {
         return repairInterval;
     }
 
+    /**
+     * How often (on average; each delay is jittered by +-25 %) the node probes past ring members that
+     * failed, to merge its ring with theirs after a network partition heals, and counts the ring it
+     * sees. Default 3 s.
+     */
+    public Duration unifyInterval() {
+        return unifyInterval;
+    }
+
     /** How long one node-to-node request may take before the other node counts as failed. */
     public Duration rpcTimeout() {
         return rpcTimeout;
@@ -121,7 +133,7 @@ public final class ChordConfig {
         return "ChordConfig{listen=" + listen + ", advertised=" + advertised + ", r=" + successorListSize
                 + ", stabilize=" + stabilizeInterval.toMillis() + "ms, fixFingers=" + fixFingersInterval.toMillis()
                 + "ms, checkPredecessor=" + checkPredecessorInterval.toMillis() + "ms, repair="
-                + repairInterval.toMillis() + "ms, rpcTimeout=" + rpcTimeout.toMillis() + "ms}";
+                + repairInterval.toMillis() + "ms, unify=" + unifyInterval.toMillis() + "ms, rpcTimeout=" + rpcTimeout.toMillis() + "ms}";
     }
 
     /** Builder with production defaults. */
@@ -133,6 +145,7 @@ public final class ChordConfig {
         private Duration fixFingersInterval = Duration.ofSeconds(1);
         private Duration checkPredecessorInterval = Duration.ofSeconds(1);
         private Duration repairInterval = Duration.ofSeconds(5);
+        private Duration unifyInterval = Duration.ofSeconds(3);
         private Duration rpcTimeout = Duration.ofSeconds(2);
         private Duration frameReadTimeout = Duration.ofSeconds(10);
 
@@ -187,11 +200,17 @@ public final class ChordConfig {
             return this;
         }
 
-        /** Sets all four maintenance intervals to {@code d} (repair to 2d). ZERO: all manual. */
+        public Builder unifyInterval(Duration d) {
+            this.unifyInterval = nonNegative(d);
+            return this;
+        }
+
+        /** Sets all five maintenance intervals to {@code d} (repair to 2d, ring unification to 6d). ZERO: all manual. */
         public Builder maintenanceInterval(Duration d) {
             stabilizeInterval(d);
             fixFingersInterval(d);
             checkPredecessorInterval(d);
+            unifyInterval(d.multipliedBy(6));
             return repairInterval(d.multipliedBy(2));
         }
 

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>This class reads as the paper's node: join (find the successor through a ring node, take over
  * keys), leave, lookup ({@code find_successor}, in {@link Router}) and the store operations. Each
  * procedure is its own class, wired in {@link NodeParts}: {@link Stabilization} (stabilize, notify),
- * {@link FingerFixing}, {@link PredecessorCheck}, run periodically by {@link Maintenance};
+ * {@link FingerFixing}, {@link PredecessorCheck}, run periodically by {@link Maintenance}, with
+ * {@link RingUnification} (merging the rings a network partition left when it heals);
  * {@link KeyTransfer} and {@link Departure} for the keys and pointers that move on join and leave.
  *
  * <p>Every value lives on the r nodes that succeed its key (the owner and the next r-1 nodes,
@@ -145,6 +146,7 @@ public final class ChordNode extends AbstractLookupService {
         parts.maintenance().every(config.checkPredecessorInterval(), this::checkPredecessorNow);
         parts.maintenance().every(config.fixFingersInterval(), this::fixFingersNow);
         parts.maintenance().every(config.repairInterval(), this::repairNow);
+        parts.maintenance().everyJittered(config.unifyInterval(), this::unifyNow);
     }
 
     /**
@@ -223,9 +225,12 @@ public final class ChordNode extends AbstractLookupService {
         long now = System.currentTimeMillis();
         NodeRef pred = parts.table().predecessor();
         int primary = pred == null ? 0 : store.liveKeyCount(id -> id.inHalfOpen(pred.id(), me.id()), now);
+        RingUnification u = parts.unification();
+        RingCensus.Count count = u.lastCount();
         return new NodeStatus(me, state == State.JOINED, pred, parts.table().successors(), parts.table().distinctFingers(),
                 store.liveKeyCount(id -> true, now), store.liveValueCount(now), primary, parts.router().lookups(),
-                parts.router().meanHops());
+                parts.router().meanHops(), count == null ? 0 : count.nodes(), count != null && count.exact(),
+                u.lastMergeMillis(), u.merges());
     }
 
     /** The live values of {@code key} held in this node's own store (no routing; for inspection and tests). */
@@ -360,6 +365,16 @@ public final class ChordNode extends AbstractLookupService {
     public void checkPredecessorNow() {
         if (isJoined()) {
             parts.predecessorCheck().checkPredecessor();
+        }
+    }
+
+    /**
+     * One round of ring unification now: probe past members that failed, merge with the ring of any
+     * that answers from another ring, count the ring (see {@link RingUnification}).
+     */
+    public void unifyNow() {
+        if (isJoined()) {
+            parts.unification().round();
         }
     }
 

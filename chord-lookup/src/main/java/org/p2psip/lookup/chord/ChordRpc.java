@@ -99,6 +99,11 @@ public final class ChordRpc {
         return call(to, PING, new PayloadWriter(), WireMessages::readNode);
     }
 
+    /** {@link #ping} without waiting: completes with the node, or exceptionally, within about the RPC timeout. */
+    public CompletableFuture<NodeRef> pingAsync(Address to) {
+        return callAsync(to, PING, new PayloadWriter(), WireMessages::readNode);
+    }
+
     public Neighbours neighbours(NodeRef to) {
         return call(to.toAddress(), NEIGHBOURS, new PayloadWriter(),
                 r -> new Neighbours(readOptNode(r), readNodes(r)));

@@ -23,12 +23,14 @@ final class Departure {
     private final RoutingTable table;
     private final ChordRpc rpc;
     private final ValueStore store;
+    private final PastMembers past;
 
-    Departure(NodeRef self, RoutingTable table, ChordRpc rpc, ValueStore store) {
+    Departure(NodeRef self, RoutingTable table, ChordRpc rpc, ValueStore store, PastMembers past) {
         this.self = self;
         this.table = table;
         this.rpc = rpc;
         this.store = store;
+        this.past = past;
     }
 
     /**
@@ -68,6 +70,7 @@ final class Departure {
     /** At the successor: its predecessor {@code leaving} left and handed its records over. */
     void predecessorLeft(NodeRef leaving, NodeRef itsPredecessor) {
         table.failed(leaving);
+        past.forget(leaving); // left for good: nothing to probe or merge with
         if (table.predecessor() == null && itsPredecessor != null && !itsPredecessor.id().equals(self.id())) {
             table.setPredecessor(itsPredecessor);
         }
@@ -77,6 +80,7 @@ final class Departure {
     /** At the predecessor: its successor {@code leaving} left; its successors come next. */
     void successorLeft(NodeRef leaving, List<NodeRef> itsSuccessors) {
         table.failed(leaving);
+        past.forget(leaving);
         List<NodeRef> next = new ArrayList<>();
         for (NodeRef n : itsSuccessors) {
             if (!n.equals(leaving)) {

@@ -1,7 +1,9 @@
 package org.p2psip.lookup.chord;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.wire.DaemonThreads;
@@ -12,15 +14,18 @@ import org.slf4j.LoggerFactory;
  * Runs a node's periodic procedures, the ones the Chord paper's stabilization pseudocode
  * (Stoica et al. 2001) runs periodically ({@link Stabilization stabilize}, {@link FingerFixing fix_fingers},
  * {@link PredecessorCheck check_predecessor}) and the store's {@link ReplicaRepair repair}, on one
- * daemon thread, each with a fixed delay between runs. The only owner of that thread:
- * {@link #stop()} ends every procedure at once. A failed run is logged and the next one runs as
- * planned.
+ * daemon thread, each with a fixed delay between runs; and {@link RingUnification ring unification},
+ * whose probes of unreachable nodes wait out their timeouts, on a second daemon thread of its own,
+ * with a jittered delay (so that the nodes of a ring do not probe in step). The only owner of both
+ * threads: {@link #stop()} ends every procedure at once. A failed run is logged and the next one
+ * runs as planned.
  */
 final class Maintenance {
     private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
 
     private final NodeRef self;
     private ScheduledThreadPoolExecutor scheduler;
+    private ScheduledThreadPoolExecutor sideScheduler;
 
     Maintenance(NodeRef self) {
         this.self = self;
@@ -39,6 +44,33 @@ final class Maintenance {
         scheduler.scheduleWithFixedDelay(() -> runLogged(procedure), ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Runs {@code procedure} on the second thread, again and again, each time after a delay drawn
+     * uniformly from 0.75 to 1.25 times {@code interval}; zero = never.
+     */
+    synchronized void everyJittered(Duration interval, Runnable procedure) {
+        if (interval.isZero()) {
+            return;
+        }
+        if (sideScheduler == null) {
+            sideScheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("chord-unify-" + self.port()));
+            sideScheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        }
+        scheduleJittered(sideScheduler, interval.toMillis(), procedure);
+    }
+
+    private void scheduleJittered(ScheduledThreadPoolExecutor on, long ms, Runnable procedure) {
+        long delay = ms * 3 / 4 + ThreadLocalRandom.current().nextLong(ms / 2 + 1);
+        try {
+            on.schedule(() -> {
+                runLogged(procedure);
+                scheduleJittered(on, ms, procedure);
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopped
+        }
+    }
+
     /** Runs {@code procedure} on the caller's thread; a failure is logged, not thrown. */
     void runLogged(Runnable procedure) {
         try {
@@ -55,6 +87,10 @@ final class Maintenance {
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;
+        }
+        if (sideScheduler != null) {
+            sideScheduler.shutdownNow();
+            sideScheduler = null;
         }
     }
 }

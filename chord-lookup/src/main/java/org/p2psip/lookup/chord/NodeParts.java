@@ -18,18 +18,20 @@ import org.p2psip.lookup.store.ValueStore;
  * @param storeRouting     put, get and remove routed to a key's holders
  * @param replicaWriter    the owner's store and eager replica writes
  * @param repair           periodic replica repair (with its anti-entropy sweep)
- * @param maintenance      the thread that runs the periodic procedures
+ * @param maintenance      the threads that run the periodic procedures
+ * @param unification      ring unification after a partition heals, and the ring count
  * @param store            the node's records
  */
 record NodeParts(NodeRef self, RoutingTable table, Router router, Stabilization stabilization,
                  FingerFixing fingerFixing, PredecessorCheck predecessorCheck, KeyTransfer keyTransfer,
                  Departure departure, StoreRouting storeRouting, ReplicaWriter replicaWriter,
-                 ReplicaRepair repair, Maintenance maintenance, ValueStore store) {
+                 ReplicaRepair repair, Maintenance maintenance, RingUnification unification, ValueStore store) {
 
     /** Wires the parts of {@code node}, reached at {@code self}. */
     static NodeParts of(ChordNode node, NodeRef self, ChordConfig config, ChordRpc rpc, ValueStore store) {
         int r = config.successorListSize();
-        RoutingTable table = new RoutingTable(self, r, 3 * config.rpcTimeout().toMillis());
+        PastMembers past = new PastMembers(self);
+        RoutingTable table = new RoutingTable(self, r, 3 * config.rpcTimeout().toMillis(), past);
         Router router = new Router(self, r, table, rpc);
         ReplicaRepair repair = new ReplicaRepair(self, r, table, router, rpc, store);
         return new NodeParts(self, table, router,
@@ -37,11 +39,12 @@ record NodeParts(NodeRef self, RoutingTable table, Router router, Stabilization 
                 new FingerFixing(self, table, router),
                 new PredecessorCheck(self, table, rpc),
                 new KeyTransfer(self, rpc, store),
-                new Departure(self, table, rpc, store),
+                new Departure(self, table, rpc, store, past),
                 new StoreRouting(node, self, r, table, rpc),
                 new ReplicaWriter(self, r, table, rpc, store, repair),
                 repair,
                 new Maintenance(self),
+                new RingUnification(self, table, router, rpc, past, config.rpcTimeout().toMillis()),
                 store);
     }
 }

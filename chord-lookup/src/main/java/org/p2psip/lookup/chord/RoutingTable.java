@@ -15,7 +15,8 @@ import org.p2psip.lookup.ring.Id;
 /**
  * A node's routing state (Chord): predecessor, successor list of length r, and 160 fingers
  * (finger i = successor(self + 2^i)). Nodes found to have failed are removed everywhere and kept
- * on a short "suspect" list so that stale references from other nodes do not bring them straight back.
+ * on a short "suspect" list so that stale references from other nodes do not bring them straight back;
+ * they stay in {@link PastMembers} (for ring unification after a partition) much longer.
  * Thread-safe.
  */
 final class RoutingTable {
@@ -26,12 +27,15 @@ final class RoutingTable {
     private final NodeRef[] fingers = new NodeRef[Id.BITS];
     private final List<NodeRef> successors = new ArrayList<>();
     private final Map<Address, Long> suspects = new HashMap<>();
+    private final PastMembers past;
     private NodeRef predecessor;
 
-    RoutingTable(NodeRef self, int r, long suspectMillis) {
+    /** {@code past}: where failed nodes are remembered for {@link RingUnification}. */
+    RoutingTable(NodeRef self, int r, long suspectMillis, PastMembers past) {
         this.self = self;
         this.r = r;
         this.suspectMillis = suspectMillis;
+        this.past = past;
         for (int i = 0; i < Id.BITS; i++) {
             fingerStarts[i] = self.id().plusPowerOfTwo(i);
         }
@@ -171,7 +175,9 @@ final class RoutingTable {
                 known = true;
             }
         }
-        suspects.put(n.toAddress(), System.currentTimeMillis() + suspectMillis);
+        long now = System.currentTimeMillis();
+        suspects.put(n.toAddress(), now + suspectMillis);
+        past.failed(n, now);
         return known;
     }
 

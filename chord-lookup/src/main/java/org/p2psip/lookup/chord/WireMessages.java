@@ -193,6 +193,10 @@ public final class WireMessages {
         w.u32(s.primaryKeys());
         w.i64(s.lookups());
         w.i64(Double.doubleToLongBits(s.meanHops()));
+        w.u32(s.ringSize());
+        w.bool(s.ringSizeExact());
+        w.i64(s.lastMergeMillis());
+        w.i64(s.merges());
     }
 
     public static NodeStatus readStatus(PayloadReader r) throws MalformedFrameException {
@@ -206,6 +210,15 @@ public final class WireMessages {
         int primary = (int) r.u32();
         long lookups = r.i64();
         double mean = Double.longBitsToDouble(r.i64());
-        return new NodeStatus(self, joined, pred, succ, fingers, keys, values, primary, lookups, mean);
+        if (r.remaining() == 0) {
+            // a node from before ring unification: no ring count, no merges
+            return new NodeStatus(self, joined, pred, succ, fingers, keys, values, primary, lookups, mean);
+        }
+        int ringSize = (int) Math.min(Integer.MAX_VALUE, r.u32());
+        boolean exact = r.bool();
+        long lastMerge = r.i64();
+        long merges = r.i64();
+        return new NodeStatus(self, joined, pred, succ, fingers, keys, values, primary, lookups, mean, ringSize, exact,
+                lastMerge, merges);
     }
 }

@@ -33,13 +33,14 @@ public final class DhtCommand {
             "",
             "  node   --listen HOST:PORT [--bootstrap HOST:PORT] [--advertise HOST:PORT]",
             "         [--successors R] [--stabilize-ms MS] [--fix-fingers-ms MS] [--check-predecessor-ms MS]",
-            "         [--repair-ms MS] [--rpc-timeout-ms MS]",
+            "         [--repair-ms MS] [--unify-ms MS] [--rpc-timeout-ms MS]",
             "         run a ring node in the foreground (a new ring without --bootstrap); Ctrl-C leaves gracefully",
             "  put    KEY VALUE --ttl SECONDS --via HOST:PORT    store VALUE under KEY (TTL 1 .. 604800 s)",
             "  get    KEY --via HOST:PORT                        print every live value of KEY, one a line",
             "  remove KEY VALUE --via HOST:PORT                  remove VALUE from KEY",
             "  lookup KEY --via HOST:PORT                        print the node responsible for KEY and the hops",
             "  ring   --via HOST:PORT                            the ring as its nodes see it",
+            "  status --via HOST:PORT                            one node: neighbours, keys, ring size it counts, last merge",
             "",
             "  --timeout-ms MS   how long put/get/remove/lookup/ring wait for an answer (default 10000)");
 
@@ -111,6 +112,12 @@ public final class DhtCommand {
                         out.println(r.owner().id().toHex() + " " + r.owner().address() + " (" + r.hops() + " hops)");
                         return 0;
                     });
+                case "status":
+                    operands(o, 0, "status --via HOST:PORT");
+                    return withClient(o, c -> {
+                        printStatus(c.status(Address.parse(o.get("via"))), out);
+                        return 0;
+                    });
                 default: // ring
                     operands(o, 0, "ring --via HOST:PORT");
                     return withClient(o, c -> {
@@ -152,18 +159,48 @@ public final class DhtCommand {
     }
 
     private static void printRing(List<NodeStatus> ring, PrintStream out) {
-        out.printf("%-40s  %-21s  %-21s  %5s  %6s  %7s  %s%n", "id", "address", "predecessor", "keys", "values",
-                "primary", "successors");
+        out.printf("%-40s  %-21s  %-21s  %5s  %6s  %7s  %5s  %-20s  %s%n", "id", "address", "predecessor", "keys", "values",
+                "primary", "ring", "last merge", "successors");
         for (NodeStatus s : ring) {
             List<String> succ = new ArrayList<>();
             for (NodeRef n : s.successors()) {
                 succ.add(n.address());
             }
-            out.printf("%-40s  %-21s  %-21s  %5d  %6d  %7d  %s%n", s.self().id().toHex(), s.self().address(),
+            out.printf("%-40s  %-21s  %-21s  %5d  %6d  %7d  %5s  %-20s  %s%n", s.self().id().toHex(), s.self().address(),
                     s.predecessor() == null ? "-" : s.predecessor().address(), s.keys(), s.values(), s.primaryKeys(),
-                    String.join(",", succ));
+                    ringSize(s), lastMerge(s), String.join(",", succ));
         }
         out.println(ring.size() + " node(s)");
+    }
+
+    /** The ring size a node counts: "12", "~300" for an estimate, "-" before its first count. */
+    static String ringSize(NodeStatus s) {
+        return s.ringSize() == 0 ? "-" : (s.ringSizeExact() ? "" : "~") + s.ringSize();
+    }
+
+    /** When a node last merged its ring with another (UTC, to the second), or "never". */
+    static String lastMerge(NodeStatus s) {
+        return s.lastMergeMillis() == 0 ? "never"
+                : java.time.Instant.ofEpochMilli(s.lastMergeMillis()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString();
+    }
+
+    private static void printStatus(NodeStatus s, PrintStream out) {
+        List<String> succ = new ArrayList<>();
+        for (NodeRef n : s.successors()) {
+            succ.add(n.address());
+        }
+        out.println("id:          " + s.self().id().toHex());
+        out.println("address:     " + s.self().address());
+        out.println("joined:      " + (s.joined() ? "yes" : "no"));
+        out.println("predecessor: " + (s.predecessor() == null ? "-" : s.predecessor().address()));
+        out.println("successors:  " + String.join(",", succ));
+        out.println("fingers:     " + s.fingers().size() + " distinct");
+        out.println("keys:        " + s.keys() + " (" + s.primaryKeys() + " primary), " + s.values() + " values");
+        out.println("lookups:     " + s.lookups() + String.format(" (mean %.2f hops)", s.meanHops()));
+        out.println("ring size:   " + ringSize(s) + (s.ringSize() == 0 ? "" : s.ringSizeExact()
+                ? " (counted along successor lists)" : " (estimated from the part walked)"));
+        out.println("last merge:  " + lastMerge(s) + (s.merges() == 0 ? "" : " (" + s.merges() + " merge(s))"));
     }
 
     private static int node(Options o, PrintStream out, PrintStream err) {
@@ -186,6 +223,9 @@ public final class DhtCommand {
         }
         if (o.has("repair-ms")) {
             b.repairInterval(Duration.ofMillis(number(o, "repair-ms")));
+        }
+        if (o.has("unify-ms")) {
+            b.unifyInterval(Duration.ofMillis(number(o, "unify-ms")));
         }
         if (o.has("rpc-timeout-ms")) {
             b.rpcTimeout(Duration.ofMillis(number(o, "rpc-timeout-ms")));
@@ -259,10 +299,12 @@ public final class DhtCommand {
                     Option.value("fix-fingers-ms", null, "finger fixing period"),
                     Option.value("check-predecessor-ms", null, "predecessor check period"),
                     Option.value("repair-ms", null, "replica repair period"),
+                    Option.value("unify-ms", null, "ring unification period (probing past members after a partition)"),
                     Option.value("rpc-timeout-ms", null, "how long a call to another node may take")),
             "put", List.of(Option.value("ttl", null, "seconds the value lives"), VIA, TIMEOUT),
             "get", List.of(VIA, TIMEOUT),
             "remove", List.of(VIA, TIMEOUT),
             "lookup", List.of(VIA, TIMEOUT),
-            "ring", List.of(VIA, TIMEOUT));
+            "ring", List.of(VIA, TIMEOUT),
+            "status", List.of(VIA, TIMEOUT));
 }

@@ -53,6 +53,14 @@ public final class TestRing implements AutoCloseable {
         return n;
     }
 
+    /** Joins a node built by the caller through {@code via} (e.g. a node on its side of a partition). */
+    public synchronized ChordNode join(ChordNode n, ChordNode via) throws Exception {
+        all.add(n);
+        n.join(via.ref().toAddress());
+        live.add(n);
+        return n;
+    }
+
     public void grow(int count) throws Exception {
         for (int i = 0; i < count; i++) {
             start();

@@ -71,6 +71,14 @@ public class DhtCommandTest {
         for (ChordNode n : ring.live()) {
             assertTrue(r.out, r.out.contains(n.id().toHex() + "  " + n.address()));
         }
+        assertTrue(r.out, r.out.contains("last merge"));
+
+        ChordNode v = ring.live().get(1);
+        TestRing.await("the node to count its ring", Duration.ofSeconds(20), () -> v.status().ringSize() == 4);
+        Run st = dht("status", "--via", via);
+        assertEquals(st.err, 0, st.status);
+        assertTrue(st.out, st.out.contains("ring size:   4 (counted along successor lists)"));
+        assertTrue(st.out, st.out.contains("last merge:  never"));
     }
 
     @Test(timeout = 60_000)
