@@ -66,9 +66,9 @@ public final class AdaptExperiment {
             }
         }
 
-        /** The timeline: congestion 10-28 s, kill at 20 s, a 45 s call (removal expected near 38 s). */
+        /** The timeline: congestion 10-28 s, kill at 20 s, a 50 s call (removal expected near 41 s: 10 s of a good direct path, plus the probes' window). */
         public static Settings defaults(Path workDir) {
-            return new Settings(workDir, 10, 20, 28, 45, 0, AdaptReport.TARGET_GAP_MS, 20);
+            return new Settings(workDir, 10, 20, 28, 50, 0, AdaptReport.TARGET_GAP_MS, 20);
         }
 
         /**
