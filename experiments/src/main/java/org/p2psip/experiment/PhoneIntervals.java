@@ -119,7 +119,7 @@ public final class PhoneIntervals {
     }
 
     public String summary() {
-        return String.format(Locale.ROOT, "%s: loss %.1f%%, jitter mean %.1f ms (max %.1f), one-way delay mean %.1f ms, p95 %.1f ms (%d s)",
+        return String.format(Locale.ROOT, "%s: loss %.1f%%, jitter mean %.1f ms (max %.1f), one-way delay mean %.1f ms, p95 %.1f ms (%d intervals)",
                 phone, lossPercent(), meanJitterMs(), maxJitterMs(), meanDelayMs(), p95DelayMs(), intervals.size());
     }
 }
