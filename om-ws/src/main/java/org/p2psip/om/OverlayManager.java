@@ -287,6 +287,14 @@ public final class OverlayManager implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Which SATOs are kept when their far peer stops answering (the SATO layer keeps running calls'
+     * media SATOs: a partition may heal; its media watch ends the call if the media stays dead).
+     */
+    public void keepOnPeerLost(java.util.function.Predicate<Sato> keep) {
+        lifecycle.keepOnPeerLost(keep);
+    }
+
     /** Registers who answers AdaptSato and ReportPath from other OMs (the SATO layer's media SATOs). */
     public void adaptation(MediaAdaptation a) {
         acceptor.adaptation(a);

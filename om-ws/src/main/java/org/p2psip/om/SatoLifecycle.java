@@ -44,6 +44,7 @@ final class SatoLifecycle {
         return t;
     });
     private volatile boolean closed;
+    private volatile java.util.function.Predicate<Sato> keepOnPeerLost = s -> false;
 
     SatoLifecycle(String nodeId, OmConfig config, SatoTable satos, LocalSessions local, RemoteSessions remoteSessions,
                   RemoteOverlayManager remote, PathMonitor paths) {
@@ -150,10 +151,20 @@ final class SatoLifecycle {
     void peerLost(String peer, Address om) {
         paths.unwatch(peer); // first: whoever sees the SATOs gone sees the peer no longer watched
         for (Sato s : satos.withPeer(peer)) {
+            if (keepOnPeerLost.test(s)) {
+                // a running call's media SATO: the link may come back; the media watch ends the call if not
+                log.info("{}: peer {} at {} stopped answering; kept while its media may come back", s, NodeIds.shortId(peer), om);
+                continue;
+            }
             release(s, SatoState.FAILED, "peer " + NodeIds.shortId(peer) + " at " + om + " disappeared");
         }
         local.releaseUnboundOf(peer);
         remote.client().forget(om);
+    }
+
+    /** Which SATOs survive their peer's loss (running media SATOs the media watch looks after). */
+    void keepOnPeerLost(java.util.function.Predicate<Sato> keep) {
+        keepOnPeerLost = keep == null ? s -> false : keep;
     }
 
     /** Shutdown, first step: no new SATOs, the reaper stopped. */

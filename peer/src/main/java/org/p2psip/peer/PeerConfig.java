@@ -53,6 +53,9 @@ public final class PeerConfig {
                     + " the relay thresholds for this long"),
             Option.value("adapt-remove-ms", "10000", "adapt, auto policy: remove a relay inserted for congestion when the direct path"
                     + " has been comfortably good (RTT and jitter within 80%, loss within half the thresholds) for this long"),
+            Option.value("dead-media-s", "30", "a call whose media has not arrived at this peer for this long is ended: the"
+                    + " P2PSIP-Port sends BYE to its phone and releases the call's SATOs (0 = never); until then a far peer"
+                    + " that stopped answering (a partition) does not end it, so a call survives a short outage"),
             Option.value("offer-relay", "on", "on | off: advertise this peer's RTP-Port as a relay in the lookup service"),
             Option.value("sdp-rewrite", "on", "on | off: route media through the RTP-Ports (off: directly between phones)"),
             Option.value("ports", "in-process", "in-process | process: run the SATO-Ports in the OM's JVM (one JVM per peer) or as supervised child processes"),
@@ -111,6 +114,9 @@ public final class PeerConfig {
             throw new IllegalArgumentException("--adapt-silence-ms must be at least 50, --adapt-insert-ms and --adapt-remove-ms not negative");
         }
         onOff("adapt");
+        if (number("dead-media-s") < 0) {
+            throw new IllegalArgumentException("--dead-media-s must not be negative (0: never)");
+        }
         number("register-expires-max");
     }
 
@@ -183,7 +189,8 @@ public final class PeerConfig {
     /** How running media SATOs adapt ({@code --adapt*}). */
     public SatoSettings.Adaptation adaptation() {
         return new SatoSettings.Adaptation(onOff("adapt"), java.time.Duration.ofMillis(number("adapt-silence-ms")),
-                java.time.Duration.ofMillis(number("adapt-insert-ms")), java.time.Duration.ofMillis(number("adapt-remove-ms")));
+                java.time.Duration.ofMillis(number("adapt-insert-ms")), java.time.Duration.ofMillis(number("adapt-remove-ms")),
+                java.time.Duration.ofSeconds(number("dead-media-s")));
     }
 
     public PortMode portMode() {

@@ -142,7 +142,7 @@ public class MediaFailoverTest {
     }
 
     /** What peer {@code p}'s OM still holds (GetNodeStatus over the OM IF), waiting up to 10 s for it to be empty. */
-    private static String awaitEmpty(PeerProcess p) throws Exception {
+    static String awaitEmpty(PeerProcess p) throws Exception {
         String seen = "";
         long deadline = System.currentTimeMillis() + 10_000;
         try (SoapOmIfClient client = new SoapOmIfClient()) {

@@ -308,6 +308,26 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
         return om.directFigures(c.peer, span);
     }
 
+    /**
+     * The media of {@code c} has been dead at this end for the dead-media time: {@code sato.failed} to
+     * the P2PSIP-Port that asked for it, which ends the call (BYE to its phone, SATOs torn down).
+     */
+    @Override
+    public void dead(MediaChain c, long silentMs) {
+        String reason = "no media for " + (silentMs / 1000) + " s";
+        log.warn("[{}] media SATO {} (call {}): {} at this end: the call is ended", peerName, c.id, Satos.shortCall(c.call), reason);
+        note(c, reason + ": call ended");
+        org.p2psip.control.ControlConnection port = c.port();
+        if (port == null) {
+            return;
+        }
+        try {
+            port.sendEvent(new org.p2psip.control.message.SatoFailed(c.id, reason).toMessage());
+        } catch (org.p2psip.control.ControlException | RuntimeException e) {
+            log.warn("[{}] media SATO {}: the P2PSIP-Port was not told: {}", peerName, c.id, e.getMessage());
+        }
+    }
+
     @Override
     public void gap(MediaChain c, long gapMs) {
         log.info("[{}] media SATO {} (call {}): media back {} after a gap of {} ms", peerName, c.id,

@@ -31,6 +31,8 @@ final class MediaChain {
     final PeerRecord peer;
     /** The relay may not go (policy always, or a NAT on the path): failed over, never removed. */
     final boolean relayForced;
+    /** The P2PSIP-Port's control connection that asked for this media SATO: where a dead call is reported. */
+    private org.p2psip.control.ControlConnection port;
     private Via via;
     /** Caller's side: RTP2's overlay address (from the callee's SDP); callee's side: where RTP2's overlay leg points. */
     private Address remote;
@@ -55,6 +57,14 @@ final class MediaChain {
 
     synchronized void via(Via v) {
         via = v;
+    }
+
+    synchronized org.p2psip.control.ControlConnection port() {
+        return port;
+    }
+
+    synchronized void port(org.p2psip.control.ControlConnection c) {
+        port = c;
     }
 
     synchronized Address remote() {

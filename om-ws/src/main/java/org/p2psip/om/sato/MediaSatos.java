@@ -69,12 +69,13 @@ final class MediaSatos {
     }
 
     /** {@code sato.media.request}: a session on the local RTP-Port (and a relay's) for one media stream. */
-    ControlMessage request(ControlMessage r) throws ControlException {
+    ControlMessage request(org.p2psip.control.ControlConnection from, ControlMessage r) throws ControlException {
         MediaSatoRequest req = MediaSatoRequest.from(r);
         String call = req.call();
         String signallingSato = req.signalling();
         PeerRecord caller = signalling.acceptedPeer(call, signallingSato);
         MediaChain ms = caller != null ? accept(call, caller) : initiate(call, signallingSato);
+        ms.port(from);
         MediaChain.Via via = ms.via();
         Address overlay = via.relayed() ? via.session().leg(PortSession.LEG_CALLEE) : ms.local.leg(PortSession.LEG_CALLER);
         Address ua = ms.local.leg(PortSession.LEG_UA);
@@ -135,6 +136,12 @@ final class MediaSatos {
     private MediaChain remember(MediaChain ms) {
         media.put(ms.id, ms);
         return ms;
+    }
+
+    /** Whether media SATO {@code id} is a running call's the media watch looks after (kept when its peer stops answering). */
+    boolean watchedAndRunning(String id) {
+        MediaChain c = media.get(id);
+        return c != null && c.remote() != null && watch.watches(id) && settings.adaptation().deadMedia().toMillis() > 0;
     }
 
     /** The media SATO {@code id} of this OM, or null. */

@@ -69,6 +69,9 @@ final class MediaWatch implements AutoCloseable {
         /** Prepares the OM IF detours to {@code c}'s far OM through the relays it might move to. Blocking. */
         void prepareDetours(MediaChain c);
 
+        /** No media has arrived at this end of {@code c} for {@code silentMs}: the call is dead. Blocking. */
+        void dead(MediaChain c, long silentMs);
+
         /** The gap after a change, measured at this end: logged and kept in the SATO's history. */
         void gap(MediaChain c, long gapMs);
     }
@@ -88,6 +91,7 @@ final class MediaWatch implements AutoCloseable {
         volatile long remoteDegradedAtNanos = -1;
         volatile String remoteDegraded;
         long detoursPreparedNanos = -1;
+        boolean deadReported;
 
         Watched(MediaChain chain, long now) {
             this.chain = chain;
@@ -211,6 +215,10 @@ final class MediaWatch implements AutoCloseable {
         return watched.size();
     }
 
+    boolean watches(String satoId) {
+        return watched.containsKey(satoId);
+    }
+
     /** Caller's side: the address RTP2 exchanges media with on the current path (the relay's leg towards it, or RTP1). */
     private static org.p2psip.om.types.Address neighbour(MediaChain c) {
         MediaChain.Via via = c.via();
@@ -243,9 +251,21 @@ final class MediaWatch implements AutoCloseable {
         long gap;
         PathJudge.Verdict verdict = PathJudge.Verdict.NONE;
         PathReport report = null;
+        boolean dead = false;
+        long silentNow;
         synchronized (w) {
             gap = w.window.add(now, c);
-            if (w.busy) {
+            silentNow = w.window.silentMillis(now);
+            long deadMs = settings.adaptation().deadMedia().toMillis();
+            if (deadMs > 0 && w.window.flowed() && silentNow >= deadMs && !w.deadReported) {
+                w.deadReported = true;
+                dead = true;
+            } else if (silentNow < deadMs) {
+                w.deadReported = false;
+            }
+            if (dead) {
+                // the call is over: nothing else to judge
+            } else if (w.busy) {
                 // an action of this SATO is under way: judge again when it is done
             } else if (chain.initiator()) {
                 verdict = w.judge.judge(now, figures(w, now));
@@ -255,6 +275,11 @@ final class MediaWatch implements AutoCloseable {
         }
         if (gap >= 0) {
             handler.gap(chain, gap);
+        }
+        if (dead) {
+            long ms = silentNow;
+            prepare(() -> handler.dead(chain, ms));
+            return;
         }
         if (verdict.action() != PathJudge.Action.NONE) {
             PathJudge.Verdict v = verdict;

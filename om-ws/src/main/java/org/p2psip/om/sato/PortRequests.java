@@ -51,6 +51,7 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         MediaSatos media = new MediaSatos(peerName, om, self, settings, plans, signalling, w);
         MediaAdapter adapter = new MediaAdapter(peerName, om, self, settings.nat(), policy, media::get, media::ofCall, w);
         om.adaptation(adapter);
+        om.keepOnPeerLost(s -> s.purpose() == org.p2psip.om.types.Purpose.MEDIA && media.watchedAndRunning(s.id()));
         w.start(adapter);
         watch = w;
         handlers = new Handlers(new UserRecords(peerName, lookup, self), signalling, media, new SatoTeardown(media, signalling));
@@ -95,7 +96,7 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
             case MessageTypes.SATO_SIGNALLING_REQUEST:
                 return h.signalling().open(from, r);
             case MessageTypes.SATO_MEDIA_REQUEST:
-                return h.media().request(r);
+                return h.media().request(from, r);
             case MessageTypes.SATO_MEDIA_CONNECT:
                 return h.media().connect(r);
             case MessageTypes.SATO_TEARDOWN:

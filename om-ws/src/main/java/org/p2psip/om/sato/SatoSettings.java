@@ -29,10 +29,18 @@ public record SatoSettings(RelayPolicy.Mode relayPolicy, long relayRttMs, long r
      * @param insertAfter with policy auto, a direct path degraded past the thresholds for this long gets a relay
      * @param removeAfter with policy auto, a relay inserted for a congested path goes when the direct path has
      *                    been good for this long (well within the thresholds)
+     * @param deadMedia   a call whose media has not arrived at this end for this long is ended (the P2PSIP-Port
+     *                    sends BYE to its phone); zero: never. Until then a lost far peer does not end it.
      */
-    public record Adaptation(boolean on, Duration silence, Duration insertAfter, Duration removeAfter) {
+    public record Adaptation(boolean on, Duration silence, Duration insertAfter, Duration removeAfter, Duration deadMedia) {
         public static final Adaptation DEFAULT = new Adaptation(true, Duration.ofMillis(150), Duration.ofSeconds(2),
-                Duration.ofSeconds(10));
-        public static final Adaptation OFF = new Adaptation(false, DEFAULT.silence, DEFAULT.insertAfter, DEFAULT.removeAfter);
+                Duration.ofSeconds(10), Duration.ofSeconds(30));
+        public static final Adaptation OFF = new Adaptation(false, DEFAULT.silence, DEFAULT.insertAfter, DEFAULT.removeAfter,
+                Duration.ZERO);
+
+        /** Without a dead-media time of its own: the default's. */
+        public Adaptation(boolean on, Duration silence, Duration insertAfter, Duration removeAfter) {
+            this(on, silence, insertAfter, removeAfter, Duration.ofSeconds(30));
+        }
     }
 }

@@ -47,6 +47,23 @@ public final class CallTable {
         }
     }
 
+    /**
+     * The Overlay Manager reports media SATO {@code sato} dead ({@code sato.failed}): the call holding
+     * it is ended at this port's phone (BYE) and its SATOs torn down. False if no call holds it.
+     */
+    public boolean endDeadCall(String sato, String reason) {
+        for (PortCall c : calls.values()) {
+            if (c.holdsMediaSato(sato)) {
+                boolean bye = c.hangUpPhone(reason);
+                log.info("call {}: media SATO {} failed ({}): {}", c.callId, sato, reason,
+                        bye ? "BYE sent to the phone, SATOs released" : "no phone of this port in it, SATOs released");
+                end(c.callId, reason);
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Ends calls older than {@code maxAgeMillis} (a BYE that never came). */
     public void expire(long maxAgeMillis) {
         long now = System.currentTimeMillis();

@@ -26,6 +26,7 @@ public abstract sealed class PortCall implements MediaSession.Satos permits Call
     private MediaSession media;
     private boolean ended;
     private boolean established;
+    private java.util.function.Consumer<String> phoneHangup;
 
     PortCall(String callId, OverlayLink overlay) {
         this.callId = callId;
@@ -59,6 +60,32 @@ public abstract sealed class PortCall implements MediaSession.Satos permits Call
     /** How many signalling SATOs the call holds. */
     public int signallingSatos() {
         return 0;
+    }
+
+    /** How to end the call at this port's own phone (a BYE inside its dialog); null: no phone here. */
+    public final synchronized void onPhoneHangup(java.util.function.Consumer<String> hangup) {
+        if (hangup != null) {
+            phoneHangup = hangup;
+        }
+    }
+
+    /** Ends the call at this port's phone, if there is one; true if a BYE went out. */
+    final boolean hangUpPhone(String reason) {
+        java.util.function.Consumer<String> h;
+        synchronized (this) {
+            h = phoneHangup;
+            phoneHangup = null;
+        }
+        if (h == null) {
+            return false;
+        }
+        h.accept(reason);
+        return true;
+    }
+
+    /** Whether media SATO {@code sato} is one of this call's. */
+    final synchronized boolean holdsMediaSato(String sato) {
+        return media != null && media.holds(sato);
     }
 
     public final synchronized void established() {

@@ -53,6 +53,7 @@ public final class OverlayLink implements ControlHandler, Closeable {
     /** Role this side announces in the control protocol's hello. */
     public static final String ROLE = "p2psip-port";
 
+    private volatile java.util.function.BiPredicate<String, String> mediaFailed;
     private final Executor executor;
     private final Duration requestTimeout;
     private final Duration satoTimeout;
@@ -302,6 +303,11 @@ public final class OverlayLink implements ControlHandler, Closeable {
         }
     }
 
+    /** Who ends a call whose media SATO the OM reports failed ({@code sato.failed}); true if it was one. */
+    public void onMediaFailed(java.util.function.BiPredicate<String, String> handler) {
+        mediaFailed = handler;
+    }
+
     @Override
     public void onEvent(ControlConnection from, ControlMessage event) {
         switch (event.type()) {
@@ -311,7 +317,12 @@ public final class OverlayLink implements ControlHandler, Closeable {
             case MessageTypes.SATO_FAILED:
                 try {
                     SatoFailed failed = SatoFailed.from(event);
-                    fail(failed.sato(), failed.reason() == null ? "no reason given" : failed.reason());
+                    String why = failed.reason() == null ? "no reason given" : failed.reason();
+                    java.util.function.BiPredicate<String, String> media = mediaFailed;
+                    if (media != null && media.test(failed.sato(), why)) {
+                        break; // a running call's media SATO: the call is ended
+                    }
+                    fail(failed.sato(), why);
                 } catch (ControlException e) {
                     log.debug("ignoring {}: {}", event, e.getMessage());
                 }

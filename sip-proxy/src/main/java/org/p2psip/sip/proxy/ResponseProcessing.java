@@ -31,12 +31,14 @@ final class ResponseProcessing {
 
     private final Interfaces ifs;
     private final CallTable calls;
+    private final PhoneBye byes;
     private final SdpCrossing sdp;
     private final Executor executor;
     private final Replies replies;
     private final Map<String, ResponseContext> invites = new ConcurrentHashMap<>();
 
-    ResponseProcessing(Interfaces ifs, CallTable calls, SdpCrossing sdp, Executor executor, Replies replies) {
+    ResponseProcessing(Interfaces ifs, CallTable calls, SdpCrossing sdp, Executor executor, Replies replies, PhoneBye byes) {
+        this.byes = byes;
         this.ifs = ifs;
         this.calls = calls;
         this.sdp = sdp;
@@ -179,6 +181,13 @@ final class ResponseProcessing {
         }
         if (code >= 200) {
             setUpEnded(ctx);
+            if (code < 300 && ctx.initial && ctx.isInvite()) {
+                // the dialog at this port's phone, should the Overlay Manager report the call's media dead
+                PortCall call = calls.get(ctx.callId);
+                if (call != null) {
+                    call.onPhoneHangup(byes.forDialog(ctx.request, out, ctx.in, ctx.inTransport, b));
+                }
+            }
         }
         sendInOrder(ctx, out, rewritten);
         if (code >= 200) {

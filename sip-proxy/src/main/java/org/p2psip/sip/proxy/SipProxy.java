@@ -80,7 +80,9 @@ public final class SipProxy implements SipListener {
         validation = new RequestValidation(ifs, loops, headers, replies);
         OverlayDetours detours = new OverlayDetours();
         routes = new RouteProcessing(ifs, registrar, detours);
-        responses = new ResponseProcessing(ifs, calls, sdp, executor, replies);
+        responses = new ResponseProcessing(ifs, calls, sdp, executor, replies, new PhoneBye(ifs, messages, headers));
+        // the Overlay Manager reports a call's media dead: BYE to this port's phone, the call's SATOs torn down
+        overlay.onMediaFailed(calls::endDeadCall);
         branches = new BranchForwarding(ifs, loops, calls, sdp, responses, replies, timer, settings.timerCMillis(),
                 overlayPeers, detours);
         targets = new TargetLocation(registrar, overlay, branches, responses);

@@ -145,6 +145,17 @@ public final class MediaSession {
         }
     }
 
+    /** Whether one of this session's streams got media SATO {@code sato} from the OM. */
+    public synchronized boolean holds(String sato) {
+        for (Stream st : streams.values()) {
+            CompletableFuture<MediaAllocation> a = st.allocation;
+            if (a != null && a.isDone() && !a.isCompletedExceptionally() && sato.equals(a.join().sato())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How many media SATOs this session holds. */
     public synchronized int streams() {
         return streams.size();
