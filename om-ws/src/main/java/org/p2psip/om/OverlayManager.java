@@ -78,6 +78,7 @@ public final class OverlayManager implements AutoCloseable {
     private volatile PathProbes probes;
     private volatile Supplier<List<PeerRecord>> relayCandidates = List::of;
     private volatile boolean closed;
+    private volatile Supplier<org.p2psip.om.types.RingView> ringView = () -> null;
 
     private OverlayManager(Builder b) {
         this.nodeId = NodeIds.normalize(b.nodeId);
@@ -233,8 +234,14 @@ public final class OverlayManager implements AutoCloseable {
         List<Sato.Snapshot> s = new ArrayList<>();
         satos.all().forEach(x -> s.add(x.snapshot()));
         s.sort((a, b) -> a.id().compareTo(b.id()));
+        org.p2psip.om.types.RingView ring = null;
+        try {
+            ring = ringView.get();
+        } catch (RuntimeException e) {
+            log.debug("ring view: {}", e.toString());
+        }
         return new NodeStatus(nodeId, PROTOCOL_VERSION, uptimeSeconds(), address(), ports.status(), s, local.sorted(),
-                paths.snapshot());
+                paths.snapshot(), ring);
     }
 
     // ------------------------------------------------------------------ initiator side
@@ -285,6 +292,11 @@ public final class OverlayManager implements AutoCloseable {
         }
         local.stop(ps);
         return true;
+    }
+
+    /** Where node status finds the lookup service's ring as this node sees it (the peer's Chord node). */
+    public void ringView(Supplier<org.p2psip.om.types.RingView> view) {
+        ringView = view == null ? () -> null : view;
     }
 
     /**

@@ -110,6 +110,14 @@ public final class Peer implements AutoCloseable {
         requests = new PortRequests(config.name(), lookup, config.satoSettings(), relays);
         startPorts();
         om = startOm(nodeId);
+        om.ringView(() -> {
+            ChordNode c = chord;
+            if (c == null) {
+                return null; // behind a NAT: a client of the ring, not a member
+            }
+            org.p2psip.lookup.chord.NodeStatus st = c.status();
+            return new org.p2psip.om.types.RingView(st.ringSize(), st.ringSizeExact(), st.lastMergeMillis(), st.merges());
+        });
         PeerRecord self = new PeerRecord(om.nodeId(), om.address(), -1, config.nat(), null);
         warmUpOmIf();
         requests.attach(om, self);

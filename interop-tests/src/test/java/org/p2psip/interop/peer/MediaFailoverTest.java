@@ -53,6 +53,7 @@ public class MediaFailoverTest {
                 "--relay-policy", "always", "--offer-relay", "off"));
         String id1 = nodeId(r1);
         String id2 = nodeId(r2);
+        assertEquals("peerA's node status: the lookup ring as it sees it", 4, awaitRingSize(pa, 4));
 
         Phone alice = owned.track(PeersAsProcessesTest.phone("alice", pa.sip()));
         Phone bob = owned.track(PeersAsProcessesTest.phone("bob", pb.sip()));
@@ -125,6 +126,22 @@ public class MediaFailoverTest {
         assertEquals("no re-INVITE reached bob", 0, bob.reInvitesReceived());
         System.out.println("[failover] relay " + used.substring(0, 8) + " killed; media back at both phones within "
                 + resumedMs + " ms; longest gap alice " + a2.maxGapMillis() + " ms, bob " + b2.maxGapMillis() + " ms");
+    }
+
+    /** The ring size peer {@code p}'s node status reports, waiting up to 20 s for it to reach {@code n}. */
+    private static int awaitRingSize(PeerProcess p, int n) throws Exception {
+        int seen = -1;
+        long deadline = System.currentTimeMillis() + 20_000;
+        try (SoapOmIfClient client = new SoapOmIfClient()) {
+            while (seen != n && System.currentTimeMillis() < deadline) {
+                GetNodeStatusResponse st = client.port(omAddress(p)).getNodeStatus(new GetNodeStatus());
+                seen = st.getRing() == null ? -1 : st.getRing().getSize();
+                if (seen != n) {
+                    Thread.sleep(250);
+                }
+            }
+        }
+        return seen;
     }
 
     /** The adaptation history of every SATO on peer {@code p} (GetNodeStatus), one string. */

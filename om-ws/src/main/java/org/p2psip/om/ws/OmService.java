@@ -272,6 +272,14 @@ public final class OmService implements OverlayManagerPortType {
             m.setReachable(p.reachable());
             r.getPath().add(m);
         }
+        if (st.ring() != null) {
+            org.p2psip.om.omif.v1.RingInfo ring = new org.p2psip.om.omif.v1.RingInfo();
+            ring.setSize(st.ring().size());
+            ring.setExact(st.ring().exact());
+            ring.setLastMergeMillis(st.ring().lastMergeMillis());
+            ring.setMerges(st.ring().merges());
+            r.setRing(ring);
+        }
         return r;
     }
 

@@ -84,6 +84,12 @@ public final class StatusCommand {
         out.printf("node        %s%n", st.getNodeId());
         out.printf("OM IF       v%s at http://%s/om/v1%n", st.getProtocolVersion(), om);
         out.printf("uptime      %s%n", duration(st.getUptimeSeconds()));
+        if (st.getRing() != null) {
+            org.p2psip.om.omif.v1.RingInfo ring = st.getRing();
+            out.printf("ring        %d node(s)%s, last merge %s%n", ring.getSize(), ring.isExact() ? "" : " (estimated)",
+                    ring.getLastMergeMillis() <= 0 ? "never" : java.time.Instant.ofEpochMilli(ring.getLastMergeMillis())
+                            + " (" + ring.getMerges() + " merge(s))");
+        }
         out.printf("ports       %d%n", st.getPort().size());
         for (PortInfo p : st.getPort()) {
             out.printf("  %-12s %-12s %-11s sessions %d%s%n", p.getType() == null ? "?" : p.getType().value(), p.getName(),

@@ -77,6 +77,20 @@ public class StatusCommandTest {
             assertTrue(s, s.contains("rtp-port") && s.contains("NOT RUNNING"));
             assertTrue(s, s.contains("SATOs       0"));
             assertTrue(s, s.contains("paths       0"));
+            assertTrue("no ring line while the OM knows no ring: " + s, !s.contains("ring "));
+
+            // the ring as the peer's Chord node sees it (after a merge with another ring)
+            long merged = java.time.Instant.parse("2026-12-06T07:00:00Z").toEpochMilli();
+            om.ringView(() -> new org.p2psip.om.types.RingView(12, true, merged, 1));
+            out = new Out();
+            assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e));
+            s = out.out();
+            assertTrue(s, s.contains("ring        12 node(s), last merge 2026-12-06T07:00:00Z (1 merge(s))"));
+            om.ringView(() -> new org.p2psip.om.types.RingView(80, false, 0, 0));
+            out = new Out();
+            assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e));
+            s = out.out();
+            assertTrue(s, s.contains("ring        80 node(s) (estimated), last merge never"));
         }
     }
 
