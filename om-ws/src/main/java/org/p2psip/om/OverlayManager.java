@@ -294,6 +294,16 @@ public final class OverlayManager implements AutoCloseable {
         return true;
     }
 
+    /** The lookup service's ring as this node sees it, or null if not known. */
+    public org.p2psip.om.types.RingView ring() {
+        try {
+            return ringView.get();
+        } catch (RuntimeException e) {
+            log.debug("ring view: {}", e.toString());
+            return null;
+        }
+    }
+
     /** Where node status finds the lookup service's ring as this node sees it (the peer's Chord node). */
     public void ringView(Supplier<org.p2psip.om.types.RingView> view) {
         ringView = view == null ? () -> null : view;

@@ -116,7 +116,8 @@ public final class Peer implements AutoCloseable {
                 return null; // behind a NAT: a client of the ring, not a member
             }
             org.p2psip.lookup.chord.NodeStatus st = c.status();
-            return new org.p2psip.om.types.RingView(st.ringSize(), st.ringSizeExact(), st.lastMergeMillis(), st.merges());
+            return new org.p2psip.om.types.RingView(st.ringSize(), st.ringSizeExact(), st.lastMergeMillis(), st.merges(),
+                    c.unreachableMembers());
         });
         PeerRecord self = new PeerRecord(om.nodeId(), om.address(), -1, config.nat(), null);
         warmUpOmIf();

@@ -233,6 +233,15 @@ public final class ChordNode extends AbstractLookupService {
                 u.lastMergeMillis(), u.merges());
     }
 
+    /**
+     * Members this node remembers that stopped answering and have not been found in its ring since
+     * (after a network partition: those on the far side; they are probed for a merge). Node status
+     * uses it to tell a partition from a user who is simply not registered.
+     */
+    public int unreachableMembers() {
+        return parts.unification().past().unreachable(System.currentTimeMillis());
+    }
+
     /** The live values of {@code key} held in this node's own store (no routing; for inspection and tests). */
     public List<String> localValues(String key) {
         return store.liveValues(key, System.currentTimeMillis());

@@ -110,6 +110,20 @@ final class PastMembers {
         return byAddress.size();
     }
 
+    /**
+     * Remembered members that failed and have not been found alive in this ring since (nor
+     * forgotten): after a partition, the members on the far side.
+     */
+    synchronized int unreachable(long now) {
+        int n = 0;
+        for (Entry e : byAddress.values()) {
+            if (e.failedAt > 0 && now - e.lastSeen <= MEMORY_MILLIS) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     synchronized boolean remembers(NodeRef n) {
         return byAddress.containsKey(n.toAddress());
     }

@@ -54,7 +54,7 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         om.keepOnPeerLost(s -> s.purpose() == org.p2psip.om.types.Purpose.MEDIA && media.watchedAndRunning(s.id()));
         w.start(adapter);
         watch = w;
-        handlers = new Handlers(new UserRecords(peerName, lookup, self), signalling, media, new SatoTeardown(media, signalling));
+        handlers = new Handlers(new UserRecords(peerName, lookup, self, om::ring), signalling, media, new SatoTeardown(media, signalling));
     }
 
     /** Stops watching the running media SATOs (the peer is stopping). */

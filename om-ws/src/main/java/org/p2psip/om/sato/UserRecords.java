@@ -18,6 +18,7 @@ import org.p2psip.control.message.UserLookupAnswer;
 import org.p2psip.control.message.UserRegister;
 import org.p2psip.lookup.LookupService;
 import org.p2psip.om.records.PeerRecord;
+import org.p2psip.om.types.RingView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,16 @@ final class UserRecords {
     private final String peerName;
     private final LookupService lookup;
     private final PeerRecord self;
+    private final java.util.function.Supplier<RingView> ring;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     UserRecords(String peerName, LookupService lookup, PeerRecord self) {
+        this(peerName, lookup, self, () -> null);
+    }
+
+    /** {@code ring}: the lookup ring as this node sees it (null: not known), to answer 480 rather than 404 in a partition. */
+    UserRecords(String peerName, LookupService lookup, PeerRecord self, java.util.function.Supplier<RingView> ring) {
+        this.ring = ring;
         this.peerName = peerName;
         this.lookup = lookup;
         this.self = self;
@@ -85,6 +93,16 @@ final class UserRecords {
                 selves.add(v);
             }
             found.add(p.shortId());
+        }
+        if (found.isEmpty()) {
+            RingView ring = this.ring.get();
+            if (ring != null && ring.partitioned()) {
+                // not a user nobody registered: the part of the overlay that may hold the record is cut off
+                Flow.step(peerName, "P2PSIP-Port: DHT lookup user:{} -> not found; {} ring member(s) unreachable (480)",
+                        user, ring.unreachable());
+                throw new ControlException(ErrorCode.PEER_UNREACHABLE, user + " is not registered in this part of the overlay: "
+                        + ring.unreachable() + " of its peers are unreachable (a network partition?)");
+            }
         }
         Flow.step(peerName, "P2PSIP-Port: DHT lookup user:{} -> {}", user, found.isEmpty() ? "not registered (404)" : found);
         return new UserLookupAnswer(peers, selves).answer(r);

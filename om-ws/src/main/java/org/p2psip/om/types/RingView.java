@@ -3,7 +3,21 @@ package org.p2psip.om.types;
 /**
  * The lookup service's ring as this node sees it (node status): {@code size} nodes ({@code exact}:
  * counted all the way round, else estimated), the last merge with another ring after a partition
- * ({@code lastMergeMillis}, wall clock, 0 = never) and how many merges there were.
+ * ({@code lastMergeMillis}, wall clock, 0 = never), how many merges there were, and how many
+ * remembered members stopped answering and were not found in this ring since ({@code unreachable}).
  */
-public record RingView(int size, boolean exact, long lastMergeMillis, long merges) {
+public record RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable) {
+
+    public RingView(int size, boolean exact, long lastMergeMillis, long merges) {
+        this(size, exact, lastMergeMillis, merges, 0);
+    }
+
+    /**
+     * Whether the ring looks cut off from part of the overlay: at least two remembered members
+     * unreachable, and at least a quarter as many as the ring has nodes (one crashed peer is not a
+     * partition).
+     */
+    public boolean partitioned() {
+        return unreachable >= 2 && unreachable * 4 >= size;
+    }
 }

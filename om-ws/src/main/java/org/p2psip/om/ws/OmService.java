@@ -278,6 +278,7 @@ public final class OmService implements OverlayManagerPortType {
             ring.setExact(st.ring().exact());
             ring.setLastMergeMillis(st.ring().lastMergeMillis());
             ring.setMerges(st.ring().merges());
+            ring.setUnreachable(st.ring().unreachable());
             r.setRing(ring);
         }
         return r;

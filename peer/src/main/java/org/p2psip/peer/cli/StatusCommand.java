@@ -86,9 +86,11 @@ public final class StatusCommand {
         out.printf("uptime      %s%n", duration(st.getUptimeSeconds()));
         if (st.getRing() != null) {
             org.p2psip.om.omif.v1.RingInfo ring = st.getRing();
-            out.printf("ring        %d node(s)%s, last merge %s%n", ring.getSize(), ring.isExact() ? "" : " (estimated)",
+            out.printf("ring        %d node(s)%s, last merge %s%s%n", ring.getSize(), ring.isExact() ? "" : " (estimated)",
                     ring.getLastMergeMillis() <= 0 ? "never" : java.time.Instant.ofEpochMilli(ring.getLastMergeMillis())
-                            + " (" + ring.getMerges() + " merge(s))");
+                            + " (" + ring.getMerges() + " merge(s))",
+                    ring.getUnreachable() == null || ring.getUnreachable() == 0 ? ""
+                            : ", " + ring.getUnreachable() + " remembered member(s) unreachable");
         }
         out.printf("ports       %d%n", st.getPort().size());
         for (PortInfo p : st.getPort()) {

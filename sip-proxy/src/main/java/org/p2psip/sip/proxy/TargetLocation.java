@@ -7,6 +7,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.p2psip.sip.call.CallerSide;
 import org.p2psip.sip.message.Responses;
+import org.p2psip.control.ErrorCode;
 import org.p2psip.sip.overlay.OverlayException;
 import org.p2psip.sip.overlay.OverlayLink;
 import org.p2psip.sip.overlay.PeerRecord;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * contacts registered here (the registrar's bindings), and for a request from a local UA also the
  * other peers the lookup service names ({@code user.lookup} through the OM, the caller's side's first
  * step: {@link CallerSide#lookUpCallee}). A request from the overlay goes to local contacts only.
- * Nobody anywhere: 404; the lookup service failing with nobody here: 503.
+ * Nobody anywhere: 404; the lookup service failing with nobody here: 503; not found while the ring
+ * is cut off from part of the overlay (the OM says PEER_UNREACHABLE): 480.
  */
 final class TargetLocation {
     private static final Logger log = LoggerFactory.getLogger(TargetLocation.class);
@@ -67,8 +69,14 @@ final class TargetLocation {
                 OverlayException oe = Replies.overlayFailure(e);
                 if (local.isEmpty()) {
                     log.info("lookup of {} failed: {}", user, oe.getMessage());
-                    responses.finish(ctx, Response.SERVICE_UNAVAILABLE, "Service Unavailable (lookup service: "
-                            + Responses.reason(oe.getMessage()) + ")");
+                    if (oe.code() == ErrorCode.PEER_UNREACHABLE) {
+                        // the part of the overlay that may hold the user's record is cut off (a partition)
+                        responses.finish(ctx, Response.TEMPORARILY_UNAVAILABLE, "Temporarily Unavailable ("
+                                + Responses.reason(oe.getMessage()) + ")");
+                    } else {
+                        responses.finish(ctx, Response.SERVICE_UNAVAILABLE, "Service Unavailable (lookup service: "
+                                + Responses.reason(oe.getMessage()) + ")");
+                    }
                     return;
                 }
                 log.info("lookup of {} failed ({}); trying the local contacts only", user, oe.getMessage());

@@ -76,6 +76,8 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
     public volatile boolean recordAll = true;
     public volatile boolean failRegistrations;
     public volatile boolean failSatos;
+    /** Non-null: a lookup that finds nobody answers PEER_UNREACHABLE with this text (the ring is cut off, as the real OM says). */
+    public volatile String partitioned;
 
     private TestPeerOm(TestOverlay overlay, String record, LookupService lookup, int mediaBase) {
         this.overlay = overlay;
@@ -148,6 +150,10 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
                 return ControlMessage.responseTo(req);
             case MessageTypes.USER_LOOKUP: {
                 List<String> peers = await(lookup.get(KEY_PREFIX + UserLookup.from(req).user()));
+                String cut = partitioned;
+                if (peers.isEmpty() && cut != null) {
+                    throw new ControlException(org.p2psip.control.ErrorCode.PEER_UNREACHABLE, cut);
+                }
                 return new UserLookupAnswer(peers, peers.contains(record) ? List.of(record) : List.of()).answer(req);
             }
             case MessageTypes.SATO_SIGNALLING_REQUEST: {

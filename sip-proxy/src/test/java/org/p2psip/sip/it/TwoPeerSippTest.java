@@ -109,6 +109,20 @@ public class TwoPeerSippTest {
         expectCallFails(a, user("nobody"), 404);
     }
 
+    @Test
+    public void unknownUserWhileTheRingIsCutOffGets480WithTheReason() throws Exception {
+        omA.partitioned = "nobody480 is not registered in this part of the overlay: 6 of its peers are unreachable";
+        try (Sipp uac = Sipp.start(work, "uac-fail.xml", Map.of("EXPECT", "480"), target(a), "-s", user("nobody480"),
+                "-key", "caller", "carol", "-key", "max_forwards", "70", "-m", "1", "-timeout", "30s")) {
+            uac.assertSuccess(SIPP);
+            String messages = uac.messages();
+            assertTrue("480 with the OM's reason in its phrase:\n" + messages,
+                    messages.contains("480 Temporarily Unavailable (") && messages.contains("peers are unreachable"));
+        } finally {
+            omA.partitioned = null;
+        }
+    }
+
     // ------------------------------------------------------------------------------- calls
 
     /** What a test checks once both UAs of a call succeeded. */

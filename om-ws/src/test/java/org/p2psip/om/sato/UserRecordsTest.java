@@ -1,0 +1,92 @@
+package org.p2psip.om.sato;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.Test;
+import org.p2psip.control.ControlException;
+import org.p2psip.control.ErrorCode;
+import org.p2psip.control.message.UserLookup;
+import org.p2psip.control.message.UserLookupAnswer;
+import org.p2psip.lookup.LookupService;
+import org.p2psip.om.records.PeerRecord;
+import org.p2psip.om.types.Address;
+import org.p2psip.om.types.RingView;
+
+/** A user found nowhere is 404 in a whole ring and 480 in a ring cut off from part of the overlay. */
+public class UserRecordsTest {
+
+    /** A lookup service that holds values in a map (unit test stand-in). */
+    private static final class MapLookup implements LookupService {
+        final Map<String, List<String>> values = new ConcurrentHashMap<>();
+
+        @Override
+        public CompletableFuture<Void> put(String key, String value, int ttlSeconds) {
+            values.put(key, List.of(value));
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<List<String>> get(String key) {
+            return CompletableFuture.completedFuture(values.getOrDefault(key, List.of()));
+        }
+
+        @Override
+        public CompletableFuture<Void> remove(String key, String value) {
+            values.remove(key);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final MapLookup lookup = new MapLookup();
+    private final PeerRecord self = new PeerRecord("00112233445566778899aabbccddeeff00112233", new Address("127.0.0.1", 7070), 10);
+    private final AtomicReference<RingView> ring = new AtomicReference<>();
+    private final UserRecords users = new UserRecords("test", lookup, self, ring::get);
+
+    @Test
+    public void aUserFoundNowhereInAWholeRingIsNotRegistered() throws Exception {
+        ring.set(new RingView(12, true, 0, 0, 1)); // one crashed peer is no partition
+        UserLookupAnswer a = UserLookupAnswer.from(users.lookup(new UserLookup("nobody").toMessage()));
+        assertTrue(a.peers().isEmpty());
+    }
+
+    @Test
+    public void aUserFoundNowhereWhileTheRingIsCutOffIsTemporarilyUnavailable() throws Exception {
+        ring.set(new RingView(6, true, 0, 0, 6));
+        try {
+            users.lookup(new UserLookup("bob").toMessage());
+            fail("answered although the ring is cut off");
+        } catch (ControlException e) {
+            assertEquals(ErrorCode.PEER_UNREACHABLE, e.code());
+            assertTrue(e.getMessage(), e.getMessage().contains("bob is not registered in this part of the overlay: 6 of its peers"));
+        }
+    }
+
+    @Test
+    public void aUserFoundIsFoundWhateverTheRing() throws Exception {
+        ring.set(new RingView(6, true, 0, 0, 6));
+        lookup.put("user:alice", self.value(), 60);
+        UserLookupAnswer a = UserLookupAnswer.from(users.lookup(new UserLookup("alice").toMessage()));
+        assertEquals(List.of(self.value()), a.peers());
+    }
+
+    @Test
+    public void partitionedNeedsTwoUnreachableMembersAndAQuarterOfTheRing() {
+        assertFalse(new RingView(12, true, 0, 0, 1).partitioned());
+        assertFalse(new RingView(12, true, 0, 0, 2).partitioned());
+        assertTrue(new RingView(12, true, 0, 0, 3).partitioned());
+        assertTrue(new RingView(3, true, 0, 0, 3).partitioned());
+        assertFalse(new RingView(3, true, 0, 0, 0).partitioned());
+    }
+}
