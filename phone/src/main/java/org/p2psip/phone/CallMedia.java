@@ -74,6 +74,10 @@ final class CallMedia {
     }
 
     /** The running statistics, or the final ones after {@link #stop()}. */
+    void mute(boolean on) {
+        rtp.mute(on);
+    }
+
     MediaStats stats() {
         MediaStats f = finalStats;
         return f != null ? f : rtp.stats();

@@ -19,6 +19,16 @@ final class CurrentCall {
         return c != null && !c.isOver();
     }
 
+    /** Stops or resumes sending RTP in the current call; false if there is none. */
+    boolean mute(boolean on) {
+        Call c = call;
+        if (c == null || c.isOver()) {
+            return false;
+        }
+        c.media.mute(on);
+        return true;
+    }
+
     /** Media statistics of the current or last call, {@link MediaStats#NONE} before the first. */
     MediaStats stats() {
         Call c = call;

@@ -214,6 +214,15 @@ public final class Phone implements AutoCloseable {
         dialog.hangup();
     }
 
+    /**
+     * Stops ({@code true}) or resumes sending RTP in the current call, receiving all along: a muted
+     * phone with silence suppression, or one that holds the call without telling (no re-INVITE).
+     * False if no call is going on.
+     */
+    public boolean mute(boolean on) {
+        return current.mute(on);
+    }
+
     /** re-INVITEs this phone received (it refuses them with 488): a change of the media path it was told about. */
     public long reInvitesReceived() {
         return incoming.reInvites();

@@ -50,6 +50,8 @@ public final class RtpSession implements AutoCloseable {
     private volatile SocketAddress lastSource;
     private volatile int absSendTimeId = AbsSendTime.DEFAULT_ID;
     private volatile boolean closed;
+    /** While set, no RTP goes out (the packets' sequence and timestamps run on, as with silence suppression). */
+    private volatile boolean muted;
     private Thread sender;
 
     private RtpSession(DatagramChannel rtp, DatagramChannel rtcp) throws IOException {
@@ -156,6 +158,11 @@ public final class RtpSession implements AutoCloseable {
         }
     }
 
+    /** Stops ({@code true}) or resumes sending RTP; receiving goes on. */
+    public void mute(boolean on) {
+        muted = on;
+    }
+
     /** A snapshot of what was sent and received so far. */
     public MediaStats stats() {
         SocketAddress src = lastSource;
@@ -216,7 +223,7 @@ public final class RtpSession implements AutoCloseable {
                     AbsSendTime.writeBlock(packet, RtpPacket.HEADER_LENGTH, extensionId,
                             AbsSendTime.fromMicros(wallClockMicros()));
                 }
-                if (rtp.send(buf, remote) > 0) {
+                if (!muted && rtp.send(buf, remote) > 0) {
                     sent.incrementAndGet();
                 }
             } catch (IOException e) {

@@ -30,13 +30,21 @@ final class InProcessOverlay implements AutoCloseable {
     }
 
     static InProcessOverlay start(String relayPolicy, Map<String, String> extraPeer2) throws Exception {
+        return start(relayPolicy, Map.of(), extraPeer2);
+    }
+
+    /** As {@link #start(String, Map)}, with {@code extraAll} options for every peer (peer2's own win). */
+    static InProcessOverlay start(String relayPolicy, Map<String, String> extraAll, Map<String, String> extraPeer2)
+            throws Exception {
         Path state = Files.createTempDirectory("p2psip-interop-peer-");
         Peer p3 = null;
         Peer p1 = null;
+        Map<String, String> peer2 = new LinkedHashMap<>(extraAll);
+        peer2.putAll(extraPeer2);
         try {
-            p3 = peer("peer3", state, null, "never", "26000-26099", Map.of());
-            p1 = peer("peer1", state, p3.bootstrapAddress(), relayPolicy, "24000-24099", Map.of());
-            Peer p2 = peer("peer2", state, p3.bootstrapAddress(), relayPolicy, "25000-25099", extraPeer2);
+            p3 = peer("peer3", state, null, "never", "26000-26099", extraAll);
+            p1 = peer("peer1", state, p3.bootstrapAddress(), relayPolicy, "24000-24099", extraAll);
+            Peer p2 = peer("peer2", state, p3.bootstrapAddress(), relayPolicy, "25000-25099", peer2);
             InProcessOverlay o = new InProcessOverlay(p1, p2, p3);
             o.awaitStableRing(30_000);
             return o;

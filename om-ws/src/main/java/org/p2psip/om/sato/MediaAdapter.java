@@ -362,7 +362,16 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
 
     @Override
     public String onReport(String caller, PathReport report) throws OmException {
-        MediaChain c = find(caller, report.callId(), report.mediaAddress(), true);
+        // from the callee's OM (about RTP2's reception) or, as a heartbeat, from the caller's: either names RTP2
+        MediaChain c;
+        try {
+            c = find(caller, report.callId(), report.mediaAddress(), true);
+        } catch (OmException e) {
+            if (e.kind() != OmException.Kind.UNKNOWN_SATO) {
+                throw e;
+            }
+            c = find(caller, report.callId(), report.mediaAddress(), false);
+        }
         log.debug("[{}] media SATO {}: the far end reports {}", peerName, c.id, report);
         watch.reported(c.id, report);
         return c.id;

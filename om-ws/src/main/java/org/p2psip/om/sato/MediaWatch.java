@@ -51,6 +51,12 @@ final class MediaWatch implements AutoCloseable {
     private static final long REPORT_EVERY_MS = 500;
     /** Callee's side: a silent report again after this long while the silence lasts. */
     private static final long SILENT_EVERY_MS = 100;
+    /**
+     * Either side: while media arrives, a "recovered" report (a heartbeat: "I receive you") to the
+     * other end's OM this often (a third of the dead-media time if that is shorter), so that a call
+     * whose media flows one way only (on hold) is not taken for dead by the end that receives nothing.
+     */
+    static final long RECEIVING_EVERY_MS = 5000;
 
     /** What the watch has done by the adapter (the caller's side) or the far OM (the callee's). */
     interface Actions {
@@ -92,6 +98,9 @@ final class MediaWatch implements AutoCloseable {
         volatile String remoteDegraded;
         long detoursPreparedNanos = -1;
         boolean deadReported;
+        /** When the far end last said it receives media (a recovered or degraded report). */
+        volatile long remoteReceivingAtNanos = -1;
+        long lastHeartbeatNanos = -1;
 
         Watched(MediaChain chain, long now) {
             this.chain = chain;
@@ -182,7 +191,7 @@ final class MediaWatch implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        if (r.remote() != null && !r.remote().equals(neighbour(w.chain))) {
+        if (w.chain.initiator() && r.remote() != null && !r.remote().equals(neighbour(w.chain))) {
             log.debug("[{}] {}: ignoring a {} report about {} (the chain's neighbour there is {} now)", peerName, w.chain,
                     r.event().wire(), r.remote(), neighbour(w.chain));
             return;
@@ -198,6 +207,7 @@ final class MediaWatch implements AutoCloseable {
                 }
                 break;
             case DEGRADED:
+                w.remoteReceivingAtNanos = now;
                 w.remoteSilentReports = 0;
                 w.remoteDegraded = String.format(Locale.ROOT, "the far end receives %d%% loss, jitter %.0f ms",
                         Math.round(r.lossRatio() * 100), r.jitterMillis());
@@ -205,6 +215,7 @@ final class MediaWatch implements AutoCloseable {
                 w.remoteSilentAtNanos = -1;
                 break;
             default:
+                w.remoteReceivingAtNanos = now;
                 w.remoteSilentReports = 0;
                 w.remoteDegradedAtNanos = -1;
                 w.remoteSilentAtNanos = -1;
@@ -251,13 +262,15 @@ final class MediaWatch implements AutoCloseable {
         long gap;
         PathJudge.Verdict verdict = PathJudge.Verdict.NONE;
         PathReport report = null;
+        PathReport heartbeat = null;
         boolean dead = false;
         long silentNow;
         synchronized (w) {
             gap = w.window.add(now, c);
             silentNow = w.window.silentMillis(now);
             long deadMs = settings.adaptation().deadMedia().toMillis();
-            if (deadMs > 0 && w.window.flowed() && silentNow >= deadMs && !w.deadReported) {
+            long farReceivedAgo = w.remoteReceivingAtNanos < 0 ? Long.MAX_VALUE : (now - w.remoteReceivingAtNanos) / 1_000_000;
+            if (deadMs > 0 && w.window.flowed() && silentNow >= deadMs && farReceivedAgo >= deadMs && !w.deadReported) {
                 w.deadReported = true;
                 dead = true;
             } else if (silentNow < deadMs) {
@@ -269,6 +282,9 @@ final class MediaWatch implements AutoCloseable {
                 // an action of this SATO is under way: judge again when it is done
             } else if (chain.initiator()) {
                 verdict = w.judge.judge(now, figures(w, now));
+                if (verdict.action() == PathJudge.Action.NONE) {
+                    heartbeat = heartbeatDue(w, now);
+                }
             } else {
                 report = reportDue(w, now);
             }
@@ -300,6 +316,10 @@ final class MediaWatch implements AutoCloseable {
         } else if (report != null) {
             PathReport r = report;
             submit(w, () -> handler.report(chain, r));
+        } else if (heartbeat != null) {
+            // apart from the actions: a slow OM IF to the far OM must not hold up a failover
+            PathReport r = heartbeat;
+            prepare(() -> handler.report(chain, r));
         }
     }
 
@@ -430,7 +450,8 @@ final class MediaWatch implements AutoCloseable {
         long sinceLast = w.lastReportNanos < 0 ? Long.MAX_VALUE : (now - w.lastReportNanos) / 1_000_000;
         boolean due;
         if (event == PathEvent.RECOVERED) {
-            due = w.lastEvent != null && w.lastEvent != PathEvent.RECOVERED;
+            due = (w.lastEvent != null && w.lastEvent != PathEvent.RECOVERED)
+                    || (w.window.flowed() && silent < settings.adaptation().silence().toMillis() && sinceLast >= heartbeatMillis());
         } else {
             due = event != w.lastEvent || sinceLast >= (event == PathEvent.SILENT ? SILENT_EVERY_MS : REPORT_EVERY_MS);
         }
@@ -442,6 +463,30 @@ final class MediaWatch implements AutoCloseable {
         return new PathReport(chain.call, chain.local.leg(org.p2psip.om.ports.PortSession.LEG_CALLER), event, WINDOW_MS,
                 w.window.packets(now, WINDOW_MS), w.window.lossRatio(now, WINDOW_MS), w.window.jitterMs(), silent,
                 chain.remote());
+    }
+
+    /** How often an end that receives media says so: well within the dead-media time. */
+    private long heartbeatMillis() {
+        long dead = settings.adaptation().deadMedia().toMillis();
+        return dead > 0 ? Math.max(200, Math.min(RECEIVING_EVERY_MS, dead / 3)) : RECEIVING_EVERY_MS;
+    }
+
+    /**
+     * The caller's side: a heartbeat to the callee's OM while media arrives here ("recovered", every
+     * {@value #RECEIVING_EVERY_MS} ms), naming the stream by RTP2's overlay address; or null.
+     */
+    private PathReport heartbeatDue(Watched w, long now) {
+        MediaChain chain = w.chain;
+        if (chain.remote() == null || !w.window.flowed()
+                || w.window.silentMillis(now) >= settings.adaptation().silence().toMillis()) {
+            return null;
+        }
+        if (w.lastHeartbeatNanos >= 0 && (now - w.lastHeartbeatNanos) / 1_000_000 < heartbeatMillis()) {
+            return null;
+        }
+        w.lastHeartbeatNanos = now;
+        return new PathReport(chain.call, chain.remote(), PathEvent.RECOVERED, WINDOW_MS, w.window.packets(now, WINDOW_MS),
+                w.window.lossRatio(now, WINDOW_MS), w.window.jitterMs(), 0, null);
     }
 
     @Override
