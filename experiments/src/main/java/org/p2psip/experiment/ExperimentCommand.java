@@ -76,16 +76,16 @@ public final class ExperimentCommand {
             six (a1..a6 bootstrapped by a1, b1..b6 by b1). A call a1 -> b1 is up when the link
             between the sides is cut (every site drops what arrives from the other side,
             nftables); the peers run with --dead-media-s 10 and must end it with a BYE to each
-            phone. During the cut new users register on both sides, a call on each side runs
-            through a relay of that side, and cross calls every 8 s must get a final response
-            (480) within 5 s. Then the link heals: time until every peer reports one ring of 12
+            phone. During the cut new users register on both sides, calls on each side set up
+            (direct 15 s in; through a relay of that side 12 s before the heal), and cross calls
+            every 8 s must get a final response (480) within 5 s. Then the link heals: time until every peer reports one ring of 12
             and every user is found from every peer (target 30 s), and calls across in both
             directions to old and new users. Needs root. Prints every call with its status code
             and times, a verdict per claim, writes report.txt, partition.csv (ring size per peer
             over time), partition-calls.csv and partition.png; exit 0 only if every claim held
             and nothing was left behind.
 
-              --seconds S         how long the partition lasts (default 60, at least 20)
+              --seconds S         how long the partition lasts (default 90, at least 20)
               --per-side N        peers per side (default 6, 3..20)
               --dead-media-s S    the peers' --dead-media-s (default 10)
               --work-dir DIR      logs and figures (default: a new directory under /tmp)
@@ -257,7 +257,7 @@ public final class ExperimentCommand {
     }
 
     static final List<Option> PARTITION_OPTIONS = List.of(
-            Option.value("seconds", "60", "how long the partition lasts, seconds"),
+            Option.value("seconds", "90", "how long the partition lasts, seconds"),
             Option.value("per-side", "6", "peers per side"),
             Option.value("dead-media-s", "10", "the peers' --dead-media-s"),
             Option.value("work-dir", null, "where the processes' logs and the figures go"));

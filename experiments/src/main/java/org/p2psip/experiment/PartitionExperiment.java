@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,16 +55,17 @@ public final class PartitionExperiment {
         }
 
         /**
-         * {@code ./p2psip experiment partition}: 6 + 6 peers, a 60 s cut, dead media after 10 s, cross
+         * {@code ./p2psip experiment partition}: 6 + 6 peers, a 90 s cut (the relay call comes 78 s into
+         * it, after the other side's relay records, TTL 60 s, expired), dead media after 10 s, cross
          * calls every 8 s, targets: final response within 5 s, merged within 30 s (waiting up to 120 s).
          */
         public static Settings defaults(Path workDir) {
-            return new Settings(workDir, 6, 60, 10, 8, 5, 30, 120);
+            return new Settings(workDir, 6, 90, 10, 8, 5, 30, 120);
         }
     }
 
     /** Users and where their phones are; the kind of each call. */
-    enum Kind { ACROSS_THE_CUT, LOCAL, CROSS_DURING, CROSS_AFTER }
+    enum Kind { ACROSS_THE_CUT, LOCAL, LOCAL_RELAY_EARLY, LOCAL_RELAY, CROSS_DURING, CROSS_AFTER }
 
     /** One call placed: its phones, when, what came of it (filled by {@link #finish}). */
     static final class Placed {
@@ -181,14 +185,18 @@ public final class PartitionExperiment {
         say.accept(ring < 0 ? "the ring did not form: " + watch.latest().values()
                 : "one ring of " + 2 * n + " after " + (ring - upAt) + " ms");
 
-        // users registered before the cut: the cross targets (ua4, ub4 on the 4th... site of each side)
+        // users registered before the cut: cross targets t<site>, local callees d<side>2 (direct call),
+        // e<side>3 (relay call early in the cut) and r<side>3 (relay call late in the cut)
         String targetA = "a" + Math.min(4, n);
         String targetB = "b" + Math.min(4, n);
         int longWait = settings.partitionSeconds() + settings.mergeWaitSeconds() + 300;
-        answer(lab, targetA, "u" + targetA, longWait, 4);
-        answer(lab, targetB, "u" + targetB, longWait, 4);
-        answer(lab, "a3", "ua3", longWait, 4);
-        answer(lab, "b3", "ub3", longWait, 4);
+        answer(lab, targetA, "t" + targetA, longWait, 4);
+        answer(lab, targetB, "t" + targetB, longWait, 4);
+        for (String x : List.of("a", "b")) {
+            answer(lab, x + "2", "d" + x + "2", longWait, 4);
+            answer(lab, x + "3", "e" + x + "3", longWait, 4);
+            answer(lab, x + "3", "r" + x + "3", longWait, 4);
+        }
         int acrossSeconds = settings.partitionSeconds() + 60;
         ExperimentProcess ub1 = answer(lab, "b1", "ub1", 120, acrossSeconds);
         for (ExperimentProcess p : answering.values()) {
@@ -212,6 +220,8 @@ public final class PartitionExperiment {
         say.accept("link cut (nftables drop of the other side's addresses at every site) for " + settings.partitionSeconds() + " s");
         long endAt = cutAt + settings.partitionSeconds() * 1000L;
         long localAt = cutAt + Math.min(15_000, settings.partitionSeconds() * 1000L / 2);
+        long relayAt = cutAt + Math.max(settings.partitionSeconds() - 12, settings.partitionSeconds() / 2) * 1000L;
+        boolean relayDone = false;
         long newUsersAt = cutAt + 2_000;
         long crossAt = cutAt + 3_000;
         boolean localDone = false;
@@ -229,27 +239,35 @@ public final class PartitionExperiment {
             }
             if (!localDone && now >= localAt) {
                 localDone = true;
-                say.accept("local calls: ua2 (a2, relay policy always) -> ua3, ub2 (b2, relay policy always) -> ub3");
-                call(lab, Kind.LOCAL, "a2", "ua2", "ua3", answering.get("ua3"), true, 20, 4);
-                call(lab, Kind.LOCAL, "b2", "ub2", "ub3", answering.get("ub3"), true, 20, 4);
+                say.accept("local calls: a3 -> da2 and b3 -> db2 (relay policy auto: direct); a2 -> ea3 and b2 -> eb3"
+                        + " (relay policy always, early in the cut)");
+                for (String x : List.of("a", "b")) {
+                    call(lab, Kind.LOCAL, x + "3", null, "d" + x + "2", answering.get("d" + x + "2"), true, 20, 4);
+                    call(lab, Kind.LOCAL_RELAY_EARLY, x + "2", null, "e" + x + "3", answering.get("e" + x + "3"), true, 20, 4);
+                }
+            }
+            if (!relayDone && now >= relayAt) {
+                relayDone = true;
+                say.accept("local calls through a relay late in the cut: a2 -> ra3, b2 -> rb3 (relay policy always)");
+                for (String x : List.of("a", "b")) {
+                    call(lab, Kind.LOCAL_RELAY, x + "2", null, "r" + x + "3", answering.get("r" + x + "3"), true, 20, 4);
+                }
             }
             if (now >= crossAt && now < endAt - 6000) {
                 crossAt = now + settings.crossEverySeconds() * 1000L;
-                say.accept("cross calls during the cut: " + targetA + " -> u" + targetB + ", " + targetB + " -> u" + targetA);
+                say.accept("cross calls during the cut: " + targetA + " -> t" + targetB + ", " + targetB + " -> t" + targetA);
                 int wait = Math.max(10, settings.crossFinalSeconds() + 5);
-                call(lab, Kind.CROSS_DURING, targetA, null, "u" + targetB, null, true, wait, 2);
-                call(lab, Kind.CROSS_DURING, targetB, null, "u" + targetA, null, true, wait, 2);
+                call(lab, Kind.CROSS_DURING, targetA, null, "t" + targetB, null, true, wait, 2);
+                call(lab, Kind.CROSS_DURING, targetB, null, "t" + targetA, null, true, wait, 2);
             }
             Thread.sleep(200);
         }
         long closedA = watch.firstAllAt(peersA, cutAt, s -> s.size() == n);
         long closedB = watch.firstAllAt(peersB, cutAt, s -> s.size() == n);
         report.sidesClosed(closedA < 0 ? -1 : closedA - cutAt, closedB < 0 ? -1 : closedB - cutAt);
-        List<String> users = new ArrayList<>(List.of("u" + targetA, "u" + targetB));
-        users.addAll(newUsers);
         Map<String, String> home = new LinkedHashMap<>();
-        home.put("u" + targetA, lab.site(targetA).ip());
-        home.put("u" + targetB, lab.site(targetB).ip());
+        home.put("t" + targetA, lab.site(targetA).ip());
+        home.put("t" + targetB, lab.site(targetB).ip());
         home.put("n" + newA, lab.site(newA).ip());
         home.put("n" + newB, lab.site(newB).ip());
         report.foundDuringCut(foundFromOwnSide(lab, home));
@@ -285,11 +303,11 @@ public final class PartitionExperiment {
         report.merge(mergedAt < 0 ? -1 : mergedAt - healAt, foundAt < 0 ? -1 : foundAt - healAt, missing);
 
         // ---- cross calls after the heal, to every user, both ways
-        say.accept("cross calls after the heal: " + targetA + " -> u" + targetB + ", " + targetB + " -> u" + targetA
+        say.accept("cross calls after the heal: " + targetA + " -> t" + targetB + ", " + targetB + " -> t" + targetA
                 + ", a" + Math.min(6, n) + " -> n" + newB + ", b" + Math.min(6, n) + " -> n" + newA);
         List<Placed> after = new ArrayList<>();
-        after.add(call(lab, Kind.CROSS_AFTER, targetA, null, "u" + targetB, answering.get("u" + targetB), true, 20, 4));
-        after.add(call(lab, Kind.CROSS_AFTER, targetB, null, "u" + targetA, answering.get("u" + targetA), true, 20, 4));
+        after.add(call(lab, Kind.CROSS_AFTER, targetA, null, "t" + targetB, answering.get("t" + targetB), true, 20, 4));
+        after.add(call(lab, Kind.CROSS_AFTER, targetB, null, "t" + targetA, answering.get("t" + targetA), true, 20, 4));
         after.add(call(lab, Kind.CROSS_AFTER, "a" + Math.min(6, n), null, "n" + newB, answering.get("n" + newB), true, 20, 4));
         after.add(call(lab, Kind.CROSS_AFTER, "b" + Math.min(6, n), null, "n" + newA, answering.get("n" + newA), true, 20, 4));
         for (Placed p : calls) {
@@ -328,7 +346,7 @@ public final class PartitionExperiment {
     private Map<String, List<String>> foundFromOwnSide(Lab lab, Map<String, String> home) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> u : home.entrySet()) {
-            String side = u.getKey().startsWith("ua") || u.getKey().startsWith("na") ? "peer-a" : "peer-b";
+            String side = u.getKey().charAt(1) == 'a' ? "peer-a" : "peer-b";
             List<String> found = new ArrayList<>();
             for (String p : peers.keySet()) {
                 if (p.startsWith(side) && points(PeerStatus.lookup(socket(p), "user:" + u.getKey()), u.getValue())) {
@@ -410,11 +428,21 @@ public final class PartitionExperiment {
 
     /** The caller peer's relay decision lines for this call's time (local calls), shortened. */
     private String relayUsed(Placed p) {
-        if (p.kind != Kind.LOCAL) {
+        if (p.kind != Kind.LOCAL && p.kind != Kind.LOCAL_RELAY && p.kind != Kind.LOCAL_RELAY_EARLY) {
             return "";
         }
-        List<String> lines = grep(settings.workDir().resolve("peer-" + p.from + ".log"), "relay decision");
-        return lines.isEmpty() ? "(no relay decision logged)" : lines.get(lines.size() - 1);
+        // the first decision the caller's peer logged after the caller started (log lines begin HH:mm:ss.SSS)
+        LocalTime started = Instant.ofEpochMilli(p.startedMillis).atZone(ZoneId.systemDefault()).toLocalTime();
+        for (String l : grep(settings.workDir().resolve("peer-" + p.from + ".log"), "relay decision")) {
+            try {
+                if (!LocalTime.parse(l.substring(0, l.indexOf(' '))).isBefore(started)) {
+                    return l.substring(l.indexOf("relay decision"));
+                }
+            } catch (RuntimeException e) {
+                // not a line of the usual format
+            }
+        }
+        return "(no relay decision logged for this call)";
     }
 
     /** Every registration and refresh of the answering phones: (wall ms, "user: line"). */

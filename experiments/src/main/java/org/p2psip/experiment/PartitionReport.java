@@ -49,7 +49,7 @@ public final class PartitionReport {
         return List.copyOf(b.calls);
     }
 
-    /** Calls of a kind: ACROSS_THE_CUT, LOCAL, CROSS_DURING, CROSS_AFTER. */
+    /** Calls of a kind: ACROSS_THE_CUT, LOCAL, LOCAL_RELAY_EARLY, LOCAL_RELAY, CROSS_DURING, CROSS_AFTER. */
     public List<CallResult> calls(String kind) {
         return b.calls.stream().filter(c -> c.kind().equals(kind)).toList();
     }
@@ -126,8 +126,13 @@ public final class PartitionReport {
         out.add(new Step("each side's ring closed on itself", b.closedA >= 0 && b.closedB >= 0,
                 "side A: every peer reported " + n + " at " + secOrNever(b.closedA) + ", side B at " + secOrNever(b.closedB)));
         List<CallResult> local = calls("LOCAL");
-        out.add(new Step("local calls on both sides set up and carried media (through a relay of their side)",
-                local.size() == 2 && local.stream().allMatch(CallResult::media), summary(local)));
+        out.add(new Step("local calls on both sides set up and carried media", local.size() == 2
+                && local.stream().allMatch(CallResult::media), summary(local)));
+        List<CallResult> relayed = calls("LOCAL_RELAY");
+        out.add(new Step("local calls through a relay of their side, late in the cut, set up and carried media",
+                relayed.size() == 2 && relayed.stream().allMatch(c -> c.media() && c.relay().contains("relay on")),
+                summary(relayed) + " (a relay call early in the cut, not part of the verdict: " + summary(calls("LOCAL_RELAY_EARLY"))
+                        + ")"));
         long refreshFailed = b.registrations.stream().filter(e -> inCut(e.getKey()) && e.getValue().contains("refresh failed")).count();
         long refreshed = b.registrations.stream().filter(e -> inCut(e.getKey()) && e.getValue().contains("refreshed")).count();
         long newRegistered = b.registrations.stream().filter(e -> inCut(e.getKey()) && e.getValue().contains(": registered")).count();
@@ -171,16 +176,17 @@ public final class PartitionReport {
                 + ", side B at " + secOrNever(b.closedB) + "; after the heal one ring at " + secOrNever(b.mergedMs)
                 + ", every user found from every peer at " + secOrNever(b.foundMs));
         out.add("found during the cut from peers of the user's own side: " + b.foundDuringCut);
+        calls("CROSS_DURING").stream().findFirst().ifPresent(c -> out.add("first cross call during the cut, final response: " + c.outcome()));
         out.add("");
         out.add(String.format(Locale.ROOT, "%-7s %-15s %-4s %-7s %8s  %-40s %8s  %s", "call", "kind", "from", "callee", "t (s)",
                 "outcome", "resp ms", "media / BYE"));
         for (CallResult c : b.calls) {
             String media = c.media() ? "media both ways" : "no media";
-            if (c.callerByeMillis() > 0 || c.calleeByeMillis() > 0) {
+            if (c.kind().equals("ACROSS_THE_CUT")) {
                 media += ", BYE at caller " + rel(c.callerByeMillis()) + " callee " + rel(c.calleeByeMillis());
             }
             out.add(String.format(Locale.ROOT, "%-7s %-15s %-4s %-7s %8s  %-40s %8d  %s", c.name(), c.kind(), c.from(), c.callee(),
-                    rel(c.attemptMillis()), c.outcome(), c.responseMs(), media));
+                    rel(c.attemptMillis()), shortOutcome(c.outcome()), c.responseMs(), media));
             if (!c.relay().isEmpty()) {
                 out.add("        " + c.relay());
             }
@@ -228,10 +234,17 @@ public final class PartitionReport {
         }
         List<String> parts = new ArrayList<>();
         for (CallResult c : calls) {
-            parts.add(c.from() + " -> " + c.callee() + ": " + c.outcome() + (c.responseMs() >= 0 ? " in " + c.responseMs() + " ms" : "")
+            parts.add(c.from() + " -> " + c.callee() + ": " + shortOutcome(c.outcome()) + (c.responseMs() >= 0 ? " in " + c.responseMs() + " ms" : "")
                     + (c.media() ? ", media" : ", NO media"));
         }
         return String.join("; ", parts);
+    }
+
+    /** The status line of an outcome without the long reason in parentheses (the CSV has it whole). */
+    private static String shortOutcome(String outcome) {
+        int paren = outcome.indexOf(" (");
+        String s = paren > 0 ? outcome.substring(0, paren) : outcome;
+        return s.length() > 40 ? s.substring(0, 40) : s;
     }
 
     private static String outcomes(List<CallResult> calls) {
