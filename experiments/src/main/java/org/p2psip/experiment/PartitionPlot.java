@@ -12,6 +12,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
@@ -91,6 +92,7 @@ final class PartitionPlot {
 
     private static XYPlot plot(XYSeriesCollection data, NumberAxis y, XYStepRenderer r, long cutAt, long healAt) {
         XYPlot p = new XYPlot(data, null, y, r);
+        p.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // later series on top: successes over attempts
         p.setBackgroundPaint(Color.WHITE);
         p.setDomainGridlinePaint(Color.LIGHT_GRAY);
         p.setRangeGridlinePaint(Color.LIGHT_GRAY);
