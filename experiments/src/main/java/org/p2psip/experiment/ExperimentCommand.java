@@ -25,6 +25,7 @@ public final class ExperimentCommand {
             usage: ./p2psip experiment nat [options]
                    ./p2psip experiment congestion [options]
                    ./p2psip experiment adapt [options]
+                   ./p2psip experiment partition [options]
 
             The paper's NAT experiment (Sec. 5.3): two overlay peers, each with a phone, behind
             symmetric NATs (network namespaces, nftables "masquerade fully-random"), and a public
@@ -70,6 +71,24 @@ public final class ExperimentCommand {
                                   gap, the median and the maximum per phone (targets: each at most
                                   500 ms, median at most 300 ms)
               --work-dir DIR      logs and figures (default: a new directory under /tmp)
+
+            A network partition and its healing: 12 public sites, one peer each, in two sides of
+            six (a1..a6 bootstrapped by a1, b1..b6 by b1). A call a1 -> b1 is up when the link
+            between the sides is cut (every site drops what arrives from the other side,
+            nftables); the peers run with --dead-media-s 10 and must end it with a BYE to each
+            phone. During the cut new users register on both sides, calls on each side set up
+            (direct 15 s in; through a relay of that side 12 s before the heal), and cross calls
+            every 8 s must get a final response (480) within 5 s. Then the link heals: time until every peer reports one ring of 12
+            and every user is found from every peer (target 30 s), and calls across in both
+            directions to old and new users. Needs root. Prints every call with its status code
+            and times, a verdict per claim, writes report.txt, partition.csv (ring size per peer
+            over time), partition-calls.csv and partition.png; exit 0 only if every claim held
+            and nothing was left behind.
+
+              --seconds S         how long the partition lasts (default 90, at least 20)
+              --per-side N        peers per side (default 6, 3..20)
+              --dead-media-s S    the peers' --dead-media-s (default 10)
+              --work-dir DIR      logs and figures (default: a new directory under /tmp)
             """;
 
     private ExperimentCommand() {
@@ -96,8 +115,11 @@ public final class ExperimentCommand {
         if (args[0].equals("adapt")) {
             return adapt(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
+        if (args[0].equals("partition")) {
+            return partition(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (!args[0].equals("nat")) {
-            err.println("p2psip experiment: unknown experiment '" + args[0] + "' (they are 'nat', 'congestion' and 'adapt')");
+            err.println("p2psip experiment: unknown experiment '" + args[0] + "' (they are 'nat', 'congestion', 'adapt' and 'partition')");
             return 2;
         }
         int udpTimeout;
@@ -230,6 +252,57 @@ public final class ExperimentCommand {
             return report.problems().isEmpty() ? 0 : 1;
         } catch (Exception e) {
             err.println("p2psip experiment adapt failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static final List<Option> PARTITION_OPTIONS = List.of(
+            Option.value("seconds", "90", "how long the partition lasts, seconds"),
+            Option.value("per-side", "6", "peers per side"),
+            Option.value("dead-media-s", "10", "the peers' --dead-media-s"),
+            Option.value("work-dir", null, "where the processes' logs and the figures go"));
+
+    private static int partition(String[] args, PrintStream out, PrintStream err) {
+        PartitionExperiment.Settings settings;
+        Path work;
+        try {
+            Options o = Options.parse("./p2psip experiment partition", PARTITION_OPTIONS, args);
+            if (o.help()) {
+                out.print(USAGE);
+                return 0;
+            }
+            work = o.has("work-dir") ? Path.of(o.get("work-dir")) : null;
+            PartitionExperiment.Settings d = PartitionExperiment.Settings.defaults(Path.of("."));
+            settings = new PartitionExperiment.Settings(Path.of("."), (int) o.number("per-side", 3, 20),
+                    (int) o.number("seconds", 20, 3600), (int) o.number("dead-media-s", 1, 600), d.crossEverySeconds(),
+                    d.crossFinalSeconds(), d.mergeTargetSeconds(), d.mergeWaitSeconds());
+        } catch (IllegalArgumentException e) {
+            err.println("p2psip experiment partition: " + e.getMessage());
+            err.println("try ./p2psip experiment --help");
+            return 2;
+        }
+        try {
+            Preflight.check();
+        } catch (NatNetworkException e) {
+            err.println("p2psip experiment partition: " + e.getMessage());
+            return 1;
+        }
+        try {
+            if (work == null) {
+                work = Files.createTempDirectory("p2psip-partition-");
+            }
+            out.println("== logs and figures: " + work);
+            PartitionExperiment.Settings s = new PartitionExperiment.Settings(work, settings.perSide(), settings.partitionSeconds(),
+                    settings.deadMediaSeconds(), settings.crossEverySeconds(), settings.crossFinalSeconds(),
+                    settings.mergeTargetSeconds(), settings.mergeWaitSeconds());
+            PartitionReport report = PartitionExperiment.run(s, line -> out.println("== " + line));
+            out.println();
+            report.lines().forEach(out::println);
+            out.println("figures: " + work.resolve("partition.csv") + ", " + work.resolve("partition-calls.csv") + ", plot: "
+                    + work.resolve("partition.png"));
+            return report.problems().isEmpty() ? 0 : 1;
+        } catch (Exception e) {
+            err.println("p2psip experiment partition failed: " + e.getMessage());
             return 1;
         }
     }

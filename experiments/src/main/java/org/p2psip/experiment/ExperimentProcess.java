@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.common.ChildJvm;
 
@@ -24,6 +25,8 @@ final class ExperimentProcess {
     private final Process process;
     private final Path log;
     private final List<String> lines = new ArrayList<>();
+    /** When each line of {@link #lines} arrived (wall clock, ms). */
+    private final List<Long> times = new ArrayList<>();
     private final Thread reader;
 
     private ExperimentProcess(String name, Process process, Path log) {
@@ -60,6 +63,7 @@ final class ExperimentProcess {
             while ((line = in.readLine()) != null) {
                 synchronized (lines) {
                     lines.add(line);
+                    times.add(System.currentTimeMillis());
                     lines.notifyAll();
                 }
             }
@@ -112,6 +116,46 @@ final class ExperimentProcess {
         synchronized (lines) {
             return List.copyOf(lines);
         }
+    }
+
+    /** When the first line containing {@code text} arrived (wall clock, ms), or -1 if none did (yet). */
+    long lineAt(String text) {
+        synchronized (lines) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(text)) {
+                    return times.get(i);
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** Every line with when it arrived (wall clock, ms). */
+    List<Map.Entry<Long, String>> timedLines() {
+        synchronized (lines) {
+            List<Map.Entry<Long, String>> out = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                out.add(Map.entry(times.get(i), lines.get(i)));
+            }
+            return out;
+        }
+    }
+
+    /** The first line containing {@code text}, or null. */
+    String line(String text) {
+        synchronized (lines) {
+            for (String l : lines) {
+                if (l.contains(text)) {
+                    return l;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The log file (standard error). */
+    Path log() {
+        return log;
     }
 
     void stop(Duration grace) {

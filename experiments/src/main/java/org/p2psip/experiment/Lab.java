@@ -293,6 +293,48 @@ public final class Lab implements AutoCloseable {
         netns.nft(edge.namespace(), LinkLoss.ruleset(edge.uplink(), loss));
     }
 
+    // ------------------------------------------------------------------ partitions
+
+    /**
+     * Cuts the network in two: from now on no packet between a site of {@code sideA} and a site of
+     * {@code sideB} arrives (both ways; each site drops what arrives from the other side, see
+     * {@link LinkCut}); paths within a side are untouched. Sites named on neither side keep
+     * talking to both. Replaces an earlier cut.
+     */
+    public void cut(List<String> sideA, List<String> sideB) {
+        for (String name : sideA) {
+            if (sideB.contains(name)) {
+                throw new IllegalArgumentException("site " + name + " is on both sides of the cut");
+            }
+        }
+        synchronized (links) {
+            requireOpen();
+            applyCut(sideA, sideB);
+            applyCut(sideB, sideA);
+            LOG.info("lab {}: cut between {} and {}", prefix, sideA, sideB);
+        }
+    }
+
+    /** Undoes {@link #cut}: every site hears every other again (links set with {@link #setLink} stay). */
+    public void heal() {
+        synchronized (links) {
+            requireOpen();
+            for (Site s : sites.values()) {
+                netns.nft(s.edge().namespace(), LinkCut.ruleset(s.edge().uplink(), List.of()));
+            }
+            LOG.info("lab {}: cut healed", prefix);
+        }
+    }
+
+    private void applyCut(List<String> side, List<String> far) {
+        List<String> farAddresses = new ArrayList<>();
+        far.forEach(n -> farAddresses.add(site(n).publicIp()));
+        for (String n : side) {
+            NetNode edge = site(n).edge();
+            netns.nft(edge.namespace(), LinkCut.ruleset(edge.uplink(), farAddresses));
+        }
+    }
+
     // ------------------------------------------------------------------ load
 
     /** A UDP flood of 1200-byte datagrams at {@code kbit} kbit/s (of payload) from {@code from} to {@code to}. */

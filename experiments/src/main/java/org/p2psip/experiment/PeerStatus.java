@@ -11,7 +11,8 @@ import org.p2psip.control.ControlMessage;
 
 /**
  * A peer's answer to {@code peer.status} on its management socket ({@code <state-dir>/om.sock}):
- * its node, whether it is behind a NAT, its relayed addresses, its TCP relay's allocations.
+ * its node, whether it is behind a NAT, its relayed addresses, its TCP relay's allocations, its
+ * lookup ring ({@code ring.size}, ...); and {@link #lookup} of a key through the peer's lookup node.
  * Unix-domain sockets live in the file system, so this works across network namespaces.
  */
 public record PeerStatus(Map<String, String> fields) {
@@ -30,6 +31,19 @@ public record PeerStatus(Map<String, String> fields) {
             return new PeerStatus(Map.copyOf(f));
         } catch (ControlException | RuntimeException e) {
             return new PeerStatus(Map.of());
+        }
+    }
+
+    /**
+     * What the peer whose management socket is {@code socket} finds under {@code key} in the lookup
+     * service now ({@code lookup.get}); null if it does not answer or the lookup fails.
+     */
+    public static java.util.List<String> lookup(Path socket, String key) {
+        try (ControlClient c = ControlClient.connect(socket, "experiment", "lookup", ControlHandler.NONE,
+                Duration.ofSeconds(8))) {
+            return c.call(ControlMessage.request("lookup.get").with("key", key), Duration.ofSeconds(8)).getAll("value");
+        } catch (ControlException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -166,4 +166,9 @@ public final class Fields {
     public static final String ACCEPTED = "accepted";
     public static final String ACTIVE = "active";
     public static final String OPEN = "open";
+    /** The lookup ring as the peer sees it: nodes, counted exactly (true) or estimated, last merge (ms, 0 never), merges. */
+    public static final String RING_SIZE = "ring.size";
+    public static final String RING_EXACT = "ring.exact";
+    public static final String RING_LAST_MERGE = "ring.last_merge";
+    public static final String RING_MERGES = "ring.merges";
 }

@@ -14,10 +14,13 @@ import org.p2psip.control.MessageTypes;
  * {@code relayed.sip} (the public addresses rented at a TCP relay, null if absent); on a peer
  * offering a TCP relay {@code tcp-relay} (its address, null if absent) and per allocation
  * {@code tcp-relay.<name>.address}, {@code .accepted}, {@code .active}, {@code .bytes_in},
- * {@code .bytes_out}, {@code .open}.
+ * {@code .bytes_out}, {@code .open}; on a ring member its lookup ring as it sees it ({@link Ring}:
+ * {@code ring.size}, {@code ring.exact}, {@code ring.last_merge}, {@code ring.merges}; absent on a
+ * client of the ring behind a NAT).
  */
 public record PeerStatusAnswer(String name, String node, String om, boolean nat, String lookup, int satos,
-                               String relayedOm, String relayedSip, String tcpRelay, List<TcpRelayAllocation> allocations) {
+                               String relayedOm, String relayedSip, String tcpRelay, List<TcpRelayAllocation> allocations,
+                               Ring ring) {
     private static final String ON = "on";
     private static final String OFF = "off";
     private static final String ADDRESS_SUFFIX = Fields.LEG_SEPARATOR + Fields.ADDRESS;
@@ -29,6 +32,26 @@ public record PeerStatusAnswer(String name, String node, String om, boolean nat,
             Wire.nonEmpty(name, "allocation name");
             Wire.nonEmpty(address, "allocation address");
         }
+    }
+
+    /**
+     * The lookup ring as the peer's node sees it: {@code size} nodes ({@code exact}: counted all the
+     * way round, else estimated), the last merge with another ring after a partition
+     * ({@code lastMergeMillis}, wall clock, 0 = never) and how many merges there were.
+     */
+    public record Ring(int size, boolean exact, long lastMergeMillis, long merges) {
+        public Ring {
+            if (size < 0 || lastMergeMillis < 0 || merges < 0) {
+                throw new IllegalArgumentException("ring size, last merge and merges must not be negative: "
+                        + size + ", " + lastMergeMillis + ", " + merges);
+            }
+        }
+    }
+
+    /** Without a ring (a client of the ring, or a peer that does not say). */
+    public PeerStatusAnswer(String name, String node, String om, boolean nat, String lookup, int satos,
+                            String relayedOm, String relayedSip, String tcpRelay, List<TcpRelayAllocation> allocations) {
+        this(name, node, om, nat, lookup, satos, relayedOm, relayedSip, tcpRelay, allocations, null);
     }
 
     public PeerStatusAnswer {
@@ -49,6 +72,10 @@ public record PeerStatusAnswer(String name, String node, String om, boolean nat,
             String p = Fields.TCP_RELAY_PREFIX + t.name() + Fields.LEG_SEPARATOR;
             a = a.with(p + Fields.ADDRESS, t.address()).with(p + Fields.ACCEPTED, t.accepted()).with(p + Fields.ACTIVE, t.active())
                     .with(p + Fields.BYTES_IN, t.bytesIn()).with(p + Fields.BYTES_OUT, t.bytesOut()).with(p + Fields.OPEN, t.open());
+        }
+        if (ring != null) {
+            a = a.with(Fields.RING_SIZE, ring.size()).with(Fields.RING_EXACT, ring.exact())
+                    .with(Fields.RING_LAST_MERGE, ring.lastMergeMillis()).with(Fields.RING_MERGES, ring.merges());
         }
         return a;
     }
@@ -73,6 +100,18 @@ public record PeerStatusAnswer(String name, String node, String om, boolean nat,
         }
         return new PeerStatusAnswer(Wire.require(m, Fields.NAME), Wire.require(m, Fields.NODE), Wire.require(m, Fields.OM),
                 nat.equals(ON), Wire.require(m, Fields.LOOKUP), Wire.requireInt(m, Fields.SATOS), m.get(Fields.RELAYED_OM),
-                m.get(Fields.RELAYED_SIP), m.get(Fields.TCP_RELAY), allocations);
+                m.get(Fields.RELAYED_SIP), m.get(Fields.TCP_RELAY), allocations, ring(m));
+    }
+
+    private static Ring ring(ControlMessage m) throws ControlException {
+        if (m.get(Fields.RING_SIZE) == null) {
+            return null;
+        }
+        try {
+            return new Ring(Wire.requireInt(m, Fields.RING_SIZE), Wire.optionalBoolean(m, Fields.RING_EXACT, false),
+                    Wire.requireLong(m, Fields.RING_LAST_MERGE), Wire.requireLong(m, Fields.RING_MERGES));
+        } catch (IllegalArgumentException e) {
+            throw Wire.invalid(m, Fields.RING_SIZE, m.get(Fields.RING_SIZE), e.getMessage());
+        }
     }
 }

@@ -496,6 +496,20 @@ public class MessagesTest {
         PeerStatusAnswer natted = new PeerStatusAnswer("peer-a", "cd34", "http://10.1.0.2:8080/om", true,
                 "10.0.0.3:4000 (as a client, not a ring member)", 0, "10.0.0.3:40000", "10.0.0.3:40001", null, List.of());
         assertEquals(natted, PeerStatusAnswer.from(natted.answer(new PeerStatus().toMessage())));
+        assertEquals(null, PeerStatusAnswer.from(natted.answer(new PeerStatus().toMessage())).ring());
+        PeerStatusAnswer member = new PeerStatusAnswer("p1", "ef56", "http://10.0.0.4:8080/om", false, "10.0.0.4:4000", 0, null,
+                null, null, List.of(), new PeerStatusAnswer.Ring(12, true, 1700000000123L, 2));
+        ControlMessage rm = member.answer(new PeerStatus().toMessage());
+        assertEquals("12", rm.get("ring.size"));
+        assertEquals("true", rm.get("ring.exact"));
+        assertEquals("1700000000123", rm.get("ring.last_merge"));
+        assertEquals("2", rm.get("ring.merges"));
+        assertEquals(member, PeerStatusAnswer.from(rm));
+        rejects(PeerStatusAnswer::from, answerTo("peer.status").with("name", "x").with("node", "n").with("om", "o").with("nat", "on")
+                .with("lookup", "l").with("satos", 0).with("ring.size", 3).with("ring.merges", 1), "ring.last_merge");
+        rejects(PeerStatusAnswer::from, answerTo("peer.status").with("name", "x").with("node", "n").with("om", "o").with("nat", "on")
+                .with("lookup", "l").with("satos", 0).with("ring.size", -3).with("ring.last_merge", 0).with("ring.merges", 1),
+                "ring.size");
         rejects(PeerStatusAnswer::from, answerTo("peer.status").with("name", "x").with("node", "n").with("om", "o").with("nat", "maybe")
                 .with("lookup", "l").with("satos", 0), "nat");
         rejects(PeerStatusAnswer::from, answerTo("peer.status").with("name", "x").with("node", "n").with("om", "o").with("nat", "on")
