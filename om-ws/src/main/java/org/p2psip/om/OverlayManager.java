@@ -78,6 +78,9 @@ public final class OverlayManager implements AutoCloseable {
     private volatile PathProbes probes;
     private volatile Supplier<List<PeerRecord>> relayCandidates = List::of;
     private volatile boolean closed;
+    /** OMs found lost lately (OM IF pings unanswered), oldest first; at most {@value #MAX_LOST_PEERS}. */
+    private final java.util.LinkedHashMap<Address, Long> lostPeers = new java.util.LinkedHashMap<>();
+    private static final int MAX_LOST_PEERS = 256;
     private volatile Supplier<org.p2psip.om.types.RingView> ringView = () -> null;
 
     private OverlayManager(Builder b) {
@@ -370,7 +373,30 @@ public final class OverlayManager implements AutoCloseable {
 
     /** A peer's OM stopped answering: its SATOs and the sessions it started here are released. */
     void peerLost(String peer, Address om) {
+        unreachable(om);
         lifecycle.peerLost(peer, om);
+    }
+
+    /** The OM IF of the OM at {@code om} did not answer (pings of a watched peer, or a request that timed out). */
+    public void unreachable(Address om) {
+        synchronized (lostPeers) {
+            lostPeers.remove(om);
+            lostPeers.put(om, System.currentTimeMillis());
+            while (lostPeers.size() > MAX_LOST_PEERS) {
+                lostPeers.remove(lostPeers.keySet().iterator().next());
+            }
+        }
+    }
+
+    /**
+     * When this OM last found the OM IF of the OM at {@code om} unanswering (see {@link #unreachable}),
+     * in wall-clock ms, if within the last {@code withinMillis}; -1 if not.
+     */
+    public long lostWithin(Address om, long withinMillis) {
+        synchronized (lostPeers) {
+            Long at = lostPeers.get(om);
+            return at != null && System.currentTimeMillis() - at <= withinMillis ? at : -1;
+        }
     }
 
     /**

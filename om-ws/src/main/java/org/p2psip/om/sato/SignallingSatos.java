@@ -38,6 +38,8 @@ final class SignallingSatos {
     private final PeerRecord self;
     private final RelayPolicy policy;
     private final CallPlans plans;
+    /** A far OM found lost (OM IF pings) this recently and answering no path probe is not tried again. */
+    private static final long LOST_RECENTLY_MS = 30_000;
 
     SignallingSatos(String peerName, OverlayManager om, PeerRecord self, RelayPolicy policy, CallPlans plans) {
         this.peerName = peerName;
@@ -67,6 +69,16 @@ final class SignallingSatos {
         Flow.step(peerName, "OM1: signalling SATO for call {} -> connect and negotiate with OM2 {} at {} (reliable{})",
                 Satos.shortCall(call), peer.shortId(), peer.om(), detour ? ", through relay "
                         + NodeIds.shortId(om.detourRoutes().of(peer.om()).relayNodeId()) : "");
+        long lostAt = media.unreachable() ? om.lostWithin(peer.om(), LOST_RECENTLY_MS) : -1;
+        if (lostAt >= 0) {
+            // no answer to path probes now, and its OM IF did not answer lately: gone or cut off
+            // (a partition); no SOAP connect timeout to wait for: the P2PSIP-Port answers 480 at once
+            String why = "far OM " + peer.om() + " unreachable: " + media.reason() + "; its OM IF did not answer at "
+                    + java.time.Instant.ofEpochMilli(lostAt) + " either";
+            Flow.step(peerName, "OM1: signalling SATO towards {} not tried: {}", peer.shortId(), why);
+            plans.failed(call, new OmException(OmException.Kind.UNREACHABLE, "om", why));
+            throw new ControlException(ErrorCode.PEER_UNREACHABLE, why);
+        }
         Sato s;
         try {
             try {
@@ -82,6 +94,9 @@ final class SignallingSatos {
                 s = openSignallingSato(call, peer);
             }
         } catch (OmException e) {
+            if (e.kind() == OmException.Kind.UNREACHABLE) {
+                om.unreachable(peer.om());
+            }
             Flow.step(peerName, "OM1: signalling SATO towards {} failed: {}", peer.shortId(), e.getMessage());
             plans.failed(call, e);
             // the far OM does not answer (measured so, or its OM IF is unreachable): the callee's peer is gone
