@@ -2,7 +2,10 @@ package org.p2psip.om.sato;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlMessage;
@@ -40,6 +43,8 @@ final class SignallingSatos {
     private final CallPlans plans;
     /** A far OM found lost (OM IF pings) this recently and answering no path probe is not tried again. */
     private static final long LOST_RECENTLY_MS = 30_000;
+    /** How long a far OM that answered no path probe gets to set a signalling SATO up. */
+    static final long UNREACHABLE_BUDGET_MS = 2000;
 
     SignallingSatos(String peerName, OverlayManager om, PeerRecord self, RelayPolicy policy, CallPlans plans) {
         this.peerName = peerName;
@@ -82,7 +87,7 @@ final class SignallingSatos {
         Sato s;
         try {
             try {
-                s = openSignallingSato(call, peer);
+                s = media.unreachable() ? openBounded(call, peer) : openSignallingSato(call, peer);
             } catch (OmException e) {
                 if (!detour || e.kind() != OmException.Kind.UNREACHABLE) {
                     throw e;
@@ -148,6 +153,38 @@ final class SignallingSatos {
         Satos.closeQuietly(om, id, reason);
         Flow.step(peerName, "OM: signalling SATO {} torn down ({})", id, reason);
         return true;
+    }
+
+    /**
+     * The far OM answered no path probe (gone, cut off, or a legacy OM that does not answer probes):
+     * its OM IF gets {@value #UNREACHABLE_BUDGET_MS} ms to set the SATO up, not the SOAP connect
+     * timeout, so the caller hears 480 in time; a SATO set up after that is closed again.
+     */
+    private Sato openBounded(String call, PeerRecord peer) throws OmException {
+        CompletableFuture<Sato> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return openSignallingSato(call, peer);
+            } catch (OmException e) {
+                throw new CompletionException(e);
+            }
+        }); // the JVM's common pool: a bounded, JVM-owned pool; the SOAP call ends with its own timeout
+        try {
+            return f.get(UNREACHABLE_BUDGET_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.thenAccept(late -> Satos.closeQuietly(om, late.id(), "set up after the caller had given up"));
+            throw new OmException(OmException.Kind.UNREACHABLE, peer.om().toString(), "OM at " + peer.om()
+                    + " answered no path probe and did not set the SATO up within " + UNREACHABLE_BUDGET_MS + " ms");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            if (c instanceof OmException oe) {
+                throw oe;
+            }
+            throw new OmException(OmException.Kind.UNREACHABLE, peer.om().toString(), String.valueOf(c));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OmException(OmException.Kind.UNREACHABLE, peer.om().toString(), "interrupted");
+        }
     }
 
     private Sato openSignallingSato(String call, PeerRecord peer) throws OmException {
