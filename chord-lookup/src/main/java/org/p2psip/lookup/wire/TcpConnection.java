@@ -36,6 +36,8 @@ final class TcpConnection {
     private final Map<Integer, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
     private final AtomicInteger nextRequestId = new AtomicInteger();
     private volatile boolean dead;
+    /** When the last frame arrived (System.nanoTime). */
+    private volatile long lastFrameNanos = System.nanoTime();
 
     /**
      * @param transportOpen whether the transport is still open (the reader stops when it is not)
@@ -56,10 +58,23 @@ final class TcpConnection {
     }
 
     /** A request sent on this connection, waiting for its answer. */
-    record Pending(TcpConnection connection, int id, CompletableFuture<Frame> answer) {
-        /** Stops waiting (timed out or interrupted): a late answer is dropped. */
+    record Pending(TcpConnection connection, int id, CompletableFuture<Frame> answer, long sentNanos) {
+        /** Stops waiting (interrupted, or failed): a late answer is dropped. */
         void abandon() {
             connection.pending.remove(id);
+        }
+
+        /**
+         * Stops waiting after a timeout. If nothing at all arrived on the connection since the request
+         * went out, the path is silent (a network partition, a cut cable): the connection is closed, so
+         * that the next request opens a new one instead of queueing behind data TCP keeps
+         * retransmitting with ever longer back-off (seen in the lab: rings took 30 s to merge).
+         */
+        void abandonTimedOut() {
+            abandon();
+            if (connection.lastFrameNanos - sentNanos < 0) {
+                connection.shutdown();
+            }
         }
     }
 
@@ -83,7 +98,7 @@ final class TcpConnection {
             shutdown();
             throw new RpcFailure(Reason.UNREACHABLE, "cannot send to " + to + ": " + e.getMessage());
         }
-        return new Pending(this, id, answer);
+        return new Pending(this, id, answer, System.nanoTime());
     }
 
     /** The reader: completes the pending requests with their answers until the connection ends. */
@@ -96,6 +111,7 @@ final class TcpConnection {
                 if (!f.response()) {
                     throw new MalformedFrameException("unexpected request frame on a client connection");
                 }
+                lastFrameNanos = System.nanoTime();
                 CompletableFuture<Frame> w = pending.remove(f.requestId());
                 if (w != null) {
                     w.complete(f);

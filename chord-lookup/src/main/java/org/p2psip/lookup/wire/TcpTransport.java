@@ -74,9 +74,12 @@ public final class TcpTransport implements Transport {
         Frame resp;
         try {
             resp = p.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
+        } catch (TimeoutException e) {
+            p.abandonTimedOut();
+            throw failure(to, e, timeout);
+        } catch (ExecutionException e) {
             p.abandon();
-            throw failure(to, e instanceof ExecutionException ? e.getCause() : e, timeout);
+            throw failure(to, e.getCause(), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.abandon();
@@ -107,8 +110,13 @@ public final class TcpTransport implements Transport {
                 }
                 return;
             }
-            p.abandon();
-            result.completeExceptionally(failure(to, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, timeout));
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                p.abandonTimedOut();
+            } else {
+                p.abandon();
+            }
+            result.completeExceptionally(failure(to, cause, timeout));
         });
         return result;
     }

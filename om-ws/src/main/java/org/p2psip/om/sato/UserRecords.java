@@ -76,7 +76,19 @@ final class UserRecords {
 
     ControlMessage lookup(ControlMessage r) throws ControlException {
         String user = UserLookup.from(r).user();
-        List<String> values = await(lookup.get(PeerRecord.USER_PREFIX + user), "look up user " + user);
+        List<String> values;
+        try {
+            values = await(lookup.get(PeerRecord.USER_PREFIX + user), "look up user " + user);
+        } catch (ControlException e) {
+            RingView ring = this.ring.get();
+            if (ring != null && ring.unreachable() > 0) {
+                // the lookup failed while ring members stop answering (a partition forming): the user's part
+                // of the overlay is out of reach, not the service down
+                throw new ControlException(ErrorCode.PEER_UNREACHABLE, e.getMessage() + "; " + ring.unreachable()
+                        + " ring member(s) unreachable");
+            }
+            throw e;
+        }
         List<String> peers = new ArrayList<>();
         List<String> selves = new ArrayList<>();
         List<String> found = new ArrayList<>();
