@@ -50,6 +50,8 @@ final class MediaSatos {
     private final PeerRecord self;
     private final boolean nat;
     private final SatoSettings settings;
+    /** Another relay when the planned one does not answer (null: none sought). */
+    private volatile RelayPolicy policy;
     private final CallPlans plans;
     private final SignallingSatos signalling;
     private final Map<String, MediaChain> media = new ConcurrentHashMap<>();
@@ -92,21 +94,47 @@ final class MediaSatos {
                 .note((plan.relayed() ? "RTP1 -> RTP3 -> RTP2, relay on " + plan.relay().shortId() : "RTP1 -> RTP2")
                         + " (" + plan.reason() + ")");
         PortSession relaySession = null;
+        PeerRecord relay = plan.relay();
         try {
             PortSession local = startLocal(s, call, "OM1");
-            if (plan.relayed()) {
-                relaySession = om.startRemotePort(plan.relay().om(), s.id(), PortKind.RTP_PORT,
-                        Map.of(Fields.ROLE, RtpAllocate.RELAY, Fields.TRANSPORT, RtpAllocate.UDP));
-                Flow.step(peerName, "OM1: StartPort RTP-Port relay on peer {} (OM IF): session {}, towards RTP1 {}, towards RTP2 {}",
-                        plan.relay().shortId(), relaySession.sessionId(), relaySession.leg(PortSession.LEG_CALLER),
-                        relaySession.leg(PortSession.LEG_CALLEE));
+            if (relay != null) {
+                try {
+                    relaySession = startRelay(relay, s.id());
+                } catch (OmException e) {
+                    if (e.kind() != OmException.Kind.UNREACHABLE || policy == null) {
+                        throw e;
+                    }
+                    // the relay found in the lookup service does not answer (gone, or beyond a partition): another
+                    om.unreachable(relay.om());
+                    RelayPolicy.Decision d = policy.replacement(plan.peer(), java.util.Set.of(relay.nodeId()),
+                            "relay " + relay.shortId() + " unreachable", false, java.time.Duration.ofMillis(150));
+                    Flow.step(peerName, "OM1: relay on peer {} unreachable ({}): {}", relay.shortId(), e.getMessage(), d.reason());
+                    if (d.relayed()) {
+                        relay = d.relay();
+                        relaySession = startRelay(relay, s.id());
+                    } else if (!nat && !plan.peer().nat()) {
+                        relay = null; // between public peers the direct path beats no media
+                    } else {
+                        throw e;
+                    }
+                    s.note((relay != null ? "RTP1 -> RTP3 -> RTP2, relay on " + relay.shortId() : "RTP1 -> RTP2") + " ("
+                            + d.reason() + ")");
+                }
             }
             boolean forced = settings.relayPolicy() == RelayPolicy.Mode.ALWAYS || nat || plan.peer().nat();
-            MediaChain.Via via = plan.relayed() ? new MediaChain.Via(plan.relay(), relaySession) : MediaChain.Via.DIRECT;
+            MediaChain.Via via = relay != null ? new MediaChain.Via(relay, relaySession) : MediaChain.Via.DIRECT;
             return remember(new MediaChain(s.id(), call, Sato.Role.INITIATOR, local, plan.peer(), via, forced));
         } catch (OmException e) {
             throw failed(s.id(), call, e);
         }
+    }
+
+    private PortSession startRelay(PeerRecord relay, String satoId) throws OmException {
+        PortSession session = om.startRemotePort(relay.om(), satoId, PortKind.RTP_PORT,
+                Map.of(Fields.ROLE, RtpAllocate.RELAY, Fields.TRANSPORT, RtpAllocate.UDP));
+        Flow.step(peerName, "OM1: StartPort RTP-Port relay on peer {} (OM IF): session {}, towards RTP1 {}, towards RTP2 {}",
+                relay.shortId(), session.sessionId(), session.leg(PortSession.LEG_CALLER), session.leg(PortSession.LEG_CALLEE));
+        return session;
     }
 
     /** Acceptor: RTP2 for the call whose signalling SATO {@code caller}'s OM set up with this OM. */
@@ -142,6 +170,11 @@ final class MediaSatos {
     boolean watchedAndRunning(String id) {
         MediaChain c = media.get(id);
         return c != null && c.remote() != null && watch.watches(id) && settings.adaptation().deadMedia().toMillis() > 0;
+    }
+
+    /** Where another relay is found when the planned one does not answer StartPort. */
+    void relayPolicy(RelayPolicy p) {
+        policy = p;
     }
 
     /** The media SATO {@code id} of this OM, or null. */

@@ -49,6 +49,7 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         SignallingSatos signalling = new SignallingSatos(peerName, om, self, policy, plans);
         MediaWatch w = new MediaWatch(peerName, settings, policy, ids -> om.ports().mediaCounters(ids));
         MediaSatos media = new MediaSatos(peerName, om, self, settings, plans, signalling, w);
+        media.relayPolicy(policy);
         MediaAdapter adapter = new MediaAdapter(peerName, om, self, settings.nat(), policy, media::get, media::ofCall, w);
         om.adaptation(adapter);
         om.keepOnPeerLost(s -> s.purpose() == org.p2psip.om.types.Purpose.MEDIA && media.watchedAndRunning(s.id()));
