@@ -67,10 +67,12 @@ public class PartitionExperimentTest {
         List<PartitionReport.CallResult> cross = report.calls("CROSS_DURING");
         assertFalse(text, cross.isEmpty());
         for (PartitionReport.CallResult c : cross) {
-            assertTrue(c.name() + ": " + c.outcome() + "\n" + text, c.status() >= 400 && c.status() < 700);
+            // the callee is beyond the cut: 480 Temporarily Unavailable, never 404 (the user exists) nor a hang;
+            // the 5 s target is the experiment's to measure, the test bounds it generously for a loaded machine
+            assertEquals(c.name() + ": " + c.outcome() + "\n" + text, 480, c.status());
+            assertTrue(c.name() + ": " + c.responseMs() + " ms\n" + text, c.responseMs() >= 0 && c.responseMs() < 15_000);
             assertFalse(c.name() + "\n" + text, c.media());
         }
-        assertTrue(text, step("cross calls during the cut got a final response").ok());
     }
 
     @Test
