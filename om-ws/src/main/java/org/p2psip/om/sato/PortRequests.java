@@ -65,6 +65,10 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         if (w != null) {
             w.close();
         }
+        Handlers h = handlers;
+        if (h != null) {
+            h.users().close();
+        }
     }
 
     /** The users registered through this OM. */

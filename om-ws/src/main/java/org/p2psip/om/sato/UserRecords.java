@@ -3,10 +3,14 @@ package org.p2psip.om.sato;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.p2psip.control.ControlException;
@@ -37,6 +41,16 @@ final class UserRecords {
     private final PeerRecord self;
     private final java.util.function.Supplier<RingView> ring;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /** Seconds between attempts to store a record that could not be stored at REGISTER. */
+    static final int RETRY_SECONDS = 2;
+    /** Records stored in the background at most. */
+    static final int MAX_PENDING = 10_000;
+    private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "om-user-records");
+        t.setDaemon(true);
+        return t;
+    });
 
     UserRecords(String peerName, LookupService lookup, PeerRecord self) {
         this(peerName, lookup, self, () -> null);
@@ -58,7 +72,18 @@ final class UserRecords {
         UserRegister req = UserRegister.from(r);
         String user = req.user();
         int ttl = req.ttlSeconds();
-        await(lookup.put(PeerRecord.USER_PREFIX + user, self.value(), Math.max(1, ttl)), "store the user record of " + user);
+        try {
+            await(lookup.put(PeerRecord.USER_PREFIX + user, self.value(), Math.max(1, ttl)), "store the user record of " + user);
+        } catch (ControlException e) {
+            RingView ring = this.ring.get();
+            if (ring == null || ring.unreachable() == 0 || !storeLater(user, ttl)) {
+                throw e;
+            }
+            // ring members stop answering (a partition forming): this peer serves its user now and stores the
+            // record as soon as its part of the ring has closed (each side serves its own users)
+            log.info("{}: user record of {} not stored yet ({}); registered here, stored in the background", peerName, user,
+                    e.getMessage());
+        }
         if (registered.add(user)) {
             Flow.step(peerName, "P2PSIP-Port: REGISTER {} -> OM stores user record user:{} -> {} in the DHT (TTL {} s)",
                     user, user, self.shortId(), ttl);
@@ -66,8 +91,51 @@ final class UserRecords {
         return ControlMessage.responseTo(r);
     }
 
+    /**
+     * Stores the user record of {@code user} in the background, every {@value #RETRY_SECONDS} s until it
+     * is stored or its TTL has passed; false if too many are pending already.
+     */
+    private boolean storeLater(String user, int ttl) {
+        if (pending.size() >= MAX_PENDING && !pending.containsKey(user)) {
+            return false;
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, ttl));
+        ScheduledFuture<?> old = pending.put(user, retries.scheduleWithFixedDelay(() -> {
+            if (System.nanoTime() > until || !registered.contains(user)) {
+                cancelPending(user);
+                return;
+            }
+            try {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(until - System.nanoTime()));
+                lookup.put(PeerRecord.USER_PREFIX + user, self.value(), (int) left).get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("{}: user record of {} stored in the lookup service (after a failed attempt)", peerName, user);
+                cancelPending(user);
+            } catch (Exception e) {
+                log.debug("{}: user record of {} still not stored: {}", peerName, user, e.toString());
+            }
+        }, RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS));
+        if (old != null) {
+            old.cancel(false);
+        }
+        return true;
+    }
+
+    private void cancelPending(String user) {
+        ScheduledFuture<?> f = pending.remove(user);
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    /** Stops storing records in the background (the peer is stopping). */
+    void close() {
+        retries.shutdownNow();
+        pending.clear();
+    }
+
     ControlMessage deregister(ControlMessage r) throws ControlException {
         String user = UserDeregister.from(r).user();
+        cancelPending(user);
         await(lookup.remove(PeerRecord.USER_PREFIX + user, self.value()), "remove the user record of " + user);
         registered.remove(user);
         Flow.step(peerName, "P2PSIP-Port: {} deregistered -> OM removed user:{} from the DHT", user, user);

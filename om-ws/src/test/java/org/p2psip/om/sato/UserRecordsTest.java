@@ -26,9 +26,14 @@ public class UserRecordsTest {
     /** A lookup service that holds values in a map (unit test stand-in). */
     private static final class MapLookup implements LookupService {
         final Map<String, List<String>> values = new ConcurrentHashMap<>();
+        /** Puts that fail before one succeeds. */
+        final java.util.concurrent.atomic.AtomicInteger failPuts = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public CompletableFuture<Void> put(String key, String value, int ttlSeconds) {
+            if (failPuts.getAndDecrement() > 0) {
+                return CompletableFuture.failedFuture(new IllegalStateException("node 203.0.113.20:4000 did not answer"));
+            }
             values.put(key, List.of(value));
             return CompletableFuture.completedFuture(null);
         }
@@ -79,6 +84,35 @@ public class UserRecordsTest {
         lookup.put("user:alice", self.value(), 60);
         UserLookupAnswer a = UserLookupAnswer.from(users.lookup(new UserLookup("alice").toMessage()));
         assertEquals(List.of(self.value()), a.peers());
+    }
+
+    @Test
+    public void aRegistrationWhoseRecordCannotBeStoredWhileMembersAreUnreachableIsStoredLater() throws Exception {
+        ring.set(new RingView(6, true, 0, 0, 3));
+        lookup.failPuts.set(2);
+        users.register(new org.p2psip.control.message.UserRegister("nb5", 60).toMessage());
+        assertTrue("registered here at once", users.registered().contains("nb5"));
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!lookup.values.containsKey("user:nb5") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals("stored in the background once the lookup service answers", List.of(self.value()),
+                lookup.values.get("user:nb5"));
+        users.close();
+    }
+
+    @Test
+    public void aRegistrationWhoseRecordCannotBeStoredInAWholeRingFails() throws Exception {
+        ring.set(new RingView(6, true, 0, 0, 0));
+        lookup.failPuts.set(1);
+        try {
+            users.register(new org.p2psip.control.message.UserRegister("nb6", 60).toMessage());
+            fail("registered although the lookup service did not store the record");
+        } catch (ControlException e) {
+            assertEquals(ErrorCode.UNAVAILABLE, e.code());
+        }
+        assertFalse(users.registered().contains("nb6"));
+        users.close();
     }
 
     @Test
