@@ -242,6 +242,11 @@ public final class ChordNode extends AbstractLookupService {
         return parts.unification().past().unreachable(System.currentTimeMillis());
     }
 
+    /** The hosts of the members {@link #unreachableMembers} counts (a peer's other listeners are there too). */
+    public java.util.Set<String> unreachableHosts() {
+        return parts.unification().past().unreachableHosts(System.currentTimeMillis());
+    }
+
     /** The live values of {@code key} held in this node's own store (no routing; for inspection and tests). */
     public List<String> localValues(String key) {
         return store.liveValues(key, System.currentTimeMillis());

@@ -111,6 +111,25 @@ final class PastMembers {
     }
 
     /**
+     * The hosts of the members {@link #unreachable} counts, except hosts where a member answers (several
+     * nodes on one host, e.g. on loopback: the host as a whole is not cut off).
+     */
+    synchronized java.util.Set<String> unreachableHosts(long now) {
+        java.util.Set<String> hosts = new java.util.TreeSet<>();
+        java.util.Set<String> alive = new java.util.HashSet<>();
+        alive.add(self.host());
+        for (Entry e : byAddress.values()) {
+            if (e.failedAt > 0 && now - e.lastSeen <= MEMORY_MILLIS) {
+                hosts.add(e.node.host());
+            } else if (e.failedAt == 0) {
+                alive.add(e.node.host());
+            }
+        }
+        hosts.removeAll(alive);
+        return hosts;
+    }
+
+    /**
      * Remembered members that failed and have not been found alive in this ring since (nor
      * forgotten): after a partition, the members on the far side.
      */

@@ -66,4 +66,22 @@ public class PastMembersTest {
         past.forget(node(1));
         assertFalse(past.remembers(node(1)));
     }
+
+    @Test
+    public void unreachableHostsAreThoseWhereNoRememberedMemberAnswers() {
+        long now = 1_000_000;
+        NodeRef farA = NodeRef.of("203.0.113.20", 4000);
+        NodeRef farB = NodeRef.of("203.0.113.21", 4000);
+        NodeRef loopDead = NodeRef.of("127.0.0.1", 4001);
+        NodeRef loopAlive = NodeRef.of("127.0.0.1", 4002);
+        past.seen(java.util.List.of(farA, farB, loopDead, loopAlive), now);
+        past.failed(farA, now);
+        past.failed(farB, now);
+        past.failed(loopDead, now);
+        assertEquals(3, past.unreachable(now));
+        assertEquals("a host with a member that answers is not cut off", java.util.Set.of("203.0.113.20", "203.0.113.21"),
+                past.unreachableHosts(now));
+        past.confirmed(farA, now + 1);
+        assertEquals(java.util.Set.of("203.0.113.21"), past.unreachableHosts(now + 1));
+    }
 }

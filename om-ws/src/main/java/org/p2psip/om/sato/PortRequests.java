@@ -45,7 +45,8 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         CallPlans plans = new CallPlans();
         // the background path probes measure the detours through a few relays, from the cached list
         om.relayCandidates(() -> relays.candidates(RelayPolicy.MAX_RELAYS + 1, Set.of(self.nodeId())));
-        RelayPolicy policy = new RelayPolicy(settings, self.nodeId(), om::survey, RelayPolicy.Relays.of(relays));
+        RelayPolicy policy = new RelayPolicy(settings, self.nodeId(), om::survey,
+                ReachableRelays.of(RelayPolicy.Relays.of(relays), om::ring, om::lostWithin));
         SignallingSatos signalling = new SignallingSatos(peerName, om, self, policy, plans);
         MediaWatch w = new MediaWatch(peerName, settings, policy, ids -> om.ports().mediaCounters(ids));
         MediaSatos media = new MediaSatos(peerName, om, self, settings, plans, signalling, w);

@@ -4,9 +4,19 @@ package org.p2psip.om.types;
  * The lookup service's ring as this node sees it (node status): {@code size} nodes ({@code exact}:
  * counted all the way round, else estimated), the last merge with another ring after a partition
  * ({@code lastMergeMillis}, wall clock, 0 = never), how many merges there were, and how many
- * remembered members stopped answering and were not found in this ring since ({@code unreachable}).
+ * remembered members stopped answering and were not found in this ring since ({@code unreachable},
+ * on {@code unreachableHosts}).
  */
-public record RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable) {
+public record RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable,
+                       java.util.Set<String> unreachableHosts) {
+
+    public RingView {
+        unreachableHosts = unreachableHosts == null ? java.util.Set.of() : java.util.Set.copyOf(unreachableHosts);
+    }
+
+    public RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable) {
+        this(size, exact, lastMergeMillis, merges, unreachable, java.util.Set.of());
+    }
 
     public RingView(int size, boolean exact, long lastMergeMillis, long merges) {
         this(size, exact, lastMergeMillis, merges, 0);
