@@ -9,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Adaptation during a call (Sec. 4 and 6), on the network lab: one call whose media path the
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
  * call; kill the relay in use, measure the gap at each phone, restart the killed peer, repeat.
  */
 public final class AdaptExperiment {
-    private static final Logger log = LoggerFactory.getLogger(AdaptExperiment.class);
     static final String CALLER = "alice";
     static final String CALLEE = "bob";
     static final int BOTTLENECK_KBIT = CongestionExperiment.BOTTLENECK_KBIT;
@@ -87,7 +84,7 @@ public final class AdaptExperiment {
 
     private final Settings settings;
     private final Consumer<String> say;
-    private final List<ExperimentProcess> processes = new ArrayList<>();
+    private final LabProcesses processes = new LabProcesses();
     private final Map<String, Integer> incarnations = new LinkedHashMap<>();
 
     private AdaptExperiment(Settings settings, Consumer<String> say) {
@@ -125,7 +122,7 @@ public final class AdaptExperiment {
         try {
             callIn(lab, report);
         } finally {
-            stopAll();
+            processes.stopAll();
             lab.close();
             report.namespacesLeft(StaleNamespaces.count(lab.namePrefix()));
             report.seconds((System.nanoTime() - t0) / 1e9);
@@ -195,7 +192,7 @@ public final class AdaptExperiment {
                         inUse == null ? "no insertion in peer-a's log" : "via " + inUse + " is no relay peer of the lab"));
             } else {
                 relays.get(victim).kill();
-                processes.remove(relays.get(victim));
+                processes.forget(relays.get(victim));
                 report.killed(victim, System.currentTimeMillis());
                 say.accept(String.format("t = %.1f s: %s (via %s, the relay in use) killed with SIGKILL", secondsSince(t0), victim,
                         inUse));
@@ -253,7 +250,7 @@ public final class AdaptExperiment {
         try {
             trialsIn(lab, out);
         } finally {
-            stopAll();
+            processes.stopAll();
             lab.close();
             out.namespacesLeft(StaleNamespaces.count(lab.namePrefix()));
         }
@@ -313,7 +310,7 @@ public final class AdaptExperiment {
             }
             int movesBefore = moves(aliceStart).size();
             relays.get(victim).kill();
-            processes.remove(relays.get(victim));
+            processes.forget(relays.get(victim));
             long killedAt = System.currentTimeMillis();
             AdaptLog.Entry moved = awaitMove(aliceStart, movesBefore, Duration.ofSeconds(10));
             Thread.sleep(3000); // media back and a few intervals more at both phones
@@ -384,10 +381,10 @@ public final class AdaptExperiment {
 
     /** {@code ./p2psip status} of a peer, run on its site; its output lines. */
     private List<String> status(Lab lab, Site site, String name) throws IOException, InterruptedException {
-        ExperimentProcess st = start(lab, site, "status-" + name, "-Xmx64m", List.of("status", site.ip() + ":7070"),
+        ExperimentProcess st = processes.start(lab, site, "status-" + name, "-Xmx64m", List.of("status", site.ip() + ":7070"),
                 settings.workDir().resolve("status-" + name + ".log"));
         st.awaitExit(Duration.ofSeconds(30));
-        processes.remove(st);
+        processes.forget(st);
         return st.lines();
     }
 
@@ -411,32 +408,17 @@ public final class AdaptExperiment {
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", site.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString()));
         args.addAll(extra);
-        return start(lab, site, name, "-Xmx192m", args, logOf(name));
+        return processes.start(lab, site, name, "-Xmx192m", args, logOf(name));
     }
 
     private ExperimentProcess phone(Lab lab, Site site, String user, List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("phone", "--user", user, "--proxy", site.ip() + ":5060",
                 "--listen", site.ip() + ":0"));
         args.addAll(extra);
-        return start(lab, site, "phone-" + user, "-Xmx96m", args, settings.workDir().resolve("phone-" + user + ".log"));
+        return processes.start(lab, site, "phone-" + user, "-Xmx96m", args, settings.workDir().resolve("phone-" + user + ".log"));
     }
 
-    private ExperimentProcess start(Lab lab, Site site, String name, String heap, List<String> args, Path logFile) throws IOException {
-        ExperimentProcess p = ExperimentProcess.start(lab, site.host(), name, heap, args, logFile);
-        processes.add(p);
-        return p;
-    }
 
-    private void stopAll() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            try {
-                processes.get(i).stop(Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                log.warn("stopping {}: {}", processes.get(i), e.getMessage());
-            }
-        }
-        processes.clear();
-    }
 
     private static void sleepUntil(long t0, int second) throws InterruptedException {
         long wait = t0 + second * 1000L - System.currentTimeMillis();

@@ -97,7 +97,7 @@ public final class CongestionExperiment {
 
     private final Settings settings;
     private final Consumer<String> say;
-    private final List<ExperimentProcess> processes = new ArrayList<>();
+    private final LabProcesses processes = new LabProcesses();
     private ExperimentProcess peerA;
     private ExperimentProcess peerB;
     private String peerAPolicy;
@@ -133,7 +133,7 @@ public final class CongestionExperiment {
         try {
             runIn(lab, report);
         } finally {
-            stopAll();
+            processes.stopAll();
             lab.close();
             report.namespacesLeft(StaleNamespaces.count(lab.namePrefix()));
             report.seconds((System.nanoTime() - t0) / 1e9);
@@ -169,7 +169,7 @@ public final class CongestionExperiment {
             if (!run.policy().equals(peerAPolicy)) {
                 say.accept("restarting peer-a with --relay-policy " + run.policy());
                 peerA.stop(Duration.ofSeconds(10));
-                processes.remove(peerA);
+                processes.forget(peerA);
                 peerAPolicy = run.policy();
                 peerA = peer(lab, a, "peer-a", peerArgs(bootstrap, peerAPolicy));
                 peerA.awaitLine("peer peer-a up", Duration.ofSeconds(90));
@@ -258,7 +258,7 @@ public final class CongestionExperiment {
         ExperimentProcess bob = phone(lab, b, CALLEE, tag, List.of("--answer", "--wait", "60", "--seconds", "5"));
         bob.awaitLine("waiting up to", Duration.ofSeconds(60));
         peerB.kill();
-        processes.remove(peerB);
+        processes.forget(peerB);
         Thread.sleep(1000);
         ExperimentProcess alice = phone(lab, a, CALLER, tag, List.of("--call", CALLEE, "--wait", "30", "--seconds", "5"));
         int aliceExit = alice.awaitExit(Duration.ofSeconds(60));
@@ -289,10 +289,10 @@ public final class CongestionExperiment {
 
     /** {@code ./p2psip status} of peer-a, run on site A: its media SATO lines (with the relay decision). */
     private List<String> satoStatus(Lab lab, Site a) throws IOException, InterruptedException {
-        ExperimentProcess st = start(lab, a, "status", "-Xmx64m", List.of("status", a.ip() + ":7070"),
+        ExperimentProcess st = processes.start(lab, a, "status", "-Xmx64m", List.of("status", a.ip() + ":7070"),
                 settings.workDir().resolve("status.log"));
         st.awaitExit(Duration.ofSeconds(30));
-        processes.remove(st);
+        processes.forget(st);
         List<String> out = new ArrayList<>();
         for (String l : st.lines()) {
             if (l.contains("RTP1 ->")) {
@@ -362,31 +362,17 @@ public final class CongestionExperiment {
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", site.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString()));
         args.addAll(extra);
-        return start(lab, site, name, "-Xmx192m", args, settings.workDir().resolve(name + ".log"));
+        return processes.start(lab, site, name, "-Xmx192m", args, settings.workDir().resolve(name + ".log"));
     }
 
     private ExperimentProcess phone(Lab lab, Site site, String user, String run, List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("phone", "--user", user, "--proxy", site.ip() + ":5060",
                 "--listen", site.ip() + ":0"));
         args.addAll(extra);
-        return start(lab, site, "phone-" + user, "-Xmx96m", args, settings.workDir().resolve("phone-" + user + "-run" + run + ".log"));
+        return processes.start(lab, site, "phone-" + user, "-Xmx96m", args, settings.workDir().resolve("phone-" + user + "-run" + run + ".log"));
     }
 
-    private ExperimentProcess start(Lab lab, Site site, String name, String heap, List<String> args, Path logFile) throws IOException {
-        ExperimentProcess p = ExperimentProcess.start(lab, site.host(), name, heap, args, logFile);
-        processes.add(p);
-        return p;
-    }
 
-    private void stopAll() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            try {
-                processes.get(i).stop(Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                log.warn("stopping {}: {}", processes.get(i), e.getMessage());
-            }
-        }
-    }
 
     static String percent(double d) {
         return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.1f%%", d);

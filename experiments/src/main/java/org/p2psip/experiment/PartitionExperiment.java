@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A network partition and its healing, on the network lab: {@code 2 * perSide} public sites, one
@@ -37,7 +35,6 @@ import org.slf4j.LoggerFactory;
  * ({@link RingWatch}). The network is removed afterwards whatever happened.
  */
 public final class PartitionExperiment {
-    private static final Logger log = LoggerFactory.getLogger(PartitionExperiment.class);
 
     /** Where logs and figures go, peers per side, the cut's length, the peers' --dead-media-s, targets. */
     public record Settings(Path workDir, int perSide, int partitionSeconds, int deadMediaSeconds, int crossEverySeconds,
@@ -90,7 +87,7 @@ public final class PartitionExperiment {
 
     private final Settings settings;
     private final Consumer<String> say;
-    private final List<ExperimentProcess> processes = new ArrayList<>();
+    private final LabProcesses processes = new LabProcesses();
     private final Map<String, ExperimentProcess> peers = new LinkedHashMap<>();
     private final List<Placed> calls = new ArrayList<>();
     private final Map<String, ExperimentProcess> answering = new LinkedHashMap<>();
@@ -142,7 +139,7 @@ public final class PartitionExperiment {
             if (watch != null) {
                 watch.close();
             }
-            stopAll();
+            processes.stopAll();
             lab.close();
             report.namespacesLeft(StaleNamespaces.count(lab.namePrefix()));
             report.seconds((System.nanoTime() - t0) / 1e9);
@@ -504,7 +501,7 @@ public final class PartitionExperiment {
         if (site.name().equals("a2") || site.name().equals("b2")) {
             args.addAll(List.of("--relay-policy", "always"));
         }
-        ExperimentProcess p = start(lab, site, name, "-Xmx192m", args, settings.workDir().resolve(name + ".log"));
+        ExperimentProcess p = processes.start(lab, site, name, "-Xmx192m", args, settings.workDir().resolve(name + ".log"));
         peers.put(name, p);
         return p;
     }
@@ -515,7 +512,7 @@ public final class PartitionExperiment {
         List<String> args = List.of("phone", "--user", user, "--proxy", site.ip() + ":5060", "--listen", site.ip() + ":0",
                 "--answer", "--wait", String.valueOf(waitSeconds), "--seconds", String.valueOf(mediaSeconds),
                 "--expires", "60", "--timeout", String.valueOf(waitSeconds + mediaSeconds + 120));
-        ExperimentProcess p = start(lab, site, "phone-" + user, "-Xmx64m", args,
+        ExperimentProcess p = processes.start(lab, site, "phone-" + user, "-Xmx64m", args,
                 settings.workDir().resolve("phone-" + user + ".log"));
         answering.put(user, p);
         return p;
@@ -533,26 +530,12 @@ public final class PartitionExperiment {
         if (user == null && noRegisterIfAnonymous) {
             args.add("--no-register");
         }
-        ExperimentProcess p = start(lab, site, "phone-" + caller, "-Xmx64m", args,
+        ExperimentProcess p = processes.start(lab, site, "phone-" + caller, "-Xmx64m", args,
                 settings.workDir().resolve(name + "-" + caller + "-to-" + callee + ".log"));
         Placed placed = new Placed(name, kind, siteName, callee, p, answerer);
         calls.add(placed);
         return placed;
     }
 
-    private ExperimentProcess start(Lab lab, Site site, String name, String heap, List<String> args, Path logFile) throws IOException {
-        ExperimentProcess p = ExperimentProcess.start(lab, site.host(), name, heap, args, logFile);
-        processes.add(p);
-        return p;
-    }
 
-    private void stopAll() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            try {
-                processes.get(i).stop(Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                log.warn("stopping {}: {}", processes.get(i), e.getMessage());
-            }
-        }
-    }
 }
