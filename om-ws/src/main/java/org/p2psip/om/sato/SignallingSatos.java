@@ -21,6 +21,7 @@ import org.p2psip.om.types.NodeIds;
 import org.p2psip.om.types.OmException;
 import org.p2psip.om.types.Purpose;
 import org.p2psip.om.types.Requirement;
+import org.p2psip.om.types.RingView;
 import org.p2psip.om.types.TransportCandidate;
 import org.p2psip.om.types.TransportKind;
 import org.slf4j.Logger;
@@ -45,6 +46,11 @@ final class SignallingSatos {
     private static final long LOST_RECENTLY_MS = 30_000;
     /** How long a far OM that answered no path probe gets to set a signalling SATO up. */
     static final long UNREACHABLE_BUDGET_MS = 2000;
+    /**
+     * The same while ring members stop answering (a partition forming): the lookup may have used up to
+     * 2.5 s already, and the caller must hear 480 within 5 s; a reachable OM sets a SATO up in far less.
+     */
+    static final long PARTITION_BUDGET_MS = 1000;
 
     SignallingSatos(String peerName, OverlayManager om, PeerRecord self, RelayPolicy policy, CallPlans plans) {
         this.peerName = peerName;
@@ -157,8 +163,9 @@ final class SignallingSatos {
 
     /**
      * The far OM answered no path probe (gone, cut off, or a legacy OM that does not answer probes):
-     * its OM IF gets {@value #UNREACHABLE_BUDGET_MS} ms to set the SATO up, not the SOAP connect
-     * timeout, so the caller hears 480 in time; a SATO set up after that is closed again.
+     * its OM IF gets {@value #UNREACHABLE_BUDGET_MS} ms to set the SATO up ({@value #PARTITION_BUDGET_MS} ms
+     * while ring members are unreachable), not the SOAP connect timeout, so the caller hears 480 in
+     * time; a SATO set up after that is closed again.
      */
     private Sato openBounded(String call, PeerRecord peer) throws OmException {
         CompletableFuture<Sato> f = CompletableFuture.supplyAsync(() -> {
@@ -168,12 +175,14 @@ final class SignallingSatos {
                 throw new CompletionException(e);
             }
         }); // the JVM's common pool: a bounded, JVM-owned pool; the SOAP call ends with its own timeout
+        RingView ring = om.ring();
+        long budget = ring != null && ring.unreachable() > 0 ? PARTITION_BUDGET_MS : UNREACHABLE_BUDGET_MS;
         try {
-            return f.get(UNREACHABLE_BUDGET_MS, TimeUnit.MILLISECONDS);
+            return f.get(budget, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             f.thenAccept(late -> Satos.closeQuietly(om, late.id(), "set up after the caller had given up"));
             throw new OmException(OmException.Kind.UNREACHABLE, peer.om().toString(), "OM at " + peer.om()
-                    + " answered no path probe and did not set the SATO up within " + UNREACHABLE_BUDGET_MS + " ms");
+                    + " answered no path probe and did not set the SATO up within " + budget + " ms");
         } catch (ExecutionException e) {
             Throwable c = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
                     ? e.getCause().getCause() : e.getCause();

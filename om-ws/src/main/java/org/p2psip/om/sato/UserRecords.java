@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
 final class UserRecords {
     private static final Logger log = LoggerFactory.getLogger(UserRecords.class);
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long a user lookup may take while ring members stop answering (a partition forming) before
+     * the caller hears 480: each lookup step or holder beyond the cut costs an RPC timeout, and the
+     * caller must hear within 5 s that the callee is out of reach, signalling SATO attempt included.
+     */
+    static final Duration PARTITION_LOOKUP_BUDGET = Duration.ofMillis(2500);
 
     private final String peerName;
     private final LookupService lookup;
@@ -146,7 +152,7 @@ final class UserRecords {
         String user = UserLookup.from(r).user();
         List<String> values;
         try {
-            values = await(lookup.get(PeerRecord.USER_PREFIX + user), "look up user " + user);
+            values = awaitLookup(lookup.get(PeerRecord.USER_PREFIX + user), user);
         } catch (ControlException e) {
             RingView ring = this.ring.get();
             if (ring != null && ring.unreachable() > 0) {
@@ -200,9 +206,38 @@ final class UserRecords {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> f, String what) throws ControlException {
+    /**
+     * Waits for a user lookup: at most {@link #PARTITION_LOOKUP_BUDGET} while (or once) ring members are
+     * unreachable, then it fails with PEER_UNREACHABLE (480) and the lookup ends in the background with
+     * its own RPC timeouts; otherwise up to {@link #LOOKUP_TIMEOUT}.
+     */
+    private List<String> awaitLookup(CompletableFuture<List<String>> f, String user) throws ControlException {
+        String what = "look up user " + user;
         try {
-            return f.get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(PARTITION_LOOKUP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            RingView ring = this.ring.get();
+            if (ring != null && ring.unreachable() > 0) {
+                throw new ControlException(ErrorCode.PEER_UNREACHABLE, "lookup of user " + user + " did not finish within "
+                        + PARTITION_LOOKUP_BUDGET.toMillis() + " ms while " + ring.unreachable()
+                        + " ring member(s) are unreachable (a network partition?)");
+            }
+        } catch (ExecutionException e) {
+            throw new ControlException(ErrorCode.UNAVAILABLE, "lookup service: could not " + what + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControlException(ErrorCode.UNAVAILABLE, "interrupted: could not " + what);
+        }
+        return await(f, what, LOOKUP_TIMEOUT.minus(PARTITION_LOOKUP_BUDGET));
+    }
+
+    private static <T> T await(CompletableFuture<T> f, String what) throws ControlException {
+        return await(f, what, LOOKUP_TIMEOUT);
+    }
+
+    private static <T> T await(CompletableFuture<T> f, String what, Duration timeout) throws ControlException {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new ControlException(ErrorCode.UNAVAILABLE, "lookup service did not answer in time: could not " + what);
         } catch (ExecutionException e) {

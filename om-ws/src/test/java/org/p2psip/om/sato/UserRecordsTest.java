@@ -38,9 +38,14 @@ public class UserRecordsTest {
             return CompletableFuture.completedFuture(null);
         }
 
+        /** Gets that answer only after this many milliseconds (a lookup step waiting on a node beyond a cut). */
+        volatile long getDelayMillis;
+
         @Override
         public CompletableFuture<List<String>> get(String key) {
-            return CompletableFuture.completedFuture(values.getOrDefault(key, List.of()));
+            List<String> v = values.getOrDefault(key, List.of());
+            return getDelayMillis == 0 ? CompletableFuture.completedFuture(v) : CompletableFuture.supplyAsync(() -> v,
+                    CompletableFuture.delayedExecutor(getDelayMillis, java.util.concurrent.TimeUnit.MILLISECONDS));
         }
 
         @Override
@@ -113,6 +118,29 @@ public class UserRecordsTest {
         }
         assertFalse(users.registered().contains("nb6"));
         users.close();
+    }
+
+    @Test
+    public void aLookupStuckWhileMembersAreUnreachableIsTemporarilyUnavailableAfterItsBudget() throws Exception {
+        ring.set(new RingView(12, true, 0, 0, 2));
+        lookup.put("user:tb4", self.value(), 60);
+        lookup.getDelayMillis = 4_000;
+        try {
+            users.lookup(new UserLookup("tb4").toMessage());
+            fail("answered although the lookup had not finished");
+        } catch (ControlException e) {
+            assertEquals(ErrorCode.PEER_UNREACHABLE, e.code());
+            assertTrue(e.getMessage(), e.getMessage().contains("lookup of user tb4 did not finish within 2500 ms while 2 ring member(s)"));
+        }
+    }
+
+    @Test
+    public void aSlowLookupInAWholeRingIsWaitedFor() throws Exception {
+        ring.set(new RingView(12, true, 0, 0, 0));
+        lookup.put("user:tb5", self.value(), 60);
+        lookup.getDelayMillis = 3_000;
+        UserLookupAnswer a = UserLookupAnswer.from(users.lookup(new UserLookup("tb5").toMessage()));
+        assertEquals(List.of(self.value()), a.peers());
     }
 
     @Test
