@@ -117,7 +117,7 @@ public final class Peer implements AutoCloseable {
             }
             org.p2psip.lookup.chord.NodeStatus st = c.status();
             return new org.p2psip.om.types.RingView(st.ringSize(), st.ringSizeExact(), st.lastMergeMillis(), st.merges(),
-                    c.unreachableMembers(), c.unreachableHosts());
+                    c.unreachableMembers(), c.unreachableHosts(), c.ringHosts());
         });
         PeerRecord self = new PeerRecord(om.nodeId(), om.address(), -1, config.nat(), null);
         warmUpOmIf();

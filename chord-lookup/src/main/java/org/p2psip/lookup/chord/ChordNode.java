@@ -247,6 +247,16 @@ public final class ChordNode extends AbstractLookupService {
         return parts.unification().past().unreachableHosts(System.currentTimeMillis());
     }
 
+    /**
+     * The hosts of the members of the ring this node counted all the way round last (this node's own
+     * included), or empty when the last count was an estimate or there was none. After a partition has
+     * closed this node's piece on itself: the hosts on its side.
+     */
+    public java.util.Set<String> ringHosts() {
+        RingCensus.Count count = parts.unification().lastCount();
+        return count == null || !count.exact() ? java.util.Set.of() : count.hosts();
+    }
+
     /** The live values of {@code key} held in this node's own store (no routing; for inspection and tests). */
     public List<String> localValues(String key) {
         return store.liveValues(key, System.currentTimeMillis());

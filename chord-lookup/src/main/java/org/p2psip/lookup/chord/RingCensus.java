@@ -24,8 +24,14 @@ final class RingCensus {
     /** ... with at most this many requests. */
     static final int MAX_REQUESTS = 64;
 
-    /** A count: {@code nodes} including this node; {@code exact} when the walk came back round. */
-    record Count(int nodes, boolean exact) {
+    /**
+     * A count: {@code nodes} including this node; {@code exact} when the walk came back round; {@code hosts}:
+     * the hosts of the nodes counted, this node's included (empty when the count is an estimate).
+     */
+    record Count(int nodes, boolean exact, Set<String> hosts) {
+        Count {
+            hosts = Set.copyOf(hosts);
+        }
     }
 
     private final NodeRef self;
@@ -50,7 +56,7 @@ final class RingCensus {
             NodeRef last = null;
             for (NodeRef n : list) {
                 if (n.id().equals(self.id())) {
-                    return new Count(seen.size() + 1, true);
+                    return exact(seen);
                 }
                 BigInteger d = at.distanceTo(n.id());
                 if (d.signum() == 0 || seen.contains(n)) {
@@ -58,7 +64,7 @@ final class RingCensus {
                 }
                 if (travelled.add(d).compareTo(circle) >= 0) {
                     // once round the circle without meeting this node: it is not on this cycle (yet)
-                    return new Count(seen.size() + 1, true);
+                    return exact(seen);
                 }
                 travelled = travelled.add(d);
                 at = n.id();
@@ -69,7 +75,7 @@ final class RingCensus {
                 }
             }
             if (last == null) {
-                return new Count(seen.size() + 1, true); // alone, or the walk went nowhere new
+                return exact(seen); // alone, or the walk went nowhere new
             }
             if (requests++ >= MAX_REQUESTS) {
                 return estimate(seen.size(), travelled, circle);
@@ -83,10 +89,19 @@ final class RingCensus {
         }
     }
 
+    private Count exact(Set<NodeRef> seen) {
+        Set<String> hosts = new HashSet<>();
+        hosts.add(self.host());
+        for (NodeRef n : seen) {
+            hosts.add(n.host());
+        }
+        return new Count(seen.size() + 1, true, hosts);
+    }
+
     private static Count estimate(int counted, BigInteger travelled, BigInteger circle) {
         // counted nodes cover `travelled` of the circle: the whole holds about counted * circle / travelled
         long n = new java.math.BigDecimal(circle).multiply(java.math.BigDecimal.valueOf(counted))
                 .divide(new java.math.BigDecimal(travelled), java.math.MathContext.DECIMAL64).longValue();
-        return new Count((int) Math.min(Integer.MAX_VALUE, Math.max(counted + 1, n)), false);
+        return new Count((int) Math.min(Integer.MAX_VALUE, Math.max(counted + 1, n)), false, Set.of());
     }
 }

@@ -13,7 +13,9 @@ import org.p2psip.om.types.RingView;
 /**
  * The relays of the lookup service without those this node has reasons to think unreachable: the
  * relay peer's host is among the ring members that stopped answering (a partition: its record still
- * lives in the lookup service for its TTL), or its OM did not answer lately. Measured choices (policy
+ * lives in the lookup service for its TTL) or, while members are unreachable, has no member in the
+ * ring as last counted round (a relay this node never knew as a neighbour, beyond the cut), or its OM
+ * did not answer lately. Measured choices (policy
  * auto between public peers) find that out by probing; choices by spare capacity (policy always, a
  * NAT) would otherwise pick a relay beyond the cut and fail the call after a SOAP timeout.
  */
@@ -40,7 +42,7 @@ final class ReachableRelays implements RelayPolicy.Relays {
 
     boolean reachable(PeerRecord relay) {
         RingView r = ring.get();
-        if (r != null && r.unreachableHosts().contains(relay.om().host())) {
+        if (r != null && r.outOfReach(relay.om().host())) {
             return false;
         }
         return lostWithin.applyAsLong(relay.om(), UNANSWERED_MS) < 0;

@@ -5,13 +5,20 @@ package org.p2psip.om.types;
  * counted all the way round, else estimated), the last merge with another ring after a partition
  * ({@code lastMergeMillis}, wall clock, 0 = never), how many merges there were, and how many
  * remembered members stopped answering and were not found in this ring since ({@code unreachable},
- * on {@code unreachableHosts}).
+ * on {@code unreachableHosts}); {@code ringHosts}: the hosts of the members counted all the way round
+ * (empty: not known).
  */
 public record RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable,
-                       java.util.Set<String> unreachableHosts) {
+                       java.util.Set<String> unreachableHosts, java.util.Set<String> ringHosts) {
 
     public RingView {
         unreachableHosts = unreachableHosts == null ? java.util.Set.of() : java.util.Set.copyOf(unreachableHosts);
+        ringHosts = ringHosts == null ? java.util.Set.of() : java.util.Set.copyOf(ringHosts);
+    }
+
+    public RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable,
+                    java.util.Set<String> unreachableHosts) {
+        this(size, exact, lastMergeMillis, merges, unreachable, unreachableHosts, java.util.Set.of());
     }
 
     public RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable) {
@@ -29,5 +36,18 @@ public record RingView(int size, boolean exact, long lastMergeMillis, long merge
      */
     public boolean partitioned() {
         return unreachable >= 2 && unreachable * 4 >= size;
+    }
+
+    /**
+     * Whether {@code host} is beyond reach as far as this ring knows: a host of members that stopped
+     * answering, or, while members are unreachable and the ring was counted all the way round, a host
+     * with no member in it (a peer this node never had in its routing table, on the far side of a
+     * partition).
+     */
+    public boolean outOfReach(String host) {
+        if (unreachableHosts.contains(host)) {
+            return true;
+        }
+        return unreachable > 0 && exact && !ringHosts.isEmpty() && !ringHosts.contains(host);
     }
 }

@@ -49,4 +49,20 @@ public class ReachableRelaysTest {
         assertEquals(List.of(near), reachable.candidates(3, Set.of()));
         assertNull(reachable.find(Set.of(near.nodeId())));
     }
+
+    @Test
+    public void inAPartitionARelayWithNoMemberInTheRingCountedRoundIsSkipped() {
+        // the far relay was never a neighbour of this node (not among its unreachable members), but the
+        // ring, counted round after this side closed on itself, has no member on its host
+        ring.set(new RingView(6, true, 0, 0, 3, Set.of("203.0.113.30"), Set.of("203.0.113.10", "203.0.113.11")));
+        assertEquals(near, reachable.find(Set.of()));
+        assertEquals(List.of(near), reachable.candidates(3, Set.of()));
+    }
+
+    @Test
+    public void inAWholeRingARelayNotYetCountedIsOffered() {
+        // a relay that joined after the last count: no member unreachable, so no reason to doubt it
+        ring.set(new RingView(6, true, 0, 0, 0, Set.of(), Set.of("203.0.113.10")));
+        assertEquals(far, reachable.find(Set.of()));
+    }
 }
