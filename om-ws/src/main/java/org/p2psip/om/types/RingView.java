@@ -5,13 +5,19 @@ package org.p2psip.om.types;
  * counted all the way round, else estimated), the last merge with another ring after a partition
  * ({@code lastMergeMillis}, wall clock, 0 = never), how many merges there were, and how many
  * remembered members stopped answering and were not found in this ring since ({@code unreachable},
- * on {@code unreachableHosts}).
+ * on {@code unreachableHosts}), and where this node's lookup node listens ({@code lookupAddress},
+ * HOST:PORT, what a joining peer gives as {@code --bootstrap}; null if unknown).
  */
 public record RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable,
-                       java.util.Set<String> unreachableHosts) {
+                       java.util.Set<String> unreachableHosts, String lookupAddress) {
 
     public RingView {
         unreachableHosts = unreachableHosts == null ? java.util.Set.of() : java.util.Set.copyOf(unreachableHosts);
+    }
+
+    public RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable,
+                    java.util.Set<String> unreachableHosts) {
+        this(size, exact, lastMergeMillis, merges, unreachable, unreachableHosts, null);
     }
 
     public RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable) {
