@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BootstrapLookup {
     private static final Logger log = LoggerFactory.getLogger(BootstrapLookup.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /** As long as joining waits for the bootstrap node: a lookup node on a loaded machine may be slow to answer. */
+    private static final Duration LOOKUP_TIMEOUT = RemoteLookupClient.DEFAULT_TIMEOUT;
+    private static final Duration OM_TIMEOUT = Duration.ofSeconds(5);
     /** What to give instead, the end of every error. */
     static final String WHAT_TO_GIVE = "give --bootstrap the lookup address a running peer prints at start"
             + " (\"use --bootstrap HOST:PORT to join\", its --dht-port), its OM IF HOST:PORT (--om-port) or its OM IF URL";
@@ -56,7 +58,7 @@ public final class BootstrapLookup {
     /** Null if a lookup node answers at {@code hp}, else what happened. */
     private static String lookupNodeProblem(HostPort hp) {
         org.p2psip.lookup.ring.Address a = org.p2psip.lookup.ring.Address.parse(hp.toString());
-        try (RemoteLookupClient c = new RemoteLookupClient(List.of(a), TIMEOUT)) {
+        try (RemoteLookupClient c = new RemoteLookupClient(List.of(a), LOOKUP_TIMEOUT)) {
             c.status(a);
             return null;
         } catch (RuntimeException e) {
@@ -66,7 +68,7 @@ public final class BootstrapLookup {
 
     private static String fromOm(String given, Address om, String asLookup) throws IOException {
         GetNodeStatusResponse st;
-        try (SoapOmIfClient client = new SoapOmIfClient(ConduitChoice.URL_CONNECTION, TIMEOUT, TIMEOUT)) {
+        try (SoapOmIfClient client = new SoapOmIfClient(ConduitChoice.URL_CONNECTION, OM_TIMEOUT, OM_TIMEOUT)) {
             st = new RemoteOverlayManager(client, () -> null, () -> null).status(om);
         } catch (OmException | RuntimeException e) {
             throw new IOException("--bootstrap " + given + ": nothing there answers as a peer's lookup node"
