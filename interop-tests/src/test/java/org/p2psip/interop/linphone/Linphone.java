@@ -36,7 +36,8 @@ public final class Linphone implements AutoCloseable {
     private final OutputStream console;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private volatile int callCursor;
-    private int callsEnded;
+    /** oRTP statistics blocks in the log when the current call was connected: its own comes after them. */
+    private int blocksBefore;
 
     private Linphone(String user, Path dir, Process process) {
         this.user = user;
@@ -130,8 +131,9 @@ public final class Linphone implements AutoCloseable {
     }
 
     /** Waits until the current call is connected (outgoing or auto-answered). */
-    public void awaitConnected(Duration timeout) throws InterruptedException {
+    public void awaitConnected(Duration timeout) throws InterruptedException, IOException {
         await(CONNECTED, "the call to be connected", timeout);
+        blocksBefore = LinphoneRtpStats.blocks(Files.readAllLines(log, StandardCharsets.ISO_8859_1));
     }
 
     /** Hangs up the current call. */
@@ -140,21 +142,20 @@ public final class Linphone implements AutoCloseable {
     }
 
     /**
-     * Waits until the current call ended and returns linphone's own RTP statistics of it (printed
-     * by oRTP into its log when the audio stream stops).
+     * Waits until the current call (connected, see {@link #awaitConnected}) ended and returns
+     * linphone's own RTP statistics of it (printed by oRTP into its log when the audio stream stops).
      */
     public LinphoneRtpStats awaitEnded(Duration timeout) throws InterruptedException, IOException {
         await(ENDED, "the call to end", timeout);
         long end = System.nanoTime() + timeout.toNanos();
         while (true) {
-            LinphoneRtpStats s = LinphoneRtpStats.nth(Files.readAllLines(log, StandardCharsets.ISO_8859_1), callsEnded);
+            LinphoneRtpStats s = LinphoneRtpStats.nth(Files.readAllLines(log, StandardCharsets.ISO_8859_1), blocksBefore);
             if (s != null) {
-                callsEnded++;
                 callCursor = lines.size();
                 return s;
             }
             if (System.nanoTime() > end) {
-                throw new AssertionError("linphonec " + user + " wrote no RTP statistics for call " + (callsEnded + 1) + " into " + log);
+                throw new AssertionError("linphonec " + user + " wrote no RTP statistics for the call that ended into " + log);
             }
             Thread.sleep(100);
         }

@@ -14,6 +14,17 @@ public record LinphoneRtpStats(long sent, long received, long lost) {
     private static final Pattern RECEIVED = Pattern.compile("ortp-message-received\\s+(\\d+) packets");
     private static final Pattern LOST = Pattern.compile("ortp-message-incoming cumulative lost\\s+(-?\\d+) packets");
 
+    /** How many statistics blocks the log lines hold. */
+    static int blocks(List<String> logLines) {
+        int n = 0;
+        for (String l : logLines) {
+            if (SENT.matcher(l).find()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The {@code n}-th (0-based) statistics block in linphonec's log lines, or null if it is not complete yet. */
     static LinphoneRtpStats nth(List<String> logLines, int n) {
         int block = -1;

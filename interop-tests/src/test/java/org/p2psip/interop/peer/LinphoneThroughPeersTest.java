@@ -39,7 +39,10 @@ public class LinphoneThroughPeersTest {
 
     @Test(timeout = 240_000)
     public void linphoneCallsAndIsCalledByThePhoneAndBaresipThroughARelay() throws Exception {
-        InProcessOverlay o = owned.track(InProcessOverlay.start("always", Map.of()));
+        // adaptation off: on a heavily loaded machine (load average 40 seen) a 200 ms scheduling stall
+        // looks like a dead relay path and the OM moves the call to the direct path; this test is
+        // about the phones through a relay, the adaptation has its own tests
+        InProcessOverlay o = owned.track(InProcessOverlay.start("always", Map.of("adapt", "off"), Map.of()));
         Linphone carol = owned.track(Linphone.start("carol", o.peer1.sipAddress(), "127.0.0.1", true, T));
         InetSocketAddress peer2 = HostPort.parse(o.peer2.sipAddress()).toSocketAddress();
         Baresip erin = owned.track(Baresip.builder("erin").registrar(o.peer2.sipAddress()).rtpPorts(28000, 28499)
@@ -87,6 +90,7 @@ public class LinphoneThroughPeersTest {
         carol.call("sip:erin@127.0.0.1");
         carol.awaitConnected(T);
         erin.waitEstablished(T);
+        Thread.sleep(MEDIA_MS);
         RtpStats e = erin.waitRtp(100, T);
         ControlMessage relay = BaresipThroughPeersTest.awaitRelayBothWays(o, 50);
         carol.terminate();
@@ -101,6 +105,7 @@ public class LinphoneThroughPeersTest {
         erin.dial("sip:carol@127.0.0.1");
         erin.waitEstablished(T);
         carol.awaitConnected(T);
+        Thread.sleep(MEDIA_MS);
         e = erin.waitRtp(100, T);
         relay = BaresipThroughPeersTest.awaitRelayBothWays(o, 50);
         erin.hangup();
