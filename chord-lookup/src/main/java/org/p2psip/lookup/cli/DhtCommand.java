@@ -134,7 +134,11 @@ public final class DhtCommand {
             err.println("p2psip dht: " + e.getMessage());
             return 2;
         } catch (LookupException e) {
-            err.println("p2psip dht: " + e.getMessage());
+            boolean unreachable = e.reason() == LookupException.Reason.UNREACHABLE
+                    || e.reason() == LookupException.Reason.TIMEOUT;
+            err.println("p2psip dht: " + e.getMessage() + (unreachable && !cmd.equals("node")
+                    ? " (asked the lookup node given with --via, over TCP; is a node or peer running there, and is that its"
+                    + " lookup port, a peer's --dht-port?)" : ""));
             return isArgumentProblem(e) ? 2 : 1;
         }
     }

@@ -60,7 +60,8 @@ public final class StatusCommand {
             return 0;
         } catch (OmException e) {
             String why = e.kind() == OmException.Kind.UNREACHABLE
-                    ? "no Overlay Manager reachable at " + om + " (" + rootCause(e) + ")"
+                    ? "no Overlay Manager reachable at " + om + " (" + rootCause(e) + "; asked GetNodeStatus over SOAP/HTTP at http://"
+                    + om + "/om/v1: is a peer running there, and is " + om.port() + " its --om-port?)"
                     : "the Overlay Manager at " + om + " did not answer the status request: " + e.getMessage();
             err.println("p2psip status: " + why);
             return 1;
