@@ -122,8 +122,15 @@ public final class Peer implements AutoCloseable {
     }
 
     private void startAll() throws IOException, ControlException, OmException {
-        Files.createDirectories(config.stateDir());
-        Files.setPosixFilePermissions(config.stateDir(), PosixFilePermissions.fromString("rwx------"));
+        try {
+            Files.createDirectories(config.stateDir());
+            Files.setPosixFilePermissions(config.stateDir(), PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new IOException("cannot use the state directory " + config.stateDir().toAbsolutePath() + " (--state-dir; its socket"
+                    + " files and logs go there): " + (e instanceof java.nio.file.AccessDeniedException ? "permission denied for this user"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way"
+                    : StartupProblem.rootMessage(e)) + "; give --state-dir a directory this user may write", e);
+        }
         String nodeId = startLookup();
         detours = new RelayDetours(new DetourTunnels());
         started.add(detours);

@@ -76,6 +76,14 @@ public class StartupErrorsTest {
     }
 
     @Test
+    public void aStateDirectoryThatCannotBeMadeIsNamedWithItsOption() throws Exception {
+        java.nio.file.Path file = tmp.newFile("in-the-way").toPath();
+        String msg = failure(Map.of("state-dir", file.resolve("state").toString()));
+        assertTrue(msg, msg.contains("cannot use the state directory " + file.resolve("state")));
+        assertTrue(msg, msg.contains("--state-dir"));
+    }
+
+    @Test
     public void twoRelayPeersShareAHostWithTheDefaultTcpRelayPort() throws Exception {
         Map<String, String> defaults = Map.of("tcp-relay-port", PeerConfig.parse(new String[0]).get("tcp-relay-port"),
                 "offer-relay", "on");
