@@ -120,8 +120,14 @@ public final class Options {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read configuration file " + file.toAbsolutePath() + " (--config): it does not exist");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalArgumentException("cannot read configuration file " + file.toAbsolutePath()
+                    + " (--config): permission denied for this user");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read configuration file " + file.toAbsolutePath() + " (--config): "
+                    + (Files.isDirectory(file) ? "it is a directory" : e.getMessage() + " (" + e.getClass().getSimpleName() + ")"));
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (String k : p.stringPropertyNames()) {

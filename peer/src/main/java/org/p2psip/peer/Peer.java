@@ -1,5 +1,8 @@
 package org.p2psip.peer;
 
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -35,6 +38,9 @@ import org.p2psip.om.sato.PortRequests;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.NodeIds;
 import org.p2psip.om.types.OmException;
+import org.p2psip.peer.operator.OperatorListener;
+import org.p2psip.peer.operator.PeerCollector;
+import org.p2psip.peer.operator.TimedLookupService;
 import org.p2psip.tcprelay.DetourTunnels;
 import org.p2psip.tcprelay.TcpRelay;
 import org.slf4j.Logger;
@@ -81,6 +87,12 @@ public final class Peer implements AutoCloseable {
     /** Signalling detours through relay peers' TCP relays (issue 13), for the OM. */
     private RelayDetours detours;
     private volatile boolean closed;
+    /** The listener being started, for a start-up error's message: address, what it is, the option that sets it. */
+    private volatile String[] starting;
+    /** The operator's HTTP listener ({@code --http}): metrics; null when off. */
+    private OperatorListener operator;
+    /** Lookup-service operations of the OM, timed for the metrics. */
+    private final Histogram lookupLatency = TimedLookupService.histogram();
 
     private Peer(PeerConfig config) {
         this.config = config;
@@ -94,16 +106,31 @@ public final class Peer implements AutoCloseable {
             return p;
         } catch (IOException | ControlException | RuntimeException e) {
             p.close();
+            String[] l = p.starting;
+            if (l != null && StartupProblem.isInUse(e)) {
+                throw new IOException(StartupProblem.inUse(l[0], l[1], l[2]), e);
+            }
             throw e;
         } catch (OmException e) {
             p.close();
+            String[] l = p.starting;
+            if (l != null && StartupProblem.isInUse(e)) {
+                throw new IOException(StartupProblem.inUse(l[0], l[1], l[2]), e);
+            }
             throw new IOException("the Overlay Manager could not start: " + e.getMessage(), e);
         }
     }
 
     private void startAll() throws IOException, ControlException, OmException {
-        Files.createDirectories(config.stateDir());
-        Files.setPosixFilePermissions(config.stateDir(), PosixFilePermissions.fromString("rwx------"));
+        try {
+            Files.createDirectories(config.stateDir());
+            Files.setPosixFilePermissions(config.stateDir(), PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new IOException("cannot use the state directory " + config.stateDir().toAbsolutePath() + " (--state-dir; its socket"
+                    + " files and logs go there): " + (e instanceof java.nio.file.AccessDeniedException ? "permission denied for this user"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way"
+                    : StartupProblem.rootMessage(e)) + "; give --state-dir a directory this user may write", e);
+        }
         String nodeId = startLookup();
         detours = new RelayDetours(new DetourTunnels());
         started.add(detours);
@@ -126,6 +153,7 @@ public final class Peer implements AutoCloseable {
             offerRelays(self);
         }
         started.add(ManagementSocket.listen(this));
+        startOperatorListener();
         log.info("{}: overlay peer {} up: OM IF {} | lookup {} | P2PSIP-Port SIP {}:{} | RTP-Port {} | relay policy {} | SDP rewrite {}",
                 config.name(), NodeIds.shortId(om.nodeId()), om.url(), chord != null ? chord.address() : "client of " + config.bootstrap(),
                 config.advertise(), config.sipPort(), config.rtpPorts(), config.relayPolicy().name().toLowerCase(),
@@ -138,23 +166,34 @@ public final class Peer implements AutoCloseable {
         if (config.nat()) {
             // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
             // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
-            lookup = new RemoteLookupClient(org.p2psip.lookup.ring.Address.parse(BootstrapLookup.resolve(config.bootstrap())));
+            lookup = new TimedLookupService(new RemoteLookupClient(org.p2psip.lookup.ring.Address.parse(BootstrapLookup.resolve(config.bootstrap()))), lookupLatency);
             relays = new RelayDirectory(lookup);
             relayed = RelayedAddresses.open(config, relays,
                     () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal);
             started.add(relayed);
             return Id.hash("nat:" + RelayedAddresses.hostPort(relayed.om())).toHex();
         }
+        listening(config.bind() + ":" + config.dhtPort(), "the lookup node (Chord)", "--dht-port");
         chord = new ChordNode(ChordConfig.builder()
                 .listen(config.bind(), config.dhtPort())
                 .advertised(config.advertise(), config.dhtPort())
                 .build());
-        lookup = chord;
+        lookup = new TimedLookupService(chord, lookupLatency);
         if (config.bootstrap() == null) {
             chord.start();
             log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());
         } else {
-            chord.join(org.p2psip.lookup.ring.Address.parse(BootstrapLookup.resolve(config.bootstrap())));
+            // any address of a running peer: its lookup node, its OM IF HOST:PORT or URL (says what answered otherwise)
+            String via = BootstrapLookup.resolve(config.bootstrap());
+            try {
+                chord.join(org.p2psip.lookup.ring.Address.parse(via));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("could not join the overlay through --bootstrap " + config.bootstrap()
+                        + (via.equals(config.bootstrap()) ? "" : " (its lookup node " + via + ")") + ": "
+                        + String.valueOf(e.getMessage()).replace("cannot join the ring via " + via + ": ", "")
+                        + "; --bootstrap takes an existing peer's lookup node (its --dht-port, printed at start-up as"
+                        + " 'use --bootstrap HOST:PORT to join'), its OM IF HOST:PORT or its OM IF URL", e);
+            }
             log.info("{}: joined the overlay through {}; lookup node {} at {}", name, config.bootstrap(),
                     chord.id().shortHex(), chord.address());
         }
@@ -178,13 +217,18 @@ public final class Peer implements AutoCloseable {
         });
         sipPort = launcher.p2psipPort(requests, OM_TIMEOUT, relayed == null ? null : RelayedAddresses.hostPort(relayed.sip()));
         started.add(rtpPort);
+        listening(config.bind() + ":" + config.rtpPorts(), "the RTP-Port's port range", "--rtp-ports");
         rtpPort.start(PORT_START_TIMEOUT);
         started.add(sipPort);
+        listening(config.bind() + ":" + config.sipPort(), "the P2PSIP-Port's SIP listener (UDP and TCP)"
+                + (config.sipOverlayPort() != 0 ? " or its overlay listener (--sip-overlay-port " + config.sipOverlayPort() + ")" : ""),
+                "--sip-port");
         sipPort.start(PORT_START_TIMEOUT);
     }
 
     /** The Overlay Manager, driving both ports and owning the lookup service. */
     private OverlayManager startOm(String nodeId) throws ControlException, OmException {
+        listening(config.bind() + ":" + config.omPort(), "the Overlay Manager's OM IF (SOAP over HTTP) and its UDP path probes", "--om-port");
         ControlSatoPorts ports = ControlSatoPorts.builder()
                 .rtpPort(rtpPort.control())
                 .p2psipPort(sipPort.control())
@@ -213,6 +257,8 @@ public final class Peer implements AutoCloseable {
         // DIAL (signalling detours, issue 13) only to overlay peers this peer's lookup node knows
         RelayDialTargets dialTargets = RelayDialTargets.of(chord);
         started.add(dialTargets);
+        listening(config.bind() + ":" + config.tcpRelayPort(), "the TCP relay for peers behind NATs (offered with --offer-relay on)",
+                "--tcp-relay-port");
         tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
                 TcpRelay.Limits.DEFAULT, dialTargets);
         started.add(tcpRelay);
@@ -223,6 +269,39 @@ public final class Peer implements AutoCloseable {
         relays.advertiseTcpRelay(self, tcp);
         Flow.step(config.name(), "TCP relay for peers behind NATs at {} (lookup service key {})",
                 RelayedAddresses.hostPort(tcpRelay.address()), PeerRecord.TCP_RELAY_KEY);
+    }
+
+    /** The listener about to be started, named in the message if its address is in use. */
+    private void listening(String address, String what, String option) {
+        starting = new String[] {address, what, option};
+    }
+
+    /** The operator's HTTP listener ({@code --http}, loopback by default): Prometheus metrics of this peer and its JVM. */
+    private void startOperatorListener() throws IOException {
+        InetSocketAddress http = config.httpAddress();
+        if (http == null) {
+            return;
+        }
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(lookupLatency);
+        registry.register(new PeerCollector(this));
+        JvmMetrics.builder().register(registry);
+        listening(http.getHostString() + ":" + http.getPort(), "the operator's HTTP listener (metrics)", "--http");
+        operator = OperatorListener.start(http, registry, "--http");
+        started.add(operator);
+        starting = null;
+        log.info("{}: metrics for the operator at {}", config.name(), operator.metricsUrl());
+    }
+
+    /** The operator's HTTP listener (metrics at {@link OperatorListener#metricsUrl()}); null with {@code --http off}. */
+    public OperatorListener operatorListener() {
+        return operator;
+    }
+
+    /** The relay decisions of this peer's OM for new media SATOs, by reason (for the metrics). */
+    public Map<String, Long> relayDecisions() {
+        PortRequests r = requests;
+        return r == null ? Map.of() : r.relayDecisions();
     }
 
     /** Where this host's own listeners are reached from this host. */

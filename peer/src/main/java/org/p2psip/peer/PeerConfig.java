@@ -38,7 +38,8 @@ public final class PeerConfig {
             Option.value("nat", "off", "on | off: this peer is behind a NAT: it uses the lookup service through --bootstrap without"
                     + " joining the ring, is reached through a TCP relay found in the lookup service, and its media goes through an RTP-Port relay"),
             Option.value("nat-keepalive", "15", "behind a NAT: seconds between keepalives on the TCP relay connections (below the NAT's binding timeout)"),
-            Option.value("tcp-relay-port", "7080", "TCP relay for peers behind NATs, offered with --offer-relay on by a peer not behind a NAT (0 = any free)"),
+            Option.value("tcp-relay-port", "0", "TCP relay for peers behind NATs, offered with --offer-relay on by a peer not behind a NAT"
+                    + " (0 = any free: peers behind NATs find it in the lookup service)"),
             Option.value("relay-policy", "auto", "auto | always | never: when to insert an RTP-Port relay"),
             Option.value("relay-rtt-ms", "150", "auto policy: the direct path breaks when the RTT median of UDP path probes to the far OM"
                     + " exceeds this; then a relay whose detour rates measurably better (E-model R) is inserted"),
@@ -60,7 +61,10 @@ public final class PeerConfig {
             Option.value("sdp-rewrite", "on", "on | off: route media through the RTP-Ports (off: directly between phones)"),
             Option.value("ports", "in-process", "in-process | process: run the SATO-Ports in the OM's JVM (one JVM per peer) or as supervised child processes"),
             Option.value("state-dir", null, "socket files and logs (default: /tmp/p2psip-<name>-<om-port>)"),
-            Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"));
+            Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"),
+            Option.value("http", "127.0.0.1:0", "the operator's HTTP listener, read-only: Prometheus metrics at /metrics;"
+                    + " HOST:PORT (keep it on loopback: it is for this host's operator, not the overlay; port 0 = any free,"
+                    + " printed at start-up) or off"));
 
     static final String COMMAND = "./p2psip peer";
 
@@ -118,6 +122,21 @@ public final class PeerConfig {
             throw new IllegalArgumentException("--dead-media-s must not be negative (0: never)");
         }
         number("register-expires-max");
+        httpAddress();
+    }
+
+    /** The operator's HTTP listener ({@code --http}), or null when {@code off}. */
+    public InetSocketAddress httpAddress() {
+        String h = options.get("http");
+        if (h == null || h.equals("off")) {
+            return null;
+        }
+        try {
+            HostPort hp = HostPort.parse(h);
+            return new InetSocketAddress(hp.host(), hp.port());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--http must be HOST:PORT (e.g. 127.0.0.1:9470) or off, not '" + h + "'");
+        }
     }
 
     /** The text of {@code ./p2psip peer --help}'s option list. */

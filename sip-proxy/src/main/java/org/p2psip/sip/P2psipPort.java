@@ -201,6 +201,7 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             m.put(Fields.SATO_REQUESTS, Long.toString(proxy.satoRequests()));
             m.put(Fields.OM_OVERLOAD_REJECTIONS, Long.toString(overlay.overloadRejections()));
             m.put(Fields.CALLS_SHED, Long.toString(proxy.callsShed()));
+            proxy.callOutcomes().forEach((c, n) -> m.put(Fields.CALLS_OUTCOME_PREFIX + c, Long.toString(n)));
         }
         return m;
     }

@@ -39,7 +39,7 @@ public final class DhtCommand {
             "  get    KEY --via HOST:PORT                        print every live value of KEY, one a line",
             "  remove KEY VALUE --via HOST:PORT                  remove VALUE from KEY",
             "  lookup KEY --via HOST:PORT                        print the node responsible for KEY and the hops",
-            "  ring   --via HOST:PORT                            the ring as its nodes see it",
+            "  ring   --via HOST:PORT [--json]                   the ring as its nodes see it (--json: one JSON object, for scripts)",
             "  status --via HOST:PORT                            one node: neighbours, keys, ring size it counts, last merge",
             "",
             "  --timeout-ms MS   how long put/get/remove/lookup/ring wait for an answer (default 10000)");
@@ -121,7 +121,12 @@ public final class DhtCommand {
                 default: // ring
                     operands(o, 0, "ring --via HOST:PORT");
                     return withClient(o, c -> {
-                        printRing(c.ring(4096), out);
+                        List<NodeStatus> ring = c.ring(4096);
+                        if (o.has("json")) {
+                            out.println(org.p2psip.common.Json.write(ringJson(ring)));
+                        } else {
+                            printRing(ring, out);
+                        }
                         return 0;
                     });
             }
@@ -129,7 +134,11 @@ public final class DhtCommand {
             err.println("p2psip dht: " + e.getMessage());
             return 2;
         } catch (LookupException e) {
-            err.println("p2psip dht: " + e.getMessage());
+            boolean unreachable = e.reason() == LookupException.Reason.UNREACHABLE
+                    || e.reason() == LookupException.Reason.TIMEOUT;
+            err.println("p2psip dht: " + e.getMessage() + (unreachable && !cmd.equals("node")
+                    ? " (asked the lookup node given with --via, over TCP; is a node or peer running there, and is that its"
+                    + " lookup port, a peer's --dht-port?)" : ""));
             return isArgumentProblem(e) ? 2 : 1;
         }
     }
@@ -171,6 +180,39 @@ public final class DhtCommand {
                     ringSize(s), lastMerge(s), String.join(",", succ));
         }
         out.println(ring.size() + " node(s)");
+    }
+
+    /**
+     * {@code dht ring --json}: {@code {"nodes": [...], "count": N}}, each node with {@code id},
+     * {@code address}, {@code predecessor} (null if unknown), {@code successors} (addresses, closest
+     * first), {@code keys}, {@code values}, {@code primary_keys}, {@code ring_size} (0: not counted yet),
+     * {@code ring_size_exact}, {@code last_merge_ms} (null: never), {@code merges}. Keys are only ever added.
+     */
+    static Map<String, Object> ringJson(List<NodeStatus> ring) {
+        List<Object> nodes = new ArrayList<>();
+        for (NodeStatus s : ring) {
+            Map<String, Object> n = new java.util.LinkedHashMap<>();
+            n.put("id", s.self().id().toHex());
+            n.put("address", s.self().address());
+            n.put("predecessor", s.predecessor() == null ? null : s.predecessor().address());
+            List<Object> succ = new ArrayList<>();
+            for (NodeRef r : s.successors()) {
+                succ.add(r.address());
+            }
+            n.put("successors", succ);
+            n.put("keys", s.keys());
+            n.put("values", s.values());
+            n.put("primary_keys", s.primaryKeys());
+            n.put("ring_size", s.ringSize());
+            n.put("ring_size_exact", s.ringSizeExact());
+            n.put("last_merge_ms", s.lastMergeMillis() == 0 ? null : s.lastMergeMillis());
+            n.put("merges", s.merges());
+            nodes.add(n);
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("nodes", nodes);
+        m.put("count", ring.size());
+        return m;
     }
 
     /** The ring size a node counts: "12", "~300" for an estimate, "-" before its first count. */
@@ -305,6 +347,6 @@ public final class DhtCommand {
             "get", List.of(VIA, TIMEOUT),
             "remove", List.of(VIA, TIMEOUT),
             "lookup", List.of(VIA, TIMEOUT),
-            "ring", List.of(VIA, TIMEOUT),
+            "ring", List.of(VIA, TIMEOUT, Option.flag("json", "one JSON object instead of the table")),
             "status", List.of(VIA, TIMEOUT));
 }

@@ -68,7 +68,7 @@ public final class FrameCodec {
         ByteBuffer h = ByteBuffer.wrap(header);
         int magic = h.getShort() & 0xffff;
         if (magic != MAGIC) {
-            throw new MalformedFrameException(String.format("bad magic 0x%04x (not a chord-lookup frame)", magic));
+            throw new MalformedFrameException(String.format("bad magic 0x%04x (not a chord-lookup frame)%s", magic, whatAnswered(magic)));
         }
         int version = h.get() & 0xff;
         int kind = h.get() & 0xff;
@@ -98,5 +98,19 @@ public final class FrameCodec {
         } catch (SocketTimeoutException e) {
             throw new MalformedFrameException("truncated frame: peer stalled inside the " + what);
         }
+    }
+
+    /**
+     * What else speaks first with these two bytes, for the error message: a peer given another peer's
+     * OM IF address where a lookup node's belongs gets an HTTP answer ("HT" of "HTTP/1.1 400").
+     */
+    static String whatAnswered(int magic) {
+        if (magic == ('H' << 8 | 'T')) {
+            return ": an HTTP server answered (an Overlay Manager's OM IF, its --om-port?), not a lookup node";
+        }
+        if (magic == ('S' << 8 | 'I')) {
+            return ": a SIP server answered (a P2PSIP-Port, its --sip-port?), not a lookup node";
+        }
+        return "";
     }
 }

@@ -72,6 +72,12 @@ public class DhtCommandTest {
             assertTrue(r.out, r.out.contains(n.id().toHex() + "  " + n.address()));
         }
         assertTrue(r.out, r.out.contains("last merge"));
+        Run json = dht("ring", "--via", via, "--json");
+        assertEquals(json.err, 0, json.status);
+        assertTrue(json.out, json.out.startsWith("{\"nodes\":[{\"id\":\"") && json.out.strip().endsWith("],\"count\":4}"));
+        for (ChordNode n : ring.live()) {
+            assertTrue(json.out, json.out.contains("{\"id\":\"" + n.id().toHex() + "\",\"address\":\"" + n.address() + "\","));
+        }
 
         ChordNode v = ring.live().get(1);
         TestRing.await("the node to count its ring", Duration.ofSeconds(20), () -> v.status().ringSize() == 4);

@@ -151,6 +151,8 @@ public final class Fields {
     public static final String OM_OVERLOAD_REJECTIONS = "om.overload.rejections";
     /** P2PSIP-Port status: new calls refused with 503 by overload control (too many in set-up). */
     public static final String CALLS_SHED = "calls.shed";
+    /** P2PSIP-Port status: {@code calls.outcome.2xx} .. {@code 6xx}, initial INVITEs answered finally through the port, by class. */
+    public static final String CALLS_OUTCOME_PREFIX = "calls.outcome.";
 
     // ---- peer.status answer (management socket) --------------------------------------------------
     public static final String NODE = "node";

@@ -29,6 +29,7 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
     private final RelayDirectory relays;
     private volatile Handlers handlers;
     private volatile MediaWatch watch;
+    private volatile RelayPolicy policy;
 
     private record Handlers(UserRecords users, SignallingSatos signalling, MediaSatos media, SatoTeardown teardown) {
     }
@@ -47,6 +48,7 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         om.relayCandidates(() -> relays.candidates(RelayPolicy.MAX_RELAYS + 1, Set.of(self.nodeId())));
         RelayPolicy policy = new RelayPolicy(settings, self.nodeId(), om::survey,
                 ReachableRelays.of(RelayPolicy.Relays.of(relays), om::ring, om::lostWithin));
+        this.policy = policy;
         SignallingSatos signalling = new SignallingSatos(peerName, om, self, policy, plans);
         MediaWatch w = new MediaWatch(peerName, settings, policy, ids -> om.ports().mediaCounters(ids));
         MediaSatos media = new MediaSatos(peerName, om, self, settings, plans, signalling, w);
@@ -70,6 +72,12 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         if (h != null) {
             h.users().close();
         }
+    }
+
+    /** The relay decisions for new media SATOs so far, by reason ({@link RelayDecisions#byReason}); empty before {@link #attach}. */
+    public java.util.Map<String, Long> relayDecisions() {
+        RelayPolicy p = policy;
+        return p == null ? java.util.Map.of() : p.decisions().byReason();
     }
 
     /** The users registered through this OM. */

@@ -86,6 +86,7 @@ public final class RelayPolicy {
     private final String self;
     private final Paths paths;
     private final Relays relays;
+    private final RelayDecisions decisions = new RelayDecisions();
 
     public RelayPolicy(SatoSettings settings, String selfNodeId, Paths paths, Relays relays) {
         this.settings = settings;
@@ -100,10 +101,16 @@ public final class RelayPolicy {
      */
     public Decision decide(PeerRecord peer) {
         Decision d = decideQuietly(peer);
+        decisions.count(d, settings.relayPolicy());
         if (d.survey() != null && log.isDebugEnabled()) {
             log.debug("routes to peer {}: {}", peer.shortId(), d.survey());
         }
         return d;
+    }
+
+    /** The decisions {@link #decide} made so far, by reason. */
+    public RelayDecisions decisions() {
+        return decisions;
     }
 
     /**

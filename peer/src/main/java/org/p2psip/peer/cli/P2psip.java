@@ -40,10 +40,27 @@ public final class P2psip {
         System.exit(run(args));
     }
 
+    /** The project's version, as built ({@code p2psip-version.properties}, filtered by Maven). */
+    public static String version() {
+        try (java.io.InputStream in = P2psip.class.getResourceAsStream("/p2psip-version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown (built without p2psip-version.properties)");
+        } catch (java.io.IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     static int run(String[] args) {
         if (args.length == 0) {
             System.err.println("usage: p2psip <command> [args]; see ./p2psip --help");
             return 2;
+        }
+        if (args[0].equals("--version")) {
+            System.out.println("p2psip " + version());
+            return 0;
         }
         Command command = COMMANDS.get(args[0]);
         if (command == null) {

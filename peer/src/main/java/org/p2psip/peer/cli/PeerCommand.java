@@ -48,7 +48,8 @@ public final class PeerCommand {
             System.out.println("peer " + config.name() + " up: SIP " + peer.sipAddress() + ", OM IF " + peer.overlayManager().url()
                     + (peer.bootstrapAddress() != null
                     ? ", lookup " + peer.bootstrapAddress() + " (use --bootstrap " + peer.bootstrapAddress() + " to join)"
-                    : ", behind a NAT: reached as " + peer.overlayManager().address() + ", lookup through " + config.bootstrap()));
+                    : ", behind a NAT: reached as " + peer.overlayManager().address() + ", lookup through " + config.bootstrap())
+                    + (peer.operatorListener() != null ? ", metrics " + peer.operatorListener().metricsUrl() : ""));
             System.out.flush();
             stopped.await();
         } catch (Exception e) {

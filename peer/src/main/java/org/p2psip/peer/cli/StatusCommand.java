@@ -31,17 +31,20 @@ public final class StatusCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            out.println("usage: ./p2psip status HOST:PORT");
+            out.println("usage: ./p2psip status HOST:PORT [--json]");
             out.println("Prints the node status of the Overlay Manager whose OM IF listens at HOST:PORT (its --om-port).");
+            out.println("--json: one JSON object instead, for scripts (keys in peer/README.md, 'status --json').");
             return 0;
         }
-        if (args.length != 1) {
-            err.println("usage: ./p2psip status HOST:PORT");
+        boolean json = java.util.Arrays.asList(args).contains("--json");
+        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--json")).toArray(String[]::new);
+        if (rest.length != 1 || rest[0].startsWith("--")) {
+            err.println("usage: ./p2psip status HOST:PORT [--json]" + (rest.length == 1 ? " (unknown option " + rest[0] + ")" : ""));
             return 2;
         }
         Address om;
         try {
-            om = parseTarget(args[0]);
+            om = parseTarget(rest[0]);
         } catch (IllegalArgumentException e) {
             err.println("p2psip status: " + e.getMessage() + " (expected HOST:PORT, e.g. 127.0.0.1:7070)");
             return 2;
@@ -49,11 +52,16 @@ public final class StatusCommand {
         try (SoapOmIfClient client = new SoapOmIfClient(ConduitChoice.URL_CONNECTION, Duration.ofSeconds(3), Duration.ofSeconds(10))) {
             RemoteOverlayManager remote = new RemoteOverlayManager(client, () -> null, () -> null);
             GetNodeStatusResponse st = remote.status(om);
-            print(om, st, out);
+            if (json) {
+                out.println(org.p2psip.common.Json.write(StatusJson.of(om, st)));
+            } else {
+                print(om, st, out);
+            }
             return 0;
         } catch (OmException e) {
             String why = e.kind() == OmException.Kind.UNREACHABLE
-                    ? "no Overlay Manager reachable at " + om + " (" + rootCause(e) + ")"
+                    ? "no Overlay Manager reachable at " + om + " (" + rootCause(e) + "; asked GetNodeStatus over SOAP/HTTP at http://"
+                    + om + "/om/v1: is a peer running there, and is " + om.port() + " its --om-port?)"
                     : "the Overlay Manager at " + om + " did not answer the status request: " + e.getMessage();
             err.println("p2psip status: " + why);
             return 1;

@@ -33,6 +33,26 @@ public class P2psipTest {
     }
 
     @Test
+    public void theLauncherUsageListsExactlyTheDispatchedCommands() throws IOException {
+        // './p2psip --help' is printed by the shell script: a command listed there must have its class,
+        // and a command with a class must be listed
+        String script = Files.readString(Path.of(System.getProperty("user.dir")).resolve("../p2psip").normalize());
+        String usage = script.substring(script.indexOf("commands:"), script.indexOf("USAGE\n}"));
+        Matcher m = Pattern.compile("(?m)^  ([a-z][a-z-]+)  ").matcher(usage);
+        Set<String> listed = new LinkedHashSet<>();
+        while (m.find()) {
+            listed.add(m.group(1));
+        }
+        assertEquals(P2psip.COMMANDS.keySet(), listed);
+    }
+
+    @Test
+    public void versionIsPrinted() {
+        assertEquals(0, P2psip.run(new String[] {"--version"}));
+        assertTrue(P2psip.version(), P2psip.version().matches("\\d+\\.\\d+\\.\\d+.*"));
+    }
+
+    @Test
     public void theLauncherScriptAcceptsExactlyTheDispatchedCommands() throws IOException {
         // the shell script checks the command name before it builds; it must agree with the dispatcher
         Path script = Path.of(System.getProperty("user.dir")).resolve("../p2psip").normalize();

@@ -91,6 +91,17 @@ public class StatusCommandTest {
             assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e));
             s = out.out();
             assertTrue(s, s.contains("ring        80 node(s) (estimated), last merge never"));
+
+            // the same facts for scripts: one JSON line with the documented keys
+            out = new Out();
+            assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString(), "--json"}, out.o, out.e));
+            s = out.out();
+            assertEquals(s, 1, s.strip().lines().count());
+            assertTrue(s, s.startsWith("{\"node\":\"00112233445566778899aabbccddeeff00112233\",\"om_if_version\":"));
+            assertTrue(s, s.contains("\"ring\":{\"size\":80,\"exact\":false,\"last_merge_ms\":null,\"merges\":0,\"unreachable_members\":0}"));
+            assertTrue(s, s.contains("\"ports\":[{\"type\":\"rtp-port\",\"name\":\"RTP-Port\",\"running\":false,\"sessions\":0,\"detail\":{"));
+            assertTrue(s, s.contains("\"satos\":[],\"sessions\":[],\"paths\":[]}"));
+
             assertTrue("no lookup line while the OM knows no lookup address: " + s, !s.contains("lookup "));
             // where its lookup node listens: what a joining peer's --bootstrap leads to
             om.ringView(() -> new org.p2psip.om.types.RingView(3, true, 0, 0, 0, java.util.Set.of(), "192.0.2.7:4000"));
@@ -121,5 +132,6 @@ public class StatusCommandTest {
         assertEquals(2, StatusCommand.run(new String[] {}, out.o, out.e));
         assertEquals(2, StatusCommand.run(new String[] {"no-port-here"}, out.o, out.e));
         assertEquals(0, StatusCommand.run(new String[] {"--help"}, out.o, out.e));
+        assertEquals(2, StatusCommand.run(new String[] {"127.0.0.1:7070", "--jsn"}, out.o, out.e));
     }
 }

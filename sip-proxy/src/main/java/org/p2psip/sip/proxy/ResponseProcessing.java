@@ -36,6 +36,7 @@ final class ResponseProcessing {
     private final Executor executor;
     private final Replies replies;
     private final Map<String, ResponseContext> invites = new ConcurrentHashMap<>();
+    private final CallOutcomes outcomes = new CallOutcomes();
 
     ResponseProcessing(Interfaces ifs, CallTable calls, SdpCrossing sdp, Executor executor, Replies replies, PhoneBye byes) {
         this.byes = byes;
@@ -50,6 +51,11 @@ final class ResponseProcessing {
 
     void invitePending(ResponseContext ctx) {
         invites.put(ctx.cancelKey, ctx);
+    }
+
+    /** The final responses to initial INVITEs that left this port, by class. */
+    CallOutcomes outcomes() {
+        return outcomes;
     }
 
     /** INVITEs received and not yet answered finally: the calls in set-up (overload control). */
@@ -278,6 +284,7 @@ final class ResponseProcessing {
         if (Request.BYE.equals(ctx.method)) {
             calls.end(ctx.callId, "BYE answered " + code);
         } else if (ctx.initial && ctx.isInvite()) {
+            outcomes.finalResponse(code);
             PortCall call = calls.get(ctx.callId);
             if (call == null) {
                 return;

@@ -223,6 +223,11 @@ public final class SipProxy implements SipListener {
         return calls.endedCount();
     }
 
+    /** Initial INVITEs answered finally through this port, by response class ({@code 2xx} .. {@code 6xx}). */
+    public java.util.Map<String, Long> callOutcomes() {
+        return responses.outcomes().byClass();
+    }
+
     public long requestsReceived() {
         return requests.get();
     }
