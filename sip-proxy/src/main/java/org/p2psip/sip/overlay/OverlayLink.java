@@ -52,6 +52,7 @@ public final class OverlayLink implements ControlHandler, Closeable {
     private static final Logger log = LoggerFactory.getLogger(OverlayLink.class);
     /** Role this side announces in the control protocol's hello. */
     public static final String ROLE = "p2psip-port";
+    private volatile java.util.function.Consumer<Boolean> viewWatch;
 
     private volatile java.util.function.BiPredicate<String, String> mediaFailed;
     private final Executor executor;
@@ -291,6 +292,14 @@ public final class OverlayLink implements ControlHandler, Closeable {
         switch (request.type()) {
             case MessageTypes.PORT_STATUS:
                 return P2psipPortStatus.of(status.get()).answer(request);
+            case MessageTypes.VIEW_WATCH: {
+                java.util.function.Consumer<Boolean> w = viewWatch;
+                if (w == null) {
+                    throw new ControlException(ErrorCode.UNAVAILABLE, "view.watch: the P2PSIP-Port is still starting");
+                }
+                w.accept(org.p2psip.control.message.ViewWatch.from(request).on());
+                return ControlMessage.responseTo(request);
+            }
             case MessageTypes.PORT_SHUTDOWN: {
                 Thread t = new Thread(shutdown, "p2psip-port-shutdown");
                 t.setDaemon(false);
@@ -300,6 +309,24 @@ public final class OverlayLink implements ControlHandler, Closeable {
             }
             default:
                 throw ControlHandler.unknownType(request);
+        }
+    }
+
+    /** Who turns the call ladder's messages on and off ({@code view.watch} from the OM). */
+    public void onViewWatch(java.util.function.Consumer<Boolean> handler) {
+        viewWatch = handler;
+    }
+
+    /** Tells the OM one SIP message of a call ({@code view.sip}); dropped when the OM is not connected. */
+    public void tellView(org.p2psip.control.message.ViewSip message) {
+        ControlConnection c = connection();
+        if (c == null) {
+            return;
+        }
+        try {
+            c.sendEvent(message.toMessage());
+        } catch (ControlException e) {
+            log.debug("view.sip not sent: {}", e.getMessage());
         }
     }
 
