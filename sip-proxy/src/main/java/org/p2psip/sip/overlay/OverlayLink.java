@@ -164,7 +164,12 @@ public final class OverlayLink implements ControlHandler, Closeable {
 
     /** {@code user.lookup}: every peer {@code user} is registered at ({@code NOT_FOUND} is an empty list). */
     public CompletableFuture<List<PeerRecord>> lookupUser(String user) {
-        ControlMessage req = new UserLookup(user).toMessage();
+        return lookupUser(user, null);
+    }
+
+    /** {@link #lookupUser(String)} for the INVITE of call {@code call} (named to the OM for the web view's ladder). */
+    public CompletableFuture<List<PeerRecord>> lookupUser(String user, String call) {
+        ControlMessage req = new UserLookup(user, call).toMessage();
         return send(req).handle((m, e) -> {
             if (e != null) {
                 OverlayException oe = asOverlayException(req.type(), e);
