@@ -81,6 +81,10 @@ public final class Peer implements AutoCloseable {
     /** Signalling detours through relay peers' TCP relays (issue 13), for the OM. */
     private RelayDetours detours;
     private volatile boolean closed;
+    /** The call ladders of the web view (recorded only while somebody watches). */
+    private final org.p2psip.peer.view.CallLadders ladders = new org.p2psip.peer.view.CallLadders();
+    /** The web view's listener ({@code --view}); null when off. */
+    private org.p2psip.peer.view.ViewListener view;
 
     private Peer(PeerConfig config) {
         this.config = config;
@@ -108,6 +112,10 @@ public final class Peer implements AutoCloseable {
         detours = new RelayDetours(new DetourTunnels());
         started.add(detours);
         requests = new PortRequests(config.name(), lookup, config.satoSettings(), relays);
+        if (config.view() != null) {
+            requests.callSteps(ladders);
+            requests.viewEvents(this::onViewSip);
+        }
         startPorts();
         om = startOm(nodeId);
         om.ringView(() -> {
@@ -126,6 +134,10 @@ public final class Peer implements AutoCloseable {
             offerRelays(self);
         }
         started.add(ManagementSocket.listen(this));
+        if (config.view() != null) {
+            view = org.p2psip.peer.view.ViewListener.start(config.view(), new org.p2psip.peer.view.PeerState(this), ladders,
+                    this::watchSipPort);
+        }
         log.info("{}: overlay peer {} up: OM IF {} | lookup {} | P2PSIP-Port SIP {}:{} | RTP-Port {} | relay policy {} | SDP rewrite {}",
                 config.name(), NodeIds.shortId(om.nodeId()), om.url(), chord != null ? chord.address() : "client of " + config.bootstrap(),
                 config.advertise(), config.sipPort(), config.rtpPorts(), config.relayPolicy().name().toLowerCase(),
@@ -273,6 +285,34 @@ public final class Peer implements AutoCloseable {
         return 1;
     }
 
+    /** A SIP message of a call the P2PSIP-Port told (only while the web view is watched). */
+    private void onViewSip(ControlMessage m) {
+        try {
+            ladders.sip(org.p2psip.control.message.ViewSip.from(m));
+        } catch (ControlException e) {
+            log.info("{}: ignoring a malformed view.sip from the P2PSIP-Port: {}", config.name(), e.getMessage());
+        }
+    }
+
+    /** Asks the P2PSIP-Port to tell (or stop telling) the SIP messages of calls ({@code view.watch}). */
+    private void watchSipPort(boolean on) {
+        try {
+            sipPort.control().call(new org.p2psip.control.message.ViewWatch(on).toMessage());
+        } catch (ControlException e) {
+            throw new IllegalStateException("view.watch: " + e.getMessage(), e);
+        }
+    }
+
+    /** The web view's listener ({@code --view}), or null when the view is off. */
+    public org.p2psip.peer.view.ViewListener view() {
+        return view;
+    }
+
+    /** The relay records this peer finds in the lookup service. */
+    public RelayDirectory relayDirectory() {
+        return relays;
+    }
+
     public OverlayManager overlayManager() {
         return om;
     }
@@ -353,6 +393,9 @@ public final class Peer implements AutoCloseable {
         }
         closed = true;
         String name = config.name();
+        if (view != null) {
+            view.close();
+        }
         if (requests != null) {
             requests.close();
             requests.deregisterAll();

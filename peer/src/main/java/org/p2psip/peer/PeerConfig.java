@@ -60,7 +60,10 @@ public final class PeerConfig {
             Option.value("sdp-rewrite", "on", "on | off: route media through the RTP-Ports (off: directly between phones)"),
             Option.value("ports", "in-process", "in-process | process: run the SATO-Ports in the OM's JVM (one JVM per peer) or as supervised child processes"),
             Option.value("state-dir", null, "socket files and logs (default: /tmp/p2psip-<name>-<om-port>)"),
-            Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"));
+            Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"),
+            Option.value("view", "off", "off | PORT | HOST:PORT: serve this peer's read-only web view (node, ring, SATO table,"
+                    + " RTP-Port sessions, live call ladders) at http://HOST:PORT/view/; HOST defaults to 127.0.0.1, so only"
+                    + " users of this host can reach it (0 = any free port)"));
 
     static final String COMMAND = "./p2psip peer";
 
@@ -118,6 +121,21 @@ public final class PeerConfig {
             throw new IllegalArgumentException("--dead-media-s must not be negative (0: never)");
         }
         number("register-expires-max");
+        view();
+    }
+
+    /** Where the web view listens ({@code --view}), or null when it is off. */
+    public org.p2psip.common.HostPort view() {
+        String v = options.get("view");
+        if (v == null || v.equals("off")) {
+            return null;
+        }
+        String text = v.matches("\\d+") ? "127.0.0.1:" + v : v;
+        try {
+            return org.p2psip.common.HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--view must be off, PORT or HOST:PORT, not '" + v + "': " + e.getMessage());
+        }
     }
 
     /** The text of {@code ./p2psip peer --help}'s option list. */
