@@ -124,14 +124,14 @@ final class SignallingSatos {
                     "signalling SATO towards " + peer.om() + " failed: " + e.getMessage()
                             + (media.unreachable() ? " (" + media.reason() + ")" : ""));
         }
-        plans.decided(plan(call, s.id(), peer, media, decidedMs));
-        // through the detour the P2PSIP-Port connects to the local end of a tunnel through the relay peer
-        Address sipPeer = detour ? om.detourRoutes().connectTo(peer.om(), s.remoteEndpoint()) : s.remoteEndpoint();
         steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "NegotiateTransport", "signalling SATO " + s.id()
                 + ", reliable: the far OM chose " + s.transport() + ", its P2PSIP-Port at " + s.remoteEndpoint()
                 + (detour ? " (through a relay's TCP relay)" : ""));
         steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "SetupSato", "signalling SATO " + s.id() + " set up at "
                 + peer.om() + " (node " + peer.shortId() + ")");
+        plans.decided(plan(call, s.id(), peer, media, decidedMs));
+        // through the detour the P2PSIP-Port connects to the local end of a tunnel through the relay peer
+        Address sipPeer = detour ? om.detourRoutes().connectTo(peer.om(), s.remoteEndpoint()) : s.remoteEndpoint();
         steps.step(call, s.id(), CallSteps.OM, CallSteps.PORT, "sato.ready", "signalling SATO " + s.id() + ": connect to "
                 + sipPeer);
         Flow.step(peerName, "OM1: signalling SATO {} ready: {} to P2PSIP-Port 2 at {}{}", s.id(), s.transport(),

@@ -96,7 +96,11 @@ public final class PeerView implements AutoCloseable {
             }
             String path = ex.getRequestURI().getPath();
             switch (path) {
-                case PATH, PATH + "/", PATH + "/index.html" -> send(ex, 200, "text/html; charset=utf-8", page);
+                case PATH -> {
+                    ex.getResponseHeaders().set("Location", PATH + "/");
+                    send(ex, 301, "text/plain", "the peer's view is at " + PATH + "/\n");
+                }
+                case PATH + "/", PATH + "/index.html" -> send(ex, 200, "text/html; charset=utf-8", page);
                 case PATH + "/state" -> send(ex, 200, "application/json", Json.of(fullState()));
                 case PATH + "/events" -> stream(ex);
                 default -> send(ex, 404, "text/plain", "no such page of the peer's view: " + path + "\n");
