@@ -27,7 +27,7 @@ import org.p2psip.sip.proxy.NextHopRouter;
 import org.p2psip.sip.proxy.NoDelayNetworkLayer;
 import org.p2psip.sip.proxy.ProxySettings;
 import org.p2psip.sip.proxy.SipProxy;
-import org.p2psip.sip.proxy.SipTrace;
+import org.p2psip.sip.proxy.LadderFeed;
 import org.p2psip.sip.registrar.Registrar;
 import org.p2psip.sip.stack.SipStacks;
 import org.slf4j.Logger;
@@ -113,7 +113,7 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis(),
                             config.maxCallsInSetup()),
                     workers, timer, SipStacks.factories().message(), SipStacks.factories().header());
-            SipTrace trace = interfaces.trace();
+            LadderFeed trace = interfaces.ladder();
             overlay.onViewWatch(on -> {
                 trace.watch(on ? overlay::tellView : null);
                 log.info("P2PSIP-Port {}: SIP messages of calls {} to the Overlay Manager's web view", config.name(),

@@ -30,7 +30,7 @@ public final class Interfaces {
     /** Where other peers reach the overlay side if not at host:overlayPort (a TCP relay allocation); null otherwise. */
     private String relayedHost;
     private int relayedPort = -1;
-    private final SipTrace trace = new SipTrace(this);
+    private final LadderFeed trace = new LadderFeed(this);
 
     public Interfaces(String host, int uaPort, int overlayPort, SipProvider uaProvider, SipProvider overlayProvider,
                       HeaderFactory headers, AddressFactory addresses) {
@@ -59,7 +59,7 @@ public final class Interfaces {
     }
 
     /** The SIP messages of calls, for the peer's web view (told only while somebody watches). */
-    public SipTrace trace() {
+    public LadderFeed ladder() {
         return trace;
     }
 

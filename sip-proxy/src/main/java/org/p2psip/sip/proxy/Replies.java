@@ -26,9 +26,9 @@ final class Replies {
     private final HeaderFactory headers;
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
-    private final SipTrace trace;
+    private final LadderFeed trace;
 
-    Replies(MessageFactory messages, HeaderFactory headers, SipTrace trace) {
+    Replies(MessageFactory messages, HeaderFactory headers, LadderFeed trace) {
         this.messages = messages;
         this.headers = headers;
         this.trace = trace;

@@ -15,11 +15,11 @@ import org.p2psip.control.message.ViewSip;
  * ladder): each message received or sent, with its side (phone or overlay). Nobody watching (the
  * default) costs one volatile read per message; REGISTERs are never told (they belong to no call).
  */
-public final class SipTrace {
+public final class LadderFeed {
     private final Interfaces ifs;
     private volatile Consumer<ViewSip> watcher;
 
-    SipTrace(Interfaces ifs) {
+    LadderFeed(Interfaces ifs) {
         this.ifs = ifs;
     }
 
