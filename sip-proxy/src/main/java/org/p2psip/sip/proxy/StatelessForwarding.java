@@ -67,7 +67,7 @@ final class StatelessForwarding {
         sdp.rewriteThenSend(r, in, out, () -> {
             try {
                 ifs.provider(out).sendRequest(r);
-                ifs.trace().sent(r, out);
+                ifs.ladder().sent(r, out);
             } catch (SipException e) {
                 log.info("ACK to {} failed: {}", hop, e.getMessage());
             }
@@ -92,7 +92,7 @@ final class StatelessForwarding {
         sdp.rewriteThenSend(out, arrived, to, () -> {
             try {
                 ifs.provider(to).sendResponse(out);
-                ifs.trace().sent(out, to);
+                ifs.ladder().sent(out, to);
             } catch (SipException e) {
                 log.debug("stray {} not forwarded: {}", resp.getStatusCode(), e.getMessage());
             }

@@ -58,15 +58,16 @@ public class SinglePortTest {
             String before = callNobody(ua, "view-before");
             om.watchView(true);
             String watched = callNobody(ua, "view-watched");
-            om.watchView(false);
-            String after = callNobody(ua, "view-after");
+            // the port tells a message once it has sent it: the 404 may be told just after the UA has it
             TestPeers.waitFor("the watched call's INVITE, 100 and 404 told", () -> om.viewSip.stream()
                     .filter(v -> v.call().equals(watched)).count() >= 3);
+            om.watchView(false);
+            String after = callNobody(ua, "view-after");
             Thread.sleep(300);
             java.util.List<String> told = om.viewSip.stream().filter(v -> v.call().equals(watched))
                     .map(v -> v.direction() + " " + v.side() + " " + v.start()).toList();
-            assertEquals(java.util.List.of("in ua INVITE", "out ua 100 Trying", "out ua 404 Not Found (nobody is not registered)"),
-                    told.subList(0, 3));
+            assertEquals(java.util.List.of("in ua INVITE", "out ua 100 Trying"), told.subList(0, 2));
+            assertTrue(told.toString(), told.get(2).startsWith("out ua 404 "));
             assertTrue(om.viewSip.stream().filter(v -> v.call().equals(watched)).findFirst().orElseThrow().text()
                     .startsWith("INVITE sip:nobody@"));
             assertTrue("nothing told before the OM watched", om.viewSip.stream().noneMatch(v -> v.call().equals(before)));
