@@ -30,7 +30,8 @@ import org.p2psip.phone.PhoneConfig;
  * SIP messages (INVITE, 200 OK, ACK, BYE) and the overlay's steps between them (lookup,
  * NegotiateTransport, SetupSato, StartPort at the relay, Connect RTP, teardown); a click on a step
  * shows its details; the ring shows all three peers, peer 3 as a relay; the RTP-Port sessions showed
- * live counters during the call. Saves the screenshot {@code target/view-ladder.png}.
+ * live counters during the call. Saves the screenshots {@code target/view-during-call.png} and
+ * {@code target/view-ladder.png} (after the call).
  */
 public class PeerViewBrowserTest {
     @Rule
@@ -86,11 +87,14 @@ public class PeerViewBrowserTest {
                 + " && Number(r.cells[3].textContent) > 20)", "an RTP-Port session whose UA leg counts packets");
         waitFor(browser, "Array.from(document.querySelectorAll('#satos tbody tr')).some(r => r.cells[1].textContent === 'media')",
                 "the media SATO in the SATO table");
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "view-during-call.png"), browser.screenshot(1500, 1100));
         alice.hangup();
         bob.awaitHangup(Duration.ofSeconds(10));
 
         String labels = "Array.from(document.querySelectorAll('#ladder .step')).map(g => g.dataset.label).join('|')";
-        waitFor(browser, labels + ".includes('sato.teardown') && " + labels + ".includes('BYE|')", "the BYE and the teardown in the ladder");
+        waitFor(browser, "['BYE', 'rtp.release', 'StopPort', 'TeardownSato'].every(s => " + labels + ".split('|').includes(s))",
+                "the BYE and the whole teardown in the ladder");
         List<String> ladder = Arrays.asList(browser.eval(labels).split("\\|"));
         // the overlay's steps between the SIP messages, in the order they happened (Figure 4)
         assertInOrder(ladder, "INVITE", "100 Trying", "user.lookup bob", "lookup user:bob", "sato.signalling.request",
@@ -136,7 +140,8 @@ public class PeerViewBrowserTest {
     private static void waitFor(HeadlessChromium b, String condition, String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
-            if ("true".equals(b.eval(condition))) {
+            // false (not an error) while the page is still loading
+            if ("true".equals(b.eval("(() => { try { return " + condition + "; } catch (e) { return false; } })()"))) {
                 return;
             }
             Thread.sleep(200);
