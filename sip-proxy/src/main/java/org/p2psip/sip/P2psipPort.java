@@ -115,6 +115,9 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     workers, timer, SipStacks.factories().message(), SipStacks.factories().header());
             LadderFeed trace = interfaces.ladder();
             overlay.onViewWatch(on -> {
+                if (trace.watched() == on) {
+                    return; // told again (the OM repeats it while watching)
+                }
                 trace.watch(on ? overlay::tellView : null);
                 log.info("P2PSIP-Port {}: SIP messages of calls {} to the Overlay Manager's web view", config.name(),
                         on ? "now told" : "no longer told");

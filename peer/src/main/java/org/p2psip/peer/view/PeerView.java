@@ -47,6 +47,7 @@ public final class PeerView implements AutoCloseable {
     private final ScheduledExecutorService ticks;
     private final byte[] page;
     private volatile boolean keep;
+    private long ticksRecording;
     private volatile boolean closed;
 
     private PeerView(HttpServer server, Supplier<Map<String, Object>> state, CallLadders ladders, Consumer<Boolean> portWatch) {
@@ -170,6 +171,10 @@ public final class PeerView implements AutoCloseable {
 
     private void tick() {
         try {
+            if (ladders.recording() && ++ticksRecording % 5 == 0) {
+                // a P2PSIP-Port run as a process and restarted has forgotten the watch: told again every 5 s
+                portWatch.accept(true);
+            }
             if (streams.isEmpty()) {
                 return;
             }
