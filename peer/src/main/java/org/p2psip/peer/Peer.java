@@ -127,6 +127,9 @@ public final class Peer implements AutoCloseable {
             return new org.p2psip.om.types.RingView(st.ringSize(), st.ringSizeExact(), st.lastMergeMillis(), st.merges(),
                     c.unreachableMembers(), c.unreachableHosts(), c.ringHosts());
         });
+        if (config.view() != null) {
+            om.callSteps(ladders);
+        }
         PeerRecord self = new PeerRecord(om.nodeId(), om.address(), -1, config.nat(), null);
         warmUpOmIf();
         requests.attach(om, self);

@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import java.util.Set;
 import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;

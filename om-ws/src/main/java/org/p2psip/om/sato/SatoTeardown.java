@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;

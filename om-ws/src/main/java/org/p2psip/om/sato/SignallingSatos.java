@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.p2psip.control.message.ViewSip;
-import org.p2psip.om.sato.CallSteps;
+import org.p2psip.om.CallSteps;
 
 /**
  * The call ladders of one peer: per call, the SIP messages at its P2PSIP-Port ({@code view.sip}
  * events) and the Overlay Manager's steps ({@link CallSteps}), in the order they happened. Records
  * only while {@link #recording} (somebody watches the web view): otherwise a step costs one volatile
- * read. Bounded: the last {@value #MAX_CALLS} calls, the first {@value #MAX_STEPS} steps of each.
+ * read. A step of a SATO whose call this peer never learnt (at a relay: the caller's media SATO) is
+ * kept under {@code "SATO <id>"}. Bounded: the last {@value #MAX_CALLS} calls, the first {@value #MAX_STEPS} steps of each.
  */
 public final class CallLadders implements CallSteps {
     public static final int MAX_CALLS = 20;
@@ -77,10 +78,11 @@ public final class CallLadders implements CallSteps {
         LadderStep s;
         synchronized (this) {
             if (call == null) {
-                call = sato == null ? null : satoCalls.get(sato);
-                if (call == null) {
-                    return; // a SATO of no call this view has seen
+                if (sato == null) {
+                    return;
                 }
+                // a SATO of no call this peer has seen (a relay knows the call only as the caller's media SATO)
+                call = satoCalls.getOrDefault(sato, "SATO " + sato);
             } else if (sato != null) {
                 satoCalls.put(sato, call);
             }

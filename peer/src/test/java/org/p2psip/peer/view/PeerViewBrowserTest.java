@@ -68,6 +68,9 @@ public class PeerViewBrowserTest {
         assertEquals("peer 3 offers its RTP-Port as a relay", "true",
                 browser.eval("document.querySelectorAll('#ring .member.relay').length >= 1"));
 
+        // the callee's and the relay's views record too (as if watched), read as JSON after the call
+        p2.view().view().keepRecording();
+        p3.view().view().keepRecording();
         Phone alice = phone("alice", p1);
         Phone bob = phone("bob", p2);
         alice.register();
@@ -113,6 +116,16 @@ public class PeerViewBrowserTest {
         detail = browser.eval("document.getElementById('detail').textContent");
         assertTrue(detail, detail.contains("RTP-Port relay on peer"));
 
+        // the callee's OM saw SetupSato from the caller's OM and the INVITE from the far P2PSIP-Port; the relay's OM
+        // knows the call only as the caller's media SATO: StartPort, ConnectRtp and StopPort under "SATO <id>"
+        String callee = state(p2);
+        assertTrue(callee, callee.matches("(?s).*\"from\":\"far OM\",\"to\":\"OM\",\"label\":\"SetupSato\".*"
+                + "\"from\":\"far P2PSIP-Port\",\"to\":\"P2PSIP-Port\",\"label\":\"INVITE\".*"
+                + "\"from\":\"P2PSIP-Port\",\"to\":\"phone\",\"label\":\"INVITE\".*\"label\":\"BYE\".*"));
+        String relay = state(p3);
+        assertTrue(relay, relay.matches("(?s).*\"call\":\"SATO [^\"]+\".*\"label\":\"StartPort\".*\"label\":\"ConnectRtp\".*"
+                + "\"label\":\"StopPort\".*"));
+
         int height = Integer.parseInt(browser.eval("Math.ceil(document.documentElement.scrollHeight)"));
         Path png = Path.of("target", "view-ladder.png");
         Files.write(png, browser.screenshot(1500, Math.min(height, 4000)));
@@ -126,6 +139,11 @@ public class PeerViewBrowserTest {
             assertTrue("step '" + s + "' missing or out of order in the ladder " + ladder, i >= 0);
             at = i;
         }
+    }
+
+    private static String state(Peer p) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(p.view().url() + "state")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int indexFrom(List<String> l, String s, int from) {

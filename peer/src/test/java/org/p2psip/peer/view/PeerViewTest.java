@@ -24,7 +24,7 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.p2psip.control.message.ViewSip;
-import org.p2psip.om.sato.CallSteps;
+import org.p2psip.om.CallSteps;
 
 /**
  * The web view over real HTTP on loopback, without a browser: read-only, the call ladders recorded
@@ -91,14 +91,18 @@ public class PeerViewTest {
         assertTrue(ladders.recording());
 
         ladders.sip(new ViewSip("call-1", "in", "ua", "INVITE", "1 INVITE", "INVITE sip:bob@p2psip SIP/2.0"));
-        ladders.step(null, "s1", CallSteps.OM, CallSteps.FAR_OM, "TeardownSato", "known by its SATO only: dropped");
+        ladders.step(null, "s1", CallSteps.FAR_OM, CallSteps.OM, "StartPort", "a relay knows the call by its SATO only");
         ladders.step("call-1", "s1", CallSteps.OM, CallSteps.FAR_OM, "SetupSato", "");
         ladders.step(null, "s1", CallSteps.OM, CallSteps.FAR_OM, "TeardownSato", "the SATO's call is known now");
         String step = nextEvent(in, "step");
         assertTrue(step, step.contains("\"label\":\"INVITE\"") && step.contains("\"from\":\"phone\"") && step.contains("\"to\":\"P2PSIP-Port\""));
+        step = nextEvent(in, "step");
+        assertTrue(step, step.contains("\"call\":\"SATO s1\"") && step.contains("\"label\":\"StartPort\""));
         assertTrue(nextEvent(in, "step").contains("\"label\":\"SetupSato\""));
-        assertTrue(nextEvent(in, "step").contains("\"label\":\"TeardownSato\""));
+        step = nextEvent(in, "step");
+        assertTrue(step, step.contains("\"call\":\"call-1\"") && step.contains("\"label\":\"TeardownSato\""));
         assertEquals(3, ladders.steps("call-1").size());
+        assertEquals(1, ladders.steps("SATO s1").size());
 
         in.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

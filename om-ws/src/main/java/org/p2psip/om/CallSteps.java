@@ -1,4 +1,4 @@
-package org.p2psip.om.sato;
+package org.p2psip.om;
 
 /**
  * The overlay's steps of a call as arrows between the boxes of the paper's figures, for the call
