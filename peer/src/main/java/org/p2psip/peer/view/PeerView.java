@@ -80,7 +80,7 @@ public final class PeerView implements AutoCloseable {
     /** Records the call ladders from now on even while nobody watches (the demo: its call is there when a person looks). */
     public void keepRecording() {
         keep = true;
-        watching(true);
+        rewatch();
     }
 
     /** Open event streams. */
@@ -124,7 +124,7 @@ public final class PeerView implements AutoCloseable {
         }
         BlockingQueue<String> q = new ArrayBlockingQueue<>(QUEUE);
         streams.add(q);
-        watching(true);
+        rewatch();
         try {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             ex.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -146,13 +146,13 @@ public final class PeerView implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             streams.remove(q);
-            if (streams.isEmpty() && !keep) {
-                watching(false);
-            }
+            rewatch();
         }
     }
 
-    private void watching(boolean on) {
+    /** Records (and has the P2PSIP-Port tell its SIP messages) exactly while a stream is open or {@link #keepRecording} was asked. */
+    private synchronized void rewatch() {
+        boolean on = !closed && (keep || !streams.isEmpty());
         if (ladders.recording() == on) {
             return;
         }
@@ -240,6 +240,6 @@ public final class PeerView implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             log.debug("view context already removed");
         }
-        ladders.recording(false);
+        rewatch(); // closed: recording stops, the P2PSIP-Port is told
     }
 }
