@@ -20,7 +20,7 @@ import org.p2psip.common.ChildJvm;
  * SIGTERM (a peer leaves cleanly) and kills after the grace period; the network also stops it if
  * the experiment forgets.
  */
-final class ExperimentProcess {
+public final class ExperimentProcess {
     private final String name;
     private final Process process;
     private final Path log;
@@ -44,7 +44,7 @@ final class ExperimentProcess {
     }
 
     /** Starts {@code ./p2psip ARGS} ({@code org.p2psip.peer.cli.P2psip}) on {@code node} of {@code lab}; logs to {@code log}. */
-    static ExperimentProcess start(Lab lab, NetNode node, String name, String heap, List<String> args, Path log)
+    public static ExperimentProcess start(Lab lab, NetNode node, String name, String heap, List<String> args, Path log)
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
@@ -76,7 +76,7 @@ final class ExperimentProcess {
     }
 
     /** Waits until a line of standard output contains {@code text}; fails if the process ends first or time runs out. */
-    String awaitLine(String text, Duration timeout) throws IOException, InterruptedException {
+    public String awaitLine(String text, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
             int seen = 0;
@@ -98,12 +98,12 @@ final class ExperimentProcess {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for the process to end by itself; its exit status, or -1 if it had to be killed. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             stop(Duration.ofSeconds(5));
             return -1;
@@ -112,14 +112,14 @@ final class ExperimentProcess {
         return process.exitValue();
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         synchronized (lines) {
             return List.copyOf(lines);
         }
     }
 
     /** When the first line containing {@code text} arrived (wall clock, ms), or -1 if none did (yet). */
-    long lineAt(String text) {
+    public long lineAt(String text) {
         synchronized (lines) {
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).contains(text)) {
@@ -142,7 +142,7 @@ final class ExperimentProcess {
     }
 
     /** The first line containing {@code text}, or null. */
-    String line(String text) {
+    public String line(String text) {
         synchronized (lines) {
             for (String l : lines) {
                 if (l.contains(text)) {
@@ -154,11 +154,11 @@ final class ExperimentProcess {
     }
 
     /** The log file (standard error). */
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         if (!process.isAlive()) {
             return;
         }
@@ -183,7 +183,7 @@ final class ExperimentProcess {
     }
 
     /** Kills the process at once (SIGKILL): a peer that crashes, without leaving the overlay. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);

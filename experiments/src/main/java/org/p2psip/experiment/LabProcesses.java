@@ -14,25 +14,25 @@ import org.slf4j.LoggerFactory;
  * the experiment stops or kills itself is {@link #forget forgotten}. Not thread-safe: the
  * experiment's thread only.
  */
-final class LabProcesses {
+public final class LabProcesses {
     private static final Logger log = LoggerFactory.getLogger(LabProcesses.class);
 
     private final List<ExperimentProcess> processes = new ArrayList<>();
 
     /** Starts {@code args} ({@code ./p2psip} arguments) in {@code site} with heap {@code heap}, output to {@code logFile}. */
-    ExperimentProcess start(Lab lab, Site site, String name, String heap, List<String> args, Path logFile) throws IOException {
+    public ExperimentProcess start(Lab lab, Site site, String name, String heap, List<String> args, Path logFile) throws IOException {
         ExperimentProcess p = ExperimentProcess.start(lab, site.host(), name, heap, args, logFile);
         processes.add(p);
         return p;
     }
 
     /** {@code p} was stopped or killed by the experiment: not to be stopped again. */
-    void forget(ExperimentProcess p) {
+    public void forget(ExperimentProcess p) {
         processes.remove(p);
     }
 
     /** Stops every process still running, the last started first. */
-    void stopAll() {
+    public void stopAll() {
         for (int i = processes.size() - 1; i >= 0; i--) {
             try {
                 processes.get(i).stop(Duration.ofSeconds(10));

@@ -16,7 +16,7 @@ public final class RtpStats {
     }
 
     /** The RTP-Port's statistics, or null if it does not answer. */
-    static ControlMessage ask(Path socket) {
+    public static ControlMessage ask(Path socket) {
         try (ControlClient c = ControlClient.connect(socket, "experiment", "nat-experiment", ControlHandler.NONE,
                 Duration.ofSeconds(5))) {
             return c.call(ControlMessage.request(MessageTypes.RTP_STATS));
@@ -31,7 +31,7 @@ public final class RtpStats {
     }
 
     /** Packets received on every leg of every session in an {@code rtp.stats} answer (0 for null). */
-    static long packetsIn(ControlMessage m) {
+    public static long packetsIn(ControlMessage m) {
         long n = 0;
         if (m == null) {
             return 0;

@@ -125,7 +125,7 @@ public final class Peer implements AutoCloseable {
             }
             org.p2psip.lookup.chord.NodeStatus st = c.status();
             return new org.p2psip.om.types.RingView(st.ringSize(), st.ringSizeExact(), st.lastMergeMillis(), st.merges(),
-                    c.unreachableMembers(), c.unreachableHosts(), c.ringHosts());
+                    c.unreachableMembers(), c.unreachableHosts(), c.ringHosts(), c.address());
         });
         if (config.view() != null) {
             om.callSteps(ladders);
@@ -153,7 +153,7 @@ public final class Peer implements AutoCloseable {
         if (config.nat()) {
             // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
             // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
-            lookup = new RemoteLookupClient(org.p2psip.lookup.ring.Address.parse(config.bootstrap()));
+            lookup = new RemoteLookupClient(org.p2psip.lookup.ring.Address.parse(BootstrapLookup.resolve(config.bootstrap())));
             relays = new RelayDirectory(lookup);
             relayed = RelayedAddresses.open(config, relays,
                     () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal);
@@ -169,7 +169,7 @@ public final class Peer implements AutoCloseable {
             chord.start();
             log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());
         } else {
-            chord.join(org.p2psip.lookup.ring.Address.parse(config.bootstrap()));
+            chord.join(org.p2psip.lookup.ring.Address.parse(BootstrapLookup.resolve(config.bootstrap())));
             log.info("{}: joined the overlay through {}; lookup node {} at {}", name, config.bootstrap(),
                     chord.id().shortHex(), chord.address());
         }

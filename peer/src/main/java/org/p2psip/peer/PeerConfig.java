@@ -34,7 +34,7 @@ public final class PeerConfig {
             Option.value("om-port", "7070", "Overlay Manager: SOAP endpoint (OM IF) port"),
             Option.value("dht-port", "4000", "lookup service: Chord node TCP port"),
             Option.value("rtp-ports", "20000-20999", "RTP-Port: UDP/TCP port range LOW-HIGH"),
-            Option.value("bootstrap", null, "HOST:PORT of any existing peer's lookup node, its --dht-port (absent: create the overlay)"),
+            Option.value("bootstrap", null, "any existing peer's lookup node HOST:PORT (--dht-port), OM IF HOST:PORT (--om-port) or OM IF URL (absent: create the overlay)"),
             Option.value("nat", "off", "on | off: this peer is behind a NAT: it uses the lookup service through --bootstrap without"
                     + " joining the ring, is reached through a TCP relay found in the lookup service, and its media goes through an RTP-Port relay"),
             Option.value("nat-keepalive", "15", "behind a NAT: seconds between keepalives on the TCP relay connections (below the NAT's binding timeout)"),
@@ -107,7 +107,7 @@ public final class PeerConfig {
         if (nat() && bootstrap() == null) {
             throw new IllegalArgumentException("--nat on needs --bootstrap: a peer behind a NAT cannot create the overlay");
         }
-        if (bootstrap() != null) {
+        if (bootstrap() != null && !bootstrap().contains("://")) {
             options.hostPort("bootstrap");
         }
         number("relay-rtt-ms");

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the gSOAP peers of the OM IF from the very WSDL the Java OM is generated from
  * ({@code wsdl/om-if-v1.wsdl}): {@code wsdl2h -c} and {@code soapcpp2 -c} generate the C stubs and
- * skeletons, gcc links {@code om_client} and {@code om_server} (sources in src/test/c/omif) against
+ * skeletons, gcc links {@code om_client}, {@code om_server} and {@code relay_peer} (sources in src/test/c/omif) against
  * Debian's libgsoap. Output in {@code target/gsoap-omif}. A missing tool fails with a message that
  * names the Debian package.
  */
@@ -40,7 +40,7 @@ public final class GsoapBuild {
         Path wsdl = root.resolve("wsdl/om-if-v1.wsdl");
         Path out = module.resolve("target/gsoap-omif");
         Files.createDirectories(out);
-        for (String f : List.of("om_client.c", "om_server.c", "typemap.dat")) {
+        for (String f : List.of("om_client.c", "om_server.c", "relay_peer.c", "typemap.dat")) {
             Files.copy(src.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         run(out, "wsdl2h", "-c", "-t", "typemap.dat", "-o", "om.h", wsdl.toString());
@@ -48,6 +48,7 @@ public final class GsoapBuild {
         run(out, "gcc", "-O2", "-c", "soapC.c", "-o", "soapC.o");
         run(out, "gcc", "-O2", "-Wall", "-o", "om_client", "om_client.c", "soapC.o", "soapClient.c", "-lgsoap", "-lpthread");
         run(out, "gcc", "-O2", "-Wall", "-o", "om_server", "om_server.c", "soapC.o", "soapServer.c", "-lgsoap", "-lpthread");
+        run(out, "gcc", "-O2", "-Wall", "-o", "relay_peer", "relay_peer.c", "soapC.o", "soapServer.c", "-lgsoap", "-lpthread");
         built = out;
         return out;
     }
@@ -58,6 +59,11 @@ public final class GsoapBuild {
 
     public static Path server() throws IOException, InterruptedException {
         return build().resolve("om_server");
+    }
+
+    /** The legacy relay peer: OM IF for a relay plus a real UDP relay ({@code relay_peer.c}). */
+    public static Path relayPeer() throws IOException, InterruptedException {
+        return build().resolve("relay_peer");
     }
 
     /** The checkout root: the first directory upwards from the working directory that holds wsdl/om-if-v1.wsdl. */

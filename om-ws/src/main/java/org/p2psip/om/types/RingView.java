@@ -6,10 +6,11 @@ package org.p2psip.om.types;
  * ({@code lastMergeMillis}, wall clock, 0 = never), how many merges there were, and how many
  * remembered members stopped answering and were not found in this ring since ({@code unreachable},
  * on {@code unreachableHosts}); {@code ringHosts}: the hosts of the members counted all the way round
- * (empty: not known).
+ * (empty: not known); where this node's lookup node listens ({@code lookupAddress}, HOST:PORT, what a
+ * joining peer gives as {@code --bootstrap}; null if unknown).
  */
 public record RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable,
-                       java.util.Set<String> unreachableHosts, java.util.Set<String> ringHosts) {
+                       java.util.Set<String> unreachableHosts, java.util.Set<String> ringHosts, String lookupAddress) {
 
     public RingView {
         unreachableHosts = unreachableHosts == null ? java.util.Set.of() : java.util.Set.copyOf(unreachableHosts);
@@ -17,8 +18,18 @@ public record RingView(int size, boolean exact, long lastMergeMillis, long merge
     }
 
     public RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable,
+                    java.util.Set<String> unreachableHosts, java.util.Set<String> ringHosts) {
+        this(size, exact, lastMergeMillis, merges, unreachable, unreachableHosts, ringHosts, null);
+    }
+
+    public RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable,
+                    java.util.Set<String> unreachableHosts, String lookupAddress) {
+        this(size, exact, lastMergeMillis, merges, unreachable, unreachableHosts, java.util.Set.of(), lookupAddress);
+    }
+
+    public RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable,
                     java.util.Set<String> unreachableHosts) {
-        this(size, exact, lastMergeMillis, merges, unreachable, unreachableHosts, java.util.Set.of());
+        this(size, exact, lastMergeMillis, merges, unreachable, unreachableHosts, java.util.Set.of(), null);
     }
 
     public RingView(int size, boolean exact, long lastMergeMillis, long merges, int unreachable) {

@@ -279,6 +279,7 @@ public final class OmService implements OverlayManagerPortType {
             ring.setLastMergeMillis(st.ring().lastMergeMillis());
             ring.setMerges(st.ring().merges());
             ring.setUnreachable(st.ring().unreachable());
+            ring.setLookupAddress(st.ring().lookupAddress());
             r.setRing(ring);
         }
         return r;

@@ -13,7 +13,8 @@ public final class PeerCommand {
             + "Runs one overlay peer (SATO Overlay Node): the Overlay Manager with its SOAP endpoint (OM IF),\n"
             + "its lookup node (Chord), a P2PSIP-Port (phones register here: it is their registrar and outbound\n"
             + "proxy) and an RTP-Port, wired over Unix-domain sockets in the state directory. Without --bootstrap\n"
-            + "it creates the overlay; with it, it joins through that peer's lookup node (its --dht-port).\n"
+            + "it creates the overlay; with it, it joins through that peer's lookup node (its --dht-port, or found\n"
+            + "through that peer's OM IF when given its --om-port HOST:PORT or OM IF URL).\n"
             + "SIGTERM or Ctrl-C: deregisters the users, leaves the ring, stops the SATO-Ports.\n\noptions:\n";
 
     public static int run(String[] args) {

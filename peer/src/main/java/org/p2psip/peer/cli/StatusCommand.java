@@ -91,6 +91,10 @@ public final class StatusCommand {
                             + " (" + ring.getMerges() + " merge(s))",
                     ring.getUnreachable() == null || ring.getUnreachable() == 0 ? ""
                             : ", " + ring.getUnreachable() + " remembered member(s) unreachable");
+            if (ring.getLookupAddress() != null) {
+                out.printf("lookup      %s (a new peer joins with --bootstrap %s, or this OM's address)%n",
+                        ring.getLookupAddress(), ring.getLookupAddress());
+            }
         }
         out.printf("ports       %d%n", st.getPort().size());
         for (PortInfo p : st.getPort()) {

@@ -91,6 +91,13 @@ public class StatusCommandTest {
             assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e));
             s = out.out();
             assertTrue(s, s.contains("ring        80 node(s) (estimated), last merge never"));
+            assertTrue("no lookup line while the OM knows no lookup address: " + s, !s.contains("lookup "));
+            // where its lookup node listens: what a joining peer's --bootstrap leads to
+            om.ringView(() -> new org.p2psip.om.types.RingView(3, true, 0, 0, 0, java.util.Set.of(), "192.0.2.7:4000"));
+            out = new Out();
+            assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e));
+            s = out.out();
+            assertTrue(s, s.contains("lookup      192.0.2.7:4000 (a new peer joins with --bootstrap 192.0.2.7:4000"));
         }
     }
 

@@ -81,6 +81,11 @@ public final class SipStacks {
 
     static {
         installLogging();
+        // One header field per Via, Record-Route and Route value, not the RI's default of all values
+        // comma-separated on one line: both are RFC 3261, but linphone's belle-sip 5.1 copies a
+        // comma-separated Via or Record-Route list into its responses with values repeated (three
+        // Vias came back as six, four Record-Routes as ten), so its dialogs' BYEs looped (482).
+        gov.nist.javax.sip.header.SIPHeaderList.setPrettyEncode(true);
     }
 
     private SipStacks() {
