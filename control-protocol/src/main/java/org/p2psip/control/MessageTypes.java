@@ -67,6 +67,12 @@ public final class MessageTypes {
     /** Ask the port to shut down cleanly. */
     public static final String PORT_SHUTDOWN = "port.shutdown";
 
+    // ---- the peer's web view (OM <-> P2PSIP-Port; only while a browser watches) -------------------
+    /** Ask the P2PSIP-Port to send ({@code on=true}) or stop sending ({@code on=false}) {@link #VIEW_SIP} events. */
+    public static final String VIEW_WATCH = "view.watch";
+    /** Event: one SIP message of a call the P2PSIP-Port received or sent (for the call ladder). */
+    public static final String VIEW_SIP = "view.sip";
+
     // ---- a peer's management socket ({@code <state-dir>/om.sock}, local tools -> OM) ---------------
     /** Status of the whole overlay peer: its node, NAT, relayed addresses, TCP relay allocations. */
     public static final String PEER_STATUS = "peer.status";

@@ -47,6 +47,8 @@ final class OmIfAcceptor implements OmIfRequests {
     private final MediaChainBuilder chain;
     private final PathMonitor paths;
     private final Supplier<NodeStatus> status;
+    /** The call ladder's recorder (the peer's web view); {@link CallSteps#NONE} unless one is set. */
+    volatile CallSteps steps = CallSteps.NONE;
     private volatile MediaAdaptation adaptation = MediaAdaptation.NONE;
 
     OmIfAcceptor(String nodeId, OmConfig config, SatoTable satos, SatoPorts ports, LocalSessions local,
@@ -164,6 +166,9 @@ final class OmIfAcceptor implements OmIfRequests {
         if (st == SatoState.NEGOTIATED) {
             s.transition(SatoState.NEGOTIATED, SatoState.ESTABLISHED);
             log.info("{} set up by {} over {}", s, NodeIds.shortId(caller), transport);
+            steps.step(callId, satoId, CallSteps.FAR_OM, CallSteps.OM, "SetupSato", purpose.toString().toLowerCase()
+                    + " SATO " + satoId + " from node " + NodeIds.shortId(caller) + " (" + callerOm + "), negotiated "
+                    + transport + "; the caller's end " + callerEndpoint + ", this end " + s.localEndpoint());
         } else if (st != SatoState.ESTABLISHED) {
             throw OmException.unknownSato(satoId);
         }
@@ -180,6 +185,8 @@ final class OmIfAcceptor implements OmIfRequests {
         }
         Checks.owner(s, caller);
         int n = lifecycle.release(s, SatoState.CLOSED, reason == null ? "torn down by " + NodeIds.shortId(caller) : reason);
+        steps.step(null, satoId, CallSteps.FAR_OM, CallSteps.OM, "TeardownSato", "SATO " + satoId + " torn down by node "
+                + NodeIds.shortId(caller) + (reason == null ? "" : " (" + Checks.clip(reason) + ")"));
         lifecycle.unwatchIfIdle(caller);
         return n;
     }
@@ -214,7 +221,12 @@ final class OmIfAcceptor implements OmIfRequests {
                 throw unsupported(p, "the " + kind + " of this node does not offer " + tk);
             }
         }
-        return local.start(s, satoId, kind, caller, params);
+        PortSession started = local.start(s, satoId, kind, caller, params);
+        steps.step(null, satoId, CallSteps.FAR_OM, CallSteps.OM, "StartPort", kind + " " + params + " for SATO " + satoId
+                + " of node " + NodeIds.shortId(caller));
+        steps.step(null, satoId, CallSteps.OM, CallSteps.RTP, "rtp.allocate", "session " + started.sessionId() + ": "
+                + started.endpoints());
+        return started;
     }
 
     @Override
@@ -229,6 +241,8 @@ final class OmIfAcceptor implements OmIfRequests {
             throw OmException.invalid("callerNodeId", "session " + sessionId + " was started by another node");
         }
         local.stop(ps);
+        steps.step(null, ps.satoId(), CallSteps.FAR_OM, CallSteps.OM, "StopPort", "session " + sessionId + " stopped by node "
+                + NodeIds.shortId(caller));
         // a relay's SATO entry (made by StartPort, never negotiated) ends with its last session
         Sato s = ps.satoId() == null ? null : satos.get(ps.satoId());
         if (s != null && s.role() == Sato.Role.ACCEPTOR && s.remoteEndpoint() == null && s.sessions().isEmpty()) {
@@ -250,6 +264,7 @@ final class OmIfAcceptor implements OmIfRequests {
             throw unsupported(Purpose.MEDIA, "this node's RTP-Port does not offer " + transport);
         }
         boolean first = hops.get(0).nodeId().equals(nodeId);
+        steps.step(null, satoId, CallSteps.FAR_OM, CallSteps.OM, "ConnectRtp", "media chain of SATO " + satoId + ": " + hops);
         if (first) {
             return chain.build(satoId, transport, hops, caller);
         }

@@ -321,6 +321,11 @@ public final class OverlayManager implements AutoCloseable {
     }
 
     /** Registers who answers AdaptSato and ReportPath from other OMs (the SATO layer's media SATOs). */
+    /** Who records the OM IF requests of other OMs as steps of calls (the peer's web view). */
+    public void callSteps(CallSteps s) {
+        acceptor.steps = s;
+    }
+
     public void adaptation(MediaAdaptation a) {
         acceptor.adaptation(a);
     }

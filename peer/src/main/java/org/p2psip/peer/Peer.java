@@ -93,6 +93,10 @@ public final class Peer implements AutoCloseable {
     private OperatorListener operator;
     /** Lookup-service operations of the OM, timed for the metrics. */
     private final Histogram lookupLatency = TimedLookupService.histogram();
+    /** The call ladders of the web view (recorded only while somebody watches). */
+    private final org.p2psip.peer.view.CallLadders ladders = new org.p2psip.peer.view.CallLadders();
+    /** The web view's listener ({@code --view}); null when off. */
+    private org.p2psip.peer.view.ViewListener view;
 
     private Peer(PeerConfig config) {
         this.config = config;
@@ -135,6 +139,10 @@ public final class Peer implements AutoCloseable {
         detours = new RelayDetours(new DetourTunnels());
         started.add(detours);
         requests = new PortRequests(config.name(), lookup, config.satoSettings(), relays);
+        if (config.view() != null) {
+            requests.callSteps(ladders);
+            requests.viewEvents(this::onViewSip);
+        }
         startPorts();
         om = startOm(nodeId);
         om.ringView(() -> {
@@ -146,6 +154,9 @@ public final class Peer implements AutoCloseable {
             return new org.p2psip.om.types.RingView(st.ringSize(), st.ringSizeExact(), st.lastMergeMillis(), st.merges(),
                     c.unreachableMembers(), c.unreachableHosts(), c.ringHosts(), c.address());
         });
+        if (config.view() != null) {
+            om.callSteps(ladders);
+        }
         PeerRecord self = new PeerRecord(om.nodeId(), om.address(), -1, config.nat(), null);
         warmUpOmIf();
         requests.attach(om, self);
@@ -154,6 +165,12 @@ public final class Peer implements AutoCloseable {
         }
         started.add(ManagementSocket.listen(this));
         startOperatorListener();
+        if (config.view() != null) {
+            listening(config.view().toString(), "the peer's web view", "--view");
+            view = org.p2psip.peer.view.ViewListener.start(config.view(), new org.p2psip.peer.view.PeerState(this), ladders,
+                    this::watchSipPort);
+            starting = null;
+        }
         log.info("{}: overlay peer {} up: OM IF {} | lookup {} | P2PSIP-Port SIP {}:{} | RTP-Port {} | relay policy {} | SDP rewrite {}",
                 config.name(), NodeIds.shortId(om.nodeId()), om.url(), chord != null ? chord.address() : "client of " + config.bootstrap(),
                 config.advertise(), config.sipPort(), config.rtpPorts(), config.relayPolicy().name().toLowerCase(),
@@ -352,6 +369,34 @@ public final class Peer implements AutoCloseable {
         return 1;
     }
 
+    /** A SIP message of a call the P2PSIP-Port told (only while the web view is watched). */
+    private void onViewSip(ControlMessage m) {
+        try {
+            ladders.sip(org.p2psip.control.message.ViewSip.from(m));
+        } catch (ControlException e) {
+            log.info("{}: ignoring a malformed view.sip from the P2PSIP-Port: {}", config.name(), e.getMessage());
+        }
+    }
+
+    /** Asks the P2PSIP-Port to tell (or stop telling) the SIP messages of calls ({@code view.watch}). */
+    private void watchSipPort(boolean on) {
+        try {
+            sipPort.control().call(new org.p2psip.control.message.ViewWatch(on).toMessage());
+        } catch (ControlException e) {
+            throw new IllegalStateException("view.watch: " + e.getMessage(), e);
+        }
+    }
+
+    /** The web view's listener ({@code --view}), or null when the view is off. */
+    public org.p2psip.peer.view.ViewListener view() {
+        return view;
+    }
+
+    /** The relay records this peer finds in the lookup service. */
+    public RelayDirectory relayDirectory() {
+        return relays;
+    }
+
     public OverlayManager overlayManager() {
         return om;
     }
@@ -432,6 +477,9 @@ public final class Peer implements AutoCloseable {
         }
         closed = true;
         String name = config.name();
+        if (view != null) {
+            view.close();
+        }
         if (requests != null) {
             requests.close();
             requests.deregisterAll();

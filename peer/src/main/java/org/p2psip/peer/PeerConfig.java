@@ -64,7 +64,10 @@ public final class PeerConfig {
             Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"),
             Option.value("http", "127.0.0.1:0", "the operator's HTTP listener, read-only: Prometheus metrics at /metrics;"
                     + " HOST:PORT (keep it on loopback: it is for this host's operator, not the overlay; port 0 = any free,"
-                    + " printed at start-up) or off"));
+                    + " printed at start-up) or off"),
+            Option.value("view", "off", "off | PORT | HOST:PORT: serve this peer's read-only web view (node, ring, SATO table,"
+                    + " RTP-Port sessions, live call ladders) at http://HOST:PORT/view/; HOST defaults to 127.0.0.1, so only"
+                    + " users of this host can reach it (0 = any free port)"));
 
     static final String COMMAND = "./p2psip peer";
 
@@ -123,6 +126,7 @@ public final class PeerConfig {
         }
         number("register-expires-max");
         httpAddress();
+        view();
     }
 
     /** The operator's HTTP listener ({@code --http}), or null when {@code off}. */
@@ -136,6 +140,20 @@ public final class PeerConfig {
             return new InetSocketAddress(hp.host(), hp.port());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--http must be HOST:PORT (e.g. 127.0.0.1:9470) or off, not '" + h + "'");
+        }
+    }
+
+    /** Where the web view listens ({@code --view}), or null when it is off. */
+    public org.p2psip.common.HostPort view() {
+        String v = options.get("view");
+        if (v == null || v.equals("off")) {
+            return null;
+        }
+        String text = v.matches("\\d+") ? "127.0.0.1:" + v : v;
+        try {
+            return org.p2psip.common.HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--view must be off, PORT or HOST:PORT, not '" + v + "': " + e.getMessage());
         }
     }
 

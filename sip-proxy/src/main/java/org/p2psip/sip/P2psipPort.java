@@ -27,6 +27,7 @@ import org.p2psip.sip.proxy.NextHopRouter;
 import org.p2psip.sip.proxy.NoDelayNetworkLayer;
 import org.p2psip.sip.proxy.ProxySettings;
 import org.p2psip.sip.proxy.SipProxy;
+import org.p2psip.sip.proxy.LadderFeed;
 import org.p2psip.sip.registrar.Registrar;
 import org.p2psip.sip.stack.SipStacks;
 import org.slf4j.Logger;
@@ -112,6 +113,15 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis(),
                             config.maxCallsInSetup()),
                     workers, timer, SipStacks.factories().message(), SipStacks.factories().header());
+            LadderFeed trace = interfaces.ladder();
+            overlay.onViewWatch(on -> {
+                if (trace.watched() == on) {
+                    return; // told again (the OM repeats it while watching)
+                }
+                trace.watch(on ? overlay::tellView : null);
+                log.info("P2PSIP-Port {}: SIP messages of calls {} to the Overlay Manager's web view", config.name(),
+                        on ? "now told" : "no longer told");
+            });
             uaProvider.addSipListener(proxy);
             overlayProvider.addSipListener(proxy);
             log.info("P2PSIP-Port {} up: UA side {}:{} (udp, tcp), overlay side {}:{} (tcp), control {}, SDP rewriting {}",

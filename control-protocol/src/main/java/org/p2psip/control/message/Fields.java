@@ -173,4 +173,12 @@ public final class Fields {
     public static final String RING_EXACT = "ring.exact";
     public static final String RING_LAST_MERGE = "ring.last_merge";
     public static final String RING_MERGES = "ring.merges";
+
+    // view.watch, view.sip
+    public static final String ON = "on";
+    public static final String DIRECTION = "direction";
+    public static final String SIDE = "side";
+    public static final String START_LINE = "start";
+    public static final String CSEQ = "cseq";
+    public static final String TEXT = "text";
 }

@@ -113,6 +113,10 @@ public class MessagesTest {
         assertEquals(req("user.lookup").with("user", "bob"), lookup.toMessage());
         assertEquals(lookup, UserLookup.from(lookup.toMessage()));
         rejects(UserLookup::from, req("user.lookup"), "user");
+        UserLookup forCall = new UserLookup("bob", "c-1@h");
+        assertEquals(req("user.lookup").with("user", "bob").with("call", "c-1@h"), forCall.toMessage());
+        assertEquals(forCall, UserLookup.from(forCall.toMessage()));
+        assertEquals(null, UserLookup.from(lookup.toMessage()).call());
 
         UserLookupAnswer found = new UserLookupAnswer(List.of("N2@10.0.0.2:8080", "N1@10.0.0.1:8080"), List.of("N1@10.0.0.1:8080"));
         ControlMessage a = found.answer(lookup.toMessage());
@@ -477,6 +481,29 @@ public class MessagesTest {
         assertEquals("127.0.0.1:7000", standIn.overlayListener("tcp"));
         assertNull(standIn.name());
         wrongType(P2psipPortStatus::from, answerTo("peer.status"), "port.status");
+    }
+
+    @Test
+    public void viewWatchAndViewSip() throws Exception {
+        ViewWatch on = new ViewWatch(true);
+        assertEquals(req("view.watch").with("on", "true"), on.toMessage());
+        assertEquals(on, ViewWatch.from(on.toMessage()));
+        assertEquals(new ViewWatch(false), ViewWatch.from(new ViewWatch(false).toMessage()));
+        rejects(ViewWatch::from, req("view.watch"), "on");
+        rejects(ViewWatch::from, req("view.watch").with("on", "maybe"), "on");
+
+        ViewSip sip = new ViewSip("c-1@h", "in", "ua", "INVITE", "1 INVITE", "INVITE sip:bob@p2psip SIP/2.0");
+        ControlMessage m = sip.toMessage();
+        assertEquals(ControlMessage.event("view.sip").with("call", "c-1@h").with("direction", "in").with("side", "ua")
+                .with("start", "INVITE").with("cseq", "1 INVITE").with("text", "INVITE sip:bob@p2psip SIP/2.0"), m);
+        assertEquals(sip, ViewSip.from(m));
+        rejects(ViewSip::from, ControlMessage.event("view.sip").with("direction", "in").with("side", "ua").with("start", "BYE"), "call");
+        rejects(ViewSip::from, ControlMessage.event("view.sip").with("call", "c").with("direction", "sideways").with("side", "ua")
+                .with("start", "BYE"), "direction");
+        rejects(ViewSip::from, ControlMessage.event("view.sip").with("call", "c").with("direction", "out").with("side", "moon")
+                .with("start", "BYE"), "side");
+        assertEquals("a long message is cut", ViewSip.MAX_TEXT,
+                new ViewSip("c", "out", "overlay", "200 OK", "1 INVITE", "x".repeat(10_000)).text().length());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  * Every change is logged on {@value #LOG} and kept in the SATO's history (node status).
  */
 final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
+    /** The call ladder's recorder (the peer's web view); {@link CallSteps#NONE} unless one is set. */
+    volatile CallSteps steps = CallSteps.NONE;
     /** The logger of media SATO adaptations. */
     static final String LOG = "p2psip.adapt";
     private static final Logger log = LoggerFactory.getLogger(LOG);
@@ -205,6 +208,9 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
             s.note(relay == null ? "RTP1 -> RTP2 (adapted: " + why + ")"
                     : "RTP1 -> RTP3 -> RTP2, relay on " + relay.shortId() + " (adapted: " + why + ")");
         }
+        steps.step(c.call, c.id, CallSteps.OM, now.relayed() ? CallSteps.RELAY : CallSteps.RTP, "path change",
+                old.path() + " -> " + now.path() + " (" + why + "); StartPort + ConnectRtp at the new relay, rtp.update of RTP1,"
+                        + " AdaptSato to the far OM; moved in " + ms + " ms");
         log.info("[{}] media SATO {} (call {}) adapted: {} -> {} ({}); moved in {} ms (relay session {} ms, decided in {} ms)",
                 peerName, c.id, Satos.shortCall(c.call), old.path(), now.path(), why, ms, relayMs, decidedMs);
         if (old.relayed()) {
@@ -355,6 +361,8 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
         c.remote(remote);
         watch.changed(c.id);
         note(c, "overlay leg " + (before == null ? "-" : before) + " -> " + remote + " by the caller's OM (" + reason + ")");
+        steps.step(c.call, c.id, CallSteps.FAR_OM, CallSteps.OM, "AdaptSato", "RTP2 now exchanges media with " + remote
+                + " (" + reason + ")");
         log.info("[{}] media SATO {} (call {}) adapted by peer {}: RTP2 now exchanges media with {} ({})", peerName, c.id,
                 Satos.shortCall(callId), org.p2psip.om.types.NodeIds.shortId(caller), remote, reason);
         return c.id;

@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,8 @@ import org.p2psip.om.types.TransportKind;
  * media from RTP3 (or RTP1), or, behind a NAT, sends first.
  */
 final class MediaSatos {
+    /** The call ladder's recorder (the peer's web view); {@link CallSteps#NONE} unless one is set. */
+    volatile CallSteps steps = CallSteps.NONE;
     /** How long a caller's media request waits for the call's signalling SATO. */
     private static final long PLAN_TIMEOUT_SECONDS = 15;
 
@@ -132,6 +135,9 @@ final class MediaSatos {
     private PortSession startRelay(PeerRecord relay, String satoId) throws OmException {
         PortSession session = om.startRemotePort(relay.om(), satoId, PortKind.RTP_PORT,
                 Map.of(Fields.ROLE, RtpAllocate.RELAY, Fields.TRANSPORT, RtpAllocate.UDP));
+        steps.step(null, satoId, CallSteps.OM, CallSteps.RELAY, "StartPort", "RTP-Port relay on peer " + relay.shortId() + " ("
+                + relay.om() + "): session " + session.sessionId() + ", towards RTP1 " + session.leg(PortSession.LEG_CALLER)
+                + ", towards RTP2 " + session.leg(PortSession.LEG_CALLEE));
         Flow.step(peerName, "OM1: StartPort RTP-Port relay on peer {} (OM IF): session {}, towards RTP1 {}, towards RTP2 {}",
                 relay.shortId(), session.sessionId(), session.leg(PortSession.LEG_CALLER), session.leg(PortSession.LEG_CALLEE));
         return session;
@@ -156,6 +162,9 @@ final class MediaSatos {
     private PortSession startLocal(Sato s, String call, String who) throws OmException {
         PortSession local = om.startLocalPort(s.id(), PortKind.RTP_PORT, Map.of(Fields.ROLE, RtpAllocate.ENDPOINT,
                 Fields.TRANSPORT, RtpAllocate.UDP, Fields.CALL, call));
+        steps.step(call, s.id(), CallSteps.PORT, CallSteps.OM, "sato.media.request", "media SATO " + s.id() + " for call " + call);
+        steps.step(call, s.id(), CallSteps.OM, CallSteps.RTP, "rtp.allocate", "RTP-Port session " + local.sessionId()
+                + ": UA side " + local.leg(PortSession.LEG_UA) + ", overlay side " + local.leg(PortSession.LEG_CALLER));
         Flow.step(peerName, "{}: RTP-Port session {} for call {}: UA side {}, overlay side {}", who, local.sessionId(),
                 Satos.shortCall(call), local.leg(PortSession.LEG_UA), local.leg(PortSession.LEG_CALLER));
         return local;
@@ -242,6 +251,8 @@ final class MediaSatos {
         if (relay == null) {
             om.ports().connect(local, PortSession.LEG_CALLEE, remote, TransportKind.UDP);
             Flow.step(peerName, "OM1: Connect RTP: RTP1 -> RTP2 at {}", remote);
+            steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP1 " + local.sessionId()
+                    + " -> RTP2 at " + remote + " (direct)");
             return;
         }
         String far = ms.peer.nodeId();
@@ -251,6 +262,10 @@ final class MediaSatos {
                         relay.leg(PortSession.LEG_CALLER), relay.leg(PortSession.LEG_CALLEE)),
                 new MediaHop(far, ms.peer.om(), "remote", remote, null, ms.peer.nat()));
         om.buildMediaChain(ms.id, TransportKind.UDP, hops, far);
+        steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP1 "
+                + local.leg(PortSession.LEG_CALLEE) + " -> RTP3 " + relay.leg(PortSession.LEG_CALLER));
+        steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RELAY, "ConnectRtp", "RTP3 on peer " + via.relay().shortId() + ": "
+                + relay.leg(PortSession.LEG_CALLEE) + " -> RTP2 " + remote + " (OM IF)");
         Flow.step(peerName, "OM1: Connect RTP: RTP1 {} -> RTP3 {} | {} -> RTP2 {} (ConnectRtp to peer {} over the OM IF)",
                 local.leg(PortSession.LEG_CALLEE), relay.leg(PortSession.LEG_CALLER), relay.leg(PortSession.LEG_CALLEE),
                 remote, via.relay().shortId());
@@ -262,9 +277,11 @@ final class MediaSatos {
             // behind a NAT RTP2 sends first: its packets open the NAT binding the relay latches onto
             om.ports().connect(ms.local, PortSession.LEG_CALLER, remote, TransportKind.UDP, SatoPorts.LegStart.ACTIVE);
             Flow.step(peerName, "OM2: RTP2 (behind a NAT) sends first towards {}, opening the NAT binding", remote);
+            steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP2 sends first towards " + remote);
         } else {
             om.ports().connect(ms.local, PortSession.LEG_CALLER, remote, TransportKind.UDP);
             Flow.step(peerName, "OM2: RTP2 overlay side latches onto the media from {}", remote);
+            steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP2 latches onto the media from " + remote);
         }
     }
 
@@ -277,6 +294,10 @@ final class MediaSatos {
         watch.forget(id);
         Satos.closeQuietly(om, id, reason);
         MediaChain.Via via = ms.via();
+        steps.step(ms.call, id, CallSteps.OM, CallSteps.RTP, "rtp.release", "media SATO " + id + " torn down (" + reason + ")");
+        if (via.relayed()) {
+            steps.step(ms.call, id, CallSteps.OM, CallSteps.RELAY, "StopPort", "relay session on peer " + via.relay().shortId());
+        }
         Flow.step(peerName, "OM: media SATO {} torn down ({}): RTP-Port sessions released{}", id, reason,
                 via.relayed() ? ", relay session on peer " + via.relay().shortId() + " stopped" : "");
         return true;

@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import java.util.Set;
 import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
@@ -30,6 +31,8 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
     private volatile Handlers handlers;
     private volatile MediaWatch watch;
     private volatile RelayPolicy policy;
+    private volatile CallSteps steps = CallSteps.NONE;
+    private volatile java.util.function.Consumer<ControlMessage> viewEvents = e -> { };
 
     private record Handlers(UserRecords users, SignallingSatos signalling, MediaSatos media, SatoTeardown teardown) {
     }
@@ -39,6 +42,16 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         this.lookup = lookup;
         this.settings = settings;
         this.relays = relays;
+    }
+
+    /** Who records the overlay's steps of each call (the peer's web view); set before {@link #attach}. */
+    public void callSteps(CallSteps s) {
+        steps = s;
+    }
+
+    /** Who gets the P2PSIP-Port's {@code view.sip} events (the peer's web view). */
+    public void viewEvents(java.util.function.Consumer<ControlMessage> sink) {
+        viewEvents = sink;
     }
 
     /** The OM is up: from now on the requests are served, {@code self} being this peer's record. */
@@ -58,7 +71,13 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         om.keepOnPeerLost(s -> s.purpose() == org.p2psip.om.types.Purpose.MEDIA && media.watchedAndRunning(s.id()));
         w.start(adapter);
         watch = w;
-        handlers = new Handlers(new UserRecords(peerName, lookup, self, om::ring), signalling, media, new SatoTeardown(media, signalling));
+        UserRecords users = new UserRecords(peerName, lookup, self, om::ring);
+        CallSteps s = steps;
+        users.steps = s;
+        signalling.steps = s;
+        media.steps = s;
+        adapter.steps = s;
+        handlers = new Handlers(users, signalling, media, new SatoTeardown(media, signalling));
     }
 
     /** Stops watching the running media SATOs (the peer is stopping). */
@@ -122,6 +141,10 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
 
     @Override
     public void onEvent(ControlConnection from, ControlMessage event) {
+        if (MessageTypes.VIEW_SIP.equals(event.type())) {
+            viewEvents.accept(event);
+            return;
+        }
         log.debug("event from the P2PSIP-Port: {}", event);
     }
 }

@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
@@ -21,6 +22,7 @@ final class SatoTeardown {
         org.p2psip.control.message.SatoTeardown req = org.p2psip.control.message.SatoTeardown.from(r);
         String id = req.sato();
         String reason = req.reason() != null ? req.reason() : "call ended";
+        media.steps.step(null, id, CallSteps.PORT, CallSteps.OM, "sato.teardown", "SATO " + id + " (" + reason + ")");
         if (!media.end(id, reason) && !signalling.end(id, reason)) {
             throw new ControlException(ErrorCode.NOT_FOUND, "no SATO " + id);
         }

@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * finds the accepted SATO of a call again.
  */
 final class SignallingSatos {
+    /** The call ladder's recorder (the peer's web view); {@link CallSteps#NONE} unless one is set. */
+    volatile CallSteps steps = CallSteps.NONE;
     private static final Logger log = LoggerFactory.getLogger(SignallingSatos.class);
     private static final Logger relayLog = LoggerFactory.getLogger(RelayPolicy.LOG);
 
@@ -77,6 +80,10 @@ final class SignallingSatos {
         boolean detour = routeSignalling(peer, policy.signallingRoute(peer, media));
         // what measuring the paths added to this call's set-up (logged with the decision)
         double decidedMs = (System.nanoTime() - t0) / 1e6;
+        steps.step(call, null, CallSteps.PORT, CallSteps.OM, "sato.signalling.request", "signalling SATO for call " + call
+                + " towards peer " + peer.shortId() + " (" + peer.om() + ")");
+        steps.step(call, null, CallSteps.OM, CallSteps.OM, "path measured", media.reason() + String.format(java.util.Locale.ROOT,
+                " (%.1f ms)", decidedMs));
         Flow.step(peerName, "OM1: signalling SATO for call {} -> connect and negotiate with OM2 {} at {} (reliable{})",
                 Satos.shortCall(call), peer.shortId(), peer.om(), detour ? ", through relay "
                         + NodeIds.shortId(om.detourRoutes().of(peer.om()).relayNodeId()) : "");
@@ -109,6 +116,7 @@ final class SignallingSatos {
                 om.unreachable(peer.om());
             }
             Flow.step(peerName, "OM1: signalling SATO towards {} failed: {}", peer.shortId(), e.getMessage());
+            steps.step(call, null, CallSteps.FAR_OM, CallSteps.OM, "failed", "signalling SATO towards " + peer.om() + ": " + e.getMessage());
             plans.failed(call, e);
             // the far OM does not answer (measured so, or its OM IF is unreachable): the callee's peer is gone
             // or cut off; the P2PSIP-Port answers 480
@@ -117,9 +125,16 @@ final class SignallingSatos {
                     "signalling SATO towards " + peer.om() + " failed: " + e.getMessage()
                             + (media.unreachable() ? " (" + media.reason() + ")" : ""));
         }
+        steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "NegotiateTransport", "signalling SATO " + s.id()
+                + ", reliable: the far OM chose " + s.transport() + ", its P2PSIP-Port at " + s.remoteEndpoint()
+                + (detour ? " (through a relay's TCP relay)" : ""));
+        steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "SetupSato", "signalling SATO " + s.id() + " set up at "
+                + peer.om() + " (node " + peer.shortId() + ")");
         plans.decided(plan(call, s.id(), peer, media, decidedMs));
         // through the detour the P2PSIP-Port connects to the local end of a tunnel through the relay peer
         Address sipPeer = detour ? om.detourRoutes().connectTo(peer.om(), s.remoteEndpoint()) : s.remoteEndpoint();
+        steps.step(call, s.id(), CallSteps.OM, CallSteps.PORT, "sato.ready", "signalling SATO " + s.id() + ": connect to "
+                + sipPeer);
         Flow.step(peerName, "OM1: signalling SATO {} ready: {} to P2PSIP-Port 2 at {}{}", s.id(), s.transport(),
                 s.remoteEndpoint(), detour ? " (through the relay, locally " + sipPeer + ")" : "");
         ControlMessage answer = new SignallingSatoAnswer(s.id()).answer(r);
@@ -158,6 +173,7 @@ final class SignallingSatos {
         }
         Satos.closeQuietly(om, id, reason);
         Flow.step(peerName, "OM: signalling SATO {} torn down ({})", id, reason);
+        steps.step(null, id, CallSteps.OM, CallSteps.FAR_OM, "TeardownSato", "signalling SATO " + id + " torn down (" + reason + ")");
         return true;
     }
 
@@ -227,6 +243,9 @@ final class SignallingSatos {
         if (d.relayed()) {
             Flow.step(peerName, "OM1: RTP-Port relay chosen on peer {} at {}", d.relay().shortId(), d.relay().om());
         }
+        steps.step(call, sato, CallSteps.OM, d.relayed() ? CallSteps.RELAY : CallSteps.OM, d.relayed() ? "relay chosen" : "no relay",
+                (d.relayed() ? "RTP1 -> RTP3 -> RTP2 via peer " + d.relay().shortId() + " at " + d.relay().om() : "RTP1 -> RTP2")
+                        + ": " + d.reason());
         Flow.step(peerName, "OM1: media SATO for call {}: {} ({})", Satos.shortCall(call),
                 d.relayed() ? "RTP1 -> RTP3 -> RTP2 via " + d.relay().shortId() : "RTP1 -> RTP2", d.reason());
         if (relayLog.isInfoEnabled()) {

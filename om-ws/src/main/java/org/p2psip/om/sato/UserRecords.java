@@ -1,5 +1,6 @@
 package org.p2psip.om.sato;
 
+import org.p2psip.om.CallSteps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * removes it, {@code user.lookup} answers the records found.
  */
 final class UserRecords {
+    /** The call ladder's recorder (the peer's web view); {@link CallSteps#NONE} unless one is set. */
+    volatile CallSteps steps = CallSteps.NONE;
     private static final Logger log = LoggerFactory.getLogger(UserRecords.class);
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
     /**
@@ -149,7 +152,13 @@ final class UserRecords {
     }
 
     ControlMessage lookup(ControlMessage r) throws ControlException {
-        String user = UserLookup.from(r).user();
+        UserLookup asked = UserLookup.from(r);
+        String user = asked.user();
+        String call = asked.call();
+        if (call != null) {
+            steps.step(call, null, CallSteps.PORT, CallSteps.OM, "user.lookup " + user, "the P2PSIP-Port asks which peer serves " + user);
+            steps.step(call, null, CallSteps.OM, CallSteps.LOOKUP, "lookup user:" + user, "get user:" + user + " from the Chord ring");
+        }
         List<String> values;
         try {
             values = awaitLookup(lookup.get(PeerRecord.USER_PREFIX + user), user);
@@ -191,6 +200,10 @@ final class UserRecords {
             }
         }
         Flow.step(peerName, "P2PSIP-Port: DHT lookup user:{} -> {}", user, found.isEmpty() ? "not registered (404)" : found);
+        if (call != null) {
+            steps.step(call, null, CallSteps.LOOKUP, CallSteps.OM, found.isEmpty() ? "not found" : "found " + found,
+                    "user:" + user + " -> " + (peers.isEmpty() ? "nothing (404)" : String.join(", ", peers)));
+        }
         return new UserLookupAnswer(peers, selves).answer(r);
     }
 

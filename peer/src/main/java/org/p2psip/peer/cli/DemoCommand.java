@@ -36,19 +36,30 @@ public final class DemoCommand {
 
     public static int run(String[] args) {
         int seconds = 4;
+        int hold = 0;
         String ports = "in-process";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help":
                 case "-h":
-                    System.out.println("usage: ./p2psip demo [--seconds N] [--ports process|in-process]\n\n"
+                    System.out.println("usage: ./p2psip demo [--seconds N] [--hold SECONDS] [--ports process|in-process]\n\n"
                             + "Three overlay peers on loopback, phones alice (peer 1) and bob (peer 2), a call from alice to\n"
                             + "bob through an RTP-Port relay on peer 3 found in the lookup service. Prints the call flow in the\n"
                             + "paper's terms, then the media statistics per leg. Exit 0 only if media flowed both ways through\n"
-                            + "the relay. --ports process runs every SATO-Port as its own process (slower to start).");
+                            + "the relay. --ports process runs every SATO-Port as its own process (slower to start).\n"
+                            + "Each peer serves its web view (node, ring, SATO table, RTP-Port sessions, the call's ladder) on\n"
+                            + "loopback; the URLs are printed first. --hold SECONDS keeps the overlay up that long after the call\n"
+                            + "so a person can look at the pages.");
                     return 0;
                 case "--seconds":
                     seconds = Integer.parseInt(args[++i]);
+                    break;
+                case "--hold":
+                    hold = Integer.parseInt(args[++i]);
+                    if (hold < 0) {
+                        System.err.println("p2psip demo: --hold must not be negative");
+                        return 2;
+                    }
                     break;
                 case "--ports":
                     ports = args[++i];
@@ -68,6 +79,11 @@ public final class DemoCommand {
             Peer p1 = start(owned, "peer1", state, p3.bootstrapAddress(), "always", ports);
             Peer p2 = start(owned, "peer2", state, p3.bootstrapAddress(), "always", ports);
             say("peer3 created the overlay; peer1 and peer2 joined through it; peer3 offers its RTP-Port as a relay");
+            say("Web view of each peer (read-only, loopback; the call's ladder is recorded from now on):");
+            for (Peer p : List.of(p1, p2, p3)) {
+                p.view().view().keepRecording();
+                System.out.println("  " + p.config().name() + ": " + p.view().url());
+            }
 
             Phone alice = phone(owned, "alice", p1);
             Phone bob = phone(owned, "bob", p2);
@@ -113,6 +129,10 @@ public final class DemoCommand {
             System.out.printf("Result: %s (media both ways: alice %s, bob %s; packets through the relay: %d; SATOs left: %s) in %.1f s%n",
                     ok ? "OK" : "FAILED", a.flowedBothWays(), b.flowedBothWays(), relayed, clean ? "none" : "some",
                     (System.nanoTime() - t0) / 1e9);
+            if (hold > 0) {
+                say("holding the overlay up for " + hold + " s: the web views above show the ring and the call's ladder");
+                Thread.sleep(hold * 1000L);
+            }
             return ok ? 0 : 1;
         } catch (Exception e) {
             System.err.println("p2psip demo failed: " + e.getMessage());
@@ -133,6 +153,7 @@ public final class DemoCommand {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
         s.put("relay-policy", policy);
         s.put("ports", ports);
+        s.put("view", "127.0.0.1:0");
         s.put("rtp-ports", name.equals("peer1") ? "21000-21099" : name.equals("peer2") ? "22000-22099" : "23000-23099");
         if (bootstrap != null) {
             s.put("bootstrap", bootstrap);

@@ -17,13 +17,19 @@ import org.junit.Test;
 public class DemoCommandTest {
 
     @Test
-    public void demoCallGoesThroughTheRelayAndPrintsTheFlow() {
+    public void demoCallGoesThroughTheRelayAndPrintsTheFlow() throws InterruptedException {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int rc;
+        String[] peer1Ladder = new String[1];
         try (PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             System.setOut(new PrintStream(new TeeStream(old, capture), true, StandardCharsets.UTF_8));
-            rc = DemoCommand.run(new String[] {"--seconds", "2"});
+            // while the demo holds the overlay up, peer1's web view has the call's ladder
+            Thread viewer = new Thread(() -> peer1Ladder[0] = ladderOnceHolding(buf), "demo-test-viewer");
+            viewer.setDaemon(true);
+            viewer.start();
+            rc = DemoCommand.run(new String[] {"--seconds", "2", "--hold", "3"});
+            viewer.join(10_000);
         } finally {
             System.setOut(old);
         }
@@ -47,6 +53,36 @@ public class DemoCommandTest {
             at = i;
         }
         assertTrue(out, out.contains("SATOs left: none"));
+        java.util.regex.Matcher urls = java.util.regex.Pattern.compile("peer[123]: http://127\\.0\\.0\\.1:[0-9]+/view/").matcher(out);
+        int n = 0;
+        while (urls.find()) {
+            n++;
+        }
+        assertEquals("the URL of each peer's web view printed:\n" + out, 3, n);
+        assertTrue(out, out.contains("holding the overlay up for 3 s"));
+        String ladder = peer1Ladder[0];
+        assertTrue("peer1's view during the hold: " + ladder, ladder != null && ladder.contains("\"label\":\"INVITE\"")
+                && ladder.contains("\"label\":\"BYE\"") && ladder.contains("\"label\":\"StartPort\""));
+    }
+
+    /** Peer 1's view state, read once the demo says it holds the overlay up (null if it never did). */
+    private static String ladderOnceHolding(ByteArrayOutputStream buf) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
+        try {
+            while (System.nanoTime() < deadline) {
+                String out = buf.toString(StandardCharsets.UTF_8);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("peer1: (http://\\S+/view/)").matcher(out);
+                if (out.contains("holding the overlay up") && m.find()) {
+                    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "state")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                }
+                Thread.sleep(100);
+            }
+        } catch (Exception e) {
+            return "failed: " + e;
+        }
+        return null;
     }
 
     /** Writes to two streams. */

@@ -52,8 +52,8 @@ public final class CallerSide extends PortCall {
     // ---- 1. look up the callee's user record ---------------------------------------------------------
 
     /** {@code user.lookup}: the other peers {@code user} is registered at (this peer and repeats left out). */
-    public static CompletableFuture<List<PeerRecord>> lookUpCallee(OverlayLink overlay, String user) {
-        return overlay.lookupUser(user).thenApply(peers -> {
+    public static CompletableFuture<List<PeerRecord>> lookUpCallee(OverlayLink overlay, String user, String call) {
+        return overlay.lookupUser(user, call).thenApply(peers -> {
             List<PeerRecord> others = new ArrayList<>();
             Set<String> seen = new LinkedHashSet<>();
             for (PeerRecord p : peers) {

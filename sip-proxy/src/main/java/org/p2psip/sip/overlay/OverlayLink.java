@@ -52,6 +52,7 @@ public final class OverlayLink implements ControlHandler, Closeable {
     private static final Logger log = LoggerFactory.getLogger(OverlayLink.class);
     /** Role this side announces in the control protocol's hello. */
     public static final String ROLE = "p2psip-port";
+    private volatile java.util.function.Consumer<Boolean> viewWatch;
 
     private volatile java.util.function.BiPredicate<String, String> mediaFailed;
     private final Executor executor;
@@ -163,7 +164,12 @@ public final class OverlayLink implements ControlHandler, Closeable {
 
     /** {@code user.lookup}: every peer {@code user} is registered at ({@code NOT_FOUND} is an empty list). */
     public CompletableFuture<List<PeerRecord>> lookupUser(String user) {
-        ControlMessage req = new UserLookup(user).toMessage();
+        return lookupUser(user, null);
+    }
+
+    /** {@link #lookupUser(String)} for the INVITE of call {@code call} (named to the OM for the web view's ladder). */
+    public CompletableFuture<List<PeerRecord>> lookupUser(String user, String call) {
+        ControlMessage req = new UserLookup(user, call).toMessage();
         return send(req).handle((m, e) -> {
             if (e != null) {
                 OverlayException oe = asOverlayException(req.type(), e);
@@ -291,6 +297,14 @@ public final class OverlayLink implements ControlHandler, Closeable {
         switch (request.type()) {
             case MessageTypes.PORT_STATUS:
                 return P2psipPortStatus.of(status.get()).answer(request);
+            case MessageTypes.VIEW_WATCH: {
+                java.util.function.Consumer<Boolean> w = viewWatch;
+                if (w == null) {
+                    throw new ControlException(ErrorCode.UNAVAILABLE, "view.watch: the P2PSIP-Port is still starting");
+                }
+                w.accept(org.p2psip.control.message.ViewWatch.from(request).on());
+                return ControlMessage.responseTo(request);
+            }
             case MessageTypes.PORT_SHUTDOWN: {
                 Thread t = new Thread(shutdown, "p2psip-port-shutdown");
                 t.setDaemon(false);
@@ -300,6 +314,24 @@ public final class OverlayLink implements ControlHandler, Closeable {
             }
             default:
                 throw ControlHandler.unknownType(request);
+        }
+    }
+
+    /** Who turns the call ladder's messages on and off ({@code view.watch} from the OM). */
+    public void onViewWatch(java.util.function.Consumer<Boolean> handler) {
+        viewWatch = handler;
+    }
+
+    /** Tells the OM one SIP message of a call ({@code view.sip}); dropped when the OM is not connected. */
+    public void tellView(org.p2psip.control.message.ViewSip message) {
+        ControlConnection c = connection();
+        if (c == null) {
+            return;
+        }
+        try {
+            c.sendEvent(message.toMessage());
+        } catch (ControlException e) {
+            log.debug("view.sip not sent: {}", e.getMessage());
         }
     }
 

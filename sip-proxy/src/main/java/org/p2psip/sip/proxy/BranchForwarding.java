@@ -210,6 +210,7 @@ final class BranchForwarding {
         }
         try {
             ct.sendRequest();
+            ifs.ladder().sent(ct.getRequest(), b.out);
         } catch (SipException e) {
             log.info("{} to {} failed: {}", ctx.method, b.hop, e.getMessage());
             responses.branchFailed(b, Response.SERVICE_UNAVAILABLE, "cannot reach " + b.hop);

@@ -30,6 +30,7 @@ public final class Interfaces {
     /** Where other peers reach the overlay side if not at host:overlayPort (a TCP relay allocation); null otherwise. */
     private String relayedHost;
     private int relayedPort = -1;
+    private final LadderFeed trace = new LadderFeed(this);
 
     public Interfaces(String host, int uaPort, int overlayPort, SipProvider uaProvider, SipProvider overlayProvider,
                       HeaderFactory headers, AddressFactory addresses) {
@@ -55,6 +56,11 @@ public final class Interfaces {
             relayedPort = relayed.port();
         }
         return this;
+    }
+
+    /** The SIP messages of calls, for the peer's web view (told only while somebody watches). */
+    public LadderFeed ladder() {
+        return trace;
     }
 
     /** HOST:PORT of the overlay side as other peers reach it. */

@@ -26,10 +26,12 @@ final class Replies {
     private final HeaderFactory headers;
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
+    private final LadderFeed trace;
 
-    Replies(MessageFactory messages, HeaderFactory headers) {
+    Replies(MessageFactory messages, HeaderFactory headers, LadderFeed trace) {
         this.messages = messages;
         this.headers = headers;
+        this.trace = trace;
     }
 
     /** Refuses a new call at once because too many are being set up: 503 with Retry-After (RFC 3261 21.5.4). */
@@ -57,7 +59,9 @@ final class Replies {
     /** Answers {@code req} on {@code st}; an error counts as a rejected request. */
     void respond(ServerTransaction st, Request req, int code, String reason) {
         countIfRejected(code);
-        send(st, response(req, code, reason));
+        Response r = response(req, code, reason);
+        send(st, r);
+        trace.sent(st, r);
     }
 
     void countIfRejected(int code) {

@@ -255,11 +255,13 @@ final class ResponseProcessing {
     private void sendUpstream(ResponseContext ctx, Response r) {
         try {
             ctx.st.sendResponse(r);
+            ifs.ladder().sent(r, ctx.in);
         } catch (SipException | InvalidArgumentException | IllegalStateException e) {
             if (r.getStatusCode() / 100 == 2) {
                 // a second 2xx after the server transaction ended: stateless (RFC 3261 16.7 item 5)
                 try {
                     ifs.provider(ctx.in).sendResponse(r);
+                    ifs.ladder().sent(r, ctx.in);
                 } catch (SipException e2) {
                     log.info("could not forward {} for {}: {}", r.getStatusCode(), ctx.callId, e2.getMessage());
                 }

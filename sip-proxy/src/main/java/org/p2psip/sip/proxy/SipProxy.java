@@ -72,7 +72,7 @@ public final class SipProxy implements SipListener {
                     ScheduledExecutorService timer, MessageFactory messages, HeaderFactory headers) {
         this.ifs = ifs;
         calls = new CallTable(overlay);
-        replies = new Replies(messages, headers);
+        replies = new Replies(messages, headers, ifs.ladder());
         maxCallsInSetup = settings.maxCallsInSetup();
         registrations = new RegisterHandler(registrar, messages, headers);
         LoopDetector loops = new LoopDetector();
@@ -98,6 +98,7 @@ public final class SipProxy implements SipListener {
         SipProvider provider = (SipProvider) ev.getSource();
         Side in = ifs.sideOf(provider);
         requests.incrementAndGet();
+        ifs.ladder().received(req, in);
         try {
             if (Request.ACK.equals(req.getMethod())) {
                 stateless.forwardAck(req, in);
@@ -150,7 +151,9 @@ public final class SipProxy implements SipListener {
             }
         }
         if (ctx.isInvite()) {
-            Replies.send(st, replies.response(req, Response.TRYING, null));
+            Response trying = replies.response(req, Response.TRYING, null);
+            Replies.send(st, trying);
+            ifs.ladder().sent(trying, in);
             responses.invitePending(ctx);
         }
         Side out = popped == null ? Side.UA : popped;
@@ -177,6 +180,7 @@ public final class SipProxy implements SipListener {
     @Override
     public void processResponse(ResponseEvent ev) {
         ClientTransaction ct = ev.getClientTransaction();
+        ifs.ladder().received(ev.getResponse(), ifs.sideOf((SipProvider) ev.getSource()));
         if (ct == null) {
             stateless.forwardStray(ev.getResponse(), ifs.sideOf((SipProvider) ev.getSource()));
         } else if (ct.getApplicationData() instanceof Branch b) {

@@ -67,6 +67,7 @@ final class StatelessForwarding {
         sdp.rewriteThenSend(r, in, out, () -> {
             try {
                 ifs.provider(out).sendRequest(r);
+                ifs.ladder().sent(r, out);
             } catch (SipException e) {
                 log.info("ACK to {} failed: {}", hop, e.getMessage());
             }
@@ -91,6 +92,7 @@ final class StatelessForwarding {
         sdp.rewriteThenSend(out, arrived, to, () -> {
             try {
                 ifs.provider(to).sendResponse(out);
+                ifs.ladder().sent(out, to);
             } catch (SipException e) {
                 log.debug("stray {} not forwarded: {}", resp.getStatusCode(), e.getMessage());
             }

@@ -63,7 +63,7 @@ final class TargetLocation {
             }
             return;
         }
-        CallerSide.lookUpCallee(overlay, user).whenComplete((peers, e) -> {
+        CallerSide.lookUpCallee(overlay, user, ctx.callId).whenComplete((peers, e) -> {
             List<Target> targets = new ArrayList<>(local);
             if (e != null) {
                 OverlayException oe = Replies.overlayFailure(e);

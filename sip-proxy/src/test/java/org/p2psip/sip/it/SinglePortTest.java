@@ -48,6 +48,56 @@ public class SinglePortTest {
         TestPeers.closeAll(port, orphan, overlay);
     }
 
+    /**
+     * The web view's call ladder: while the OM watches ({@code view.watch on}) the port tells it every
+     * SIP message of a call, in and out, with its side; before and after, nothing.
+     */
+    @Test
+    public void sipMessagesOfACallAreToldOnlyWhileTheViewWatches() throws Exception {
+        try (RawSip ua = RawSip.udp(port.sipPort())) {
+            String before = callNobody(ua, "view-before");
+            om.watchView(true);
+            String watched = callNobody(ua, "view-watched");
+            // the port tells a message once it has sent it: the 404 may be told just after the UA has it
+            TestPeers.waitFor("the watched call's INVITE, 100 and 404 told", () -> om.viewSip.stream()
+                    .filter(v -> v.call().equals(watched)).count() >= 3);
+            om.watchView(false);
+            String after = callNobody(ua, "view-after");
+            Thread.sleep(300);
+            java.util.List<String> told = om.viewSip.stream().filter(v -> v.call().equals(watched))
+                    .map(v -> v.direction() + " " + v.side() + " " + v.start()).toList();
+            assertEquals(java.util.List.of("in ua INVITE", "out ua 100 Trying"), told.subList(0, 2));
+            assertTrue(told.toString(), told.get(2).startsWith("out ua 404 "));
+            assertTrue(om.viewSip.stream().filter(v -> v.call().equals(watched)).findFirst().orElseThrow().text()
+                    .startsWith("INVITE sip:nobody@"));
+            assertTrue("nothing told before the OM watched", om.viewSip.stream().noneMatch(v -> v.call().equals(before)));
+            assertTrue("nothing told after the OM stopped watching", om.viewSip.stream().noneMatch(v -> v.call().equals(after)));
+        }
+    }
+
+    /** An INVITE to a user registered nowhere; returns its Call-ID once the final answer (404) came, after the ACK. */
+    private static String callNobody(RawSip ua, String name) throws Exception {
+        String call = name + "-" + System.nanoTime();
+        String branch = "z9hG4bK" + name + System.nanoTime();
+        String common = "Max-Forwards: 70\r\nFrom: <sip:carol@127.0.0.1>;tag=v1\r\n";
+        ua.send("INVITE sip:nobody@127.0.0.1:" + port.sipPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + ua.localPort() + ";branch=" + branch + ";rport\r\n" + common
+                + "To: <sip:nobody@127.0.0.1>\r\nCall-ID: " + call + "\r\nCSeq: 1 INVITE\r\n"
+                + "Contact: <sip:carol@127.0.0.1:" + ua.localPort() + ">\r\nContent-Length: 0\r\n\r\n");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String m = ua.receive(Duration.ofMillis(500));
+            if (m != null && m.startsWith("SIP/2.0 404") && m.contains(call)) {
+                String to = m.lines().filter(l -> l.startsWith("To:")).findFirst().orElseThrow();
+                ua.send("ACK sip:nobody@127.0.0.1:" + port.sipPort() + " SIP/2.0\r\n"
+                        + "Via: SIP/2.0/UDP 127.0.0.1:" + ua.localPort() + ";branch=" + branch + ";rport\r\n" + common
+                        + to + "\r\nCall-ID: " + call + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+                return call;
+            }
+        }
+        throw new AssertionError("no 404 for the INVITE of " + call);
+    }
+
     /** A REGISTER from a UA that believes it is at 127.0.0.2:5 (its private address) but sends from {@code raw}. */
     static String natRegister(RawSip raw, String user) {
         String body = "REGISTER sip:127.0.0.1:" + port.sipPort() + " SIP/2.0\r\n"

@@ -66,6 +66,8 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
     public final Map<String, List<String>> satosByCall = new ConcurrentHashMap<>();
     /** Every request received, in order. */
     public final List<ControlMessage> received = new CopyOnWriteArrayList<>();
+    /** The {@code view.sip} events the port told (only while {@link #watchView} is on). */
+    public final List<org.p2psip.control.message.ViewSip> viewSip = new CopyOnWriteArrayList<>();
     /** Requests received, by type (always counted). */
     private final Map<String, java.util.concurrent.atomic.LongAdder> counts = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder signallingTornDown = new java.util.concurrent.atomic.LongAdder();
@@ -237,6 +239,22 @@ public final class TestPeerOm implements ControlHandler, AutoCloseable {
     /** The SATOs (signalling and media) granted for {@code call}. */
     public List<String> satos(String call) {
         return satosByCall.getOrDefault(call, List.of());
+    }
+
+    /** Asks the port to tell ({@code on}) or stop telling the SIP messages of calls ({@code view.watch}). */
+    public void watchView(boolean on) throws ControlException {
+        client.call(new org.p2psip.control.message.ViewWatch(on).toMessage());
+    }
+
+    @Override
+    public void onEvent(ControlConnection from, ControlMessage event) {
+        if (MessageTypes.VIEW_SIP.equals(event.type())) {
+            try {
+                viewSip.add(org.p2psip.control.message.ViewSip.from(event));
+            } catch (ControlException e) {
+                throw new AssertionError("malformed view.sip: " + e.getMessage());
+            }
+        }
     }
 
     /** The calls this OM granted SATOs for. */
