@@ -46,8 +46,9 @@ public final class ExperimentCommand {
             TCP relay and RTP-Port relay in the lookup service, and a call runs with signalling
             and media through it, longer than the NATs' UDP binding timeout. A direct UDP/TCP
             attempt between the private hosts in the same run shows there is no other way.
-            Needs root (ip netns, nftables). Prints the paths and the packet counts per leg;
-            exit 0 only if everything the paper describes happened.
+            Needs root (ip netns, nftables). Prints the paths and the packet counts per leg,
+            writes report.txt, nat.csv (the relay's RTP-Port legs every second of the call) and
+            nat.png; exit 0 only if everything the paper describes happened.
 
               --udp-timeout S     the NATs' UDP binding timeout (default 10; conntrack's own is 30)
               --call-seconds S    how long the call lasts (default 16; more than --udp-timeout)
@@ -208,6 +209,7 @@ public final class ExperimentCommand {
                     line -> out.println("== " + line));
             out.println();
             report.lines().forEach(out::println);
+            out.println("report: " + work.resolve("report.txt") + ", figures: " + work.resolve("nat.csv") + ", plot: " + work.resolve("nat.png"));
             return report.ok() ? 0 : 1;
         } catch (Exception e) {
             err.println("p2psip experiment nat failed: " + e.getMessage());

@@ -24,22 +24,26 @@ import org.p2psip.lookup.ring.Id;
  * {@code nodes} in-process nodes with their maintenance running in real time; every node fails (crashes,
  * without a word) after a session time drawn from an exponential distribution with the given median,
  * and a fresh node joins in its place through a random live node, so the ring keeps its size. Meanwhile
- * lookups of random keys start from random live nodes (two lookup threads, each pausing
- * {@value #LOOKUP_PAUSE_MS} ms between lookups); each is <em>consistent</em> when
- * the owner it returns is the oracle's owner ({@link SortedRing} of the live nodes) when it started or
- * when it ended. Failed nodes do not answer ({@link CrashNetwork}): requests to them cost the RPC timeout.
+ * lookups of random keys start from random live nodes (four lookup threads, each pausing
+ * {@value #LOOKUP_PAUSE_MS} ms between lookups). A lookup answers the key's owner and its successors;
+ * a put or get then goes to the first of them that answers (a failed one costs the RPC timeout, which is
+ * added to the lookup's latency), as Bamboo's recursive lookups end at a live node. The lookup is
+ * <em>consistent</em> when that node is the oracle's owner ({@link SortedRing} of the live nodes) when it
+ * started or when it ended, or a node still joining that the ring already routes to and that owns the key
+ * among the live nodes and itself (the oracle lists a node once its join has returned); stricter, it <em>named the owner</em> when its first answer already was.
+ * Failed nodes do not answer ({@link CrashNetwork}): requests to them cost the RPC timeout.
  *
  * <p>Owns its nodes, the churn thread, the join pool and the lookup threads; everything is stopped
  * and closed before {@link #run()} returns.
  */
 final class ChurnRun {
     private static final int LATENCY_SAMPLES = 200_000;
-    private static final int LOOKUP_THREADS = 2;
+    private static final int LOOKUP_THREADS = 4;
     private static final int JOIN_THREADS = 2;
     private static final int LOOKUP_PAUSE_MS = 10;
 
     /** What one run measured. Latencies in ms; lookups = consistent + wrong + failed. */
-    record Result(int multiple, double medianSeconds, int nodes, long consistent, long wrong, long failed, long originFailed,
+    record Result(int multiple, double medianSeconds, int nodes, long consistent, long ownerNamed, long wrong, long failed, long originFailed,
                   double latencyMedianMs, double latencyP99Ms, double meanHops, int failures, int joins, int joinFailures) {
         long lookups() {
             return consistent + wrong + failed;
@@ -47,6 +51,11 @@ final class ChurnRun {
 
         double consistentPercent() {
             return lookups() == 0 ? 0 : 100.0 * consistent / lookups();
+        }
+
+        /** Lookups whose first answer was the live owner, in per cent. */
+        double ownerNamedPercent() {
+            return lookups() == 0 ? 0 : 100.0 * ownerNamed / lookups();
         }
     }
 
@@ -73,6 +82,7 @@ final class ChurnRun {
     private final AtomicInteger joins = new AtomicInteger();
     private final AtomicInteger joinFailures = new AtomicInteger();
     private final AtomicLong consistent = new AtomicLong();
+    private final AtomicLong ownerNamed = new AtomicLong();
     private final AtomicLong wrong = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong originFailed = new AtomicLong();
@@ -144,7 +154,7 @@ final class ChurnRun {
         long[] lat = Arrays.copyOf(latencyNanos, n);
         Arrays.sort(lat);
         long done = consistent.get() + wrong.get();
-        return new Result(multiple, stabilize.toMillis() * multiple / 1000.0, nodes, consistent.get(), wrong.get(), failed.get(),
+        return new Result(multiple, stabilize.toMillis() * multiple / 1000.0, nodes, consistent.get(), ownerNamed.get(), wrong.get(), failed.get(),
                 originFailed.get(), n == 0 ? Double.NaN : lat[(n - 1) / 2] / 1e6,
                 n == 0 ? Double.NaN : lat[(int) Math.ceil(0.99 * n) - 1] / 1e6,
                 done == 0 ? Double.NaN : hops.get() / (double) done, failures.get(), joins.get(), joinFailures.get());
@@ -268,7 +278,23 @@ final class ChurnRun {
             }
             long took = System.nanoTime() - t0;
             NodeRef after = oracle.owner(key);
+            NodeRef reached = null;
+            for (NodeRef h : r.successors()) {
+                if (!net.crashed(h.toAddress())) {
+                    reached = h;
+                    break;
+                }
+                took += config.rpcTimeout().toNanos(); // the put or get would wait for the failed holder
+            }
+            if (reached == null) {
+                failed.incrementAndGet();
+                pause();
+                continue;
+            }
             if (r.owner().equals(before) || r.owner().equals(after)) {
+                ownerNamed.incrementAndGet();
+            }
+            if (reached.equals(before) || reached.equals(after) || joiningOwner(reached, key)) {
                 consistent.incrementAndGet();
             } else {
                 wrong.incrementAndGet();
@@ -280,6 +306,29 @@ final class ChurnRun {
                 latencyNanos[i] = took;
             }
         }
+    }
+
+    /**
+     * Whether {@code n} is a node still joining (its {@code join} has not returned, so the oracle does not
+     * list it yet) that the ring already routes to, and it owns {@code key} among the live nodes and itself.
+     */
+    private boolean joiningOwner(NodeRef n, Id key) {
+        boolean isJoining = false;
+        synchronized (joining) {
+            for (ChordNode c : joining) {
+                if (c.isJoined() && c.ref().equals(n)) {
+                    isJoining = true;
+                    break;
+                }
+            }
+        }
+        if (!isJoining) {
+            return false;
+        }
+        NodeRef owner = oracle.owner(key);
+        ChordNode pred = owner == null ? null : oracle.predecessorOf(owner.id());
+        return owner != null && key.inHalfOpen(pred == null ? owner.id() : pred.ref().id(), n.id()) && n.id().inOpen(
+                pred == null ? owner.id() : pred.ref().id(), owner.id());
     }
 
     private static void pause() {

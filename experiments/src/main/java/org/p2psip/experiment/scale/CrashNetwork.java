@@ -40,6 +40,11 @@ final class CrashNetwork {
         crashed.add(a);
     }
 
+    /** Whether {@code a} failed (requests to it time out). */
+    boolean crashed(Address a) {
+        return crashed.contains(a);
+    }
+
     private final class Endpoint implements Transport {
         private final Transport inner;
 

@@ -63,29 +63,39 @@ final class ScalePlot {
     static void churn(Path file, List<ChurnRun.Result> runs) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYSeries consistent = new XYSeries("consistent lookups (%)");
+        XYSeries named = new XYSeries("owner named at once (%)");
         XYSeries median = new XYSeries("latency median (ms)");
         XYSeries p99 = new XYSeries("latency p99 (ms)");
         for (ChurnRun.Result c : runs) {
             consistent.add(c.multiple(), c.consistentPercent());
+            named.add(c.multiple(), c.ownerNamedPercent());
             if (!Double.isNaN(c.latencyMedianMs())) {
                 median.add(c.multiple(), c.latencyMedianMs());
                 p99.add(c.multiple(), c.latencyP99Ms());
             }
         }
-        LogAxis x = new LogAxis("median session time (stabilization intervals)");
-        x.setNumberFormatOverride(new java.text.DecimalFormat("0"));
+        NumberAxis x = new NumberAxis("median session time (stabilization intervals)");
+        x.setAutoRangeIncludesZero(true);
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(x);
         NumberAxis pct = new NumberAxis("consistent lookups (%)");
         pct.setAutoRangeIncludesZero(false);
-        plot.add(plot(new XYSeriesCollection(consistent), null, pct, new XYLineAndShapeRenderer(true, true)), 1);
+        XYSeriesCollection share = new XYSeriesCollection();
+        share.addSeries(consistent);
+        share.addSeries(named);
+        plot.add(plot(share, null, pct, new XYLineAndShapeRenderer(true, true)), 1);
         XYSeriesCollection lat = new XYSeriesCollection();
         lat.addSeries(median);
         lat.addSeries(p99);
-        plot.add(plot(lat, null, new NumberAxis("lookup latency (ms)"), new XYLineAndShapeRenderer(true, true)), 1);
+        LogAxis ms = new LogAxis("lookup latency (ms, log scale)");
+        ms.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
+        ms.setSmallestValue(0.001);
+        plot.add(plot(lat, null, ms, new XYLineAndShapeRenderer(true, true)), 1);
         save(file, "Lookups under churn (exponential session times)", plot, 900, 650);
     }
 
-    private static XYPlot plot(XYSeriesCollection data, org.jfree.chart.axis.ValueAxis x, NumberAxis y, XYLineAndShapeRenderer r) {
+    private static XYPlot plot(XYSeriesCollection data, org.jfree.chart.axis.ValueAxis x, org.jfree.chart.axis.ValueAxis y,
+                               XYLineAndShapeRenderer r) {
         for (int i = 0; i < data.getSeriesCount(); i++) {
             if (r.getSeriesStroke(i) == null) {
                 r.setSeriesStroke(i, new BasicStroke(2.0f));
