@@ -21,8 +21,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The NAT experiment's figures as files: the relay peer's RTP-Port legs sampled every second of the
- * call (packets in and out per leg, cumulative) as a CSV, and as a PNG with the NATs' UDP binding
- * timeout marked: media that keeps flowing past the mark went through bindings the relay's traffic
+ * call (packets in and out per leg, cumulative) as a CSV, and as a PNG of packets per second per leg
+ * and direction with the NATs' UDP binding timeout marked: media that keeps flowing past the mark went through bindings the relay's traffic
  * kept alive.
  */
 final class NatPlot {
@@ -46,10 +46,18 @@ final class NatPlot {
     static void writePng(Path file, List<Sample> samples, int udpTimeoutSeconds) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Map<String, XYSeries> series = new LinkedHashMap<>();
+        Map<String, Sample> previous = new LinkedHashMap<>();
         for (Sample s : samples) {
-            String leg = s.leg().leg();
-            series.computeIfAbsent(leg + " in", k -> new XYSeries("relay leg " + k)).add(s.second(), s.leg().packetsIn());
-            series.computeIfAbsent(leg + " out", k -> new XYSeries("relay leg " + k)).add(s.second(), s.leg().packetsOut());
+            String leg = s.leg().session() + " " + s.leg().leg();
+            Sample p = previous.put(leg, s);
+            if (p == null || s.second() <= p.second()) {
+                continue;
+            }
+            double dt = s.second() - p.second();
+            series.computeIfAbsent(s.leg().leg() + " in", k -> new XYSeries("relay leg " + k))
+                    .add(s.second(), (s.leg().packetsIn() - p.leg().packetsIn()) / dt);
+            series.computeIfAbsent(s.leg().leg() + " out", k -> new XYSeries("relay leg " + k))
+                    .add(s.second(), (s.leg().packetsOut() - p.leg().packetsOut()) / dt);
         }
         XYSeriesCollection data = new XYSeriesCollection();
         series.values().forEach(data::addSeries);
@@ -57,7 +65,7 @@ final class NatPlot {
         for (int i = 0; i < data.getSeriesCount(); i++) {
             r.setSeriesStroke(i, new BasicStroke(i % 2 == 0 ? 2.0f : 1.2f));
         }
-        XYPlot p = new XYPlot(data, new NumberAxis("second of the call"), new NumberAxis("RTP packets (cumulative)"), r);
+        XYPlot p = new XYPlot(data, new NumberAxis("second of the call"), new NumberAxis("RTP packets per second"), r);
         p.setBackgroundPaint(Color.WHITE);
         p.setDomainGridlinePaint(Color.LIGHT_GRAY);
         p.setRangeGridlinePaint(Color.LIGHT_GRAY);

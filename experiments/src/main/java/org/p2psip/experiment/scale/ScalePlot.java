@@ -83,14 +83,21 @@ final class ScalePlot {
         XYSeriesCollection share = new XYSeriesCollection();
         share.addSeries(consistent);
         share.addSeries(named);
-        plot.add(plot(share, null, pct, new XYLineAndShapeRenderer(true, true)), 1);
+        XYLineAndShapeRenderer shareRenderer = new XYLineAndShapeRenderer(true, true);
+        shareRenderer.setSeriesPaint(0, Color.RED);
+        shareRenderer.setSeriesPaint(1, Color.BLUE);
+        plot.add(plot(share, null, pct, shareRenderer), 1);
         XYSeriesCollection lat = new XYSeriesCollection();
         lat.addSeries(median);
         lat.addSeries(p99);
         LogAxis ms = new LogAxis("lookup latency (ms, log scale)");
         ms.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
         ms.setSmallestValue(0.001);
-        plot.add(plot(lat, null, ms, new XYLineAndShapeRenderer(true, true)), 1);
+        ms.setTickUnit(new NumberTickUnit(1)); // one tick per power of ten
+        XYLineAndShapeRenderer latRenderer = new XYLineAndShapeRenderer(true, true);
+        latRenderer.setSeriesPaint(0, new Color(0x2c, 0xa0, 0x2c));
+        latRenderer.setSeriesPaint(1, Color.BLACK);
+        plot.add(plot(lat, null, ms, latRenderer), 1);
         save(file, "Lookups under churn (exponential session times)", plot, 900, 650);
     }
 
