@@ -37,6 +37,19 @@ public class ExperimentCommandTest {
     }
 
     @Test
+    public void scaleQuickOptionsAreOverriddenByTheOnesGiven() {
+        org.p2psip.experiment.scale.ScaleExperiment.Settings s = ScaleCommand.settings(org.p2psip.common.Options.parse(
+                "./p2psip experiment scale", ScaleCommand.OPTIONS, "--quick", "--max-nodes", "512", "--medians", "none",
+                "--register-rate", "2000"));
+        assertEquals(512, s.maxNodes());
+        assertEquals(16, s.tcpMax());
+        assertEquals(java.util.List.of(), s.medians());
+        assertEquals(2000, s.registerRate(), 0);
+        assertEquals(java.util.List.of(10, 30, 100), ScaleCommand.settings(org.p2psip.common.Options.parse(
+                "./p2psip experiment scale", ScaleCommand.OPTIONS)).medians());
+    }
+
+    @Test
     public void scaleOptionErrorsNameTheOption() {
         assertEquals(2, run("scale", "--max-nodes", "100"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--max-nodes must be a power of two"));

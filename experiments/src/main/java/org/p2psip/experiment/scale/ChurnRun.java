@@ -191,7 +191,10 @@ final class ChurnRun {
 
     /** Ends sessions as they fall due; each failure is followed by a join in the node's place. */
     private void churnLoop() {
-        ExecutorService joinPool = Executors.newFixedThreadPool(JOIN_THREADS, daemon("churn-join"));
+        // at most one waiting join per node of the ring; beyond that the churn thread joins the node itself
+        ExecutorService joinPool = new java.util.concurrent.ThreadPoolExecutor(JOIN_THREADS, JOIN_THREADS, 0, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(nodes), daemon("churn-join"),
+                new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         try {
             while (churning) {
                 Death d = deaths.peek();
