@@ -14,18 +14,31 @@ import org.p2psip.common.Options.Option;
 
 
 /**
- * {@code ./p2psip experiment nat}: the paper's NAT experiment (Sec. 5.3) on this machine, in
- * network namespaces. Builds the network, runs it, prints what happened, removes the network.
- * The other experiment of the paper, the relay decision on a congested path (Sec. 5.2), is
- * {@code ./p2psip demo}; see {@code docs/experiments.md}.
+ * {@code ./p2psip experiment ...}: lists the experiments, and runs one of them: the paper's NAT
+ * experiment (Sec. 5.3) in network namespaces, the congestion, adaptation and partition experiments,
+ * and the lookup service's scale (E4, {@link ScaleCommand}); see {@code docs/experiments.md}.
  */
 public final class ExperimentCommand {
 
-    static final String USAGE = """
+    /** {@code ./p2psip experiment} with no argument: the experiments, one line each. */
+    static final String LIST = """
+            usage: ./p2psip experiment NAME [options]    (./p2psip experiment --help: every option)
+
+            experiments (each writes report.txt, CSV files and PNG plots to its --work-dir):
+              nat         two peers behind symmetric NATs call through a public relay peer (Sec. 5.3; root)
+              congestion  Figure 4 with the relay chosen by measurement on a congested path, four calls (root)
+              adapt       one call whose media path changes three times: relay in, failover, relay out (root)
+              partition   12 peers split in two sides and healed: calls, registrations, ring merge (root)
+              scale       E4: lookup hops against N up to 4,096, lookups under churn, REGISTER capacity, heap
+            """;
+
+    static final String USAGE = LIST + """
+
             usage: ./p2psip experiment nat [options]
                    ./p2psip experiment congestion [options]
                    ./p2psip experiment adapt [options]
                    ./p2psip experiment partition [options]
+                   ./p2psip experiment scale [options]
 
             The paper's NAT experiment (Sec. 5.3): two overlay peers, each with a phone, behind
             symmetric NATs (network namespaces, nftables "masquerade fully-random"), and a public
@@ -33,8 +46,9 @@ public final class ExperimentCommand {
             TCP relay and RTP-Port relay in the lookup service, and a call runs with signalling
             and media through it, longer than the NATs' UDP binding timeout. A direct UDP/TCP
             attempt between the private hosts in the same run shows there is no other way.
-            Needs root (ip netns, nftables). Prints the paths and the packet counts per leg;
-            exit 0 only if everything the paper describes happened.
+            Needs root (ip netns, nftables). Prints the paths and the packet counts per leg,
+            writes report.txt, nat.csv (the relay's RTP-Port legs every second of the call) and
+            nat.png; exit 0 only if everything the paper describes happened.
 
               --udp-timeout S     the NATs' UDP binding timeout (default 10; conntrack's own is 30)
               --call-seconds S    how long the call lasts (default 16; more than --udp-timeout)
@@ -89,6 +103,37 @@ public final class ExperimentCommand {
               --per-side N        peers per side (default 6, 3..20)
               --dead-media-s S    the peers' --dead-media-s (default 10)
               --work-dir DIR      logs and figures (default: a new directory under /tmp)
+
+            The scale of the lookup service (E4), in this JVM (no root, no namespaces): lookup
+            hops against N = 8 .. --max-nodes (rings built by real joins; real TCP on loopback up
+            to --tcp-max, in-process above), mean, median, p99 next to the Chord paper's 1/2 log2
+            N, every lookup checked against the sorted-ring oracle; churn (Rhea et al. 2004):
+            --churn-nodes nodes with maintenance running fail after exponentially distributed
+            session times (medians of --medians stabilization intervals) and are replaced by
+            fresh joins, lookups meanwhile, consistent when they name the live ring's owner, and
+            their latency; the REGISTERs/s one peer's lookup service does (puts through one node of
+            a 3-node TCP ring) turned into the overlay size it supports at one re-REGISTER per
+            user per hour, with the assumptions; the heap per in-process node at the largest N.
+            Writes report.txt, scale-hops.csv, scale-churn.csv, scale-hops.png, scale-churn.png;
+            exit 0 only if every lookup matched the oracle, mean hops stayed within 1/2 log2 N + 1
+            and grew like log N, and at least 99 % of lookups were consistent at 100x. A full
+            run took 7-10 minutes on 2 busy cores.
+
+              --quick               a short run (about a minute): --max-nodes 256 --tcp-max 16
+                                    --lookups 1000 --churn-nodes 24 --churn-seconds 10
+                                    --stabilize-ms 100 --capacity-seconds 2 (options given win)
+              --max-nodes N         largest ring, a power of two (default 4096)
+              --tcp-max N           rings up to N nodes on real TCP (default 64)
+              --lookups L           lookups per ring size (default 10000)
+              --churn-nodes N       ring size under churn (default 64)
+              --churn-seconds S     lookups measured per median session time (default 60)
+              --stabilize-ms MS     stabilization interval under churn (default 500, production);
+                                    the other intervals and the RPC timeout keep their ratios
+              --medians LIST        median session times in stabilization intervals (default
+                                    10,30,100; "none": no churn)
+              --capacity-seconds S  how long the REGISTER capacity is measured (default 10)
+              --register-rate R     do not measure: use R REGISTERs/s per peer for the estimate
+              --work-dir DIR        report and figures (default: a new directory under /tmp)
             """;
 
     private ExperimentCommand() {
@@ -105,9 +150,16 @@ public final class ExperimentCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            (args.length == 0 ? err : out).print(USAGE);
-            return args.length == 0 ? 2 : 0;
+        if (args.length == 0) {
+            out.print(LIST);
+            return 0;
+        }
+        if (args[0].equals("--help") || args[0].equals("-h")) {
+            out.print(USAGE);
+            return 0;
+        }
+        if (args[0].equals("scale")) {
+            return ScaleCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         if (args[0].equals("congestion")) {
             return congestion(Arrays.copyOfRange(args, 1, args.length), out, err);
@@ -119,7 +171,8 @@ public final class ExperimentCommand {
             return partition(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         if (!args[0].equals("nat")) {
-            err.println("p2psip experiment: unknown experiment '" + args[0] + "' (they are 'nat', 'congestion', 'adapt' and 'partition')");
+            err.println("p2psip experiment: unknown experiment '" + args[0] + "' (they are 'nat', 'congestion', 'adapt', 'partition' and 'scale')");
+            err.print(LIST);
             return 2;
         }
         int udpTimeout;
@@ -156,6 +209,7 @@ public final class ExperimentCommand {
                     line -> out.println("== " + line));
             out.println();
             report.lines().forEach(out::println);
+            out.println("report: " + work.resolve("report.txt") + ", figures: " + work.resolve("nat.csv") + ", plot: " + work.resolve("nat.png"));
             return report.ok() ? 0 : 1;
         } catch (Exception e) {
             err.println("p2psip experiment nat failed: " + e.getMessage());

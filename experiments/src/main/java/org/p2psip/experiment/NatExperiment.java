@@ -76,7 +76,9 @@ public final class NatExperiment {
             report.seconds((System.nanoTime() - t0) / 1e9);
         }
         say.accept("network removed");
-        return report.build();
+        NatExperimentReport r = report.build();
+        r.writeFiles(settings.workDir());
+        return r;
     }
 
     private void runIn(NatNetwork net, NatExperimentReport.Builder report) throws IOException, InterruptedException {

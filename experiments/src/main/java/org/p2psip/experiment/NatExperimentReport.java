@@ -1,5 +1,9 @@
 package org.p2psip.experiment;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +15,8 @@ import org.p2psip.control.ControlMessage;
  * What the NAT experiment saw: the peers and their relayed addresses, the TCP relay's allocations
  * (the signalling SATO's path), the RTP-Ports' packet counts per leg (the media SATO's path),
  * the phones' reports, the direct attempt, and what was left after the call. {@link #lines()} is
- * the printed report; {@link #problems()} lists every expectation that failed.
+ * the printed report; {@link #problems()} lists every expectation that failed; {@link #writeFiles} writes
+ * it with the relay's legs per second of the call as CSV and PNG.
  */
 public final class NatExperimentReport {
 
@@ -203,6 +208,13 @@ public final class NatExperimentReport {
         return o;
     }
 
+    /** report.txt, nat.csv (the relay's legs per second of the call) and nat.png in {@code dir}. */
+    void writeFiles(Path dir) throws IOException {
+        Files.write(dir.resolve("report.txt"), lines(), StandardCharsets.UTF_8);
+        NatPlot.writeCsv(dir.resolve("nat.csv"), b.timeline);
+        NatPlot.writePng(dir.resolve("nat.png"), b.timeline, b.settings.udpTimeoutSeconds());
+    }
+
     private static void legLines(List<String> o, String where, List<Leg> legs) {
         o.add("    " + where + ":");
         for (Leg l : legs) {
@@ -242,6 +254,9 @@ public final class NatExperimentReport {
         private final Map<String, PeerStatus> peers = new LinkedHashMap<>();
         private final Map<String, ControlMessage> endpoints = new LinkedHashMap<>();
         private final List<String> phoneReports = new ArrayList<>();
+        /** At most {@value #MAX_SAMPLES} leg samples (an hour's call with four legs). */
+        private static final int MAX_SAMPLES = 14_400;
+        private final List<NatPlot.Sample> timeline = new ArrayList<>();
         private boolean callEstablished;
         private int callerExit = -1;
         private int calleeExit = -1;
@@ -270,6 +285,11 @@ public final class NatExperimentReport {
 
         void relaySample(long second, ControlMessage m) {
             lastRelaySample = m;
+            for (Leg l : legs(m)) {
+                if (timeline.size() < MAX_SAMPLES) {
+                    timeline.add(new NatPlot.Sample(second, l));
+                }
+            }
             if (afterTimeoutSample == null && second > settings.udpTimeoutSeconds()) {
                 afterTimeoutSample = m;
                 afterTimeoutSecond = second;

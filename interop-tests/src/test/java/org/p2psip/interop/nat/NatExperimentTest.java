@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,19 @@ public class NatExperimentTest {
         }
         assertEquals(text, 0, report.callerExit());
         assertEquals(text, 0, report.calleeExit());
+    }
+
+    @Test
+    public void theReportAndTheRelaysLegsPerSecondAreWrittenAsCsvAndPng() throws Exception {
+        Path work = Path.of("target", "nat-experiment");
+        assertTrue(Files.readString(work.resolve("report.txt")).contains("Result: OK"));
+        List<String> csv = Files.readAllLines(work.resolve("nat.csv"));
+        assertEquals("second,session,leg,packets_in,packets_out,remote", csv.get(0));
+        // two legs sampled in seconds before and after the 6 s UDP timeout
+        assertTrue(csv.toString(), csv.stream().skip(1).anyMatch(l -> Integer.parseInt(l.split(",")[0]) < 6));
+        assertTrue(csv.toString(), csv.stream().skip(1).anyMatch(l -> Integer.parseInt(l.split(",")[0]) > 6));
+        byte[] png = Files.readAllBytes(work.resolve("nat.png"));
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
     }
 
     @Test
