@@ -3,6 +3,8 @@ package org.p2psip.lookup.chord;
 import java.time.Duration;
 import java.util.Objects;
 import org.p2psip.lookup.ring.Address;
+import org.p2psip.lookup.ring.Id;
+import org.p2psip.lookup.wire.LinkSecurity;
 
 /**
  * Configuration of a {@link ChordNode}. Immutable; build with {@link #builder()}.
@@ -22,6 +24,8 @@ public final class ChordConfig {
     private final Duration unifyInterval;
     private final Duration rpcTimeout;
     private final Duration frameReadTimeout;
+    private final Id nodeId;
+    private final LinkSecurity security;
 
     private ChordConfig(Builder b) {
         this.listen = b.listen;
@@ -34,6 +38,8 @@ public final class ChordConfig {
         this.unifyInterval = b.unifyInterval;
         this.rpcTimeout = b.rpcTimeout;
         this.frameReadTimeout = b.frameReadTimeout;
+        this.nodeId = b.nodeId;
+        this.security = b.security;
     }
 
     public static Builder builder() {
@@ -53,6 +59,8 @@ public final class ChordConfig {
         b.unifyInterval = unifyInterval;
         b.rpcTimeout = rpcTimeout;
         b.frameReadTimeout = frameReadTimeout;
+        b.nodeId = nodeId;
+        b.security = security;
         return b;
     }
 
@@ -128,6 +136,19 @@ public final class ChordConfig {
         return frameReadTimeout;
     }
 
+    /**
+     * The node's id as the overlay CA assigned it (carried in its certificate, secured overlay); null:
+     * SHA-1 of the advertised address ({@link NodeRef#idOf}).
+     */
+    public Id nodeId() {
+        return nodeId;
+    }
+
+    /** Mutual TLS on the wire (secured overlay); null: plain TCP. */
+    public LinkSecurity security() {
+        return security;
+    }
+
     @Override
     public String toString() {
         return "ChordConfig{listen=" + listen + ", advertised=" + advertised + ", r=" + successorListSize
@@ -148,6 +169,8 @@ public final class ChordConfig {
         private Duration unifyInterval = Duration.ofSeconds(3);
         private Duration rpcTimeout = Duration.ofSeconds(2);
         private Duration frameReadTimeout = Duration.ofSeconds(10);
+        private Id nodeId;
+        private LinkSecurity security;
 
         private Builder() {
         }
@@ -227,6 +250,18 @@ public final class ChordConfig {
                 throw new IllegalArgumentException("frame read timeout must be positive");
             }
             this.frameReadTimeout = d;
+            return this;
+        }
+
+        /** The id the overlay CA assigned (see {@link ChordConfig#nodeId()}). */
+        public Builder nodeId(Id id) {
+            this.nodeId = id;
+            return this;
+        }
+
+        /** Mutual TLS on the wire (see {@link ChordConfig#security()}). */
+        public Builder security(LinkSecurity s) {
+            this.security = s;
             return this;
         }
 

@@ -57,7 +57,7 @@ public final class ChordNode extends AbstractLookupService {
 
     /** A node that talks TCP. */
     public ChordNode(ChordConfig config) {
-        this(config, new TcpTransport("chord", config.frameReadTimeout()));
+        this(config, new TcpTransport("chord", config.frameReadTimeout(), config.security()));
     }
 
     /** A node on the given transport (e.g. {@link org.p2psip.lookup.wire.InProcessNetwork}). */
@@ -137,7 +137,8 @@ public final class ChordNode extends AbstractLookupService {
             transport.close();
             throw e;
         }
-        parts = NodeParts.of(this, NodeRef.of(adv), config, rpc, store);
+        NodeRef self = config.nodeId() != null ? new NodeRef(config.nodeId(), adv.host(), adv.port()) : NodeRef.of(adv);
+        parts = NodeParts.of(this, self, config, rpc, store);
     }
 
     /** Chord's periodic procedures (the paper's stabilization pseudocode) and store repair, each at its configured interval. */
