@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.enrollment.RunCa;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -361,6 +362,7 @@ public final class CongestionExperiment {
         Files.createDirectories(state);
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", site.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString()));
+        args.addAll(List.of("--security", RunCa.in(settings.workDir()).peer(name).toString()));
         args.addAll(extra);
         return processes.start(lab, site, name, "-Xmx192m", args, settings.workDir().resolve(name + ".log"));
     }

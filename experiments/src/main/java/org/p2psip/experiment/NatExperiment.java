@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.enrollment.RunCa;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,6 +152,7 @@ public final class NatExperiment {
         Files.createDirectories(state);
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", host.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString()));
+        args.addAll(List.of("--security", RunCa.in(settings.workDir()).peer(name).toString()));
         args.addAll(extra);
         return start(net, host, name, "-Xmx192m", args);
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.p2psip.enrollment.RunCa;
 
 /**
  * A network partition and its healing, on the network lab: {@code 2 * perSide} public sites, one
@@ -495,6 +496,7 @@ public final class PartitionExperiment {
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", site.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString(),
                 "--dead-media-s", String.valueOf(settings.deadMediaSeconds())));
+        args.addAll(List.of("--security", RunCa.in(settings.workDir()).peer(name).toString()));
         if (bootstrap != null) {
             args.addAll(List.of("--bootstrap", bootstrap));
         }

@@ -48,6 +48,7 @@ final class OmIfAcceptor implements OmIfRequests {
     private final PathMonitor paths;
     private final Supplier<NodeStatus> status;
     private volatile MediaAdaptation adaptation = MediaAdaptation.NONE;
+    private volatile String security;
 
     OmIfAcceptor(String nodeId, OmConfig config, SatoTable satos, SatoPorts ports, LocalSessions local,
                  SatoLifecycle lifecycle, MediaChainBuilder chain, PathMonitor paths, Supplier<NodeStatus> status) {
@@ -70,6 +71,15 @@ final class OmIfAcceptor implements OmIfRequests {
     @Override
     public NodeStatus status() {
         return status.get();
+    }
+
+    @Override
+    public String security() {
+        return security;
+    }
+
+    void security(String description) {
+        security = description;
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.p2psip.control.MessageTypes;
 import org.p2psip.control.message.Fields;
 import org.p2psip.control.message.P2psipPortStatus;
 import org.p2psip.lookup.LookupService;
+import org.p2psip.enrollment.NodeIdentity;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
 import org.p2psip.lookup.client.RemoteLookupClient;
@@ -81,6 +82,8 @@ public final class Peer implements AutoCloseable {
     /** Signalling detours through relay peers' TCP relays (issue 13), for the OM. */
     private RelayDetours detours;
     private volatile boolean closed;
+    /** This peer's certificates in a secured overlay; null with {@code --security off}. */
+    private NodeIdentity identity;
 
     private Peer(PeerConfig config) {
         this.config = config;
@@ -104,12 +107,14 @@ public final class Peer implements AutoCloseable {
     private void startAll() throws IOException, ControlException, OmException {
         Files.createDirectories(config.stateDir());
         Files.setPosixFilePermissions(config.stateDir(), PosixFilePermissions.fromString("rwx------"));
+        identity = PeerSecurity.load(config);
         String nodeId = startLookup();
         detours = new RelayDetours(new DetourTunnels());
         started.add(detours);
         requests = new PortRequests(config.name(), lookup, config.satoSettings(), relays);
         startPorts();
         om = startOm(nodeId);
+        om.security(PeerSecurity.describe(identity));
         om.ringView(() -> {
             ChordNode c = chord;
             if (c == null) {
@@ -138,16 +143,19 @@ public final class Peer implements AutoCloseable {
         if (config.nat()) {
             // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
             // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
-            lookup = new RemoteLookupClient(org.p2psip.lookup.ring.Address.parse(config.bootstrap()));
+            lookup = new RemoteLookupClient(List.of(org.p2psip.lookup.ring.Address.parse(config.bootstrap())),
+                    RemoteLookupClient.DEFAULT_TIMEOUT, PeerSecurity.wire(identity));
             relays = new RelayDirectory(lookup);
             relayed = RelayedAddresses.open(config, relays,
                     () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal);
             started.add(relayed);
-            return Id.hash("nat:" + RelayedAddresses.hostPort(relayed.om())).toHex();
+            return identity != null ? identity.nodeId() : Id.hash("nat:" + RelayedAddresses.hostPort(relayed.om())).toHex();
         }
         chord = new ChordNode(ChordConfig.builder()
                 .listen(config.bind(), config.dhtPort())
                 .advertised(config.advertise(), config.dhtPort())
+                .nodeId(identity == null ? null : Id.fromHex(identity.nodeId()))
+                .security(PeerSecurity.wire(identity))
                 .build());
         lookup = chord;
         if (config.bootstrap() == null) {
@@ -275,6 +283,11 @@ public final class Peer implements AutoCloseable {
 
     public OverlayManager overlayManager() {
         return om;
+    }
+
+    /** This peer's certificates (secured overlay), or null when it runs with {@code --security off}. */
+    public NodeIdentity identity() {
+        return identity;
     }
 
     /** This peer's Chord node; null for a peer behind a NAT, which uses the ring without joining it. */

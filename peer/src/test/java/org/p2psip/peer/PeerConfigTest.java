@@ -1,5 +1,7 @@
 package org.p2psip.peer;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -14,5 +16,21 @@ public class PeerConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PeerConfig.of(Map.of("nat", "on")));
         assertTrue(e.getMessage(), e.getMessage().contains("--bootstrap"));
+    }
+
+    @Test
+    public void aPeerWithoutCertificatesRefusesAndSaysTheCommandThatEnrollsIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PeerConfig.of(Map.of("name", "p")));
+        assertTrue(e.getMessage(), e.getMessage().contains("./p2psip ca enroll-peer DIR --ca CA_DIR"));
+        assertTrue(e.getMessage(), e.getMessage().contains("--security off"));
+    }
+
+    @Test
+    public void anUnsecuredOverlayIsChosenExplicitly() throws Exception {
+        PeerConfig off = PeerConfig.of(Map.of("security", "off"));
+        assertFalse(off.secured());
+        PeerConfig on = PeerConfig.of(Map.of("security", "/tmp/some-peer-security"));
+        assertTrue(on.secured());
+        assertEquals(java.nio.file.Path.of("/tmp/some-peer-security"), on.securityDir());
     }
 }

@@ -76,6 +76,10 @@ public final class PeerProcess implements AutoCloseable {
                 "--dht-port", Integer.toString(FreePorts.tcpAndUdp()),
                 "--tcp-relay-port", "0",
                 "--state-dir", stateDir.toString()));
+        if (!List.of(extra).contains("--security")) {
+            // the peers of one test share its state root, and so one overlay CA
+            cmd.addAll(List.of("--security", org.p2psip.enrollment.RunCa.in(stateRoot).peer(name).toString()));
+        }
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -281,6 +281,7 @@ public final class OmService implements OverlayManagerPortType {
             ring.setUnreachable(st.ring().unreachable());
             r.setRing(ring);
         }
+        r.setSecurity(om.security());
         return r;
     }
 

@@ -91,6 +91,13 @@ public class StatusCommandTest {
             assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e));
             s = out.out();
             assertTrue(s, s.contains("ring        80 node(s) (estimated), last merge never"));
+            assertTrue("no security line while the OM is not told: " + s, !s.contains("security"));
+
+            // an unsecured peer says so (as ./p2psip peer --security off tells its OM)
+            om.security("OFF: unsecured overlay (--security off)");
+            out = new Out();
+            assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e));
+            assertTrue(out.out(), out.out().contains("security    OFF: unsecured overlay (--security off)"));
         }
     }
 
