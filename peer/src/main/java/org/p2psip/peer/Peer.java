@@ -143,8 +143,8 @@ public final class Peer implements AutoCloseable {
         if (config.nat()) {
             // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
             // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
-            lookup = new RemoteLookupClient(List.of(org.p2psip.lookup.ring.Address.parse(config.bootstrap())),
-                    RemoteLookupClient.DEFAULT_TIMEOUT, PeerSecurity.wire(identity));
+            lookup = PeerSecurity.records(new RemoteLookupClient(List.of(org.p2psip.lookup.ring.Address.parse(config.bootstrap())),
+                    RemoteLookupClient.DEFAULT_TIMEOUT, PeerSecurity.wire(identity)), identity);
             relays = new RelayDirectory(lookup);
             relayed = RelayedAddresses.open(config, relays,
                     () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal);
@@ -156,8 +156,9 @@ public final class Peer implements AutoCloseable {
                 .advertised(config.advertise(), config.dhtPort())
                 .nodeId(identity == null ? null : Id.fromHex(identity.nodeId()))
                 .security(PeerSecurity.wire(identity))
+                .recordRules(PeerSecurity.storeRules(identity))
                 .build());
-        lookup = chord;
+        lookup = PeerSecurity.records(chord, identity);
         if (config.bootstrap() == null) {
             chord.start();
             log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());

@@ -2,6 +2,9 @@ package org.p2psip.peer;
 
 import org.p2psip.enrollment.NodeIdentity;
 import org.p2psip.enrollment.OverlayTls;
+import org.p2psip.enrollment.records.RecordVerifier;
+import org.p2psip.lookup.LookupService;
+import org.p2psip.lookup.store.RecordRules;
 import org.p2psip.lookup.wire.LinkSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +45,24 @@ final class PeerSecurity {
         return id == null ? null : new LinkSecurity(id.tlsContext(), OverlayTls::peerNodeId);
     }
 
+    /** What this peer's lookup node stores: signed values by the access rules; everything when unsecured. */
+    static RecordRules storeRules(NodeIdentity id) {
+        return id == null ? RecordRules.NONE : new SignedRecordRules(verifier(id));
+    }
+
+    /** The lookup service as the OM uses it: values signed and checked ({@link SignedLookup}); {@code ring} itself when unsecured. */
+    static LookupService records(LookupService ring, NodeIdentity id) {
+        return id == null ? ring : new SignedLookup(ring, id, verifier(id));
+    }
+
+    private static RecordVerifier verifier(NodeIdentity id) {
+        return new RecordVerifier(id.trust(), RecordVerifier.DEFAULT_SKEW);
+    }
+
     /** The node status line: how this peer is secured. */
     static String describe(NodeIdentity id) {
         return id == null ? OFF : "secured: lookup service wire over mutual TLS (overlay CA "
-                + id.trust().caCertificate().getSubjectX500Principal().getName() + "), Node-ID from the certificate";
+                + id.trust().caCertificate().getSubjectX500Principal().getName() + "), Node-ID from the certificate, records signed"
+                + " and checked (user:NAME only with user NAME's certificate, relay:* only by the node named)";
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.ring.Id;
+import org.p2psip.lookup.store.RecordRules;
 import org.p2psip.lookup.wire.LinkSecurity;
 
 /**
@@ -26,6 +27,7 @@ public final class ChordConfig {
     private final Duration frameReadTimeout;
     private final Id nodeId;
     private final LinkSecurity security;
+    private final RecordRules recordRules;
 
     private ChordConfig(Builder b) {
         this.listen = b.listen;
@@ -40,6 +42,7 @@ public final class ChordConfig {
         this.frameReadTimeout = b.frameReadTimeout;
         this.nodeId = b.nodeId;
         this.security = b.security;
+        this.recordRules = b.recordRules;
     }
 
     public static Builder builder() {
@@ -61,6 +64,7 @@ public final class ChordConfig {
         b.frameReadTimeout = frameReadTimeout;
         b.nodeId = nodeId;
         b.security = security;
+        b.recordRules = recordRules;
         return b;
     }
 
@@ -149,6 +153,11 @@ public final class ChordConfig {
         return security;
     }
 
+    /** What the node's store admits: signed values checked by their access rules (secured overlay), or everything. */
+    public RecordRules recordRules() {
+        return recordRules;
+    }
+
     @Override
     public String toString() {
         return "ChordConfig{listen=" + listen + ", advertised=" + advertised + ", r=" + successorListSize
@@ -171,6 +180,7 @@ public final class ChordConfig {
         private Duration frameReadTimeout = Duration.ofSeconds(10);
         private Id nodeId;
         private LinkSecurity security;
+        private RecordRules recordRules = RecordRules.NONE;
 
         private Builder() {
         }
@@ -262,6 +272,12 @@ public final class ChordConfig {
         /** Mutual TLS on the wire (see {@link ChordConfig#security()}). */
         public Builder security(LinkSecurity s) {
             this.security = s;
+            return this;
+        }
+
+        /** What the node's store admits (see {@link ChordConfig#recordRules()}); default everything. */
+        public Builder recordRules(RecordRules r) {
+            this.recordRules = Objects.requireNonNull(r);
             return this;
         }
 

@@ -51,7 +51,7 @@ public final class ChordNode extends AbstractLookupService {
     private final ChordConfig config;
     private final Transport transport;
     private final ChordRpc rpc;
-    private final ValueStore store = new ValueStore();
+    private final ValueStore store;
     private volatile State state = State.NEW;
     private volatile NodeParts parts;
 
@@ -66,6 +66,7 @@ public final class ChordNode extends AbstractLookupService {
         this.config = Objects.requireNonNull(config);
         this.transport = Objects.requireNonNull(transport);
         this.rpc = new ChordRpc(transport, config.rpcTimeout());
+        this.store = new ValueStore(config.recordRules());
     }
 
     // ---- life cycle ---------------------------------------------------------------------------------
