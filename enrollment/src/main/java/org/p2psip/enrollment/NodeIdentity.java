@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -25,6 +26,7 @@ public final class NodeIdentity {
     private final X509Certificate certificate;
     private final OverlayTrust trust;
     private final String nodeId;
+    /** The users loaded so far (at start, and those enrolled since, on first use); bounded by the files in users/. */
     private final Map<String, UserCredential> users;
     private volatile SSLContext tls;
 
@@ -60,7 +62,7 @@ public final class NodeIdentity {
         }
         String id = OverlayNames.nodeIdOf(cert).orElseThrow(() -> new EnrollmentException(
                 dir.resolve(SecurityDir.NODE_CERT) + " carries no Node-ID (" + OverlayNames.NODE_PREFIX + "...): not a peer certificate"));
-        return new NodeIdentity(dir, key, cert, trust, OverlayNames.checkNodeId(id), loadUsers(dir, trust));
+        return new NodeIdentity(dir, key, cert, trust, OverlayNames.checkNodeId(id), new ConcurrentHashMap<>(loadUsers(dir, trust)));
     }
 
     private static Map<String, UserCredential> loadUsers(Path dir, OverlayTrust trust) {
@@ -73,22 +75,27 @@ public final class NodeIdentity {
             for (Path crt : ds) {
                 String file = crt.getFileName().toString();
                 String name = file.substring(0, file.length() - ".crt".length());
-                X509Certificate c = Pem.readCertificate(crt);
-                try {
-                    trust.check(c, System.currentTimeMillis());
-                } catch (CertificateException e) {
-                    throw new EnrollmentException(crt + ": " + e.getMessage());
-                }
-                String inCert = OverlayNames.userOf(c).orElseThrow(() -> new EnrollmentException(crt + " carries no user name"));
-                if (!inCert.equals(name)) {
-                    throw new EnrollmentException(crt + " is the certificate of user " + inCert + ", not of " + name);
-                }
-                out.put(name, new UserCredential(name, Pem.readPrivateKey(SecurityDir.userKey(dir, name)), c));
+                out.put(name, loadUser(dir, name, trust));
             }
         } catch (IOException e) {
             throw new EnrollmentException("cannot list " + users + ": " + e.getMessage(), e);
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    private static UserCredential loadUser(Path dir, String name, OverlayTrust trust) {
+        Path crt = SecurityDir.userCert(dir, name);
+        X509Certificate c = Pem.readCertificate(crt);
+        try {
+            trust.check(c, System.currentTimeMillis());
+        } catch (CertificateException e) {
+            throw new EnrollmentException(crt + ": " + e.getMessage());
+        }
+        String inCert = OverlayNames.userOf(c).orElseThrow(() -> new EnrollmentException(crt + " carries no user name"));
+        if (!inCert.equals(name)) {
+            throw new EnrollmentException(crt + " is the certificate of user " + inCert + ", not of " + name);
+        }
+        return new UserCredential(name, Pem.readPrivateKey(SecurityDir.userKey(dir, name)), c);
     }
 
     public Path directory() {
@@ -126,12 +133,30 @@ public final class NodeIdentity {
         return Signatures.sign(key, data);
     }
 
-    /** The users this peer is home to, by name. */
+    /** The users this peer is home to, by name, as loaded so far. */
     public Map<String, UserCredential> users() {
-        return users;
+        return Collections.unmodifiableMap(new TreeMap<>(users));
     }
 
+    /**
+     * User {@code name}'s credential if this peer holds it: loaded at start, or from {@code users/} on
+     * first use (a user enrolled while the peer runs needs no restart). Empty for a malformed name.
+     */
     public Optional<UserCredential> user(String name) {
-        return Optional.ofNullable(users.get(name));
+        UserCredential u = users.get(name);
+        if (u != null) {
+            return Optional.of(u);
+        }
+        try {
+            OverlayNames.checkUserName(name);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(SecurityDir.userCert(dir, name))) {
+            return Optional.empty();
+        }
+        u = loadUser(dir, name, trust);
+        users.put(name, u);
+        return Optional.of(u);
     }
 }

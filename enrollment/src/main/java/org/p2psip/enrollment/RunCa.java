@@ -34,6 +34,7 @@ public final class RunCa {
      * home peer) enrolled if they are not yet.
      */
     public synchronized Path peer(String name, String... users) throws IOException {
+        OverlayNames.checkUserName(name); // a peer name becomes a directory name: the same syntax keeps it one
         Path sec = dir.resolve(name + "-security");
         if (!Files.exists(sec.resolve(SecurityDir.NODE_CERT))) {
             ca.enrollPeer(sec);
@@ -44,5 +45,21 @@ public final class RunCa {
             }
         }
         return sec;
+    }
+
+    /**
+     * Enrolls user {@code name} at every peer of this run that does not hold her certificate yet, so
+     * she may register at any of them (the run's phones move between peers). Peers pick her up at her
+     * next REGISTER.
+     */
+    public synchronized void user(String name) throws IOException {
+        try (java.util.stream.Stream<Path> dirs = Files.list(dir)) {
+            for (Path sec : (Iterable<Path>) dirs::iterator) {
+                if (sec.getFileName().toString().endsWith("-security") && Files.exists(sec.resolve(SecurityDir.NODE_CERT))
+                        && !Files.exists(SecurityDir.userCert(sec, name))) {
+                    ca.enrollUser(name, sec);
+                }
+            }
+        }
     }
 }

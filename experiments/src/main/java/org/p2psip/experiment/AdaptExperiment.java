@@ -414,6 +414,7 @@ public final class AdaptExperiment {
     }
 
     private ExperimentProcess phone(Lab lab, Site site, String user, List<String> extra) throws IOException {
+        RunCa.in(settings.workDir()).user(user); // she may register at any peer of the run
         List<String> args = new ArrayList<>(List.of("phone", "--user", user, "--proxy", site.ip() + ":5060",
                 "--listen", site.ip() + ":0"));
         args.addAll(extra);

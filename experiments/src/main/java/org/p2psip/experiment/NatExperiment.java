@@ -158,6 +158,7 @@ public final class NatExperiment {
     }
 
     private ExperimentProcess phone(NatNetwork net, Host host, String user, List<String> extra) throws IOException {
+        RunCa.in(settings.workDir()).user(user); // she may register at any peer of the run
         List<String> args = new ArrayList<>(List.of("phone", "--user", user, "--proxy", host.ip() + ":5060",
                 "--listen", host.ip() + ":0"));
         args.addAll(extra);

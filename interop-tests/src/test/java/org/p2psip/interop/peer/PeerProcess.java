@@ -77,8 +77,9 @@ public final class PeerProcess implements AutoCloseable {
                 "--tcp-relay-port", "0",
                 "--state-dir", stateDir.toString()));
         if (!List.of(extra).contains("--security")) {
-            // the peers of one test share its state root, and so one overlay CA
-            cmd.addAll(List.of("--security", org.p2psip.enrollment.RunCa.in(stateRoot).peer(name).toString()));
+            // the peers of one test share its state root, and so one overlay CA; the tests' users alice and bob
+            // may register at any of its peers
+            cmd.addAll(List.of("--security", org.p2psip.enrollment.RunCa.in(stateRoot).peer(name, "alice", "bob").toString()));
         }
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
