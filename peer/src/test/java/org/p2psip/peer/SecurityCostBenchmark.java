@@ -56,12 +56,13 @@ public final class SecurityCostBenchmark {
         ca.peer("n2");
         ca.peer("n3");
         System.out.printf(Locale.ROOT, "enrolled 3 peers and %d users at n1 in %.1f s%n", users, (System.nanoTime() - t0) / 1e9);
-        System.out.printf(Locale.ROOT, "%-10s %12s %12s %14s %14s%n", "mode", "puts/s", "gets/s", "put p50 ms", "get p50 ms");
+        System.out.printf(Locale.ROOT, "%-12s %12s %12s %14s %14s%n", "mode", "puts/s", "gets/s", "put p50 ms", "get p50 ms");
         for (int round = 0; round < 2; round++) { // the second round is the one to read: both modes warmed up
-            for (boolean secured : new boolean[] {false, true}) {
+            for (String mode : new String[] {"unsecured", "tls-only", "signed-only", "secured"}) {
                 List<ChordNode> ring = new ArrayList<>();
                 try {
-                    LookupService home = ring(ring, secured ? dir : null);
+                    LookupService home = ring(ring, dir, !mode.equals("unsecured") && !mode.equals("signed-only"),
+                            !mode.equals("unsecured") && !mode.equals("tls-only"));
                     Result put = run(seconds, i -> home.put("user:" + names[i % names.length], "0123456789abcdef0123456789abcdef01234567"
                             + "@127.0.0.1:7070", 3600));
                     Result get = run(seconds, i -> home.get("user:" + names[i % names.length]).thenApply(v -> {
@@ -71,7 +72,7 @@ public final class SecurityCostBenchmark {
                         return null;
                     }));
                     if (round == 1) {
-                        System.out.printf(Locale.ROOT, "%-10s %12.0f %12.0f %14.2f %14.2f%n", secured ? "secured" : "unsecured",
+                        System.out.printf(Locale.ROOT, "%-12s %12.0f %12.0f %14.2f %14.2f%n", mode,
                                 put.perSecond, get.perSecond, put.p50Millis, get.p50Millis);
                     }
                 } finally {
@@ -83,21 +84,24 @@ public final class SecurityCostBenchmark {
         }
     }
 
-    /** Three lookup nodes as {@code Peer} assembles them; returns the OM's view of the first. */
-    private static LookupService ring(List<ChordNode> nodes, Path secured) throws Exception {
+    /**
+     * Three lookup nodes as {@code Peer} assembles them, with mutual TLS ({@code tls}) and signed records
+     * ({@code signed}) or not; returns the OM's view of the first.
+     */
+    private static LookupService ring(List<ChordNode> nodes, Path dir, boolean tls, boolean signed) throws Exception {
         LookupService home = null;
         for (String name : new String[] {"n1", "n2", "n3"}) {
-            NodeIdentity id = secured == null ? null : NodeIdentity.load(RunCa.in(secured).peer(name));
+            NodeIdentity id = NodeIdentity.load(RunCa.in(dir).peer(name));
             ChordConfig.Builder b = ChordConfig.builder().listen("127.0.0.1", 0)
-                    .security(PeerSecurity.wire(id)).recordRules(PeerSecurity.storeRules(id));
-            if (id != null) {
+                    .security(PeerSecurity.wire(tls ? id : null)).recordRules(PeerSecurity.storeRules(signed ? id : null));
+            if (tls) {
                 b.nodeId(Id.fromHex(id.nodeId()));
             }
             ChordNode n = new ChordNode(b.build());
             nodes.add(n);
             if (home == null) {
                 n.start();
-                home = PeerSecurity.records(n, id);
+                home = PeerSecurity.records(n, signed ? id : null);
             } else {
                 n.join(Address.parse(nodes.get(0).address()));
             }

@@ -16,15 +16,27 @@ import org.p2psip.enrollment.Signatures;
  * certificate the overlay CA's and valid, the signature the writer's over the key and the value,
  * the writer allowed to write the key ({@link AccessRules}), a put not expired, and a storage time
  * not ahead of this node's clock by more than the allowed skew (so nobody plants a far-future
- * deletion marker). Decoded certificates are kept (at most {@value #MAX_CACHED}).
+ * deletion marker). Decoded certificates are kept (at most {@value #MAX_CACHED}), and the values whose
+ * signature and access rule passed (at most {@value #MAX_CHECKED}: readers see the same values often).
  */
 public final class RecordVerifier {
     /** How far a storage time may be ahead of this node's clock. */
     public static final Duration DEFAULT_SKEW = Duration.ofSeconds(60);
     static final int MAX_CACHED = 256;
+    /** Values whose signature is remembered as checked (about 1 kB each). */
+    static final int MAX_CHECKED = 1024;
 
     private final OverlayTrust trust;
     private final long skewMillis;
+    /** Key and value whose signature and access rule were checked already (readers see the same values often). */
+    private final Map<String, Boolean> checked = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_CHECKED;
+        }
+    };
     private final Map<String, X509Certificate> certificates = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -62,7 +74,13 @@ public final class RecordVerifier {
         if (!removal && v.storageTime() + v.ttlSeconds() * 1000L <= now) {
             throw new RecordRefused("the value under " + key + " expired at " + (v.storageTime() + v.ttlSeconds() * 1000L));
         }
-        X509Certificate writer = certificate(v.certificate(), key, now);
+        X509Certificate writer = certificate(v.certificate(), key, now); // checked for validity at every use
+        String seen = key + "\n" + value;
+        synchronized (checked) {
+            if (checked.get(seen) != null) {
+                return v;
+            }
+        }
         byte[] sig;
         try {
             sig = Base64.getDecoder().decode(v.signature());
@@ -75,6 +93,9 @@ public final class RecordVerifier {
         Optional<String> why = AccessRules.refusal(key, writer, v.payload());
         if (why.isPresent()) {
             throw new RecordRefused(why.get());
+        }
+        synchronized (checked) {
+            checked.put(seen, Boolean.TRUE);
         }
         return v;
     }
