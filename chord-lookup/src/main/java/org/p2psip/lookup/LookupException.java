@@ -28,7 +28,12 @@ public class LookupException extends RuntimeException {
         /** The other side broke the wire protocol or speaks another version. */
         PROTOCOL,
         /** An unexpected error on the remote node. */
-        INTERNAL
+        INTERNAL,
+        /**
+         * Refused by a secured node's rules: a node speaking for an id its certificate does not carry,
+         * a record not signed by whom may write it, a storage time from the future.
+         */
+        FORBIDDEN
     }
 
     private final Reason reason;

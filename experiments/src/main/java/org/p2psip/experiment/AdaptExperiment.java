@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.p2psip.enrollment.RunCa;
 
 /**
  * Adaptation during a call (Sec. 4 and 6), on the network lab: one call whose media path the
@@ -407,11 +408,13 @@ public final class AdaptExperiment {
         }
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", site.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString()));
+        args.addAll(List.of("--security", RunCa.in(settings.workDir()).peer(name).toString()));
         args.addAll(extra);
         return processes.start(lab, site, name, "-Xmx192m", args, logOf(name));
     }
 
     private ExperimentProcess phone(Lab lab, Site site, String user, List<String> extra) throws IOException {
+        RunCa.in(settings.workDir()).user(user); // she may register at any peer of the run
         List<String> args = new ArrayList<>(List.of("phone", "--user", user, "--proxy", site.ip() + ":5060",
                 "--listen", site.ip() + ":0"));
         args.addAll(extra);

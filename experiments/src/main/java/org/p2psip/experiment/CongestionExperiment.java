@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.enrollment.RunCa;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -361,11 +362,13 @@ public final class CongestionExperiment {
         Files.createDirectories(state);
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", site.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString()));
+        args.addAll(List.of("--security", RunCa.in(settings.workDir()).peer(name).toString()));
         args.addAll(extra);
         return processes.start(lab, site, name, "-Xmx192m", args, settings.workDir().resolve(name + ".log"));
     }
 
     private ExperimentProcess phone(Lab lab, Site site, String user, String run, List<String> extra) throws IOException {
+        RunCa.in(settings.workDir()).user(user); // she may register at any peer of the run
         List<String> args = new ArrayList<>(List.of("phone", "--user", user, "--proxy", site.ip() + ":5060",
                 "--listen", site.ip() + ":0"));
         args.addAll(extra);

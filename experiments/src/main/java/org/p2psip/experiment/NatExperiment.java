@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.enrollment.RunCa;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,11 +154,13 @@ public final class NatExperiment {
         Files.createDirectories(state);
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", host.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString()));
+        args.addAll(List.of("--security", RunCa.in(settings.workDir()).peer(name).toString()));
         args.addAll(extra);
         return start(net, host, name, "-Xmx192m", args);
     }
 
     private ExperimentProcess phone(NatNetwork net, Host host, String user, List<String> extra) throws IOException {
+        RunCa.in(settings.workDir()).user(user); // she may register at any peer of the run
         List<String> args = new ArrayList<>(List.of("phone", "--user", user, "--proxy", host.ip() + ":5060",
                 "--listen", host.ip() + ":0"));
         args.addAll(extra);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.p2psip.enrollment.RunCa;
 
 /**
  * A network partition and its healing, on the network lab: {@code 2 * perSide} public sites, one
@@ -495,6 +496,7 @@ public final class PartitionExperiment {
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", site.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString(),
                 "--dead-media-s", String.valueOf(settings.deadMediaSeconds())));
+        args.addAll(List.of("--security", RunCa.in(settings.workDir()).peer(name).toString()));
         if (bootstrap != null) {
             args.addAll(List.of("--bootstrap", bootstrap));
         }
@@ -509,6 +511,7 @@ public final class PartitionExperiment {
     /** An answering phone for {@code user} at {@code siteName}'s peer, registered for 60 s at a time (refreshed every 30 s). */
     private ExperimentProcess answer(Lab lab, String siteName, String user, int waitSeconds, int mediaSeconds) throws IOException {
         Site site = lab.site(siteName);
+        RunCa.in(settings.workDir()).user(user); // she may register at any peer of the run
         List<String> args = List.of("phone", "--user", user, "--proxy", site.ip() + ":5060", "--listen", site.ip() + ":0",
                 "--answer", "--wait", String.valueOf(waitSeconds), "--seconds", String.valueOf(mediaSeconds),
                 "--expires", "60", "--timeout", String.valueOf(waitSeconds + mediaSeconds + 120));
@@ -524,6 +527,7 @@ public final class PartitionExperiment {
         Site site = lab.site(siteName);
         String name = String.format("call%02d", ++callSeq);
         String caller = user != null ? user : "c" + callSeq + siteName;
+        RunCa.in(settings.workDir()).user(caller); // she may register at any peer of the run
         List<String> args = new ArrayList<>(List.of("phone", "--user", caller, "--proxy", site.ip() + ":5060", "--listen",
                 site.ip() + ":0", "--call", callee, "--wait", String.valueOf(waitSeconds), "--seconds",
                 String.valueOf(mediaSeconds)));

@@ -50,6 +50,7 @@ final class OmIfAcceptor implements OmIfRequests {
     /** The call ladder's recorder (the peer's web view); {@link CallSteps#NONE} unless one is set. */
     volatile CallSteps steps = CallSteps.NONE;
     private volatile MediaAdaptation adaptation = MediaAdaptation.NONE;
+    private volatile String security;
 
     OmIfAcceptor(String nodeId, OmConfig config, SatoTable satos, SatoPorts ports, LocalSessions local,
                  SatoLifecycle lifecycle, MediaChainBuilder chain, PathMonitor paths, Supplier<NodeStatus> status) {
@@ -72,6 +73,15 @@ final class OmIfAcceptor implements OmIfRequests {
     @Override
     public NodeStatus status() {
         return status.get();
+    }
+
+    @Override
+    public String security() {
+        return security;
+    }
+
+    void security(String description) {
+        security = description;
     }
 
     @Override

@@ -82,6 +82,7 @@ public final class OverlayManager implements AutoCloseable {
     private final java.util.LinkedHashMap<Address, Long> lostPeers = new java.util.LinkedHashMap<>();
     private static final int MAX_LOST_PEERS = 256;
     private volatile Supplier<org.p2psip.om.types.RingView> ringView = () -> null;
+    private volatile String security;
 
     private OverlayManager(Builder b) {
         this.nodeId = NodeIds.normalize(b.nodeId);
@@ -305,6 +306,17 @@ public final class OverlayManager implements AutoCloseable {
             log.debug("ring view: {}", e.toString());
             return null;
         }
+    }
+
+    /** How this node is secured, as node status says it (set by the peer; null: not said). */
+    public String security() {
+        return security;
+    }
+
+    /** Sets what node status says about this node's security ({@code --security}). */
+    public void security(String description) {
+        security = description;
+        acceptor.security(description);
     }
 
     /** Where node status finds the lookup service's ring as this node sees it (the peer's Chord node). */

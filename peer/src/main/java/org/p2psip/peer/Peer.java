@@ -23,6 +23,7 @@ import org.p2psip.control.MessageTypes;
 import org.p2psip.control.message.Fields;
 import org.p2psip.control.message.P2psipPortStatus;
 import org.p2psip.lookup.LookupService;
+import org.p2psip.enrollment.NodeIdentity;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
 import org.p2psip.lookup.client.RemoteLookupClient;
@@ -97,6 +98,8 @@ public final class Peer implements AutoCloseable {
     private final org.p2psip.peer.view.CallLadders ladders = new org.p2psip.peer.view.CallLadders();
     /** The web view's listener ({@code --view}); null when off. */
     private org.p2psip.peer.view.ViewListener view;
+    /** This peer's certificates in a secured overlay; null with {@code --security off}. */
+    private NodeIdentity identity;
 
     private Peer(PeerConfig config) {
         this.config = config;
@@ -135,6 +138,7 @@ public final class Peer implements AutoCloseable {
                     : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way"
                     : StartupProblem.rootMessage(e)) + "; give --state-dir a directory this user may write", e);
         }
+        identity = PeerSecurity.load(config);
         String nodeId = startLookup();
         detours = new RelayDetours(new DetourTunnels());
         started.add(detours);
@@ -145,6 +149,7 @@ public final class Peer implements AutoCloseable {
         }
         startPorts();
         om = startOm(nodeId);
+        om.security(PeerSecurity.describe(identity));
         om.ringView(() -> {
             ChordNode c = chord;
             if (c == null) {
@@ -183,19 +188,24 @@ public final class Peer implements AutoCloseable {
         if (config.nat()) {
             // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
             // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
-            lookup = new TimedLookupService(new RemoteLookupClient(org.p2psip.lookup.ring.Address.parse(BootstrapLookup.resolve(config.bootstrap()))), lookupLatency);
+            lookup = new TimedLookupService(PeerSecurity.records(new RemoteLookupClient(List.of(org.p2psip.lookup.ring.Address.parse(
+                    BootstrapLookup.resolve(config.bootstrap()))), RemoteLookupClient.DEFAULT_TIMEOUT, PeerSecurity.wire(identity)), identity),
+                    lookupLatency);
             relays = new RelayDirectory(lookup);
             relayed = RelayedAddresses.open(config, relays,
                     () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal);
             started.add(relayed);
-            return Id.hash("nat:" + RelayedAddresses.hostPort(relayed.om())).toHex();
+            return identity != null ? identity.nodeId() : Id.hash("nat:" + RelayedAddresses.hostPort(relayed.om())).toHex();
         }
         listening(config.bind() + ":" + config.dhtPort(), "the lookup node (Chord)", "--dht-port");
         chord = new ChordNode(ChordConfig.builder()
                 .listen(config.bind(), config.dhtPort())
                 .advertised(config.advertise(), config.dhtPort())
+                .nodeId(identity == null ? null : Id.fromHex(identity.nodeId()))
+                .security(PeerSecurity.wire(identity))
+                .recordRules(PeerSecurity.storeRules(identity))
                 .build());
-        lookup = new TimedLookupService(chord, lookupLatency);
+        lookup = new TimedLookupService(PeerSecurity.records(chord, identity), lookupLatency);
         if (config.bootstrap() == null) {
             chord.start();
             log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());
@@ -399,6 +409,11 @@ public final class Peer implements AutoCloseable {
 
     public OverlayManager overlayManager() {
         return om;
+    }
+
+    /** This peer's certificates (secured overlay), or null when it runs with {@code --security off}. */
+    public NodeIdentity identity() {
+        return identity;
     }
 
     /** This peer's Chord node; null for a peer behind a NAT, which uses the ring without joining it. */

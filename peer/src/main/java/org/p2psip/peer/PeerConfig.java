@@ -23,6 +23,13 @@ public final class PeerConfig {
     /** Where the SATO-Ports run: separate supervised processes (the prototype's way) or inside the OM's JVM. */
     public enum PortMode { PROCESS, IN_PROCESS }
 
+    /** The one command that enrolls a peer (the CA's directory and the peer's security directory are the user's). */
+    public static final String ENROLL = "./p2psip ca enroll-peer DIR --ca CA_DIR";
+
+    static final String SECURITY = "security";
+    /** {@code --security off}: an unsecured overlay. */
+    public static final String SECURITY_OFF = "off";
+
     /** The options, their defaults and help lines; the table is the documentation. */
     static final List<Option> OPTIONS = List.of(
             Option.value("config", null, "configuration file (key=value, same names as the flags)"),
@@ -67,7 +74,10 @@ public final class PeerConfig {
                     + " printed at start-up) or off"),
             Option.value("view", "off", "off | PORT | HOST:PORT: serve this peer's read-only web view (node, ring, SATO table,"
                     + " RTP-Port sessions, live call ladders) at http://HOST:PORT/view/; HOST defaults to 127.0.0.1, so only"
-                    + " users of this host can reach it (0 = any free port)"));
+                    + " users of this host can reach it (0 = any free port)"),
+            Option.value(SECURITY, null, "DIR: run secured with the certificates in DIR (made once by " + ENROLL + "; mutual TLS"
+                    + " with the overlay CA on the lookup service wire, the CA's Node-ID) | off: an UNSECURED overlay, chosen"
+                    + " explicitly (the paper's experiments, legacy peers without TLS); a peer given neither does not start"));
 
     static final String COMMAND = "./p2psip peer";
 
@@ -125,6 +135,11 @@ public final class PeerConfig {
             throw new IllegalArgumentException("--dead-media-s must not be negative (0: never)");
         }
         number("register-expires-max");
+        String sec = options.get(SECURITY);
+        if (sec == null || sec.isBlank()) {
+            throw new IllegalArgumentException("this peer has no certificates, and a peer runs secured: enroll it once with  "
+                    + ENROLL + "  and start it with --security DIR (or run an unsecured overlay explicitly with --security off)");
+        }
         httpAddress();
         view();
     }
@@ -269,6 +284,16 @@ public final class PeerConfig {
 
     public long registerExpiresMax() {
         return number("register-expires-max");
+    }
+
+    /** The security directory ({@code --security DIR}); null when the overlay is unsecured ({@code --security off}). */
+    public Path securityDir() {
+        String s = options.get(SECURITY);
+        return s == null || s.equals(SECURITY_OFF) ? null : Path.of(s);
+    }
+
+    public boolean secured() {
+        return securityDir() != null;
     }
 
     public Path stateDir() {

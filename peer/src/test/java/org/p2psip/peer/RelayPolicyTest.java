@@ -104,6 +104,9 @@ public class RelayPolicyTest {
 
     private Peer peer(String name, Path state, String bootstrap) throws Exception {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
+        s.put("security", org.p2psip.enrollment.RunCa.in(state).peer(name).toString());
+        org.p2psip.enrollment.RunCa.in(state).user("alice"); // alice and bob may register at any of the test's peers
+        org.p2psip.enrollment.RunCa.in(state).user("bob");
         s.put("ports", "in-process");
         s.put("relay-policy", "auto");
         s.put("relay-rtt-ms", "100");

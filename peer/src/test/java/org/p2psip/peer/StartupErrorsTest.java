@@ -122,6 +122,7 @@ public class StartupErrorsTest {
         Path state = tmp.getRoot().toPath();
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
         s.put("offer-relay", "off");
+        s.put("security", "off"); // start-up errors, not trust: TrustAttackTest and PeerConfigTest
         s.putAll(settings);
         Peer p = Peer.start(PeerConfig.of(s));
         owned.add(p);

@@ -3,6 +3,9 @@ package org.p2psip.lookup.chord;
 import java.time.Duration;
 import java.util.Objects;
 import org.p2psip.lookup.ring.Address;
+import org.p2psip.lookup.ring.Id;
+import org.p2psip.lookup.store.RecordRules;
+import org.p2psip.lookup.wire.LinkSecurity;
 
 /**
  * Configuration of a {@link ChordNode}. Immutable; build with {@link #builder()}.
@@ -22,6 +25,9 @@ public final class ChordConfig {
     private final Duration unifyInterval;
     private final Duration rpcTimeout;
     private final Duration frameReadTimeout;
+    private final Id nodeId;
+    private final LinkSecurity security;
+    private final RecordRules recordRules;
 
     private ChordConfig(Builder b) {
         this.listen = b.listen;
@@ -34,6 +40,9 @@ public final class ChordConfig {
         this.unifyInterval = b.unifyInterval;
         this.rpcTimeout = b.rpcTimeout;
         this.frameReadTimeout = b.frameReadTimeout;
+        this.nodeId = b.nodeId;
+        this.security = b.security;
+        this.recordRules = b.recordRules;
     }
 
     public static Builder builder() {
@@ -53,6 +62,9 @@ public final class ChordConfig {
         b.unifyInterval = unifyInterval;
         b.rpcTimeout = rpcTimeout;
         b.frameReadTimeout = frameReadTimeout;
+        b.nodeId = nodeId;
+        b.security = security;
+        b.recordRules = recordRules;
         return b;
     }
 
@@ -128,6 +140,24 @@ public final class ChordConfig {
         return frameReadTimeout;
     }
 
+    /**
+     * The node's id as the overlay CA assigned it (carried in its certificate, secured overlay); null:
+     * SHA-1 of the advertised address ({@link NodeRef#idOf}).
+     */
+    public Id nodeId() {
+        return nodeId;
+    }
+
+    /** Mutual TLS on the wire (secured overlay); null: plain TCP. */
+    public LinkSecurity security() {
+        return security;
+    }
+
+    /** What the node's store admits: signed values checked by their access rules (secured overlay), or everything. */
+    public RecordRules recordRules() {
+        return recordRules;
+    }
+
     @Override
     public String toString() {
         return "ChordConfig{listen=" + listen + ", advertised=" + advertised + ", r=" + successorListSize
@@ -148,6 +178,9 @@ public final class ChordConfig {
         private Duration unifyInterval = Duration.ofSeconds(3);
         private Duration rpcTimeout = Duration.ofSeconds(2);
         private Duration frameReadTimeout = Duration.ofSeconds(10);
+        private Id nodeId;
+        private LinkSecurity security;
+        private RecordRules recordRules = RecordRules.NONE;
 
         private Builder() {
         }
@@ -227,6 +260,24 @@ public final class ChordConfig {
                 throw new IllegalArgumentException("frame read timeout must be positive");
             }
             this.frameReadTimeout = d;
+            return this;
+        }
+
+        /** The id the overlay CA assigned (see {@link ChordConfig#nodeId()}). */
+        public Builder nodeId(Id id) {
+            this.nodeId = id;
+            return this;
+        }
+
+        /** Mutual TLS on the wire (see {@link ChordConfig#security()}). */
+        public Builder security(LinkSecurity s) {
+            this.security = s;
+            return this;
+        }
+
+        /** What the node's store admits (see {@link ChordConfig#recordRules()}); default everything. */
+        public Builder recordRules(RecordRules r) {
+            this.recordRules = Objects.requireNonNull(r);
             return this;
         }
 

@@ -51,13 +51,13 @@ public final class ChordNode extends AbstractLookupService {
     private final ChordConfig config;
     private final Transport transport;
     private final ChordRpc rpc;
-    private final ValueStore store = new ValueStore();
+    private final ValueStore store;
     private volatile State state = State.NEW;
     private volatile NodeParts parts;
 
     /** A node that talks TCP. */
     public ChordNode(ChordConfig config) {
-        this(config, new TcpTransport("chord", config.frameReadTimeout()));
+        this(config, new TcpTransport("chord", config.frameReadTimeout(), config.security()));
     }
 
     /** A node on the given transport (e.g. {@link org.p2psip.lookup.wire.InProcessNetwork}). */
@@ -66,6 +66,7 @@ public final class ChordNode extends AbstractLookupService {
         this.config = Objects.requireNonNull(config);
         this.transport = Objects.requireNonNull(transport);
         this.rpc = new ChordRpc(transport, config.rpcTimeout());
+        this.store = new ValueStore(config.recordRules());
     }
 
     // ---- life cycle ---------------------------------------------------------------------------------
@@ -137,7 +138,8 @@ public final class ChordNode extends AbstractLookupService {
             transport.close();
             throw e;
         }
-        parts = NodeParts.of(this, NodeRef.of(adv), config, rpc, store);
+        NodeRef self = config.nodeId() != null ? new NodeRef(config.nodeId(), adv.host(), adv.port()) : NodeRef.of(adv);
+        parts = NodeParts.of(this, self, config, rpc, store);
     }
 
     /** Chord's periodic procedures (the paper's stabilization pseudocode) and store repair, each at its configured interval. */

@@ -24,6 +24,15 @@ final class NodeRequestHandler implements RequestHandler {
 
     @Override
     public byte[] handle(int type, byte[] payload) throws MalformedFrameException {
+        return handle(type, payload, null);
+    }
+
+    /**
+     * @param caller the Node-ID in the sending node's certificate (secured wire), or null: a node that
+     *               speaks for itself (NOTIFY, TRANSFER, LEAVING_*) must be that node ({@link ClaimedIds})
+     */
+    @Override
+    public byte[] handle(int type, byte[] payload, Id caller) throws MalformedFrameException {
         PayloadReader r = new PayloadReader(payload);
         PayloadWriter w = new PayloadWriter();
         long now = System.currentTimeMillis();
@@ -44,6 +53,7 @@ final class NodeRequestHandler implements RequestHandler {
             case NOTIFY: {
                 NodeRef n = readNode(r);
                 r.end();
+                ClaimedIds.require(caller, n, "NOTIFY");
                 node.onNotify(n);
                 break;
             }
@@ -94,6 +104,7 @@ final class NodeRequestHandler implements RequestHandler {
                 NodeRef joining = readNode(r);
                 Id after = r.bool() ? readId(r) : null;
                 r.end();
+                ClaimedIds.require(caller, joining, "TRANSFER");
                 node.requireJoined();
                 List<StoredRecord> page = node.parts().keyTransfer().page(joining, after);
                 writeRecords(w, page, now);
@@ -109,6 +120,7 @@ final class NodeRequestHandler implements RequestHandler {
                 NodeRef leaving = readNode(r);
                 NodeRef pred = readOptNode(r);
                 r.end();
+                ClaimedIds.require(caller, leaving, "LEAVING");
                 node.onLeavingSuccessorSide(leaving, pred);
                 break;
             }
@@ -116,6 +128,7 @@ final class NodeRequestHandler implements RequestHandler {
                 NodeRef leaving = readNode(r);
                 List<NodeRef> succs = readNodes(r);
                 r.end();
+                ClaimedIds.require(caller, leaving, "LEAVING");
                 node.onLeavingPredecessorSide(leaving, succs);
                 break;
             }

@@ -45,12 +45,20 @@ public final class RemoteLookupClient extends AbstractLookupService {
      * @param timeout how long to wait for one answer
      */
     public RemoteLookupClient(List<Address> vias, Duration timeout) {
+        this(vias, timeout, null);
+    }
+
+    /**
+     * A client over mutual TLS ({@code security}; null: plain TCP), as a peer of a secured overlay
+     * behind a NAT uses the ring.
+     */
+    public RemoteLookupClient(List<Address> vias, Duration timeout, org.p2psip.lookup.wire.LinkSecurity security) {
         super(new DaemonThreads("chord-client-op").cachedPool(), "lookup client"); // no thread until used
         if (vias.isEmpty()) {
             throw new IllegalArgumentException("at least one ring node address is needed");
         }
         this.vias = List.copyOf(vias);
-        this.transport = new TcpTransport("chord-client", timeout.plusSeconds(5));
+        this.transport = new TcpTransport("chord-client", timeout.plusSeconds(5), security);
         this.rpc = new ChordRpc(transport, timeout);
     }
 

@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.p2psip.lookup.Limits;
+import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.ring.Id;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's local part of the DHT: for every key id, the key's values with their expiry times and
@@ -23,16 +26,30 @@ import org.p2psip.lookup.ring.Id;
  * here ({@link #put}, {@link #remove}) are not remembered: the node replicates them at once.
  */
 public final class ValueStore {
+    private static final Logger log = LoggerFactory.getLogger(ValueStore.class);
     private final NavigableMap<Id, Map<String, StoredRecord>> byKey = new TreeMap<>();
     private Set<Id> changed = new HashSet<>();
     private long lastStamp;
     private long version;
     /** No record expires before this (a lower bound): purging before it has nothing to do. */
     private long nextExpiry = Long.MAX_VALUE;
+    /** What this store admits (secured overlay: signed values only, see {@link RecordRules}). */
+    private final RecordRules rules;
+
+    /** A store that admits everything (an unsecured overlay). */
+    public ValueStore() {
+        this(RecordRules.NONE);
+    }
+
+    public ValueStore(RecordRules rules) {
+        this.rules = rules;
+    }
 
     /** A new record for a put accepted here: stamped now, expiring after {@code ttlMillis}. */
     public synchronized StoredRecord put(String key, String value, long ttlMillis, long now) {
-        StoredRecord r = new StoredRecord(key, Id.hash(key), value, nextStamp(now), now + ttlMillis, false);
+        RecordRules.Admission a = rules.admit(key, value, false, now);
+        StoredRecord r = a == null ? new StoredRecord(key, Id.hash(key), value, nextStamp(now), now + ttlMillis, false)
+                : new StoredRecord(key, Id.hash(key), value, a.storageTime(), Math.min(now + ttlMillis, a.expiresAt()), false);
         apply(r);
         return r;
     }
@@ -42,11 +59,12 @@ public final class ValueStore {
      * (a week when the value is unknown here, so that a stray replica cannot bring it back).
      */
     public synchronized StoredRecord remove(String key, String value, long now) {
+        RecordRules.Admission a = rules.admit(key, value, true, now);
         Id id = Id.hash(key);
         Map<String, StoredRecord> vals = byKey.get(id);
-        StoredRecord old = vals == null ? null : vals.get(value);
+        StoredRecord old = vals == null ? null : vals.get(rules.identity(value));
         long expires = old != null && !old.expired(now) ? old.expiresAt() : now + Limits.MAX_TTL_SECONDS * 1000L;
-        StoredRecord t = new StoredRecord(key, id, value, nextStamp(now), expires, true);
+        StoredRecord t = new StoredRecord(key, id, value, a == null ? nextStamp(now) : a.storageTime(), expires, true);
         apply(t);
         return t;
     }
@@ -56,6 +74,18 @@ public final class ValueStore {
      * is then remembered as changed (see {@link #drainChanged()}).
      */
     public synchronized boolean merge(StoredRecord r) {
+        long now = System.currentTimeMillis();
+        RecordRules.Admission a;
+        try {
+            a = rules.admit(r.key(), r.value(), r.tombstone(), now);
+        } catch (LookupException e) {
+            log.warn("refused a {} under {} from another node: {}", r.tombstone() ? "removal" : "value", r.key(), e.getMessage());
+            return false;
+        }
+        if (a != null) {
+            // the writer's signed storage time orders the record, not the sender's stamp
+            r = new StoredRecord(r.key(), r.keyId(), r.value(), a.storageTime(), Math.min(r.expiresAt(), a.expiresAt()), r.tombstone());
+        }
         if (!apply(r)) {
             return false;
         }
@@ -65,13 +95,14 @@ public final class ValueStore {
 
     private boolean apply(StoredRecord r) {
         Map<String, StoredRecord> vals = byKey.computeIfAbsent(r.keyId(), k -> new HashMap<>());
-        StoredRecord old = vals.get(r.value());
+        String identity = rules.identity(r.value());
+        StoredRecord old = vals.get(identity);
         // the same stamp is the same put or remove (its expiry may differ by transit time): keep ours;
         // should two nodes ever stamp alike, the tombstone wins
         if (old != null && (old.stamp() > r.stamp() || (old.stamp() == r.stamp() && (old.tombstone() || !r.tombstone())))) {
             return false;
         }
-        vals.put(r.value(), r);
+        vals.put(identity, r);
         nextExpiry = Math.min(nextExpiry, r.expiresAt());
         lastStamp = Math.max(lastStamp, r.stamp());
         version++;
@@ -256,9 +287,10 @@ public final class ValueStore {
     public synchronized void dropExactly(Iterable<StoredRecord> recs) {
         for (StoredRecord r : recs) {
             Map<String, StoredRecord> vals = byKey.get(r.keyId());
-            if (vals != null && vals.get(r.value()) != null && vals.get(r.value()).stamp() == r.stamp()
-                    && vals.get(r.value()).tombstone() == r.tombstone()) {
-                vals.remove(r.value());
+            String identity = rules.identity(r.value());
+            if (vals != null && vals.get(identity) != null && vals.get(identity).stamp() == r.stamp()
+                    && vals.get(identity).tombstone() == r.tombstone()) {
+                vals.remove(identity);
                 if (vals.isEmpty()) {
                     byKey.remove(r.keyId());
                 }

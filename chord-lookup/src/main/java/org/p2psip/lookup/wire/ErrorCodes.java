@@ -20,6 +20,7 @@ public final class ErrorCodes {
     public static final int INTERNAL = 10;
     public static final int UNKNOWN_TYPE = 11;
     public static final int VERSION_MISMATCH = 12;
+    public static final int FORBIDDEN = 13;
 
     public static int of(Reason r) {
         switch (r) {
@@ -32,6 +33,7 @@ public final class ErrorCodes {
             case NOT_JOINED: return NOT_JOINED;
             case CLOSED: return CLOSED;
             case PROTOCOL: return PROTOCOL;
+            case FORBIDDEN: return FORBIDDEN;
             default: return INTERNAL;
         }
     }
@@ -46,6 +48,7 @@ public final class ErrorCodes {
             case TIMEOUT: return Reason.TIMEOUT;
             case NOT_JOINED: return Reason.NOT_JOINED;
             case CLOSED: return Reason.CLOSED;
+            case FORBIDDEN: return Reason.FORBIDDEN;
             case PROTOCOL:
             case UNKNOWN_TYPE:
             case VERSION_MISMATCH:

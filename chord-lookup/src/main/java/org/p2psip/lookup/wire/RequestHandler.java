@@ -9,4 +9,12 @@ public interface RequestHandler {
      * an error response; a {@link MalformedFrameException} closes the connection.
      */
     byte[] handle(int type, byte[] payload) throws MalformedFrameException;
+
+    /**
+     * Handles one request from the node whose certificate carries {@code caller} (a secured wire,
+     * {@link LinkSecurity}); null on an unsecured wire. By default the caller is not looked at.
+     */
+    default byte[] handle(int type, byte[] payload, org.p2psip.lookup.ring.Id caller) throws MalformedFrameException {
+        return handle(type, payload);
+    }
 }

@@ -18,8 +18,13 @@ final class Responses {
      * transport closes the connection).
      */
     static byte[] answer(RequestHandler handler, int type, byte[] payload) throws MalformedFrameException {
+        return answer(handler, type, payload, null);
+    }
+
+    /** {@link #answer(RequestHandler, int, byte[])} for a request from an authenticated node ({@code caller}, null if none). */
+    static byte[] answer(RequestHandler handler, int type, byte[] payload, org.p2psip.lookup.ring.Id caller) throws MalformedFrameException {
         try {
-            byte[] ok = handler.handle(type, payload);
+            byte[] ok = handler.handle(type, payload, caller);
             byte[] body = new byte[ok.length + 1];
             System.arraycopy(ok, 0, body, 1, ok.length);
             return body;

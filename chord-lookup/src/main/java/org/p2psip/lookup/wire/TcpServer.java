@@ -32,11 +32,15 @@ final class TcpServer {
     private final Duration frameReadTimeout;
     private final DaemonThreads threads;
     private final ExecutorService workers;
+    /** Mutual TLS; null on an unsecured wire. */
+    private final LinkSecurity security;
     private final Set<Socket> inbound = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** Will serve {@code handler} on the bound {@code server} socket, once {@link #start()}ed. */
-    TcpServer(String name, ServerSocket server, RequestHandler handler, Duration frameReadTimeout, DaemonThreads threads) {
+    TcpServer(String name, ServerSocket server, RequestHandler handler, Duration frameReadTimeout, DaemonThreads threads,
+            LinkSecurity security) {
+        this.security = security;
         this.name = name;
         this.server = server;
         this.handler = handler;
@@ -79,6 +83,20 @@ final class TcpServer {
 
     private void serve(Socket c) {
         String peer = String.valueOf(c.getRemoteSocketAddress());
+        org.p2psip.lookup.ring.Id caller = null;
+        if (security != null) {
+            try {
+                caller = security.handshake(c); // bounded by the frame read timeout
+                peer = peer + " (node " + caller.shortHex() + ")";
+            } catch (IOException e) {
+                log.warn("{}: refused connection from {}: TLS: {}", name, peer, e.getMessage());
+                inbound.remove(c);
+                closeQuietly(c);
+                return;
+            }
+        }
+        org.p2psip.lookup.ring.Id from = caller;
+        String who = peer;
         try {
             InputStream in = new BufferedInputStream(c.getInputStream());
             OutputStream out = new BufferedOutputStream(c.getOutputStream());
@@ -89,7 +107,7 @@ final class TcpServer {
                 }
                 Frame req = f;
                 try {
-                    workers.execute(() -> respond(c, out, peer, req));
+                    workers.execute(() -> respond(c, out, who, req, from));
                 } catch (RejectedExecutionException e) {
                     break;
                 }
@@ -116,10 +134,10 @@ final class TcpServer {
         }
     }
 
-    private void respond(Socket c, OutputStream out, String peer, Frame req) {
+    private void respond(Socket c, OutputStream out, String peer, Frame req, org.p2psip.lookup.ring.Id caller) {
         byte[] body;
         try {
-            body = Responses.answer(handler, req.type(), req.payload());
+            body = Responses.answer(handler, req.type(), req.payload(), caller);
         } catch (MalformedFrameException e) {
             log.warn("{}: closing connection from {}: malformed request (type {}): {}", name, peer, req.type(), e.getMessage());
             inbound.remove(c);

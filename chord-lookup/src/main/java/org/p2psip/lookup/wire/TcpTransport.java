@@ -36,12 +36,23 @@ public final class TcpTransport implements Transport {
     private final Map<Address, Object> connectLocks = new ConcurrentHashMap<>();
     private volatile TcpServer server;
     private volatile boolean closed;
+    /** Mutual TLS in a secured overlay; null on an unsecured wire. */
+    private final LinkSecurity security;
 
     /**
      * @param name             prefix of thread names (e.g. "chord-4000")
      * @param frameReadTimeout how long a peer may stall inside a frame before its connection is closed
      */
     public TcpTransport(String name, Duration frameReadTimeout) {
+        this(name, frameReadTimeout, null);
+    }
+
+    /**
+     * A transport over mutual TLS ({@code security}; null: plain TCP): every connection, both ways,
+     * starts with a handshake, and requests that arrive carry the Node-ID of the node that sent them.
+     */
+    public TcpTransport(String name, Duration frameReadTimeout, LinkSecurity security) {
+        this.security = security;
         this.name = name;
         this.frameReadTimeout = frameReadTimeout;
         this.threads = new DaemonThreads(name);
@@ -49,7 +60,7 @@ public final class TcpTransport implements Transport {
 
     @Override
     public Address start(Address listen, RequestHandler handler) throws IOException {
-        ServerSocket s = new ServerSocket();
+        ServerSocket s = security == null ? new ServerSocket() : security.newServerSocket();
         try {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(listen.host(), listen.port()), 128);
@@ -59,7 +70,7 @@ public final class TcpTransport implements Transport {
         }
         name = name + "-" + s.getLocalPort();
         threads.rename(name);
-        TcpServer started = new TcpServer(name, s, handler, frameReadTimeout, threads);
+        TcpServer started = new TcpServer(name, s, handler, frameReadTimeout, threads, security);
         server = started;
         started.start();
         return new Address(listen.host(), s.getLocalPort());
@@ -143,7 +154,12 @@ public final class TcpTransport implements Transport {
             if (c != null && !c.dead()) {
                 return c;
             }
-            Socket s = new Socket();
+            Socket s;
+            try {
+                s = security == null ? new Socket() : security.newSocket();
+            } catch (IOException e) {
+                throw new RpcFailure(Reason.UNREACHABLE, "cannot open a socket to " + to + ": " + e.getMessage());
+            }
             try {
                 s.setTcpNoDelay(true);
                 InetSocketAddress sa = new InetSocketAddress(to.host(), to.port());
@@ -151,6 +167,14 @@ public final class TcpTransport implements Transport {
                     throw new UnknownHostException("unknown host " + to.host());
                 }
                 s.connect(sa, (int) Math.max(1, timeout.toMillis()));
+                if (security != null) {
+                    s.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+                    try {
+                        security.handshake(s);
+                    } catch (IOException e) {
+                        throw new IOException("TLS with " + to + " failed: " + e.getMessage(), e);
+                    }
+                }
                 s.setSoTimeout((int) frameReadTimeout.toMillis());
                 c = new TcpConnection(name, to, s, () -> !closed, dead -> outbound.remove(to, dead));
             } catch (SocketTimeoutException e) {

@@ -235,7 +235,12 @@ public final class SystemBenchmark {
         owner.deleteLater(state);
         List<String> program = new ArrayList<>(sutLauncher);
         program.add(launcher.toString());
-        Sut.Peers p = new Sut.Peers(state, work.resolve("peer-logs"), program, relayPolicy, peerArgs);
+        // unsecured, explicitly: the register load uses 100,000 users, and a secured overlay writes a user's
+        // record only with her certificate at her home peer (docs/security.md); the cost of security on the
+        // lookup service is measured by scripts/bench security
+        List<String> args = new ArrayList<>(peerArgs);
+        args.addAll(List.of("--security", "off"));
+        Sut.Peers p = new Sut.Peers(state, work.resolve("peer-logs"), program, relayPolicy, args);
         if (results.peerJvm.isEmpty()) {
             results.peerJvm = p.jvmOptions();
             results.portsMode = p.portsMode();

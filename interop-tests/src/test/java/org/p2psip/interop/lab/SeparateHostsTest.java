@@ -132,7 +132,8 @@ public class SeparateHostsTest {
         Files.createDirectories(state);
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", s.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString(),
-                "--relay-policy", policy, "--adapt", "off"));
+                "--relay-policy", policy, "--adapt", "off", "--security", org.p2psip.enrollment.RunCa.in(work).peer(name,
+                        "alice", "bob", "carol", "dave", "erin", "frank", "gina", "henry").toString()));
         // adaptation off: on a loaded machine a scheduling stall looks like a dead relay path and the
         // OM would move a call to the direct path; this test is about peers on separate hosts
         if (bootstrap != null) {

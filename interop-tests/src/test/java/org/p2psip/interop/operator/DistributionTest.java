@@ -55,10 +55,17 @@ public class DistributionTest {
         Result mvn = run(List.of("bash", "-c", "command -v mvn || echo no-maven"), home, onlyJava, 10);
         assertTrue("Maven must not be on the test's PATH: " + mvn.out, mvn.out.contains("no-maven"));
 
-        // a peer from the shipped example configuration, with free ports and no operator listener
+        // the release enrolls its peer (a CA of its own) ...
+        Path ca = tmp.getRoot().toPath().resolve("ca");
+        Path sec = tmp.getRoot().toPath().resolve("dist-sec");
+        Result init = run(List.of("bin/p2psip", "ca", "init", ca.toString()), home, onlyJava, 60);
+        assertEquals(init.out, 0, init.exit);
+        Result enroll = run(List.of("bin/p2psip", "ca", "enroll-peer", sec.toString(), "--ca", ca.toString()), home, onlyJava, 60);
+        assertEquals(enroll.out, 0, enroll.exit);
+        // ... and runs it, secured, from the shipped example configuration, with free ports and no operator listener
         Path conf = tmp.newFile("peer.conf").toPath();
         Files.writeString(conf, Files.readString(home.resolve("etc/peer.conf.example"))
-                + "\nname=dist\nsip-port=0\nom-port=0\ndht-port=0\nhttp=off\nstate-dir=" + tmp.newFolder("state") + "\n");
+                + "\nname=dist\nsip-port=0\nom-port=0\ndht-port=0\nhttp=off\nsecurity=" + sec + "\nstate-dir=" + tmp.newFolder("state") + "\n");
         Path log = tmp.getRoot().toPath().resolve("peer.log");
         ProcessBuilder pb = new ProcessBuilder("bin/p2psip", "peer", "--config", conf.toString()).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

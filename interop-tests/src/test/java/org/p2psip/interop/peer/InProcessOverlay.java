@@ -62,6 +62,8 @@ final class InProcessOverlay implements AutoCloseable {
     private static Peer peer(String name, Path state, String bootstrap, String policy, String rtpPorts,
             Map<String, String> extra) throws Exception {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
+        // a CA for the test's overlay; the tests' users alice and bob may register at any of its peers
+        s.put("security", org.p2psip.enrollment.RunCa.in(state).peer(name, "alice", "bob", "carol", "dave", "erin").toString());
         s.put("relay-policy", policy);
         s.put("ports", "in-process");
         s.put("rtp-ports", rtpPorts);

@@ -76,6 +76,11 @@ public final class PeerProcess implements AutoCloseable {
                 "--dht-port", Integer.toString(FreePorts.tcpAndUdp()),
                 "--tcp-relay-port", "0",
                 "--state-dir", stateDir.toString()));
+        if (!List.of(extra).contains("--security")) {
+            // the peers of one test share its state root, and so one overlay CA; the tests' users alice and bob
+            // may register at any of its peers
+            cmd.addAll(List.of("--security", org.p2psip.enrollment.RunCa.in(stateRoot).peer(name, "alice", "bob", "carol", "dave", "erin").toString()));
+        }
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

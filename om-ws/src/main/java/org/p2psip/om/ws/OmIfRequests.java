@@ -50,4 +50,9 @@ public interface OmIfRequests {
     String onReportPath(String caller, PathReport report) throws OmException;
 
     NodeStatus status();
+
+    /** How this node is secured, for node status ({@code secured: ...} or {@code OFF: ...}); null: not said. */
+    default String security() {
+        return null;
+    }
 }

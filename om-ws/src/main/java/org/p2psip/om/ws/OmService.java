@@ -282,6 +282,7 @@ public final class OmService implements OverlayManagerPortType {
             ring.setLookupAddress(st.ring().lookupAddress());
             r.setRing(ring);
         }
+        r.setSecurity(om.security());
         return r;
     }
 

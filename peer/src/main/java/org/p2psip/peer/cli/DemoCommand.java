@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.common.HostPort;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.enrollment.RunCa;
 import org.p2psip.experiment.RtpStats;
 import org.p2psip.peer.Peer;
 import org.p2psip.peer.PeerConfig;
@@ -74,10 +75,12 @@ public final class DemoCommand {
         long t0 = System.nanoTime();
         try {
             Path state = Files.createTempDirectory("p2psip-demo-");
-            say("Starting three overlay peers on 127.0.0.1 (OM, lookup node, P2PSIP-Port, RTP-Port each)");
-            Peer p3 = start(owned, "peer3", state, null, "never", ports);
-            Peer p1 = start(owned, "peer1", state, p3.bootstrapAddress(), "always", ports);
-            Peer p2 = start(owned, "peer2", state, p3.bootstrapAddress(), "always", ports);
+            RunCa ca = RunCa.in(state);
+            say("An overlay CA for this run enrolls three peers (Node-IDs chosen by the CA) and the users alice (home: peer1), bob (home: peer2)");
+            say("Starting three overlay peers on 127.0.0.1 (OM, lookup node, P2PSIP-Port, RTP-Port each; lookup service over mutual TLS)");
+            Peer p3 = start(owned, "peer3", state, null, "never", ports, ca.peer("peer3"));
+            Peer p1 = start(owned, "peer1", state, p3.bootstrapAddress(), "always", ports, ca.peer("peer1", "alice"));
+            Peer p2 = start(owned, "peer2", state, p3.bootstrapAddress(), "always", ports, ca.peer("peer2", "bob"));
             say("peer3 created the overlay; peer1 and peer2 joined through it; peer3 offers its RTP-Port as a relay");
             say("Web view of each peer (read-only, loopback; the call's ladder is recorded from now on):");
             for (Peer p : List.of(p1, p2, p3)) {
@@ -148,9 +151,10 @@ public final class DemoCommand {
         }
     }
 
-    private static Peer start(List<AutoCloseable> owned, String name, Path state, String bootstrap, String policy, String ports)
-            throws Exception {
+    private static Peer start(List<AutoCloseable> owned, String name, Path state, String bootstrap, String policy, String ports,
+            Path security) throws Exception {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
+        s.put("security", security.toString());
         s.put("relay-policy", policy);
         s.put("ports", ports);
         s.put("view", "127.0.0.1:0");

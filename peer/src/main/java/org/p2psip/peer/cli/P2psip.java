@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.p2psip.enrollment.CaCommand;
 import org.p2psip.experiment.ExperimentCommand;
 import org.p2psip.lookup.cli.DhtCommand;
 import org.p2psip.phone.PhoneCommand;
@@ -26,6 +27,7 @@ public final class P2psip {
         c.put("peer", PeerCommand::run);
         c.put("status", StatusCommand::run);
         c.put("dht", DhtCommand::run);
+        c.put("ca", CaCommand::run);
         c.put("phone", PhoneCommand::run);
         c.put("rtp-port", RtpPortMain::run);
         c.put("sip-port", P2psipPortMain::run);

@@ -92,6 +92,9 @@ public final class StatusCommand {
         out.printf("node        %s%n", st.getNodeId());
         out.printf("OM IF       v%s at http://%s/om/v1%n", st.getProtocolVersion(), om);
         out.printf("uptime      %s%n", duration(st.getUptimeSeconds()));
+        if (st.getSecurity() != null) {
+            out.printf("security    %s%n", st.getSecurity());
+        }
         if (st.getRing() != null) {
             org.p2psip.om.omif.v1.RingInfo ring = st.getRing();
             out.printf("ring        %d node(s)%s, last merge %s%s%n", ring.getSize(), ring.isExact() ? "" : " (estimated)",

@@ -109,6 +109,14 @@ public class StatusCommandTest {
             assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e));
             s = out.out();
             assertTrue(s, s.contains("lookup      192.0.2.7:4000 (a new peer joins with --bootstrap 192.0.2.7:4000"));
+
+            assertTrue("no security line while the OM is not told: " + s, !s.contains("security"));
+
+            // an unsecured peer says so (as ./p2psip peer --security off tells its OM)
+            om.security("OFF: unsecured overlay (--security off)");
+            out = new Out();
+            assertEquals(out.err(), 0, StatusCommand.run(new String[] {om.address().toString()}, out.o, out.e));
+            assertTrue(out.out(), out.out().contains("security    OFF: unsecured overlay (--security off)"));
         }
     }
 

@@ -127,6 +127,7 @@ public class PeerMetricsTest {
     public void httpOffStartsNoListener() throws Exception {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults("quiet", tmp.getRoot().toPath().resolve("quiet")));
         s.put("http", "off");
+        s.put("security", org.p2psip.enrollment.RunCa.in(tmp.getRoot().toPath()).peer("quiet").toString());
         Peer p = Peer.start(PeerConfig.of(s));
         owned.add(p);
         assertEquals(null, p.operatorListener());
@@ -181,6 +182,7 @@ public class PeerMetricsTest {
     private Peer peer(String name, Path state, String bootstrap) throws Exception {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
         s.put("ports", "in-process");
+        s.put("security", org.p2psip.enrollment.RunCa.in(state).peer(name, "alice", "bob").toString());
         s.put("relay-policy", "never");
         s.put("offer-relay", "off");
         if (bootstrap != null) {

@@ -171,6 +171,7 @@ public class PeerViewBrowserTest {
     private Peer peer(String name, Path state, String bootstrap, String policy) throws Exception {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
         s.put("ports", "in-process");
+        s.put("security", org.p2psip.enrollment.RunCa.in(state).peer(name, "alice", "bob").toString());
         s.put("relay-policy", policy);
         s.put("view", "127.0.0.1:0");
         if (bootstrap != null) {

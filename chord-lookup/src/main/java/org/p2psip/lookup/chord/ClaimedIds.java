@@ -1,0 +1,34 @@
+package org.p2psip.lookup.chord;
+
+import org.p2psip.lookup.LookupException;
+import org.p2psip.lookup.LookupException.Reason;
+import org.p2psip.lookup.ring.Id;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ring's rule in a secured overlay: a node is believed about its own id only when its
+ * certificate carries that id (the CA chose it), so no node can place itself just before a key it
+ * wants to hold. Checked for the messages in which a node speaks for itself: NOTIFY (a would-be
+ * predecessor), TRANSFER (a joining node asking for its keys) and LEAVING.
+ */
+final class ClaimedIds {
+    private static final Logger log = LoggerFactory.getLogger(ClaimedIds.class);
+
+    private ClaimedIds() {
+    }
+
+    /**
+     * @param certified the Node-ID in the sender's certificate; null on an unsecured wire (nothing to check)
+     * @throws LookupException FORBIDDEN when {@code claimed} is another id
+     */
+    static void require(Id certified, NodeRef claimed, String message) {
+        if (certified == null || certified.equals(claimed.id())) {
+            return;
+        }
+        log.warn("refused {} from node {}: it claims to be {} (id {}), which its certificate does not say", message,
+                certified.shortHex(), claimed, claimed.id().toHex());
+        throw new LookupException(Reason.FORBIDDEN, message + " refused: the sender's certificate carries Node-ID "
+                + certified.toHex() + ", not the claimed " + claimed.id().toHex());
+    }
+}
