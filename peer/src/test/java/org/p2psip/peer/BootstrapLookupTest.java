@@ -40,7 +40,7 @@ public class BootstrapLookupTest {
         }
     }
 
-    private static Map<String, String> config(String name, String bootstrap) {
+    private static Map<String, String> config(String name, String bootstrap) throws java.io.IOException {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
         s.put("ports", "in-process");
         s.put("security", org.p2psip.enrollment.RunCa.in(state).peer(name).toString());
