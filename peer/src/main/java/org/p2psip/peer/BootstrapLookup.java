@@ -38,6 +38,14 @@ public final class BootstrapLookup {
 
     /** The HOST:PORT of the lookup node that {@code given} (the {@code --bootstrap} value) leads to. */
     public static String resolve(String given) throws IOException {
+        return resolve(given, null);
+    }
+
+    /**
+     * As {@link #resolve(String)}, with {@code wire} the lookup-service wire's security of a secured
+     * peer (mutual TLS: a secured lookup node answers nothing else), or null for an unsecured overlay.
+     */
+    public static String resolve(String given, org.p2psip.lookup.wire.LinkSecurity wire) throws IOException {
         if (given.contains("://")) {
             Address om = omOfUrl(given);
             return fromOm(given, om, null);
@@ -48,7 +56,7 @@ public final class BootstrapLookup {
         } catch (IllegalArgumentException e) {
             throw new IOException("--bootstrap '" + given + "' is neither HOST:PORT nor a URL; " + WHAT_TO_GIVE);
         }
-        String asLookup = lookupNodeProblem(hp);
+        String asLookup = lookupNodeProblem(hp, wire);
         if (asLookup == null) {
             return hp.toString();
         }
@@ -56,9 +64,9 @@ public final class BootstrapLookup {
     }
 
     /** Null if a lookup node answers at {@code hp}, else what happened. */
-    private static String lookupNodeProblem(HostPort hp) {
+    private static String lookupNodeProblem(HostPort hp, org.p2psip.lookup.wire.LinkSecurity wire) {
         org.p2psip.lookup.ring.Address a = org.p2psip.lookup.ring.Address.parse(hp.toString());
-        try (RemoteLookupClient c = new RemoteLookupClient(List.of(a), LOOKUP_TIMEOUT)) {
+        try (RemoteLookupClient c = new RemoteLookupClient(List.of(a), LOOKUP_TIMEOUT, wire)) {
             c.status(a);
             return null;
         } catch (RuntimeException e) {

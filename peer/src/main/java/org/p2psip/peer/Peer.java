@@ -189,7 +189,7 @@ public final class Peer implements AutoCloseable {
             // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
             // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
             lookup = new TimedLookupService(PeerSecurity.records(new RemoteLookupClient(List.of(org.p2psip.lookup.ring.Address.parse(
-                    BootstrapLookup.resolve(config.bootstrap()))), RemoteLookupClient.DEFAULT_TIMEOUT, PeerSecurity.wire(identity)), identity),
+                    BootstrapLookup.resolve(config.bootstrap(), PeerSecurity.wire(identity)))), RemoteLookupClient.DEFAULT_TIMEOUT, PeerSecurity.wire(identity)), identity),
                     lookupLatency);
             relays = new RelayDirectory(lookup);
             relayed = RelayedAddresses.open(config, relays,
@@ -211,7 +211,7 @@ public final class Peer implements AutoCloseable {
             log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());
         } else {
             // any address of a running peer: its lookup node, its OM IF HOST:PORT or URL (says what answered otherwise)
-            String via = BootstrapLookup.resolve(config.bootstrap());
+            String via = BootstrapLookup.resolve(config.bootstrap(), PeerSecurity.wire(identity));
             try {
                 chord.join(org.p2psip.lookup.ring.Address.parse(via));
             } catch (IOException | RuntimeException e) {

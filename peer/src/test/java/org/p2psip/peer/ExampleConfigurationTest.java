@@ -36,10 +36,10 @@ public class ExampleConfigurationTest {
             }
         }
         Path file = tmp.getRoot().toPath().resolve("peer.conf");
-        Files.writeString(file, uncommented.toString() + "sip-port=5099\n");
+        Files.writeString(file, uncommented.toString() + "sip-port=5099\nsecurity=off\n"); // security has no default: it is chosen
         PeerConfig c = PeerConfig.parse(new String[] {"--config", file.toString()});
         assertEquals(5099, c.sipPort());
-        assertEquals(PeerConfig.parse(new String[0]).omPort(), c.omPort());
+        assertEquals(PeerConfig.parse(new String[] {"--security", "off"}).omPort(), c.omPort());
         assertEquals("127.0.0.1:0", c.get("http"));
     }
 

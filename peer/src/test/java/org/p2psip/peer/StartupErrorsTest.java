@@ -98,7 +98,7 @@ public class StartupErrorsTest {
 
     @Test
     public void twoRelayPeersShareAHostWithTheDefaultTcpRelayPort() throws Exception {
-        Map<String, String> defaults = Map.of("tcp-relay-port", PeerConfig.parse(new String[0]).get("tcp-relay-port"),
+        Map<String, String> defaults = Map.of("tcp-relay-port", PeerConfig.parse(new String[] {"--security", "off"}).get("tcp-relay-port"),
                 "offer-relay", "on");
         Peer a = start("a", defaults);
         Peer b = start("b", Map.of("tcp-relay-port", defaults.get("tcp-relay-port"), "offer-relay", "on",
