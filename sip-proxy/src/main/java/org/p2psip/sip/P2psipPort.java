@@ -29,6 +29,8 @@ import org.p2psip.sip.proxy.ProxySettings;
 import org.p2psip.sip.proxy.SipProxy;
 import org.p2psip.sip.registrar.Registrar;
 import org.p2psip.sip.stack.SipStacks;
+import org.p2psip.sip.transport.SipParserFactory;
+import org.p2psip.sip.transport.SipTransportFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +87,10 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     .threadPoolSize(config.threads())
                     .property("javax.sip.ROUTER_PATH", NextHopRouter.class.getName())
                     .property("gov.nist.javax.sip.NETWORK_LAYER", NoDelayNetworkLayer.class.getName())
+                    // TCP listening points: answers on the request's own connection (RFC 3261 18.2.2)
+                    .property(SipTransportFactory.PROPERTY, SipTransportFactory.class.getName())
+                    // repeated single-value headers are noted for request validation (400), not dropped
+                    .property(SipParserFactory.PROPERTY, SipParserFactory.class.getName())
                     .property(SipStacks.REENTRANT_LISTENER, "true")
                     .property("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000")
                     .property("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000")

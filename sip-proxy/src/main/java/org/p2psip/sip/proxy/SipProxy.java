@@ -28,6 +28,7 @@ import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.p2psip.sip.call.CallTable;
+import org.p2psip.sip.message.Responses;
 import org.p2psip.sip.overlay.OverlayLink;
 import org.p2psip.sip.registrar.RegisterHandler;
 import org.p2psip.sip.registrar.Registrar;
@@ -64,6 +65,7 @@ public final class SipProxy implements SipListener {
     private final BranchForwarding branches;
     private final ResponseProcessing responses;
     private final StatelessForwarding stateless;
+    private final ArrivalTransport arrival;
     private final Set<String> overlayPeers = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     private final int maxCallsInSetup;
@@ -71,6 +73,7 @@ public final class SipProxy implements SipListener {
     public SipProxy(Interfaces ifs, Registrar registrar, OverlayLink overlay, ProxySettings settings, Executor executor,
                     ScheduledExecutorService timer, MessageFactory messages, HeaderFactory headers) {
         this.ifs = ifs;
+        arrival = new ArrivalTransport(headers);
         calls = new CallTable(overlay);
         replies = new Replies(messages, headers);
         maxCallsInSetup = settings.maxCallsInSetup();
@@ -105,13 +108,17 @@ public final class SipProxy implements SipListener {
             }
             ServerTransaction st = ev.getServerTransaction();
             if (st == null) {
+                arrival.prepare(req);
                 st = provider.getNewServerTransaction(req);
             }
             handle(st, req, in);
         } catch (TransactionAlreadyExistsException e) {
             log.debug("retransmission of {} absorbed", req.getMethod());
         } catch (TransactionUnavailableException e) {
-            log.info("no server transaction for {}: {}", req.getMethod(), e.getMessage());
+            // the RI refuses a transaction for a request it finds incomplete (an INVITE without Contact):
+            // answered statelessly, naming what is missing, instead of leaving the sender retransmitting
+            log.info("{} from {} refused: {}", req.getMethod(), ev.getSource() == null ? "?" : in, e.getMessage());
+            replies.statelessly(provider, req, Response.BAD_REQUEST, "Bad Request (" + Responses.reason(e.getMessage()) + ")");
         } catch (RuntimeException e) {
             log.error("failed to process {}", req.getMethod(), e);
         }
