@@ -1,8 +1,6 @@
 package org.p2psip.sip.proxy;
 
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +19,10 @@ import javax.sip.TransactionTerminatedEvent;
 import javax.sip.TransactionUnavailableException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
@@ -66,7 +66,7 @@ public final class SipProxy implements SipListener {
     private final ResponseProcessing responses;
     private final StatelessForwarding stateless;
     private final ArrivalTransport arrival;
-    private final Set<String> overlayPeers = ConcurrentHashMap.newKeySet();
+    private final ForwardingPolicy policy;
     private final AtomicLong requests = new AtomicLong();
     private final int maxCallsInSetup;
 
@@ -83,13 +83,14 @@ public final class SipProxy implements SipListener {
         validation = new RequestValidation(ifs, loops, headers, replies);
         OverlayDetours detours = new OverlayDetours();
         routes = new RouteProcessing(ifs, registrar, detours);
+        policy = new ForwardingPolicy(registrar);
         responses = new ResponseProcessing(ifs, calls, sdp, executor, replies, new PhoneBye(ifs, messages, headers));
         // the Overlay Manager reports a call's media dead: BYE to this port's phone, the call's SATOs torn down
         overlay.onMediaFailed(calls::endDeadCall);
         branches = new BranchForwarding(ifs, loops, calls, sdp, responses, replies, timer, settings.timerCMillis(),
-                overlayPeers, detours);
+                policy, detours);
         targets = new TargetLocation(registrar, overlay, branches, responses);
-        stateless = new StatelessForwarding(ifs, routes, sdp, overlayPeers);
+        stateless = new StatelessForwarding(ifs, routes, sdp, policy);
         timer.scheduleWithFixedDelay(() -> calls.expire(settings.maxCallMillis()), 60, 60, TimeUnit.SECONDS);
     }
 
@@ -134,8 +135,11 @@ public final class SipProxy implements SipListener {
             return;
         }
         if (in == Side.OVERLAY) {
+            // another peer's P2PSIP-Port: remembered as a next hop when its Via names where it really is
             ViaHeader top = (ViaHeader) req.getHeader(ViaHeader.NAME);
-            overlayPeers.add(top.getHost() + ":" + top.getPort());
+            if (top.getReceived() == null || top.getReceived().equals(top.getHost())) {
+                policy.overlayPeer(top.getHost(), top.getPort() > 0 ? top.getPort() : 5060);
+            }
         }
         Request template = (Request) req.clone();
         Side popped = routes.preprocess(template);
@@ -147,7 +151,33 @@ public final class SipProxy implements SipListener {
             }
             return;
         }
+        String callId = ((CallIdHeader) req.getHeader(CallIdHeader.NAME)).getCallId();
+        RouteHeader route = (RouteHeader) template.getHeader(RouteHeader.NAME);
+        Side out = popped == null ? Side.UA : popped;
+        NextHop chosen = null; // a next hop the sender chose: a Route value, or an in-dialog Request-URI
+        if (route != null) {
+            URI next = route.getAddress().getURI();
+            if (!(next instanceof SipURI)) {
+                replies.respond(st, req, Response.UNSUPPORTED_URI_SCHEME, "Unsupported URI Scheme (Route)");
+                return;
+            }
+            chosen = routes.routeHop((SipURI) next, popped);
+        } else if (req.getHeader(ToHeader.NAME) != null && ((ToHeader) req.getHeader(ToHeader.NAME)).getTag() != null
+                && !ifs.isOwn((SipURI) template.getRequestURI())) {
+            chosen = routes.contactHop((SipURI) template.getRequestURI(), popped);
+        }
+        if (chosen != null) {
+            String refusal = policy.refusal(chosen, callId);
+            if (refusal != null) {
+                log.info("{} {} from {} refused: {}", req.getMethod(), callId, in, refusal);
+                replies.respond(st, req, Response.FORBIDDEN, refusal);
+                return;
+            }
+        }
         ResponseContext ctx = new ResponseContext(st, req, template, loopHash, in);
+        if (ctx.initial) {
+            policy.dialogRequest(req);
+        }
         if (ctx.isInvite() && ctx.initial) {
             int inSetup = responses.pendingInvites();
             if (inSetup >= maxCallsInSetup) {
@@ -160,22 +190,11 @@ public final class SipProxy implements SipListener {
             Replies.send(st, replies.response(req, Response.TRYING, null));
             responses.invitePending(ctx);
         }
-        Side out = popped == null ? Side.UA : popped;
-        RouteHeader route = (RouteHeader) template.getHeader(RouteHeader.NAME);
-        if (route != null) {
-            URI next = route.getAddress().getURI();
-            if (!(next instanceof SipURI)) {
-                responses.finish(ctx, Response.UNSUPPORTED_URI_SCHEME, "Unsupported URI Scheme (Route)");
-                return;
-            }
-            branches.fork(ctx, List.of(new Target.Fixed(routes.routeHop((SipURI) next, popped), out)));
+        if (chosen != null) {
+            branches.fork(ctx, List.of(new Target.Fixed(chosen, out)));
             return;
         }
         SipURI target = (SipURI) template.getRequestURI();
-        if (!ctx.initial && !ifs.isOwn(target)) {
-            branches.fork(ctx, List.of(new Target.Fixed(routes.contactHop(target, popped), out)));
-            return;
-        }
         targets.locate(ctx, target);
     }
 
@@ -187,6 +206,9 @@ public final class SipProxy implements SipListener {
         if (ct == null) {
             stateless.forwardStray(ev.getResponse(), ifs.sideOf((SipProvider) ev.getSource()));
         } else if (ct.getApplicationData() instanceof Branch b) {
+            if (ev.getResponse().getStatusCode() < 300) {
+                policy.dialogResponse(ev.getResponse());
+            }
             responses.onResponse(b, ev.getResponse());
         }
     }

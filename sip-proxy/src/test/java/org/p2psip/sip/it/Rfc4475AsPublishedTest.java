@@ -149,11 +149,9 @@ public class Rfc4475AsPublishedTest {
     @Test
     public void validRequestsToUnknownUsersGet404() {
         // tortuous but valid (3.1.1): the proxy parses them and looks the user up; nobody is registered
-        for (String n : List.of("wsinv", "intmeth", "esc01", "esc02", "escruri", "lwsdisp", "longreq", "semiuri",
+        for (String n : List.of("intmeth", "esc01", "esc02", "escruri", "lwsdisp", "longreq", "semiuri",
                 "transports", "sdp01", "badaspec", "badbranch", "baddate", "invut", "trws", "lwsstart", "unksm2")) {
-            if (!n.equals("wsinv")) {
-                answered(n, 404);
-            }
+            answered(n, 404);
         }
         answered("baddn", "udp", 404);
         // baddn has no empty line after its headers: over a stream the message never ends
@@ -209,6 +207,15 @@ public class Rfc4475AsPublishedTest {
         }
         // Content-Length beyond the datagram: 400 over UDP; over a stream the port waits for the rest
         silent("clerr", "tcp");
+    }
+
+    @Test
+    public void foreignRoutesAreRefusedNotRelayed() {
+        // wsinv and mpart01 carry a Route to a host that is neither a phone registered here nor a peer:
+        // the forwarding policy (after validation) refuses to be used as an open relay
+        answered("wsinv", 403);
+        answered("mpart01", 403);
+        assertTrue(outcome("mpart01", "udp").response.contains("not a relay"));
     }
 
     @Test
