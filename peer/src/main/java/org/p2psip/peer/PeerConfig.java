@@ -60,7 +60,9 @@ public final class PeerConfig {
             Option.value("sdp-rewrite", "on", "on | off: route media through the RTP-Ports (off: directly between phones)"),
             Option.value("ports", "in-process", "in-process | process: run the SATO-Ports in the OM's JVM (one JVM per peer) or as supervised child processes"),
             Option.value("state-dir", null, "socket files and logs (default: /tmp/p2psip-<name>-<om-port>)"),
-            Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"));
+            Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"),
+            Option.value("users", null, "P2PSIP-Port: users file (NAME:PASSWORD a line): REGISTER and INVITE need SIP digest"
+                    + " authentication (absent: none, any phone may register any name)"));
 
     static final String COMMAND = "./p2psip peer";
 
@@ -228,6 +230,12 @@ public final class PeerConfig {
 
     public long relayJitterMs() {
         return number("relay-jitter-ms");
+    }
+
+    /** The P2PSIP-Port's users file (digest authentication), or null. */
+    public Path usersFile() {
+        String s = options.get("users");
+        return s == null ? null : Path.of(s);
     }
 
     public long registerExpiresMax() {

@@ -28,6 +28,9 @@ import org.p2psip.sip.proxy.NoDelayNetworkLayer;
 import org.p2psip.sip.proxy.ProxySettings;
 import org.p2psip.sip.proxy.SipProxy;
 import org.p2psip.sip.registrar.Registrar;
+import org.p2psip.sip.auth.DigestAuthenticator;
+import org.p2psip.sip.auth.Nonces;
+import org.p2psip.sip.auth.SipUsers;
 import org.p2psip.sip.stack.SipStacks;
 import org.p2psip.sip.transport.SipParserFactory;
 import org.p2psip.sip.transport.SipTransportFactory;
@@ -43,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
     private static final Logger log = LoggerFactory.getLogger(P2psipPort.class);
+    /** How long a digest nonce is accepted (then the phone is challenged again with stale=true). */
+    static final long NONCE_LIFETIME_MILLIS = 300_000;
 
     private final P2psipPortConfig config;
     private final CloseOnce closing = new CloseOnce(this);
@@ -114,10 +119,18 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     overlayProvider, SipStacks.factories().header(), SipStacks.factories().address())
                     .withOverlayAdvertised(config.overlayAdvertised());
             registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis());
-            proxy = new SipProxy(interfaces, registrar, overlay,
+            DigestAuthenticator auth = authenticator();
+            proxy = new SipProxy(interfaces, registrar, overlay, auth,
                     new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis(),
                             config.maxCallsInSetup()),
                     workers, timer, SipStacks.factories().message(), SipStacks.factories().header());
+            if (auth == null) {
+                log.info("P2PSIP-Port {}: no users file (--users): no digest authentication, any phone may register any name",
+                        config.name());
+            } else {
+                log.info("P2PSIP-Port {}: digest authentication for REGISTER and INVITE: {} users from {}, realm {}, algorithms {}",
+                        config.name(), auth.users().size(), auth.users().source(), auth.realm(), auth.offered());
+            }
             uaProvider.addSipListener(proxy);
             overlayProvider.addSipListener(proxy);
             log.info("P2PSIP-Port {} up: UA side {}:{} (udp, tcp), overlay side {}:{} (tcp), control {}, SDP rewriting {}",
@@ -258,5 +271,14 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             overlay.close();
         }
         log.info("P2PSIP-Port {} stopped", config.name());
+    }
+
+    /** The digest authenticator of the users file, or null without one. */
+    private DigestAuthenticator authenticator() {
+        if (config.usersFile() == null) {
+            return null;
+        }
+        return new DigestAuthenticator(SipUsers.read(config.usersFile()), config.realm(), config.digestAlgorithms(),
+                new Nonces(NONCE_LIFETIME_MILLIS));
     }
 }

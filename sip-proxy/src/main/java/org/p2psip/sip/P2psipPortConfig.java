@@ -19,6 +19,11 @@ public final class P2psipPortConfig {
     private int overlayPort = 0;
     private String overlayAdvertised;
     private boolean sdpRewrite = true;
+    /** Default digest realm. */
+    public static final String DEFAULT_REALM = "p2psip";
+    private java.nio.file.Path usersFile;
+    private String realm = DEFAULT_REALM;
+    private java.util.List<String> digestAlgorithms = java.util.List.of("MD5", "SHA-256");
     private int minExpires = 60;
     private int defaultExpires = 3600;
     private int maxExpires = 7200;
@@ -224,6 +229,51 @@ public final class P2psipPortConfig {
 
     public int maxCallsInSetup() {
         return maxCallsInSetup;
+    }
+
+    /**
+     * The users file ({@link org.p2psip.sip.auth.SipUsers}, {@code NAME:PASSWORD} a line): with it, REGISTER
+     * and INVITEs from the UA side must authenticate (digest); null (the default): no authentication.
+     */
+    public P2psipPortConfig usersFile(java.nio.file.Path v) {
+        this.usersFile = v;
+        return this;
+    }
+
+    public java.nio.file.Path usersFile() {
+        return usersFile;
+    }
+
+    /** The digest realm (default {@value #DEFAULT_REALM}). */
+    public P2psipPortConfig realm(String v) {
+        if (v == null || v.isBlank() || v.contains("\"")) {
+            throw new IllegalArgumentException("realm must be non-empty and without quotes: " + v);
+        }
+        this.realm = v;
+        return this;
+    }
+
+    public String realm() {
+        return realm;
+    }
+
+    /** Digest algorithms challenged with, in order (default MD5 then SHA-256: a phone uses the first it supports). */
+    public P2psipPortConfig digestAlgorithms(java.util.List<String> v) {
+        for (String a : v) {
+            if (!org.p2psip.sip.auth.DigestAuthenticator.ALGORITHMS.contains(a)) {
+                throw new IllegalArgumentException("digest algorithm '" + a + "' is not one of "
+                        + org.p2psip.sip.auth.DigestAuthenticator.ALGORITHMS);
+            }
+        }
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("at least one digest algorithm");
+        }
+        this.digestAlgorithms = java.util.List.copyOf(v);
+        return this;
+    }
+
+    public java.util.List<String> digestAlgorithms() {
+        return digestAlgorithms;
     }
 
     private static int port(int v) {

@@ -42,6 +42,10 @@ public final class P2psipPortMain {
             "  --sato-timeout MS     how long a signalling SATO may take to be ready (default 10000)",
             "  --max-om-requests N   unanswered requests to the OM beyond which UAs get 503 at once (default 512)",
             "  --max-calls-in-setup N  new calls beyond N in set-up get 503 + Retry-After at once (default 32)",
+            "  --users FILE          digest authentication of REGISTER and INVITE against FILE (NAME:PASSWORD a line);",
+            "                        absent: none (any phone may register any name)",
+            "  --realm NAME          digest realm (default p2psip)",
+            "  --digest-algorithms LIST  challenged in this order (default MD5,SHA-256)",
             "  --help                this text",
             "");
 
@@ -86,7 +90,10 @@ public final class P2psipPortMain {
             Option.value("om-timeout", null, "how long a request to the OM may take (ms)"),
             Option.value("sato-timeout", null, "how long a signalling SATO may take to be ready (ms)"),
             Option.value("max-om-requests", null, "unanswered requests to the OM beyond which UAs get 503"),
-            Option.value("max-calls-in-setup", null, "new calls beyond this many in set-up get 503 + Retry-After"));
+            Option.value("max-calls-in-setup", null, "new calls beyond this many in set-up get 503 + Retry-After"),
+            Option.value("users", null, "users file (NAME:PASSWORD a line): digest authentication"),
+            Option.value("realm", null, "digest realm"),
+            Option.value("digest-algorithms", null, "digest algorithms challenged, in order"));
 
     /** The configuration the options describe (defaults and file values included). */
     static P2psipPortConfig config(Options o) {
@@ -119,6 +126,15 @@ public final class P2psipPortMain {
         }
         if (o.has("sdp-rewrite")) {
             c.sdpRewrite(o.onOff("sdp-rewrite"));
+        }
+        if (o.has("users")) {
+            c.usersFile(Path.of(o.get("users")));
+        }
+        if (o.has("realm")) {
+            c.realm(o.get("realm"));
+        }
+        if (o.has("digest-algorithms")) {
+            c.digestAlgorithms(List.of(o.get("digest-algorithms").split(",")));
         }
         int min = (int) o.number("min-expires", 1, 604800);
         int dflt = (int) o.number("default-expires", 1, 604800);

@@ -27,6 +27,7 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.p2psip.sip.auth.DigestAuthenticator;
 import org.p2psip.sip.call.CallTable;
 import org.p2psip.sip.message.Responses;
 import org.p2psip.sip.overlay.OverlayLink;
@@ -66,16 +67,20 @@ public final class SipProxy implements SipListener {
     private final ResponseProcessing responses;
     private final StatelessForwarding stateless;
     private final ArrivalTransport arrival;
+    /** Digest authentication of the port's own users, or null (no users file). */
+    private final Authentication authentication;
     private final ForwardingPolicy policy;
     private final AtomicLong requests = new AtomicLong();
     private final int maxCallsInSetup;
 
-    public SipProxy(Interfaces ifs, Registrar registrar, OverlayLink overlay, ProxySettings settings, Executor executor,
+    public SipProxy(Interfaces ifs, Registrar registrar, OverlayLink overlay, DigestAuthenticator auth, ProxySettings settings,
+                    Executor executor,
                     ScheduledExecutorService timer, MessageFactory messages, HeaderFactory headers) {
         this.ifs = ifs;
         arrival = new ArrivalTransport(headers);
         calls = new CallTable(overlay);
         replies = new Replies(messages, headers);
+        authentication = auth == null ? null : new Authentication(auth, replies, headers);
         maxCallsInSetup = settings.maxCallsInSetup();
         registrations = new RegisterHandler(registrar, messages, headers);
         LoopDetector loops = new LoopDetector();
@@ -140,6 +145,9 @@ public final class SipProxy implements SipListener {
             if (top.getReceived() == null || top.getReceived().equals(top.getHost())) {
                 policy.overlayPeer(top.getHost(), top.getPort() > 0 ? top.getPort() : 5060);
             }
+        }
+        if (authentication != null && in == Side.UA && !authentication.admits(st, req)) {
+            return; // 401/407 sent: nothing stored, nothing forwarded
         }
         Request template = (Request) req.clone();
         Side popped = routes.preprocess(template);
