@@ -62,7 +62,9 @@ public final class PeerConfig {
             Option.value("state-dir", null, "socket files and logs (default: /tmp/p2psip-<name>-<om-port>)"),
             Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"),
             Option.value("users", null, "P2PSIP-Port: users file (NAME:PASSWORD a line): REGISTER and INVITE need SIP digest"
-                    + " authentication (absent: none, any phone may register any name)"));
+                    + " authentication (absent: none, any phone may register any name)"),
+            Option.value("digest-algorithms", "MD5", "P2PSIP-Port: digest algorithms challenged with, in order: MD5, SHA-256"
+                    + " or both (SHA-256,MD5; RFC 8760; baresip 1.0 fails on any SHA-256 challenge)"));
 
     static final String COMMAND = "./p2psip peer";
 
@@ -236,6 +238,11 @@ public final class PeerConfig {
     public Path usersFile() {
         String s = options.get("users");
         return s == null ? null : Path.of(s);
+    }
+
+    /** The digest algorithms the P2PSIP-Port challenges with, in order. */
+    public List<String> digestAlgorithms() {
+        return List.of(options.get("digest-algorithms").split(","));
     }
 
     public long registerExpiresMax() {

@@ -57,7 +57,8 @@ final class SatoPortLauncher {
             args.addAll(List.of("--overlay-advertise", overlayAdvertised));
         }
         if (config.usersFile() != null) {
-            args.addAll(List.of("--users", config.usersFile().toAbsolutePath().toString()));
+            args.addAll(List.of("--users", config.usersFile().toAbsolutePath().toString(),
+                    "--digest-algorithms", String.join(",", config.digestAlgorithms())));
         }
         return new SatoPortProcess("p2psip-port", "sip-port", args, sock, config.stateDir(), requests);
     }
@@ -82,6 +83,7 @@ final class SatoPortLauncher {
                 .omTimeout(omTimeout)
                 .overlayAdvertised(overlayAdvertised)
                 .usersFile(config.usersFile())
+                .digestAlgorithms(config.digestAlgorithms())
                 .expires(Math.min(60, max), Math.min(3600, max), max);
     }
 }

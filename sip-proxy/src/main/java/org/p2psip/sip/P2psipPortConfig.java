@@ -23,7 +23,14 @@ public final class P2psipPortConfig {
     public static final String DEFAULT_REALM = "p2psip";
     private java.nio.file.Path usersFile;
     private String realm = DEFAULT_REALM;
-    private java.util.List<String> digestAlgorithms = java.util.List.of("MD5", "SHA-256");
+    /**
+     * Default digest algorithms challenged with: MD5 only. baresip 1.0 (Debian bookworm) fails a
+     * registration outright when any challenge is SHA-256 ("Function not implemented") and sipp 3.6
+     * answers only the first challenge, in MD5; phones that know RFC 8760 get SHA-256 with
+     * {@code --digest-algorithms SHA-256,MD5}.
+     */
+    public static final java.util.List<String> DEFAULT_DIGEST_ALGORITHMS = java.util.List.of("MD5");
+    private java.util.List<String> digestAlgorithms = DEFAULT_DIGEST_ALGORITHMS;
     private int minExpires = 60;
     private int defaultExpires = 3600;
     private int maxExpires = 7200;
@@ -257,7 +264,7 @@ public final class P2psipPortConfig {
         return realm;
     }
 
-    /** Digest algorithms challenged with, in order (default MD5 then SHA-256: a phone uses the first it supports). */
+    /** Digest algorithms challenged with, in order (a phone uses the first it supports); default {@link #DEFAULT_DIGEST_ALGORITHMS}. */
     public P2psipPortConfig digestAlgorithms(java.util.List<String> v) {
         for (String a : v) {
             if (!org.p2psip.sip.auth.DigestAuthenticator.ALGORITHMS.contains(a)) {

@@ -45,7 +45,8 @@ public final class P2psipPortMain {
             "  --users FILE          digest authentication of REGISTER and INVITE against FILE (NAME:PASSWORD a line);",
             "                        absent: none (any phone may register any name)",
             "  --realm NAME          digest realm (default p2psip)",
-            "  --digest-algorithms LIST  challenged in this order (default MD5,SHA-256)",
+            "  --digest-algorithms LIST  challenged with, in this order: MD5 (default), SHA-256 or both,",
+            "                        e.g. SHA-256,MD5 (RFC 8760; baresip 1.0 fails on any SHA-256 challenge)",
             "  --help                this text",
             "");
 

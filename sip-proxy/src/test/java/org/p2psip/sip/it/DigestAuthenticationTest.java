@@ -37,7 +37,7 @@ public class DigestAuthenticationTest {
         Files.write(users, List.of("# the port's users", "alice:wonderland", "carol:c4rol"));
         overlay = TestOverlay.start(1);
         port = new P2psipPort(new P2psipPortConfig(dir.resolve("p.sock")).name("peer-d").sipPort(0).overlayPort(0)
-                .threads(2).usersFile(users)).start();
+                .threads(2).usersFile(users).digestAlgorithms(List.of("MD5", "SHA-256"))).start();
         overlay.attach("peer-d", port, 0);
         TestPeers.waitFor("OM connected", port::isOverlayManagerConnected);
     }
