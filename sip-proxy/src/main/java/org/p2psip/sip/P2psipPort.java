@@ -32,6 +32,7 @@ import org.p2psip.sip.auth.DigestAuthenticator;
 import org.p2psip.sip.auth.Nonces;
 import org.p2psip.sip.auth.SipUsers;
 import org.p2psip.sip.stack.SipStacks;
+import org.p2psip.sip.transport.SipListenerBounds;
 import org.p2psip.sip.transport.SipParserFactory;
 import org.p2psip.sip.transport.SipTransportFactory;
 import org.slf4j.Logger;
@@ -96,6 +97,11 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     .property(SipTransportFactory.PROPERTY, SipTransportFactory.class.getName())
                     // repeated single-value headers are noted for request validation (400), not dropped
                     .property(SipParserFactory.PROPERTY, SipParserFactory.class.getName())
+                    // TCP listeners: connection caps (beyond them a connection is closed at once) and a
+                    // deadline for each whole message (slow senders)
+                    .property(SipListenerBounds.MAX_CONNECTIONS, Integer.toString(config.maxTcpConnections()))
+                    .property(SipListenerBounds.MAX_CONNECTIONS_PER_SOURCE, Integer.toString(config.maxTcpPerSource()))
+                    .property(SipListenerBounds.MESSAGE_DEADLINE_MS, Long.toString(config.tcpMessageDeadline().toMillis()))
                     .property(SipStacks.REENTRANT_LISTENER, "true")
                     .property("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000")
                     .property("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000")

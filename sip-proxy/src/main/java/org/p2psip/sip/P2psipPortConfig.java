@@ -22,6 +22,9 @@ public final class P2psipPortConfig {
     /** Default digest realm. */
     public static final String DEFAULT_REALM = "p2psip";
     private java.nio.file.Path usersFile;
+    private int maxTcpConnections = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS;
+    private int maxTcpPerSource = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
+    private Duration tcpMessageDeadline = Duration.ofMillis(org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MESSAGE_DEADLINE_MS);
     private String realm = DEFAULT_REALM;
     /**
      * Default digest algorithms challenged with: MD5 only. baresip 1.0 (Debian bookworm) fails a
@@ -281,6 +284,34 @@ public final class P2psipPortConfig {
 
     public java.util.List<String> digestAlgorithms() {
         return digestAlgorithms;
+    }
+
+    /**
+     * Bounds of the SIP TCP listeners ({@link org.p2psip.sip.transport.SipListenerBounds}): open
+     * connections in total and per source address (beyond, new ones are closed at once) and the
+     * deadline for a whole message.
+     */
+    public P2psipPortConfig tcpBounds(int maxConnections, int maxPerSource, Duration messageDeadline) {
+        if (maxConnections < 1 || maxPerSource < 1 || maxPerSource > maxConnections) {
+            throw new IllegalArgumentException("TCP connection caps must be >= 1 and per source <= total: "
+                    + maxConnections + ", " + maxPerSource);
+        }
+        this.maxTcpConnections = maxConnections;
+        this.maxTcpPerSource = maxPerSource;
+        this.tcpMessageDeadline = positive(messageDeadline);
+        return this;
+    }
+
+    public int maxTcpConnections() {
+        return maxTcpConnections;
+    }
+
+    public int maxTcpPerSource() {
+        return maxTcpPerSource;
+    }
+
+    public Duration tcpMessageDeadline() {
+        return tcpMessageDeadline;
     }
 
     private static int port(int v) {
