@@ -77,7 +77,11 @@ public final class PeerConfig {
                     + " users of this host can reach it (0 = any free port)"),
             Option.value(SECURITY, null, "DIR: run secured with the certificates in DIR (made once by " + ENROLL + "; mutual TLS"
                     + " with the overlay CA on the lookup service wire, the CA's Node-ID) | off: an UNSECURED overlay, chosen"
-                    + " explicitly (the paper's experiments, legacy peers without TLS); a peer given neither does not start"));
+                    + " explicitly (the paper's experiments, legacy peers without TLS); a peer given neither does not start"),
+            Option.value("users", null, "P2PSIP-Port: users file (NAME:PASSWORD a line): REGISTER and INVITE need SIP digest"
+                    + " authentication (absent: none, any phone may register any name)"),
+            Option.value("digest-algorithms", "MD5", "P2PSIP-Port: digest algorithms challenged with, in order: MD5, SHA-256"
+                    + " or both (SHA-256,MD5; RFC 8760; baresip 1.0 fails on any SHA-256 challenge)"));
 
     static final String COMMAND = "./p2psip peer";
 
@@ -280,6 +284,17 @@ public final class PeerConfig {
 
     public long relayJitterMs() {
         return number("relay-jitter-ms");
+    }
+
+    /** The P2PSIP-Port's users file (digest authentication), or null. */
+    public Path usersFile() {
+        String s = options.get("users");
+        return s == null ? null : Path.of(s);
+    }
+
+    /** The digest algorithms the P2PSIP-Port challenges with, in order. */
+    public List<String> digestAlgorithms() {
+        return List.of(options.get("digest-algorithms").split(","));
     }
 
     public long registerExpiresMax() {

@@ -56,6 +56,10 @@ final class SatoPortLauncher {
         if (overlayAdvertised != null) {
             args.addAll(List.of("--overlay-advertise", overlayAdvertised));
         }
+        if (config.usersFile() != null) {
+            args.addAll(List.of("--users", config.usersFile().toAbsolutePath().toString(),
+                    "--digest-algorithms", String.join(",", config.digestAlgorithms())));
+        }
         return new SatoPortProcess("p2psip-port", "sip-port", args, sock, config.stateDir(), requests);
     }
 
@@ -78,6 +82,8 @@ final class SatoPortLauncher {
                 .sdpRewrite(config.sdpRewrite())
                 .omTimeout(omTimeout)
                 .overlayAdvertised(overlayAdvertised)
+                .usersFile(config.usersFile())
+                .digestAlgorithms(config.digestAlgorithms())
                 .expires(Math.min(60, max), Math.min(3600, max), max);
     }
 }

@@ -28,6 +28,8 @@ final class Call {
     volatile boolean ringing;
     volatile boolean cancelled;
     volatile boolean established;
+    /** The INVITE was sent again with credentials after a digest challenge. */
+    volatile boolean authenticated;
     private final Consumer<String> steps;
 
     Call(boolean outgoing, String peer, CallMedia media, String callId, Consumer<String> steps) {

@@ -90,6 +90,39 @@ final class OutgoingCalls {
         }
         Response resp = ev.getResponse();
         int code = resp.getStatusCode();
+        if ((code == Response.PROXY_AUTHENTICATION_REQUIRED || code == Response.UNAUTHORIZED) && ua.cfg().password() != null
+                && !c.authenticated) {
+            // RFC 3261 22.2: the INVITE again, same Call-ID and From tag, next CSeq, with the credentials
+            c.authenticated = true;
+            ua.step("challenged (" + SipMessages.status(resp) + "): calling again with credentials");
+            try {
+                Request again = ua.newRequest(Request.INVITE, target, ua.address(target),
+                        (CallIdHeader) o.ct().getRequest().getHeader(CallIdHeader.NAME), 2,
+                        ((javax.sip.header.FromHeader) o.ct().getRequest().getHeader(javax.sip.header.FromHeader.NAME)).getTag());
+                again.setContent(o.ct().getRequest().getContent(), ua.sdpContentType());
+                javax.sip.header.AuthorizationHeader credentials = DigestAnswer.answer(resp, again, ua.cfg().user(),
+                        ua.cfg().password(), ua.headers());
+                if (credentials != null) {
+                    again.addHeader(credentials);
+                    o = transactions.send(again, r -> onProvisional(c, r));
+                    c.dialog = o.ct().getDialog();
+                    c.inviteCt = o.ct();
+                    ev = transactions.await(o, answerTimeout, "call to " + user);
+                    if (ev == null) {
+                        ev = cancel(c, o, answerTimeout);
+                        if (ev == null) {
+                            c.end("not answered");
+                            throw new PhoneException(fail + "no answer within " + answerTimeout.toSeconds() + " s");
+                        }
+                    }
+                    resp = ev.getResponse();
+                    code = resp.getStatusCode();
+                }
+            } catch (ParseException | InvalidArgumentException | SipException e) {
+                c.end("failed");
+                throw new PhoneException(fail + e.getMessage(), e);
+            }
+        }
         // session request delay (RFC 6076): the INVITE sent to its final response
         long srdMillis = (System.nanoTime() - sentNanos) / 1_000_000;
         if (code >= 300) {

@@ -42,6 +42,8 @@ public final class PhoneCommand {
               --expires N          registration lifetime to request (default 3600; refreshed at half
                                    of what the registrar grants)
               --no-register        do not register (calling only)
+              --password PW        answer the proxy's digest challenges (401 to REGISTER, 407 to
+                                   INVITE) as --user with this password (SHA-256 if offered, else MD5)
               --timeout N          overall deadline in seconds (default: wait + seconds + 60); the
                                    phone gives up, cleans up and exits 1 when it passes
               --report-every N     while media flows, print one line per N seconds with that
@@ -91,6 +93,7 @@ public final class PhoneCommand {
             PhoneConfig.Builder b = PhoneConfig.builder(o.user, o.proxy)
                     .listen(listenHost, o.listenPort)
                     .registerExpires(o.expires)
+                    .password(o.password)
                     .steps(line -> out.println(line));
             if (o.domain != null) {
                 b.domain(o.domain);
@@ -211,6 +214,7 @@ public final class PhoneCommand {
                 Option.value("seconds", "5", "seconds of media"),
                 Option.value("wait", null, "seconds to wait for the answer or the call"),
                 Option.value("expires", "3600", "registration lifetime to request"),
+                Option.value("password", null, "password for the proxy's digest challenges"),
                 Option.flag("no-register", "do not register"),
                 Option.value("timeout", null, "overall deadline in seconds"),
                 Option.value("report-every", null, "seconds per media interval line"),
@@ -230,6 +234,7 @@ public final class PhoneCommand {
         /** The interval of the media report, ms (from --report-every or --report-every-ms), or null. */
         Long reportEveryMillis;
         int expires;
+        String password;
         boolean register;
         boolean help;
 
@@ -249,6 +254,7 @@ public final class PhoneCommand {
             }
             o.proxy = resolved(p.hostPort("proxy"), "--proxy");
             o.callee = p.get("call");
+            o.password = p.get("password");
             o.answer = p.flag("answer");
             if (p.has("listen")) {
                 InetSocketAddress l = resolved(listen(p.get("listen")), "--listen");

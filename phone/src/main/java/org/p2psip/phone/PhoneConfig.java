@@ -35,6 +35,7 @@ public final class PhoneConfig {
     private final int listenPort;
     private final String mediaHost;
     private final int registerExpires;
+    private final String password;
     private final Duration requestTimeout;
     private final Consumer<String> steps;
 
@@ -46,6 +47,7 @@ public final class PhoneConfig {
         this.listenPort = b.listenPort;
         this.mediaHost = b.mediaHost != null ? b.mediaHost : b.listenHost;
         this.registerExpires = b.registerExpires;
+        this.password = b.password;
         this.requestTimeout = b.requestTimeout;
         this.steps = b.steps != null ? b.steps : LoggerFactory.getLogger(Phone.class)::info;
     }
@@ -77,6 +79,11 @@ public final class PhoneConfig {
 
     public String mediaHost() {
         return mediaHost;
+    }
+
+    /** The password answering a digest challenge (401/407) of the proxy, or null (the phone does not authenticate). */
+    public String password() {
+        return password;
     }
 
     public int registerExpires() {
@@ -113,6 +120,7 @@ public final class PhoneConfig {
         private int listenPort;
         private String mediaHost;
         private int registerExpires = 3600;
+        private String password;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Consumer<String> steps;
 
@@ -141,6 +149,12 @@ public final class PhoneConfig {
 
         public Builder mediaHost(String host) {
             this.mediaHost = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The password for the proxy's digest challenges (RFC 3261 Sec. 22), or null. */
+        public Builder password(String password) {
+            this.password = password;
             return this;
         }
 

@@ -88,22 +88,46 @@ final class Registration {
         String what = expires == 0 ? "unregistration of " + user : "registration of " + user;
         ResponseEvent ev;
         synchronized (lock) {
-            ClientTransactions.Outgoing o;
-            try {
-                SipURI registrar = ua.sipUri(null);
-                Request r = ua.newRequest(Request.REGISTER, registrar, ua.aor(), callId, ++cseq, fromTag);
-                r.addHeader(ua.headers().createExpiresHeader(expires));
-                o = transactions.send(r, null);
-            } catch (ParseException | InvalidArgumentException | SipException e) {
-                throw new PhoneException(what + " failed: " + e.getMessage(), e);
+            Response challenge = null;
+            Response resp;
+            int code;
+            int attempts = 0;
+            while (true) {
+                attempts++;
+                ClientTransactions.Outgoing o;
+                try {
+                    SipURI registrar = ua.sipUri(null);
+                    Request r = ua.newRequest(Request.REGISTER, registrar, ua.aor(), callId, ++cseq, fromTag);
+                    r.addHeader(ua.headers().createExpiresHeader(expires));
+                    if (challenge != null) {
+                        r.addHeader(DigestAnswer.answer(challenge, r, user, ua.cfg().password(), ua.headers()));
+                    }
+                    o = transactions.send(r, null);
+                } catch (ParseException | InvalidArgumentException | SipException e) {
+                    throw new PhoneException(what + " failed: " + e.getMessage(), e);
+                }
+                ev = transactions.await(o, ua.cfg().requestTimeout(), what);
+                if (ev == null) {
+                    throw new PhoneException(what + " failed: no answer from " + ua.proxyString() + " within "
+                            + ua.cfg().requestTimeout().toSeconds() + " s");
+                }
+                resp = ev.getResponse();
+                code = resp.getStatusCode();
+                // a digest challenge is answered once (again if only the nonce went stale)
+                boolean challenged = code == Response.UNAUTHORIZED || code == Response.PROXY_AUTHENTICATION_REQUIRED;
+                if (!challenged || ua.cfg().password() == null || attempts >= 3 || (challenge != null && !stale(resp))) {
+                    break;
+                }
+                try {
+                    if (DigestAnswer.answer(resp, ua.newRequest(Request.REGISTER, ua.sipUri(null), ua.aor(), callId, cseq,
+                            fromTag), user, ua.cfg().password(), ua.headers()) == null) {
+                        break;
+                    }
+                } catch (ParseException | InvalidArgumentException e) {
+                    throw new PhoneException(what + " failed: " + e.getMessage(), e);
+                }
+                challenge = resp;
             }
-            ev = transactions.await(o, ua.cfg().requestTimeout(), what);
-            if (ev == null) {
-                throw new PhoneException(what + " failed: no answer from " + ua.proxyString() + " within "
-                        + ua.cfg().requestTimeout().toSeconds() + " s");
-            }
-            Response resp = ev.getResponse();
-            int code = resp.getStatusCode();
             if (code / 100 != 2) {
                 throw new PhoneException(what + " failed: " + SipMessages.status(resp), code, null);
             }
@@ -119,6 +143,17 @@ final class Registration {
             scheduleRefresh(Math.max(1, granted / 2));
             return granted;
         }
+    }
+
+    private static boolean stale(Response r) {
+        for (java.util.Iterator<?> it = r.getHeaders(r.getStatusCode() == Response.UNAUTHORIZED
+                ? javax.sip.header.WWWAuthenticateHeader.NAME : javax.sip.header.ProxyAuthenticateHeader.NAME); it.hasNext(); ) {
+            String st = ((javax.sip.header.WWWAuthenticateHeader) it.next()).getParameter("stale");
+            if ("true".equalsIgnoreCase(st)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void scheduleRefresh(long delaySeconds) {

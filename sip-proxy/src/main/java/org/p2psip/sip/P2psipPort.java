@@ -29,7 +29,13 @@ import org.p2psip.sip.proxy.ProxySettings;
 import org.p2psip.sip.proxy.SipProxy;
 import org.p2psip.sip.proxy.LadderFeed;
 import org.p2psip.sip.registrar.Registrar;
+import org.p2psip.sip.auth.DigestAuthenticator;
+import org.p2psip.sip.auth.Nonces;
+import org.p2psip.sip.auth.SipUsers;
 import org.p2psip.sip.stack.SipStacks;
+import org.p2psip.sip.transport.SipListenerBounds;
+import org.p2psip.sip.transport.SipParserFactory;
+import org.p2psip.sip.transport.SipTransportFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
     private static final Logger log = LoggerFactory.getLogger(P2psipPort.class);
+    /** How long a digest nonce is accepted (then the phone is challenged again with stale=true). */
+    static final long NONCE_LIFETIME_MILLIS = 300_000;
 
     private final P2psipPortConfig config;
     private final CloseOnce closing = new CloseOnce(this);
@@ -86,6 +94,15 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     .threadPoolSize(config.threads())
                     .property("javax.sip.ROUTER_PATH", NextHopRouter.class.getName())
                     .property("gov.nist.javax.sip.NETWORK_LAYER", NoDelayNetworkLayer.class.getName())
+                    // TCP listening points: answers on the request's own connection (RFC 3261 18.2.2)
+                    .property(SipTransportFactory.PROPERTY, SipTransportFactory.class.getName())
+                    // repeated single-value headers are noted for request validation (400), not dropped
+                    .property(SipParserFactory.PROPERTY, SipParserFactory.class.getName())
+                    // TCP listeners: connection caps (beyond them a connection is closed at once) and a
+                    // deadline for each whole message (slow senders)
+                    .property(SipListenerBounds.MAX_CONNECTIONS, Integer.toString(config.maxTcpConnections()))
+                    .property(SipListenerBounds.MAX_CONNECTIONS_PER_SOURCE, Integer.toString(config.maxTcpPerSource()))
+                    .property(SipListenerBounds.MESSAGE_DEADLINE_MS, Long.toString(config.tcpMessageDeadline().toMillis()))
                     .property(SipStacks.REENTRANT_LISTENER, "true")
                     .property("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000")
                     .property("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000")
@@ -109,7 +126,8 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     overlayProvider, SipStacks.factories().header(), SipStacks.factories().address())
                     .withOverlayAdvertised(config.overlayAdvertised());
             registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis());
-            proxy = new SipProxy(interfaces, registrar, overlay,
+            DigestAuthenticator auth = authenticator();
+            proxy = new SipProxy(interfaces, registrar, overlay, auth,
                     new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis(),
                             config.maxCallsInSetup()),
                     workers, timer, SipStacks.factories().message(), SipStacks.factories().header());
@@ -122,6 +140,13 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                 log.info("P2PSIP-Port {}: SIP messages of calls {} to the Overlay Manager's web view", config.name(),
                         on ? "now told" : "no longer told");
             });
+            if (auth == null) {
+                log.info("P2PSIP-Port {}: no users file (--users): no digest authentication, any phone may register any name",
+                        config.name());
+            } else {
+                log.info("P2PSIP-Port {}: digest authentication for REGISTER and INVITE: {} users from {}, realm {}, algorithms {}",
+                        config.name(), auth.users().size(), auth.users().source(), auth.realm(), auth.offered());
+            }
             uaProvider.addSipListener(proxy);
             overlayProvider.addSipListener(proxy);
             log.info("P2PSIP-Port {} up: UA side {}:{} (udp, tcp), overlay side {}:{} (tcp), control {}, SDP rewriting {}",
@@ -263,5 +288,14 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             overlay.close();
         }
         log.info("P2PSIP-Port {} stopped", config.name());
+    }
+
+    /** The digest authenticator of the users file, or null without one. */
+    private DigestAuthenticator authenticator() {
+        if (config.usersFile() == null) {
+            return null;
+        }
+        return new DigestAuthenticator(SipUsers.read(config.usersFile()), config.realm(), config.digestAlgorithms(),
+                new Nonces(NONCE_LIFETIME_MILLIS));
     }
 }

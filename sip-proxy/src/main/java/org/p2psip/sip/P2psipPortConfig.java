@@ -19,6 +19,21 @@ public final class P2psipPortConfig {
     private int overlayPort = 0;
     private String overlayAdvertised;
     private boolean sdpRewrite = true;
+    /** Default digest realm. */
+    public static final String DEFAULT_REALM = "p2psip";
+    private java.nio.file.Path usersFile;
+    private int maxTcpConnections = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS;
+    private int maxTcpPerSource = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
+    private Duration tcpMessageDeadline = Duration.ofMillis(org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MESSAGE_DEADLINE_MS);
+    private String realm = DEFAULT_REALM;
+    /**
+     * Default digest algorithms challenged with: MD5 only. baresip 1.0 (Debian bookworm) fails a
+     * registration outright when any challenge is SHA-256 ("Function not implemented") and sipp 3.6
+     * answers only the first challenge, in MD5; phones that know RFC 8760 get SHA-256 with
+     * {@code --digest-algorithms SHA-256,MD5}.
+     */
+    public static final java.util.List<String> DEFAULT_DIGEST_ALGORITHMS = java.util.List.of("MD5");
+    private java.util.List<String> digestAlgorithms = DEFAULT_DIGEST_ALGORITHMS;
     private int minExpires = 60;
     private int defaultExpires = 3600;
     private int maxExpires = 7200;
@@ -224,6 +239,79 @@ public final class P2psipPortConfig {
 
     public int maxCallsInSetup() {
         return maxCallsInSetup;
+    }
+
+    /**
+     * The users file ({@link org.p2psip.sip.auth.SipUsers}, {@code NAME:PASSWORD} a line): with it, REGISTER
+     * and INVITEs from the UA side must authenticate (digest); null (the default): no authentication.
+     */
+    public P2psipPortConfig usersFile(java.nio.file.Path v) {
+        this.usersFile = v;
+        return this;
+    }
+
+    public java.nio.file.Path usersFile() {
+        return usersFile;
+    }
+
+    /** The digest realm (default {@value #DEFAULT_REALM}). */
+    public P2psipPortConfig realm(String v) {
+        if (v == null || v.isBlank() || v.contains("\"")) {
+            throw new IllegalArgumentException("realm must be non-empty and without quotes: " + v);
+        }
+        this.realm = v;
+        return this;
+    }
+
+    public String realm() {
+        return realm;
+    }
+
+    /** Digest algorithms challenged with, in order (a phone uses the first it supports); default {@link #DEFAULT_DIGEST_ALGORITHMS}. */
+    public P2psipPortConfig digestAlgorithms(java.util.List<String> v) {
+        for (String a : v) {
+            if (!org.p2psip.sip.auth.DigestAuthenticator.ALGORITHMS.contains(a)) {
+                throw new IllegalArgumentException("digest algorithm '" + a + "' is not one of "
+                        + org.p2psip.sip.auth.DigestAuthenticator.ALGORITHMS);
+            }
+        }
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("at least one digest algorithm");
+        }
+        this.digestAlgorithms = java.util.List.copyOf(v);
+        return this;
+    }
+
+    public java.util.List<String> digestAlgorithms() {
+        return digestAlgorithms;
+    }
+
+    /**
+     * Bounds of the SIP TCP listeners ({@link org.p2psip.sip.transport.SipListenerBounds}): open
+     * connections in total and per source address (beyond, new ones are closed at once) and the
+     * deadline for a whole message.
+     */
+    public P2psipPortConfig tcpBounds(int maxConnections, int maxPerSource, Duration messageDeadline) {
+        if (maxConnections < 1 || maxPerSource < 1 || maxPerSource > maxConnections) {
+            throw new IllegalArgumentException("TCP connection caps must be >= 1 and per source <= total: "
+                    + maxConnections + ", " + maxPerSource);
+        }
+        this.maxTcpConnections = maxConnections;
+        this.maxTcpPerSource = maxPerSource;
+        this.tcpMessageDeadline = positive(messageDeadline);
+        return this;
+    }
+
+    public int maxTcpConnections() {
+        return maxTcpConnections;
+    }
+
+    public int maxTcpPerSource() {
+        return maxTcpPerSource;
+    }
+
+    public Duration tcpMessageDeadline() {
+        return tcpMessageDeadline;
     }
 
     private static int port(int v) {

@@ -42,6 +42,14 @@ public final class P2psipPortMain {
             "  --sato-timeout MS     how long a signalling SATO may take to be ready (default 10000)",
             "  --max-om-requests N   unanswered requests to the OM beyond which UAs get 503 at once (default 512)",
             "  --max-calls-in-setup N  new calls beyond N in set-up get 503 + Retry-After at once (default 32)",
+            "  --max-tcp-connections N  open SIP TCP connections per listener; beyond, new ones are closed (default 256)",
+            "  --max-tcp-per-source N   ... per source address (default 32)",
+            "  --tcp-message-deadline-ms MS  a SIP message over TCP must be complete within this (default 10000)",
+            "  --users FILE          digest authentication of REGISTER and INVITE against FILE (NAME:PASSWORD a line);",
+            "                        absent: none (any phone may register any name)",
+            "  --realm NAME          digest realm (default p2psip)",
+            "  --digest-algorithms LIST  challenged with, in this order: MD5 (default), SHA-256 or both,",
+            "                        e.g. SHA-256,MD5 (RFC 8760; baresip 1.0 fails on any SHA-256 challenge)",
             "  --help                this text",
             "");
 
@@ -86,7 +94,13 @@ public final class P2psipPortMain {
             Option.value("om-timeout", null, "how long a request to the OM may take (ms)"),
             Option.value("sato-timeout", null, "how long a signalling SATO may take to be ready (ms)"),
             Option.value("max-om-requests", null, "unanswered requests to the OM beyond which UAs get 503"),
-            Option.value("max-calls-in-setup", null, "new calls beyond this many in set-up get 503 + Retry-After"));
+            Option.value("max-calls-in-setup", null, "new calls beyond this many in set-up get 503 + Retry-After"),
+            Option.value("users", null, "users file (NAME:PASSWORD a line): digest authentication"),
+            Option.value("max-tcp-connections", "256", "open SIP TCP connections per listener"),
+            Option.value("max-tcp-per-source", "32", "open SIP TCP connections per source address"),
+            Option.value("tcp-message-deadline-ms", "10000", "deadline for a whole SIP message over TCP (ms)"),
+            Option.value("realm", null, "digest realm"),
+            Option.value("digest-algorithms", null, "digest algorithms challenged, in order"));
 
     /** The configuration the options describe (defaults and file values included). */
     static P2psipPortConfig config(Options o) {
@@ -119,6 +133,17 @@ public final class P2psipPortMain {
         }
         if (o.has("sdp-rewrite")) {
             c.sdpRewrite(o.onOff("sdp-rewrite"));
+        }
+        c.tcpBounds((int) o.number("max-tcp-connections", 1, 100_000), (int) o.number("max-tcp-per-source", 1, 100_000),
+                java.time.Duration.ofMillis(o.number("tcp-message-deadline-ms", 100, 3_600_000)));
+        if (o.has("users")) {
+            c.usersFile(Path.of(o.get("users")));
+        }
+        if (o.has("realm")) {
+            c.realm(o.get("realm"));
+        }
+        if (o.has("digest-algorithms")) {
+            c.digestAlgorithms(List.of(o.get("digest-algorithms").split(",")));
         }
         int min = (int) o.number("min-expires", 1, 604800);
         int dflt = (int) o.number("default-expires", 1, 604800);

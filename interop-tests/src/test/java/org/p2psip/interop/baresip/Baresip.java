@@ -134,6 +134,7 @@ public final class Baresip implements AutoCloseable {
         private int sipPort;
         private IntSupplier ctrlPorts = FreePorts::tcp;
         private boolean sipTrace;
+        private String authPass;
         private final List<String> extraConfig = new ArrayList<>();
 
         private Builder(String user) {
@@ -205,6 +206,12 @@ public final class Baresip implements AutoCloseable {
         }
 
         /** Runs baresip with {@code -s}: every SIP message it sends and receives goes to the log. */
+        /** Password answering the registrar's and proxy's digest challenges ({@code ;auth_pass=} in the account). */
+        public Builder authPass(String password) {
+            this.authPass = password;
+            return this;
+        }
+
         public Builder sipTrace(boolean on) {
             this.sipTrace = on;
             return this;
@@ -356,6 +363,9 @@ public final class Baresip implements AutoCloseable {
             a.append(";regint=").append(cfg.regint);
         } else {
             a.append(";regint=0");
+        }
+        if (cfg.authPass != null) {
+            a.append(";auth_pass=").append(cfg.authPass);
         }
         a.append(";answermode=").append(cfg.answerMode);
         a.append(";audio_codecs=PCMU");

@@ -3,7 +3,6 @@ package org.p2psip.sip.proxy;
 import gov.nist.javax.sip.message.SIPMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,12 +48,12 @@ final class BranchForwarding {
     private final Replies replies;
     private final ScheduledExecutorService timer;
     private final long timerCMillis;
-    private final Set<String> overlayPeers;
+    private final ForwardingPolicy overlayPeers;
     private final OverlayDetours detours;
     private final AtomicLong satoRequests = new AtomicLong();
 
     BranchForwarding(Interfaces ifs, LoopDetector loops, CallTable calls, SdpCrossing sdp, ResponseProcessing responses,
-                     Replies replies, ScheduledExecutorService timer, long timerCMillis, Set<String> overlayPeers,
+                     Replies replies, ScheduledExecutorService timer, long timerCMillis, ForwardingPolicy overlayPeers,
                      OverlayDetours detours) {
         this.detours = detours;
         this.ifs = ifs;
@@ -139,10 +138,10 @@ final class BranchForwarding {
                     return;
                 }
             }
-            overlayPeers.add(sato.address().host() + ":" + sato.address().port());
+            overlayPeers.overlayPeer(sato.address().host(), sato.address().port());
             if (sato.peer() != null) {
                 // the call's in-dialog requests to the far port (its Record-Route) take the same detour
-                overlayPeers.add(sato.peer().host() + ":" + sato.peer().port());
+                overlayPeers.overlayPeer(sato.peer().host(), sato.peer().port());
                 detours.detour(sato.peer(), sato.address());
             } else {
                 detours.direct(sato.address());

@@ -25,15 +25,30 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
     public NoDelayNetworkLayer() {
     }
 
-    /** A server socket whose accepted connections have Nagle's algorithm switched off. */
+    /** Accept queue of the TCP listening points. */
+    static final int ACCEPT_BACKLOG = 1024;
+
+    /** Whole-message deadline of accepted connections (from the stack's properties, {@link #setSipStack}). */
+    private volatile long messageDeadlineMillis = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MESSAGE_DEADLINE_MS;
+
+    /**
+     * A server socket whose accepted connections have Nagle's algorithm switched off and a deadline
+     * per whole message ({@link org.p2psip.sip.transport.MessageDeadlineSocket}).
+     */
     static final class NoDelayServerSocket extends ServerSocket {
-        NoDelayServerSocket(int port, int backlog, InetAddress bind) throws IOException {
-            super(port, backlog, bind);
+        private final long deadlineMillis;
+
+        NoDelayServerSocket(int port, int backlog, InetAddress bind, long deadlineMillis) throws IOException {
+            // the RI asks for the default backlog (50): under a connection flood the kernel then drops
+            // SYNs and clients wait for retransmissions; a deeper queue lets the accept loop shed them
+            super(port, Math.max(backlog, ACCEPT_BACKLOG), bind);
+            this.deadlineMillis = deadlineMillis;
         }
 
         @Override
         public Socket accept() throws IOException {
-            Socket s = super.accept();
+            Socket s = new org.p2psip.sip.transport.MessageDeadlineSocket(deadlineMillis);
+            implAccept(s);
             s.setTcpNoDelay(true);
             return s;
         }
@@ -46,7 +61,7 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
 
     @Override
     public ServerSocket createServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-        return new NoDelayServerSocket(port, backlog, bindAddress);
+        return new NoDelayServerSocket(port, backlog, bindAddress, messageDeadlineMillis);
     }
 
     @Override
@@ -96,5 +111,9 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
     @Override
     public void setSipStack(SipStackImpl sipStackImpl) {
         base.setSipStack(sipStackImpl);
+        String d = sipStackImpl.getConfigurationProperties().getProperty(org.p2psip.sip.transport.SipListenerBounds.MESSAGE_DEADLINE_MS);
+        if (d != null) {
+            messageDeadlineMillis = Long.parseLong(d);
+        }
     }
 }

@@ -56,6 +56,19 @@ final class Replies {
         return Responses.response(messages, req, code, reason);
     }
 
+    /** Answers {@code req} without a transaction (one the stack would not create); counted as rejected. */
+    void statelessly(javax.sip.SipProvider provider, Request req, int code, String reason) {
+        countIfRejected(code);
+        if (Request.ACK.equals(req.getMethod())) {
+            return;
+        }
+        try {
+            provider.sendResponse(response(req, code, reason));
+        } catch (javax.sip.SipException | RuntimeException e) {
+            log.debug("could not send {} statelessly: {}", code, e.getMessage());
+        }
+    }
+
     /** Answers {@code req} on {@code st}; an error counts as a rejected request. */
     void respond(ServerTransaction st, Request req, int code, String reason) {
         countIfRejected(code);

@@ -12,11 +12,12 @@ import javax.sip.header.UnsupportedHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.p2psip.sip.transport.SipParserFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RFC 3261 Sec. 16.3, request validation: SIP version (505), Request-URI scheme (416), Max-Forwards
+ * RFC 3261 Sec. 16.3, request validation: a single-value header given twice (400), SIP version (505), Request-URI scheme (416), Max-Forwards
  * (483; an OPTIONS to the proxy itself gets 200), Proxy-Require (420 with Unsupported), loop
  * detection (482). Syntax and the CSeq method are the JAIN-SIP parser's.
  */
@@ -38,6 +39,11 @@ final class RequestValidation {
     /** Answers an invalid request itself and returns null; a valid one gives its loop-detection hash. */
     String validate(ServerTransaction st, Request req) {
         String method = req.getMethod();
+        String twice = req instanceof gov.nist.javax.sip.message.SIPMessage m ? SipParserFactory.duplicateHeader(m) : null;
+        if (twice != null) {
+            replies.respond(st, req, Response.BAD_REQUEST, "Bad Request (more than one " + twice + " header)");
+            return null;
+        }
         // the RI's parser reads any start-line version as 2.0, but keeps the sender's version in its Via
         ViaHeader sender = (ViaHeader) req.getHeader(ViaHeader.NAME);
         String version = sender instanceof gov.nist.javax.sip.header.Via

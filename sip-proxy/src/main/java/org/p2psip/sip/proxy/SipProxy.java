@@ -1,8 +1,6 @@
 package org.p2psip.sip.proxy;
 
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +19,17 @@ import javax.sip.TransactionTerminatedEvent;
 import javax.sip.TransactionUnavailableException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.p2psip.sip.auth.DigestAuthenticator;
 import org.p2psip.sip.call.CallTable;
+import org.p2psip.sip.message.Responses;
 import org.p2psip.sip.overlay.OverlayLink;
 import org.p2psip.sip.registrar.RegisterHandler;
 import org.p2psip.sip.registrar.Registrar;
@@ -64,15 +66,21 @@ public final class SipProxy implements SipListener {
     private final BranchForwarding branches;
     private final ResponseProcessing responses;
     private final StatelessForwarding stateless;
-    private final Set<String> overlayPeers = ConcurrentHashMap.newKeySet();
+    private final ArrivalTransport arrival;
+    /** Digest authentication of the port's own users, or null (no users file). */
+    private final Authentication authentication;
+    private final ForwardingPolicy policy;
     private final AtomicLong requests = new AtomicLong();
     private final int maxCallsInSetup;
 
-    public SipProxy(Interfaces ifs, Registrar registrar, OverlayLink overlay, ProxySettings settings, Executor executor,
+    public SipProxy(Interfaces ifs, Registrar registrar, OverlayLink overlay, DigestAuthenticator auth, ProxySettings settings,
+                    Executor executor,
                     ScheduledExecutorService timer, MessageFactory messages, HeaderFactory headers) {
         this.ifs = ifs;
+        arrival = new ArrivalTransport(headers);
         calls = new CallTable(overlay);
         replies = new Replies(messages, headers, ifs.ladder());
+        authentication = auth == null ? null : new Authentication(auth, replies, headers);
         maxCallsInSetup = settings.maxCallsInSetup();
         registrations = new RegisterHandler(registrar, messages, headers);
         LoopDetector loops = new LoopDetector();
@@ -80,13 +88,14 @@ public final class SipProxy implements SipListener {
         validation = new RequestValidation(ifs, loops, headers, replies);
         OverlayDetours detours = new OverlayDetours();
         routes = new RouteProcessing(ifs, registrar, detours);
+        policy = new ForwardingPolicy(registrar);
         responses = new ResponseProcessing(ifs, calls, sdp, executor, replies, new PhoneBye(ifs, messages, headers));
         // the Overlay Manager reports a call's media dead: BYE to this port's phone, the call's SATOs torn down
         overlay.onMediaFailed(calls::endDeadCall);
         branches = new BranchForwarding(ifs, loops, calls, sdp, responses, replies, timer, settings.timerCMillis(),
-                overlayPeers, detours);
+                policy, detours);
         targets = new TargetLocation(registrar, overlay, branches, responses);
-        stateless = new StatelessForwarding(ifs, routes, sdp, overlayPeers);
+        stateless = new StatelessForwarding(ifs, routes, sdp, policy);
         timer.scheduleWithFixedDelay(() -> calls.expire(settings.maxCallMillis()), 60, 60, TimeUnit.SECONDS);
     }
 
@@ -106,13 +115,17 @@ public final class SipProxy implements SipListener {
             }
             ServerTransaction st = ev.getServerTransaction();
             if (st == null) {
+                arrival.prepare(req);
                 st = provider.getNewServerTransaction(req);
             }
             handle(st, req, in);
         } catch (TransactionAlreadyExistsException e) {
             log.debug("retransmission of {} absorbed", req.getMethod());
         } catch (TransactionUnavailableException e) {
-            log.info("no server transaction for {}: {}", req.getMethod(), e.getMessage());
+            // the RI refuses a transaction for a request it finds incomplete (an INVITE without Contact):
+            // answered statelessly, naming what is missing, instead of leaving the sender retransmitting
+            log.info("{} from {} refused: {}", req.getMethod(), ev.getSource() == null ? "?" : in, e.getMessage());
+            replies.statelessly(provider, req, Response.BAD_REQUEST, "Bad Request (" + Responses.reason(e.getMessage()) + ")");
         } catch (RuntimeException e) {
             log.error("failed to process {}", req.getMethod(), e);
         }
@@ -128,8 +141,14 @@ public final class SipProxy implements SipListener {
             return;
         }
         if (in == Side.OVERLAY) {
+            // another peer's P2PSIP-Port: remembered as a next hop when its Via names where it really is
             ViaHeader top = (ViaHeader) req.getHeader(ViaHeader.NAME);
-            overlayPeers.add(top.getHost() + ":" + top.getPort());
+            if (top.getReceived() == null || top.getReceived().equals(top.getHost())) {
+                policy.overlayPeer(top.getHost(), top.getPort() > 0 ? top.getPort() : 5060);
+            }
+        }
+        if (authentication != null && in == Side.UA && !authentication.admits(st, req)) {
+            return; // 401/407 sent: nothing stored, nothing forwarded
         }
         Request template = (Request) req.clone();
         Side popped = routes.preprocess(template);
@@ -141,7 +160,33 @@ public final class SipProxy implements SipListener {
             }
             return;
         }
+        String callId = ((CallIdHeader) req.getHeader(CallIdHeader.NAME)).getCallId();
+        RouteHeader route = (RouteHeader) template.getHeader(RouteHeader.NAME);
+        Side out = popped == null ? Side.UA : popped;
+        NextHop chosen = null; // a next hop the sender chose: a Route value, or an in-dialog Request-URI
+        if (route != null) {
+            URI next = route.getAddress().getURI();
+            if (!(next instanceof SipURI)) {
+                replies.respond(st, req, Response.UNSUPPORTED_URI_SCHEME, "Unsupported URI Scheme (Route)");
+                return;
+            }
+            chosen = routes.routeHop((SipURI) next, popped);
+        } else if (req.getHeader(ToHeader.NAME) != null && ((ToHeader) req.getHeader(ToHeader.NAME)).getTag() != null
+                && !ifs.isOwn((SipURI) template.getRequestURI())) {
+            chosen = routes.contactHop((SipURI) template.getRequestURI(), popped);
+        }
+        if (chosen != null) {
+            String refusal = policy.refusal(chosen, callId);
+            if (refusal != null) {
+                log.info("{} {} from {} refused: {}", req.getMethod(), callId, in, refusal);
+                replies.respond(st, req, Response.FORBIDDEN, refusal);
+                return;
+            }
+        }
         ResponseContext ctx = new ResponseContext(st, req, template, loopHash, in);
+        if (ctx.initial) {
+            policy.dialogRequest(req);
+        }
         if (ctx.isInvite() && ctx.initial) {
             int inSetup = responses.pendingInvites();
             if (inSetup >= maxCallsInSetup) {
@@ -156,22 +201,11 @@ public final class SipProxy implements SipListener {
             ifs.ladder().sent(trying, in);
             responses.invitePending(ctx);
         }
-        Side out = popped == null ? Side.UA : popped;
-        RouteHeader route = (RouteHeader) template.getHeader(RouteHeader.NAME);
-        if (route != null) {
-            URI next = route.getAddress().getURI();
-            if (!(next instanceof SipURI)) {
-                responses.finish(ctx, Response.UNSUPPORTED_URI_SCHEME, "Unsupported URI Scheme (Route)");
-                return;
-            }
-            branches.fork(ctx, List.of(new Target.Fixed(routes.routeHop((SipURI) next, popped), out)));
+        if (chosen != null) {
+            branches.fork(ctx, List.of(new Target.Fixed(chosen, out)));
             return;
         }
         SipURI target = (SipURI) template.getRequestURI();
-        if (!ctx.initial && !ifs.isOwn(target)) {
-            branches.fork(ctx, List.of(new Target.Fixed(routes.contactHop(target, popped), out)));
-            return;
-        }
         targets.locate(ctx, target);
     }
 
@@ -184,6 +218,9 @@ public final class SipProxy implements SipListener {
         if (ct == null) {
             stateless.forwardStray(ev.getResponse(), ifs.sideOf((SipProvider) ev.getSource()));
         } else if (ct.getApplicationData() instanceof Branch b) {
+            if (ev.getResponse().getStatusCode() < 300) {
+                policy.dialogResponse(ev.getResponse());
+            }
             responses.onResponse(b, ev.getResponse());
         }
     }

@@ -1,7 +1,6 @@
 package org.p2psip.sip.proxy;
 
 import gov.nist.javax.sip.message.SIPMessage;
-import java.util.Set;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
 import javax.sip.address.SipURI;
@@ -24,10 +23,10 @@ final class StatelessForwarding {
     private final Interfaces ifs;
     private final RouteProcessing routes;
     private final SdpCrossing sdp;
-    private final Set<String> overlayPeers;
+    private final ForwardingPolicy overlayPeers;
 
     /** {@code overlayPeers}: {@code HOST:PORT} of the other P2PSIP-Ports seen (responses for them leave on the overlay side). */
-    StatelessForwarding(Interfaces ifs, RouteProcessing routes, SdpCrossing sdp, Set<String> overlayPeers) {
+    StatelessForwarding(Interfaces ifs, RouteProcessing routes, SdpCrossing sdp, ForwardingPolicy overlayPeers) {
         this.ifs = ifs;
         this.routes = routes;
         this.sdp = sdp;
@@ -47,6 +46,12 @@ final class StatelessForwarding {
             hop = routes.contactHop((SipURI) r.getRequestURI(), popped);
         } else {
             log.debug("ACK for this proxy itself dropped");
+            return;
+        }
+        javax.sip.header.CallIdHeader id = (javax.sip.header.CallIdHeader) r.getHeader(javax.sip.header.CallIdHeader.NAME);
+        String refusal = overlayPeers.refusal(hop, id == null ? null : id.getCallId());
+        if (refusal != null) {
+            log.info("ACK not forwarded: {}", refusal);
             return;
         }
         try {
@@ -88,7 +93,7 @@ final class StatelessForwarding {
             return;
         }
         Side to = arrived == Side.OVERLAY ? Side.UA
-                : overlayPeers.contains(next.getHost() + ":" + next.getPort()) ? Side.OVERLAY : Side.UA;
+                : overlayPeers.isOverlayPeer(next.getHost(), next.getPort()) ? Side.OVERLAY : Side.UA;
         sdp.rewriteThenSend(out, arrived, to, () -> {
             try {
                 ifs.provider(to).sendResponse(out);

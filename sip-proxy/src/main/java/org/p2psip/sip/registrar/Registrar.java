@@ -111,6 +111,29 @@ public final class Registrar implements Closeable {
         return b.q() < 0 ? 1.0f : b.q();
     }
 
+    /**
+     * Whether a live binding of any user has its contact or its flow (the REGISTER's source) at
+     * {@code host:port}: a next hop the forwarding policy accepts. Linear in the bindings.
+     */
+    public boolean isRegisteredAddress(String host, int port) {
+        long now = System.currentTimeMillis();
+        for (List<Binding> bs : store.values()) {
+            for (Binding b : bs) {
+                if (!b.isLive(now)) {
+                    continue;
+                }
+                if (b.flow() != null && b.flow().port() == port && b.flow().host().equalsIgnoreCase(host)) {
+                    return true;
+                }
+                if (b.uri() instanceof SipURI u && u.getHost() != null && u.getHost().equalsIgnoreCase(host)
+                        && (u.getPort() > 0 ? u.getPort() : 5060) == port) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The binding whose contact is {@code uri} (in-dialog requests to a UA behind a NAT), or null. */
     public Binding findByContact(URI uri) {
         if (!(uri instanceof SipURI) || ((SipURI) uri).getUser() == null) {

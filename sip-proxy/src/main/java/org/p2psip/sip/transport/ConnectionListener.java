@@ -1,0 +1,135 @@
+package org.p2psip.sip.transport;
+
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.TCPMessageProcessor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP listening point of the P2PSIP-Port (UA side or overlay side): accepts connections and gives
+ * each a {@link ConnectionChannel} (the RI's reader thread per connection). Replaces the RI's accept
+ * loop, which stops accepting for good on the first error it does not expect; this one logs, pauses
+ * briefly (e.g. out of file descriptors) and goes on.
+ */
+final class ConnectionListener extends TCPMessageProcessor {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionListener.class);
+    private static final long ACCEPT_ERROR_PAUSE_MS = 100;
+
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Map<InetAddress, Integer> perSource = new java.util.HashMap<>();
+    private final int maxConnections;
+    private final int maxPerSource;
+    private long lastRefusalLog;
+
+    ConnectionListener(InetAddress address, SIPTransactionStack stack, int port) {
+        super(address, stack, port);
+        java.util.Properties p = stack instanceof gov.nist.javax.sip.SipStackImpl s ? s.getConfigurationProperties()
+                : new java.util.Properties();
+        maxConnections = Integer.parseInt(p.getProperty(SipListenerBounds.MAX_CONNECTIONS,
+                Integer.toString(SipListenerBounds.DEFAULT_MAX_CONNECTIONS)));
+        maxPerSource = Integer.parseInt(p.getProperty(SipListenerBounds.MAX_CONNECTIONS_PER_SOURCE,
+                Integer.toString(SipListenerBounds.DEFAULT_MAX_CONNECTIONS_PER_SOURCE)));
+    }
+
+    @Override
+    public void run() {
+        while (isRunning) {
+            Socket s;
+            try {
+                s = sock.accept();
+            } catch (SocketException e) {
+                if (!isRunning) {
+                    return;
+                }
+                log.warn("SIP TCP listener {}:{}: accept failed ({}); going on", getIpAddress().getHostAddress(), getPort(),
+                        e.getMessage());
+                pause();
+                continue;
+            } catch (IOException e) {
+                log.warn("SIP TCP listener {}:{}: accept failed ({}); going on", getIpAddress().getHostAddress(), getPort(),
+                        e.getMessage());
+                pause();
+                continue;
+            }
+            admit(s);
+        }
+    }
+
+    private void admit(Socket s) {
+        InetAddress from = s.getInetAddress();
+        synchronized (perSource) {
+            int mine = perSource.getOrDefault(from, 0);
+            if (open.get() >= maxConnections || mine >= maxPerSource) {
+                // load shed: closed at once, before the stack gives it a thread
+                refused.incrementAndGet();
+                long now = System.currentTimeMillis();
+                if (now - lastRefusalLog > 10_000) {
+                    lastRefusalLog = now;
+                    log.warn("SIP TCP listener {}:{}: connection from {} closed: {} open (at most {}), {} from that address"
+                            + " (at most {}); {} refused so far", getIpAddress().getHostAddress(), getPort(), from.getHostAddress(),
+                            open.get(), maxConnections, mine, maxPerSource, refused.get());
+                }
+                closeQuietly(s);
+                return;
+            }
+            perSource.put(from, mine + 1);
+            open.incrementAndGet();
+        }
+        try {
+            ConnectionChannel ch = new ConnectionChannel(s, sipStack, this, "SIP-TCP-" + getPort() + "-" + accepted.incrementAndGet());
+            incomingMessageChannels.put(ch.getKey(), ch);
+        } catch (IOException | RuntimeException e) {
+            log.info("SIP TCP connection from {} dropped: {}", s.getRemoteSocketAddress(), e.getMessage());
+            release(from);
+            closeQuietly(s);
+        }
+    }
+
+    private void release(InetAddress from) {
+        synchronized (perSource) {
+            open.decrementAndGet();
+            perSource.computeIfPresent(from, (k, v) -> v <= 1 ? null : v - 1);
+        }
+    }
+
+    /** A connection of this listener closed (called once per connection). */
+    void closed(ConnectionChannel ch) {
+        InetAddress from = ch.source();
+        if (from != null) {
+            release(from);
+        }
+    }
+
+    /** Connections closed at once because a cap was reached. */
+    long refusedConnections() {
+        return refused.get();
+    }
+
+    /** Connections open now. */
+    int openConnections() {
+        return open.get();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // already gone
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ACCEPT_ERROR_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

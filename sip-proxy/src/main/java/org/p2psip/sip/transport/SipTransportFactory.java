@@ -1,0 +1,30 @@
+package org.p2psip.sip.transport;
+
+import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.MessageProcessorFactory;
+import gov.nist.javax.sip.stack.OIOMessageProcessorFactory;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.io.IOException;
+import java.net.InetAddress;
+import javax.sip.ListeningPoint;
+
+/**
+ * The P2PSIP-Port's SIP listeners, handed to JAIN-SIP through the stack property
+ * {@value #PROPERTY}: TCP listening points (the UA side and the overlay side) are
+ * {@link ConnectionListener}s; UDP and TLS are the RI's own.
+ */
+public final class SipTransportFactory implements MessageProcessorFactory {
+    /** The RI's stack property naming the factory class. */
+    public static final String PROPERTY = "gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY";
+
+    private final OIOMessageProcessorFactory ri = new OIOMessageProcessorFactory();
+
+    @Override
+    public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port, String transport)
+            throws IOException {
+        if (ListeningPoint.TCP.equalsIgnoreCase(transport)) {
+            return new ConnectionListener(address, stack, port);
+        }
+        return ri.createMessageProcessor(stack, address, port, transport);
+    }
+}
