@@ -100,6 +100,7 @@ public class DocumentedCommandsTest {
                     continue; // the same command, shown again elsewhere (./p2psip demo)
                 }
                 ran++;
+                freshEnrollment(c.text());
                 Running r = Running.start(c, LOGS);
                 if (runsOn) {
                     background.add(r);
@@ -129,6 +130,24 @@ public class DocumentedCommandsTest {
             }
         }
         return ran;
+    }
+
+    /** {@code ./p2psip ca init DIR} and {@code enroll-peer DIR} never overwrite: a directory under /tmp they name is made anew, as on a fresh machine. */
+    private static final java.util.regex.Pattern ENROLLS = java.util.regex.Pattern.compile("^\\./p2psip ca (?:init|enroll-peer) (/tmp/[\\w.-]+)");
+
+    private static void freshEnrollment(String command) throws java.io.IOException {
+        java.util.regex.Matcher m = ENROLLS.matcher(command);
+        if (!m.find()) {
+            return;
+        }
+        Path dir = Path.of(m.group(1));
+        if (Files.isDirectory(dir)) {
+            try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
     }
 
     private String help(Command c, List<String> problems) throws Exception {
