@@ -2,7 +2,9 @@ package org.p2psip.lookup.chord;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.p2psip.common.ListenerBounds;
 import org.p2psip.lookup.ring.Address;
+import org.p2psip.lookup.wire.TcpTransport;
 
 /**
  * Configuration of a {@link ChordNode}. Immutable; build with {@link #builder()}.
@@ -22,6 +24,7 @@ public final class ChordConfig {
     private final Duration unifyInterval;
     private final Duration rpcTimeout;
     private final Duration frameReadTimeout;
+    private final ListenerBounds listenerBounds;
 
     private ChordConfig(Builder b) {
         this.listen = b.listen;
@@ -34,6 +37,7 @@ public final class ChordConfig {
         this.unifyInterval = b.unifyInterval;
         this.rpcTimeout = b.rpcTimeout;
         this.frameReadTimeout = b.frameReadTimeout;
+        this.listenerBounds = b.listenerBounds;
     }
 
     public static Builder builder() {
@@ -53,6 +57,7 @@ public final class ChordConfig {
         b.unifyInterval = unifyInterval;
         b.rpcTimeout = rpcTimeout;
         b.frameReadTimeout = frameReadTimeout;
+        b.listenerBounds = listenerBounds;
         return b;
     }
 
@@ -128,6 +133,15 @@ public final class ChordConfig {
         return frameReadTimeout;
     }
 
+    /**
+     * The bounds of the node's listener; by default {@link TcpTransport#defaultBounds} (1,024
+     * connections, 256 per source, 64 requests in flight per connection, the frame read timeout as
+     * the whole-frame deadline, 10 s write timeout, 5 min idle, 1 MiB frames).
+     */
+    public ListenerBounds listenerBounds() {
+        return listenerBounds != null ? listenerBounds : TcpTransport.defaultBounds(frameReadTimeout);
+    }
+
     @Override
     public String toString() {
         return "ChordConfig{listen=" + listen + ", advertised=" + advertised + ", r=" + successorListSize
@@ -148,6 +162,7 @@ public final class ChordConfig {
         private Duration unifyInterval = Duration.ofSeconds(3);
         private Duration rpcTimeout = Duration.ofSeconds(2);
         private Duration frameReadTimeout = Duration.ofSeconds(10);
+        private ListenerBounds listenerBounds;
 
         private Builder() {
         }
@@ -227,6 +242,12 @@ public final class ChordConfig {
                 throw new IllegalArgumentException("frame read timeout must be positive");
             }
             this.frameReadTimeout = d;
+            return this;
+        }
+
+        /** The bounds of the node's listener (see {@link ChordConfig#listenerBounds()}). */
+        public Builder listenerBounds(ListenerBounds b) {
+            this.listenerBounds = Objects.requireNonNull(b, "listener bounds");
             return this;
         }
 

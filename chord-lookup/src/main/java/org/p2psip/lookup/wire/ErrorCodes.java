@@ -20,6 +20,8 @@ public final class ErrorCodes {
     public static final int INTERNAL = 10;
     public static final int UNKNOWN_TYPE = 11;
     public static final int VERSION_MISMATCH = 12;
+    /** The node sheds load: too many connections, requests in flight or busy workers (seen as INTERNAL). */
+    public static final int OVERLOADED = 13;
 
     public static int of(Reason r) {
         switch (r) {
