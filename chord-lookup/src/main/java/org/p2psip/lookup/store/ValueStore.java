@@ -11,6 +11,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.p2psip.lookup.Limits;
+import org.p2psip.lookup.LookupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.p2psip.lookup.ring.Id;
 
 /**
@@ -21,9 +24,27 @@ import org.p2psip.lookup.ring.Id;
  * <p>The store remembers which keys records from other nodes ({@link #merge}) changed since the last
  * {@link #drainChanged()}, so that replica repair pushes only what changed. Puts and removes accepted
  * here ({@link #put}, {@link #remove}) are not remembered: the node replicates them at once.
+ *
+ * <p>Bounded by its {@link StoreLimits}: a put of a new value beyond them is refused with
+ * VALUE_TOO_LARGE and a message naming the limit; a replica beyond them is not stored (logged).
  */
 public final class ValueStore {
+    private static final Logger log = LoggerFactory.getLogger(ValueStore.class);
     private final NavigableMap<Id, Map<String, StoredRecord>> byKey = new TreeMap<>();
+    private final StoreLimits limits;
+    /** Records held (values and tombstones) and their bytes as {@link StoreLimits#size} counts them. */
+    private int records;
+    private long bytes;
+    private long refusedMerges;
+
+    /** A store within {@link StoreLimits#DEFAULT}. */
+    public ValueStore() {
+        this(StoreLimits.DEFAULT);
+    }
+
+    public ValueStore(StoreLimits limits) {
+        this.limits = limits;
+    }
     private Set<Id> changed = new HashSet<>();
     private long lastStamp;
     private long version;
@@ -33,8 +54,31 @@ public final class ValueStore {
     /** A new record for a put accepted here: stamped now, expiring after {@code ttlMillis}. */
     public synchronized StoredRecord put(String key, String value, long ttlMillis, long now) {
         StoredRecord r = new StoredRecord(key, Id.hash(key), value, nextStamp(now), now + ttlMillis, false);
+        String refused = refusal(r);
+        if (refused != null) {
+            throw new LookupException(LookupException.Reason.VALUE_TOO_LARGE, refused);
+        }
         apply(r);
         return r;
+    }
+
+    /**
+     * Why {@code r} may not be stored here (a new record beyond the {@link StoreLimits}), or null. A
+     * record that replaces one held for the same key and value is always taken.
+     */
+    private String refusal(StoredRecord r) {
+        Map<String, StoredRecord> vals = byKey.get(r.keyId());
+        if (vals != null && vals.containsKey(r.value())) {
+            return null;
+        }
+        if (vals != null && vals.size() >= limits.maxRecordsPerKey()) {
+            return "key '" + r.key() + "' already holds " + vals.size() + " values, the most one key may hold on this node";
+        }
+        if (records >= limits.maxRecords() || bytes + StoreLimits.size(r) > limits.maxBytes()) {
+            return "this node's store is full (" + records + " records, " + bytes + " bytes; at most " + limits.maxRecords()
+                    + " records, " + limits.maxBytes() + " bytes)";
+        }
+        return null;
     }
 
     /**
@@ -47,7 +91,9 @@ public final class ValueStore {
         StoredRecord old = vals == null ? null : vals.get(value);
         long expires = old != null && !old.expired(now) ? old.expiresAt() : now + Limits.MAX_TTL_SECONDS * 1000L;
         StoredRecord t = new StoredRecord(key, id, value, nextStamp(now), expires, true);
-        apply(t);
+        if (refusal(t) == null) {
+            apply(t); // a tombstone for a value not held here, beyond the limits, is not kept: nothing to hide
+        }
         return t;
     }
 
@@ -56,6 +102,13 @@ public final class ValueStore {
      * is then remembered as changed (see {@link #drainChanged()}).
      */
     public synchronized boolean merge(StoredRecord r) {
+        String refused = refusal(r);
+        if (refused != null) {
+            if (refusedMerges++ % 1000 == 0) {
+                log.warn("not storing a replica under '{}': {} ({} refused so far)", r.key(), refused, refusedMerges);
+            }
+            return false;
+        }
         if (!apply(r)) {
             return false;
         }
@@ -71,7 +124,10 @@ public final class ValueStore {
         if (old != null && (old.stamp() > r.stamp() || (old.stamp() == r.stamp() && (old.tombstone() || !r.tombstone())))) {
             return false;
         }
-        vals.put(r.value(), r);
+        if (vals.put(r.value(), r) == null) {
+            records++;
+            bytes += StoreLimits.size(r);
+        }
         nextExpiry = Math.min(nextExpiry, r.expiresAt());
         lastStamp = Math.max(lastStamp, r.stamp());
         version++;
@@ -246,7 +302,11 @@ public final class ValueStore {
     /** Drops everything under these key ids. */
     public synchronized void drop(Iterable<Id> ids) {
         for (Id id : ids) {
-            if (byKey.remove(id) != null) {
+            Map<String, StoredRecord> vals = byKey.remove(id);
+            if (vals != null) {
+                for (StoredRecord r : vals.values()) {
+                    forget(r);
+                }
                 version++;
             }
         }
@@ -258,7 +318,7 @@ public final class ValueStore {
             Map<String, StoredRecord> vals = byKey.get(r.keyId());
             if (vals != null && vals.get(r.value()) != null && vals.get(r.value()).stamp() == r.stamp()
                     && vals.get(r.value()).tombstone() == r.tombstone()) {
-                vals.remove(r.value());
+                forget(vals.remove(r.value()));
                 if (vals.isEmpty()) {
                     byKey.remove(r.keyId());
                 }
@@ -280,6 +340,7 @@ public final class ValueStore {
                 StoredRecord r = v.next();
                 if (r.expired(now)) {
                     v.remove();
+                    forget(r);
                     n++;
                 } else {
                     next = Math.min(next, r.expiresAt());
@@ -322,6 +383,16 @@ public final class ValueStore {
     /** Incremented by every change; lets the node skip repair work when nothing changed. */
     public synchronized long version() {
         return version;
+    }
+
+    private void forget(StoredRecord r) {
+        records--;
+        bytes -= StoreLimits.size(r);
+    }
+
+    /** Records held now (values and tombstones, expired ones until purged). */
+    public synchronized int recordCount() {
+        return records;
     }
 
     private long nextStamp(long now) {

@@ -246,7 +246,16 @@ final class TcpServer {
 
     /** Writes the answer to {@code req}; a write that takes longer than the write timeout closes the connection. */
     private void send(Socket c, OutputStream out, String peer, Frame req, byte[] body) {
-        byte[] frame = FrameCodec.encode(new Frame(req.type(), true, req.requestId(), body));
+        byte[] frame;
+        try {
+            frame = FrameCodec.encode(new Frame(req.type(), true, req.requestId(), body));
+        } catch (IllegalArgumentException tooLarge) {
+            // never leave a request unanswered: the caller gets an error instead of a timeout
+            log.warn("{}: answer to request type {} from {} is too large for one frame: {}", name, req.type(), peer,
+                    tooLarge.getMessage());
+            frame = FrameCodec.encode(new Frame(req.type(), true, req.requestId(),
+                    Responses.error(ErrorCodes.VALUE_TOO_LARGE, "answer too large for one frame: " + tooLarge.getMessage())));
+        }
         synchronized (out) {
             SocketDeadlines.Deadline d = deadlines.start(c, bounds.writeTimeout(), () -> log.warn(
                     "{}: closing connection from {}: it took no answer for {} ms", name, peer, bounds.writeTimeout().toMillis()));
