@@ -25,6 +25,7 @@ public final class ChordConfig {
     private final Duration rpcTimeout;
     private final Duration frameReadTimeout;
     private final ListenerBounds listenerBounds;
+    private final int putQuorum;
 
     private ChordConfig(Builder b) {
         this.listen = b.listen;
@@ -38,6 +39,7 @@ public final class ChordConfig {
         this.rpcTimeout = b.rpcTimeout;
         this.frameReadTimeout = b.frameReadTimeout;
         this.listenerBounds = b.listenerBounds;
+        this.putQuorum = b.putQuorum;
     }
 
     public static Builder builder() {
@@ -58,6 +60,7 @@ public final class ChordConfig {
         b.rpcTimeout = rpcTimeout;
         b.frameReadTimeout = frameReadTimeout;
         b.listenerBounds = listenerBounds;
+        b.putQuorum = putQuorum;
         return b;
     }
 
@@ -142,6 +145,14 @@ public final class ChordConfig {
         return listenerBounds != null ? listenerBounds : TcpTransport.defaultBounds(frameReadTimeout);
     }
 
+    /**
+     * How many replica holders besides the owner must acknowledge a put or remove before it succeeds
+     * (fewer when the ring has fewer other nodes); default 1: the owner and at least one replica.
+     */
+    public int putQuorum() {
+        return putQuorum;
+    }
+
     @Override
     public String toString() {
         return "ChordConfig{listen=" + listen + ", advertised=" + advertised + ", r=" + successorListSize
@@ -163,6 +174,7 @@ public final class ChordConfig {
         private Duration rpcTimeout = Duration.ofSeconds(2);
         private Duration frameReadTimeout = Duration.ofSeconds(10);
         private ListenerBounds listenerBounds;
+        private int putQuorum = 1;
 
         private Builder() {
         }
@@ -248,6 +260,15 @@ public final class ChordConfig {
         /** The bounds of the node's listener (see {@link ChordConfig#listenerBounds()}). */
         public Builder listenerBounds(ListenerBounds b) {
             this.listenerBounds = Objects.requireNonNull(b, "listener bounds");
+            return this;
+        }
+
+        /** Replica holders that must acknowledge a put (0: the owner alone suffices; at most r-1). */
+        public Builder putQuorum(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("put quorum must be 0 or more, not " + n);
+            }
+            this.putQuorum = n;
             return this;
         }
 
