@@ -29,6 +29,7 @@ import org.p2psip.sip.proxy.ProxySettings;
 import org.p2psip.sip.proxy.SipProxy;
 import org.p2psip.sip.registrar.Registrar;
 import org.p2psip.sip.stack.SipStacks;
+import org.p2psip.sip.registrar.BindingJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +108,8 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             interfaces = new Interfaces(config.advertisedAddress(), ua[0].getPort(), ov.getPort(), uaProvider,
                     overlayProvider, SipStacks.factories().header(), SipStacks.factories().address())
                     .withOverlayAdvertised(config.overlayAdvertised());
-            registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis());
+            registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis(),
+                    config.bindingsFile() == null ? null : new BindingJournal(config.bindingsFile(), SipStacks.factories().address()));
             proxy = new SipProxy(interfaces, registrar, overlay,
                     new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis(),
                             config.maxCallsInSetup()),
