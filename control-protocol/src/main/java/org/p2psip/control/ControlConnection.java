@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -209,7 +210,15 @@ public final class ControlConnection implements Closeable {
                 if (MessageTypes.HELLO.equals(m.type())) {
                     answerHello(m);
                 } else {
-                    workers.execute(() -> handle(m));
+                    try {
+                        workers.execute(() -> handle(m));
+                    } catch (RejectedExecutionException e) {
+                        // every worker busy and the queue full: answer now, keep reading
+                        log.warn("Control connection from {}: no worker free for {}; answering RESOURCE_EXHAUSTED",
+                                describeRemote(), m.type());
+                        respondError(m, new ControlException(ErrorCode.RESOURCE_EXHAUSTED,
+                                m.type() + ": every worker is busy and " + Workers.QUEUE + " requests wait; try again"));
+                    }
                 }
                 break;
             case RESPONSE:
@@ -345,7 +354,9 @@ public final class ControlConnection implements Closeable {
             if (active != null) {
                 try {
                     pool.execute(active);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
+                    LoggerFactory.getLogger(ControlConnection.class).warn(
+                            "Control events dropped: {} waiting and no worker free (or shut down)", tasks.size() + 1);
                     tasks.clear();
                     active = null;
                 }

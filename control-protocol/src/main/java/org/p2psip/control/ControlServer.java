@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.p2psip.common.AcceptBackoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +26,18 @@ import org.slf4j.LoggerFactory;
  * The listening side of the control protocol: a SATO-Port listens on its socket file and the
  * Overlay Manager connects (docs/control-protocol.md). The socket file gets mode 0600; a stale
  * file left by a crashed process is replaced; a path a live process serves is refused with
- * {@link SocketInUseException}; the file is removed on {@link #close()}.
+ * {@link SocketInUseException}; the file is removed on {@link #close()}. Bounds: at most
+ * {@value #MAX_CONNECTIONS} connections (one more is closed at once), frames up to the codec's
+ * maximum (64 KiB, checked before allocating), {@value #WORKERS} workers and {@link Workers#QUEUE}
+ * waiting requests (beyond: RESOURCE_EXHAUSTED, the reader keeps reading); accept survives running
+ * out of file descriptors (back-off and retry).
  */
 public final class ControlServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    /** Connections served at once (the OM needs one; tests and tools a few more). */
+    static final int MAX_CONNECTIONS = 64;
+    /** Requests handled at once. */
+    static final int WORKERS = 64;
 
     private final Path path;
     private final String role;
@@ -49,7 +58,7 @@ public final class ControlServer implements Closeable {
         this.handler = handler;
         this.codec = new FrameCodec(maxFrame);
         this.server = bind(path);
-        this.workers = Workers.pool("control-" + role, 64);
+        this.workers = Workers.pool("control-" + role, WORKERS);
         this.acceptor = new Thread(this::acceptLoop, "control-" + role + "-accept");
         this.acceptor.setDaemon(true);
     }
@@ -102,15 +111,34 @@ public final class ControlServer implements Closeable {
     }
 
     private void acceptLoop() {
+        AcceptBackoff backoff = new AcceptBackoff();
         while (!closed) {
             SocketChannel ch;
             try {
                 ch = server.accept();
+                backoff.succeeded();
             } catch (ClosedChannelException e) {
                 break;
             } catch (IOException e) {
-                if (!closed) {
-                    log.warn("accept on {} failed: {}", path, e.getMessage());
+                if (closed) {
+                    break;
+                }
+                // e.g. "Too many open files": wait and try again, the socket serves once descriptors are free
+                if (backoff.failures() % 100 == 0) {
+                    log.warn("accept on {} failed ({} so far): {}; retrying in {} ms", path, backoff.failures() + 1,
+                            e.getMessage(), backoff.nextPause().toMillis());
+                }
+                if (!backoff.pause()) {
+                    break;
+                }
+                continue;
+            }
+            if (connections.size() >= MAX_CONNECTIONS) {
+                log.warn("Refusing control connection on {}: {} connections already", path, MAX_CONNECTIONS);
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // refused anyway
                 }
                 continue;
             }

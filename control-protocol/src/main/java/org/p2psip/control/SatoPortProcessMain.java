@@ -7,8 +7,9 @@ import java.util.function.Function;
 /**
  * A SATO-Port as its own process ({@code ./p2psip rtp-port}, {@code ./p2psip sip-port}): start the
  * port (it listens on its control socket), say where it is, run until its Overlay Manager sends
- * {@code port.shutdown} or the process gets SIGTERM (a shutdown hook closes the port), and leave
- * with the socket file removed (closing the port's {@link ControlServer} does that).
+ * {@code port.shutdown}, the process gets SIGTERM (a shutdown hook closes the port) or the OM
+ * that started it ends however it ends ({@link ParentWatch}), and leave with the socket file
+ * removed (closing the port's {@link ControlServer} does that).
  */
 public final class SatoPortProcessMain {
     private SatoPortProcessMain() {
@@ -50,6 +51,14 @@ public final class SatoPortProcessMain {
             err.println(command + ": cannot start: " + e.getMessage());
             return 1;
         }
+        ParentWatch parent;
+        try {
+            parent = ParentWatch.fromSystemProperty(port::close).orElse(null);
+        } catch (IllegalArgumentException e) {
+            err.println(command + ": " + e.getMessage());
+            port.close();
+            return 2;
+        }
         Thread hook = new Thread(port::close, command + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println(banner.apply(port));
@@ -64,6 +73,9 @@ public final class SatoPortProcessMain {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // the JVM is already shutting down (SIGTERM): the hook closes the port
+        }
+        if (parent != null) {
+            parent.close();
         }
         if (stopped != null) {
             out.println(stopped);

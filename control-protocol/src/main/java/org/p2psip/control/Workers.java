@@ -1,29 +1,33 @@
 package org.p2psip.control;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The bounded worker pool a control server or client owns for handling requests and events. */
+/**
+ * The bounded worker pool a control server or client owns for handling requests and events: at most
+ * {@code max} threads (ended after 30 s idle) and {@value #QUEUE} tasks waiting for one. Beyond that
+ * {@code execute} throws {@link java.util.concurrent.RejectedExecutionException}: the reader answers
+ * the request with RESOURCE_EXHAUSTED at once instead of running it itself (it would stop reading
+ * its connection, answers included, for as long as the request takes).
+ */
 final class Workers {
+    /** Tasks that may wait for a worker. */
+    static final int QUEUE = 1024;
+
     private Workers() {
     }
 
     static ExecutorService pool(String name, int max) {
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor ex = new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        ThreadPoolExecutor ex = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        // When every worker is busy the reader thread runs the task itself: back-pressure, not loss.
-        ex.setRejectedExecutionHandler((r, e) -> {
-            if (!e.isShutdown()) {
-                r.run();
-            }
-        });
+        ex.allowCoreThreadTimeOut(true);
         return ex;
     }
 }

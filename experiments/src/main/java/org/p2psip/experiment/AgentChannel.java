@@ -67,7 +67,7 @@ final class AgentChannel implements AutoCloseable {
                               Function<String, RuntimeException> failure) throws IOException {
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "-Xmx48m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 mainClass.getName()));
         command.addAll(args);
         AgentChannel agent = new AgentChannel(label, failure, lab.start(node, new ProcessBuilder(command).redirectError(log.toFile())), log);

@@ -47,7 +47,7 @@ public final class ExperimentProcess {
     public static ExperimentProcess start(Lab lab, NetNode node, String name, String heap, List<String> args, Path log)
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+                heap, "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
         cmd.addAll(ChildJvm.sharedArchiveOptions());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.p2psip.peer.cli.P2psip"));
         cmd.addAll(args);

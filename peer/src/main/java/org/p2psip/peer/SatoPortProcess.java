@@ -14,6 +14,7 @@ import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.MessageTypes;
+import org.p2psip.control.ParentWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * One SATO-Port run as a child process of the Overlay Manager, as in the prototype: started
  * with the same Java and classpath as the OM ({@code org.p2psip.peer.cli.P2psip <command> --control
  * SOCKET ...}), connected over its control socket, restarted if it dies (at most
- * {@value #MAX_RESTARTS} times), and stopped with {@code port.shutdown}, then a signal.
+ * {@value #MAX_RESTARTS} times), and stopped with {@code port.shutdown}, then a signal. It ends
+ * by itself when the OM's process ends, SIGKILL included ({@link ParentWatch}), and its JVM has a
+ * heap bound and exits on OutOfMemoryError (the OM then restarts it).
  * Its output goes to {@code <state-dir>/<name>.log}.
  */
 public final class SatoPortProcess extends ControlledSatoPort {
     private static final Logger log = LoggerFactory.getLogger(SatoPortProcess.class);
     static final int MAX_RESTARTS = 3;
-    static final String CHILD_JVM_OPTIONS = "-Xmx160m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m";
+    static final String CHILD_JVM_OPTIONS = "-Xmx160m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:+ExitOnOutOfMemoryError";
 
     private final String command;
     private final List<String> args;
@@ -56,6 +59,7 @@ public final class SatoPortProcess extends ControlledSatoPort {
         cmd.add(java);
         cmd.addAll(List.of(System.getProperty("p2psip.child.jvm", CHILD_JVM_OPTIONS).trim().split("\\s+")));
         cmd.addAll(ChildJvm.sharedArchiveOptions());
+        cmd.add("-D" + ParentWatch.PROPERTY + "=" + ProcessHandle.current().pid()); // ends with this OM, however it ends
         String level = System.getProperty("p2psip.log.level");
         if (level != null) {
             cmd.add("-Dp2psip.log.level=" + level);

@@ -36,6 +36,7 @@ import org.p2psip.sip.stack.SipStacks;
 import org.p2psip.sip.transport.SipListenerBounds;
 import org.p2psip.sip.transport.SipParserFactory;
 import org.p2psip.sip.transport.SipTransportFactory;
+import org.p2psip.sip.registrar.BindingJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +126,8 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             interfaces = new Interfaces(config.advertisedAddress(), ua[0].getPort(), ov.getPort(), uaProvider,
                     overlayProvider, SipStacks.factories().header(), SipStacks.factories().address())
                     .withOverlayAdvertised(config.overlayAdvertised());
-            registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis());
+            registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis(),
+                    config.bindingsFile() == null ? null : new BindingJournal(config.bindingsFile(), SipStacks.factories().address()));
             DigestAuthenticator auth = authenticator();
             proxy = new SipProxy(interfaces, registrar, overlay, auth,
                     new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis(),

@@ -43,6 +43,10 @@ public final class P2psipPortConfig {
     private Duration timerC = Duration.ofSeconds(181);
     private Duration maxCallDuration = Duration.ofHours(12);
     private long expirySweepMillis = 500;
+    /** The default file name of the registrar's bindings: the control socket's, with this suffix. */
+    public static final String BINDINGS_SUFFIX = ".bindings";
+    private Path bindingsFile;
+    private boolean bindingsFileSet;
     private int maxOmRequests = 512;
     private int maxCallsInSetup = org.p2psip.sip.proxy.ProxySettings.DEFAULT_MAX_CALLS_IN_SETUP;
 
@@ -213,6 +217,27 @@ public final class P2psipPortConfig {
 
     public long expirySweepMillis() {
         return expirySweepMillis;
+    }
+
+    /**
+     * Where the registrar keeps its bindings across restarts: by default next to the control socket
+     * (the peer's state directory), named after it ({@code p2psip-port.sock} -> {@code p2psip-port.bindings});
+     * null: in memory only.
+     */
+    public Path bindingsFile() {
+        if (bindingsFileSet) {
+            return bindingsFile;
+        }
+        Path abs = controlSocket.toAbsolutePath();
+        String name = abs.getFileName().toString();
+        String base = name.endsWith(".sock") ? name.substring(0, name.length() - 5) : name;
+        return abs.resolveSibling(base + BINDINGS_SUFFIX);
+    }
+
+    public P2psipPortConfig bindingsFile(Path v) {
+        this.bindingsFile = v;
+        this.bindingsFileSet = true;
+        return this;
     }
 
     /** Most requests to the OM that may be unanswered at once; beyond, UAs get 503 at once (overload control). */

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.p2psip.common.AcceptBackoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,12 +68,24 @@ final class InboundConnections {
 
     /** Accepts on the allocation's public port until it closes; runs on the allocation's thread. */
     void acceptLoop(RelayAllocation allocation) {
+        AcceptBackoff backoff = new AcceptBackoff();
         while (true) {
             Socket inbound;
             try {
                 inbound = allocation.listener.accept();
+                backoff.succeeded();
             } catch (IOException e) {
-                return;
+                if (allocation.listener.isClosed() || lifecycle.isClosed()) {
+                    return;
+                }
+                // e.g. "Too many open files": the public port stays, accepting again once descriptors are free
+                if (backoff.failures() % 100 == 0) {
+                    LOG.warn("allocation {}: accept failed ({} so far): {}", allocation, backoff.failures() + 1, e.toString());
+                }
+                if (!backoff.pause()) {
+                    return;
+                }
+                continue;
             }
             if (!lifecycle.adopt(inbound)) {
                 return;

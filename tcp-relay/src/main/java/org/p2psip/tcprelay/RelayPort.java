@@ -12,8 +12,12 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.p2psip.common.AcceptBackoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * The relay port: accepts control and data connections, reads each one's first line within the
  * bind timeout and hands it on: {@code LISTEN} to {@link Allocations}, {@code BIND} to
  * {@link InboundConnections}, {@code DIAL} to {@link OutboundConnections}; anything else is an {@code ERR}. At most {@value #MAX_HANDSHAKES}
- * connections may be in their first line at once; more are refused with {@code ERR busy}.
+ * connections may be in their first line at once; more are refused with {@code ERR busy}. The whole
+ * first line must arrive within the timeout however slowly its bytes come; accept survives running
+ * out of file descriptors (back-off, retry).
  */
 final class RelayPort {
 
@@ -39,9 +45,11 @@ final class RelayPort {
     private final OutboundConnections outbound;
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
     private final AtomicLong connectionCounter = new AtomicLong();
+    private final ScheduledExecutorService timer;
 
     RelayPort(ServerSocket server, InetSocketAddress address, Lifecycle lifecycle, Duration firstLineTimeout, Allocations allocations,
-            InboundConnections inbound, OutboundConnections outbound) {
+            InboundConnections inbound, OutboundConnections outbound, ScheduledExecutorService timer) {
+        this.timer = timer;
         this.server = server;
         this.address = address;
         this.lifecycle = lifecycle;
@@ -53,15 +61,25 @@ final class RelayPort {
 
     /** Accepts until the relay closes; runs on the relay's accept thread. */
     void acceptLoop() {
+        AcceptBackoff backoff = new AcceptBackoff();
         while (true) {
             Socket socket;
             try {
                 socket = server.accept();
+                backoff.succeeded();
             } catch (IOException e) {
-                if (!lifecycle.isClosed()) {
-                    LOG.warn("TCP relay {}: accept failed, no longer accepting: {}", address, e.toString());
+                if (lifecycle.isClosed()) {
+                    return;
                 }
-                return;
+                // e.g. "Too many open files": keep the relay port, accept again once descriptors are free
+                if (backoff.failures() % 100 == 0) {
+                    LOG.warn("TCP relay {}: accept failed ({} so far): {}; retrying in {} ms", address, backoff.failures() + 1,
+                            e.toString(), backoff.nextPause().toMillis());
+                }
+                if (!backoff.pause()) {
+                    return;
+                }
+                continue;
             }
             if (!lifecycle.adopt(socket)) {
                 return;
@@ -86,6 +104,18 @@ final class RelayPort {
         }
     }
 
+    /** Closes {@code socket} unless its first line is read within the timeout; null if the relay is closing. */
+    private ScheduledFuture<?> firstLineDeadline(Socket socket) {
+        try {
+            return timer.schedule(() -> {
+                LOG.debug("{}: no whole first line within {}, closing", remote(socket), firstLineTimeout);
+                lifecycle.release(socket);
+            }, RelaySockets.millis(firstLineTimeout), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
     /** Reads the first line of a new connection and serves it as a control or data connection. */
     private void handshake(Socket socket) {
         boolean[] permit = {true};
@@ -94,7 +124,16 @@ final class RelayPort {
             socket.setSoTimeout(RelaySockets.millis(firstLineTimeout));
             InputStream in = new BufferedInputStream(socket.getInputStream());
             LineReader reader = new LineReader(in);
-            String line = reader.readLine();
+            String line;
+            // the whole first line within the timeout, however slowly its bytes come (the socket timeout is per read)
+            ScheduledFuture<?> deadline = firstLineDeadline(socket);
+            try {
+                line = reader.readLine();
+            } finally {
+                if (deadline != null) {
+                    deadline.cancel(false);
+                }
+            }
             if (line == null) {
                 lifecycle.release(socket);
                 return;

@@ -136,7 +136,7 @@ public final class TcpRelay implements AutoCloseable {
         this.inbound = new InboundConnections(lifecycle, timer, limits);
         this.allocations = new Allocations(lifecycle, bindAddress, advertised, limits, inbound);
         this.outbound = new OutboundConnections(lifecycle, limits, dialable, advertised, server.getLocalPort());
-        this.relayPort = new RelayPort(server, address, lifecycle, limits.bindTimeout(), allocations, inbound, outbound);
+        this.relayPort = new RelayPort(server, address, lifecycle, limits.bindTimeout(), allocations, inbound, outbound, timer);
     }
 
     /** Dial predicate that allows no target: {@code DIAL} is always answered {@code ERR target not allowed}. */

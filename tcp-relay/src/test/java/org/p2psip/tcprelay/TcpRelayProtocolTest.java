@@ -243,6 +243,52 @@ public class TcpRelayProtocolTest {
         assertStillServing();
     }
 
+    /**
+     * 130 clients send their first line a byte every 300 ms (each read within the 1 s timeout): the
+     * whole line is due within 1 s, so they are cut and a new client is served (before, the 128
+     * handshake slots stayed taken and every new connection got ERR busy).
+     */
+    @Test(timeout = 60_000)
+    public void slowFirstLinesAreCutAtTheWholeLineDeadline() throws Exception {
+        start(TcpRelay.Limits.DEFAULT.withBindTimeout(Duration.ofSeconds(1)));
+        java.util.List<Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < RelayPort.MAX_HANDSHAKES + 2; i++) {
+                slow.add(Net.connect(relay.address()));
+            }
+            byte[] line = "LISTEN slow-client-with-a-long-name\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            int cut = 0;
+            for (int b = 0; b < 8; b++) {
+                for (Socket s : slow) {
+                    try {
+                        s.getOutputStream().write(line[b]);
+                    } catch (IOException closed) {
+                        // cut by the relay
+                    }
+                }
+                Thread.sleep(300);
+            }
+            for (Socket s : slow) {
+                try {
+                    while (s.getInputStream().read() >= 0) {
+                        // ERR busy for the two beyond the handshake slots, then the end
+                    }
+                    cut++;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // not cut
+                } catch (IOException reset) {
+                    cut++;
+                }
+            }
+            assertEquals("every slow client cut", slow.size(), cut);
+            assertStillServing();
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
     private static void assertRefused(InetSocketAddress address) {
         try (Socket socket = new Socket()) {
             socket.connect(address, 10_000);

@@ -2,10 +2,12 @@ package org.p2psip.lookup.chord;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.p2psip.common.ListenerBounds;
 import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.store.RecordRules;
 import org.p2psip.lookup.wire.LinkSecurity;
+import org.p2psip.lookup.wire.TcpTransport;
 
 /**
  * Configuration of a {@link ChordNode}. Immutable; build with {@link #builder()}.
@@ -28,6 +30,8 @@ public final class ChordConfig {
     private final Id nodeId;
     private final LinkSecurity security;
     private final RecordRules recordRules;
+    private final ListenerBounds listenerBounds;
+    private final int putQuorum;
 
     private ChordConfig(Builder b) {
         this.listen = b.listen;
@@ -43,6 +47,8 @@ public final class ChordConfig {
         this.nodeId = b.nodeId;
         this.security = b.security;
         this.recordRules = b.recordRules;
+        this.listenerBounds = b.listenerBounds;
+        this.putQuorum = b.putQuorum;
     }
 
     public static Builder builder() {
@@ -65,6 +71,8 @@ public final class ChordConfig {
         b.nodeId = nodeId;
         b.security = security;
         b.recordRules = recordRules;
+        b.listenerBounds = listenerBounds;
+        b.putQuorum = putQuorum;
         return b;
     }
 
@@ -158,6 +166,23 @@ public final class ChordConfig {
         return recordRules;
     }
 
+    /**
+     * The bounds of the node's listener; by default {@link TcpTransport#defaultBounds} (1,024
+     * connections, 256 per source, 64 requests in flight per connection, the frame read timeout as
+     * the whole-frame deadline, 10 s write timeout, 5 min idle, 1 MiB frames).
+     */
+    public ListenerBounds listenerBounds() {
+        return listenerBounds != null ? listenerBounds : TcpTransport.defaultBounds(frameReadTimeout);
+    }
+
+    /**
+     * How many replica holders besides the owner must acknowledge a put or remove before it succeeds
+     * (fewer when the ring has fewer other nodes); default 1: the owner and at least one replica.
+     */
+    public int putQuorum() {
+        return putQuorum;
+    }
+
     @Override
     public String toString() {
         return "ChordConfig{listen=" + listen + ", advertised=" + advertised + ", r=" + successorListSize
@@ -181,6 +206,8 @@ public final class ChordConfig {
         private Id nodeId;
         private LinkSecurity security;
         private RecordRules recordRules = RecordRules.NONE;
+        private ListenerBounds listenerBounds;
+        private int putQuorum = 1;
 
         private Builder() {
         }
@@ -278,6 +305,21 @@ public final class ChordConfig {
         /** What the node's store admits (see {@link ChordConfig#recordRules()}); default everything. */
         public Builder recordRules(RecordRules r) {
             this.recordRules = Objects.requireNonNull(r);
+            return this;
+        }
+
+        /** The bounds of the node's listener (see {@link ChordConfig#listenerBounds()}). */
+        public Builder listenerBounds(ListenerBounds b) {
+            this.listenerBounds = Objects.requireNonNull(b, "listener bounds");
+            return this;
+        }
+
+        /** Replica holders that must acknowledge a put (0: the owner alone suffices; at most r-1). */
+        public Builder putQuorum(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("put quorum must be 0 or more, not " + n);
+            }
+            this.putQuorum = n;
             return this;
         }
 

@@ -57,7 +57,7 @@ public final class ChordNode extends AbstractLookupService {
 
     /** A node that talks TCP. */
     public ChordNode(ChordConfig config) {
-        this(config, new TcpTransport("chord", config.frameReadTimeout(), config.security()));
+        this(config, new TcpTransport("chord", config.frameReadTimeout(), config.security(), config.listenerBounds()));
     }
 
     /** A node on the given transport (e.g. {@link org.p2psip.lookup.wire.InProcessNetwork}). */

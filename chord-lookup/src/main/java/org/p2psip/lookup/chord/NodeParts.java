@@ -41,7 +41,7 @@ record NodeParts(NodeRef self, RoutingTable table, Router router, Stabilization 
                 new KeyTransfer(self, rpc, store),
                 new Departure(self, table, rpc, store, past),
                 new StoreRouting(node, self, r, table, rpc),
-                new ReplicaWriter(self, r, table, rpc, store, repair),
+                new ReplicaWriter(self, r, config.putQuorum(), table, rpc, store, repair),
                 repair,
                 new Maintenance(self),
                 new RingUnification(self, table, router, rpc, past, config.rpcTimeout().toMillis()),

@@ -1,10 +1,13 @@
 package org.p2psip.lookup.chord;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.p2psip.lookup.Limits;
+import org.p2psip.lookup.LookupException;
 import org.p2psip.lookup.store.StoredRecord;
 import org.p2psip.lookup.store.ValueStore;
 import org.p2psip.lookup.wire.RpcFailure;
@@ -15,23 +18,27 @@ import org.slf4j.LoggerFactory;
  * The owner's side of a put or remove: store it, then write it to the r-1 successors, the replica
  * holders of the Chord paper's successor-list replication (Stoica et al. 2001, "Failures and
  * Replication": an application keeps copies of a key's data at the nodes that succeed the key). The writes go out in parallel; the operation answers once each holder has acknowledged or
- * failed (at most one RPC timeout). A holder that fails or refuses does not fail the operation: it is
- * reported to the routing table (when it did not answer) and {@link ReplicaRepair} sends it the
- * whole primary range at its next round.
+ * failed (at most one RPC timeout). It succeeds only when at least {@code quorum} replica holders
+ * (fewer if the ring has fewer other nodes) acknowledged: otherwise it fails with UNREACHABLE, the
+ * record staying at the owner for repair to spread, and the caller retries. A holder that fails or
+ * refuses is reported to the routing table (when it did not answer) and {@link ReplicaRepair} sends
+ * it the whole primary range at its next round.
  */
 final class ReplicaWriter {
     private static final Logger log = LoggerFactory.getLogger(ReplicaWriter.class);
 
     private final NodeRef self;
     private final int r;
+    private final int quorum;
     private final RoutingTable table;
     private final ChordRpc rpc;
     private final ValueStore store;
     private final ReplicaRepair repair;
 
-    ReplicaWriter(NodeRef self, int r, RoutingTable table, ChordRpc rpc, ValueStore store, ReplicaRepair repair) {
+    ReplicaWriter(NodeRef self, int r, int quorum, RoutingTable table, ChordRpc rpc, ValueStore store, ReplicaRepair repair) {
         this.self = self;
         this.r = r;
+        this.quorum = quorum;
         this.table = table;
         this.rpc = rpc;
         this.store = store;
@@ -62,19 +69,29 @@ final class ReplicaWriter {
         replicateToSuccessors(List.of(rec));
     }
 
-    /** Sends {@code recs} to the r-1 successors at once, in parallel, and waits until each has answered or failed. */
+    /**
+     * Sends {@code recs} to the r-1 successors at once, in parallel, and waits until each has answered
+     * or failed; fails with UNREACHABLE when fewer than the quorum acknowledged.
+     */
     private void replicateToSuccessors(List<StoredRecord> recs) {
-        List<NodeRef> succs = table.successors();
-        int n = Math.min(succs.size(), r - 1);
-        if (n <= 0) {
-            return;
+        List<NodeRef> holders = new ArrayList<>();
+        for (NodeRef h : table.successors()) {
+            if (holders.size() < r - 1 && !h.equals(self) && !holders.contains(h)) {
+                holders.add(h);
+            }
         }
-        CompletableFuture<?>[] sent = new CompletableFuture<?>[n];
-        for (int i = 0; i < n; i++) {
-            NodeRef h = succs.get(i);
+        if (holders.isEmpty()) {
+            return; // alone in the ring: the owner is every holder there is
+        }
+        AtomicInteger acked = new AtomicInteger();
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[holders.size()];
+        for (int i = 0; i < holders.size(); i++) {
+            NodeRef h = holders.get(i);
             sent[i] = rpc.replicateAsync(h, recs).handle((ok, e) -> {
                 if (e != null) {
                     replicaFailed(h, e);
+                } else {
+                    acked.incrementAndGet();
                 }
                 return null;
             });
@@ -83,8 +100,14 @@ final class ReplicaWriter {
             CompletableFuture.allOf(sent).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing: stored here, repair of the survivors catches up
+            return;
         } catch (ExecutionException e) {
             // cannot happen: every failure is handled above
+        }
+        int needed = Math.min(quorum, holders.size());
+        if (acked.get() < needed) {
+            throw new LookupException(LookupException.Reason.UNREACHABLE, "stored at " + self + " but only " + acked.get()
+                    + " of " + holders.size() + " replica holders confirmed (at least " + needed + " needed); try again");
         }
     }
 

@@ -24,10 +24,36 @@ import org.slf4j.LoggerFactory;
  * <p>The store remembers which keys records from other nodes ({@link #merge}) changed since the last
  * {@link #drainChanged()}, so that replica repair pushes only what changed. Puts and removes accepted
  * here ({@link #put}, {@link #remove}) are not remembered: the node replicates them at once.
+ *
+ * <p>Bounded by its {@link StoreLimits}: a put of a new value beyond them is refused with
+ * VALUE_TOO_LARGE and a message naming the limit; a replica beyond them is not stored (logged).
  */
 public final class ValueStore {
     private static final Logger log = LoggerFactory.getLogger(ValueStore.class);
     private final NavigableMap<Id, Map<String, StoredRecord>> byKey = new TreeMap<>();
+    private final StoreLimits limits;
+    /** Records held (values and tombstones) and their bytes as {@link StoreLimits#size} counts them. */
+    private int records;
+    private long bytes;
+    private long refusedMerges;
+
+    /** A store within {@link StoreLimits#DEFAULT} that admits everything (an unsecured overlay). */
+    public ValueStore() {
+        this(StoreLimits.DEFAULT, RecordRules.NONE);
+    }
+
+    public ValueStore(StoreLimits limits) {
+        this(limits, RecordRules.NONE);
+    }
+
+    public ValueStore(RecordRules rules) {
+        this(StoreLimits.DEFAULT, rules);
+    }
+
+    public ValueStore(StoreLimits limits, RecordRules rules) {
+        this.limits = limits;
+        this.rules = rules;
+    }
     private Set<Id> changed = new HashSet<>();
     private long lastStamp;
     private long version;
@@ -36,22 +62,37 @@ public final class ValueStore {
     /** What this store admits (secured overlay: signed values only, see {@link RecordRules}). */
     private final RecordRules rules;
 
-    /** A store that admits everything (an unsecured overlay). */
-    public ValueStore() {
-        this(RecordRules.NONE);
-    }
-
-    public ValueStore(RecordRules rules) {
-        this.rules = rules;
-    }
 
     /** A new record for a put accepted here: stamped now, expiring after {@code ttlMillis}. */
     public synchronized StoredRecord put(String key, String value, long ttlMillis, long now) {
         RecordRules.Admission a = rules.admit(key, value, false, now);
         StoredRecord r = a == null ? new StoredRecord(key, Id.hash(key), value, nextStamp(now), now + ttlMillis, false)
                 : new StoredRecord(key, Id.hash(key), value, a.storageTime(), Math.min(now + ttlMillis, a.expiresAt()), false);
+        String refused = refusal(r);
+        if (refused != null) {
+            throw new LookupException(LookupException.Reason.VALUE_TOO_LARGE, refused);
+        }
         apply(r);
         return r;
+    }
+
+    /**
+     * Why {@code r} may not be stored here (a new record beyond the {@link StoreLimits}), or null. A
+     * record that replaces one held for the same key and value is always taken.
+     */
+    private String refusal(StoredRecord r) {
+        Map<String, StoredRecord> vals = byKey.get(r.keyId());
+        if (vals != null && vals.containsKey(rules.identity(r.value()))) {
+            return null;
+        }
+        if (vals != null && vals.size() >= limits.maxRecordsPerKey()) {
+            return "key '" + r.key() + "' already holds " + vals.size() + " values, the most one key may hold on this node";
+        }
+        if (records >= limits.maxRecords() || bytes + StoreLimits.size(r) > limits.maxBytes()) {
+            return "this node's store is full (" + records + " records, " + bytes + " bytes; at most " + limits.maxRecords()
+                    + " records, " + limits.maxBytes() + " bytes)";
+        }
+        return null;
     }
 
     /**
@@ -65,7 +106,9 @@ public final class ValueStore {
         StoredRecord old = vals == null ? null : vals.get(rules.identity(value));
         long expires = old != null && !old.expired(now) ? old.expiresAt() : now + Limits.MAX_TTL_SECONDS * 1000L;
         StoredRecord t = new StoredRecord(key, id, value, a == null ? nextStamp(now) : a.storageTime(), expires, true);
-        apply(t);
+        if (refusal(t) == null) {
+            apply(t); // a tombstone for a value not held here, beyond the limits, is not kept: nothing to hide
+        }
         return t;
     }
 
@@ -86,6 +129,13 @@ public final class ValueStore {
             // the writer's signed storage time orders the record, not the sender's stamp
             r = new StoredRecord(r.key(), r.keyId(), r.value(), a.storageTime(), Math.min(r.expiresAt(), a.expiresAt()), r.tombstone());
         }
+        String refused = refusal(r);
+        if (refused != null) {
+            if (refusedMerges++ % 1000 == 0) {
+                log.warn("not storing a replica under '{}': {} ({} refused so far)", r.key(), refused, refusedMerges);
+            }
+            return false;
+        }
         if (!apply(r)) {
             return false;
         }
@@ -102,7 +152,13 @@ public final class ValueStore {
         if (old != null && (old.stamp() > r.stamp() || (old.stamp() == r.stamp() && (old.tombstone() || !r.tombstone())))) {
             return false;
         }
-        vals.put(identity, r);
+        StoredRecord prev = vals.put(identity, r);
+        if (prev == null) {
+            records++;
+            bytes += StoreLimits.size(r);
+        } else {
+            bytes += StoreLimits.size(r) - StoreLimits.size(prev);
+        }
         nextExpiry = Math.min(nextExpiry, r.expiresAt());
         lastStamp = Math.max(lastStamp, r.stamp());
         version++;
@@ -277,7 +333,11 @@ public final class ValueStore {
     /** Drops everything under these key ids. */
     public synchronized void drop(Iterable<Id> ids) {
         for (Id id : ids) {
-            if (byKey.remove(id) != null) {
+            Map<String, StoredRecord> vals = byKey.remove(id);
+            if (vals != null) {
+                for (StoredRecord r : vals.values()) {
+                    forget(r);
+                }
                 version++;
             }
         }
@@ -290,7 +350,7 @@ public final class ValueStore {
             String identity = rules.identity(r.value());
             if (vals != null && vals.get(identity) != null && vals.get(identity).stamp() == r.stamp()
                     && vals.get(identity).tombstone() == r.tombstone()) {
-                vals.remove(identity);
+                forget(vals.remove(identity));
                 if (vals.isEmpty()) {
                     byKey.remove(r.keyId());
                 }
@@ -312,6 +372,7 @@ public final class ValueStore {
                 StoredRecord r = v.next();
                 if (r.expired(now)) {
                     v.remove();
+                    forget(r);
                     n++;
                 } else {
                     next = Math.min(next, r.expiresAt());
@@ -354,6 +415,16 @@ public final class ValueStore {
     /** Incremented by every change; lets the node skip repair work when nothing changed. */
     public synchronized long version() {
         return version;
+    }
+
+    private void forget(StoredRecord r) {
+        records--;
+        bytes -= StoreLimits.size(r);
+    }
+
+    /** Records held now (values and tombstones, expired ones until purged). */
+    public synchronized int recordCount() {
+        return records;
     }
 
     private long nextStamp(long now) {

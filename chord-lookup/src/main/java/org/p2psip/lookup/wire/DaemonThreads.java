@@ -24,6 +24,15 @@ public final class DaemonThreads implements ThreadFactory {
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), this);
     }
 
+    /**
+     * As {@link #cachedPool()}, but with at most {@code max} threads: a task beyond them is rejected
+     * ({@link java.util.concurrent.RejectedExecutionException}) rather than queued, so that its owner
+     * can shed it with an answer.
+     */
+    public ExecutorService boundedPool(int max) {
+        return new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), this);
+    }
+
     /** Renames threads created from now on (e.g. once the port is known). */
     public void rename(String prefix) {
         this.prefix = prefix;

@@ -21,6 +21,8 @@ public final class ErrorCodes {
     public static final int UNKNOWN_TYPE = 11;
     public static final int VERSION_MISMATCH = 12;
     public static final int FORBIDDEN = 13;
+    /** The node sheds load: too many connections, requests in flight or busy workers (seen as INTERNAL). */
+    public static final int OVERLOADED = 14;
 
     public static int of(Reason r) {
         switch (r) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
+import org.p2psip.common.BoundedRead;
 
 /** Encodes and decodes {@link Frame}s; every violation is a {@link MalformedFrameException}. */
 public final class FrameCodec {
@@ -84,8 +85,14 @@ public final class FrameCodec {
         if (type == 0) {
             throw new MalformedFrameException("message type 0 is invalid");
         }
-        byte[] payload = new byte[(int) length];
-        readRest(din, payload, 0, payload.length, "payload");
+        byte[] payload;
+        try {
+            payload = BoundedRead.readFully(din, (int) length); // allocated as the bytes arrive, not as announced
+        } catch (EOFException e) {
+            throw new MalformedFrameException("truncated frame: connection ended inside the payload");
+        } catch (SocketTimeoutException e) {
+            throw new MalformedFrameException("truncated frame: peer stalled inside the payload");
+        }
         return new Frame(type, (kind & 0x80) != 0, requestId, payload);
     }
 

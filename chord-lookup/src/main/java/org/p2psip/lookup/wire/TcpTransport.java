@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import org.p2psip.common.ListenerBounds;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,6 +32,7 @@ import org.p2psip.lookup.ring.Address;
 public final class TcpTransport implements Transport {
     private volatile String name;
     private final Duration frameReadTimeout;
+    private final ListenerBounds bounds;
     private final DaemonThreads threads;
     private final Map<Address, TcpConnection> outbound = new ConcurrentHashMap<>();
     private final Map<Address, Object> connectLocks = new ConcurrentHashMap<>();
@@ -44,7 +46,7 @@ public final class TcpTransport implements Transport {
      * @param frameReadTimeout how long a peer may stall inside a frame before its connection is closed
      */
     public TcpTransport(String name, Duration frameReadTimeout) {
-        this(name, frameReadTimeout, null);
+        this(name, frameReadTimeout, (LinkSecurity) null, defaultBounds(frameReadTimeout));
     }
 
     /**
@@ -52,10 +54,31 @@ public final class TcpTransport implements Transport {
      * starts with a handshake, and requests that arrive carry the Node-ID of the node that sent them.
      */
     public TcpTransport(String name, Duration frameReadTimeout, LinkSecurity security) {
+        this(name, frameReadTimeout, security, defaultBounds(frameReadTimeout));
+    }
+
+    /**
+     * @param bounds the bounds of its listener (connections, requests in flight, deadlines, frame size)
+     */
+    public TcpTransport(String name, Duration frameReadTimeout, ListenerBounds bounds) {
+        this(name, frameReadTimeout, (LinkSecurity) null, bounds);
+    }
+
+    /** Mutual TLS ({@code security}, null: plain TCP) and the bounds of its listener. */
+    public TcpTransport(String name, Duration frameReadTimeout, LinkSecurity security, ListenerBounds bounds) {
         this.security = security;
         this.name = name;
         this.frameReadTimeout = frameReadTimeout;
+        this.bounds = bounds;
         this.threads = new DaemonThreads(name);
+    }
+
+    /**
+     * The default bounds of a lookup node's listener: {@link ListenerBounds#defaults} with frames up to
+     * {@link FrameCodec#MAX_PAYLOAD} and {@code frameReadTimeout} as the whole-frame read deadline.
+     */
+    public static ListenerBounds defaultBounds(Duration frameReadTimeout) {
+        return ListenerBounds.defaults(FrameCodec.MAX_PAYLOAD).withReadDeadline(frameReadTimeout);
     }
 
     @Override
@@ -70,10 +93,16 @@ public final class TcpTransport implements Transport {
         }
         name = name + "-" + s.getLocalPort();
         threads.rename(name);
-        TcpServer started = new TcpServer(name, s, handler, frameReadTimeout, threads, security);
+        TcpServer started = new TcpServer(name, s, handler, frameReadTimeout, threads, security, bounds);
         server = started;
         started.start();
         return new Address(listen.host(), s.getLocalPort());
+    }
+
+    /** Inbound connections its listener serves now (0 before start). */
+    int connections() {
+        TcpServer s = server;
+        return s == null ? 0 : s.connections();
     }
 
     @Override

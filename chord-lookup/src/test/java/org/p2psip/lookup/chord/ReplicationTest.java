@@ -73,6 +73,35 @@ public class ReplicationTest {
         }
     }
 
+    /**
+     * The put quorum (default 1): when no replica holder acknowledges, the put fails with UNREACHABLE
+     * and a message saying so; once the holders answer again (and the ring has stabilised: the owner
+     * counted them as failed) the same put succeeds and every holder has the value.
+     */
+    @Test(timeout = 60_000)
+    public void aPutNoReplicaConfirmedFailsUnlessTheQuorumIsZero() throws Exception {
+        ring(5, TestRing.fastConfig().repairInterval(Duration.ZERO).build());
+        String key = "user:bob";
+        ChordNode owner = ring.node(ring.expectedHolders(key).get(0));
+        InterceptingTransport t = transportOf(owner);
+        t.rule = (to, type) -> type == WireMessages.REPLICATE ? InterceptingTransport.Action.TIME_OUT
+                : InterceptingTransport.Action.PASS;
+        try {
+            owner.put(key, "peer-b", 600).get(30, TimeUnit.SECONDS);
+            org.junit.Assert.fail("a put no replica confirmed was acknowledged");
+        } catch (java.util.concurrent.ExecutionException e) {
+            org.p2psip.lookup.LookupException le = (org.p2psip.lookup.LookupException) e.getCause();
+            assertEquals(org.p2psip.lookup.LookupException.Reason.UNREACHABLE, le.reason());
+            assertTrue(le.getMessage(), le.getMessage().contains("only 0 of 3 replica holders confirmed"));
+        }
+        t.rule = (to, type) -> InterceptingTransport.Action.PASS;
+        ring.awaitStable(Duration.ofSeconds(30));
+        owner.put(key, "peer-b", 600).get(10, TimeUnit.SECONDS);
+        for (NodeRef h : ring.expectedHolders(key)) {
+            assertTrue(h + " should hold " + key, holds(h, key, "peer-b"));
+        }
+    }
+
     @Test(timeout = 60_000)
     public void aFailedOrRefusingReplicaDoesNotFailThePutAndRepairCatchesItUp() throws Exception {
         ring(5, TestRing.fastConfig().build());

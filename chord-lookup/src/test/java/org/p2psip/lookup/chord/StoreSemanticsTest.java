@@ -136,6 +136,37 @@ public class StoreSemanticsTest {
         assertEquals(Set.of(max), get(n, "k"));
     }
 
+    /**
+     * A key holds at most 256 values per node (StoreLimits.DEFAULT): the 257th distinct value gets
+     * VALUE_TOO_LARGE with a message naming the limit, a refresh of a held value is still taken, and
+     * a get of the full key (256 values of 1 KiB, about 260 KiB) is answered in one frame.
+     */
+    @Test(timeout = 120_000)
+    public void aKeyHoldsAtMost256ValuesAndItsGetIsAnswered() throws Exception {
+        ring(3);
+        ChordNode n = ring.any();
+        String pad = "p".repeat(Limits.MAX_VALUE_BYTES - 8);
+        List<CompletableFuture<?>> puts = new java.util.ArrayList<>();
+        for (int i = 0; i < org.p2psip.lookup.store.StoreLimits.DEFAULT.maxRecordsPerKey(); i++) {
+            puts.add(n.put("crowded", String.format("%04d", i) + pad, 600));
+        }
+        for (CompletableFuture<?> f : puts) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        try {
+            n.put("crowded", "one-too-many", 600).get(20, TimeUnit.SECONDS);
+            fail("a 257th value was accepted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            LookupException le = (LookupException) e.getCause();
+            assertEquals(Reason.VALUE_TOO_LARGE, le.reason());
+            assertTrue(le.getMessage(), le.getMessage().contains("already holds 256 values"));
+        }
+        n.put("crowded", "0000" + pad, 900).get(20, TimeUnit.SECONDS); // a refresh is not a new value
+        for (ChordNode any : ring.live()) {
+            assertEquals(256, get(any, "crowded").size());
+        }
+    }
+
     private static void expect(Reason reason, CompletableFuture<?> f) throws InterruptedException {
         try {
             f.get(10, TimeUnit.SECONDS);

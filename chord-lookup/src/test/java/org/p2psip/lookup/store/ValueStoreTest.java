@@ -164,4 +164,47 @@ public class ValueStoreTest {
         assertEquals(1, s.purgeExpired(10_000));
         assertTrue(s.keyIds().isEmpty());
     }
+
+    /** Limits per key and per node: new values beyond them refused (put: a clear error; replica: not stored); room comes back as records go. */
+    @Test
+    public void limitsPerKeyAndPerNode() {
+        ValueStore s = new ValueStore(new StoreLimits(3, 5, 1_000_000));
+        for (int i = 0; i < 3; i++) {
+            s.put("k", "v" + i, 10_000, 0);
+        }
+        try {
+            s.put("k", "v3", 10_000, 0);
+            org.junit.Assert.fail("a 4th value under one key");
+        } catch (org.p2psip.lookup.LookupException e) {
+            assertEquals(org.p2psip.lookup.LookupException.Reason.VALUE_TOO_LARGE, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("key 'k' already holds 3 values"));
+        }
+        s.put("k", "v0", 20_000, 1); // refresh: always taken
+        s.put("j", "a", 1000, 0);
+        s.put("j", "b", 1000, 0);
+        try {
+            s.put("i", "x", 10_000, 0);
+            org.junit.Assert.fail("a 6th record on the node");
+        } catch (org.p2psip.lookup.LookupException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("store is full (5 records"));
+        }
+        ValueStore other = new ValueStore();
+        assertFalse("a replica beyond the limits is not stored", s.merge(other.put("i", "x", 10_000, 0)));
+        assertEquals(5, s.recordCount());
+        assertEquals(2, s.purgeExpired(2000));
+        assertEquals(3, s.recordCount());
+        s.put("i", "x", 10_000, 2000);
+        s.drop(List.of(Id.hash("k")));
+        assertEquals(1, s.recordCount());
+
+        ValueStore small = new ValueStore(new StoreLimits(100, 100, 2 * (StoreLimits.RECORD_OVERHEAD + 2)));
+        small.put("k", "a", 1000, 0);
+        small.put("k", "b", 1000, 0);
+        try {
+            small.put("k", "c", 1000, 0);
+            org.junit.Assert.fail("beyond the byte limit");
+        } catch (org.p2psip.lookup.LookupException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("bytes"));
+        }
+    }
 }

@@ -29,6 +29,8 @@ public final class Fields {
     public static final String PEER = "peer";
     /** In a {@code user.lookup} answer: a {@code peer} value that denotes the asking peer itself (repeated). */
     public static final String SELF = "self";
+    /** In a {@code user.lookup} answer: how many peer records were left out so that the answer fits one frame. */
+    public static final String TRUNCATED = "truncated";
 
     // ---- SATOs ------------------------------------------------------------------------------------
     /** The call a SATO serves: the SIP Call-ID. */

@@ -556,4 +556,25 @@ public class MessagesTest {
             }
         }
     }
+
+    /** 200 padded records (about 100 KiB) answer within one 64 KiB frame: the asking peer's own kept, the rest cut and counted. */
+    @Test
+    public void aLookupAnswerTooLargeForOneFrameIsTruncatedWithAnIndication() throws Exception {
+        List<String> peers = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            peers.add("N" + i + "@10.0.0.1:7070;pad=" + "x".repeat(480));
+        }
+        String self = peers.get(199);
+        org.p2psip.control.ControlMessage m = new UserLookupAnswer(peers, List.of(self)).answer(req("user.lookup").with("user", "bob"));
+        java.nio.ByteBuffer frame = new org.p2psip.control.FrameCodec(org.p2psip.control.FrameCodec.DEFAULT_MAX_FRAME).encode(m);
+        assertTrue("fits one frame: " + frame.remaining(), frame.remaining() <= org.p2psip.control.FrameCodec.DEFAULT_MAX_FRAME + 4);
+        UserLookupAnswer read = UserLookupAnswer.from(m);
+        assertTrue("the asking peer's own record is kept", read.isSelf(self) && read.peers().contains(self));
+        assertEquals(200, read.peers().size() + read.truncated());
+        assertTrue("some cut: " + read.truncated(), read.truncated() > 50);
+
+        org.p2psip.control.ControlMessage g = new LookupGetAnswer(peers).answer(req("lookup.get").with("key", "user:bob"));
+        new org.p2psip.control.FrameCodec(org.p2psip.control.FrameCodec.DEFAULT_MAX_FRAME).encode(g);
+        assertEquals(200, g.getAll("value").size() + Integer.parseInt(g.get("truncated")));
+    }
 }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * User records in the lookup service, stored and looked up for the P2PSIP-Port (interface 3 as
  * the paper has it: ports reach the lookup service only through their OM). {@code user.register}
  * puts {@code user:<name>} -> this peer's record with the registration's TTL, {@code user.deregister}
- * removes it, {@code user.lookup} answers the records found.
+ * removes it, {@code user.lookup} answers the records found. The records of the users registered
+ * here are stored again on a timer and when the ring changes ({@link UserRecordKeeper}).
  */
 final class UserRecords {
     /** The call ladder's recorder (the peer's web view); {@link CallSteps#NONE} unless one is set. */
@@ -50,6 +51,8 @@ final class UserRecords {
     private final PeerRecord self;
     private final java.util.function.Supplier<RingView> ring;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /** Stores the records of the users registered here again on a timer and when the ring changes. */
+    private final UserRecordKeeper keeper;
     /** Seconds between attempts to store a record that could not be stored at REGISTER. */
     static final int RETRY_SECONDS = 2;
     /** Records stored in the background at most. */
@@ -71,6 +74,7 @@ final class UserRecords {
         this.peerName = peerName;
         this.lookup = lookup;
         this.self = self;
+        this.keeper = new UserRecordKeeper(peerName, lookup, self, ring);
     }
 
     Set<String> registered() {
@@ -93,6 +97,7 @@ final class UserRecords {
             log.info("{}: user record of {} not stored yet ({}); registered here, stored in the background", peerName, user,
                     e.getMessage());
         }
+        keeper.registered(user, ttl);
         if (registered.add(user)) {
             Flow.step(peerName, "P2PSIP-Port: REGISTER {} -> OM stores user record user:{} -> {} in the DHT (TTL {} s)",
                     user, user, self.shortId(), ttl);
@@ -138,6 +143,7 @@ final class UserRecords {
 
     /** Stops storing records in the background (the peer is stopping). */
     void close() {
+        keeper.close();
         retries.shutdownNow();
         pending.clear();
     }
@@ -145,6 +151,7 @@ final class UserRecords {
     ControlMessage deregister(ControlMessage r) throws ControlException {
         String user = UserDeregister.from(r).user();
         cancelPending(user);
+        keeper.deregistered(user);
         await(lookup.remove(PeerRecord.USER_PREFIX + user, self.value()), "remove the user record of " + user);
         registered.remove(user);
         Flow.step(peerName, "P2PSIP-Port: {} deregistered -> OM removed user:{} from the DHT", user, user);
@@ -209,6 +216,7 @@ final class UserRecords {
 
     /** Removes the records of every user still registered here (the peer is stopping). */
     void removeAll() {
+        keeper.close(); // it must not store them again
         for (String user : registered()) {
             try {
                 lookup.remove(PeerRecord.USER_PREFIX + user, self.value()).get(3, TimeUnit.SECONDS);

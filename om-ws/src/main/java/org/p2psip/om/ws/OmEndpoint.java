@@ -61,6 +61,7 @@ public final class OmEndpoint implements AutoCloseable {
                 JettyHTTPServerEngineFactory engines = bus.getExtension(JettyHTTPServerEngineFactory.class);
                 JettyHTTPServerEngine engine = engines.createJettyHTTPServerEngine(bind.host(), port, "http");
                 engine.setSendServerVersion(false);
+                HttpBounds.beforeStart(engine);
                 JaxWsServerFactoryBean f = new JaxWsServerFactoryBean();
                 f.setBus(bus);
                 f.setServiceClass(OverlayManagerPortType.class);
@@ -80,6 +81,7 @@ public final class OmEndpoint implements AutoCloseable {
                 f.setProperties(props);
                 f.getInInterceptors().add(new BodyLimitInterceptor(maxBodyBytes));
                 Server server = f.create();
+                HttpBounds.afterStart(engine, bind.host() + ":" + port);
                 log.debug("OM IF endpoint published at http://{}{}", a, Wire.PATH);
                 return new OmEndpoint(server, a);
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {

@@ -151,4 +151,27 @@ public class UserRecordsTest {
         assertTrue(new RingView(3, true, 0, 0, 3).partitioned());
         assertFalse(new RingView(3, true, 0, 0, 0).partitioned());
     }
+
+    /**
+     * The nodes holding alice's record die (the record is gone from the lookup service) and the ring
+     * shrinks: the OM stores it again within seconds, without alice registering again; a user who
+     * deregistered is not stored again.
+     */
+    @Test(timeout = 30_000)
+    public void aLostRecordIsStoredAgainWhenTheRingChanges() throws Exception {
+        ring.set(new RingView(6, true, 0, 0, 0));
+        users.register(new org.p2psip.control.message.UserRegister("alice", 600).toMessage());
+        users.register(new org.p2psip.control.message.UserRegister("gone", 600).toMessage());
+        users.deregister(new org.p2psip.control.message.UserDeregister("gone").toMessage());
+        Thread.sleep(2 * UserRecordKeeper.RING_CHECK_SECONDS * 1000L + 500); // the keeper has seen the ring
+        lookup.values.clear(); // every holder of the records died
+        ring.set(new RingView(4, true, 0, 0, 2));
+        long t0 = System.currentTimeMillis();
+        while (!lookup.values.containsKey("user:alice") && System.currentTimeMillis() - t0 < 15_000) {
+            Thread.sleep(100);
+        }
+        assertEquals("alice's record is back", List.of(self.value()), lookup.values.get("user:alice"));
+        assertFalse("a deregistered user is not stored again", lookup.values.containsKey("user:gone"));
+        users.close();
+    }
 }

@@ -1,6 +1,7 @@
 package org.p2psip.sip.registrar;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * here stay in this peer; the lookup service only learns "user -> this peer" ({@code user.register}
  * with a TTL that follows the longest binding, {@code user.deregister} when the last binding goes).
  * One user's updates are serialised; a binding change is committed only after the lookup service
- * stored the record, so a UA never gets a 200 for a registration the overlay does not know.
+ * stored the record, so a UA never gets a 200 for a registration the overlay does not know. With a
+ * {@link BindingJournal} the bindings survive a restart of the port.
  */
 public final class Registrar implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Registrar.class);
@@ -35,16 +37,72 @@ public final class Registrar implements Closeable {
     private final ScheduledExecutorService sweeper;
     private final AtomicLong registrations = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    /** How often changed bindings are written to the journal at most. */
+    static final long SAVE_MILLIS = 500;
+    private final BindingJournal journal;
+    private final java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Registrar(OverlayLink overlay, RegistrarPolicy policy, long sweepMillis) {
+        this(overlay, policy, sweepMillis, null);
+    }
+
+    /**
+     * A registrar whose bindings live on in {@code journal} (null: in memory only): read at start,
+     * saved within {@value #SAVE_MILLIS} ms of every change, and the users found there registered with
+     * the OM again (its records may have been lost with it).
+     */
+    public Registrar(OverlayLink overlay, RegistrarPolicy policy, long sweepMillis, BindingJournal journal) {
         this.overlay = overlay;
         this.policy = policy;
+        this.journal = journal;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "p2psip-registrar-expiry");
             t.setDaemon(true);
             return t;
         });
         sweeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        if (journal != null) {
+            Map<String, List<Binding>> restored = journal.load(System.currentTimeMillis());
+            store.putAll(restored);
+            if (!restored.isEmpty()) {
+                log.info("restored {} registered user(s) from {}", restored.size(), journal.file());
+                // the OM may have gone down with this port: tell it again (it connects shortly after the start)
+                for (long delay : new long[] {2_000, 10_000}) {
+                    sweeper.schedule(this::registerRestored, delay, TimeUnit.MILLISECONDS);
+                }
+            }
+            sweeper.scheduleWithFixedDelay(this::saveIfChanged, SAVE_MILLIS, SAVE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void registerRestored() {
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, List<Binding>> e : store.entrySet()) {
+            int ttl = 0;
+            for (Binding b : e.getValue()) {
+                ttl = Math.max(ttl, b.remainingSeconds(now));
+            }
+            if (ttl > 0) {
+                String user = e.getKey();
+                overlay.registerUser(user, ttl).whenComplete((v, x) -> {
+                    if (x != null) {
+                        log.debug("user.register {} (restored) failed: {}", user, x.getMessage());
+                    }
+                });
+            }
+        }
+    }
+
+    private void saveIfChanged() {
+        if (!changed.getAndSet(false)) {
+            return;
+        }
+        try {
+            journal.save(store);
+        } catch (IOException | RuntimeException e) {
+            changed.set(true);
+            log.warn("cannot save the registrar's bindings to {}: {}", journal.file(), e.getMessage());
+        }
     }
 
     public RegistrarPolicy policy() {
@@ -66,6 +124,7 @@ public final class Registrar implements Closeable {
             List<Binding> next = r.bindings();
             if (next.isEmpty()) {
                 store.remove(user);
+                changed.set(true);
                 if (current.isEmpty()) {
                     return CompletableFuture.completedFuture(r);
                 }
@@ -90,6 +149,7 @@ public final class Registrar implements Closeable {
                     return BindingUpdate.Result.error(503, "Service Unavailable (lookup service: " + Responses.reason(why) + ")");
                 }
                 store.put(user, next);
+                changed.set(true);
                 registrations.incrementAndGet();
                 return r;
             });
@@ -177,6 +237,7 @@ public final class Registrar implements Closeable {
                     return CompletableFuture.completedFuture(null);
                 }
                 List<Binding> left = live(cur, t);
+                changed.set(true);
                 if (!left.isEmpty()) {
                     store.put(user, left);
                     return CompletableFuture.completedFuture(null);
@@ -216,5 +277,12 @@ public final class Registrar implements Closeable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        if (journal != null && changed.getAndSet(false)) {
+            try {
+                journal.save(store);
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot save the registrar's bindings to {}: {}", journal.file(), e.getMessage());
+            }
+        }
     }
 }

@@ -75,12 +75,19 @@ public final class Sdp {
                     throw new SdpException("no c= line for media " + index + " ('" + m + "')");
                 }
                 String host = address(c);
-                HostPort rtp = new HostPort(host, port);
-                HostPort rtcp = new HostPort(host, port + 1);
-                if (rtcpAttr != null) {
-                    String[] a = rtcpAttr.substring(7).trim().split("\\s+");
-                    int rp = port(a[0], rtcpAttr);
-                    rtcp = new HostPort(a.length >= 4 ? a[3] : host, rp);
+                HostPort rtp;
+                HostPort rtcp;
+                try {
+                    rtp = new HostPort(host, port);
+                    rtcp = new HostPort(host, Math.min(65535, port + 1));
+                    if (rtcpAttr != null) {
+                        String[] a = rtcpAttr.substring(7).trim().split("\\s+");
+                        int rp = port(a[0], rtcpAttr);
+                        rtcp = new HostPort(a.length >= 4 ? a[3] : host, rp);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // found by SdpFuzzTest: e.g. "c=IN IP6 /AVP" gave an empty host
+                    throw new SdpException("bad address for media " + index + " ('" + m + "', '" + c + "'): " + e.getMessage());
                 }
                 out.add(new SdpStream(index, f[0], rtp, rtcp));
             }

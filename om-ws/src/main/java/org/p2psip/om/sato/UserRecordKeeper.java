@@ -1,0 +1,124 @@
+package org.p2psip.om.sato;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.p2psip.lookup.LookupService;
+import org.p2psip.om.records.PeerRecord;
+import org.p2psip.om.types.RingView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this OM's users' records alive in the lookup service, as the OM does for its relay records:
+ * every user registered here and not yet expired has its record {@code user:<name>} stored again
+ * with the rest of its registration's TTL every {@value #REFRESH_SECONDS} s, and at once when the
+ * ring as this node sees it changes (size, merges, members unreachable: a neighbour left or died,
+ * possibly with every copy of a record). So a user stays reachable when the nodes holding its record
+ * die, without waiting for the phone to register again. One daemon thread, stopped by {@link #close()};
+ * at most {@value #MAX_USERS} users.
+ */
+final class UserRecordKeeper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UserRecordKeeper.class);
+    static final int REFRESH_SECONDS = 30;
+    static final int RING_CHECK_SECONDS = 2;
+    static final int MAX_USERS = 100_000;
+
+    private final String peerName;
+    private final LookupService lookup;
+    private final PeerRecord self;
+    private final Supplier<RingView> ring;
+    /** User -> when its registration ends (System.nanoTime). */
+    private final Map<String, Long> until = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "om-user-record-keeper");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile RingView lastRing;
+
+    UserRecordKeeper(String peerName, LookupService lookup, PeerRecord self, Supplier<RingView> ring) {
+        this.peerName = peerName;
+        this.lookup = lookup;
+        this.self = self;
+        this.ring = ring;
+        timer.scheduleWithFixedDelay(() -> restoreAll("refresh"), REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::checkRing, RING_CHECK_SECONDS, RING_CHECK_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** {@code user} is registered here for {@code ttlSeconds} from now. */
+    void registered(String user, int ttlSeconds) {
+        if (until.size() >= MAX_USERS && !until.containsKey(user)) {
+            log.warn("{}: {} users kept alive already; the record of {} lives only as long as its TTL", peerName, MAX_USERS, user);
+            return;
+        }
+        until.put(user, System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, ttlSeconds)));
+    }
+
+    void deregistered(String user) {
+        until.remove(user);
+    }
+
+    private void checkRing() {
+        RingView now;
+        try {
+            now = ring.get();
+        } catch (RuntimeException e) {
+            return;
+        }
+        RingView before = lastRing;
+        lastRing = now;
+        if (now == null || before == null) {
+            return;
+        }
+        if (now.size() != before.size() || now.merges() != before.merges() || now.unreachable() != before.unreachable()) {
+            restoreAll("the ring changed (" + before.size() + " -> " + now.size() + " nodes, " + now.unreachable() + " unreachable)");
+        }
+    }
+
+    /** Stores every live user's record again with the rest of its TTL; forgets expired ones. */
+    void restoreAll(String why) {
+        long now = System.nanoTime();
+        int stored = 0;
+        for (Map.Entry<String, Long> e : until.entrySet()) {
+            long left = TimeUnit.NANOSECONDS.toSeconds(e.getValue() - now);
+            if (left < 1) {
+                until.remove(e.getKey(), e.getValue());
+                continue;
+            }
+            try {
+                lookup.put(PeerRecord.USER_PREFIX + e.getKey(), self.value(), (int) Math.min(Integer.MAX_VALUE, left))
+                        .get(5, TimeUnit.SECONDS);
+                stored++;
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception ex) {
+                log.debug("{}: could not store the record of {} again: {}", peerName, e.getKey(), ex.toString());
+            }
+        }
+        if (stored > 0) {
+            log.debug("{}: stored {} user record(s) again: {}", peerName, stored, why);
+        }
+    }
+
+    /** Users kept alive now. */
+    int size() {
+        return until.size();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        until.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "UserRecordKeeper{" + peerName + ", " + until.size() + " users, ring " + Objects.toString(lastRing) + "}";
+    }
+}

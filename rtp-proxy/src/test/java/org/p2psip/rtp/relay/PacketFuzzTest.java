@@ -1,0 +1,113 @@
+package org.p2psip.rtp.relay;
+
+import static org.junit.Assert.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Random;
+import org.junit.Test;
+import org.p2psip.rtp.stats.RtpReceptionStats;
+
+/**
+ * Fuzzing (seeded random inputs, JUnit 4) of the RTP-Port's packet parsing: {@link Packets#classify}
+ * (RTP, RTCP, keepalive or invalid) and {@link RtpReceptionStats#onPacket} on what passes as RTP.
+ * Neither may throw on any input, nor allocate per packet. 100,000 inputs, seed printed.
+ */
+public class PacketFuzzTest {
+    private static final int INPUTS = 100_000;
+    private static final int WARM_UP = 1000;
+
+    @Test(timeout = 120_000)
+    public void packets() {
+        byte[] rtp = new byte[172];
+        rtp[0] = (byte) 0x80;
+        rtp[1] = 0; // PCMU
+        rtp[3] = 1;
+        byte[] rtcp = new byte[28];
+        rtcp[0] = (byte) 0x80;
+        rtcp[1] = (byte) 200; // sender report
+        rtcp[3] = 6;
+        List<byte[]> seeds = List.of(rtp, rtcp, new byte[] {0, 0, 0, 0});
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        Random rnd = new Random(seed);
+        RtpReceptionStats stats = new RtpReceptionStats();
+        int[] kinds = new int[4];
+        long worst = 0;
+        for (int i = 0; i < INPUTS; i++) {
+            byte[] in = mutate(rnd, seeds.get(rnd.nextInt(seeds.size())));
+            ByteBuffer b = ByteBuffer.wrap(in);
+            long a0 = allocated();
+            try {
+                int kind = Packets.classify(b);
+                kinds[kind]++;
+                if (kind == Packets.RTP) {
+                    stats.onPacket(b, System.nanoTime(), 0);
+                }
+            } catch (Exception | Error e) {
+                throw new AssertionError("input " + i + " (seed " + seed + ", " + in.length + " bytes) threw " + e, e);
+            }
+            if (i >= WARM_UP) { // the first inputs load classes and compile: not the parser's cost
+                worst = Math.max(worst, allocated() - a0);
+            }
+        }
+        System.out.println("[fuzz] RTP/RTCP packets: " + INPUTS + " inputs (seed " + seed + "): " + kinds[Packets.RTP] + " RTP, "
+                + kinds[Packets.RTCP] + " RTCP, " + kinds[Packets.KEEPALIVE] + " keepalive, " + kinds[Packets.INVALID]
+                + " invalid; most allocated by one " + worst + " bytes");
+        assertTrue("allocated " + worst, worst <= 4096);
+    }
+
+    /** One input: random bytes, or {@code seed} mutated (bytes flipped, cut, extended, a length field maxed, a part repeated). */
+    static byte[] mutate(java.util.Random rnd, byte[] seed) {
+        switch (rnd.nextInt(6)) {
+            case 0: {
+                byte[] b = new byte[rnd.nextInt(1024)];
+                rnd.nextBytes(b);
+                return b;
+            }
+            case 1: {
+                byte[] b = seed.clone();
+                for (int i = 0, n = 1 + rnd.nextInt(4); i < n && b.length > 0; i++) {
+                    b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+                }
+                return b;
+            }
+            case 2:
+                return java.util.Arrays.copyOf(seed, seed.length == 0 ? 0 : rnd.nextInt(seed.length));
+            case 3: {
+                byte[] b = java.util.Arrays.copyOf(seed, seed.length + 1 + rnd.nextInt(64));
+                for (int i = seed.length; i < b.length; i++) {
+                    b[i] = (byte) rnd.nextInt(256);
+                }
+                return b;
+            }
+            case 4: {
+                byte[] b = seed.clone();
+                if (b.length >= 4) {
+                    int at = rnd.nextInt(b.length - 3);
+                    b[at] = (byte) 0x7f;
+                    b[at + 1] = (byte) 0xff;
+                    b[at + 2] = (byte) 0xff;
+                    b[at + 3] = (byte) 0xff;
+                }
+                return b;
+            }
+            default: {
+                if (seed.length == 0) {
+                    return seed;
+                }
+                int from = rnd.nextInt(seed.length);
+                int len = 1 + rnd.nextInt(seed.length - from);
+                byte[] b = new byte[seed.length + len];
+                System.arraycopy(seed, 0, b, 0, from + len);
+                System.arraycopy(seed, from, b, from + len, seed.length - from);
+                return b;
+            }
+        }
+    }
+
+    /** Bytes this thread allocated so far (HotSpot's per-thread counter). */
+    static long allocated() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+}
