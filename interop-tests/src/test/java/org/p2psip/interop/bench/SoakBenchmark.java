@@ -28,7 +28,8 @@ import org.p2psip.phone.PhoneException;
 
 /**
  * The soak ({@code scripts/bench soak [--calls N] [--pairs P] [--hold-ms MS]}): three {@code ./p2psip peer}
- * processes on loopback (peer3 the relay; peer1 and peer2 with {@code --relay-policy always}, so every
+ * processes on loopback, unsecured ({@code --security off}: its users are many and not enrolled; the cost of
+ * security is {@code scripts/bench security}) (peer3 the relay; peer1 and peer2 with {@code --relay-policy always}, so every
  * call's media runs RTP1 -> RTP3 -> RTP2), P phone pairs (caller@peer1, callee@peer2) each placing
  * calls one after the other: answered, media both ways, held, hung up; N calls in all, at the steady
  * rate the pairs sustain. Before (idle, after one warm-up call) and after (idle again, 75 s after the
@@ -72,13 +73,13 @@ public final class SoakBenchmark {
         List<PeerProcess> peers = new ArrayList<>();
         List<Phone> phones = new ArrayList<>();
         try {
-            PeerProcess p3 = PeerProcess.start("peer3", root, java, Map.of(), logs, "--rtp-ports", "26200-26599",
+            PeerProcess p3 = PeerProcess.start("peer3", root, java, Map.of(), logs, "--security", "off", "--rtp-ports", "26200-26599",
                     "--relay-policy", "never");
             peers.add(p3);
-            PeerProcess p1 = PeerProcess.start("peer1", root, java, Map.of(), logs, "--bootstrap", p3.lookup(),
+            PeerProcess p1 = PeerProcess.start("peer1", root, java, Map.of(), logs, "--security", "off", "--bootstrap", p3.lookup(),
                     "--rtp-ports", "24600-24999", "--relay-policy", "always");
             peers.add(p1);
-            PeerProcess p2 = PeerProcess.start("peer2", root, java, Map.of(), logs, "--bootstrap", p3.lookup(),
+            PeerProcess p2 = PeerProcess.start("peer2", root, java, Map.of(), logs, "--security", "off", "--bootstrap", p3.lookup(),
                     "--rtp-ports", "25600-25999", "--relay-policy", "always");
             peers.add(p2);
             List<Phone[]> pairList = new ArrayList<>();
