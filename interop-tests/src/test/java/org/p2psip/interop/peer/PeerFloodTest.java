@@ -50,9 +50,11 @@ public class PeerFloodTest {
         List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "org.p2psip.peer.cli.P2psip");
         Path logs = Path.of("target", "peer-processes");
-        PeerProcess pa = owned.track(PeerProcess.start("floodA", root, java, Map.of("P2PSIP_FLOW_LEVEL", "INFO"), logs,
+        // unsecured (--security off): the floods must reach the lookup service's frame parser, which on a secured
+        // wire sits behind the TLS handshake (that refuses them first)
+        PeerProcess pa = owned.track(PeerProcess.start("floodA", root, java, Map.of("P2PSIP_FLOW_LEVEL", "INFO"), logs, "--security", "off",
                 "--rtp-ports", "24500-24599", "--relay-policy", "never"));
-        PeerProcess pb = owned.track(PeerProcess.start("floodB", root, java, Map.of("P2PSIP_FLOW_LEVEL", "INFO"), logs,
+        PeerProcess pb = owned.track(PeerProcess.start("floodB", root, java, Map.of("P2PSIP_FLOW_LEVEL", "INFO"), logs, "--security", "off",
                 "--bootstrap", pa.lookup(), "--rtp-ports", "25500-25599", "--relay-policy", "never"));
         Phone alice = owned.track(PeersAsProcessesTest.phone("alice", pa.sip()));
         Phone bob = owned.track(PeersAsProcessesTest.phone("bob", pb.sip()));

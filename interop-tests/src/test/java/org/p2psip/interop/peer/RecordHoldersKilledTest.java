@@ -38,13 +38,15 @@ public class RecordHoldersKilledTest {
                 "org.p2psip.peer.cli.P2psip");
         Path logs = Path.of("target", "peer-processes");
         List<PeerProcess> peers = new ArrayList<>();
-        PeerProcess first = owned.track(PeerProcess.start("holder0", root, java, Map.of(), logs, "--rtp-ports", "24700-24749",
+        PeerProcess first = owned.track(PeerProcess.start("holder0", root, java, Map.of(), logs, "--security", "off", "--rtp-ports", "24700-24749",
                 "--relay-policy", "never"));
         peers.add(first);
         for (int i = 1; i < 6; i++) {
-            peers.add(owned.track(PeerProcess.start("holder" + i, root, java, Map.of(), logs, "--bootstrap", first.lookup(),
+            peers.add(owned.track(PeerProcess.start("holder" + i, root, java, Map.of(), logs, "--security", "off", "--bootstrap", first.lookup(),
                     "--rtp-ports", (24700 + 50 * i) + "-" + (24749 + 50 * i), "--relay-policy", "never")));
         }
+        // unsecured (--security off): the test finds a user name by the lookup service's own client and registers
+        // many candidate names; records under a secured ring are TrustAttackTest's
         PeerProcess alicePeer = peers.get(0);
         PeerProcess bobPeer = peers.get(1);
         Thread.sleep(5000); // the ring of six settles
