@@ -62,6 +62,25 @@ final class StoreRouting {
         List<NodeRef> holders = res.successors().subList(0, Math.min(r, res.successors().size()));
         List<NodeRef> fastFirst = rpc.latency().fastFirst(holders);
         List<String> values = onHolders(fastFirst, "get", n -> valuesAt(n, key));
+        if (values.isEmpty()) {
+            // a holder that missed a put (it did not answer then; the put's quorum did not need it) has
+            // nothing until replica repair reaches it: before answering "no value", ask the other holders
+            // that have answered promptly of late
+            for (NodeRef n : fastFirst.subList(1, fastFirst.size())) {
+                if (n.equals(self) || rpc.latency().slow(n.toAddress())) {
+                    continue;
+                }
+                try {
+                    List<String> more = valuesAt(n, key);
+                    if (!more.isEmpty()) {
+                        values = more;
+                        break;
+                    }
+                } catch (LookupException e) {
+                    log.debug("{}: holder {} of {} not asked again: {}", self, n, key, e.getMessage());
+                }
+            }
+        }
         if (res.successors().size() > 1 && !res.successors().get(1).equals(res.successors().get(0))
                 && !rpc.latency().slow(res.successors().get(1).toAddress())) {
             // While the ring settles after a join, a value put through a node with an older view sits at
