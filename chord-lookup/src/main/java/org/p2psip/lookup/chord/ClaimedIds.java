@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ClaimedIds {
     private static final Logger log = LoggerFactory.getLogger(ClaimedIds.class);
+    /** Refusals so far: the first and every 1,000th are logged as warnings (a liar retries every stabilization round). */
+    private static final java.util.concurrent.atomic.AtomicLong REFUSED = new java.util.concurrent.atomic.AtomicLong();
 
     private ClaimedIds() {
     }
@@ -26,8 +28,13 @@ final class ClaimedIds {
         if (certified == null || certified.equals(claimed.id())) {
             return;
         }
-        log.warn("refused {} from node {}: it claims to be {} (id {}), which its certificate does not say", message,
-                certified.shortHex(), claimed, claimed.id().toHex());
+        long n = REFUSED.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            log.warn("refused {} from node {}: it claims to be {} (id {}), which its certificate does not say ({} refused so far)",
+                    message, certified.shortHex(), claimed, claimed.id().toHex(), n);
+        } else {
+            log.debug("refused {} from node {}: it claims to be {}", message, certified.shortHex(), claimed);
+        }
         throw new LookupException(Reason.FORBIDDEN, message + " refused: the sender's certificate carries Node-ID "
                 + certified.toHex() + ", not the claimed " + claimed.id().toHex());
     }
