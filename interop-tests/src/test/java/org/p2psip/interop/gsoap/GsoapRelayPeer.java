@@ -35,7 +35,11 @@ public final class GsoapRelayPeer implements AutoCloseable {
     public static GsoapRelayPeer start(String host, int maxSessions) throws IOException, InterruptedException {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
-        String nodeId = HexFormat.of().formatHex(id);
+        return start(host, maxSessions, HexFormat.of().formatHex(id));
+    }
+
+    /** Starts a relay peer with {@code nodeId} (in a secured overlay: the one its certificate carries). */
+    public static GsoapRelayPeer start(String host, int maxSessions, String nodeId) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(GsoapBuild.relayPeer().toString(), nodeId, host, Integer.toString(maxSessions))
                 .redirectErrorStream(true).start();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
