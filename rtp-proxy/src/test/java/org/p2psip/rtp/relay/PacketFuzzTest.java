@@ -1,7 +1,5 @@
 package org.p2psip.rtp.relay;
 
-import static org.p2psip.common.fuzz.Mutations.allocated;
-import static org.p2psip.common.fuzz.Mutations.mutate;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -56,5 +54,60 @@ public class PacketFuzzTest {
                 + kinds[Packets.RTCP] + " RTCP, " + kinds[Packets.KEEPALIVE] + " keepalive, " + kinds[Packets.INVALID]
                 + " invalid; most allocated by one " + worst + " bytes");
         assertTrue("allocated " + worst, worst <= 4096);
+    }
+
+    /** One input: random bytes, or {@code seed} mutated (bytes flipped, cut, extended, a length field maxed, a part repeated). */
+    static byte[] mutate(java.util.Random rnd, byte[] seed) {
+        switch (rnd.nextInt(6)) {
+            case 0: {
+                byte[] b = new byte[rnd.nextInt(1024)];
+                rnd.nextBytes(b);
+                return b;
+            }
+            case 1: {
+                byte[] b = seed.clone();
+                for (int i = 0, n = 1 + rnd.nextInt(4); i < n && b.length > 0; i++) {
+                    b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+                }
+                return b;
+            }
+            case 2:
+                return java.util.Arrays.copyOf(seed, seed.length == 0 ? 0 : rnd.nextInt(seed.length));
+            case 3: {
+                byte[] b = java.util.Arrays.copyOf(seed, seed.length + 1 + rnd.nextInt(64));
+                for (int i = seed.length; i < b.length; i++) {
+                    b[i] = (byte) rnd.nextInt(256);
+                }
+                return b;
+            }
+            case 4: {
+                byte[] b = seed.clone();
+                if (b.length >= 4) {
+                    int at = rnd.nextInt(b.length - 3);
+                    b[at] = (byte) 0x7f;
+                    b[at + 1] = (byte) 0xff;
+                    b[at + 2] = (byte) 0xff;
+                    b[at + 3] = (byte) 0xff;
+                }
+                return b;
+            }
+            default: {
+                if (seed.length == 0) {
+                    return seed;
+                }
+                int from = rnd.nextInt(seed.length);
+                int len = 1 + rnd.nextInt(seed.length - from);
+                byte[] b = new byte[seed.length + len];
+                System.arraycopy(seed, 0, b, 0, from + len);
+                System.arraycopy(seed, from, b, from + len, seed.length - from);
+                return b;
+            }
+        }
+    }
+
+    /** Bytes this thread allocated so far (HotSpot's per-thread counter). */
+    static long allocated() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 }
