@@ -100,7 +100,9 @@ public class PeerViewBrowserTest {
                 "the BYE and the whole teardown in the ladder");
         List<String> ladder = Arrays.asList(browser.eval(labels).split("\\|"));
         // the overlay's steps between the SIP messages, in the order they happened (Figure 4)
-        assertInOrder(ladder, "INVITE", "100 Trying", "user.lookup bob", "lookup user:bob", "sato.signalling.request",
+        // (the 100 Trying goes out while the lookup runs: its place among the overlay's first steps varies)
+        assertTrue(String.valueOf(ladder), ladder.contains("100 Trying"));
+        assertInOrder(ladder, "INVITE", "user.lookup bob", "lookup user:bob", "sato.signalling.request",
                 "path measured", "NegotiateTransport", "SetupSato", "relay chosen", "sato.ready", "sato.media.request",
                 "rtp.allocate", "StartPort", "INVITE", "180 Ringing", "200 OK", "Connect RTP", "ConnectRtp", "BYE",
                 "sato.teardown", "rtp.release", "StopPort");
