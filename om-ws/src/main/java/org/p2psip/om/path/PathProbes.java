@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>background</b>: every interval, a few probes to each peer this node talks to (those the
  *       {@link PathMonitor} watches, and the peers surveyed at call set-up for
  *       {@link Settings#recentCallKeep()} after), directly and through up to
- *       {@link Settings#maxRelays()} candidate relays; a route that answered none of its last probes
- *       is probed only every {@value #BACKOFF_ROUNDS}th round;</li>
+ *       {@link Settings#maxRelays()} candidate relays; a detour that answered none of its last probes
+ *       is probed only every {@value #BACKOFF_ROUNDS}th round (the direct route every round);</li>
  *   <li><b>at call set-up</b>: {@link #survey} uses the background figures of a route when they are
- *       fresh, and otherwise probes it now (a short burst, every route in parallel).</li>
+ *       fresh and span at least two rounds, and otherwise probes it now (a burst, every route in
+ *       parallel).</li>
  * </ul>
  * Bounded: at most {@link Settings#maxPeers()} peers in the background, {@value #MAX_ROUTES}
  * routes remembered; one scheduler thread and the socket's one reader thread.
@@ -204,7 +205,9 @@ public final class PathProbes implements AutoCloseable {
         List<Target> toProbe = new ArrayList<>();
         for (Target r : via) {
             PathQuality q = figures(peer, r);
-            if (q != null && q.ageMillis() < settings.fresh().toMillis() && q.sent() >= settings.probesPerRound()) {
+            // background figures count when fresh and from at least two rounds (one round's 3 probes
+            // caught a TCP flow's queue between two of its peaks and called a congested path fine)
+            if (q != null && q.ageMillis() < settings.fresh().toMillis() && q.sent() >= 2 * settings.probesPerRound()) {
                 known.put(r == null ? peer : r, q);
             } else {
                 toProbe.add(r);
@@ -299,7 +302,10 @@ public final class PathProbes implements AutoCloseable {
                 List<Target> via = new ArrayList<>();
                 via.add(null);
                 relays.stream().filter(r -> !r.nodeId().equals(peer.nodeId())).limit(settings.maxRelays()).forEach(via::add);
-                via.removeIf(r -> window(peer, r).lastAllLost(2 * settings.probesPerRound()) && round % BACKOFF_ROUNDS != 0);
+                // a detour that answers nothing is probed less often; the direct route never is: a flood
+                // can swallow every probe of a round or two, and the figures after it must be complete
+                via.removeIf(r -> r != null && window(peer, r).lastAllLost(2 * settings.probesPerRound())
+                        && round % BACKOFF_ROUNDS != 0);
                 if (!via.isEmpty()) {
                     sendRound(peer, via);
                 }

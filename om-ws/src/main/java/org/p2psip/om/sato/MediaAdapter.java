@@ -49,6 +49,8 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     /** How long the survey of detours may wait for probes at a failover. */
     private static final Duration FAILOVER_WAIT = Duration.ofMillis(150);
+    /** Probes of the direct path's recent figures needed to fail over to it without trying a relay first. */
+    private static final int MIN_DIRECT_PROBES = 6;
     /** How long a relay that failed is not chosen again for the same SATO. */
     private static final long FAILED_FOR_NANOS = Duration.ofSeconds(15).toNanos();
     /** Failed relays remembered at most. */
@@ -111,10 +113,15 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
                 }
                 PathQuality directNow = om.directFigures(c.peer, Duration.ofSeconds(3));
                 boolean directAllowed = !c.relayForced && policy.settings().relayPolicy() != RelayPolicy.Mode.ALWAYS;
-                if (via.relayed() && directAllowed && directNow != null && policy.broken(directNow) == null) {
+                // back to the direct path only when it is comfortably good (the removal's hysteresis): a
+                // relay inserted for congestion that stalls for a moment must not send the media back to
+                // a direct path whose queue just happens to sit under the thresholds; else another relay,
+                // and the direct path only when none is left
+                if (via.relayed() && directAllowed && policy.comfortablyGood(directNow)
+                        && directNow.sent() >= MIN_DIRECT_PROBES) {
                     direct = true;
                     target = null;
-                    why = reason + "; direct path fine";
+                    why = reason + "; direct path comfortably good";
                     break;
                 }
                 if (!via.relayed() && policy.settings().relayPolicy() != RelayPolicy.Mode.AUTO) {
