@@ -140,7 +140,8 @@ public final class Peer implements AutoCloseable {
         }
         identity = PeerSecurity.load(config);
         String nodeId = startLookup();
-        detours = new RelayDetours(new DetourTunnels());
+        detours = new RelayDetours(new DetourTunnels(DetourTunnels.DEFAULT_MAX_TUNNELS, DetourTunnels.DEFAULT_IDLE_TIMEOUT,
+                PeerSecurity.relay(identity)));
         started.add(detours);
         requests = new PortRequests(config.name(), lookup, config.satoSettings(), relays);
         if (config.view() != null) {
@@ -193,7 +194,8 @@ public final class Peer implements AutoCloseable {
                     lookupLatency);
             relays = new RelayDirectory(lookup);
             relayed = RelayedAddresses.open(config, relays,
-                    () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal);
+                    () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal,
+                    PeerSecurity.relay(identity));
             started.add(relayed);
             return identity != null ? identity.nodeId() : Id.hash("nat:" + RelayedAddresses.hostPort(relayed.om())).toHex();
         }
@@ -287,7 +289,7 @@ public final class Peer implements AutoCloseable {
         listening(config.bind() + ":" + config.tcpRelayPort(), "the TCP relay for peers behind NATs (offered with --offer-relay on)",
                 "--tcp-relay-port");
         tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
-                TcpRelay.Limits.DEFAULT, dialTargets);
+                TcpRelay.Limits.DEFAULT, dialTargets, PeerSecurity.relay(identity));
         started.add(tcpRelay);
         Address tcp = new Address(config.advertise(), tcpRelay.address().getPort());
         // the RTP-Port relay record names the TCP relay too: a call that takes this relay for its media
