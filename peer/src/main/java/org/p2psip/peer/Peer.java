@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ import org.p2psip.om.sato.PortRequests;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.NodeIds;
 import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.TransportKind;
 import org.p2psip.peer.operator.OperatorListener;
 import org.p2psip.peer.operator.PeerCollector;
 import org.p2psip.peer.operator.TimedLookupService;
@@ -259,6 +261,8 @@ public final class Peer implements AutoCloseable {
     private OverlayManager startOm(String nodeId) throws ControlException, OmException {
         listening(config.bind() + ":" + config.omPort(), "the Overlay Manager's OM IF (SOAP over HTTP) and its UDP path probes", "--om-port");
         ControlSatoPorts ports = ControlSatoPorts.builder()
+                // secured: the P2PSIP-Port's overlay side speaks SIP over mutual TLS only ("secure")
+                .signallingTransports(EnumSet.of(identity != null ? TransportKind.TLS : TransportKind.TCP))
                 .rtpPort(rtpPort.control())
                 .p2psipPort(sipPort.control())
                 .nodeName(NodeIds.shortId(nodeId))

@@ -139,6 +139,13 @@ public class Slf4jStackLogger implements StackLogger {
         }
         if (ex == null) {
             logError(message);
+        } else if (ex instanceof javax.net.ssl.SSLException && message != null && message.startsWith("A problem occured while Accepting")) {
+            // a client whose TLS handshake failed (plain bytes, no certificate, another CA's): refused, as it should be
+            if (log.isWarnEnabled()) {
+                count();
+                log.warn("SIP over TLS: refused a connection, its TLS handshake failed (a certificate the TLS listener"
+                        + " trusts is required): {}", ex.getMessage());
+            }
         } else if (isExpected(ex)) {
             if (log.isDebugEnabled()) {
                 count();
@@ -168,7 +175,7 @@ public class Slf4jStackLogger implements StackLogger {
         logDebug(message);
     }
 
-    /** Warnings the RI gives for every stack about TLS, which is not used here. */
+    /** Warnings the RI gives for every stack about its own TLS keystore settings, which are not used here. */
     private static boolean isStartupChatter(String message) {
         if (message == null) {
             return false;
