@@ -37,8 +37,8 @@ import org.p2psip.phone.PhoneException;
 
 /**
  * SIP over TLS between the P2PSIP-Ports of a secured overlay (issue 15): two real secured peers on
- * loopback, bob's phone at peer2 calls alice's at peer1 (the phones talk plain SIP to their own
- * peer). The OMs negotiate the call's signalling SATO as "secure" ({@code tls}) and the P2PSIP-Ports
+ * loopback (peer1's SATO-Ports in its JVM, peer2's as child processes), bob's phone at peer2 calls
+ * alice's at peer1 (the phones talk plain SIP to their own peer). The OMs negotiate the call's signalling SATO as "secure" ({@code tls}) and the P2PSIP-Ports
  * talk SIP over mutual TLS; the overlay port takes no plain SIP and no TLS client of another CA.
  */
 public class SipOverTlsTest {
@@ -56,8 +56,9 @@ public class SipOverTlsTest {
     public void startOverlay() throws Exception {
         state = tmp.getRoot().toPath();
         ca = RunCa.in(state);
-        p1 = peer("peer1", null, "33300-33399", "alice");
-        p2 = peer("peer2", p1.bootstrapAddress(), "33400-33499", "bob");
+        p1 = peer("peer1", null, "33300-33399", "in-process", "alice");
+        // peer2's SATO-Ports run as child processes: ./p2psip sip-port gets the security directory
+        p2 = peer("peer2", p1.bootstrapAddress(), "33400-33499", "process", "bob");
     }
 
     @After
@@ -148,10 +149,10 @@ public class SipOverTlsTest {
                 + "Call-ID: plain-1@127.0.0.1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
     }
 
-    private Peer peer(String name, String bootstrap, String rtpPorts, String... users) throws Exception {
+    private Peer peer(String name, String bootstrap, String rtpPorts, String ports, String... users) throws Exception {
         Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
         s.put("security", ca.peer(name, users).toString());
-        s.put("ports", "in-process");
+        s.put("ports", ports);
         s.put("relay-policy", "never");
         s.put("rtp-ports", rtpPorts);
         if (bootstrap != null) {
