@@ -70,7 +70,7 @@ final class PeerSecurity {
 
     /** The node status line: how this peer is secured. */
     static String describe(NodeIdentity id) {
-        return id == null ? OFF : "secured: lookup service wire and TCP relay over mutual TLS (overlay CA "
+        return id == null ? OFF : "secured: lookup service wire, TCP relay and SIP between P2PSIP-Ports over mutual TLS (overlay CA "
                 + id.trust().caCertificate().getSubjectX500Principal().getName() + "), Node-ID from the certificate, records signed"
                 + " and checked (user:NAME only with user NAME's certificate, relay:* only by the node named)";
     }
