@@ -99,7 +99,9 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                 builder.property(NoDelayNetworkLayer.SECURITY_DIR, config.securityDir().toAbsolutePath().toString())
                         .property("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Enabled")
                         .property("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", org.p2psip.enrollment.OverlayTls.PROTOCOL)
-                        .property("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384");
+                        .property("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384")
+                        // a connection whose handshake is not done within the message deadline is closed
+                        .property("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Long.toString(config.tcpMessageDeadline().toMillis()));
             }
             stack = builder
                     .automaticDialogSupport(false)

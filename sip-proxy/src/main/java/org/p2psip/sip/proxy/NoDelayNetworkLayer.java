@@ -37,6 +37,9 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
 
     /** Mutual TLS with the overlay CA ({@value #SECURITY_DIR}); null: the RI's default. */
     private volatile SSLContext overlayTls;
+    /** Connection caps of the TLS listener (the TCP listeners' properties). */
+    private volatile int maxConnections = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS;
+    private volatile int maxPerSource = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
 
     /** The constructor the RI calls reflectively. */
     public NoDelayNetworkLayer() {
@@ -87,45 +90,147 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
         if (tls == null) {
             return base.createSSLServerSocket(port, backlog, bindAddress);
         }
-        return new OverlayTlsServerSocket(tls, port, Math.max(backlog, ACCEPT_BACKLOG), bindAddress);
+        return new OverlayTlsServerSocket(tls, port, Math.max(backlog, ACCEPT_BACKLOG), bindAddress, maxConnections,
+                maxPerSource);
     }
 
     /**
      * The overlay side's TLS listener: a plain listening socket whose accepted connections get
      * {@code TCP_NODELAY} (as the TCP listeners' do; the RI sets none) and are then layered with TLS
      * in server mode, a client certificate always required (whatever the RI asks for). The RI runs
-     * the handshake on the connection's own thread.
+     * the handshake on the connection's own thread (bounded by its handshake watchdog,
+     * {@code gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT}). As on the TCP listeners, open connections are
+     * capped in total and per source address ({@link org.p2psip.sip.transport.SipListenerBounds}):
+     * beyond either a new connection is closed at once, before the RI gives it a thread; and an accept
+     * error (out of file descriptors) is logged and accepting goes on.
      */
     static final class OverlayTlsServerSocket extends SSLServerSocket {
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OverlayTlsServerSocket.class);
+        private static final long ACCEPT_ERROR_PAUSE_MS = 100;
+
         private final SSLContext tls;
+        private final int maxConnections;
+        private final int maxPerSource;
+        private final java.util.Map<InetAddress, Integer> perSource = new java.util.HashMap<>();
+        private int open;
+        private long refused;
+        private long lastRefusalLog;
         private volatile String[] protocols;
         private volatile String[] suites;
         private volatile boolean sessionCreation = true;
 
-        OverlayTlsServerSocket(SSLContext tls, int port, int backlog, InetAddress bind) throws IOException {
+        OverlayTlsServerSocket(SSLContext tls, int port, int backlog, InetAddress bind, int maxConnections, int maxPerSource)
+                throws IOException {
             super(port, backlog, bind);
             this.tls = tls;
+            this.maxConnections = maxConnections;
+            this.maxPerSource = maxPerSource;
             this.protocols = tls.getDefaultSSLParameters().getProtocols();
             this.suites = tls.getDefaultSSLParameters().getCipherSuites();
         }
 
         @Override
         public Socket accept() throws IOException {
-            Socket plain = new Socket();
-            implAccept(plain);
+            while (true) {
+                CountedSocket plain = new CountedSocket(this);
+                try {
+                    implAccept(plain);
+                } catch (IOException e) {
+                    if (isClosed()) {
+                        throw e;
+                    }
+                    log.warn("SIP TLS listener {}: accept failed ({}); going on", getLocalSocketAddress(), e.getMessage());
+                    pause();
+                    continue;
+                }
+                if (!admit(plain)) {
+                    continue;
+                }
+                try {
+                    plain.setTcpNoDelay(true);
+                    SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, plain.getInetAddress().getHostAddress(),
+                            plain.getPort(), true);
+                    s.setUseClientMode(false);
+                    s.setEnabledProtocols(protocols);
+                    s.setEnabledCipherSuites(suites);
+                    s.setNeedClientAuth(true);
+                    s.setEnableSessionCreation(sessionCreation);
+                    return s;
+                } catch (IOException | RuntimeException e) {
+                    log.info("SIP TLS connection from {} dropped: {}", plain.getRemoteSocketAddress(), e.getMessage());
+                    plain.close();
+                }
+            }
+        }
+
+        /** Counts the connection, or closes it at once when a cap is reached. */
+        private boolean admit(CountedSocket s) {
+            InetAddress from = s.getInetAddress();
+            synchronized (perSource) {
+                int mine = perSource.getOrDefault(from, 0);
+                if (open >= maxConnections || mine >= maxPerSource) {
+                    refused++;
+                    long now = System.currentTimeMillis();
+                    if (now - lastRefusalLog > 10_000) {
+                        lastRefusalLog = now;
+                        log.warn("SIP TLS listener {}: connection from {} closed: {} open (at most {}), {} from that address"
+                                + " (at most {}); {} refused so far", getLocalSocketAddress(), from.getHostAddress(), open,
+                                maxConnections, mine, maxPerSource, refused);
+                    }
+                } else {
+                    perSource.put(from, mine + 1);
+                    open++;
+                    s.counted(from);
+                    return true;
+                }
+            }
             try {
-                plain.setTcpNoDelay(true);
-                SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, plain.getInetAddress().getHostAddress(),
-                        plain.getPort(), true);
-                s.setUseClientMode(false);
-                s.setEnabledProtocols(protocols);
-                s.setEnabledCipherSuites(suites);
-                s.setNeedClientAuth(true);
-                s.setEnableSessionCreation(sessionCreation);
-                return s;
-            } catch (IOException | RuntimeException e) {
-                plain.close();
-                throw e;
+                s.close();
+            } catch (IOException e) {
+                // already gone
+            }
+            return false;
+        }
+
+        private void release(InetAddress from) {
+            synchronized (perSource) {
+                open--;
+                perSource.computeIfPresent(from, (k, v) -> v <= 1 ? null : v - 1);
+            }
+        }
+
+        private static void pause() {
+            try {
+                Thread.sleep(ACCEPT_ERROR_PAUSE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** An accepted connection that gives its place back to the listener's counts when it closes (once). */
+        private static final class CountedSocket extends Socket {
+            private final OverlayTlsServerSocket owner;
+            private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+            private volatile InetAddress countedAs;
+
+            CountedSocket(OverlayTlsServerSocket owner) {
+                this.owner = owner;
+            }
+
+            void counted(InetAddress from) {
+                countedAs = from;
+            }
+
+            @Override
+            public synchronized void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    InetAddress from = countedAs;
+                    if (from != null && released.compareAndSet(false, true)) {
+                        owner.release(from);
+                    }
+                }
             }
         }
 
@@ -271,7 +376,12 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
         if (d != null) {
             messageDeadlineMillis = Long.parseLong(d);
         }
-        String dir = sipStackImpl.getConfigurationProperties().getProperty(SECURITY_DIR);
+        java.util.Properties p = sipStackImpl.getConfigurationProperties();
+        maxConnections = Integer.parseInt(p.getProperty(org.p2psip.sip.transport.SipListenerBounds.MAX_CONNECTIONS,
+                Integer.toString(maxConnections)));
+        maxPerSource = Integer.parseInt(p.getProperty(org.p2psip.sip.transport.SipListenerBounds.MAX_CONNECTIONS_PER_SOURCE,
+                Integer.toString(maxPerSource)));
+        String dir = p.getProperty(SECURITY_DIR);
         if (dir != null) {
             overlayTls = NodeIdentity.load(Path.of(dir)).tlsContext();
         }
