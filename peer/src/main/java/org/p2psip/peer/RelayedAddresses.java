@@ -41,12 +41,14 @@ final class RelayedAddresses implements AutoCloseable {
                     + " knows no TCP relay (" + PeerRecord.TCP_RELAY_KEY + "): start a public peer with --offer-relay on first");
         }
         InetSocketAddress at = new InetSocketAddress(relay.tcpRelay().host(), relay.tcpRelay().port());
+        // secured: only the relay of the node its (signed) relay:tcp record names
+        RelaySecurity tls = security == null ? null : security.expectingRelay(relay.nodeId());
         Duration keepalive = Duration.ofSeconds(config.natKeepaliveSeconds());
         String name = config.name();
-        RelayedListener om = RelayedListener.open(at, name + "-om", omLocal, keepalive, security);
+        RelayedListener om = RelayedListener.open(at, name + "-om", omLocal, keepalive, tls);
         RelayedListener sip;
         try {
-            sip = RelayedListener.open(at, name + "-sip", sipLocal, keepalive, security);
+            sip = RelayedListener.open(at, name + "-sip", sipLocal, keepalive, tls);
         } catch (IOException | RuntimeException e) {
             om.close();
             throw e;

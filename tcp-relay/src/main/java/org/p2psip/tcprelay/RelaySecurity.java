@@ -25,14 +25,30 @@ import javax.net.ssl.SSLSocket;
 public final class RelaySecurity {
     private final SSLContext tls;
     private final Function<SSLSession, Optional<String>> nodeIdOf;
+    /** A client's check: the Node-ID the relay's certificate must carry; null: any member of the overlay. */
+    private final String expectedRelay;
 
     /**
      * @param tls      presents this node's certificate and trusts only the overlay CA
      * @param nodeIdOf the Node-ID in the other end's certificate, empty when it names none
      */
     public RelaySecurity(SSLContext tls, Function<SSLSession, Optional<String>> nodeIdOf) {
+        this(tls, nodeIdOf, null);
+    }
+
+    private RelaySecurity(SSLContext tls, Function<SSLSession, Optional<String>> nodeIdOf, String expectedRelay) {
         this.tls = Objects.requireNonNull(tls, "tls");
         this.nodeIdOf = Objects.requireNonNull(nodeIdOf, "nodeIdOf");
+        this.expectedRelay = expectedRelay;
+    }
+
+    /**
+     * The same security for a client that connects only to the relay of node {@code nodeId} (the
+     * node its signed {@code relay:tcp} record names): a relay whose certificate carries another
+     * Node-ID fails the handshake.
+     */
+    public RelaySecurity expectingRelay(String nodeId) {
+        return new RelaySecurity(tls, nodeIdOf, Objects.requireNonNull(nodeId, "nodeId"));
     }
 
     /** An unbound server socket that demands a client certificate. */
@@ -58,8 +74,13 @@ public final class RelaySecurity {
     String handshake(Socket s) throws IOException {
         SSLSocket ssl = (SSLSocket) s;
         ssl.startHandshake();
-        return nodeIdOf.apply(ssl.getSession())
+        String id = nodeIdOf.apply(ssl.getSession())
                 .orElseThrow(() -> new SSLPeerUnverifiedException("its certificate carries no Node-ID"));
+        if (ssl.getUseClientMode() && expectedRelay != null && !expectedRelay.equalsIgnoreCase(id)) {
+            throw new SSLPeerUnverifiedException("the relay's certificate names node " + id + ", not " + expectedRelay
+                    + " (the node of its relay record)");
+        }
+        return id;
     }
 
     /** The first 8 hex digits of a Node-ID, as logs show it. */

@@ -40,6 +40,7 @@ public class SecuredTcpRelayTest {
     private RunCa ca;
     private NodeIdentity owner;
     private NodeIdentity rogue;
+    private NodeIdentity relayNode;
     private EchoServer echo;
     private TcpRelay relay;
     private RelayedListener listener;
@@ -49,7 +50,7 @@ public class SecuredTcpRelayTest {
         ca = RunCa.in(tmp.getRoot().toPath());
         owner = NodeIdentity.load(ca.peer("owner"));
         rogue = NodeIdentity.load(ca.peer("rogue"));
-        NodeIdentity relayNode = NodeIdentity.load(ca.peer("relay"));
+        relayNode = NodeIdentity.load(ca.peer("relay"));
         echo = new EchoServer();
         relay = TcpRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "127.0.0.1", null,
                 target -> target.getPort() == echo.address().getPort(), security(relayNode));
@@ -170,6 +171,22 @@ public class SecuredTcpRelayTest {
                     + " failed"));
         }
         assertTrue("the owner's allocation still relays", Net.echoWorks(listener.publicAddress()));
+    }
+
+    @Test
+    public void aClientExpectingTheRelayOfOneNodeTalksToNoOther() throws Exception {
+        try (RelayedListener right = RelayedListener.open(relay.address(), "owner-sip", echo::address, null,
+                security(owner).expectingRelay(relayNode.nodeId()))) {
+            assertTrue(Net.echoWorks(right.publicAddress()));
+        }
+        try {
+            RelayedListener.open(relay.address(), "owner-x", echo::address, null, security(owner).expectingRelay(rogue.nodeId()))
+                    .close();
+            fail("a relay with another node's certificate was used");
+        } catch (IOException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("the relay's certificate names node " + relayNode.nodeId() + ", not "
+                    + rogue.nodeId()));
+        }
     }
 
     @Test
