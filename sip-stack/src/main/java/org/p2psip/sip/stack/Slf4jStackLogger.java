@@ -146,6 +146,13 @@ public class Slf4jStackLogger implements StackLogger {
                 log.warn("SIP over TLS: refused a connection, its TLS handshake failed (a certificate the TLS listener"
                         + " trusts is required): {}", ex.getMessage());
             }
+        } else if (message != null && message.startsWith("A problem occured while trying to send a single CLRF")) {
+            // the RI answers the CRLFs it feeds its own parser at a connection's end (the far side closed it,
+            // e.g. a peer stopping, the usual end of a TLS connection): nothing is wrong
+            if (log.isDebugEnabled()) {
+                count();
+                log.debug("{}: {} (the connection had ended)", message, ex.toString());
+            }
         } else if (isExpected(ex)) {
             if (log.isDebugEnabled()) {
                 count();
