@@ -125,9 +125,10 @@ final class SignallingSatos {
                     "signalling SATO towards " + peer.om() + " failed: " + e.getMessage()
                             + (media.unreachable() ? " (" + media.reason() + ")" : ""));
         }
+        boolean secure = s.transport() == TransportKind.TLS;
         steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "NegotiateTransport", "signalling SATO " + s.id()
-                + (s.transport() == TransportKind.TLS ? ", reliable and secure" : ", reliable") + ": the far OM chose " + s.transport() + ", its P2PSIP-Port at " + s.remoteEndpoint()
-                + (detour ? " (through a relay's TCP relay)" : ""));
+                + (secure ? ", reliable and secure" : ", reliable") + ": the far OM chose " + s.transport()
+                + ", its P2PSIP-Port at " + s.remoteEndpoint() + (detour ? " (through a relay's TCP relay)" : ""));
         steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "SetupSato", "signalling SATO " + s.id() + " set up at "
                 + peer.om() + " (node " + peer.shortId() + ")");
         plans.decided(plan(call, s.id(), peer, media, decidedMs));
@@ -139,7 +140,7 @@ final class SignallingSatos {
                 s.remoteEndpoint(), detour ? " (through the relay, locally " + sipPeer + ")" : "");
         ControlMessage answer = new SignallingSatoAnswer(s.id()).answer(r);
         // the event follows the answer on the same connection; the port matches it by SATO id
-        ControlMessage ready = new SatoReady(s.id(), s.transport() == TransportKind.TLS ? TransportKind.TLS.wire() : SatoReady.TCP, sipPeer.toString(),
+        ControlMessage ready = new SatoReady(s.id(), secure ? TransportKind.TLS.wire() : SatoReady.TCP, sipPeer.toString(),
                 detour ? s.remoteEndpoint().toString() : null).toMessage();
         String satoId = s.id();
         CompletableFuture.runAsync(() -> {
