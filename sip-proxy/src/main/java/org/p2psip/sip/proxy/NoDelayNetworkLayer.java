@@ -23,8 +23,9 @@ import org.p2psip.enrollment.NodeIdentity;
  * delayed ACK, about 40 ms on Linux, on every hop between P2PSIP-Ports.
  *
  * <p>In a secured overlay (stack property {@value #SECURITY_DIR}: the peer's security directory) the
- * TLS sockets, the overlay side's, are made from the peer's identity: they present its certificate,
- * trust only the overlay CA, and the server side demands a client certificate (mutual TLS). Without
+ * TLS sockets, the overlay side's, are made from the peer's identity ({@link OverlaySipTls}): they
+ * present its certificate, trust only the overlay CA and only certificates naming a node, and the
+ * server side demands a client certificate (mutual TLS). Without
  * the property the RI's default TLS set-up applies (not used by the P2PSIP-Port).
  */
 public final class NoDelayNetworkLayer implements NetworkLayer {
@@ -383,7 +384,7 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
                 Integer.toString(maxPerSource)));
         String dir = p.getProperty(SECURITY_DIR);
         if (dir != null) {
-            overlayTls = NodeIdentity.load(Path.of(dir)).tlsContext();
+            overlayTls = OverlaySipTls.context(NodeIdentity.load(Path.of(dir)));
         }
     }
 }

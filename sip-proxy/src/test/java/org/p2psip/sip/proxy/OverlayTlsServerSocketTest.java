@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -24,6 +25,7 @@ import org.p2psip.enrollment.NodeIdentity;
 import org.p2psip.enrollment.OverlayCa;
 import org.p2psip.enrollment.OverlayTls;
 import org.p2psip.enrollment.RunCa;
+import org.p2psip.enrollment.UserCredential;
 
 /**
  * The overlay side's TLS listener of a secured P2PSIP-Port ({@link NoDelayNetworkLayer.OverlayTlsServerSocket})
@@ -37,6 +39,8 @@ public class OverlayTlsServerSocketTest {
     private NodeIdentity member;
     private NoDelayNetworkLayer.OverlayTlsServerSocket server;
     private final BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
+    /** Why the listener's side of a handshake failed. */
+    private final BlockingQueue<String> refusals = new LinkedBlockingQueue<>();
     private final List<Socket> clients = new ArrayList<>();
     private Thread acceptor;
 
@@ -44,8 +48,9 @@ public class OverlayTlsServerSocketTest {
     public void setUp() throws IOException {
         RunCa ca = RunCa.in(tmp.getRoot().toPath());
         port = NodeIdentity.load(ca.peer("port"));
-        member = NodeIdentity.load(ca.peer("member"));
-        server = new NoDelayNetworkLayer.OverlayTlsServerSocket(port.tlsContext(), 0, 50, InetAddress.getLoopbackAddress(), 3, 2);
+        member = NodeIdentity.load(ca.peer("member", "alice"));
+        server = new NoDelayNetworkLayer.OverlayTlsServerSocket(OverlaySipTls.context(port), 0, 50, InetAddress.getLoopbackAddress(),
+                3, 2);
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
@@ -56,6 +61,7 @@ public class OverlayTlsServerSocketTest {
                         try {
                             ((SSLSocket) s).startHandshake();
                         } catch (IOException e) {
+                            refusals.add(String.valueOf(e.getMessage()) + " / " + e.getCause());
                             closeQuietly(s);
                         }
                     }, "test-handshake");
@@ -88,7 +94,7 @@ public class OverlayTlsServerSocketTest {
 
     @Test
     public void aMemberHandshakesAndItsConnectionHasNagleOff() throws Exception {
-        SSLSocket s = tlsClient(member.tlsContext());
+        SSLSocket s = tlsClient(OverlaySipTls.context(member));
         s.startHandshake();
         assertEquals("the port's certificate", port.nodeId(), OverlayTls.peerNodeId(s.getSession()).orElseThrow());
         SSLSocket at = (SSLSocket) accepted.poll(10, TimeUnit.SECONDS);
@@ -109,6 +115,24 @@ public class OverlayTlsServerSocketTest {
         } catch (IOException e) {
             // refused
         }
+    }
+
+    @Test
+    public void aUsersCertificateOfTheOverlayIsNoPeersAndFailsTheHandshake() throws Exception {
+        UserCredential alice = member.user("alice").orElseThrow();
+        SSLSocket s = tlsClient(OverlayTls.context(alice.key(), new X509Certificate[] {alice.certificate()},
+                member.trust().caCertificate()));
+        try {
+            s.startHandshake();
+            s.getOutputStream().write('x');
+            s.getOutputStream().flush();
+            s.getInputStream().read();
+            fail("a user's certificate was taken for a peer's");
+        } catch (IOException e) {
+            // refused: it names no node
+        }
+        String why = refusals.poll(10, TimeUnit.SECONDS);
+        assertTrue(why, why != null && why.contains("names no node"));
     }
 
     @Test
