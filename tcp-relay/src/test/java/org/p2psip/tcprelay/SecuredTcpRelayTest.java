@@ -6,6 +6,10 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,6 +28,7 @@ import org.p2psip.enrollment.NodeIdentity;
 import org.p2psip.enrollment.OverlayCa;
 import org.p2psip.enrollment.OverlayTls;
 import org.p2psip.enrollment.RunCa;
+import org.slf4j.LoggerFactory;
 
 /**
  * A relay in a secured overlay ({@link RelaySecurity}), over real loopback sockets with certificates of
@@ -90,7 +95,22 @@ public class SecuredTcpRelayTest {
         assertTrue(relay.secured());
         assertTrue("the owner's allocation relays", Net.echoWorks(pub));
 
-        assertEquals("ERR allocation owner-om belongs to another node", listen(rogue, "LISTEN owner-om"));
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger allocations = (Logger) LoggerFactory.getLogger(Allocations.class);
+        allocations.addAppender(logged);
+        logged.start();
+        try {
+            assertEquals("ERR allocation owner-om belongs to another node", listen(rogue, "LISTEN owner-om"));
+        } finally {
+            allocations.detachAppender(logged);
+        }
+        String expected = "TCP relay: node " + rogue.nodeId().substring(0, 8) + " at 127.0.0.1:";
+        ILoggingEvent warning = logged.list.stream().filter(e -> e.getFormattedMessage().startsWith(expected)).findFirst()
+                .orElseThrow(() -> new AssertionError("the refusal is logged: " + logged.list));
+        assertEquals(Level.WARN, warning.getLevel());
+        assertTrue(warning.getFormattedMessage(), warning.getFormattedMessage().endsWith(
+                "asked for allocation owner-om, which belongs to node " + owner.nodeId().substring(0, 8) + ": refused"));
+        assertEquals("no stack trace for an expected refusal", null, warning.getThrowableProxy());
         assertEquals("ERR allocation owner-om belongs to another node", listen(rogue, "LISTEN owner-om " + pub.getPort()));
 
         List<AllocationStats> stats = relay.stats();
