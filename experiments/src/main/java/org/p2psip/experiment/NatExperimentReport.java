@@ -160,7 +160,8 @@ public final class NatExperimentReport {
         o.add("  peer-b  behind NAT r2 (203.0.113.102); lookup through " + pb.get("lookup") + "; reached at OM IF "
                 + pb.get("relayed.om") + ", P2PSIP-Port " + pb.get("relayed.sip"));
         o.add("");
-        o.add("Signalling SATO (SIP over TCP)");
+        // a run's peers are secured (RunCa): SIP over mutual TLS between the P2PSIP-Ports, spliced by the relay
+        o.add("Signalling SATO (SIP over TLS, end to end through the TCP relay's splice)");
         o.add("  phone alice -> P2PSIP-Port peer-a (10.1.0.2:5060) -> NAT r1 -> relay peer's TCP relay " + pb.get("relayed.sip")
                 + " -> NAT r2 -> P2PSIP-Port peer-b (10.2.0.2) -> phone bob; OM IF requests likewise (" + pb.get("relayed.om") + ")");
         o.add("  TCP relay allocations on the relay peer (connections accepted, bytes towards the NATed peer / back):");

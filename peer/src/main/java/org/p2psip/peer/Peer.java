@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ import org.p2psip.om.sato.PortRequests;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.NodeIds;
 import org.p2psip.om.types.OmException;
+import org.p2psip.om.types.TransportKind;
 import org.p2psip.peer.operator.OperatorListener;
 import org.p2psip.peer.operator.PeerCollector;
 import org.p2psip.peer.operator.TimedLookupService;
@@ -140,7 +142,8 @@ public final class Peer implements AutoCloseable {
         }
         identity = PeerSecurity.load(config);
         String nodeId = startLookup();
-        detours = new RelayDetours(new DetourTunnels());
+        detours = new RelayDetours(new DetourTunnels(DetourTunnels.DEFAULT_MAX_TUNNELS, DetourTunnels.DEFAULT_IDLE_TIMEOUT,
+                PeerSecurity.relay(identity)));
         started.add(detours);
         requests = new PortRequests(config.name(), lookup, config.satoSettings(), relays);
         if (config.view() != null) {
@@ -193,7 +196,8 @@ public final class Peer implements AutoCloseable {
                     lookupLatency);
             relays = new RelayDirectory(lookup);
             relayed = RelayedAddresses.open(config, relays,
-                    () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal);
+                    () -> new InetSocketAddress(localHost(), om.boundAddress().port()), this::sipOverlayLocal,
+                    PeerSecurity.relay(identity));
             started.add(relayed);
             return identity != null ? identity.nodeId() : Id.hash("nat:" + RelayedAddresses.hostPort(relayed.om())).toHex();
         }
@@ -257,6 +261,8 @@ public final class Peer implements AutoCloseable {
     private OverlayManager startOm(String nodeId) throws ControlException, OmException {
         listening(config.bind() + ":" + config.omPort(), "the Overlay Manager's OM IF (SOAP over HTTP) and its UDP path probes", "--om-port");
         ControlSatoPorts ports = ControlSatoPorts.builder()
+                // secured: the P2PSIP-Port's overlay side speaks SIP over mutual TLS only ("secure")
+                .signallingTransports(EnumSet.of(identity != null ? TransportKind.TLS : TransportKind.TCP))
                 .rtpPort(rtpPort.control())
                 .p2psipPort(sipPort.control())
                 .nodeName(NodeIds.shortId(nodeId))
@@ -287,7 +293,7 @@ public final class Peer implements AutoCloseable {
         listening(config.bind() + ":" + config.tcpRelayPort(), "the TCP relay for peers behind NATs (offered with --offer-relay on)",
                 "--tcp-relay-port");
         tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
-                TcpRelay.Limits.DEFAULT, dialTargets);
+                TcpRelay.Limits.DEFAULT, dialTargets, PeerSecurity.relay(identity));
         started.add(tcpRelay);
         Address tcp = new Address(config.advertise(), tcpRelay.address().getPort());
         // the RTP-Port relay record names the TCP relay too: a call that takes this relay for its media

@@ -6,6 +6,7 @@ import org.p2psip.enrollment.records.RecordVerifier;
 import org.p2psip.lookup.LookupService;
 import org.p2psip.lookup.store.RecordRules;
 import org.p2psip.lookup.wire.LinkSecurity;
+import org.p2psip.tcprelay.RelaySecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,14 @@ final class PeerSecurity {
         return id == null ? null : new LinkSecurity(id.tlsContext(), OverlayTls::peerNodeId);
     }
 
+    /**
+     * Mutual TLS on the TCP relay's control, data and dial connections for {@code id}, allocations
+     * bound to the Node-ID in the certificate; null (plain TCP, no owners) without one.
+     */
+    static RelaySecurity relay(NodeIdentity id) {
+        return id == null ? null : new RelaySecurity(id.tlsContext(), OverlayTls::peerNodeId);
+    }
+
     /** What this peer's lookup node stores: signed values by the access rules; everything when unsecured. */
     static RecordRules storeRules(NodeIdentity id) {
         return id == null ? RecordRules.NONE : new SignedRecordRules(verifier(id));
@@ -61,7 +70,7 @@ final class PeerSecurity {
 
     /** The node status line: how this peer is secured. */
     static String describe(NodeIdentity id) {
-        return id == null ? OFF : "secured: lookup service wire over mutual TLS (overlay CA "
+        return id == null ? OFF : "secured: lookup service wire, TCP relay and SIP between P2PSIP-Ports over mutual TLS (overlay CA "
                 + id.trust().caCertificate().getSubjectX500Principal().getName() + "), Node-ID from the certificate, records signed"
                 + " and checked (user:NAME only with user NAME's certificate, relay:* only by the node named)";
     }

@@ -8,12 +8,15 @@ import org.p2psip.common.HostPort;
 import org.p2psip.om.records.PeerRecord;
 import org.p2psip.om.records.RelayDirectory;
 import org.p2psip.om.sato.Flow;
+import org.p2psip.tcprelay.RelaySecurity;
 import org.p2psip.tcprelay.RelayedListener;
 
 /**
  * Behind a NAT (paper Sec. 5.3): two public addresses rented on a public peer's TCP relay found in
  * the lookup service, one for the OM IF and one for the P2PSIP-Port's overlay side. Their local
- * targets are asked for lazily: the OM and the port start after this.
+ * targets are asked for lazily: the OM and the port start after this. In a secured overlay the
+ * control and data connections to the relay run mutual TLS and the two allocations belong to this
+ * peer's Node-ID (no other peer can take them by their names).
  */
 final class RelayedAddresses implements AutoCloseable {
     private final RelayedListener om;
@@ -25,7 +28,7 @@ final class RelayedAddresses implements AutoCloseable {
     }
 
     static RelayedAddresses open(PeerConfig config, RelayDirectory relays, Supplier<InetSocketAddress> omLocal,
-                                 Supplier<InetSocketAddress> sipLocal) throws IOException {
+                                 Supplier<InetSocketAddress> sipLocal, RelaySecurity security) throws IOException {
         PeerRecord relay;
         try {
             relay = relays.findTcpRelay(Duration.ofSeconds(30));
@@ -38,12 +41,14 @@ final class RelayedAddresses implements AutoCloseable {
                     + " knows no TCP relay (" + PeerRecord.TCP_RELAY_KEY + "): start a public peer with --offer-relay on first");
         }
         InetSocketAddress at = new InetSocketAddress(relay.tcpRelay().host(), relay.tcpRelay().port());
+        // secured: only the relay of the node its (signed) relay:tcp record names
+        RelaySecurity tls = security == null ? null : security.expectingRelay(relay.nodeId());
         Duration keepalive = Duration.ofSeconds(config.natKeepaliveSeconds());
         String name = config.name();
-        RelayedListener om = RelayedListener.open(at, name + "-om", omLocal, keepalive);
+        RelayedListener om = RelayedListener.open(at, name + "-om", omLocal, keepalive, tls);
         RelayedListener sip;
         try {
-            sip = RelayedListener.open(at, name + "-sip", sipLocal, keepalive);
+            sip = RelayedListener.open(at, name + "-sip", sipLocal, keepalive, tls);
         } catch (IOException | RuntimeException e) {
             om.close();
             throw e;

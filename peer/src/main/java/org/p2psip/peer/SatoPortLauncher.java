@@ -56,6 +56,9 @@ final class SatoPortLauncher {
         if (overlayAdvertised != null) {
             args.addAll(List.of("--overlay-advertise", overlayAdvertised));
         }
+        if (config.securityDir() != null) {
+            args.addAll(List.of("--security", config.securityDir().toAbsolutePath().toString()));
+        }
         if (config.usersFile() != null) {
             args.addAll(List.of("--users", config.usersFile().toAbsolutePath().toString(),
                     "--digest-algorithms", String.join(",", config.digestAlgorithms())));
@@ -83,6 +86,7 @@ final class SatoPortLauncher {
                 .omTimeout(omTimeout)
                 .overlayAdvertised(overlayAdvertised)
                 .usersFile(config.usersFile())
+                .securityDir(config.securityDir())
                 .digestAlgorithms(config.digestAlgorithms())
                 .expires(Math.min(60, max), Math.min(3600, max), max);
     }

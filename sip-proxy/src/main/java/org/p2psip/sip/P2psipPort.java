@@ -89,8 +89,21 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             timer = t1;
             overlay = new OverlayLink(workers, config.omTimeout(), config.satoTimeout(), config.maxOmRequests(), this::status,
                     this::closeQuietly);
+            overlay.overlayTransport(config.overlayTransport());
             overlay.listen(config.controlSocket(), config.name());
-            stack = SipStacks.builder("p2psip-port")
+            SipStacks.Builder builder = SipStacks.builder("p2psip-port");
+            if (config.securityDir() != null) {
+                // fails here, naming the file, if the peer's certificate cannot be used
+                org.p2psip.enrollment.NodeIdentity.load(config.securityDir());
+                // the overlay side: SIP over TLS 1.3, both ends present a certificate of the overlay CA
+                builder.property(NoDelayNetworkLayer.SECURITY_DIR, config.securityDir().toAbsolutePath().toString())
+                        .property("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Enabled")
+                        .property("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", org.p2psip.enrollment.OverlayTls.PROTOCOL)
+                        .property("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384")
+                        // a connection whose handshake is not done within the message deadline is closed
+                        .property("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Long.toString(config.tcpMessageDeadline().toMillis()));
+            }
+            stack = builder
                     .automaticDialogSupport(false)
                     .threadPoolSize(config.threads())
                     .property("javax.sip.ROUTER_PATH", NextHopRouter.class.getName())
@@ -119,13 +132,15 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     .property("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "4000")
                     .create();
             ListeningPoint[] ua = uaListeningPoints();
-            ListeningPoint ov = SipStacks.listen(stack, config.bindAddress(), config.overlayPort(), ListeningPoint.TCP);
+            ListeningPoint ov = SipStacks.listen(stack, config.bindAddress(), config.overlayPort(),
+                    config.securityDir() != null ? ListeningPoint.TLS : ListeningPoint.TCP);
             uaProvider = stack.createSipProvider(ua[0]);
             uaProvider.addListeningPoint(ua[1]);
             overlayProvider = stack.createSipProvider(ov);
             interfaces = new Interfaces(config.advertisedAddress(), ua[0].getPort(), ov.getPort(), uaProvider,
                     overlayProvider, SipStacks.factories().header(), SipStacks.factories().address())
-                    .withOverlayAdvertised(config.overlayAdvertised());
+                    .withOverlayAdvertised(config.overlayAdvertised())
+                    .withOverlayTransport(config.overlayTransport());
             registrar = new Registrar(overlay, config.registrarPolicy(), config.expirySweepMillis(),
                     config.bindingsFile() == null ? null : new BindingJournal(config.bindingsFile(), SipStacks.factories().address()));
             DigestAuthenticator auth = authenticator();
@@ -151,8 +166,9 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             }
             uaProvider.addSipListener(proxy);
             overlayProvider.addSipListener(proxy);
-            log.info("P2PSIP-Port {} up: UA side {}:{} (udp, tcp), overlay side {}:{} (tcp), control {}, SDP rewriting {}",
+            log.info("P2PSIP-Port {} up: UA side {}:{} (udp, tcp), overlay side {}:{} ({}), control {}, SDP rewriting {}",
                     config.name(), config.bindAddress(), ua[0].getPort(), config.bindAddress(), ov.getPort(),
+                    config.securityDir() != null ? "tls: mutual TLS with the overlay CA only" : "tcp",
                     config.controlSocket(), config.sdpRewrite() ? "on" : "off");
             return this;
         } catch (IOException | RuntimeException e) {
@@ -222,6 +238,10 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             m.put(Fields.UA_TRANSPORTS, "udp,tcp");
             m.put(Fields.OVERLAY, interfaces.overlayAdvertised());
             m.put(Fields.OVERLAY_BOUND, config.bindAddress() + ":" + interfaces.overlayPort());
+            if (config.securityDir() != null) {
+                // the overlay listener speaks TLS only: the OM offers it as the "secure" transport
+                m.put(Fields.OVERLAY_PREFIX + "tls", interfaces.overlayAdvertised());
+            }
         }
         m.put(Fields.SDP_REWRITE, config.sdpRewrite() ? "on" : "off");
         if (registrar != null) {

@@ -22,6 +22,7 @@ public final class P2psipPortConfig {
     /** Default digest realm. */
     public static final String DEFAULT_REALM = "p2psip";
     private java.nio.file.Path usersFile;
+    private java.nio.file.Path securityDir;
     private int maxTcpConnections = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS;
     private int maxTcpPerSource = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
     private Duration tcpMessageDeadline = Duration.ofMillis(org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MESSAGE_DEADLINE_MS);
@@ -277,6 +278,26 @@ public final class P2psipPortConfig {
 
     public java.nio.file.Path usersFile() {
         return usersFile;
+    }
+
+    /**
+     * A secured overlay: the peer's security directory ({@code ca.crt}, {@code node.crt},
+     * {@code node.key}, made by {@code ./p2psip ca enroll-peer}). The overlay side then listens for
+     * SIP over TLS only (mutual TLS: both ends present a certificate of the overlay CA, nothing else
+     * is trusted) and forwards to other P2PSIP-Ports over TLS; null (the default): SIP over TCP.
+     */
+    public P2psipPortConfig securityDir(java.nio.file.Path v) {
+        this.securityDir = v;
+        return this;
+    }
+
+    public java.nio.file.Path securityDir() {
+        return securityDir;
+    }
+
+    /** The overlay side's transport: {@code tls} in a secured overlay, else {@code tcp}. */
+    public String overlayTransport() {
+        return securityDir != null ? "tls" : "tcp";
     }
 
     /** The digest realm (default {@value #DEFAULT_REALM}). */

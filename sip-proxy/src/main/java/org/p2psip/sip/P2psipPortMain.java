@@ -48,6 +48,8 @@ public final class P2psipPortMain {
             "  --users FILE          digest authentication of REGISTER and INVITE against FILE (NAME:PASSWORD a line);",
             "                        absent: none (any phone may register any name)",
             "  --realm NAME          digest realm (default p2psip)",
+            "  --security DIR        a secured overlay: the overlay side speaks SIP over mutual TLS only, with the",
+            "                        peer's certificate in DIR (./p2psip ca enroll-peer); absent: SIP over TCP",
             "  --digest-algorithms LIST  challenged with, in this order: MD5 (default), SHA-256 or both,",
             "                        e.g. SHA-256,MD5 (RFC 8760; baresip 1.0 fails on any SHA-256 challenge)",
             "  --help                this text",
@@ -73,7 +75,8 @@ public final class P2psipPortMain {
         }
         return SatoPortProcessMain.run(COMMAND, () -> new P2psipPort(config).start(),
                 port -> "P2PSIP-Port " + config.name() + ": UA side " + port.address() + ":" + port.sipPort()
-                        + " (udp, tcp), overlay side " + port.address() + ":" + port.overlayPort() + " (tcp), control "
+                        + " (udp, tcp), overlay side " + port.address() + ":" + port.overlayPort() + " ("
+                        + config.overlayTransport() + "), control "
                         + config.controlSocket(), null, out, err);
     }
 
@@ -100,6 +103,7 @@ public final class P2psipPortMain {
             Option.value("max-tcp-per-source", "32", "open SIP TCP connections per source address"),
             Option.value("tcp-message-deadline-ms", "10000", "deadline for a whole SIP message over TCP (ms)"),
             Option.value("realm", null, "digest realm"),
+            Option.value("security", null, "the peer's security directory: SIP over mutual TLS on the overlay side"),
             Option.value("digest-algorithms", null, "digest algorithms challenged, in order"));
 
     /** The configuration the options describe (defaults and file values included). */
@@ -138,6 +142,9 @@ public final class P2psipPortMain {
                 java.time.Duration.ofMillis(o.number("tcp-message-deadline-ms", 100, 3_600_000)));
         if (o.has("users")) {
             c.usersFile(Path.of(o.get("users")));
+        }
+        if (o.has("security")) {
+            c.securityDir(Path.of(o.get("security")));
         }
         if (o.has("realm")) {
             c.realm(o.get("realm"));

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * {@code OK <host>:<port>}, starts accepting inbound connections there, then answers {@code PING}
  * with {@code PONG} until the control connection ends, errs or idles out, which closes the allocation.
  * Keeps the open allocations and the {@value #CLOSED_KEPT} most recently closed ones for statistics.
+ *
+ * <p>Secured (a relay with {@link RelaySecurity}), an allocation belongs to the Node-ID in the
+ * certificate of the node whose {@code LISTEN} made it: a {@code LISTEN} from another node for that
+ * name is refused ({@code ERR allocation <name> belongs to another node}, logged at WARN) and leaves
+ * the allocation untouched; only its owner replaces it. A closed allocation's name and public port
+ * stay reserved for its owner for {@link TcpRelay#RESERVATION} (at most {@value #MAX_RESERVED}
+ * reservations, the oldest dropped first), so another node can neither take the name nor ask for the
+ * port while the owner reconnects.
  */
 final class Allocations {
 
@@ -32,6 +41,12 @@ final class Allocations {
 
     /** Closed allocations kept for {@link #stats()}. */
     private static final int CLOSED_KEPT = 64;
+    /** Reservations of closed allocations kept at most (secured relay). */
+    static final int MAX_RESERVED = 1024;
+
+    /** A closed allocation's name and port, reserved for its owner until {@code untilNanos}. */
+    private record Reservation(String owner, int port, long untilNanos) {
+    }
 
     private final Lifecycle lifecycle;
     private final InetAddress bindAddress;
@@ -41,10 +56,17 @@ final class Allocations {
     private final Object lock = new Object();
     private final Map<String, RelayAllocation> open = new HashMap<>();
     private final Deque<RelayAllocation> history = new ArrayDeque<>();
+    /** Secured: names of closed allocations reserved for their owners, oldest first. */
+    private final Map<String, Reservation> reserved = new LinkedHashMap<>();
+    private final boolean secured;
 
-    /** @param bindAddress where public ports are bound; {@code advertisedHost} is what {@code OK} tells */
+    /**
+     * @param bindAddress where public ports are bound; {@code advertisedHost} is what {@code OK} tells
+     * @param secured     allocations belong to the Node-ID of the node that asked (mutual TLS on the relay port)
+     */
     Allocations(Lifecycle lifecycle, InetAddress bindAddress, String advertisedHost, TcpRelay.Limits limits,
-            InboundConnections inbound) {
+            InboundConnections inbound, boolean secured) {
+        this.secured = secured;
         this.lifecycle = lifecycle;
         this.bindAddress = bindAddress;
         this.advertisedHost = advertisedHost;
@@ -52,8 +74,16 @@ final class Allocations {
         this.inbound = inbound;
     }
 
-    /** Serves a control connection whose first line was {@code LISTEN ...} until it ends. */
-    void serve(Socket socket, LineReader reader, String[] words) throws IOException {
+    /**
+     * Serves a control connection whose first line was {@code LISTEN ...} until it ends.
+     *
+     * @param nodeId the Node-ID in the client's certificate (secured relay); null when unsecured
+     */
+    void serve(Socket socket, LineReader reader, String[] words, String nodeId) throws IOException {
+        if (secured && nodeId == null) {
+            RelaySockets.reject(lifecycle, socket, "no Node-ID"); // not reached: the TLS handshake insists on one
+            return;
+        }
         if (words.length < 2 || words.length > 3 || !RelayProtocol.NAME.matcher(words[1]).matches()) {
             RelaySockets.reject(lifecycle, socket, "bad name");
             return;
@@ -69,7 +99,12 @@ final class Allocations {
         }
         RelayAllocation allocation;
         try {
-            allocation = allocate(words[1], hint, socket);
+            allocation = allocate(words[1], hint, socket, nodeId);
+        } catch (NotOwnerException e) {
+            LOG.warn("TCP relay: node {} at {} asked for allocation {}, which belongs to node {}: refused",
+                    RelaySecurity.shortId(nodeId), remote(socket), words[1], RelaySecurity.shortId(e.getMessage()));
+            RelaySockets.reject(lifecycle, socket, "allocation " + words[1] + " belongs to another node");
+            return;
         } catch (LimitReachedException e) {
             RelaySockets.reject(lifecycle, socket, e.getMessage());
             return;
@@ -98,12 +133,34 @@ final class Allocations {
         }
     }
 
-    private RelayAllocation allocate(String name, int hint, Socket control) throws IOException, LimitReachedException {
+    /** The name is another node's (secured relay); the message is the owner's Node-ID. */
+    private static final class NotOwnerException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotOwnerException(String owner) {
+            super(owner);
+        }
+    }
+
+    private RelayAllocation allocate(String name, int hint, Socket control, String nodeId)
+            throws IOException, LimitReachedException, NotOwnerException {
         synchronized (lock) {
             if (lifecycle.isClosed()) {
                 throw new IOException("relay closed");
             }
             RelayAllocation previous = open.get(name);
+            if (secured) {
+                expireReservations();
+                String owner = previous != null ? previous.owner : reserved.containsKey(name) ? reserved.get(name).owner() : null;
+                if (owner != null && !owner.equals(nodeId)) {
+                    throw new NotOwnerException(owner);
+                }
+                if (hint > 0 && reservedForAnother(hint, nodeId)) {
+                    LOG.info("TCP relay: port {} asked for by node {} is reserved for another node, allocating an ephemeral port",
+                            hint, RelaySecurity.shortId(nodeId));
+                    hint = 0;
+                }
+            }
             if (previous != null) {
                 LOG.info("TCP relay: allocation {} replaced by a new LISTEN from {}", previous, remote(control));
                 close(previous);
@@ -115,12 +172,35 @@ final class Allocations {
             if (!lifecycle.adopt(listener)) {
                 throw new IOException("relay closed");
             }
-            RelayAllocation allocation = new RelayAllocation(lifecycle, name,
+            RelayAllocation allocation = new RelayAllocation(lifecycle, name, nodeId,
                     RelayProtocol.address(advertisedHost, listener.getLocalPort()), listener, control);
             open.put(name, allocation);
+            reserved.remove(name);
             history.addLast(allocation);
             pruneHistory();
             return allocation;
+        }
+    }
+
+    /** Whether {@code port} is the port of a closed allocation reserved for a node other than {@code nodeId}. */
+    private boolean reservedForAnother(int port, String nodeId) {
+        for (Reservation r : reserved.values()) {
+            if (r.port() == port && !r.owner().equals(nodeId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops reservations whose time is up, and the oldest beyond {@value #MAX_RESERVED}. */
+    private void expireReservations() {
+        long now = System.nanoTime();
+        Iterator<Reservation> it = reserved.values().iterator();
+        while (it.hasNext()) {
+            Reservation r = it.next();
+            if (reserved.size() > MAX_RESERVED || now - r.untilNanos() >= 0) {
+                it.remove();
+            }
         }
     }
 
@@ -187,7 +267,12 @@ final class Allocations {
     /** Ends an allocation: public port and control connection closed, its unbound connections too. */
     private void close(RelayAllocation allocation) {
         synchronized (lock) {
-            open.remove(allocation.name, allocation);
+            if (open.remove(allocation.name, allocation) && allocation.owner != null && !lifecycle.isClosed()) {
+                reserved.remove(allocation.name);
+                reserved.put(allocation.name, new Reservation(allocation.owner, allocation.publicAddress.getPort(),
+                        System.nanoTime() + TcpRelay.RESERVATION.toNanos()));
+                expireReservations();
+            }
         }
         if (allocation.close()) {
             LOG.info("TCP relay: allocation {} closed", allocation);

@@ -54,6 +54,8 @@ public final class DetourTunnel implements AutoCloseable {
     }
 
     private final InetSocketAddress relay;
+    /** Mutual TLS with the relay (a secured overlay); null: plain TCP. */
+    private final RelaySecurity security;
     private final InetSocketAddress target;
     private final String dialLine;
     private final int maxConnections;
@@ -71,8 +73,9 @@ public final class DetourTunnel implements AutoCloseable {
     private volatile long lastActivityNanos = System.nanoTime();
 
     private DetourTunnel(InetSocketAddress relay, InetSocketAddress target, int maxConnections, Duration answerTimeout,
-            ServerSocket listener) throws IOException {
+            ServerSocket listener, RelaySecurity security) throws IOException {
         this.relay = relay;
+        this.security = security;
         this.target = target;
         this.dialLine = RelayProtocol.DIAL + " " + RelayProtocol.format(target);
         this.maxConnections = maxConnections;
@@ -104,6 +107,16 @@ public final class DetourTunnel implements AutoCloseable {
      */
     public static DetourTunnel open(InetSocketAddress relay, InetSocketAddress target, int maxConnections,
             Duration answerTimeout) throws IOException {
+        return open(relay, target, maxConnections, answerTimeout, null);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, InetSocketAddress, int, Duration)}, dialling a secured relay
+     * over mutual TLS ({@code security}; {@code null}: plain TCP). The local side stays plain TCP on
+     * {@code 127.0.0.1}.
+     */
+    public static DetourTunnel open(InetSocketAddress relay, InetSocketAddress target, int maxConnections,
+            Duration answerTimeout, RelaySecurity security) throws IOException {
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(target, "target");
         checkTarget(target);
@@ -117,7 +130,7 @@ public final class DetourTunnel implements AutoCloseable {
         ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         DetourTunnel tunnel;
         try {
-            tunnel = new DetourTunnel(relay, target, maxConnections, answer, listener);
+            tunnel = new DetourTunnel(relay, target, maxConnections, answer, listener, security);
         } catch (IOException e) {
             listener.close();
             throw e;
@@ -231,7 +244,16 @@ public final class DetourTunnel implements AutoCloseable {
 
     /** Dials the relay for one local connection and splices them. */
     private void relayConnection(long n, Socket local) {
-        Socket remote = new Socket();
+        Socket remote;
+        try {
+            remote = security != null ? security.newSocket() : new Socket();
+        } catch (IOException e) {
+            LOG.info("detour to {}: cannot make a TLS socket ({}); closing the local connection", RelayProtocol.format(target),
+                    e.toString());
+            lifecycle.release(local);
+            ended();
+            return;
+        }
         if (!lifecycle.adopt(remote)) {
             lifecycle.release(local);
             ended();
@@ -244,6 +266,13 @@ public final class DetourTunnel implements AutoCloseable {
             remote.setTcpNoDelay(true);
             remote.connect(new InetSocketAddress(relay.getHostString(), relay.getPort()), answerMillis);
             remote.setSoTimeout(answerMillis);
+            if (security != null) {
+                try {
+                    security.handshake(remote);
+                } catch (IOException e) {
+                    throw new IOException("TLS handshake failed: " + RelaySecurity.reason(e), e);
+                }
+            }
             remoteIn = new BufferedInputStream(remote.getInputStream());
             RelayProtocol.send(remote.getOutputStream(), dialLine);
             String answer = new LineReader(remoteIn).readLine();

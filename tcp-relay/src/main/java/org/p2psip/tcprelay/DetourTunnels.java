@@ -32,6 +32,8 @@ public final class DetourTunnels implements AutoCloseable {
 
     private final int maxTunnels;
     private final long idleNanos;
+    /** Mutual TLS with the relays (a secured overlay); null: plain TCP. */
+    private final RelaySecurity security;
     /** Access order: the least recently used tunnel first. */
     private final Map<String, DetourTunnel> tunnels = new LinkedHashMap<>(16, 0.75f, true);
     private final ScheduledThreadPoolExecutor reaper;
@@ -47,6 +49,16 @@ public final class DetourTunnels implements AutoCloseable {
      * @param idleTimeout a tunnel without connections for this long is closed
      */
     public DetourTunnels(int maxTunnels, Duration idleTimeout) {
+        this(maxTunnels, idleTimeout, null);
+    }
+
+    /**
+     * @param maxTunnels  tunnels open at once
+     * @param idleTimeout a tunnel without connections for this long is closed
+     * @param security    mutual TLS with the relays (a secured overlay); {@code null}: plain TCP
+     */
+    public DetourTunnels(int maxTunnels, Duration idleTimeout, RelaySecurity security) {
+        this.security = security;
         if (maxTunnels < 1) {
             throw new IllegalArgumentException("maxTunnels must be positive: " + maxTunnels);
         }
@@ -95,7 +107,8 @@ public final class DetourTunnels implements AutoCloseable {
                     }
                     evicted.add(lru);
                 }
-                tunnel = DetourTunnel.open(relay, target);
+                tunnel = DetourTunnel.open(relay, target, DetourTunnel.DEFAULT_MAX_CONNECTIONS,
+                        DetourTunnel.DEFAULT_ANSWER_TIMEOUT, security);
                 tunnels.put(key, tunnel);
                 return tunnel.localAddress();
             }

@@ -142,10 +142,22 @@ final class InboundConnections {
         connections.decrementAndGet();
     }
 
-    /** {@code BIND <id>}: splices this data connection with the pending inbound connection. */
-    void bind(Socket data, InputStream dataIn, String[] words) throws IOException {
-        Pending p = words.length == 2 ? pending.remove(words[1]) : null;
-        if (p == null) {
+    /**
+     * {@code BIND <id>}: splices this data connection with the pending inbound connection. Secured,
+     * only the allocation's owner may bind it; another node's {@code BIND} is refused and leaves the
+     * connection pending.
+     *
+     * @param nodeId the Node-ID in the data connection's certificate (secured relay); null when unsecured
+     */
+    void bind(Socket data, InputStream dataIn, String[] words, String nodeId) throws IOException {
+        Pending p = words.length == 2 ? pending.get(words[1]) : null;
+        if (p != null && p.allocation.owner != null && !p.allocation.owner.equals(nodeId)) {
+            LOG.warn("TCP relay: node {} at {} sent BIND for a connection of allocation {}, which belongs to another node: refused",
+                    RelaySecurity.shortId(nodeId), remote(data), p.allocation);
+            RelaySockets.reject(lifecycle, data, "connection belongs to another node");
+            return;
+        }
+        if (p == null || !pending.remove(p.id, p)) {
             RelaySockets.reject(lifecycle, data, "unknown connection");
             return;
         }

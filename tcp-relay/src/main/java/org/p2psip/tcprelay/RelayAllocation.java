@@ -20,6 +20,8 @@ final class RelayAllocation {
     private static final long ACCEPTOR_JOIN_MILLIS = 2_000;
 
     final String name;
+    /** The Node-ID in the certificate of the node that asked for it (secured relay); null when unsecured. */
+    final String owner;
     final InetSocketAddress publicAddress;
     final ServerSocket listener;
     final LongAdder bytesClientToPeer = new LongAdder();
@@ -27,17 +29,18 @@ final class RelayAllocation {
     final AtomicLong connectionsAccepted = new AtomicLong();
     final AtomicInteger connectionsActive = new AtomicInteger();
 
-    private final Lifecycle owner;
+    private final Lifecycle lifecycle;
     private final Socket control;
     private final OutputStream controlOut;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean open = true;
     private volatile Thread acceptor;
 
-    RelayAllocation(Lifecycle owner, String name, InetSocketAddress publicAddress, ServerSocket listener,
-            Socket control) throws IOException {
-        this.owner = owner;
+    RelayAllocation(Lifecycle lifecycle, String name, String ownerNodeId, InetSocketAddress publicAddress,
+            ServerSocket listener, Socket control) throws IOException {
+        this.lifecycle = lifecycle;
         this.name = name;
+        this.owner = ownerNodeId;
         this.publicAddress = publicAddress;
         this.listener = listener;
         this.control = control;
@@ -70,8 +73,8 @@ final class RelayAllocation {
      */
     boolean close() {
         boolean first = closing.compareAndSet(false, true);
-        owner.release(listener);
-        owner.release(control);
+        lifecycle.release(listener);
+        lifecycle.release(control);
         Thread thread = acceptor;
         if (thread != null && thread != Thread.currentThread()) {
             try {
@@ -91,6 +94,6 @@ final class RelayAllocation {
 
     @Override
     public String toString() {
-        return name + "@" + RelayProtocol.format(publicAddress);
+        return name + "@" + RelayProtocol.format(publicAddress) + (owner == null ? "" : " (node " + RelaySecurity.shortId(owner) + ")");
     }
 }

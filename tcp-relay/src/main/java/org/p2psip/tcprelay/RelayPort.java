@@ -46,10 +46,13 @@ final class RelayPort {
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
     private final AtomicLong connectionCounter = new AtomicLong();
     private final ScheduledExecutorService timer;
+    /** Mutual TLS before the first line (a secured overlay); null: plain TCP. */
+    private final RelaySecurity security;
 
     RelayPort(ServerSocket server, InetSocketAddress address, Lifecycle lifecycle, Duration firstLineTimeout, Allocations allocations,
-            InboundConnections inbound, OutboundConnections outbound, ScheduledExecutorService timer) {
+            InboundConnections inbound, OutboundConnections outbound, ScheduledExecutorService timer, RelaySecurity security) {
         this.timer = timer;
+        this.security = security;
         this.server = server;
         this.address = address;
         this.lifecycle = lifecycle;
@@ -86,10 +89,12 @@ final class RelayPort {
             }
             if (!handshakes.tryAcquire()) {
                 LOG.info("TCP relay: too many connections in their first line, refusing {}", remote(socket));
-                try {
-                    RelayProtocol.send(socket.getOutputStream(), RelayProtocol.ERR + " busy");
-                } catch (IOException e) {
-                    LOG.debug("refusing {}: {}", remote(socket), e.toString());
+                if (security == null) { // secured, a line would need a TLS handshake on this thread: just close
+                    try {
+                        RelayProtocol.send(socket.getOutputStream(), RelayProtocol.ERR + " busy");
+                    } catch (IOException e) {
+                        LOG.debug("refusing {}: {}", remote(socket), e.toString());
+                    }
                 }
                 lifecycle.release(socket);
                 continue;
@@ -122,12 +127,28 @@ final class RelayPort {
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(RelaySockets.millis(firstLineTimeout));
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            LineReader reader = new LineReader(in);
+            String nodeId = null;
+            InputStream in;
+            LineReader reader;
             String line;
-            // the whole first line within the timeout, however slowly its bytes come (the socket timeout is per read)
+            // the TLS handshake and the whole first line within the timeout, however slowly their bytes
+            // come (the socket timeout is per read)
             ScheduledFuture<?> deadline = firstLineDeadline(socket);
             try {
+                if (security != null) {
+                    try {
+                        nodeId = security.handshake(socket);
+                    } catch (IOException e) {
+                        if (!lifecycle.isClosed()) {
+                            LOG.info("TCP relay: refused {}: TLS handshake failed (a certificate of this overlay's CA naming"
+                                    + " a node is required): {}", remote(socket), RelaySecurity.reason(e));
+                        }
+                        lifecycle.release(socket);
+                        return;
+                    }
+                }
+                in = new BufferedInputStream(socket.getInputStream());
+                reader = new LineReader(in);
                 line = reader.readLine();
             } finally {
                 if (deadline != null) {
@@ -142,10 +163,13 @@ final class RelayPort {
             if (words[0].equals(RelayProtocol.LISTEN)) {
                 handshakes.release();
                 permit[0] = false;
-                allocations.serve(socket, reader, words);
+                allocations.serve(socket, reader, words, nodeId);
             } else if (words[0].equals(RelayProtocol.BIND)) {
-                inbound.bind(socket, in, words);
+                inbound.bind(socket, in, words, nodeId);
             } else if (words[0].equals(RelayProtocol.DIAL)) {
+                if (nodeId != null) {
+                    LOG.debug("TCP relay: {} from node {} at {}", line, RelaySecurity.shortId(nodeId), remote(socket));
+                }
                 // the permit is given back once the target is accepted, before the (bounded) connect
                 outbound.dial(socket, in, words, () -> {
                     handshakes.release();

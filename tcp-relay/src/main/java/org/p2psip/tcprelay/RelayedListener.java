@@ -66,6 +66,8 @@ public final class RelayedListener implements AutoCloseable {
     }
 
     private final InetSocketAddress relay;
+    /** Mutual TLS with the relay (a secured overlay); null: plain TCP. */
+    private final RelaySecurity security;
     private final String name;
     private final Supplier<InetSocketAddress> localTarget;
     private final long keepaliveNanos;
@@ -82,8 +84,9 @@ public final class RelayedListener implements AutoCloseable {
     private volatile boolean connected;
 
     private RelayedListener(InetSocketAddress relay, String name, Supplier<InetSocketAddress> localTarget,
-            Duration keepalive) {
+            Duration keepalive, RelaySecurity security) {
         this.relay = relay;
+        this.security = security;
         this.name = name;
         this.localTarget = localTarget;
         this.keepaliveNanos = keepalive.toNanos();
@@ -103,6 +106,20 @@ public final class RelayedListener implements AutoCloseable {
      */
     public static RelayedListener open(InetSocketAddress relay, String name, Supplier<InetSocketAddress> localTarget,
             Duration keepalive) throws IOException {
+        return open(relay, name, localTarget, keepalive, null);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, String, Supplier, Duration)}, with mutual TLS to a secured
+     * relay: the control and data connections present this node's certificate, and the allocation
+     * belongs to the Node-ID in it (another node's {@code LISTEN} for {@code name} is refused).
+     *
+     * @param security mutual TLS with the overlay's CA; {@code null}: plain TCP (an unsecured relay)
+     * @throws IOException if the relay cannot be reached, the TLS handshake fails, or the relay refuses
+     *                     the allocation (for example {@code allocation NAME belongs to another node})
+     */
+    public static RelayedListener open(InetSocketAddress relay, String name, Supplier<InetSocketAddress> localTarget,
+            Duration keepalive, RelaySecurity security) throws IOException {
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(localTarget, "localTarget");
         if (name == null || !RelayProtocol.NAME.matcher(name).matches()) {
@@ -112,7 +129,7 @@ public final class RelayedListener implements AutoCloseable {
         if (interval.toMillis() < 1) {
             throw new IllegalArgumentException("keepalive must be at least 1 ms");
         }
-        RelayedListener listener = new RelayedListener(relay, name, localTarget, interval);
+        RelayedListener listener = new RelayedListener(relay, name, localTarget, interval, security);
         Control control;
         try {
             control = listener.listen(0);
@@ -155,7 +172,7 @@ public final class RelayedListener implements AutoCloseable {
 
     /** Connects, sends {@code LISTEN} and waits for {@code OK <host>:<port>}. */
     private Control listen(int portHint) throws IOException {
-        Socket socket = new Socket();
+        Socket socket = newSocket();
         if (!lifecycle.adopt(socket)) {
             throw new IOException("listener closed");
         }
@@ -163,6 +180,7 @@ public final class RelayedListener implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.connect(relay, HANDSHAKE_MILLIS);
             socket.setSoTimeout(HANDSHAKE_MILLIS);
+            tlsHandshake(socket);
             LineReader reader = new LineReader(new BufferedInputStream(socket.getInputStream()));
             OutputStream out = socket.getOutputStream();
             RelayProtocol.send(out, RelayProtocol.LISTEN + " " + name + (portHint > 0 ? " " + portHint : ""));
@@ -181,6 +199,24 @@ public final class RelayedListener implements AutoCloseable {
         } catch (IOException e) {
             lifecycle.release(socket);
             throw e;
+        }
+    }
+
+    private Socket newSocket() throws IOException {
+        return security != null ? security.newSocket() : new Socket();
+    }
+
+    /** Secured: the TLS handshake with the relay (bounded by the socket's timeout). */
+    private void tlsHandshake(Socket socket) throws IOException {
+        if (security == null) {
+            return;
+        }
+        try {
+            String relayNode = security.handshake(socket);
+            LOG.debug("relayed listener {}: relay {} is node {}", name, RelayProtocol.format(relay), RelaySecurity.shortId(relayNode));
+        } catch (IOException e) {
+            throw new IOException("TLS handshake with the relay " + RelayProtocol.format(relay) + " failed: "
+                    + RelaySecurity.reason(e), e);
         }
     }
 
@@ -305,7 +341,13 @@ public final class RelayedListener implements AutoCloseable {
 
     /** Dials the relay for one announced connection and splices it with a new local connection. */
     private void relayConnection(String id, String remote) {
-        Socket data = new Socket();
+        Socket data;
+        try {
+            data = newSocket();
+        } catch (IOException e) {
+            LOG.info("relayed listener {}: data connection for {} from {} failed: {}", name, id, remote, e.toString());
+            return;
+        }
         if (!lifecycle.adopt(data)) {
             return;
         }
@@ -314,6 +356,7 @@ public final class RelayedListener implements AutoCloseable {
             data.setTcpNoDelay(true);
             data.connect(relay, HANDSHAKE_MILLIS);
             data.setSoTimeout(HANDSHAKE_MILLIS);
+            tlsHandshake(data);
             dataIn = new BufferedInputStream(data.getInputStream());
             RelayProtocol.send(data.getOutputStream(), RelayProtocol.BIND + " " + id);
             String answer = new LineReader(dataIn).readLine();

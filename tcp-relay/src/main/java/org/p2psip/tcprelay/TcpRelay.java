@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@link OutboundConnections} serves {@code DIAL}.
  *
  * <p>All threads are named daemon threads {@code tcp-relay-<port>-...} owned by the relay;
- * {@link #close()} closes every socket and joins them. There is no authentication.
+ * {@link #close()} closes every socket and joins them. Unsecured (the default) there is no
+ * authentication; secured ({@link RelaySecurity}) every connection to the relay port runs mutual TLS
+ * and an allocation belongs to the node whose certificate asked for it.
  */
 public final class TcpRelay implements AutoCloseable {
 
@@ -120,11 +122,15 @@ public final class TcpRelay implements AutoCloseable {
     private final OutboundConnections outbound;
     private final RelayPort relayPort;
 
-    private TcpRelay(ServerSocket server, String advertisedHost, Limits limits, Predicate<InetSocketAddress> dialable) {
+    private final RelaySecurity security;
+
+    private TcpRelay(ServerSocket server, String advertisedHost, Limits limits, Predicate<InetSocketAddress> dialable,
+            RelaySecurity security) {
         InetAddress bindAddress = server.getInetAddress();
         String advertised = advertisedHost != null ? advertisedHost : bindAddress.getHostAddress();
         this.address = RelayProtocol.address(advertised, server.getLocalPort());
         this.limits = limits;
+        this.security = security;
         String prefix = "tcp-relay-" + server.getLocalPort() + "-";
         this.lifecycle = new Lifecycle(prefix);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -134,10 +140,18 @@ public final class TcpRelay implements AutoCloseable {
         });
         timer.setRemoveOnCancelPolicy(true);
         this.inbound = new InboundConnections(lifecycle, timer, limits);
-        this.allocations = new Allocations(lifecycle, bindAddress, advertised, limits, inbound);
+        this.allocations = new Allocations(lifecycle, bindAddress, advertised, limits, inbound, security != null);
         this.outbound = new OutboundConnections(lifecycle, limits, dialable, advertised, server.getLocalPort());
-        this.relayPort = new RelayPort(server, address, lifecycle, limits.bindTimeout(), allocations, inbound, outbound, timer);
+        this.relayPort = new RelayPort(server, address, lifecycle, limits.bindTimeout(), allocations, inbound, outbound, timer,
+                security);
     }
+
+    /**
+     * Secured: how long the name and public port of a closed allocation stay reserved for the node
+     * that owned it, so that its {@link RelayedListener} gets them back when it reconnects and no
+     * other node can take them meanwhile.
+     */
+    public static final Duration RESERVATION = Duration.ofMinutes(10);
 
     /** Dial predicate that allows no target: {@code DIAL} is always answered {@code ERR target not allowed}. */
     public static final Predicate<InetSocketAddress> DIAL_NOTHING = target -> false;
@@ -166,7 +180,23 @@ public final class TcpRelay implements AutoCloseable {
      */
     public static TcpRelay start(InetSocketAddress bind, String advertisedHost, Limits limits,
             Predicate<InetSocketAddress> dialable) throws IOException {
-        ServerSocket server = new ServerSocket();
+        return start(bind, advertisedHost, limits, dialable, null);
+    }
+
+    /**
+     * Starts a relay; with {@code security}, in a secured overlay: every control, data and dial
+     * connection runs mutual TLS (a client without a certificate of the overlay CA, or one naming no
+     * node, is closed after the failed handshake), an allocation belongs to the Node-ID in the
+     * certificate of the node that asked for it ({@code LISTEN} of another node's allocation name is
+     * refused, and so is its {@code BIND}), and a closed allocation's name and port stay reserved
+     * for its owner for {@link #RESERVATION}.
+     *
+     * @param security mutual TLS with the overlay's CA; {@code null}: plain TCP, no owners (an unsecured overlay)
+     * @see #start(InetSocketAddress, String, Limits, Predicate)
+     */
+    public static TcpRelay start(InetSocketAddress bind, String advertisedHost, Limits limits,
+            Predicate<InetSocketAddress> dialable, RelaySecurity security) throws IOException {
+        ServerSocket server = security != null ? security.newServerSocket() : new ServerSocket();
         try {
             server.setReuseAddress(true);
             server.bind(bind, 128);
@@ -175,11 +205,13 @@ public final class TcpRelay implements AutoCloseable {
             throw e;
         }
         TcpRelay relay = new TcpRelay(server, advertisedHost, limits != null ? limits : Limits.DEFAULT,
-                dialable != null ? dialable : DIAL_NOTHING);
+                dialable != null ? dialable : DIAL_NOTHING, security);
         relay.lifecycle.adopt(server);
         relay.lifecycle.start("accept", relay.relayPort::acceptLoop);
-        LOG.info("TCP relay listening on {} (advertised {}), {}", server.getLocalSocketAddress(),
-                RelayProtocol.format(relay.address), relay.limits);
+        LOG.info("TCP relay listening on {} (advertised {}), {}, {}", server.getLocalSocketAddress(),
+                RelayProtocol.format(relay.address), relay.limits, security != null
+                        ? "mutual TLS (overlay CA), allocations bound to the Node-ID in the certificate"
+                        : "plain TCP, no authentication (unsecured overlay)");
         return relay;
     }
 
@@ -191,6 +223,11 @@ public final class TcpRelay implements AutoCloseable {
     /** Counters of the open allocations and of the most recently closed ones, oldest first. */
     public List<AllocationStats> stats() {
         return allocations.stats();
+    }
+
+    /** Whether the relay's connections run mutual TLS and allocations belong to certified nodes. */
+    public boolean secured() {
+        return security != null;
     }
 
     /** Counters of the outbound connections made for {@code DIAL}. */

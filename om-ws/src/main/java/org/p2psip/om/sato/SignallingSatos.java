@@ -125,9 +125,10 @@ final class SignallingSatos {
                     "signalling SATO towards " + peer.om() + " failed: " + e.getMessage()
                             + (media.unreachable() ? " (" + media.reason() + ")" : ""));
         }
+        boolean secure = s.transport() == TransportKind.TLS;
         steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "NegotiateTransport", "signalling SATO " + s.id()
-                + ", reliable: the far OM chose " + s.transport() + ", its P2PSIP-Port at " + s.remoteEndpoint()
-                + (detour ? " (through a relay's TCP relay)" : ""));
+                + (secure ? ", reliable and secure" : ", reliable") + ": the far OM chose " + s.transport()
+                + ", its P2PSIP-Port at " + s.remoteEndpoint() + (detour ? " (through a relay's TCP relay)" : ""));
         steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "SetupSato", "signalling SATO " + s.id() + " set up at "
                 + peer.om() + " (node " + peer.shortId() + ")");
         plans.decided(plan(call, s.id(), peer, media, decidedMs));
@@ -139,7 +140,7 @@ final class SignallingSatos {
                 s.remoteEndpoint(), detour ? " (through the relay, locally " + sipPeer + ")" : "");
         ControlMessage answer = new SignallingSatoAnswer(s.id()).answer(r);
         // the event follows the answer on the same connection; the port matches it by SATO id
-        ControlMessage ready = new SatoReady(s.id(), SatoReady.TCP, sipPeer.toString(),
+        ControlMessage ready = new SatoReady(s.id(), secure ? TransportKind.TLS.wire() : SatoReady.TCP, sipPeer.toString(),
                 detour ? s.remoteEndpoint().toString() : null).toMessage();
         String satoId = s.id();
         CompletableFuture.runAsync(() -> {
@@ -212,10 +213,17 @@ final class SignallingSatos {
         }
     }
 
+    /**
+     * Negotiates the call's signalling SATO: reliable, and in a secured overlay (the P2PSIP-Port's
+     * overlay side speaks TLS) also the paper's "secure" requirement, offered as {@code tls}.
+     */
     private Sato openSignallingSato(String call, PeerRecord peer) throws OmException {
-        Address sipOverlay = om.ports().signallingEndpoint(TransportKind.TCP);
-        return om.openSato(peer.om(), peer.nodeId(), Purpose.SIGNALLING, call, List.of(Requirement.RELIABLE),
-                List.of(new TransportCandidate(TransportKind.TCP, sipOverlay)));
+        boolean secure = om.ports().transports(Purpose.SIGNALLING).contains(TransportKind.TLS);
+        TransportKind t = secure ? TransportKind.TLS : TransportKind.TCP;
+        Address sipOverlay = om.ports().signallingEndpoint(t);
+        return om.openSato(peer.om(), peer.nodeId(), Purpose.SIGNALLING, call,
+                secure ? List.of(Requirement.RELIABLE, Requirement.SECURE) : List.of(Requirement.RELIABLE),
+                List.of(new TransportCandidate(t, sipOverlay)));
     }
 
     /**

@@ -77,7 +77,7 @@ public final class DemoCommand {
             Path state = Files.createTempDirectory("p2psip-demo-");
             RunCa ca = RunCa.in(state);
             say("An overlay CA for this run enrolls three peers (Node-IDs chosen by the CA) and the users alice (home: peer1), bob (home: peer2)");
-            say("Starting three overlay peers on 127.0.0.1 (OM, lookup node, P2PSIP-Port, RTP-Port each; lookup service over mutual TLS)");
+            say("Starting three overlay peers on 127.0.0.1 (OM, lookup node, P2PSIP-Port, RTP-Port each; lookup service, TCP relay and SIP between the peers over mutual TLS)");
             Peer p3 = start(owned, "peer3", state, null, "never", ports, ca.peer("peer3"));
             Peer p1 = start(owned, "peer1", state, p3.bootstrapAddress(), "always", ports, ca.peer("peer1", "alice"));
             Peer p2 = start(owned, "peer2", state, p3.bootstrapAddress(), "always", ports, ca.peer("peer2", "bob"));

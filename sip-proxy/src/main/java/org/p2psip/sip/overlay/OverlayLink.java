@@ -66,6 +66,8 @@ public final class OverlayLink implements ControlHandler, Closeable {
     private final java.util.concurrent.atomic.AtomicLong overloaded = new java.util.concurrent.atomic.AtomicLong();
     private final int maxOutstanding;
     private volatile ControlServer server;
+    /** The overlay side's transport ({@code tcp}, or {@code tls} in a secured overlay): the one sato.ready must name. */
+    private volatile String overlayTransport = SatoReady.TCP;
 
     public OverlayLink(Executor executor, Duration requestTimeout, Duration satoTimeout, int maxOutstanding,
                        Supplier<Map<String, String>> status, Runnable shutdown) {
@@ -85,6 +87,11 @@ public final class OverlayLink implements ControlHandler, Closeable {
     /** Whether an Overlay Manager is connected right now. */
     public boolean isConnected() {
         return connection() != null;
+    }
+
+    /** The transport this port's overlay side runs ({@code tcp} or {@code tls}); a sato.ready naming another fails the SATO. */
+    public void overlayTransport(String transport) {
+        overlayTransport = transport;
     }
 
     private ControlConnection connection() {
@@ -392,8 +399,9 @@ public final class OverlayLink implements ControlHandler, Closeable {
             fail(ready.sato(), "sato.ready with a bad peer address: " + e.getMessage());
             return;
         }
-        if (!SatoReady.TCP.equalsIgnoreCase(ready.transport())) {
-            fail(ready.sato(), "sato.ready offers transport '" + ready.transport() + "'; this P2PSIP-Port forwards over tcp only");
+        if (!overlayTransport.equalsIgnoreCase(ready.transport())) {
+            fail(ready.sato(), "sato.ready offers transport '" + ready.transport() + "'; this P2PSIP-Port forwards over "
+                    + overlayTransport + " only" + ("tls".equals(overlayTransport) ? " (a secured overlay)" : ""));
             return;
         }
         CompletableFuture<SignallingSato> f = satos.computeIfAbsent(ready.sato(), k -> new CompletableFuture<>());

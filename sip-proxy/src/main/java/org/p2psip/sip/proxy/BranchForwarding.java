@@ -146,7 +146,7 @@ final class BranchForwarding {
             } else {
                 detours.direct(sato.address());
             }
-            transmit(b, r, Side.OVERLAY, new NextHop(sato.address().host(), sato.address().port(), "tcp"), offer);
+            transmit(b, r, Side.OVERLAY, new NextHop(sato.address().host(), sato.address().port(), ifs.overlayTransport()), offer);
         });
     }
 

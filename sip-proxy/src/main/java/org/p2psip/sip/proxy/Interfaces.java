@@ -15,7 +15,7 @@ import org.p2psip.common.HostPort;
 
 /**
  * The P2PSIP-Port's own addresses: the UA-facing listening point (UDP and TCP on one port) and the
- * overlay-facing one (TCP). Builds its Via and Record-Route values and recognises its own URIs in
+ * overlay-facing one (TCP, or TLS in a secured overlay). Builds its Via and Record-Route values and recognises its own URIs in
  * Route headers and Vias.
  */
 public final class Interfaces {
@@ -30,6 +30,8 @@ public final class Interfaces {
     /** Where other peers reach the overlay side if not at host:overlayPort (a TCP relay allocation); null otherwise. */
     private String relayedHost;
     private int relayedPort = -1;
+    /** The overlay side's transport: {@code tcp}, or {@code tls} in a secured overlay. */
+    private String overlayTransport = "tcp";
     private final LadderFeed trace = new LadderFeed(this);
 
     public Interfaces(String host, int uaPort, int overlayPort, SipProvider uaProvider, SipProvider overlayProvider,
@@ -56,6 +58,20 @@ public final class Interfaces {
             relayedPort = relayed.port();
         }
         return this;
+    }
+
+    /** The overlay side's transport: {@code tcp} (the default) or {@code tls} (a secured overlay). */
+    public Interfaces withOverlayTransport(String transport) {
+        if (!"tcp".equals(transport) && !"tls".equals(transport)) {
+            throw new IllegalArgumentException("the overlay side runs tcp or tls, not " + transport);
+        }
+        overlayTransport = transport;
+        return this;
+    }
+
+    /** The overlay side's transport, lower case: {@code tcp} or {@code tls}. */
+    public String overlayTransport() {
+        return overlayTransport;
     }
 
     /** The SIP messages of calls, for the peer's web view (told only while somebody watches). */
@@ -123,13 +139,13 @@ public final class Interfaces {
     }
 
     /**
-     * Whether {@code uri} addresses this port. The overlay side listens on TCP only, so a URI that
-     * is not {@code transport=tcp} names it only through the UA port: a UA on the same host whose
-     * UDP port number happens to equal the overlay's TCP port is not this proxy.
+     * Whether {@code uri} addresses this port. The overlay side listens on TCP (or TLS) only, so a
+     * URI that is not {@code transport=tcp} ({@code tls}) names it only through the UA port: a UA on
+     * the same host whose UDP port number happens to equal the overlay's TCP port is not this proxy.
      */
     public boolean isOwn(SipURI uri) {
         int p = uri.getPort() < 0 ? 5060 : uri.getPort();
-        if (p != uaPort && !"tcp".equalsIgnoreCase(uri.getTransportParam())) {
+        if (p != uaPort && !overlayTransport.equalsIgnoreCase(uri.getTransportParam())) {
             return false;
         }
         return isOwn(uri.getHost(), uri.getPort());
@@ -159,7 +175,7 @@ public final class Interfaces {
             SipURI uri = addresses.createSipURI(null, relayed ? relayedHost : host);
             uri.setPort(relayed ? relayedPort : side == Side.OVERLAY ? overlayPort : uaPort);
             if (side == Side.OVERLAY || !"udp".equalsIgnoreCase(transport)) {
-                uri.setTransportParam(side == Side.OVERLAY ? "tcp" : transport.toLowerCase());
+                uri.setTransportParam(side == Side.OVERLAY ? overlayTransport : transport.toLowerCase());
             }
             uri.setLrParam();
             Address a = addresses.createAddress(uri);

@@ -62,19 +62,21 @@ final class RouteProcessing {
     }
 
     /**
-     * The next hop for a Route URI; over the overlay always TCP, and through the far port's detour
-     * when its signalling SATO took one ({@link OverlayDetours}).
+     * The next hop for a Route URI; over the overlay always the overlay side's transport (TCP, or TLS
+     * in a secured overlay), and through the far port's detour when its signalling SATO took one
+     * ({@link OverlayDetours}).
      */
     NextHop routeHop(SipURI uri, Side popped) {
         NextHop h = uriHop(uri);
         if (popped != Side.OVERLAY) {
             return h;
         }
+        String overlay = ifs.overlayTransport();
         HostPort via = detours.via(new HostPort(h.host(), h.port()));
         if (via != null) {
-            return new NextHop(via.host(), via.port(), "tcp");
+            return new NextHop(via.host(), via.port(), overlay);
         }
-        return "tcp".equalsIgnoreCase(h.transport()) ? h : new NextHop(h.host(), h.port(), "tcp");
+        return overlay.equalsIgnoreCase(h.transport()) ? h : new NextHop(h.host(), h.port(), overlay);
     }
 
     /** The next hop for a UA's URI (an in-dialog Request-URI): its NAT flow if it registered from behind one, else the URI itself. */

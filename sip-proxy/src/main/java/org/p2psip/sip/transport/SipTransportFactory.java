@@ -11,7 +11,8 @@ import javax.sip.ListeningPoint;
 /**
  * The P2PSIP-Port's SIP listeners, handed to JAIN-SIP through the stack property
  * {@value #PROPERTY}: TCP listening points (the UA side and the overlay side) are
- * {@link ConnectionListener}s; UDP and TLS are the RI's own.
+ * {@link ConnectionListener}s; the TLS listening point (a secured overlay's overlay side) is an
+ * {@link OverlayTlsListener}; UDP is the RI's own.
  */
 public final class SipTransportFactory implements MessageProcessorFactory {
     /** The RI's stack property naming the factory class. */
@@ -24,6 +25,9 @@ public final class SipTransportFactory implements MessageProcessorFactory {
             throws IOException {
         if (ListeningPoint.TCP.equalsIgnoreCase(transport)) {
             return new ConnectionListener(address, stack, port);
+        }
+        if (ListeningPoint.TLS.equalsIgnoreCase(transport)) {
+            return new OverlayTlsListener(address, stack, port);
         }
         return ri.createMessageProcessor(stack, address, port, transport);
     }

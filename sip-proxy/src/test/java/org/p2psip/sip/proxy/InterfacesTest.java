@@ -8,7 +8,7 @@ import javax.sip.address.SipURI;
 import org.junit.Test;
 import org.p2psip.sip.stack.SipStacks;
 
-/** The port's own addresses, with and without a relayed overlay address (a peer behind a NAT). */
+/** The port's own addresses, with and without a relayed overlay address (a peer behind a NAT), over TCP or TLS. */
 public class InterfacesTest {
 
     private static Interfaces interfaces(String relayed) {
@@ -56,5 +56,26 @@ public class InterfacesTest {
         assertFalse(i.isOwn("203.0.113.10", 40002));
         assertFalse(i.isOwn("203.0.113.10", 5060));
         assertEquals("203.0.113.10:40001", i.overlayAdvertised());
+    }
+
+    @Test
+    public void inASecuredOverlayTheOverlaySideIsTlsInRecordRouteViaAndOwnUris() throws Exception {
+        Interfaces i = interfaces("203.0.113.10:40001").withOverlayTransport("tls");
+        assertEquals("tls", i.overlayTransport());
+        SipURI rr = (SipURI) i.recordRoute(Side.OVERLAY, "tls").getAddress().getURI();
+        assertEquals("tls", rr.getTransportParam());
+        assertTrue("the far port's in-dialog Route naming it", i.isOwn(rr));
+        assertEquals(Side.OVERLAY, i.sideOf(rr));
+        assertEquals("TLS", i.via(Side.OVERLAY, "tls", "z9hG4bK-1").getTransport().toUpperCase());
+        // a URI naming the overlay port over tcp is not this port: its overlay side speaks TLS only
+        SipURI tcp = SipStacks.factories().address().createSipURI(null, "10.1.0.2");
+        tcp.setPort(5070);
+        tcp.setTransportParam("tcp");
+        assertFalse(i.isOwn(tcp));
+        tcp.setTransportParam("tls");
+        assertTrue(i.isOwn(tcp));
+        // the UA side is unchanged: phones keep UDP and TCP
+        SipURI ua = (SipURI) i.recordRoute(Side.UA, "udp").getAddress().getURI();
+        assertEquals(null, ua.getTransportParam());
     }
 }

@@ -139,6 +139,20 @@ public class Slf4jStackLogger implements StackLogger {
         }
         if (ex == null) {
             logError(message);
+        } else if (ex instanceof javax.net.ssl.SSLException && message != null && message.startsWith("A problem occured while Accepting")) {
+            // a client whose TLS handshake failed (plain bytes, no certificate, another CA's): refused, as it should be
+            if (log.isWarnEnabled()) {
+                count();
+                log.warn("SIP over TLS: refused a connection, its TLS handshake failed (a certificate the TLS listener"
+                        + " trusts is required): {}", ex.getMessage());
+            }
+        } else if (message != null && message.startsWith("A problem occured while trying to send a single CLRF")) {
+            // the RI answers the CRLFs it feeds its own parser at a connection's end (the far side closed it,
+            // e.g. a peer stopping, the usual end of a TLS connection): nothing is wrong
+            if (log.isDebugEnabled()) {
+                count();
+                log.debug("{}: {} (the connection had ended)", message, ex.toString());
+            }
         } else if (isExpected(ex)) {
             if (log.isDebugEnabled()) {
                 count();
@@ -168,7 +182,7 @@ public class Slf4jStackLogger implements StackLogger {
         logDebug(message);
     }
 
-    /** Warnings the RI gives for every stack about TLS, which is not used here. */
+    /** Warnings the RI gives for every stack about its own TLS keystore settings, which are not used here. */
     private static boolean isStartupChatter(String message) {
         if (message == null) {
             return false;
