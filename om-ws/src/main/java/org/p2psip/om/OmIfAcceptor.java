@@ -231,6 +231,12 @@ final class OmIfAcceptor implements OmIfRequests {
                 throw unsupported(p, "the " + kind + " of this node does not offer " + tk);
             }
         }
+        int held = local.countOwnedBy(caller);
+        if (held >= config.maxSessionsPerPeer()) {
+            log.info("StartPort of node {} refused: it holds {} sessions here, the limit per peer", NodeIds.shortId(caller), held);
+            throw new OmException(Kind.RESOURCES_EXHAUSTED, "sessions", "node " + caller + " already holds " + held
+                    + " port sessions on this node, the limit per requesting peer");
+        }
         PortSession started = local.start(s, satoId, kind, caller, params);
         steps.step(null, satoId, CallSteps.FAR_OM, CallSteps.OM, "StartPort", kind + " " + params + " for SATO " + satoId
                 + " of node " + NodeIds.shortId(caller));
@@ -247,7 +253,7 @@ final class OmIfAcceptor implements OmIfRequests {
         if (ps == null) {
             throw OmException.unknownSession(sessionId);
         }
-        if (ps.ownerNodeId() != null && !ps.ownerNodeId().equals(caller)) {
+        if (!caller.equals(ps.ownerNodeId())) {
             throw OmException.invalid("callerNodeId", "session " + sessionId + " was started by another node");
         }
         local.stop(ps);
@@ -276,9 +282,9 @@ final class OmIfAcceptor implements OmIfRequests {
         boolean first = hops.get(0).nodeId().equals(nodeId);
         steps.step(null, satoId, CallSteps.FAR_OM, CallSteps.OM, "ConnectRtp", "media chain of SATO " + satoId + ": " + hops);
         if (first) {
-            return chain.build(satoId, transport, hops, caller);
+            return chain.build(satoId, transport, hops, caller, caller);
         }
-        return chain.connectLocalHops(satoId, transport, hops, caller);
+        return chain.connectLocalHops(satoId, transport, hops, caller, caller);
     }
 
     @Override
