@@ -45,6 +45,10 @@ public final class GsoapBuild {
         if (!Files.exists(Paths.get("/usr/include/openssl/ssl.h"))) {
             throw new AssertionError("gSOAP interop: /usr/include/openssl/ssl.h is missing; install the Debian package libssl-dev");
         }
+        if (!Files.exists(Paths.get("/usr/include/zlib.h"))) {
+            throw new AssertionError("gSOAP interop: /usr/include/zlib.h is missing (libgsoapssl needs zlib); install the Debian"
+                    + " package zlib1g-dev");
+        }
         for (String f : List.of("om_client.c", "om_server.c", "relay_peer.c", "omif_tls.h", "typemap.dat")) {
             Files.copy(src.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
