@@ -59,7 +59,7 @@ public final class OverlayManager implements AutoCloseable {
     /** The OM IF version this node speaks (namespace http://p2psip.org/om-if/v1). */
     public static final String PROTOCOL_VERSION = "1";
     /** Port sessions one other peer may hold on this node through StartPort at once (by default). */
-    public static final int DEFAULT_SESSIONS_PER_PEER = 32;
+    public static final int DEFAULT_SESSIONS_PER_PEER = 64;
 
     private final String nodeId;
     private final OmConfig config;

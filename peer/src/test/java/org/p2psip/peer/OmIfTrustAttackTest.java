@@ -222,7 +222,7 @@ public class OmIfTrustAttackTest {
         s.put("security", ca.peer(name, users).toString());
         s.put("ports", "in-process");
         s.put("relay-policy", policy);
-        s.put("rtp-ports", name.equals("peer1") ? "21300-21399" : name.equals("peer2") ? "22300-22399" : "23300-23499");
+        s.put("rtp-ports", name.equals("peer1") ? "21300-21399" : name.equals("peer2") ? "22300-22399" : "23300-23599");
         if (bootstrap != null) {
             s.put("bootstrap", bootstrap);
         }
