@@ -68,8 +68,8 @@ public final class LocalOms {
         }
         Path note = dir().resolve(Integer.toString(om.port()));
         try {
-            if (!Files.isRegularFile(note)) {
-                return Optional.empty();
+            if (!Files.isRegularFile(note) || !ownedByMe(dir()) || !ownedByMe(note)) {
+                return Optional.empty(); // another user's directory in /tmp is no note of ours
             }
             Path sec = Path.of(Files.readString(note, StandardCharsets.UTF_8).trim());
             return Files.isDirectory(sec) ? Optional.of(sec) : Optional.empty();
@@ -85,6 +85,10 @@ public final class LocalOms {
      */
     public static OmIfTls tls(Path securityDir) {
         return PeerSecurity.omIf(NodeIdentity.load(securityDir));
+    }
+
+    private static boolean ownedByMe(Path p) throws IOException {
+        return Files.getOwner(p).getName().equals(System.getProperty("user.name"));
     }
 
     private static boolean isLocal(String host) {
