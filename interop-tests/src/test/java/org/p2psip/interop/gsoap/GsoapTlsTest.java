@@ -114,6 +114,30 @@ public class GsoapTlsTest {
     }
 
     @Test
+    public void aGsoapOmAnsweringInAnotherNodesNameIsNotBelieved() throws Exception {
+        // enrolled as one node, it answers as another (its node id argument)
+        Path server = ca.peer("gsoap-impostor");
+        String claimed = JavaNode.randomNodeId();
+        legacy = GsoapServer.start(claimed, 25072, server);
+        try {
+            node.om.remote().ping(legacy.address, 1, 0);
+            fail("a Ping answered in another node's name was believed");
+        } catch (OmException e) {
+            assertEquals(e.getMessage(), OmException.Kind.PROTOCOL, e.kind());
+            assertTrue(e.getMessage(), e.getMessage().contains("answered as node " + claimed + ", but its certificate names node "
+                    + NodeIdentity.load(server).nodeId()));
+        }
+        try {
+            node.om.openSato(legacy.address, claimed, Purpose.SIGNALLING, "call-impostor", List.of(Requirement.RELIABLE),
+                    List.of(new TransportCandidate(TransportKind.TCP, new Address("127.0.0.1", 15072))));
+            fail("a SATO was set up with a node answering in another node's name");
+        } catch (OmException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("but its certificate names node"));
+        }
+        assertEquals("no SATO left on the Java side", 0, node.om.satos().size());
+    }
+
+    @Test
     public void theSecuredJavaOmSetsUpASatoOnTheSecuredGsoapOm() throws Exception {
         Path server = ca.peer("gsoap-server");
         legacy = GsoapServer.start(NodeIdentity.load(server).nodeId(), 25071, server);

@@ -40,6 +40,8 @@ public final class SoapOmIfClient implements OmIfClient {
     /** HTTPS with this node's certificate (a secured overlay), or null: plain HTTP. */
     private final OmIfTls tls;
     private final Map<Address, OverlayManagerPortType> stubs = new ConcurrentHashMap<>();
+    /** Per stub: the Node-ID in the certificate its server presented last (secured only; as many as stubs). */
+    private final Map<Address, java.util.concurrent.atomic.AtomicReference<String>> certified = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public SoapOmIfClient() {
@@ -117,14 +119,23 @@ public final class SoapOmIfClient implements OmIfClient {
         policy.setAutoRedirect(false);
         http.setClient(policy);
         if (tls != null) {
-            http.setTlsClientParameters(tls.clientParameters());
+            java.util.concurrent.atomic.AtomicReference<String> server = new java.util.concurrent.atomic.AtomicReference<>();
+            certified.put(om, server);
+            http.setTlsClientParameters(tls.clientParameters(server::set));
         }
         log.debug("OM IF stub for {} ({} conduit)", om, conduit);
         return port;
     }
 
     @Override
+    public java.util.Optional<String> certifiedNodeId(Address om) {
+        java.util.concurrent.atomic.AtomicReference<String> server = certified.get(om);
+        return server == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(server.get());
+    }
+
+    @Override
     public void forget(Address om) {
+        certified.remove(om);
         OverlayManagerPortType p = stubs.remove(om);
         if (p != null) {
             destroy(p);
@@ -144,6 +155,7 @@ public final class SoapOmIfClient implements OmIfClient {
         closed = true;
         stubs.values().forEach(SoapOmIfClient::destroy);
         stubs.clear();
+        certified.clear();
         if (ownBus) {
             bus.shutdown(true);
         }

@@ -88,7 +88,26 @@ public final class OmIfTls {
      * tunnel address (the answers' node ids are checked where it matters, e.g. NegotiateTransport).
      */
     public TLSClientParameters clientParameters() {
+        return clientParameters(id -> { });
+    }
+
+    /**
+     * As {@link #clientParameters()}, telling {@code serverNodeId} the Node-ID in the certificate the
+     * server presented at each new connection (empty string: none), so that the caller can check the
+     * node ids the server claims in its answers against it.
+     */
+    public TLSClientParameters clientParameters(java.util.function.Consumer<String> serverNodeId) {
         TLSClientParameters p = new TLSClientParameters();
+        p.setHostnameVerifier((host, session) -> {
+            String id;
+            try {
+                id = nodeIdOf(session.getPeerCertificates()).orElse("");
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                id = "";
+            }
+            serverNodeId.accept(id);
+            return true; // the overlay CA vouched for the node; which node it is, the answers are checked against
+        });
         p.setSslContext(context()); // the java.net.http conduit
         p.setSSLSocketFactory(context().getSocketFactory()); // the URLConnection conduit
         p.setSecureSocketProtocol(PROTOCOL);
