@@ -234,7 +234,7 @@ final class OmIfAcceptor implements OmIfRequests {
         int held = local.countOwnedBy(caller);
         int limit = sessionsPerPeer(kind);
         if (held >= limit) {
-            log.info("StartPort of node {} refused: it holds {} sessions here, the limit per peer", NodeIds.shortId(caller), held);
+            log.debug("StartPort of node {} refused: it holds {} sessions here, the limit per peer", NodeIds.shortId(caller), held);
             throw new OmException(Kind.RESOURCES_EXHAUSTED, "sessions", "node " + caller + " already holds " + held
                     + " port sessions on this node, the limit per requesting peer (" + limit + ")");
         }
