@@ -10,6 +10,10 @@
  *       "no-such-call@legacy", which it must not know.
  *   om_client bench URL CALLER_NODE_ID WARMUP COUNT
  *       Ping round trips over one kept-alive connection; prints count, median, p99 and mean.
+ *
+ * om_client_tls (built with -DWITH_OPENSSL) speaks HTTPS with client certificates to a secured
+ * overlay's OM (URL https://...) when OMIF_TLS_CA and OMIF_TLS_KEY are set (omif_tls.h);
+ * CALLER_NODE_ID must then be the Node-ID in its certificate.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,7 @@
 #include <time.h>
 #include "soapH.h"
 #include "OverlayManagerSoapBinding.nsmap"
+#include "omif_tls.h"
 
 static int failures = 0;
 
@@ -127,6 +132,9 @@ int main(int argc, char **argv)
         soap->connect_timeout = 5;
         soap->recv_timeout = 20;
         soap->send_timeout = 20;
+        if (omif_tls_setup(soap, 0, NULL) < 0) {
+            return 1;
+        }
         rc = bench(soap, argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
         soap_destroy(soap);
         soap_end(soap);
@@ -145,6 +153,9 @@ int main(int argc, char **argv)
     soap->connect_timeout = 5;
     soap->recv_timeout = 20;
     soap->send_timeout = 20;
+    if (omif_tls_setup(soap, 0, NULL) < 0) {
+        return 1;
+    }
 
     /* 1. Ping, plain and with a padding */
     {

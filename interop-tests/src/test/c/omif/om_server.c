@@ -12,6 +12,11 @@
  * served on its own thread with HTTP keep-alive (a single-threaded gSOAP server would block every
  * other client while a Java client keeps its connection open; max_keep_alive 0 would mean one
  * request per connection). Every request is logged on stdout as one line. Exits when stdin closes.
+ *
+ * om_server_tls (built with -DWITH_OPENSSL) serves HTTPS with client certificates when OMIF_TLS_CA
+ * and OMIF_TLS_KEY are set (omif_tls.h, "LISTENING <port> https"): a client without a certificate
+ * of the overlay CA fails the handshake ("TLS refused ..."), and a callerNodeId other than the
+ * Node-ID in the caller's certificate gets InvalidRequest (callerNodeId).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +28,7 @@
 #include <netinet/in.h>
 #include "soapH.h"
 #include "OverlayManagerSoapBinding.nsmap"
+#include "omif_tls.h"
 
 #define MAX_SATOS 256
 #define MAX_SESSIONS 256
@@ -65,6 +71,7 @@ static struct sato satos[MAX_SATOS];
 static struct session sessions[MAX_SESSIONS];
 static const char *node_id;
 static int sip_port;
+static int tls_on;
 static int next_session = 1;
 static int next_media_port = 42000;
 static time_t started;
@@ -184,6 +191,15 @@ static int bad_caller(struct soap *soap, const char *caller)
     }
     if (strcmp(caller, node_id) == 0) {
         return invalid(soap, "callerNodeId", "caller claims this node's own id");
+    }
+    if (tls_on) {
+        char certified[65];
+        if (!omif_tls_peer_node_id(soap, certified, sizeof certified)) {
+            return invalid(soap, "callerNodeId", "the caller's certificate carries no Node-ID");
+        }
+        if (strcmp(caller, certified) != 0) {
+            return invalid(soap, "callerNodeId", "callerNodeId is not the Node-ID in the caller's certificate");
+        }
     }
     return SOAP_OK;
 }
@@ -731,6 +747,17 @@ int __om__GetNodeStatus(struct soap *soap, struct _om__GetNodeStatus *req, struc
 static void *serve(void *arg)
 {
     struct soap *soap = (struct soap *) arg;
+#ifdef WITH_OPENSSL
+    if (tls_on && soap_ssl_accept(soap) != SOAP_OK) {
+        const char *why = soap_fault_string(soap);
+        printf("TLS refused a client: %s\n", why ? why : "handshake failed");
+        fflush(stdout);
+        soap_destroy(soap);
+        soap_end(soap);
+        soap_free(soap);
+        return NULL;
+    }
+#endif
     soap_serve(soap); /* keeps serving this connection while the client keeps it alive */
     soap_destroy(soap);
     soap_end(soap);
@@ -767,6 +794,10 @@ int main(int argc, char **argv)
     soap->max_keep_alive = 1000000;
     soap->recv_timeout = 60;
     soap->send_timeout = 30;
+    tls_on = omif_tls_setup(soap, 1, "om_server");
+    if (tls_on < 0) {
+        return 1;
+    }
     if (!soap_valid_socket(soap_bind(soap, "127.0.0.1", 0, 64))) {
         soap_print_fault(soap, stderr);
         return 1;
@@ -775,7 +806,7 @@ int main(int argc, char **argv)
         perror("getsockname");
         return 1;
     }
-    printf("LISTENING %d\n", ntohs(a.sin_port));
+    printf("LISTENING %d%s\n", ntohs(a.sin_port), tls_on ? " https" : "");
     fflush(stdout);
     pthread_create(&t, NULL, watch_stdin, NULL);
     pthread_detach(t);

@@ -22,6 +22,11 @@
  * that leg's far end (set by ConnectRtp, then latched on the source of the packets arriving there,
  * symmetric RTP). Lines on stdout: one per request, "RELAY <session> ..." counters when a session
  * stops. Exits when stdin closes.
+ *
+ * In a secured overlay (relay_peer_tls, built with -DWITH_OPENSSL; OMIF_TLS_CA and OMIF_TLS_KEY set,
+ * omif_tls.h) the OM IF is HTTPS with client certificates: a client without a certificate of the
+ * overlay CA fails the handshake ("TLS refused ..." on stdout), and a request whose callerNodeId is
+ * not the Node-ID in the caller's certificate gets InvalidRequest (callerNodeId).
  */
 #include <errno.h>
 #include <poll.h>
@@ -36,6 +41,7 @@
 #include <sys/socket.h>
 #include "soapH.h"
 #include "OverlayManagerSoapBinding.nsmap"
+#include "omif_tls.h"
 
 #define MAX_SESSIONS 64
 #define LEG_CALLER 0
@@ -67,6 +73,7 @@ static const char *host;
 static int max_sessions = 16;
 static int next_session = 1;
 static time_t started;
+static int tls_on;
 
 static void say(const char *fmt, const char *a, const char *b)
 {
@@ -172,6 +179,15 @@ static int bad_caller(struct soap *soap, const char *caller)
     }
     if (strcmp(caller, node_id) == 0) {
         return invalid(soap, "callerNodeId", "caller claims this node's own id");
+    }
+    if (tls_on) {
+        char certified[65];
+        if (!omif_tls_peer_node_id(soap, certified, sizeof certified)) {
+            return invalid(soap, "callerNodeId", "the caller's certificate carries no Node-ID");
+        }
+        if (strcmp(caller, certified) != 0) {
+            return invalid(soap, "callerNodeId", "callerNodeId is not the Node-ID in the caller's certificate");
+        }
     }
     return SOAP_OK;
 }
@@ -598,6 +614,16 @@ static void *relay(void *arg)
 static void *serve(void *arg)
 {
     struct soap *soap = (struct soap *) arg;
+#ifdef WITH_OPENSSL
+    if (tls_on && soap_ssl_accept(soap) != SOAP_OK) {
+        const char *why = soap_fault_string(soap);
+        say("TLS refused %s %s", "a client:", why ? why : "handshake failed");
+        soap_destroy(soap);
+        soap_end(soap);
+        soap_free(soap);
+        return NULL;
+    }
+#endif
     soap_serve(soap); /* keeps serving this connection while the client keeps it alive */
     soap_destroy(soap);
     soap_end(soap);
@@ -647,6 +673,10 @@ int main(int argc, char **argv)
     soap->max_keep_alive = 1000000;
     soap->recv_timeout = 60;
     soap->send_timeout = 30;
+    tls_on = omif_tls_setup(soap, 1, "relay_peer");
+    if (tls_on < 0) {
+        return 1;
+    }
     if (!soap_valid_socket(soap_bind(soap, host, 0, 64))) {
         soap_print_fault(soap, stderr);
         return 1;
@@ -655,7 +685,7 @@ int main(int argc, char **argv)
         perror("getsockname");
         return 1;
     }
-    printf("LISTENING %d\n", ntohs(a.sin_port));
+    printf("LISTENING %d%s\n", ntohs(a.sin_port), tls_on ? " https" : "");
     fflush(stdout);
     pthread_create(&t, NULL, watch_stdin, NULL);
     pthread_detach(t);

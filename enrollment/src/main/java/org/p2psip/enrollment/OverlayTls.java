@@ -46,6 +46,35 @@ public final class OverlayTls {
         }
     }
 
+    /** Key managers presenting {@code chain} (leaf first, key {@code key}): for TLS stacks that take managers, not a context (Jetty). */
+    public static javax.net.ssl.KeyManager[] keyManagers(PrivateKey key, X509Certificate[] chain) {
+        try {
+            char[] pw = new char[0];
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("node", key, pw, chain);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, pw);
+            return kmf.getKeyManagers();
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new EnrollmentException("cannot load the node's key for TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Trust managers that trust {@code ca} alone (PKIX). */
+    public static javax.net.ssl.TrustManager[] trustManagers(X509Certificate ca) {
+        try {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            ts.setCertificateEntry("overlay-ca", ca);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+            tmf.init(ts);
+            return tmf.getTrustManagers();
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new EnrollmentException("cannot trust the overlay CA for TLS: " + e.getMessage(), e);
+        }
+    }
+
     /** The Node-ID in the certificate the other end presented; empty when it presented none or no node's. */
     public static Optional<String> peerNodeId(SSLSession session) {
         try {

@@ -382,7 +382,8 @@ public final class AdaptExperiment {
 
     /** {@code ./p2psip status} of a peer, run on its site; its output lines. */
     private List<String> status(Lab lab, Site site, String name) throws IOException, InterruptedException {
-        ExperimentProcess st = processes.start(lab, site, "status-" + name, "-Xmx64m", List.of("status", site.ip() + ":7070"),
+        ExperimentProcess st = processes.start(lab, site, "status-" + name, "-Xmx64m", List.of("status", site.ip() + ":7070",
+                "--security", RunCa.in(settings.workDir()).peer(name).toString()),
                 settings.workDir().resolve("status-" + name + ".log"));
         st.awaitExit(Duration.ofSeconds(30));
         processes.forget(st);

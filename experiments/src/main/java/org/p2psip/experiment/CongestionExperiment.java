@@ -290,7 +290,8 @@ public final class CongestionExperiment {
 
     /** {@code ./p2psip status} of peer-a, run on site A: its media SATO lines (with the relay decision). */
     private List<String> satoStatus(Lab lab, Site a) throws IOException, InterruptedException {
-        ExperimentProcess st = processes.start(lab, a, "status", "-Xmx64m", List.of("status", a.ip() + ":7070"),
+        ExperimentProcess st = processes.start(lab, a, "status", "-Xmx64m", List.of("status", a.ip() + ":7070",
+                "--security", RunCa.in(settings.workDir()).peer("peer-a").toString()),
                 settings.workDir().resolve("status.log"));
         st.awaitExit(Duration.ofSeconds(30));
         processes.forget(st);

@@ -39,6 +39,17 @@ final class LocalSessions {
         return sessions.get(sessionId);
     }
 
+    /** How many sessions here {@code owner} started (bounded by the session limit). */
+    int countOwnedBy(String owner) {
+        int n = 0;
+        for (PortSession ps : sessions.values()) {
+            if (owner.equals(ps.ownerNodeId())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     List<PortSession> all() {
         return List.copyOf(sessions.values());
     }

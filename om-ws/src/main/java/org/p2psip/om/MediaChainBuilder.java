@@ -39,7 +39,15 @@ final class MediaChainBuilder {
 
     /** Connects the whole chain; {@code skipNode} (typically the node that asked) is not sent ConnectRtp. */
     int build(String satoId, TransportKind transport, List<MediaHop> hops, String skipNode) throws OmException {
-        int legs = connectLocalHops(satoId, transport, hops, skipNode == null ? nodeId : skipNode);
+        return build(satoId, transport, hops, skipNode, null);
+    }
+
+    /**
+     * As {@link #build(String, TransportKind, List, String)}, asked by the OM IF's {@code asker} (null:
+     * this node itself), who may connect only sessions of its own calls here.
+     */
+    int build(String satoId, TransportKind transport, List<MediaHop> hops, String skipNode, String asker) throws OmException {
+        int legs = connectLocalHops(satoId, transport, hops, skipNode == null ? nodeId : skipNode, asker);
         Set<String> done = new LinkedHashSet<>();
         done.add(nodeId);
         if (skipNode != null) {
@@ -56,8 +64,18 @@ final class MediaChainBuilder {
         return legs;
     }
 
-    /** Connects the legs of the hops on this node; {@code caller} owns the media SATO if it is new here. */
-    int connectLocalHops(String satoId, TransportKind transport, List<MediaHop> hops, String caller) throws OmException {
+    /**
+     * Connects the legs of the hops on this node; {@code caller} owns the media SATO if it is new here.
+     * {@code asker} (the OM IF caller; null: this node itself) must own every session it connects here:
+     * it started the session, or it is the peer of the session's SATO; and the SATO {@code satoId},
+     * if it exists here, must be one of its SATOs. Otherwise InvalidRequest (field callerNodeId),
+     * before any leg moves.
+     */
+    int connectLocalHops(String satoId, TransportKind transport, List<MediaHop> hops, String caller, String asker)
+            throws OmException {
+        if (asker != null) {
+            checkAsker(satoId, hops, asker);
+        }
         int legs = 0;
         boolean any = false;
         for (int i = 0; i < hops.size(); i++) {
@@ -97,6 +115,26 @@ final class MediaChainBuilder {
             throw OmException.invalid("hop", "no hop of this chain is on node " + nodeId);
         }
         return legs;
+    }
+
+    private void checkAsker(String satoId, List<MediaHop> hops, String asker) throws OmException {
+        Sato existing = satos.get(satoId);
+        if (existing != null) {
+            Checks.owner(existing, asker);
+        }
+        for (MediaHop h : hops) {
+            if (!nodeId.equals(h.nodeId())) {
+                continue;
+            }
+            PortSession ps = local.get(h.sessionId());
+            if (ps == null) {
+                continue; // unknown: UnknownSession below
+            }
+            Sato of = ps.satoId() == null ? null : satos.get(ps.satoId());
+            if (!asker.equals(ps.ownerNodeId()) && (of == null || !asker.equals(of.peerNodeId()))) {
+                throw OmException.invalid("callerNodeId", "session " + h.sessionId() + " belongs to a call of another peer");
+            }
+        }
     }
 
     /** The media SATO {@code satoId} here (made if new, owned by {@code caller}), holding session {@code ps}. */

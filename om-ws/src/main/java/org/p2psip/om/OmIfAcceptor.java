@@ -231,6 +231,13 @@ final class OmIfAcceptor implements OmIfRequests {
                 throw unsupported(p, "the " + kind + " of this node does not offer " + tk);
             }
         }
+        int held = local.countOwnedBy(caller);
+        int limit = sessionsPerPeer(kind);
+        if (held >= limit) {
+            log.debug("StartPort of node {} refused: it holds {} sessions here, the limit per peer", NodeIds.shortId(caller), held);
+            throw new OmException(Kind.RESOURCES_EXHAUSTED, "sessions", "node " + caller + " already holds " + held
+                    + " port sessions on this node, the limit per requesting peer (" + limit + ")");
+        }
         PortSession started = local.start(s, satoId, kind, caller, params);
         steps.step(null, satoId, CallSteps.FAR_OM, CallSteps.OM, "StartPort", kind + " " + params + " for SATO " + satoId
                 + " of node " + NodeIds.shortId(caller));
@@ -247,7 +254,7 @@ final class OmIfAcceptor implements OmIfRequests {
         if (ps == null) {
             throw OmException.unknownSession(sessionId);
         }
-        if (ps.ownerNodeId() != null && !ps.ownerNodeId().equals(caller)) {
+        if (!caller.equals(ps.ownerNodeId())) {
             throw OmException.invalid("callerNodeId", "session " + sessionId + " was started by another node");
         }
         local.stop(ps);
@@ -276,9 +283,9 @@ final class OmIfAcceptor implements OmIfRequests {
         boolean first = hops.get(0).nodeId().equals(nodeId);
         steps.step(null, satoId, CallSteps.FAR_OM, CallSteps.OM, "ConnectRtp", "media chain of SATO " + satoId + ": " + hops);
         if (first) {
-            return chain.build(satoId, transport, hops, caller);
+            return chain.build(satoId, transport, hops, caller, caller);
         }
-        return chain.connectLocalHops(satoId, transport, hops, caller);
+        return chain.connectLocalHops(satoId, transport, hops, caller, caller);
     }
 
     @Override
@@ -315,6 +322,36 @@ final class OmIfAcceptor implements OmIfRequests {
         }
         return adaptation.onReport(caller, report);
     }
+
+    /**
+     * How many sessions one other peer may hold here: the configured bound, and for the RTP-Port at
+     * most a quarter of its port range in sessions (a relay session takes two ports: half the ports),
+     * so that no single peer takes all of them.
+     */
+    private int sessionsPerPeer(PortKind kind) {
+        int limit = config.maxSessionsPerPeer();
+        if (kind != PortKind.RTP_PORT) {
+            return limit;
+        }
+        int ports = rtpPorts;
+        if (ports == 0) {
+            ports = -1;
+            for (org.p2psip.om.ports.PortStatus st : this.ports.status()) {
+                String range = st.kind() == PortKind.RTP_PORT ? st.details().get(Fields.PORTS) : null;
+                if (range != null && range.matches("\\d+-\\d+")) {
+                    String[] lh = range.split("-");
+                    ports = Integer.parseInt(lh[1]) - Integer.parseInt(lh[0]) + 1;
+                }
+            }
+            if (ports > 0) {
+                rtpPorts = ports; // the range is fixed while the port runs
+            }
+        }
+        return ports > 0 ? Math.max(1, Math.min(limit, ports / 4)) : limit;
+    }
+
+    /** The RTP-Port's port range size once read (0: not yet). */
+    private volatile int rtpPorts;
 
     /** Who answers AdaptSato and ReportPath (the SATO layer, once attached). */
     void adaptation(MediaAdaptation a) {

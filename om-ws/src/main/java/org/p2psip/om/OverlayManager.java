@@ -58,6 +58,8 @@ public final class OverlayManager implements AutoCloseable {
 
     /** The OM IF version this node speaks (namespace http://p2psip.org/om-if/v1). */
     public static final String PROTOCOL_VERSION = "1";
+    /** Port sessions one other peer may hold on this node through StartPort at once (by default). */
+    public static final int DEFAULT_SESSIONS_PER_PEER = 64;
 
     private final String nodeId;
     private final OmConfig config;
@@ -83,6 +85,8 @@ public final class OverlayManager implements AutoCloseable {
     private static final int MAX_LOST_PEERS = 256;
     private volatile Supplier<org.p2psip.om.types.RingView> ringView = () -> null;
     private volatile String security;
+    /** HTTPS with client certificates on the OM IF (a secured overlay); null: plain HTTP. */
+    private final org.p2psip.om.omif.OmIfTls tls;
 
     private OverlayManager(Builder b) {
         this.nodeId = NodeIds.normalize(b.nodeId);
@@ -90,7 +94,9 @@ public final class OverlayManager implements AutoCloseable {
         this.ports = Objects.requireNonNull(b.ports, "ports");
         this.detourRoutes = new DetourRoutes(b.detours);
         // every OM IF call to a far OM goes directly or, when the direct path is congested, through a relay peer
-        this.client = new RoutedOmIfClient(b.client != null ? b.client : new SoapOmIfClient(), detourRoutes);
+        this.tls = b.tls;
+        this.client = new RoutedOmIfClient(b.client != null ? b.client : b.tls != null ? SoapOmIfClient.secured(b.tls)
+                : new SoapOmIfClient(), detourRoutes);
         this.lookup = b.lookup;
         this.remote = new RemoteOverlayManager(client, () -> nodeId, this::address);
         this.local = new LocalSessions(ports, satos, config.maxSessions());
@@ -108,7 +114,7 @@ public final class OverlayManager implements AutoCloseable {
 
     /** Publishes the OM IF endpoint, binds the path-probe socket on the same host and port number, starts path monitoring. */
     public OverlayManager start() throws OmException {
-        endpoint = OmEndpoint.publish(acceptor, config.bind(), config.maxBodyBytes());
+        endpoint = OmEndpoint.publish(acceptor, config.bind(), config.maxBodyBytes(), tls);
         startProbes(endpoint.address());
         paths.start();
         lifecycle.startReaper();
@@ -463,13 +469,25 @@ public final class OverlayManager implements AutoCloseable {
         private Duration negotiationTtl = Duration.ofSeconds(60);
         private int maxSatos = 10_000;
         private int maxSessions = 10_000;
+        private int maxSessionsPerPeer = DEFAULT_SESSIONS_PER_PEER;
         private int maxBodyBytes = 256 * 1024;
         private Detours detours;
         private ProbeSocket.Limits probeLimits = ProbeSocket.Limits.DEFAULT;
         private PathProbes.Settings probeSettings = PathProbes.Settings.DEFAULT;
         private boolean backgroundProbes = true;
+        private org.p2psip.om.omif.OmIfTls tls;
 
         private Builder() {
+        }
+
+        /**
+         * A secured overlay's OM IF: the endpoint serves HTTPS with client certificates and takes each
+         * caller's node id from its certificate; the default client presents this node's certificate.
+         * Without it (default) the OM IF is plain HTTP (an unsecured overlay, legacy gSOAP peers).
+         */
+        public Builder tls(org.p2psip.om.omif.OmIfTls t) {
+            this.tls = t;
+            return this;
         }
 
         /** The node id: the id of the node's lookup node, hex. */
@@ -540,6 +558,19 @@ public final class OverlayManager implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many port sessions one other peer may hold on this node at once through StartPort
+         * (default {@value OverlayManager#DEFAULT_SESSIONS_PER_PEER}); one more is ResourcesExhausted
+         * (resource {@code sessions}), so no peer can take all of this node's RTP ports.
+         */
+        public Builder maxSessionsPerPeer(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxSessionsPerPeer must be at least 1, not " + n);
+            }
+            this.maxSessionsPerPeer = n;
+            return this;
+        }
+
         /** The largest request body the endpoint accepts (default 256 KiB); larger ones get HTTP 413. */
         public Builder maxBodyBytes(int n) {
             this.maxBodyBytes = n;
@@ -569,7 +600,7 @@ public final class OverlayManager implements AutoCloseable {
 
         OmConfig config() {
             return new OmConfig(bind, advertise, probeInterval, failuresBeforeLost, negotiationTtl, maxSatos, maxSessions,
-                    maxBodyBytes, probeLimits, probeSettings, backgroundProbes);
+                    maxBodyBytes, probeLimits, probeSettings, backgroundProbes, maxSessionsPerPeer);
         }
 
         public OverlayManager build() {

@@ -10,6 +10,7 @@ import org.p2psip.lookup.client.RemoteLookupClient;
 import org.p2psip.om.client.ConduitChoice;
 import org.p2psip.om.client.RemoteOverlayManager;
 import org.p2psip.om.client.SoapOmIfClient;
+import org.p2psip.om.omif.OmIfTls;
 import org.p2psip.om.omif.v1.GetNodeStatusResponse;
 import org.p2psip.om.types.Address;
 import org.p2psip.om.types.OmException;
@@ -46,9 +47,17 @@ public final class BootstrapLookup {
      * peer (mutual TLS: a secured lookup node answers nothing else), or null for an unsecured overlay.
      */
     public static String resolve(String given, org.p2psip.lookup.wire.LinkSecurity wire) throws IOException {
+        return resolve(given, wire, null);
+    }
+
+    /**
+     * As {@link #resolve(String, org.p2psip.lookup.wire.LinkSecurity)}, with {@code omIf} the OM IF's
+     * HTTPS with this peer's certificate (a secured peer's OM answers nothing else), or null.
+     */
+    public static String resolve(String given, org.p2psip.lookup.wire.LinkSecurity wire, OmIfTls omIf) throws IOException {
         if (given.contains("://")) {
             Address om = omOfUrl(given);
-            return fromOm(given, om, null);
+            return fromOm(given, om, null, omIf);
         }
         HostPort hp;
         try {
@@ -60,7 +69,7 @@ public final class BootstrapLookup {
         if (asLookup == null) {
             return hp.toString();
         }
-        return fromOm(given, new Address(hp.host(), hp.port()), asLookup);
+        return fromOm(given, new Address(hp.host(), hp.port()), asLookup, omIf);
     }
 
     /** Null if a lookup node answers at {@code hp}, else what happened. */
@@ -74,9 +83,9 @@ public final class BootstrapLookup {
         }
     }
 
-    private static String fromOm(String given, Address om, String asLookup) throws IOException {
+    private static String fromOm(String given, Address om, String asLookup, OmIfTls omIf) throws IOException {
         GetNodeStatusResponse st;
-        try (SoapOmIfClient client = new SoapOmIfClient(ConduitChoice.URL_CONNECTION, OM_TIMEOUT, OM_TIMEOUT)) {
+        try (SoapOmIfClient client = new SoapOmIfClient(null, ConduitChoice.URL_CONNECTION, OM_TIMEOUT, OM_TIMEOUT, omIf)) {
             st = new RemoteOverlayManager(client, () -> null, () -> null).status(om);
         } catch (OmException | RuntimeException e) {
             throw new IOException("--bootstrap " + given + ": nothing there answers as a peer's lookup node"
@@ -93,17 +102,21 @@ public final class BootstrapLookup {
         return lookup;
     }
 
+    /**
+     * The OM of an OM IF URL. Both schemes name the same OM: a secured peer speaks HTTPS with its
+     * certificate to it whichever the URL says (a secured OM answers nothing else), an unsecured one HTTP.
+     */
     private static Address omOfUrl(String url) throws IOException {
         try {
             URI u = new URI(url);
-            if (!"http".equalsIgnoreCase(u.getScheme())) {
-                throw new IOException("--bootstrap " + url + ": the OM IF is served over http://, not " + u.getScheme()
-                        + "://; " + WHAT_TO_GIVE);
+            if (!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme())) {
+                throw new IOException("--bootstrap " + url + ": the OM IF is served over http:// (https:// in a secured"
+                        + " overlay), not " + u.getScheme() + "://; " + WHAT_TO_GIVE);
             }
             if (u.getHost() == null) {
                 throw new IOException("--bootstrap " + url + " names no host; " + WHAT_TO_GIVE);
             }
-            return new Address(u.getHost(), u.getPort() < 0 ? 80 : u.getPort());
+            return new Address(u.getHost(), u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80);
         } catch (URISyntaxException e) {
             throw new IOException("--bootstrap " + url + " is not a URL (" + e.getReason() + "); " + WHAT_TO_GIVE);
         }

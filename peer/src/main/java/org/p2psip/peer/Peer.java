@@ -153,6 +153,10 @@ public final class Peer implements AutoCloseable {
         startPorts();
         om = startOm(nodeId);
         om.security(PeerSecurity.describe(identity));
+        if (identity != null) {
+            // ./p2psip status on this host presents this peer's own certificate (LocalOms)
+            started.add(LocalOms.register(om.boundAddress().port(), identity.directory()));
+        }
         om.ringView(() -> {
             ChordNode c = chord;
             if (c == null) {
@@ -192,7 +196,7 @@ public final class Peer implements AutoCloseable {
             // Behind a NAT nobody can connect to this peer: it uses the ring through the bootstrap
             // peer without joining it, and rents addresses on a public peer's TCP relay (Sec. 5.3).
             lookup = new TimedLookupService(PeerSecurity.records(new RemoteLookupClient(List.of(org.p2psip.lookup.ring.Address.parse(
-                    BootstrapLookup.resolve(config.bootstrap(), PeerSecurity.wire(identity)))), RemoteLookupClient.DEFAULT_TIMEOUT, PeerSecurity.wire(identity)), identity),
+                    BootstrapLookup.resolve(config.bootstrap(), PeerSecurity.wire(identity), PeerSecurity.omIf(identity)))), RemoteLookupClient.DEFAULT_TIMEOUT, PeerSecurity.wire(identity)), identity),
                     lookupLatency);
             relays = new RelayDirectory(lookup);
             relayed = RelayedAddresses.open(config, relays,
@@ -215,7 +219,7 @@ public final class Peer implements AutoCloseable {
             log.info("{}: created the overlay; lookup node {} at {}", name, chord.id().shortHex(), chord.address());
         } else {
             // any address of a running peer: its lookup node, its OM IF HOST:PORT or URL (says what answered otherwise)
-            String via = BootstrapLookup.resolve(config.bootstrap(), PeerSecurity.wire(identity));
+            String via = BootstrapLookup.resolve(config.bootstrap(), PeerSecurity.wire(identity), PeerSecurity.omIf(identity));
             try {
                 chord.join(org.p2psip.lookup.ring.Address.parse(via));
             } catch (IOException | RuntimeException e) {
@@ -273,6 +277,7 @@ public final class Peer implements AutoCloseable {
                 .ports(ports)
                 .bind(new Address(config.bind(), config.omPort()))
                 .detours(detours)
+                .tls(PeerSecurity.omIf(identity))
                 // behind a NAT nobody could answer this peer's probes through it: it only answers others'
                 .backgroundProbes(!config.nat());
         if (relayed != null) {

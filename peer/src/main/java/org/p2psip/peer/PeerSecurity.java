@@ -1,7 +1,10 @@
 package org.p2psip.peer;
 
 import org.p2psip.enrollment.NodeIdentity;
+import java.security.cert.X509Certificate;
+import org.p2psip.enrollment.OverlayNames;
 import org.p2psip.enrollment.OverlayTls;
+import org.p2psip.om.omif.OmIfTls;
 import org.p2psip.enrollment.records.RecordVerifier;
 import org.p2psip.lookup.LookupService;
 import org.p2psip.lookup.store.RecordRules;
@@ -54,6 +57,15 @@ final class PeerSecurity {
         return id == null ? null : new RelaySecurity(id.tlsContext(), OverlayTls::peerNodeId);
     }
 
+    /**
+     * HTTPS with client certificates on the OM IF for {@code id} (this peer's certificate, the overlay
+     * CA alone, the caller's Node-ID from its certificate); null (plain HTTP) without one.
+     */
+    static OmIfTls omIf(NodeIdentity id) {
+        return id == null ? null : new OmIfTls(OverlayTls.keyManagers(id.key(), new X509Certificate[] {id.certificate()}),
+                OverlayTls.trustManagers(id.trust().caCertificate()), OverlayNames::nodeIdOf);
+    }
+
     /** What this peer's lookup node stores: signed values by the access rules; everything when unsecured. */
     static RecordRules storeRules(NodeIdentity id) {
         return id == null ? RecordRules.NONE : new SignedRecordRules(verifier(id));
@@ -70,7 +82,8 @@ final class PeerSecurity {
 
     /** The node status line: how this peer is secured. */
     static String describe(NodeIdentity id) {
-        return id == null ? OFF : "secured: lookup service wire, TCP relay and SIP between P2PSIP-Ports over mutual TLS (overlay CA "
+        return id == null ? OFF : "secured: lookup service wire, OM IF (HTTPS with client certificates), TCP relay and SIP between"
+                + " P2PSIP-Ports over mutual TLS (overlay CA "
                 + id.trust().caCertificate().getSubjectX500Principal().getName() + "), Node-ID from the certificate, records signed"
                 + " and checked (user:NAME only with user NAME's certificate, relay:* only by the node named)";
     }

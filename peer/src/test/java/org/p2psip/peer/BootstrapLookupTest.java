@@ -61,9 +61,17 @@ public class BootstrapLookupTest {
 
     @Test
     public void theOmEndpointLeadsToTheLookupNode() throws Exception {
+        // a secured OM IF answers only HTTPS with a peer certificate of the overlay
+        org.p2psip.enrollment.NodeIdentity id = org.p2psip.enrollment.NodeIdentity.load(
+                org.p2psip.enrollment.RunCa.in(state).peer("prober"));
         String om = first.overlayManager().address().toString();
-        assertEquals(first.bootstrapAddress(), BootstrapLookup.resolve(om));
-        assertEquals(first.bootstrapAddress(), BootstrapLookup.resolve(first.overlayManager().url()));
+        assertEquals(first.bootstrapAddress(), BootstrapLookup.resolve(om, PeerSecurity.wire(id), PeerSecurity.omIf(id)));
+        assertTrue(first.overlayManager().url(), first.overlayManager().url().startsWith("https://"));
+        assertEquals(first.bootstrapAddress(), BootstrapLookup.resolve(first.overlayManager().url(), PeerSecurity.wire(id),
+                PeerSecurity.omIf(id)));
+        // the URL as an unsecured peer would write it names the same OM
+        assertEquals(first.bootstrapAddress(), BootstrapLookup.resolve("http://" + om + "/om/v1", PeerSecurity.wire(id),
+                PeerSecurity.omIf(id)));
     }
 
     @Test

@@ -221,11 +221,10 @@ public final class SoakBenchmark {
 
     private static List<Snapshot> snapshots(List<PeerProcess> peers) throws Exception {
         List<Snapshot> out = new ArrayList<>();
-        try (SoapOmIfClient client = new SoapOmIfClient()) {
-            RemoteOverlayManager om = new RemoteOverlayManager(client, () -> null, () -> null);
-            for (PeerProcess p : peers) {
-                String url = p.om().replaceFirst("^http://", "").replaceFirst("/.*$", "");
-                GetNodeStatusResponse st = om.status(Address.parse(url));
+        for (PeerProcess p : peers) {
+            // each peer asked as its operator would: with its own certificate when it runs secured
+            try (SoapOmIfClient client = p.omIfClient()) {
+                GetNodeStatusResponse st = new RemoteOverlayManager(client, () -> null, () -> null).status(p.omAddress());
                 int sessions = 0;
                 for (PortInfo port : st.getPort()) {
                     if (port.getType() == PortType.RTP_PORT) {

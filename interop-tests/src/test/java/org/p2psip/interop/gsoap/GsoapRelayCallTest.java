@@ -57,8 +57,8 @@ public class GsoapRelayCallTest {
     /**
      * The same in a secured overlay: the legacy peer is enrolled like any peer (the CA picks its
      * Node-ID), and a helper holding its key signs its relay record, which the storing nodes and the
-     * reading OMs check ({@code relay:*} only by the node the record names). Its OM IF is still plain
-     * HTTP (the OM IF over HTTPS is not built yet; docs/security.md).
+     * reading OMs check ({@code relay:*} only by the node the record names). Its OM IF is HTTPS with
+     * client certificates ({@code relay_peer_tls}, gSOAP with OpenSSL), as every OM IF of the overlay.
      */
     @Test
     public void aCallIsRelayedByTheEnrolledGsoapPeerInASecuredOverlay() throws Exception {
@@ -68,8 +68,9 @@ public class GsoapRelayCallTest {
     private void callThroughTheGsoapRelay(boolean secured) throws Exception {
         List<AutoCloseable> owned = new ArrayList<>();
         Path state = Files.createTempDirectory("p2psip-gsoap-relay-");
-        NodeIdentity legacy = secured ? NodeIdentity.load(RunCa.in(state).peer("gsoap-relay")) : null;
-        try (GsoapRelayPeer relay = secured ? GsoapRelayPeer.start("127.0.0.1", 8, legacy.nodeId())
+        Path legacyDir = secured ? RunCa.in(state).peer("gsoap-relay") : null;
+        NodeIdentity legacy = secured ? NodeIdentity.load(legacyDir) : null;
+        try (GsoapRelayPeer relay = secured ? GsoapRelayPeer.start("127.0.0.1", 8, legacy.nodeId(), legacyDir)
                 : GsoapRelayPeer.start("127.0.0.1", 8)) {
             Peer peer1 = peer(owned, "peer1", state, null, "31000-31099", secured);
             Peer peer2 = peer(owned, "peer2", state, peer1.bootstrapAddress(), "32000-32099", secured);
@@ -185,7 +186,9 @@ public class GsoapRelayCallTest {
     }
 
     private static GetNodeStatusResponse status(Peer from, GsoapRelayPeer relay) throws Exception {
-        try (SoapOmIfClient client = new SoapOmIfClient()) {
+        // as peer1's OM asks it: with peer1's certificate in a secured overlay
+        try (SoapOmIfClient client = from.identity() == null ? new SoapOmIfClient()
+                : SoapOmIfClient.secured(org.p2psip.peer.LocalOms.tls(from.identity().directory()))) {
             return new RemoteOverlayManager(client, () -> from.overlayManager().nodeId(), () -> null).status(relay.address);
         }
     }

@@ -40,15 +40,29 @@ public final class GsoapRelayPeer implements AutoCloseable {
 
     /** Starts a relay peer with {@code nodeId} (in a secured overlay: the one its certificate carries). */
     public static GsoapRelayPeer start(String host, int maxSessions, String nodeId) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(GsoapBuild.relayPeer().toString(), nodeId, host, Integer.toString(maxSessions))
-                .redirectErrorStream(true).start();
+        return start(host, maxSessions, nodeId, null);
+    }
+
+    /**
+     * Starts the relay peer of a secured overlay: {@code relay_peer_tls}, its OM IF HTTPS with client
+     * certificates, presenting the peer certificate enrolled in {@code securityDir} (whose Node-ID
+     * is {@code nodeId}); {@code securityDir} null: the plain-HTTP legacy peer.
+     */
+    public static GsoapRelayPeer start(String host, int maxSessions, String nodeId, java.nio.file.Path securityDir)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder((securityDir == null ? GsoapBuild.relayPeer() : GsoapBuild.tls("relay_peer")).toString(),
+                nodeId, host, Integer.toString(maxSessions)).redirectErrorStream(true);
+        if (securityDir != null) {
+            pb.environment().putAll(GsoapBuild.tlsEnv(securityDir));
+        }
+        Process p = pb.start();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = r.readLine();
         if (first == null || !first.startsWith("LISTENING ")) {
             p.destroyForcibly();
             throw new AssertionError("relay_peer did not start: " + first);
         }
-        GsoapRelayPeer s = new GsoapRelayPeer(nodeId, p, new Address(host, Integer.parseInt(first.substring(10).trim())));
+        GsoapRelayPeer s = new GsoapRelayPeer(nodeId, p, new Address(host, Integer.parseInt(first.substring(10).trim().split(" ")[0])));
         Thread t = new Thread(() -> {
             try {
                 String line;

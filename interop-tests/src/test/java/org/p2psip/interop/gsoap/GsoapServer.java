@@ -26,15 +26,28 @@ public final class GsoapServer implements AutoCloseable {
     }
 
     public static GsoapServer start(String nodeId, int sipOverlayPort) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(GsoapBuild.server().toString(), nodeId, Integer.toString(sipOverlayPort))
-                .redirectErrorStream(true).start();
+        return start(nodeId, sipOverlayPort, null);
+    }
+
+    /**
+     * With {@code securityDir} (a peer enrolled by the overlay CA, Node-ID {@code nodeId}): {@code
+     * om_server_tls}, the OM IF over HTTPS with client certificates; null: the plain-HTTP legacy OM.
+     */
+    public static GsoapServer start(String nodeId, int sipOverlayPort, java.nio.file.Path securityDir)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder((securityDir == null ? GsoapBuild.server() : GsoapBuild.tls("om_server")).toString(),
+                nodeId, Integer.toString(sipOverlayPort)).redirectErrorStream(true);
+        if (securityDir != null) {
+            pb.environment().putAll(GsoapBuild.tlsEnv(securityDir));
+        }
+        Process p = pb.start();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = r.readLine();
         if (first == null || !first.startsWith("LISTENING ")) {
             p.destroyForcibly();
             throw new AssertionError("om_server did not start: " + first);
         }
-        GsoapServer s = new GsoapServer(nodeId, p, new Address("127.0.0.1", Integer.parseInt(first.substring(10).trim())));
+        GsoapServer s = new GsoapServer(nodeId, p, new Address("127.0.0.1", Integer.parseInt(first.substring(10).trim().split(" ")[0])));
         Thread t = new Thread(() -> {
             try {
                 String line;

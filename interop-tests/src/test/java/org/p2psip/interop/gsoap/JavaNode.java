@@ -42,17 +42,26 @@ public final class JavaNode implements AutoCloseable {
     }
 
     public static JavaNode start(int maxSessions, ConduitChoice conduit) throws IOException, OmException {
+        return start(maxSessions, conduit, null);
+    }
+
+    /**
+     * With {@code securityDir} a node of a secured overlay: the Node-ID of the peer enrolled there,
+     * its OM IF HTTPS with client certificates (served and used); null: plain HTTP, a random id.
+     */
+    public static JavaNode start(int maxSessions, ConduitChoice conduit, Path securityDir) throws IOException, OmException {
+        org.p2psip.om.omif.OmIfTls tls = securityDir == null ? null : org.p2psip.peer.LocalOms.tls(securityDir);
         Path dir = Files.createTempDirectory("gsoap-node");
         int low = 20000 + 2 * ThreadLocalRandom.current().nextInt((10000 - 200) / 2);
         RtpPort rtp = new RtpPort(RtpPortConfig.defaults(dir.resolve("rtp-port.sock")).withName("rtp-" + dir.getFileName())
                 .withBindAddress(InetAddress.getLoopbackAddress()).withPorts(low, low + 199).withWorkers(1)).start();
         OverlayManager om = null;
         try {
-            String id = randomNodeId();
+            String id = securityDir == null ? randomNodeId() : org.p2psip.enrollment.NodeIdentity.load(securityDir).nodeId();
             ControlSatoPorts ports = ControlSatoPorts.builder().rtpPort(rtp.config().controlSocket())
                     .nodeName(id.substring(0, 8)).connect();
-            om = OverlayManager.builder().nodeId(id).ports(ports).maxSessions(maxSessions)
-                    .client(new SoapOmIfClient(conduit, java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(10)))
+            om = OverlayManager.builder().nodeId(id).ports(ports).maxSessions(maxSessions).tls(tls)
+                    .client(new SoapOmIfClient(null, conduit, java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(10), tls))
                     .build().start();
             return new JavaNode(dir, rtp, om);
         } catch (OmException | RuntimeException e) {

@@ -26,7 +26,7 @@ import org.junit.rules.TemporaryFolder;
  */
 public class DistributionTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).resolve("..").normalize();
-    private static final Pattern UP = Pattern.compile("peer dist up: SIP \\S+, OM IF http://([0-9.:]+)/om/v1");
+    private static final Pattern UP = Pattern.compile("peer dist up: SIP \\S+, OM IF https?://([0-9.:]+)/om/v1");
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();

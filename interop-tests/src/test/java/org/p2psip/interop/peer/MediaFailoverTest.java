@@ -132,7 +132,7 @@ public class MediaFailoverTest {
     private static int awaitRingSize(PeerProcess p, int n) throws Exception {
         int seen = -1;
         long deadline = System.currentTimeMillis() + 20_000;
-        try (SoapOmIfClient client = new SoapOmIfClient()) {
+        try (SoapOmIfClient client = p.omIfClient()) {
             while (seen != n && System.currentTimeMillis() < deadline) {
                 GetNodeStatusResponse st = client.port(omAddress(p)).getNodeStatus(new GetNodeStatus());
                 seen = st.getRing() == null ? -1 : st.getRing().getSize();
@@ -146,7 +146,7 @@ public class MediaFailoverTest {
 
     /** The adaptation history of every SATO on peer {@code p} (GetNodeStatus), one string. */
     private static String adaptations(PeerProcess p) throws Exception {
-        try (SoapOmIfClient client = new SoapOmIfClient()) {
+        try (SoapOmIfClient client = p.omIfClient()) {
             GetNodeStatusResponse st = client.port(omAddress(p)).getNodeStatus(new GetNodeStatus());
             StringBuilder sb = new StringBuilder();
             st.getSato().forEach(i -> i.getAdaptation().forEach(a -> sb.append(a).append('\n')));
@@ -155,14 +155,14 @@ public class MediaFailoverTest {
     }
 
     private static Address omAddress(PeerProcess p) {
-        return Address.parse(p.om().replaceFirst("^http://", "").replaceFirst("/.*$", ""));
+        return p.omAddress();
     }
 
     /** What peer {@code p}'s OM still holds (GetNodeStatus over the OM IF), waiting up to 10 s for it to be empty. */
     static String awaitEmpty(PeerProcess p) throws Exception {
         String seen = "";
         long deadline = System.currentTimeMillis() + 10_000;
-        try (SoapOmIfClient client = new SoapOmIfClient()) {
+        try (SoapOmIfClient client = p.omIfClient()) {
             while (System.currentTimeMillis() < deadline) {
                 GetNodeStatusResponse st = client.port(omAddress(p)).getNodeStatus(new GetNodeStatus());
                 long rtp = st.getPort().stream().filter(i -> i.getType() == PortType.RTP_PORT).mapToLong(PortInfo::getSessions).sum();

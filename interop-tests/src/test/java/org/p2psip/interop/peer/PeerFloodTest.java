@@ -69,7 +69,7 @@ public class PeerFloodTest {
         long pid = pa.process().pid();
         int threadsBefore = threads(pid);
         InetSocketAddress lookup = address(pa.lookup());
-        InetSocketAddress omIf = address(pa.om().replaceFirst("^http://", "").replaceFirst("/.*$", ""));
+        InetSocketAddress omIf = address(pa.om().replaceFirst("^https?://", "").replaceFirst("/.*$", ""));
         List<Socket> flood = new ArrayList<>();
         int maxThreads = threadsBefore;
         try {

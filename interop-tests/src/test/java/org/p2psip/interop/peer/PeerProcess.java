@@ -39,6 +39,8 @@ public final class PeerProcess implements AutoCloseable {
     private String sip;
     private String lookup;
     private String om;
+    /** Its security directory (--security DIR); null when it runs unsecured. */
+    private Path security;
 
     private PeerProcess(String name, Path stateDir, Process process, Path log) {
         this.name = name;
@@ -76,10 +78,15 @@ public final class PeerProcess implements AutoCloseable {
                 "--dht-port", Integer.toString(FreePorts.tcpAndUdp()),
                 "--tcp-relay-port", "0",
                 "--state-dir", stateDir.toString()));
-        if (!List.of(extra).contains("--security")) {
+        Path security = null;
+        int given = List.of(extra).indexOf("--security");
+        if (given < 0) {
             // the peers of one test share its state root, and so one overlay CA; the tests' users alice and bob
             // may register at any of its peers
-            cmd.addAll(List.of("--security", org.p2psip.enrollment.RunCa.in(stateRoot).peer(name, "alice", "bob", "carol", "dave", "erin").toString()));
+            security = org.p2psip.enrollment.RunCa.in(stateRoot).peer(name, "alice", "bob", "carol", "dave", "erin");
+            cmd.addAll(List.of("--security", security.toString()));
+        } else if (given + 1 < extra.length && !extra[given + 1].equals("off")) {
+            security = Path.of(extra[given + 1]);
         }
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -87,6 +94,7 @@ public final class PeerProcess implements AutoCloseable {
         pb.environment().putAll(env);
         Process p = pb.start();
         PeerProcess pp = new PeerProcess(name, stateDir, p, log);
+        pp.security = security;
         pp.pump();
         try {
             Matcher m = pp.up.get(60, TimeUnit.SECONDS);
@@ -131,6 +139,20 @@ public final class PeerProcess implements AutoCloseable {
     /** Its OM IF as printed (HOST:PORT, or the URL). */
     public String om() {
         return om;
+    }
+
+    /** HOST:PORT of its OM IF. */
+    public org.p2psip.om.types.Address omAddress() {
+        return org.p2psip.om.types.Address.parse(om.replaceFirst("^https?://", "").replaceFirst("/.*$", ""));
+    }
+
+    /**
+     * An OM IF client as this peer's operator has it: presenting the peer's own certificate when it
+     * runs secured (its OM IF is HTTPS with client certificates), plain HTTP otherwise. The caller closes it.
+     */
+    public org.p2psip.om.client.SoapOmIfClient omIfClient() {
+        return security == null ? new org.p2psip.om.client.SoapOmIfClient()
+                : org.p2psip.om.client.SoapOmIfClient.secured(org.p2psip.peer.LocalOms.tls(security));
     }
 
     /** HOST:PORT of its lookup node: what others pass as --bootstrap. */

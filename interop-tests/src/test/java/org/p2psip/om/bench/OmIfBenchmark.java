@@ -12,7 +12,9 @@ import org.p2psip.om.types.Address;
 /**
  * OM IF round-trip latency over loopback HTTP, median and p99 over COUNT calls after WARMUP calls:
  * Java OM -> Java OM (with the URLConnection conduit the OM uses, and with CXF 4's default
- * HttpClient conduit for comparison), gSOAP C client -> Java OM, Java OM -> gSOAP C server.
+ * HttpClient conduit for comparison), gSOAP C client -> Java OM, Java OM -> gSOAP C server; and the
+ * same over HTTPS with client certificates (a secured overlay's OM IF, peers enrolled by a
+ * {@link org.p2psip.enrollment.RunCa} for the run; gSOAP built with OpenSSL).
  * Every leg uses one kept-alive connection and sequential calls.
  *
  * <pre>scripts/bench om [COUNT [WARMUP]]     (defaults 5000 and 3000)</pre>
@@ -53,6 +55,24 @@ public final class OmIfBenchmark {
                 javaLeg("Java OM -> gSOAP server  Ping (URLConnection)", urlClient.om.remote(), legacy.address, count, warmup, false);
                 javaLeg("Java OM -> gSOAP server  Ping (HttpClient)", httpClient.om.remote(), legacy.address, count, warmup, false);
             }
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("om-bench-tls-");
+        org.p2psip.enrollment.RunCa ca = org.p2psip.enrollment.RunCa.in(dir);
+        try (JavaNode server = JavaNode.start(100, ConduitChoice.URL_CONNECTION, ca.peer("server"));
+             JavaNode client = JavaNode.start(100, ConduitChoice.URL_CONNECTION, ca.peer("client"))) {
+            Address target = server.om.address();
+            javaLeg("Java OM -> Java OM  Ping, HTTPS + client cert", client.om.remote(), target, count, warmup, false);
+            javaLeg("Java OM -> Java OM  GetNodeStatus, HTTPS + cert", client.om.remote(), target, count, warmup, true);
+            java.nio.file.Path gsoap = ca.peer("gsoap-client");
+            GsoapBuild.Result r = GsoapBuild.runProgram(GsoapBuild.tls("om_client"), GsoapBuild.tlsEnv(gsoap), 600, "bench",
+                    server.url(), org.p2psip.enrollment.NodeIdentity.load(gsoap).nodeId(), Integer.toString(warmup),
+                    Integer.toString(count));
+            if (r.exit() != 0) {
+                throw new IllegalStateException("om_client_tls bench failed: " + r.output());
+            }
+            String line = r.output().lines().filter(l -> l.startsWith("BENCH ")).findFirst().orElseThrow();
+            System.out.printf(Locale.ROOT, "%-52s %9s %9s %9s %9s%n", "gSOAP client -> Java OM  Ping, HTTPS + cert",
+                    field(line, "median_ms"), field(line, "p99_ms"), field(line, "mean_ms"), field(line, "min_ms"));
         }
         System.out.println("(milliseconds; " + Runtime.getRuntime().availableProcessors() + " cores; load average before/after: "
                 + loadBefore + " / " + loadAverage() + ")");

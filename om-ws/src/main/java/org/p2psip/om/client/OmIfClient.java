@@ -14,6 +14,14 @@ public interface OmIfClient extends AutoCloseable {
     /** A stub for the OM IF of the OM at {@code om}; implementations cache stubs, so this is cheap. */
     OverlayManagerPortType port(Address om);
 
+    /**
+     * The Node-ID in the certificate the OM at {@code om} presented on its last new connection
+     * (HTTPS with client certificates); empty when unknown (plain HTTP, or no connection yet).
+     */
+    default java.util.Optional<String> certifiedNodeId(Address om) {
+        return java.util.Optional.empty();
+    }
+
     /** Forgets a cached stub (after the peer went away). */
     default void forget(Address om) {
     }

@@ -88,6 +88,7 @@ public final class RemoteOverlayManager {
         long t0 = System.nanoTime();
         PingResponse r = call(om, () -> client.port(om).ping(p));
         long rtt = System.nanoTime() - t0;
+        certified(om, r.getNodeId());
         if (r.getSequence() != sequence) {
             throw new OmException(Kind.PROTOCOL, "sequence", om + " answered probe " + sequence + " with " + r.getSequence());
         }
@@ -108,6 +109,7 @@ public final class RemoteOverlayManager {
         n.getRequirement().addAll(Wire.requirementsToWire(requirements));
         candidates.forEach(c -> n.getCandidate().add(Wire.candidate(c)));
         NegotiateTransportResponse r = call(om, () -> client.port(om).negotiateTransport(n));
+        certified(om, r.getNodeId());
         if (r.getTransport() == null || r.getEndpoint() == null) {
             throw new OmException(Kind.PROTOCOL, "transport", om + " answered NegotiateTransport without a transport or endpoint");
         }
@@ -192,7 +194,21 @@ public final class RemoteOverlayManager {
     public GetNodeStatusResponse status(Address om) throws OmException {
         GetNodeStatus g = new GetNodeStatus();
         g.setCallerNodeId(me());
-        return call(om, () -> client.port(om).getNodeStatus(g));
+        GetNodeStatusResponse r = call(om, () -> client.port(om).getNodeStatus(g));
+        certified(om, r.getNodeId());
+        return r;
+    }
+
+    /**
+     * A secured OM IF: the node id the OM at {@code om} claims in an answer must be the one in the
+     * certificate it presented (as the callee checks the caller's); otherwise {@link Kind#PROTOCOL}.
+     */
+    private void certified(Address om, String claimed) throws OmException {
+        java.util.Optional<String> cert = client.certifiedNodeId(om);
+        if (cert.isPresent() && claimed != null && !claimed.equals(cert.get())) {
+            throw new OmException(Kind.PROTOCOL, "nodeId", om + " answered as node " + claimed
+                    + (cert.get().isEmpty() ? ", but its certificate names no node" : ", but its certificate names node " + cert.get()));
+        }
     }
 
     /** A session as the remote OM described it (legs from its {@code leg.*} details). */

@@ -24,6 +24,11 @@ public final class RoutedOmIfClient implements OmIfClient {
     }
 
     @Override
+    public java.util.Optional<String> certifiedNodeId(Address om) {
+        return direct.certifiedNodeId(routes.connectTo(om));
+    }
+
+    @Override
     public void forget(Address om) {
         direct.forget(om);
     }

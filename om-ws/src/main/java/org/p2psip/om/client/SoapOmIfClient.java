@@ -11,6 +11,7 @@ import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transport.http.HTTPConduitFactory;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.p2psip.om.omif.OmIfTls;
 import org.p2psip.om.omif.QuietFaults;
 import org.p2psip.om.omif.Wire;
 import org.p2psip.om.omif.v1.OverlayManagerPortType;
@@ -36,7 +37,11 @@ public final class SoapOmIfClient implements OmIfClient {
     private final Duration connectTimeout;
     private final Duration receiveTimeout;
     private final ConduitChoice conduit;
+    /** HTTPS with this node's certificate (a secured overlay), or null: plain HTTP. */
+    private final OmIfTls tls;
     private final Map<Address, OverlayManagerPortType> stubs = new ConcurrentHashMap<>();
+    /** Per stub: the Node-ID in the certificate its server presented last (secured only; as many as stubs). */
+    private final Map<Address, java.util.concurrent.atomic.AtomicReference<String>> certified = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public SoapOmIfClient() {
@@ -49,6 +54,15 @@ public final class SoapOmIfClient implements OmIfClient {
 
     /** With {@code bus} null the client creates (and on close shuts down) its own bus. */
     public SoapOmIfClient(Bus bus, ConduitChoice conduit, Duration connectTimeout, Duration receiveTimeout) {
+        this(bus, conduit, connectTimeout, receiveTimeout, null);
+    }
+
+    /**
+     * A client of a secured overlay's OM IF when {@code tls} is given: HTTPS, presenting this node's
+     * certificate (the callee takes the caller's node id from it); plain HTTP when it is null.
+     */
+    public SoapOmIfClient(Bus bus, ConduitChoice conduit, Duration connectTimeout, Duration receiveTimeout, OmIfTls tls) {
+        this.tls = tls;
         this.ownBus = bus == null;
         this.bus = bus != null ? bus : BusFactory.newInstance().createBus();
         this.conduit = conduit;
@@ -62,9 +76,24 @@ public final class SoapOmIfClient implements OmIfClient {
         return conduit;
     }
 
-    /** The URL of the OM IF of the OM at {@code om}. */
+    /** A client of a secured overlay's OM IF (HTTPS, presenting {@code tls}'s certificate), default conduit and timeouts. */
+    public static SoapOmIfClient secured(OmIfTls tls) {
+        return new SoapOmIfClient(null, ConduitChoice.URL_CONNECTION, Duration.ofSeconds(3), Duration.ofSeconds(10), tls);
+    }
+
+    /** The URL of the plain-HTTP OM IF of the OM at {@code om}. */
     public static String url(Address om) {
-        return "http://" + om + PATH;
+        return url(om, false);
+    }
+
+    /** The URL of the OM IF of the OM at {@code om}: https in a secured overlay. */
+    public static String url(Address om, boolean secured) {
+        return (secured ? "https://" : "http://") + om + PATH;
+    }
+
+    /** Whether this client speaks HTTPS with a node certificate. */
+    public boolean secured() {
+        return tls != null;
     }
 
     @Override
@@ -79,7 +108,7 @@ public final class SoapOmIfClient implements OmIfClient {
         JaxWsProxyFactoryBean f = new JaxWsProxyFactoryBean();
         f.setBus(bus);
         f.setServiceClass(OverlayManagerPortType.class);
-        f.setAddress(url(om));
+        f.setAddress(url(om, tls != null));
         OverlayManagerPortType port = f.create(OverlayManagerPortType.class);
         Client client = ClientProxy.getClient(port);
         HTTPConduit http = (HTTPConduit) client.getConduit();
@@ -89,12 +118,24 @@ public final class SoapOmIfClient implements OmIfClient {
         policy.setAllowChunking(false);
         policy.setAutoRedirect(false);
         http.setClient(policy);
+        if (tls != null) {
+            java.util.concurrent.atomic.AtomicReference<String> server = new java.util.concurrent.atomic.AtomicReference<>();
+            certified.put(om, server);
+            http.setTlsClientParameters(tls.clientParameters(server::set));
+        }
         log.debug("OM IF stub for {} ({} conduit)", om, conduit);
         return port;
     }
 
     @Override
+    public java.util.Optional<String> certifiedNodeId(Address om) {
+        java.util.concurrent.atomic.AtomicReference<String> server = certified.get(om);
+        return server == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(server.get());
+    }
+
+    @Override
     public void forget(Address om) {
+        certified.remove(om);
         OverlayManagerPortType p = stubs.remove(om);
         if (p != null) {
             destroy(p);
@@ -114,6 +155,7 @@ public final class SoapOmIfClient implements OmIfClient {
         closed = true;
         stubs.values().forEach(SoapOmIfClient::destroy);
         stubs.clear();
+        certified.clear();
         if (ownBus) {
             bus.shutdown(true);
         }

@@ -12,6 +12,7 @@ import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngine;
 import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngineFactory;
+import org.p2psip.om.omif.OmIfTls;
 import org.p2psip.om.omif.QuietFaults;
 import org.p2psip.om.omif.Wire;
 import org.p2psip.om.omif.v1.OverlayManagerPortType;
@@ -38,20 +39,37 @@ public final class OmEndpoint implements AutoCloseable {
     private static Bus sharedBus;
     private final Server server;
     private final Address address;
+    private final String scheme;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private OmEndpoint(Server server, Address address) {
+    private OmEndpoint(Server server, Address address, String scheme) {
         this.server = server;
         this.address = address;
+        this.scheme = scheme;
     }
 
-    /** Publishes the OM IF of an OM's acceptor side on {@code bind} (port 0: a free port). */
+    /** Publishes the OM IF of an OM's acceptor side on {@code bind} (port 0: a free port), plain HTTP. */
     public static OmEndpoint publish(OmIfRequests acceptor, Address bind, int maxBodyBytes) throws OmException {
-        return publish(new OmService(acceptor), bind, maxBodyBytes);
+        return publish(acceptor, bind, maxBodyBytes, null);
+    }
+
+    /**
+     * Publishes the OM IF of an OM's acceptor side: HTTPS with client certificates when {@code tls}
+     * is given (a secured overlay; the caller's node id is then the one in its certificate), plain
+     * HTTP when it is null.
+     */
+    public static OmEndpoint publish(OmIfRequests acceptor, Address bind, int maxBodyBytes, OmIfTls tls) throws OmException {
+        return publish(new OmService(acceptor, tls), bind, maxBodyBytes, tls);
     }
 
     /** Publishes any implementation of the OM IF (tests and benchmarks use this with a plain service). */
     public static OmEndpoint publish(OverlayManagerPortType service, Address bind, int maxBodyBytes) throws OmException {
+        return publish(service, bind, maxBodyBytes, null);
+    }
+
+    /** As {@link #publish(OverlayManagerPortType, Address, int)}, over HTTPS with client certificates when {@code tls} is given. */
+    public static OmEndpoint publish(OverlayManagerPortType service, Address bind, int maxBodyBytes, OmIfTls tls) throws OmException {
+        String scheme = tls == null ? "http" : "https";
         int attempts = bind.port() == 0 ? 5 : 1;
         OmException last = null;
         Bus bus = serverBus();
@@ -59,7 +77,10 @@ public final class OmEndpoint implements AutoCloseable {
             int port = bind.port() == 0 ? freePort(bind.host()) : bind.port();
             try {
                 JettyHTTPServerEngineFactory engines = bus.getExtension(JettyHTTPServerEngineFactory.class);
-                JettyHTTPServerEngine engine = engines.createJettyHTTPServerEngine(bind.host(), port, "http");
+                if (tls != null) {
+                    engines.setTLSServerParametersForPort(bind.host(), port, tls.serverParameters());
+                }
+                JettyHTTPServerEngine engine = engines.createJettyHTTPServerEngine(bind.host(), port, scheme);
                 engine.setSendServerVersion(false);
                 HttpBounds.beforeStart(engine);
                 JaxWsServerFactoryBean f = new JaxWsServerFactoryBean();
@@ -70,7 +91,7 @@ public final class OmEndpoint implements AutoCloseable {
                 f.setServiceName(SERVICE);
                 f.setEndpointName(PORT);
                 Address a = new Address(bind.host(), port);
-                f.setAddress("http://" + a + Wire.PATH);
+                f.setAddress(scheme + "://" + a + Wire.PATH);
                 Map<String, Object> props = new HashMap<>();
                 props.put("org.apache.cxf.stax.maxElementDepth", 32);
                 props.put("org.apache.cxf.stax.maxChildElements", 10_000);
@@ -82,8 +103,8 @@ public final class OmEndpoint implements AutoCloseable {
                 f.getInInterceptors().add(new BodyLimitInterceptor(maxBodyBytes));
                 Server server = f.create();
                 HttpBounds.afterStart(engine, bind.host() + ":" + port);
-                log.debug("OM IF endpoint published at http://{}{}", a, Wire.PATH);
-                return new OmEndpoint(server, a);
+                log.debug("OM IF endpoint published at {}://{}{}", scheme, a, Wire.PATH);
+                return new OmEndpoint(server, a, scheme);
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
                 JettyHTTPServerEngineFactory.destroyForPort(port);
                 last = new OmException(OmException.Kind.RESOURCES_EXHAUSTED, "port",
@@ -122,7 +143,12 @@ public final class OmEndpoint implements AutoCloseable {
     }
 
     public String url() {
-        return "http://" + address + Wire.PATH;
+        return scheme + "://" + address + Wire.PATH;
+    }
+
+    /** Whether the endpoint is HTTPS with client certificates. */
+    public boolean secured() {
+        return scheme.equals("https");
     }
 
     @Override

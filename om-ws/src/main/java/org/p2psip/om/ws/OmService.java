@@ -2,6 +2,10 @@ package org.p2psip.om.ws;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.phase.PhaseInterceptorChain;
+import org.apache.cxf.security.transport.TLSSessionInfo;
+import org.p2psip.om.omif.OmIfTls;
 import org.p2psip.om.omif.Wire;
 import org.p2psip.om.omif.v1.AdaptSato;
 import org.p2psip.om.omif.v1.AdaptSatoResponse;
@@ -64,16 +68,53 @@ public final class OmService implements OverlayManagerPortType {
     private static final Logger log = LoggerFactory.getLogger(OmService.class);
 
     private final OmIfRequests om;
+    /** HTTPS with client certificates (a secured overlay), or null: plain HTTP, callers believed. */
+    private final OmIfTls tls;
 
     public OmService(OmIfRequests om) {
+        this(om, null);
+    }
+
+    /** With {@code tls} the caller is the node its certificate names; a request claiming another is refused. */
+    public OmService(OmIfRequests om, OmIfTls tls) {
         this.om = om;
+        this.tls = tls;
+    }
+
+    /**
+     * Who calls: in a secured overlay the Node-ID in the client certificate of this request's TLS
+     * session; a {@code callerNodeId} naming another node is refused (InvalidRequest, field
+     * {@code callerNodeId}). Unsecured: the {@code callerNodeId} as claimed.
+     */
+    String caller(String claimed) throws OmException {
+        if (tls == null) {
+            return claimed;
+        }
+        String certified = certifiedCaller();
+        if (claimed != null && !claimed.isEmpty() && !claimed.equals(certified)) {
+            throw OmException.invalid("callerNodeId", "callerNodeId " + clip(claimed)
+                    + " is not the Node-ID in the caller's certificate (" + certified + "): a node may act only in its own name");
+        }
+        return certified;
+    }
+
+    /** The Node-ID in this request's client certificate (secured overlay). */
+    private String certifiedCaller() throws OmException {
+        Message m = PhaseInterceptorChain.getCurrentMessage();
+        TLSSessionInfo session = m == null ? null : m.get(TLSSessionInfo.class);
+        if (session == null) {
+            throw OmException.invalid("callerNodeId", "the request came without TLS: this OM IF takes HTTPS with a node"
+                    + " certificate of the overlay CA only");
+        }
+        return tls.nodeIdOf(session.getPeerCertificates()).orElseThrow(() -> OmException.invalid("callerNodeId",
+                "the caller's certificate carries no Node-ID: only overlay nodes may call the OM IF"));
     }
 
     @Override
     public PingResponse ping(Ping p) throws InvalidRequestFault {
         try {
             PingResponse r = new PingResponse();
-            r.setNodeId(om.onPing(p.getCallerNodeId()));
+            r.setNodeId(om.onPing(caller(p.getCallerNodeId())));
             r.setSequence(p.getSequence());
             r.setPaddingLength(p.getPadding() == null ? 0 : p.getPadding().length);
             return r;
@@ -87,7 +128,7 @@ public final class OmService implements OverlayManagerPortType {
             throws InvalidRequestFault, ResourcesExhaustedFault, UnsupportedTransportFault {
         try {
             Purpose purpose = purpose(n.getPurpose());
-            Negotiation c = om.onNegotiate(n.getCallerNodeId(),
+            Negotiation c = om.onNegotiate(caller(n.getCallerNodeId()),
                     Wire.omAddress(n.getCallerOmAddress(), "callerOmAddress"), n.getSatoId(), purpose,
                     Wire.requirementsFromWire(n.getRequirement()), Wire.candidatesFromWire(n.getCandidate()));
             NegotiateTransportResponse r = new NegotiateTransportResponse();
@@ -107,7 +148,7 @@ public final class OmService implements OverlayManagerPortType {
     public SetupSatoResponse setupSato(SetupSato s)
             throws InvalidRequestFault, ResourcesExhaustedFault, UnsupportedTransportFault {
         try {
-            Sato.Snapshot snap = om.onSetup(s.getCallerNodeId(), Wire.omAddress(s.getCallerOmAddress(), "callerOmAddress"),
+            Sato.Snapshot snap = om.onSetup(caller(s.getCallerNodeId()), Wire.omAddress(s.getCallerOmAddress(), "callerOmAddress"),
                     s.getSatoId(), purpose(s.getPurpose()), s.getCallId(), transport(s.getTransport()),
                     Wire.address(s.getCallerEndpoint(), "callerEndpoint"), Wire.requirementsFromWire(s.getRequirement()));
             SetupSatoResponse r = new SetupSatoResponse();
@@ -126,7 +167,7 @@ public final class OmService implements OverlayManagerPortType {
     @Override
     public TeardownSatoResponse teardownSato(TeardownSato t) throws InvalidRequestFault, UnknownSatoFault {
         try {
-            int n = om.onTeardown(t.getCallerNodeId(), t.getSatoId(), t.getReason());
+            int n = om.onTeardown(caller(t.getCallerNodeId()), t.getSatoId(), t.getReason());
             TeardownSatoResponse r = new TeardownSatoResponse();
             r.setSatoId(t.getSatoId());
             r.setReleasedSessions(n);
@@ -153,7 +194,7 @@ public final class OmService implements OverlayManagerPortType {
                 }
                 params.put(p.getName(), p.getValue());
             }
-            PortSession ps = om.onStartPort(s.getCallerNodeId(), s.getSatoId(), Wire.portType(s.getPortType()), params);
+            PortSession ps = om.onStartPort(caller(s.getCallerNodeId()), s.getSatoId(), Wire.portType(s.getPortType()), params);
             StartPortResponse r = new StartPortResponse();
             r.setSession(Wire.session(ps));
             return r;
@@ -166,7 +207,7 @@ public final class OmService implements OverlayManagerPortType {
     @Override
     public StopPortResponse stopPort(StopPort s) throws InvalidRequestFault, UnknownSessionFault {
         try {
-            boolean stopped = om.onStopPort(s.getCallerNodeId(), s.getSessionId());
+            boolean stopped = om.onStopPort(caller(s.getCallerNodeId()), s.getSessionId());
             StopPortResponse r = new StopPortResponse();
             r.setSessionId(s.getSessionId());
             r.setStopped(stopped);
@@ -183,7 +224,7 @@ public final class OmService implements OverlayManagerPortType {
     public ConnectRtpResponse connectRtp(ConnectRtp c)
             throws InvalidRequestFault, ResourcesExhaustedFault, UnknownSessionFault, UnsupportedTransportFault {
         try {
-            int legs = om.onConnectRtp(c.getCallerNodeId(), c.getSatoId(), transport(c.getTransport()), Wire.hopsFromWire(c.getHop()));
+            int legs = om.onConnectRtp(caller(c.getCallerNodeId()), c.getSatoId(), transport(c.getTransport()), Wire.hopsFromWire(c.getHop()));
             ConnectRtpResponse r = new ConnectRtpResponse();
             r.setSatoId(c.getSatoId());
             r.setConnectedLegs(legs);
@@ -201,7 +242,7 @@ public final class OmService implements OverlayManagerPortType {
     public AdaptSatoResponse adaptSato(AdaptSato a) throws InvalidRequestFault, UnknownSatoFault {
         try {
             Address remote = Wire.address(a.getRemote(), "remote");
-            String sato = om.onAdaptSato(a.getCallerNodeId(), a.getCallId(), Wire.address(a.getMediaAddress(), "mediaAddress"),
+            String sato = om.onAdaptSato(caller(a.getCallerNodeId()), a.getCallId(), Wire.address(a.getMediaAddress(), "mediaAddress"),
                     remote, a.getReason());
             AdaptSatoResponse r = new AdaptSatoResponse();
             r.setSatoId(sato);
@@ -222,7 +263,7 @@ public final class OmService implements OverlayManagerPortType {
                     PathEvent.parse(p.getEvent() == null ? null : p.getEvent().value()), p.getWindowMillis(), p.getPackets(),
                     p.getLossRatio(), p.getJitterMillis(), p.getSilentMillis(), Wire.addressOrNull(p.getRemote(), "remote"));
             ReportPathResponse r = new ReportPathResponse();
-            r.setSatoId(om.onReportPath(p.getCallerNodeId(), report));
+            r.setSatoId(om.onReportPath(caller(p.getCallerNodeId()), report));
             return r;
         } catch (OmException e) {
             if (e.kind() == OmException.Kind.UNKNOWN_SATO) {
@@ -235,7 +276,11 @@ public final class OmService implements OverlayManagerPortType {
     @Override
     public GetNodeStatusResponse getNodeStatus(GetNodeStatus g) throws InvalidRequestFault {
         try {
-            om.checkCaller(g == null ? null : g.getCallerNodeId(), false);
+            String caller = caller(g == null ? null : g.getCallerNodeId());
+            if (tls == null || !om.nodeId().equals(caller)) {
+                // secured: any overlay node, and this node itself (its operator's ./p2psip status presents its certificate)
+                om.checkCaller(caller, false);
+            }
         } catch (OmException e) {
             throw invalid(e);
         }
@@ -284,6 +329,10 @@ public final class OmService implements OverlayManagerPortType {
         }
         r.setSecurity(om.security());
         return r;
+    }
+
+    private static String clip(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     private static double finite(double d) {

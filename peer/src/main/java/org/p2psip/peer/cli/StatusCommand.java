@@ -3,7 +3,10 @@ package org.p2psip.peer.cli;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.nio.file.Path;
 import org.p2psip.om.client.ConduitChoice;
+import org.p2psip.om.omif.OmIfTls;
+import org.p2psip.peer.LocalOms;
 import org.p2psip.om.client.RemoteOverlayManager;
 import org.p2psip.om.client.SoapOmIfClient;
 import org.p2psip.om.omif.v1.Endpoint;
@@ -31,15 +34,30 @@ public final class StatusCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            out.println("usage: ./p2psip status HOST:PORT [--json]");
+            out.println("usage: ./p2psip status HOST:PORT [--json] [--security DIR]");
             out.println("Prints the node status of the Overlay Manager whose OM IF listens at HOST:PORT (its --om-port).");
             out.println("--json: one JSON object instead, for scripts (keys in peer/README.md, 'status --json').");
+            out.println("--security DIR: a secured overlay's OM IF is HTTPS with client certificates: present the peer");
+            out.println("  certificate in DIR (any peer of that overlay, made by ./p2psip ca enroll-peer). Not needed on the");
+            out.println("  peer's own host as the user running it: status then presents that peer's own certificate.");
             return 0;
         }
-        boolean json = java.util.Arrays.asList(args).contains("--json");
-        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--json")).toArray(String[]::new);
+        java.util.List<String> words = new java.util.ArrayList<>(java.util.Arrays.asList(args));
+        boolean json = words.remove("--json");
+        Path securityDir = null;
+        int sec = words.indexOf("--security");
+        if (sec >= 0) {
+            if (sec + 1 >= words.size() || words.get(sec + 1).startsWith("--")) {
+                err.println("usage: ./p2psip status HOST:PORT [--json] [--security DIR] (--security needs a directory)");
+                return 2;
+            }
+            securityDir = Path.of(words.get(sec + 1));
+            words.remove(sec + 1);
+            words.remove(sec);
+        }
+        String[] rest = words.toArray(String[]::new);
         if (rest.length != 1 || rest[0].startsWith("--")) {
-            err.println("usage: ./p2psip status HOST:PORT [--json]" + (rest.length == 1 ? " (unknown option " + rest[0] + ")" : ""));
+            err.println("usage: ./p2psip status HOST:PORT [--json] [--security DIR]" + (rest.length == 1 ? " (unknown option " + rest[0] + ")" : ""));
             return 2;
         }
         Address om;
@@ -49,19 +67,32 @@ public final class StatusCommand {
             err.println("p2psip status: " + e.getMessage() + " (expected HOST:PORT, e.g. 127.0.0.1:7070)");
             return 2;
         }
-        try (SoapOmIfClient client = new SoapOmIfClient(ConduitChoice.URL_CONNECTION, Duration.ofSeconds(3), Duration.ofSeconds(10))) {
+        if (securityDir == null) {
+            securityDir = LocalOms.securityDirOf(om).orElse(null);
+        }
+        OmIfTls tls;
+        try {
+            tls = securityDir == null ? null : LocalOms.tls(securityDir);
+        } catch (RuntimeException e) {
+            err.println("p2psip status: cannot present a certificate from " + securityDir + ": " + e.getMessage());
+            return 2;
+        }
+        String url = SoapOmIfClient.url(om, tls != null);
+        try (SoapOmIfClient client = new SoapOmIfClient(null, ConduitChoice.URL_CONNECTION, Duration.ofSeconds(3), Duration.ofSeconds(10), tls)) {
             RemoteOverlayManager remote = new RemoteOverlayManager(client, () -> null, () -> null);
             GetNodeStatusResponse st = remote.status(om);
             if (json) {
-                out.println(org.p2psip.common.Json.write(StatusJson.of(om, st)));
+                out.println(org.p2psip.common.Json.write(StatusJson.of(om, st, url)));
             } else {
-                print(om, st, out);
+                print(om, st, out, url);
             }
             return 0;
         } catch (OmException e) {
             String why = e.kind() == OmException.Kind.UNREACHABLE
-                    ? "no Overlay Manager reachable at " + om + " (" + rootCause(e) + "; asked GetNodeStatus over SOAP/HTTP at http://"
-                    + om + "/om/v1: is a peer running there, and is " + om.port() + " its --om-port?)"
+                    ? "no Overlay Manager reachable at " + om + " (" + rootCause(e) + "; asked GetNodeStatus over SOAP at " + url
+                    + ": is a peer running there, and is " + om.port() + " its --om-port?" + (tls != null ? ""
+                    : " A secured peer's OM IF is HTTPS with client certificates: on its host run this as the user that runs it,"
+                    + " elsewhere add --security DIR with a peer certificate of its overlay") + ")"
                     : "the Overlay Manager at " + om + " did not answer the status request: " + e.getMessage();
             err.println("p2psip status: " + why);
             return 1;
@@ -89,8 +120,12 @@ public final class StatusCommand {
     }
 
     static void print(Address om, GetNodeStatusResponse st, PrintStream out) {
+        print(om, st, out, SoapOmIfClient.url(om));
+    }
+
+    static void print(Address om, GetNodeStatusResponse st, PrintStream out, String url) {
         out.printf("node        %s%n", st.getNodeId());
-        out.printf("OM IF       v%s at http://%s/om/v1%n", st.getProtocolVersion(), om);
+        out.printf("OM IF       v%s at %s%n", st.getProtocolVersion(), url);
         out.printf("uptime      %s%n", duration(st.getUptimeSeconds()));
         if (st.getSecurity() != null) {
             out.printf("security    %s%n", st.getSecurity());

@@ -24,10 +24,15 @@ final class StatusJson {
     }
 
     static Map<String, Object> of(Address om, GetNodeStatusResponse st) {
+        return of(om, st, "http://" + om + "/om/v1");
+    }
+
+    /** With {@code url} the OM IF's URL as asked (https in a secured overlay). */
+    static Map<String, Object> of(Address om, GetNodeStatusResponse st, String url) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", st.getNodeId());
         m.put("om_if_version", st.getProtocolVersion());
-        m.put("om_if_url", "http://" + om + "/om/v1");
+        m.put("om_if_url", url);
         m.put("uptime_seconds", st.getUptimeSeconds());
         RingInfo ring = st.getRing();
         if (ring == null) {
