@@ -83,6 +83,7 @@ public final class OverlayManager implements AutoCloseable {
     private static final int MAX_LOST_PEERS = 256;
     private volatile Supplier<org.p2psip.om.types.RingView> ringView = () -> null;
     private volatile String security;
+    private final org.p2psip.common.ListenerBounds omIfBounds;
 
     private OverlayManager(Builder b) {
         this.nodeId = NodeIds.normalize(b.nodeId);
@@ -100,6 +101,7 @@ public final class OverlayManager implements AutoCloseable {
         this.lifecycle = new SatoLifecycle(nodeId, config, satos, local, remoteSessions, remote, paths);
         this.chain = new MediaChainBuilder(nodeId, satos, local, ports, remote);
         this.acceptor = new OmIfAcceptor(nodeId, config, satos, ports, local, lifecycle, chain, paths, this::status);
+        this.omIfBounds = b.omIfBounds;
     }
 
     public static Builder builder() {
@@ -108,7 +110,7 @@ public final class OverlayManager implements AutoCloseable {
 
     /** Publishes the OM IF endpoint, binds the path-probe socket on the same host and port number, starts path monitoring. */
     public OverlayManager start() throws OmException {
-        endpoint = OmEndpoint.publish(acceptor, config.bind(), config.maxBodyBytes());
+        endpoint = OmEndpoint.publish(acceptor, config.bind(), config.maxBodyBytes(), omIfBounds);
         startProbes(endpoint.address());
         paths.start();
         lifecycle.startReaper();
@@ -468,6 +470,7 @@ public final class OverlayManager implements AutoCloseable {
         private ProbeSocket.Limits probeLimits = ProbeSocket.Limits.DEFAULT;
         private PathProbes.Settings probeSettings = PathProbes.Settings.DEFAULT;
         private boolean backgroundProbes = true;
+        private org.p2psip.common.ListenerBounds omIfBounds = org.p2psip.om.ws.HttpBounds.DEFAULT;
 
         private Builder() {
         }
@@ -564,6 +567,12 @@ public final class OverlayManager implements AutoCloseable {
          */
         public Builder backgroundProbes(boolean on) {
             this.backgroundProbes = on;
+            return this;
+        }
+
+        /** The bounds of the OM IF listener (default {@link org.p2psip.om.ws.HttpBounds#DEFAULT}). */
+        public Builder omIfBounds(org.p2psip.common.ListenerBounds b) {
+            this.omIfBounds = Objects.requireNonNull(b);
             return this;
         }
 

@@ -47,11 +47,23 @@ public final class OmEndpoint implements AutoCloseable {
 
     /** Publishes the OM IF of an OM's acceptor side on {@code bind} (port 0: a free port). */
     public static OmEndpoint publish(OmIfRequests acceptor, Address bind, int maxBodyBytes) throws OmException {
-        return publish(new OmService(acceptor), bind, maxBodyBytes);
+        return publish(new OmService(acceptor), bind, maxBodyBytes, HttpBounds.DEFAULT);
+    }
+
+    /** Publishes the OM IF of an OM's acceptor side with the listener's {@code bounds} ({@link HttpBounds}). */
+    public static OmEndpoint publish(OmIfRequests acceptor, Address bind, int maxBodyBytes,
+            org.p2psip.common.ListenerBounds bounds) throws OmException {
+        return publish(new OmService(acceptor), bind, maxBodyBytes, bounds);
     }
 
     /** Publishes any implementation of the OM IF (tests and benchmarks use this with a plain service). */
     public static OmEndpoint publish(OverlayManagerPortType service, Address bind, int maxBodyBytes) throws OmException {
+        return publish(service, bind, maxBodyBytes, HttpBounds.DEFAULT);
+    }
+
+    /** Publishes any implementation of the OM IF with the listener's {@code bounds} ({@link HttpBounds}). */
+    public static OmEndpoint publish(OverlayManagerPortType service, Address bind, int maxBodyBytes,
+            org.p2psip.common.ListenerBounds bounds) throws OmException {
         int attempts = bind.port() == 0 ? 5 : 1;
         OmException last = null;
         Bus bus = serverBus();
@@ -61,7 +73,7 @@ public final class OmEndpoint implements AutoCloseable {
                 JettyHTTPServerEngineFactory engines = bus.getExtension(JettyHTTPServerEngineFactory.class);
                 JettyHTTPServerEngine engine = engines.createJettyHTTPServerEngine(bind.host(), port, "http");
                 engine.setSendServerVersion(false);
-                HttpBounds.beforeStart(engine);
+                HttpBounds.beforeStart(engine, bounds);
                 JaxWsServerFactoryBean f = new JaxWsServerFactoryBean();
                 f.setBus(bus);
                 f.setServiceClass(OverlayManagerPortType.class);
@@ -81,7 +93,7 @@ public final class OmEndpoint implements AutoCloseable {
                 f.setProperties(props);
                 f.getInInterceptors().add(new BodyLimitInterceptor(maxBodyBytes));
                 Server server = f.create();
-                HttpBounds.afterStart(engine, bind.host() + ":" + port);
+                HttpBounds.afterStart(engine, bind.host() + ":" + port, bounds);
                 log.debug("OM IF endpoint published at http://{}{}", a, Wire.PATH);
                 return new OmEndpoint(server, a);
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
