@@ -24,7 +24,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * times its frame limit beyond the input; any message, encoded, reads back the same. Inputs counted
  * and printed ({@code [jqwik]}); each property has a fixed number of tries, so the run is bounded.
  */
-public class FrameProperties {
+public class FramePropertyTest {
     private static final AtomicInteger INPUTS = new AtomicInteger();
     /** Inputs before allocation is measured: the first ones load classes and compile, not the parser's cost. */
     private static final int WARM_UP = 1000;

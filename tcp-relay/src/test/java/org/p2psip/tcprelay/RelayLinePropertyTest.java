@@ -28,7 +28,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * terminator reads back the same, and a longer one is refused as too long. Fixed tries (bounded);
  * inputs counted and printed ({@code [jqwik]}).
  */
-public class RelayLineProperties {
+public class RelayLinePropertyTest {
     private static final AtomicInteger INPUTS = new AtomicInteger();
     /** Inputs before allocation is measured: the first ones load classes and compile, not the parser's cost. */
     private static final int WARM_UP = 1000;

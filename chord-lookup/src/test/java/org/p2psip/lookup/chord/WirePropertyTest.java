@@ -36,7 +36,7 @@ import org.p2psip.lookup.wire.PayloadWriter;
  * more included); any frame and any list of strings, written, reads back the same. Fixed tries per
  * property (bounded run); inputs counted and printed ({@code [jqwik]}).
  */
-public class WireProperties {
+public class WirePropertyTest {
     private static final AtomicInteger INPUTS = new AtomicInteger();
     /** Inputs before allocation is measured: the first ones load classes and compile, not the parser's cost. */
     private static final int WARM_UP = 1000;

@@ -28,7 +28,7 @@ import org.p2psip.common.HostPort;
  * rewritten body, parsed again, sends every active stream's RTP and RTCP to the relay's addresses and
  * keeps the disabled ones disabled. Fixed tries (bounded); inputs counted and printed ({@code [jqwik]}).
  */
-public class SdpProperties {
+public class SdpPropertyTest {
     private static final AtomicInteger INPUTS = new AtomicInteger();
     private static final HostPort RTP = HostPort.parse("192.0.2.7:20000");
     private static final HostPort RTCP = HostPort.parse("192.0.2.7:20001");

@@ -27,7 +27,7 @@ import org.p2psip.rtp.stats.RtpReceptionStats;
  * RTCP packet type 200-204, is classified as such. Fixed tries (bounded); inputs counted and printed
  * ({@code [jqwik]}).
  */
-public class PacketProperties {
+public class PacketPropertyTest {
     private static final AtomicInteger INPUTS = new AtomicInteger();
     /** Inputs before allocation is measured: the first ones load classes and compile, not the parser's cost. */
     private static final int WARM_UP = 1000;
