@@ -30,7 +30,8 @@ import org.p2psip.phone.PhoneException;
  * talk from 127.0.0.1: the per-source bounds keep the flood from crowding them out). First: 2,000 idle
  * TCP connections to its lookup-service port and to its OM IF, 200 slowloris clients on the OM IF,
  * 100,000 pipelined lookup requests whose answers are never read, 20 frames announcing 1 GiB, then
- * the peer's process out of file descriptors for 3 s; at most {@value #THREAD_CEILING} threads more
+ * the peer's process out of file descriptors for 3 s while connections arrive at each of its TCP
+ * listeners (lookup, OM IF, SIP, TCP relay), which must accept again afterwards; at most {@value #THREAD_CEILING} threads more
  * than before. Then, those closed: 2,000 idle TCP connections to its SIP TCP listener and to its TCP
  * relay, and 200 slowloris clients on SIP TCP (from 10 addresses, a byte every 300 ms; cut by the 10 s
  * message deadline); at most {@value #SIP_THREAD_CEILING} threads more than once the first floods' have gone.
@@ -139,7 +140,8 @@ public class PeerFloodTest {
             FdLimits.set(pid, FdLimits.open(pid) + ":" + limits.split(":")[1]);
             try {
                 for (int i = 0; i < 50; i++) {
-                    for (InetSocketAddress target : List.of(lookup, omIf)) {
+                    // every TCP listener's accept loop meets "Too many open files"; each must go on accepting
+                    for (InetSocketAddress target : List.of(lookup, omIf, address(pa.sip()), new InetSocketAddress("127.0.0.1", relayPort))) {
                         Socket s = tryConnect(target);
                         if (s != null) {
                             flood.add(s);
@@ -303,9 +305,20 @@ public class PeerFloodTest {
         return Long.parseLong(m.group(1)) * 1024;
     }
 
-    /** 100,000 12-byte CLIENT_GET-less pings written back to back on one connection; the answers are never read. */
-    private static void pipeline(InetSocketAddress lookup, int n) throws IOException {
-        try (Socket s = tryConnect(lookup)) {
+    /**
+     * 100,000 12-byte CLIENT_GET-less pings written back to back on one connection; the answers are never
+     * read. From 127.0.0.4, an address the idle flood (127.0.0.2) has not used up, so the connection is
+     * admitted; connecting is tried a few times (the accept queue may still be full of the idle flood).
+     */
+    private static void pipeline(InetSocketAddress lookup, int n) throws Exception {
+        Socket connected = null;
+        for (int i = 0; i < 10 && connected == null; i++) {
+            connected = tryConnect(lookup, "127.0.0.4");
+            if (connected == null) {
+                Thread.sleep(300);
+            }
+        }
+        try (Socket s = connected) {
             if (s == null) {
                 throw new AssertionError("the pipelining client could not connect to " + lookup);
             }

@@ -5,7 +5,6 @@ import gov.nist.javax.sip.stack.TCPMessageProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,12 +12,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A TCP listening point of the P2PSIP-Port (UA side or overlay side): accepts connections and gives
  * each a {@link ConnectionChannel} (the RI's reader thread per connection). Replaces the RI's accept
- * loop, which stops accepting for good on the first error it does not expect; this one logs, pauses
- * briefly (e.g. out of file descriptors) and goes on.
+ * loop, which stops accepting for good on the first error it does not expect; this one pauses (e.g. out
+ * of file descriptors: {@link org.p2psip.common.AcceptBackoff}, 10 ms doubling to 1 s) and goes on,
+ * logging the first failure in a row and every 100th.
  */
 final class ConnectionListener extends TCPMessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(ConnectionListener.class);
-    private static final long ACCEPT_ERROR_PAUSE_MS = 100;
 
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -40,22 +39,25 @@ final class ConnectionListener extends TCPMessageProcessor {
 
     @Override
     public void run() {
+        org.p2psip.common.AcceptBackoff backoff = new org.p2psip.common.AcceptBackoff();
+        long inARow = 0;
         while (isRunning) {
             Socket s;
             try {
                 s = sock.accept();
-            } catch (SocketException e) {
+                backoff.succeeded();
+                inARow = 0;
+            } catch (IOException e) {
                 if (!isRunning) {
                     return;
                 }
-                log.warn("SIP TCP listener {}:{}: accept failed ({}); going on", getIpAddress().getHostAddress(), getPort(),
-                        e.getMessage());
-                pause();
-                continue;
-            } catch (IOException e) {
-                log.warn("SIP TCP listener {}:{}: accept failed ({}); going on", getIpAddress().getHostAddress(), getPort(),
-                        e.getMessage());
-                pause();
+                if (inARow++ % 100 == 0) {
+                    log.warn("SIP TCP listener {}:{}: accept failed ({}; {} in a row); going on, retrying in {} ms",
+                            getIpAddress().getHostAddress(), getPort(), e.getMessage(), inARow, backoff.nextPause().toMillis());
+                }
+                if (!backoff.pause()) {
+                    return;
+                }
                 continue;
             }
             admit(s);
@@ -125,11 +127,4 @@ final class ConnectionListener extends TCPMessageProcessor {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(ACCEPT_ERROR_PAUSE_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
