@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * The OM IF's cap on connections per source address (a listener of the Jetty connector). A connection
  * beyond the cap is answered at once, before any request is read, with {@code HTTP/1.1 503 Service
  * Unavailable}, {@code Retry-After} and {@code Connection: close}, and closed; the source's other
- * connections are served as before. Its map holds only addresses with a connection open now.
+ * connections are served as before. Its maps hold only connections open now and their addresses.
  */
 final class PerSourceLimit implements Connection.Listener {
     private static final Logger log = LoggerFactory.getLogger(OmEndpoint.class);
@@ -32,6 +32,11 @@ final class PerSourceLimit implements Connection.Listener {
     private final int perSource;
     private final String where;
     private final Map<InetAddress, Integer> open = new HashMap<>();
+    /**
+     * The source of each open connection, noted when it opens: once its channel is closed Jetty no
+     * longer knows the remote address.
+     */
+    private final Map<Connection, InetAddress> sources = new java.util.IdentityHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private volatile long lastLog;
 
@@ -48,6 +53,7 @@ final class PerSourceLimit implements Connection.Listener {
         }
         int n;
         synchronized (open) {
+            sources.put(c, from);
             n = open.merge(from, 1, Integer::sum);
         }
         if (n <= perSource) {
@@ -70,12 +76,11 @@ final class PerSourceLimit implements Connection.Listener {
 
     @Override
     public void onClosed(Connection c) {
-        InetAddress from = source(c.getEndPoint());
-        if (from == null) {
-            return;
-        }
         synchronized (open) {
-            open.computeIfPresent(from, (k, v) -> v <= 1 ? null : v - 1);
+            InetAddress from = sources.remove(c);
+            if (from != null) {
+                open.computeIfPresent(from, (k, v) -> v <= 1 ? null : v - 1);
+            }
         }
     }
 

@@ -136,20 +136,33 @@ public class OmIfFloodTest {
             five.add(from("127.0.0.4"));
         }
         flood.addAll(five);
+        for (Socket s : five) {
+            // admitted (and, by the time this is over, opened on the server's side)
+            assertEquals("a connection within the cap is not refused", "", unasked(s, 200));
+        }
         Socket sixth = from("127.0.0.4");
         flood.add(sixth);
         String answer = unasked(sixth, 3000);
         assertTrue("the 6th connection from one address is answered 503: " + answer, answer.startsWith("HTTP/1.1 503 Service Unavailable\r\n"));
         assertTrue("with Retry-After and Connection: close: " + answer,
                 answer.contains("\r\nRetry-After: 5\r\n") && answer.contains("\r\nConnection: close\r\n"));
-        assertEquals("the five within the cap are not refused", "", unasked(five.get(0), 300));
         ping(); // another address is served
         for (Socket s : five) {
             s.close();
         }
-        Thread.sleep(2000);
-        Socket again = from("127.0.0.4");
-        flood.add(again);
-        assertEquals("that address is admitted again once its connections closed", "", unasked(again, 500));
+        // Jetty sees the closes when its selector gets to them: admitted again within 10 s
+        long t0 = System.nanoTime();
+        String again = null;
+        while (System.nanoTime() - t0 < 10_000_000_000L) {
+            Socket s = from("127.0.0.4");
+            flood.add(s);
+            again = unasked(s, 500);
+            if (again.isEmpty()) {
+                break;
+            }
+            s.close();
+        }
+        assertEquals("that address is admitted again once its connections closed", "", again);
+        System.out.println("[om-if per source] admitted again " + (System.nanoTime() - t0) / 1_000_000 + " ms after its connections closed");
     }
 }
