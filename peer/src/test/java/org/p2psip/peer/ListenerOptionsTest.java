@@ -30,7 +30,7 @@ import org.p2psip.common.ListenerBounds;
  * 3 connections per source, the 4th connection from one address gets the listener's own refusal
  * (HTTP 503 with Retry-After on the OM IF; closed at once elsewhere, the lookup node after an
  * OVERLOADED error frame); with a 1 s first-line deadline, the TCP relay closes a silent connection
- * after 1 s. About 8 s.
+ * after 1 s. About 13 s.
  */
 public class ListenerOptionsTest {
     @Rule
@@ -137,7 +137,13 @@ public class ListenerOptionsTest {
             for (Socket s : three) {
                 assertEquals("a connection within the bounds of " + to + " is left open", null, closedWith(s, 300));
             }
-            try (Socket fourth = connect(to)) {
+            Socket fourth;
+            try {
+                fourth = connect(to);
+            } catch (IOException resetWhileConnecting) {
+                return ""; // the listener shed it so fast that the reset beat the end of connect()
+            }
+            try (fourth) {
                 return closedWith(fourth, 3000);
             }
         } finally {
