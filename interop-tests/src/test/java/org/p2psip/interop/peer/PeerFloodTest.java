@@ -1,5 +1,6 @@
 package org.p2psip.interop.peer;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -37,7 +38,8 @@ import org.p2psip.phone.PhoneException;
  * message deadline); at most {@value #SIP_THREAD_CEILING} threads more than once the first floods' have gone.
  * Afterwards the call's media still flows both ways, the peer is alive, its heap after a full GC is
  * within {@value #HEAP_CEILING_MIB} MiB of what it was before the floods (and never beyond -Xmx256m:
- * it would have exited), and a new call succeeds.
+ * it would have exited), an OPTIONS over TCP gets 200, the TCP relay answers a first line, and a new
+ * call succeeds.
  */
 public class PeerFloodTest {
     /**
@@ -229,6 +231,8 @@ public class PeerFloodTest {
         assertTrue("heap after GC " + heapBefore + " -> " + heapAfter + " bytes",
                 heapAfter <= heapBefore + HEAP_CEILING_MIB * 1024L * 1024);
         assertTrue("a SIP request over TCP is answered after the floods", optionsOverTcp(address(pa.sip())).startsWith("SIP/2.0 200 "));
+        assertEquals("the TCP relay answers a first line after the floods", "ERR unknown command",
+                relayAnswer(new InetSocketAddress("127.0.0.1", relayPort)));
         alice.hangup();
         assertTrue("bob sees the BYE", bob.awaitHangup(Duration.ofSeconds(15)) != null);
 
@@ -290,6 +294,15 @@ public class PeerFloodTest {
             byte[] b = new byte[12];
             int n = s.getInputStream().readNBytes(b, 0, 12);
             return new String(b, 0, n, StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The TCP relay's answer line to an unknown command sent over a new connection from 127.0.0.3. */
+    private static String relayAnswer(InetSocketAddress relay) throws IOException {
+        try (Socket s = connect(relay, "127.0.0.3")) {
+            s.getOutputStream().write("HELLO\n".getBytes(StandardCharsets.US_ASCII));
+            s.setSoTimeout(10_000);
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
         }
     }
 

@@ -35,7 +35,42 @@ final class ConnectionListener extends TCPMessageProcessor {
                 Integer.toString(SipListenerBounds.DEFAULT_MAX_CONNECTIONS)));
         maxPerSource = Integer.parseInt(p.getProperty(SipListenerBounds.MAX_CONNECTIONS_PER_SOURCE,
                 Integer.toString(SipListenerBounds.DEFAULT_MAX_CONNECTIONS_PER_SOURCE)));
+        preload();
     }
+
+    /**
+     * The classes an accepted connection needs, loaded now: the JVM loads a class when it is first
+     * used, reading its file, and remembers a failure for good; a first TCP client arriving while the
+     * process is out of file descriptors would otherwise leave this listener unable to serve any
+     * connection again (NoClassDefFoundError).
+     */
+    private static void preload() {
+        for (String name : PER_CONNECTION_CLASSES) {
+            try {
+                Class.forName(name, true, ConnectionListener.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                log.debug("cannot load {} up front: {}", name, e.toString());
+            }
+        }
+    }
+
+    private static final String[] PER_CONNECTION_CLASSES = {
+        "org.p2psip.sip.transport.ConnectionChannel",
+        "org.p2psip.sip.transport.MessageDeadlineSocket",
+        "org.p2psip.sip.transport.MessageDeadlineSocket$Framing",
+        "org.p2psip.sip.transport.MessageDeadlineSocket$Timed",
+        "org.p2psip.sip.transport.WriteWatchdog",
+        "gov.nist.javax.sip.stack.TCPMessageChannel",
+        "gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel",
+        "gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel$1",
+        "gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel$KeepAliveTimeoutTimerTask",
+        "gov.nist.javax.sip.parser.Pipeline",
+        "gov.nist.javax.sip.parser.Pipeline$Buffer",
+        "gov.nist.javax.sip.parser.Pipeline$MyTimer",
+        "gov.nist.javax.sip.parser.PipelinedMsgParser",
+        "gov.nist.javax.sip.parser.PipelinedMsgParser$Dispatch",
+        "gov.nist.javax.sip.parser.PipelinedMsgParser$CallIDOrderingStructure",
+    };
 
     @Override
     public void run() {
@@ -47,7 +82,7 @@ final class ConnectionListener extends TCPMessageProcessor {
                 s = sock.accept();
                 backoff.succeeded();
                 inARow = 0;
-            } catch (IOException e) {
+            } catch (IOException | LinkageError e) {
                 if (!isRunning) {
                     return;
                 }
@@ -87,8 +122,9 @@ final class ConnectionListener extends TCPMessageProcessor {
         try {
             ConnectionChannel ch = new ConnectionChannel(s, sipStack, this, "SIP-TCP-" + getPort() + "-" + accepted.incrementAndGet());
             incomingMessageChannels.put(ch.getKey(), ch);
-        } catch (IOException | RuntimeException e) {
-            log.info("SIP TCP connection from {} dropped: {}", s.getRemoteSocketAddress(), e.getMessage());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // LinkageError: a class that could not be loaded (out of file descriptors); the loop goes on
+            log.info("SIP TCP connection from {} dropped: {}", s.getRemoteSocketAddress(), e.toString());
             release(from);
             closeQuietly(s);
         }
