@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The OM IF's cap on connections per source address (a listener of the Jetty connector). A connection
  * beyond the cap is answered at once, before any request is read, with {@code HTTP/1.1 503 Service
  * Unavailable}, {@code Retry-After} and {@code Connection: close}, and closed; the source's other
- * connections are served as before. Its maps hold only connections open now and their addresses.
+ * connections are served as before. Over HTTPS the HTTP connection inside each TLS connection is
+ * counted, so the 503 goes through TLS. Its maps hold only connections open now and their addresses.
  */
 final class PerSourceLimit implements Connection.Listener {
     private static final Logger log = LoggerFactory.getLogger(OmEndpoint.class);
@@ -47,6 +48,10 @@ final class PerSourceLimit implements Connection.Listener {
 
     @Override
     public void onOpened(Connection c) {
+        if (c instanceof org.eclipse.jetty.io.ssl.SslConnection) {
+            // over HTTPS the HTTP connection inside the TLS one is counted (and answered 503 through TLS)
+            return;
+        }
         InetAddress from = source(c.getEndPoint());
         if (from == null) {
             return;
