@@ -87,6 +87,7 @@ public final class OverlayManager implements AutoCloseable {
     private volatile String security;
     /** HTTPS with client certificates on the OM IF (a secured overlay); null: plain HTTP. */
     private final org.p2psip.om.omif.OmIfTls tls;
+    private final org.p2psip.common.ListenerBounds omIfBounds;
 
     private OverlayManager(Builder b) {
         this.nodeId = NodeIds.normalize(b.nodeId);
@@ -106,6 +107,7 @@ public final class OverlayManager implements AutoCloseable {
         this.lifecycle = new SatoLifecycle(nodeId, config, satos, local, remoteSessions, remote, paths);
         this.chain = new MediaChainBuilder(nodeId, satos, local, ports, remote);
         this.acceptor = new OmIfAcceptor(nodeId, config, satos, ports, local, lifecycle, chain, paths, this::status);
+        this.omIfBounds = b.omIfBounds;
     }
 
     public static Builder builder() {
@@ -114,7 +116,7 @@ public final class OverlayManager implements AutoCloseable {
 
     /** Publishes the OM IF endpoint, binds the path-probe socket on the same host and port number, starts path monitoring. */
     public OverlayManager start() throws OmException {
-        endpoint = OmEndpoint.publish(acceptor, config.bind(), config.maxBodyBytes(), tls);
+        endpoint = OmEndpoint.publish(acceptor, config.bind(), config.maxBodyBytes(), tls, omIfBounds);
         startProbes(endpoint.address());
         paths.start();
         lifecycle.startReaper();
@@ -476,6 +478,7 @@ public final class OverlayManager implements AutoCloseable {
         private PathProbes.Settings probeSettings = PathProbes.Settings.DEFAULT;
         private boolean backgroundProbes = true;
         private org.p2psip.om.omif.OmIfTls tls;
+        private org.p2psip.common.ListenerBounds omIfBounds = org.p2psip.om.ws.HttpBounds.DEFAULT;
 
         private Builder() {
         }
@@ -595,6 +598,12 @@ public final class OverlayManager implements AutoCloseable {
          */
         public Builder backgroundProbes(boolean on) {
             this.backgroundProbes = on;
+            return this;
+        }
+
+        /** The bounds of the OM IF listener (default {@link org.p2psip.om.ws.HttpBounds#DEFAULT}). */
+        public Builder omIfBounds(org.p2psip.common.ListenerBounds b) {
+            this.omIfBounds = Objects.requireNonNull(b);
             return this;
         }
 

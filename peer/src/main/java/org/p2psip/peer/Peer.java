@@ -212,6 +212,7 @@ public final class Peer implements AutoCloseable {
                 .nodeId(identity == null ? null : Id.fromHex(identity.nodeId()))
                 .security(PeerSecurity.wire(identity))
                 .recordRules(PeerSecurity.storeRules(identity))
+                .listenerBounds(ListenerOptions.lookup(config))
                 .build());
         lookup = new TimedLookupService(PeerSecurity.records(chord, identity), lookupLatency);
         if (config.bootstrap() == null) {
@@ -276,6 +277,7 @@ public final class Peer implements AutoCloseable {
                 .nodeId(nodeId)
                 .ports(ports)
                 .bind(new Address(config.bind(), config.omPort()))
+                .omIfBounds(ListenerOptions.omIf(config))
                 .detours(detours)
                 .tls(PeerSecurity.omIf(identity))
                 // behind a NAT nobody could answer this peer's probes through it: it only answers others'
@@ -298,7 +300,7 @@ public final class Peer implements AutoCloseable {
         listening(config.bind() + ":" + config.tcpRelayPort(), "the TCP relay for peers behind NATs (offered with --offer-relay on)",
                 "--tcp-relay-port");
         tcpRelay = TcpRelay.start(new InetSocketAddress(config.bind(), config.tcpRelayPort()), config.advertise(),
-                TcpRelay.Limits.DEFAULT, dialTargets, PeerSecurity.relay(identity));
+                ListenerOptions.tcpRelay(config), dialTargets, PeerSecurity.relay(identity));
         started.add(tcpRelay);
         Address tcp = new Address(config.advertise(), tcpRelay.address().getPort());
         // the RTP-Port relay record names the TCP relay too: a call that takes this relay for its media

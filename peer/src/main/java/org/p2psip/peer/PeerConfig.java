@@ -31,7 +31,7 @@ public final class PeerConfig {
     public static final String SECURITY_OFF = "off";
 
     /** The options, their defaults and help lines; the table is the documentation. */
-    static final List<Option> OPTIONS = List.of(
+    static final List<Option> OPTIONS = concat(List.of(
             Option.value("config", null, "configuration file (key=value, same names as the flags)"),
             Option.value("name", "peer", "a name for logs and the state directory"),
             Option.value("bind", "127.0.0.1", "address every listener binds to and advertises"),
@@ -81,7 +81,13 @@ public final class PeerConfig {
             Option.value("users", null, "P2PSIP-Port: users file (NAME:PASSWORD a line): REGISTER and INVITE need SIP digest"
                     + " authentication (absent: none, any phone may register any name)"),
             Option.value("digest-algorithms", "MD5", "P2PSIP-Port: digest algorithms challenged with, in order: MD5, SHA-256"
-                    + " or both (SHA-256,MD5; RFC 8760; baresip 1.0 fails on any SHA-256 challenge)"));
+                    + " or both (SHA-256,MD5; RFC 8760; baresip 1.0 fails on any SHA-256 challenge)")), ListenerOptions.OPTIONS);
+
+    private static List<Option> concat(List<Option> a, List<Option> b) {
+        List<Option> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
 
     static final String COMMAND = "./p2psip peer";
 
@@ -146,6 +152,7 @@ public final class PeerConfig {
         }
         httpAddress();
         view();
+        ListenerOptions.validate(this);
     }
 
     /** The operator's HTTP listener ({@code --http}), or null when {@code off}. */

@@ -53,6 +53,12 @@ final class SatoPortLauncher {
                 "--sdp-rewrite", config.sdpRewrite() ? "on" : "off",
                 "--max-expires", String.valueOf(config.registerExpiresMax()),
                 "--om-timeout", String.valueOf(omTimeout.toMillis())));
+        org.p2psip.common.ListenerBounds tcp = ListenerOptions.sipTcp(config);
+        args.addAll(List.of("--max-tcp-connections", String.valueOf(tcp.maxConnections()),
+                "--max-tcp-per-source", String.valueOf(tcp.maxConnectionsPerSource()),
+                "--tcp-message-deadline-ms", String.valueOf(tcp.readDeadline().toMillis()),
+                "--tcp-write-timeout-ms", String.valueOf(tcp.writeTimeout().toMillis()),
+                "--tcp-idle-timeout-ms", String.valueOf(tcp.idleTimeout().toMillis())));
         if (overlayAdvertised != null) {
             args.addAll(List.of("--overlay-advertise", overlayAdvertised));
         }
@@ -76,7 +82,10 @@ final class SatoPortLauncher {
 
     private P2psipPortConfig sipConfig(Path socket, Duration omTimeout, String overlayAdvertised) {
         int max = (int) config.registerExpiresMax();
+        org.p2psip.common.ListenerBounds tcp = ListenerOptions.sipTcp(config);
         return new P2psipPortConfig(socket)
+                .tcpBounds(tcp.maxConnections(), tcp.maxConnectionsPerSource(), tcp.readDeadline())
+                .tcpTimeouts(tcp.writeTimeout(), tcp.idleTimeout())
                 .name(config.name() + "-sip")
                 .bindAddress(config.bind())
                 .advertisedAddress(config.advertise())

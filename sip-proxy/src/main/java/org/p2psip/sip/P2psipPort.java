@@ -117,6 +117,8 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     .property(SipListenerBounds.MAX_CONNECTIONS, Integer.toString(config.maxTcpConnections()))
                     .property(SipListenerBounds.MAX_CONNECTIONS_PER_SOURCE, Integer.toString(config.maxTcpPerSource()))
                     .property(SipListenerBounds.MESSAGE_DEADLINE_MS, Long.toString(config.tcpMessageDeadline().toMillis()))
+                    .property(SipListenerBounds.WRITE_TIMEOUT_MS, Long.toString(config.tcpWriteTimeout().toMillis()))
+                    .property(SipListenerBounds.IDLE_TIMEOUT_MS, Long.toString(config.tcpIdleTimeout().toMillis()))
                     .property(SipStacks.REENTRANT_LISTENER, "true")
                     .property("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "200000")
                     .property("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "200000")

@@ -26,6 +26,8 @@ public final class P2psipPortConfig {
     private int maxTcpConnections = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS;
     private int maxTcpPerSource = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
     private Duration tcpMessageDeadline = Duration.ofMillis(org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MESSAGE_DEADLINE_MS);
+    private Duration tcpWriteTimeout = Duration.ofMillis(org.p2psip.sip.transport.SipListenerBounds.DEFAULT_WRITE_TIMEOUT_MS);
+    private Duration tcpIdleTimeout = Duration.ofMillis(org.p2psip.sip.transport.SipListenerBounds.DEFAULT_IDLE_TIMEOUT_MS);
     private String realm = DEFAULT_REALM;
     /**
      * Default digest algorithms challenged with: MD5 only. baresip 1.0 (Debian bookworm) fails a
@@ -358,6 +360,24 @@ public final class P2psipPortConfig {
 
     public Duration tcpMessageDeadline() {
         return tcpMessageDeadline;
+    }
+
+    /**
+     * Timeouts of accepted SIP TCP connections: an answer not written within {@code write} (a client
+     * that does not read) and a connection silent both ways for {@code idle} are closed.
+     */
+    public P2psipPortConfig tcpTimeouts(Duration write, Duration idle) {
+        this.tcpWriteTimeout = positive(write);
+        this.tcpIdleTimeout = positive(idle);
+        return this;
+    }
+
+    public Duration tcpWriteTimeout() {
+        return tcpWriteTimeout;
+    }
+
+    public Duration tcpIdleTimeout() {
+        return tcpIdleTimeout;
     }
 
     private static int port(int v) {

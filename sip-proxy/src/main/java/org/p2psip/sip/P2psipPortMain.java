@@ -45,6 +45,8 @@ public final class P2psipPortMain {
             "  --max-tcp-connections N  open SIP TCP connections per listener; beyond, new ones are closed (default 256)",
             "  --max-tcp-per-source N   ... per source address (default 32)",
             "  --tcp-message-deadline-ms MS  a SIP message over TCP must be complete within this (default 10000)",
+            "  --tcp-write-timeout-ms MS     an answer over TCP not written within this closes the connection (default 10000)",
+            "  --tcp-idle-timeout-ms MS      a TCP connection silent both ways this long is closed (default 300000)",
             "  --users FILE          digest authentication of REGISTER and INVITE against FILE (NAME:PASSWORD a line);",
             "                        absent: none (any phone may register any name)",
             "  --realm NAME          digest realm (default p2psip)",
@@ -102,6 +104,8 @@ public final class P2psipPortMain {
             Option.value("max-tcp-connections", "256", "open SIP TCP connections per listener"),
             Option.value("max-tcp-per-source", "32", "open SIP TCP connections per source address"),
             Option.value("tcp-message-deadline-ms", "10000", "deadline for a whole SIP message over TCP (ms)"),
+            Option.value("tcp-write-timeout-ms", "10000", "write timeout of SIP TCP connections (ms)"),
+            Option.value("tcp-idle-timeout-ms", "300000", "idle timeout of SIP TCP connections (ms)"),
             Option.value("realm", null, "digest realm"),
             Option.value("security", null, "the peer's security directory: SIP over mutual TLS on the overlay side"),
             Option.value("digest-algorithms", null, "digest algorithms challenged, in order"));
@@ -140,6 +144,8 @@ public final class P2psipPortMain {
         }
         c.tcpBounds((int) o.number("max-tcp-connections", 1, 100_000), (int) o.number("max-tcp-per-source", 1, 100_000),
                 java.time.Duration.ofMillis(o.number("tcp-message-deadline-ms", 100, 3_600_000)));
+        c.tcpTimeouts(java.time.Duration.ofMillis(o.number("tcp-write-timeout-ms", 100, 3_600_000)),
+                java.time.Duration.ofMillis(o.number("tcp-idle-timeout-ms", 1000, 86_400_000)));
         if (o.has("users")) {
             c.usersFile(Path.of(o.get("users")));
         }

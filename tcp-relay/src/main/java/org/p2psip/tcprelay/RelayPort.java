@@ -64,6 +64,7 @@ final class RelayPort {
 
     /** Accepts until the relay closes; runs on the relay's accept thread. */
     void acceptLoop() {
+        RelayClasses.preload(); // before file descriptors may run out (see RelayClasses)
         AcceptBackoff backoff = new AcceptBackoff();
         while (true) {
             Socket socket;

@@ -311,8 +311,13 @@ public final class ChordNode extends AbstractLookupService {
 
     /** A put that routed to this node: store it and replicate it to the successors (see {@link ReplicaWriter}). */
     void acceptPut(String key, String value, int ttlSeconds) {
+        acceptPut(key, value, ttlSeconds, "this node");
+    }
+
+    /** A put from {@code writer} (null: unknown) that routed to this node. */
+    void acceptPut(String key, String value, int ttlSeconds, String writer) {
         requireJoined();
-        parts.replicaWriter().put(key, value, ttlSeconds);
+        parts.replicaWriter().put(key, value, ttlSeconds, writer);
     }
 
     void acceptRemove(String key, String value) {

@@ -33,6 +33,15 @@ final class NodeRequestHandler implements RequestHandler {
      */
     @Override
     public byte[] handle(int type, byte[] payload, Id caller) throws MalformedFrameException {
+        return handle(type, payload, caller, null);
+    }
+
+    /**
+     * @param source the connection's remote address: with {@code caller}, who wrote a put
+     *               ({@link org.p2psip.lookup.store.StoreLimits#maxValuesPerWriter()})
+     */
+    @Override
+    public byte[] handle(int type, byte[] payload, Id caller, java.net.InetAddress source) throws MalformedFrameException {
         PayloadReader r = new PayloadReader(payload);
         PayloadWriter w = new PayloadWriter();
         long now = System.currentTimeMillis();
@@ -73,7 +82,8 @@ final class NodeRequestHandler implements RequestHandler {
                 long ttl = r.u32();
                 r.end();
                 Limits.checkTtl(ttl);
-                node.acceptPut(key, value, (int) ttl);
+                node.acceptPut(key, value, (int) ttl, caller != null ? "node " + caller.toHex()
+                        : source != null ? "address " + source.getHostAddress() : null);
                 break;
             }
             case STORE_GET: {

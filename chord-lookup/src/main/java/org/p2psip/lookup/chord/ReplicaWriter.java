@@ -47,10 +47,15 @@ final class ReplicaWriter {
 
     /** Stores a put that routed to this node and replicates it to the successors. */
     void put(String key, String value, int ttlSeconds) {
+        put(key, value, ttlSeconds, null);
+    }
+
+    /** {@link #put(String, String, int)} from {@code writer} (null: unknown), counted against its per-writer limit. */
+    void put(String key, String value, int ttlSeconds, String writer) {
         Limits.checkKey(key);
         Limits.checkValue(value);
         Limits.checkTtl(ttlSeconds);
-        write(store.put(key, value, ttlSeconds * 1000L, System.currentTimeMillis()));
+        write(store.put(key, value, ttlSeconds * 1000L, System.currentTimeMillis(), writer));
     }
 
     /** Stores a remove (a tombstone) that routed to this node and replicates it to the successors. */

@@ -32,6 +32,12 @@ public final class ValueStore {
     private static final Logger log = LoggerFactory.getLogger(ValueStore.class);
     private final NavigableMap<Id, Map<String, StoredRecord>> byKey = new TreeMap<>();
     private final StoreLimits limits;
+    /**
+     * The writer of each value put here by a known writer (key id and value identity -> writer), and
+     * how many each has: bounded by the records held.
+     */
+    private final Map<String, String> writers = new HashMap<>();
+    private final Map<String, Integer> byWriter = new HashMap<>();
     /** Records held (values and tombstones) and their bytes as {@link StoreLimits#size} counts them. */
     private int records;
     private long bytes;
@@ -65,15 +71,50 @@ public final class ValueStore {
 
     /** A new record for a put accepted here: stamped now, expiring after {@code ttlMillis}. */
     public synchronized StoredRecord put(String key, String value, long ttlMillis, long now) {
+        return put(key, value, ttlMillis, now, null);
+    }
+
+    /**
+     * A put accepted here from {@code writer} (null: not known, not counted): refused with
+     * VALUE_TOO_LARGE when it would be a new value beyond the writer's
+     * {@link StoreLimits#maxValuesPerWriter()} on this node.
+     */
+    public synchronized StoredRecord put(String key, String value, long ttlMillis, long now, String writer) {
         RecordRules.Admission a = rules.admit(key, value, false, now);
         StoredRecord r = a == null ? new StoredRecord(key, Id.hash(key), value, nextStamp(now), now + ttlMillis, false)
                 : new StoredRecord(key, Id.hash(key), value, a.storageTime(), Math.min(now + ttlMillis, a.expiresAt()), false);
         String refused = refusal(r);
+        String tag = tag(r);
+        if (refused == null && writer != null && !writer.equals(writers.get(tag))
+                && byWriter.getOrDefault(writer, 0) >= limits.maxValuesPerWriter()) {
+            refused = writer + " already has " + byWriter.get(writer) + " values on this node, the most one writer may have";
+        }
         if (refused != null) {
             throw new LookupException(LookupException.Reason.VALUE_TOO_LARGE, refused);
         }
-        apply(r);
+        if (apply(r) && writer != null) {
+            untag(tag);
+            writers.put(tag, writer);
+            byWriter.merge(writer, 1, Integer::sum);
+        }
         return r;
+    }
+
+    /** Values each writer has here now (the writers with any). */
+    public synchronized Map<String, Integer> valuesByWriter() {
+        return new HashMap<>(byWriter);
+    }
+
+    private String tag(StoredRecord r) {
+        return r.keyId().toHex() + "\n" + rules.identity(r.value());
+    }
+
+    /** The record under {@code tag} no longer counts for its writer. */
+    private void untag(String tag) {
+        String w = writers.remove(tag);
+        if (w != null) {
+            byWriter.computeIfPresent(w, (k, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     /**
@@ -106,8 +147,8 @@ public final class ValueStore {
         StoredRecord old = vals == null ? null : vals.get(rules.identity(value));
         long expires = old != null && !old.expired(now) ? old.expiresAt() : now + Limits.MAX_TTL_SECONDS * 1000L;
         StoredRecord t = new StoredRecord(key, id, value, a == null ? nextStamp(now) : a.storageTime(), expires, true);
-        if (refusal(t) == null) {
-            apply(t); // a tombstone for a value not held here, beyond the limits, is not kept: nothing to hide
+        if (refusal(t) == null && apply(t)) { // a tombstone for a value not held here, beyond the limits, is not kept
+            untag(tag(t)); // a removed value no longer counts for its writer
         }
         return t;
     }
@@ -420,6 +461,9 @@ public final class ValueStore {
     private void forget(StoredRecord r) {
         records--;
         bytes -= StoreLimits.size(r);
+        if (!writers.isEmpty()) {
+            untag(tag(r));
+        }
     }
 
     /** Records held now (values and tombstones, expired ones until purged). */

@@ -17,4 +17,13 @@ public interface RequestHandler {
     default byte[] handle(int type, byte[] payload, org.p2psip.lookup.ring.Id caller) throws MalformedFrameException {
         return handle(type, payload);
     }
+
+    /**
+     * Handles one request from {@code caller} (as above) that arrived from {@code source} (the
+     * connection's remote address; null if not known). By default the source is not looked at.
+     */
+    default byte[] handle(int type, byte[] payload, org.p2psip.lookup.ring.Id caller, java.net.InetAddress source)
+            throws MalformedFrameException {
+        return handle(type, payload, caller);
+    }
 }

@@ -23,8 +23,14 @@ final class Responses {
 
     /** {@link #answer(RequestHandler, int, byte[])} for a request from an authenticated node ({@code caller}, null if none). */
     static byte[] answer(RequestHandler handler, int type, byte[] payload, org.p2psip.lookup.ring.Id caller) throws MalformedFrameException {
+        return answer(handler, type, payload, caller, null);
+    }
+
+    /** {@link #answer(RequestHandler, int, byte[], org.p2psip.lookup.ring.Id)} for a request that came from {@code source}. */
+    static byte[] answer(RequestHandler handler, int type, byte[] payload, org.p2psip.lookup.ring.Id caller,
+            java.net.InetAddress source) throws MalformedFrameException {
         try {
-            byte[] ok = handler.handle(type, payload, caller);
+            byte[] ok = handler.handle(type, payload, caller, source);
             byte[] body = new byte[ok.length + 1];
             System.arraycopy(ok, 0, body, 1, ok.length);
             return body;

@@ -249,7 +249,7 @@ final class TcpServer {
     private void respond(Socket c, OutputStream out, String peer, Frame req, org.p2psip.lookup.ring.Id caller) {
         byte[] body;
         try {
-            body = Responses.answer(handler, req.type(), req.payload(), caller);
+            body = Responses.answer(handler, req.type(), req.payload(), caller, c.getInetAddress());
         } catch (MalformedFrameException e) {
             log.warn("{}: closing connection from {}: malformed request (type {}): {}", name, peer, req.type(), e.getMessage());
             closeQuietly(c); // its reader then ends and releases it

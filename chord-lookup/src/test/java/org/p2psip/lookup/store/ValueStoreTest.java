@@ -207,4 +207,41 @@ public class ValueStoreTest {
             assertTrue(e.getMessage(), e.getMessage().contains("bytes"));
         }
     }
+
+    /**
+     * Values per writer (StoreLimits.maxValuesPerWriter): a writer's new value beyond its limit on this
+     * node is refused naming the writer; refreshing one it has is taken; other writers are not affected;
+     * a value removed or expired no longer counts; replicas and puts of no known writer are not counted.
+     */
+    @Test
+    public void limitPerWriter() {
+        ValueStore s = new ValueStore(new StoreLimits(100, 1000, 1_000_000, 3));
+        for (int i = 0; i < 3; i++) {
+            s.put("k" + i, "v", 10_000, 0, "address 192.0.2.1");
+        }
+        try {
+            s.put("k3", "v", 10_000, 0, "address 192.0.2.1");
+            org.junit.Assert.fail("a 4th value from one writer");
+        } catch (org.p2psip.lookup.LookupException e) {
+            assertEquals(org.p2psip.lookup.LookupException.Reason.VALUE_TOO_LARGE, e.reason());
+            assertEquals("address 192.0.2.1 already has 3 values on this node, the most one writer may have", e.getMessage());
+        }
+        s.put("k0", "v", 20_000, 1, "address 192.0.2.1"); // a refresh: taken
+        s.put("k3", "v", 10_000, 0, "address 192.0.2.2");
+        s.put("k4", "v", 10_000, 0, null);
+        assertEquals(java.util.Map.of("address 192.0.2.1", 3, "address 192.0.2.2", 1), s.valuesByWriter());
+        s.remove("k1", "v", 2);
+        s.put("k5", "v", 10_000, 3, "address 192.0.2.1");
+        try {
+            s.put("k6", "v", 500, 3, "address 192.0.2.1");
+            org.junit.Assert.fail("a 4th live value from one writer");
+        } catch (org.p2psip.lookup.LookupException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("already has 3 values"));
+        }
+        assertTrue(s.merge(new ValueStore().put("k7", "v", 10_000, 0)));
+        assertEquals(3, (int) s.valuesByWriter().get("address 192.0.2.1"));
+        s.purgeExpired(25_000);
+        assertEquals(java.util.Map.of(), s.valuesByWriter());
+        s.put("k8", "v", 10_000, 25_000, "address 192.0.2.1");
+    }
 }

@@ -1,5 +1,6 @@
 package org.p2psip.interop.peer;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -26,13 +27,19 @@ import org.p2psip.phone.PhoneException;
 
 /**
  * Floods against a real peer ({@code ./p2psip peer} in its own JVM, -Xmx256m, exit on
- * OutOfMemoryError) while a call through it has media both ways, from 127.0.0.2 (the peers talk
- * from 127.0.0.1: the per-source bounds keep the flood from crowding them out): 2,000 idle TCP
- * connections to its lookup-service port and to its OM IF, 200 slowloris clients on the OM IF,
+ * OutOfMemoryError) while a call through it has media both ways, from 127.0.0.2 and up (the peers
+ * talk from 127.0.0.1: the per-source bounds keep the flood from crowding them out). First: 2,000 idle
+ * TCP connections to its lookup-service port and to its OM IF, 200 slowloris clients on the OM IF,
  * 100,000 pipelined lookup requests whose answers are never read, 20 frames announcing 1 GiB, then
- * the peer's process out of file descriptors for 3 s. Afterwards the call's media still flows both
- * ways, the peer is alive (its heap stayed within 256 MiB) with at most {@value #THREAD_CEILING}
- * threads more than before the flood, and a new call succeeds. SIP TCP listeners are not flooded here.
+ * the peer's process out of file descriptors for 3 s while connections arrive at each of its TCP
+ * listeners (lookup, OM IF, SIP, TCP relay), which must accept again afterwards; at most {@value #THREAD_CEILING} threads more
+ * than before. Then, those closed: 2,000 idle TCP connections to its SIP TCP listener and to its TCP
+ * relay, and 200 slowloris clients on SIP TCP (from 10 addresses, a byte every 300 ms; cut by the 10 s
+ * message deadline); at most {@value #SIP_THREAD_CEILING} threads more than once the first floods' have gone.
+ * Afterwards the call's media still flows both ways, the peer is alive, its heap after a full GC is
+ * within {@value #HEAP_CEILING_MIB} MiB of what it was before the floods (and never beyond -Xmx256m:
+ * it would have exited), an OPTIONS over TCP gets 200, the TCP relay answers a first line, and a new
+ * call succeeds.
  */
 public class PeerFloodTest {
     /**
@@ -40,6 +47,15 @@ public class PeerFloodTest {
      * flooding address), 64 OM IF threads, lookup workers and timers (one run: 104 -> 471).
      */
     static final int THREAD_CEILING = 450;
+    /**
+     * Threads the SIP TCP and TCP relay floods may add to the peer (counted from when the first floods'
+     * threads have gone): the RI's two threads (reader and parser) per admitted SIP TCP connection, 200
+     * slowloris + 32 idle from one address (the per-source cap); one per relay connection in its first
+     * line, at most 128; 100 for workers and timers (one run: +695 counted from before the first floods).
+     */
+    static final int SIP_THREAD_CEILING = 2 * (200 + 32) + 128 + 100;
+    /** Heap growth allowed, after a full GC, between before and after the floods (MiB). */
+    static final int HEAP_CEILING_MIB = 64;
 
     @Rule
     public final Owned owned = new Owned();
@@ -52,8 +68,9 @@ public class PeerFloodTest {
         Path logs = Path.of("target", "peer-processes");
         // unsecured (--security off): the floods must reach the lookup service's frame parser, which on a secured
         // wire sits behind the TLS handshake (that refuses them first)
+        int relayPort = org.p2psip.interop.fixtures.FreePorts.tcpAndUdp();
         PeerProcess pa = owned.track(PeerProcess.start("floodA", root, java, Map.of("P2PSIP_FLOW_LEVEL", "INFO"), logs, "--security", "off",
-                "--rtp-ports", "24500-24599", "--relay-policy", "never"));
+                "--rtp-ports", "24500-24599", "--relay-policy", "never", "--tcp-relay-port", Integer.toString(relayPort)));
         PeerProcess pb = owned.track(PeerProcess.start("floodB", root, java, Map.of("P2PSIP_FLOW_LEVEL", "INFO"), logs, "--security", "off",
                 "--bootstrap", pa.lookup(), "--rtp-ports", "25500-25599", "--relay-policy", "never"));
         Phone alice = owned.track(PeersAsProcessesTest.phone("alice", pa.sip()));
@@ -68,6 +85,7 @@ public class PeerFloodTest {
 
         long pid = pa.process().pid();
         int threadsBefore = threads(pid);
+        long heapBefore = heapAfterGc(pid);
         InetSocketAddress lookup = address(pa.lookup());
         InetSocketAddress omIf = address(pa.om().replaceFirst("^https?://", "").replaceFirst("/.*$", ""));
         List<Socket> flood = new ArrayList<>();
@@ -124,7 +142,8 @@ public class PeerFloodTest {
             FdLimits.set(pid, FdLimits.open(pid) + ":" + limits.split(":")[1]);
             try {
                 for (int i = 0; i < 50; i++) {
-                    for (InetSocketAddress target : List.of(lookup, omIf)) {
+                    // every TCP listener's accept loop meets "Too many open files"; each must go on accepting
+                    for (InetSocketAddress target : List.of(lookup, omIf, address(pa.sip()), new InetSocketAddress("127.0.0.1", relayPort))) {
                         Socket s = tryConnect(target);
                         if (s != null) {
                             flood.add(s);
@@ -136,6 +155,63 @@ public class PeerFloodTest {
                 FdLimits.set(pid, limits);
             }
             maxThreads = Math.max(maxThreads, threads(pid));
+            System.out.println("[flood] lookup, OM IF, fd exhaustion: peer threads " + threadsBefore + " before, at most "
+                    + maxThreads + " during");
+            assertTrue("threads " + threadsBefore + " -> " + maxThreads, maxThreads <= threadsBefore + THREAD_CEILING);
+            for (Socket s : flood) {
+                s.close();
+            }
+            flood.clear();
+
+            // SIP TCP and the TCP relay: 2,000 idle connections each, 200 slowloris clients on SIP TCP
+            InetSocketAddress sipTcp = address(pa.sip());
+            InetSocketAddress relay = new InetSocketAddress("127.0.0.1", relayPort);
+            long settle = System.currentTimeMillis() + 15_000;
+            while (threads(pid) > threadsBefore + 60 && System.currentTimeMillis() < settle) {
+                Thread.sleep(200); // the first floods' readers end as their connections close
+            }
+            int sipBase = threads(pid);
+            int sipMax = sipBase;
+            List<Socket> sipSlow = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                Socket s = tryConnect(sipTcp, "127.0.0." + (10 + i % 10));
+                if (s != null) {
+                    flood.add(s);
+                    sipSlow.add(s);
+                    try {
+                        s.getOutputStream().write("OPTIONS sip:slow@127.0.0.1 SIP/2.0\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException cut) {
+                        // shed
+                    }
+                }
+            }
+            int refusedSip = 0;
+            for (InetSocketAddress target : List.of(sipTcp, relay)) {
+                for (int i = 0; i < 2000; i++) {
+                    Socket s = tryConnect(target);
+                    if (s == null) {
+                        refusedSip++;
+                    } else {
+                        flood.add(s);
+                    }
+                }
+            }
+            System.out.println("[flood] SIP TCP and TCP relay, 2 x 2,000 idle connections: " + refusedSip + " refused or reset at connect");
+            for (int b = 0; b < 12; b++) {
+                for (Socket s : sipSlow) {
+                    try {
+                        s.getOutputStream().write('X');
+                    } catch (IOException cut) {
+                        // cut by the peer: fine
+                    }
+                }
+                Thread.sleep(300);
+                sipMax = Math.max(sipMax, threads(pid));
+            }
+            System.out.println("[flood] SIP TCP and TCP relay: peer threads " + sipBase + " before (" + threadsBefore
+                    + " before the first floods), at most " + sipMax + " during");
+            assertTrue("threads " + sipBase + " -> " + sipMax, sipMax <= sipBase + SIP_THREAD_CEILING);
+            maxThreads = Math.max(maxThreads, sipMax);
             MediaStats a0 = alice.stats();
             MediaStats b0 = bob.stats();
             Thread.sleep(2000);
@@ -149,8 +225,14 @@ public class PeerFloodTest {
             }
         }
         assertTrue("the peer is alive (no OutOfMemoryError exit)\n" + pa.logTail(), pa.process().isAlive());
-        System.out.println("[flood] peer threads " + threadsBefore + " before, at most " + maxThreads + " during the floods");
-        assertTrue("threads " + threadsBefore + " -> " + maxThreads, maxThreads <= threadsBefore + THREAD_CEILING);
+        long heapAfter = heapAfterGc(pid);
+        System.out.println("[flood] peer threads " + threadsBefore + " before, at most " + maxThreads + " during the floods; heap after"
+                + " a full GC " + heapBefore / 1024 + " KiB before, " + heapAfter / 1024 + " KiB after");
+        assertTrue("heap after GC " + heapBefore + " -> " + heapAfter + " bytes",
+                heapAfter <= heapBefore + HEAP_CEILING_MIB * 1024L * 1024);
+        assertTrue("a SIP request over TCP is answered after the floods", optionsOverTcp(address(pa.sip())).startsWith("SIP/2.0 200 "));
+        assertEquals("the TCP relay answers a first line after the floods", "ERR unknown command",
+                relayAnswer(new InetSocketAddress("127.0.0.1", relayPort)));
         alice.hangup();
         assertTrue("bob sees the BYE", bob.awaitHangup(Duration.ofSeconds(15)) != null);
 
@@ -176,15 +258,80 @@ public class PeerFloodTest {
 
     /** A connection from 127.0.0.2 (a flood source other than the peers' 127.0.0.1). */
     private static Socket connect(InetSocketAddress to) throws IOException {
+        return connect(to, "127.0.0.2");
+    }
+
+    private static Socket connect(InetSocketAddress to, String from) throws IOException {
         Socket s = new Socket();
-        s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
-        s.connect(to, 5000);
+        s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+        try {
+            s.connect(to, 5000);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
         return s;
     }
 
-    /** 100,000 12-byte CLIENT_GET-less pings written back to back on one connection; the answers are never read. */
-    private static void pipeline(InetSocketAddress lookup, int n) throws IOException {
-        try (Socket s = tryConnect(lookup)) {
+    private static Socket tryConnect(InetSocketAddress to, String from) {
+        try {
+            return connect(to, from);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The status line of the answer to an OPTIONS sent over a new TCP connection from 127.0.0.3. */
+    private static String optionsOverTcp(InetSocketAddress sip) throws IOException {
+        try (Socket s = connect(sip, "127.0.0.3")) {
+            String id = "after-flood-" + System.nanoTime();
+            String req = "OPTIONS sip:" + sip.getHostString() + ":" + sip.getPort() + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/TCP 127.0.0.3:" + s.getLocalPort() + ";branch=z9hG4bK" + id + "\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.3>;tag=1\r\nTo: <sip:" + sip.getHostString() + ">\r\n"
+                    + "Call-ID: " + id + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+            s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
+            s.setSoTimeout(10_000);
+            byte[] b = new byte[12];
+            int n = s.getInputStream().readNBytes(b, 0, 12);
+            return new String(b, 0, n, StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The TCP relay's answer line to an unknown command sent over a new connection from 127.0.0.3. */
+    private static String relayAnswer(InetSocketAddress relay) throws IOException {
+        try (Socket s = connect(relay, "127.0.0.3")) {
+            s.getOutputStream().write("HELLO\n".getBytes(StandardCharsets.US_ASCII));
+            s.setSoTimeout(10_000);
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    /** The peer's heap in use after a full GC (jcmd GC.run, then GC.heap_info), in bytes. */
+    private static long heapAfterGc(long pid) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        FdLimits.run(jcmd, Long.toString(pid), "GC.run");
+        String info = FdLimits.run(jcmd, Long.toString(pid), "GC.heap_info");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IOException("no heap figure in jcmd GC.heap_info: " + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    /**
+     * 100,000 12-byte CLIENT_GET-less pings written back to back on one connection; the answers are never
+     * read. From 127.0.0.4, an address the idle flood (127.0.0.2) has not used up, so the connection is
+     * admitted; connecting is tried a few times (the accept queue may still be full of the idle flood).
+     */
+    private static void pipeline(InetSocketAddress lookup, int n) throws Exception {
+        Socket connected = null;
+        for (int i = 0; i < 10 && connected == null; i++) {
+            connected = tryConnect(lookup, "127.0.0.4");
+            if (connected == null) {
+                Thread.sleep(300);
+            }
+        }
+        try (Socket s = connected) {
             if (s == null) {
                 throw new AssertionError("the pipelining client could not connect to " + lookup);
             }
@@ -245,7 +392,7 @@ public class PeerFloodTest {
             }
         }
 
-        private static String run(String... cmd) throws Exception {
+        static String run(String... cmd) throws Exception {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {

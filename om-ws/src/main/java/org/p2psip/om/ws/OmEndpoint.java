@@ -50,25 +50,30 @@ public final class OmEndpoint implements AutoCloseable {
 
     /** Publishes the OM IF of an OM's acceptor side on {@code bind} (port 0: a free port), plain HTTP. */
     public static OmEndpoint publish(OmIfRequests acceptor, Address bind, int maxBodyBytes) throws OmException {
-        return publish(acceptor, bind, maxBodyBytes, null);
+        return publish(acceptor, bind, maxBodyBytes, null, HttpBounds.DEFAULT);
     }
 
     /**
-     * Publishes the OM IF of an OM's acceptor side: HTTPS with client certificates when {@code tls}
-     * is given (a secured overlay; the caller's node id is then the one in its certificate), plain
-     * HTTP when it is null.
+     * Publishes the OM IF of an OM's acceptor side with the listener's {@code bounds} ({@link HttpBounds}):
+     * HTTPS with client certificates when {@code tls} is given (a secured overlay; the caller's node id
+     * is then the one in its certificate), plain HTTP when it is null.
      */
-    public static OmEndpoint publish(OmIfRequests acceptor, Address bind, int maxBodyBytes, OmIfTls tls) throws OmException {
-        return publish(new OmService(acceptor, tls), bind, maxBodyBytes, tls);
+    public static OmEndpoint publish(OmIfRequests acceptor, Address bind, int maxBodyBytes, OmIfTls tls,
+            org.p2psip.common.ListenerBounds bounds) throws OmException {
+        return publish(new OmService(acceptor, tls), bind, maxBodyBytes, tls, bounds);
     }
 
     /** Publishes any implementation of the OM IF (tests and benchmarks use this with a plain service). */
     public static OmEndpoint publish(OverlayManagerPortType service, Address bind, int maxBodyBytes) throws OmException {
-        return publish(service, bind, maxBodyBytes, null);
+        return publish(service, bind, maxBodyBytes, null, HttpBounds.DEFAULT);
     }
 
-    /** As {@link #publish(OverlayManagerPortType, Address, int)}, over HTTPS with client certificates when {@code tls} is given. */
-    public static OmEndpoint publish(OverlayManagerPortType service, Address bind, int maxBodyBytes, OmIfTls tls) throws OmException {
+    /**
+     * As {@link #publish(OverlayManagerPortType, Address, int)}, over HTTPS with client certificates
+     * when {@code tls} is given, with the listener's {@code bounds} ({@link HttpBounds}).
+     */
+    public static OmEndpoint publish(OverlayManagerPortType service, Address bind, int maxBodyBytes, OmIfTls tls,
+            org.p2psip.common.ListenerBounds bounds) throws OmException {
         String scheme = tls == null ? "http" : "https";
         int attempts = bind.port() == 0 ? 5 : 1;
         OmException last = null;
@@ -82,7 +87,7 @@ public final class OmEndpoint implements AutoCloseable {
                 }
                 JettyHTTPServerEngine engine = engines.createJettyHTTPServerEngine(bind.host(), port, scheme);
                 engine.setSendServerVersion(false);
-                HttpBounds.beforeStart(engine);
+                HttpBounds.beforeStart(engine, bounds);
                 JaxWsServerFactoryBean f = new JaxWsServerFactoryBean();
                 f.setBus(bus);
                 f.setServiceClass(OverlayManagerPortType.class);
@@ -102,7 +107,7 @@ public final class OmEndpoint implements AutoCloseable {
                 f.setProperties(props);
                 f.getInInterceptors().add(new BodyLimitInterceptor(maxBodyBytes));
                 Server server = f.create();
-                HttpBounds.afterStart(engine, bind.host() + ":" + port);
+                HttpBounds.afterStart(engine, bind.host() + ":" + port, bounds);
                 log.debug("OM IF endpoint published at {}://{}{}", scheme, a, Wire.PATH);
                 return new OmEndpoint(server, a, scheme);
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {

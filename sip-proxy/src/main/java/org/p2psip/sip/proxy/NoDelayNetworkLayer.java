@@ -51,6 +51,8 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
 
     /** Whole-message deadline of accepted connections (from the stack's properties, {@link #setSipStack}). */
     private volatile long messageDeadlineMillis = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_MESSAGE_DEADLINE_MS;
+    private volatile long writeTimeoutMillis = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_WRITE_TIMEOUT_MS;
+    private volatile long idleTimeoutMillis = org.p2psip.sip.transport.SipListenerBounds.DEFAULT_IDLE_TIMEOUT_MS;
 
     /**
      * A server socket whose accepted connections have Nagle's algorithm switched off and a deadline
@@ -58,17 +60,23 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
      */
     static final class NoDelayServerSocket extends ServerSocket {
         private final long deadlineMillis;
+        private final long writeTimeoutMillis;
+        private final long idleTimeoutMillis;
 
-        NoDelayServerSocket(int port, int backlog, InetAddress bind, long deadlineMillis) throws IOException {
+        NoDelayServerSocket(int port, int backlog, InetAddress bind, long deadlineMillis, long writeTimeoutMillis,
+                long idleTimeoutMillis) throws IOException {
             // the RI asks for the default backlog (50): under a connection flood the kernel then drops
             // SYNs and clients wait for retransmissions; a deeper queue lets the accept loop shed them
             super(port, Math.max(backlog, ACCEPT_BACKLOG), bind);
             this.deadlineMillis = deadlineMillis;
+            this.writeTimeoutMillis = writeTimeoutMillis;
+            this.idleTimeoutMillis = idleTimeoutMillis;
         }
 
         @Override
         public Socket accept() throws IOException {
-            Socket s = new org.p2psip.sip.transport.MessageDeadlineSocket(deadlineMillis);
+            Socket s = new org.p2psip.sip.transport.MessageDeadlineSocket(deadlineMillis, writeTimeoutMillis,
+                    idleTimeoutMillis);
             implAccept(s);
             s.setTcpNoDelay(true);
             return s;
@@ -82,7 +90,7 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
 
     @Override
     public ServerSocket createServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-        return new NoDelayServerSocket(port, backlog, bindAddress, messageDeadlineMillis);
+        return new NoDelayServerSocket(port, backlog, bindAddress, messageDeadlineMillis, writeTimeoutMillis, idleTimeoutMillis);
     }
 
     @Override
@@ -385,6 +393,14 @@ public final class NoDelayNetworkLayer implements NetworkLayer {
         String dir = p.getProperty(SECURITY_DIR);
         if (dir != null) {
             overlayTls = OverlaySipTls.context(NodeIdentity.load(Path.of(dir)));
+        }
+        String w = sipStackImpl.getConfigurationProperties().getProperty(org.p2psip.sip.transport.SipListenerBounds.WRITE_TIMEOUT_MS);
+        if (w != null) {
+            writeTimeoutMillis = Long.parseLong(w);
+        }
+        String i = sipStackImpl.getConfigurationProperties().getProperty(org.p2psip.sip.transport.SipListenerBounds.IDLE_TIMEOUT_MS);
+        if (i != null) {
+            idleTimeoutMillis = Long.parseLong(i);
         }
     }
 }

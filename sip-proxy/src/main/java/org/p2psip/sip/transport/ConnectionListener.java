@@ -5,7 +5,6 @@ import gov.nist.javax.sip.stack.TCPMessageProcessor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,12 +12,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A TCP listening point of the P2PSIP-Port (UA side or overlay side): accepts connections and gives
  * each a {@link ConnectionChannel} (the RI's reader thread per connection). Replaces the RI's accept
- * loop, which stops accepting for good on the first error it does not expect; this one logs, pauses
- * briefly (e.g. out of file descriptors) and goes on.
+ * loop, which stops accepting for good on the first error it does not expect; this one pauses (e.g. out
+ * of file descriptors: {@link org.p2psip.common.AcceptBackoff}, 10 ms doubling to 1 s) and goes on,
+ * logging the first failure in a row and every 100th.
  */
 final class ConnectionListener extends TCPMessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(ConnectionListener.class);
-    private static final long ACCEPT_ERROR_PAUSE_MS = 100;
 
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -36,26 +35,64 @@ final class ConnectionListener extends TCPMessageProcessor {
                 Integer.toString(SipListenerBounds.DEFAULT_MAX_CONNECTIONS)));
         maxPerSource = Integer.parseInt(p.getProperty(SipListenerBounds.MAX_CONNECTIONS_PER_SOURCE,
                 Integer.toString(SipListenerBounds.DEFAULT_MAX_CONNECTIONS_PER_SOURCE)));
+        preload();
     }
+
+    /**
+     * The classes an accepted connection needs, loaded now: the JVM loads a class when it is first
+     * used, reading its file, and remembers a failure for good; a first TCP client arriving while the
+     * process is out of file descriptors would otherwise leave this listener unable to serve any
+     * connection again (NoClassDefFoundError).
+     */
+    private static void preload() {
+        for (String name : PER_CONNECTION_CLASSES) {
+            try {
+                Class.forName(name, true, ConnectionListener.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                log.debug("cannot load {} up front: {}", name, e.toString());
+            }
+        }
+    }
+
+    private static final String[] PER_CONNECTION_CLASSES = {
+        "org.p2psip.sip.transport.ConnectionChannel",
+        "org.p2psip.sip.transport.MessageDeadlineSocket",
+        "org.p2psip.sip.transport.MessageDeadlineSocket$Framing",
+        "org.p2psip.sip.transport.MessageDeadlineSocket$Timed",
+        "org.p2psip.sip.transport.WriteWatchdog",
+        "gov.nist.javax.sip.stack.TCPMessageChannel",
+        "gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel",
+        "gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel$1",
+        "gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel$KeepAliveTimeoutTimerTask",
+        "gov.nist.javax.sip.parser.Pipeline",
+        "gov.nist.javax.sip.parser.Pipeline$Buffer",
+        "gov.nist.javax.sip.parser.Pipeline$MyTimer",
+        "gov.nist.javax.sip.parser.PipelinedMsgParser",
+        "gov.nist.javax.sip.parser.PipelinedMsgParser$Dispatch",
+        "gov.nist.javax.sip.parser.PipelinedMsgParser$CallIDOrderingStructure",
+    };
 
     @Override
     public void run() {
+        org.p2psip.common.AcceptBackoff backoff = new org.p2psip.common.AcceptBackoff();
+        long inARow = 0;
         while (isRunning) {
             Socket s;
             try {
                 s = sock.accept();
-            } catch (SocketException e) {
+                backoff.succeeded();
+                inARow = 0;
+            } catch (IOException | LinkageError e) {
                 if (!isRunning) {
                     return;
                 }
-                log.warn("SIP TCP listener {}:{}: accept failed ({}); going on", getIpAddress().getHostAddress(), getPort(),
-                        e.getMessage());
-                pause();
-                continue;
-            } catch (IOException e) {
-                log.warn("SIP TCP listener {}:{}: accept failed ({}); going on", getIpAddress().getHostAddress(), getPort(),
-                        e.getMessage());
-                pause();
+                if (inARow++ % 100 == 0) {
+                    log.warn("SIP TCP listener {}:{}: accept failed ({}; {} in a row); going on, retrying in {} ms",
+                            getIpAddress().getHostAddress(), getPort(), e.getMessage(), inARow, backoff.nextPause().toMillis());
+                }
+                if (!backoff.pause()) {
+                    return;
+                }
                 continue;
             }
             admit(s);
@@ -85,8 +122,9 @@ final class ConnectionListener extends TCPMessageProcessor {
         try {
             ConnectionChannel ch = new ConnectionChannel(s, sipStack, this, "SIP-TCP-" + getPort() + "-" + accepted.incrementAndGet());
             incomingMessageChannels.put(ch.getKey(), ch);
-        } catch (IOException | RuntimeException e) {
-            log.info("SIP TCP connection from {} dropped: {}", s.getRemoteSocketAddress(), e.getMessage());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // LinkageError: a class that could not be loaded (out of file descriptors); the loop goes on
+            log.info("SIP TCP connection from {} dropped: {}", s.getRemoteSocketAddress(), e.toString());
             release(from);
             closeQuietly(s);
         }
@@ -125,11 +163,4 @@ final class ConnectionListener extends TCPMessageProcessor {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(ACCEPT_ERROR_PAUSE_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

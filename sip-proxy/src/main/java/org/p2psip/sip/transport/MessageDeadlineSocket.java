@@ -1,8 +1,10 @@
 package org.p2psip.sip.transport;
 
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
@@ -14,6 +16,12 @@ import java.util.Locale;
  * {@link IOException} naming the deadline, and the stack closes the connection. Made by the server
  * socket's {@code implAccept}; the reader wakes up every second (socket timeout) to check the clock.
  * Keep-alive CRLFs between messages (RFC 5626) do not start a message.
+ *
+ * <p>Two more bounds: a write (an answer to the client) that has not completed within
+ * {@code writeTimeoutMillis} closes the connection ({@link WriteWatchdog}: a client that never reads);
+ * a connection with no byte in either direction for {@code idleTimeoutMillis}, and no message half
+ * read, is closed as idle (keep-alive CRLFs count as traffic; the stack opens a new connection when it
+ * has something to send later).
  */
 public final class MessageDeadlineSocket extends Socket {
     private static final int TICK_MILLIS = 1000;
@@ -21,10 +29,82 @@ public final class MessageDeadlineSocket extends Socket {
     private static final int MAX_HEADER = 65536;
 
     private final long deadlineMillis;
+    private final long writeTimeoutMillis;
+    private final long idleTimeoutMillis;
     private InputStream in;
+    private OutputStream out;
+    /** When the write in progress started; 0: none. */
+    private volatile long writingSince;
+    /** The last byte read or written. */
+    private volatile long lastTraffic = System.currentTimeMillis();
 
     public MessageDeadlineSocket(long deadlineMillis) {
+        this(deadlineMillis, SipListenerBounds.DEFAULT_WRITE_TIMEOUT_MS, SipListenerBounds.DEFAULT_IDLE_TIMEOUT_MS);
+    }
+
+    /** A socket with a whole-message read deadline, a write timeout and an idle timeout (ms). */
+    public MessageDeadlineSocket(long deadlineMillis, long writeTimeoutMillis, long idleTimeoutMillis) {
         this.deadlineMillis = deadlineMillis;
+        this.writeTimeoutMillis = writeTimeoutMillis;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+    }
+
+    @Override
+    public synchronized OutputStream getOutputStream() throws IOException {
+        if (out == null) {
+            out = new Timed(super.getOutputStream());
+            WriteWatchdog.watch(this);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        WriteWatchdog.forget(this);
+        super.close();
+    }
+
+    /** Whether a write has been waiting since before {@code now - writeTimeout}. */
+    boolean writeStuckSince(long now) {
+        long since = writingSince;
+        return since != 0 && now - since > writeTimeoutMillis;
+    }
+
+    long writeTimeoutMillis() {
+        return writeTimeoutMillis;
+    }
+
+    /** Notes when each write starts and ends, for {@link WriteWatchdog} and the idle timeout. */
+    private final class Timed extends FilterOutputStream {
+        Timed(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            writingSince = System.currentTimeMillis();
+            try {
+                out.write(b, off, len);
+            } finally {
+                writingSince = 0;
+                lastTraffic = System.currentTimeMillis();
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            writingSince = System.currentTimeMillis();
+            try {
+                out.flush();
+            } finally {
+                writingSince = 0;
+            }
+        }
     }
 
     @Override
@@ -61,9 +141,11 @@ public final class MessageDeadlineSocket extends Socket {
                 try {
                     n = super.read(b, off, len);
                 } catch (SocketTimeoutException e) {
+                    idle();
                     continue; // a tick: look at the clock again
                 }
                 if (n > 0) {
+                    lastTraffic = System.currentTimeMillis();
                     follow(b, off, n);
                 }
                 return n;
@@ -73,6 +155,13 @@ public final class MessageDeadlineSocket extends Socket {
         private void check() throws IOException {
             if (started >= 0 && System.currentTimeMillis() - started > deadlineMillis) {
                 throw new IOException("SIP message not complete within " + deadlineMillis + " ms (slow sender): connection closed");
+            }
+        }
+
+        private void idle() throws IOException {
+            long now = System.currentTimeMillis();
+            if (started < 0 && writingSince == 0 && now - lastTraffic > idleTimeoutMillis) {
+                throw new IOException("SIP TCP connection idle for " + idleTimeoutMillis + " ms: closed");
             }
         }
 
