@@ -39,6 +39,8 @@ public final class ControlConnection implements Closeable {
     private final String localRole;
     private final String localName;
     private final Map<Integer, CompletableFuture<ControlMessage>> pending = new ConcurrentHashMap<>();
+    /** Events a handler asked to send right after its answer, by request id; only while the request is handled. */
+    private final Map<Integer, ControlMessage> afterAnswer = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object writeLock = new Object();
@@ -154,6 +156,19 @@ public final class ControlConnection implements Closeable {
         return new ControlException(ErrorCode.INTERNAL, request.type() + ": " + cause);
     }
 
+    /**
+     * For a handler of {@code request} (while it runs {@link ControlHandler#onRequest}): sends {@code event}
+     * right after the answer to {@code request}, on the same connection, so the other side reads the
+     * answer first. Nothing is sent if the handler then fails (the request is answered with an error).
+     * One event per request; a second replaces the first.
+     */
+    public void sendEventAfterAnswer(ControlMessage request, ControlMessage event) {
+        if (event.kind() != ControlMessage.Kind.EVENT) {
+            throw new IllegalArgumentException("not an event: " + event);
+        }
+        afterAnswer.put(request.id(), event);
+    }
+
     /** Sends an asynchronous event. */
     public void sendEvent(ControlMessage event) throws ControlException {
         if (event.kind() != ControlMessage.Kind.EVENT) {
@@ -257,6 +272,21 @@ public final class ControlConnection implements Closeable {
     }
 
     private void handle(ControlMessage request) {
+        try {
+            answer(request);
+        } finally {
+            ControlMessage event = afterAnswer.remove(request.id());
+            if (event != null && !closed.get()) {
+                try {
+                    send(event);
+                } catch (ControlException e) {
+                    log.debug("Could not send {} after answering {}: {}", event.type(), request.type(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void answer(ControlMessage request) {
         ControlMessage answer;
         try {
             answer = handler.onRequest(this, request);
@@ -265,10 +295,12 @@ public final class ControlConnection implements Closeable {
             }
             answer = answer.withId(request.id());
         } catch (ControlException e) {
+            afterAnswer.remove(request.id());
             log.debug("{} answered with {}", request.type(), e.toString());
             respondError(request, e);
             return;
         } catch (RuntimeException e) {
+            afterAnswer.remove(request.id());
             log.error("Handler failed on {}", request, e);
             respondError(request, new ControlException(ErrorCode.INTERNAL, String.valueOf(e)));
             return;

@@ -62,6 +62,13 @@ public class ControlProtocolTest {
                         }
                     });
                     return ControlMessage.responseTo(r).with("accepted", "true");
+                case "test.notify-after":
+                    // "signalling SATO ready" as the OM sends it: right after the answer, by the same worker
+                    from.sendEventAfterAnswer(r, ControlMessage.event("test.ready").with("sato", r.require("sato")));
+                    if (r.get("fail") != null) {
+                        throw new ControlException(ErrorCode.UNAVAILABLE, "no SATO after all");
+                    }
+                    return ControlMessage.responseTo(r).with("accepted", "true");
                 case "test.fail":
                     throw new ControlException(ErrorCode.RESOURCE_EXHAUSTED, "no free RTP ports in 40000-40009");
                 default:
@@ -179,6 +186,50 @@ public class ControlProtocolTest {
         ControlMessage e = serverEvents.poll(10, TimeUnit.SECONDS);
         assertNotNull(e);
         assertEquals("x", e.get("session"));
+    }
+
+    @Test
+    public void anEventAfterTheAnswerFollowsItAndIsDroppedWhenTheRequestFails() throws Exception {
+        listen();
+        BlockingQueue<ControlMessage> clientEvents = new LinkedBlockingQueue<>();
+        List<CompletableFuture<ControlMessage>> answers = new ArrayList<>();
+        List<Boolean> answeredFirst = new ArrayList<>();
+        ControlClient om = connect(new ControlHandler() {
+            @Override
+            public ControlMessage onRequest(ControlConnection from, ControlMessage r) throws ControlException {
+                throw ControlHandler.unknownType(r);
+            }
+
+            @Override
+            public void onEvent(ControlConnection from, ControlMessage event) {
+                String sato = event.get("sato");
+                if (sato.chars().allMatch(Character::isDigit)) {
+                    synchronized (answers) {
+                        answeredFirst.add(answers.get(Integer.parseInt(sato)).isDone());
+                    }
+                }
+                clientEvents.add(event);
+            }
+        });
+        for (int i = 0; i < 50; i++) {
+            synchronized (answers) {
+                answers.add(om.connection().request(ControlMessage.request("test.notify-after").with("sato", i), T));
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            assertEquals("true", answers.get(i).get(10, TimeUnit.SECONDS).get("accepted"));
+            ControlMessage ready = clientEvents.poll(10, TimeUnit.SECONDS);
+            assertNotNull("the event arrives", ready);
+            assertEquals("test.ready", ready.type());
+        }
+        synchronized (answers) {
+            assertFalse("every event came after its answer: " + answeredFirst, answeredFirst.contains(false));
+        }
+        // the handler failed after asking for the event: an error answer, and no event
+        assertError(om, ControlMessage.request("test.notify-after").with("sato", "x").with("fail", "1"),
+                ErrorCode.UNAVAILABLE, "no SATO");
+        om.call(ControlMessage.request("test.echo").with("v", "after"));
+        assertEquals(null, clientEvents.poll(200, TimeUnit.MILLISECONDS));
     }
 
     @Test
