@@ -458,12 +458,13 @@ public final class SystemBenchmark {
     // ------------------------------------------------------------------ SRD
 
     /** One SRD measurement: the two delays from the capture, and sipp's verdict on the calls. */
-    record Srd(Capture.Delays to200, Capture.Delays toFirst, SippStats sipp, Map<String, Integer> answers) {
+    record Srd(Capture.Delays to200, Capture.Delays toFirst, SippStats sipp, Map<String, Integer> answers, double cpuMsPerCall) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "INVITE->200 median %s / p95 %s / p99 %s ms (%d); INVITE->first non-100 median %s / p99 %s ms;"
-                            + " answers %s; sipp: %s", Table.ms(to200.median()), Table.ms(to200.p95()), Table.ms(to200.p99()),
-                    to200.count(), Table.ms(toFirst.median()), Table.ms(toFirst.p99()), answers, sipp);
+                            + " CPU of the system under test %s ms per call; answers %s; sipp: %s", Table.ms(to200.median()),
+                    Table.ms(to200.p95()), Table.ms(to200.p99()), to200.count(), Table.ms(toFirst.median()), Table.ms(toFirst.p99()),
+                    Table.ms(cpuMsPerCall), answers, sipp);
         }
     }
 
@@ -477,7 +478,9 @@ public final class SystemBenchmark {
 
     private Srd srd(Rig rig, String label, int calls) throws Exception {
         Capture[] cap = new Capture[1];
+        long[] cpu = new long[1];
         SippStats st = guarded(rig, rig.tag + "-srd-" + label, calls, () -> {
+            cpu[0] = Cpu.millis(rig.sut.processes());
             cap[0] = owner.own(Capture.start(work.resolve(rig.tag + "-srd-" + label + ".pcap"), captureFilter(rig)));
             try {
                 return callLoadOnce(rig, rig.tag + "-srd-" + label, SRD_RATE, calls);
@@ -486,9 +489,11 @@ public final class SystemBenchmark {
                 owner.disown(cap[0]);
             }
         });
+        // the calls' CPU, BYEs included: the run ends when sipp's last call has ended
+        double cpuPerCall = (Cpu.millis(rig.sut.processes()) - cpu[0]) / (double) Math.max(1, st.created());
         SipTrace t = cap[0].trace(rig.sut.port());
         int p = rig.sut.port();
-        return new Srd(t.srdTo200(p), t.srdToFirstNon100(p), st, t.finalAnswers("INVITE", p));
+        return new Srd(t.srdTo200(p), t.srdToFirstNon100(p), st, t.finalAnswers("INVITE", p), cpuPerCall);
     }
 
     // ------------------------------------------------------------------ load
