@@ -41,6 +41,7 @@ public class ControlProtocolTest {
 
     /** A SATO-Port-like handler: echo, add, a slow call, a typed error, and events back to the caller. */
     private final BlockingQueue<ControlMessage> serverEvents = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
     private final ControlHandler portHandler = new ControlHandler() {
         @Override
         public ControlMessage onRequest(ControlConnection from, ControlMessage r) throws ControlException {
@@ -62,6 +63,10 @@ public class ControlProtocolTest {
                         }
                     });
                     return ControlMessage.responseTo(r).with("accepted", "true");
+                case "test.count":
+                    counted.incrementAndGet();
+                    assertEquals("the sender's wait is not the handler's business", null, r.get(MessageTypes.F_WAIT_MS));
+                    return ControlMessage.responseTo(r);
                 case "test.notify-after":
                     // "signalling SATO ready" as the OM sends it: right after the answer, by the same worker
                     from.sendEventAfterAnswer(r, ControlMessage.event("test.ready").with("sato", r.require("sato")));
@@ -384,6 +389,37 @@ public class ControlProtocolTest {
             assertEquals(ErrorCode.UNAVAILABLE, e.code());
             assertTrue(e.getMessage(), e.getMessage().contains(socket.toString()));
         }
+    }
+
+    @Test
+    public void requestsWhoseSenderGaveUpBeforeAWorkerTookThemAreNotHandled() throws Exception {
+        listen();
+        ControlClient om = connect(ControlHandler.NONE);
+        // every worker busy for a while
+        List<CompletableFuture<ControlMessage>> busy = new ArrayList<>();
+        for (int i = 0; i < ControlServer.WORKERS; i++) {
+            busy.add(om.connection().request(ControlMessage.request("test.slow").with("ms", 1500), T));
+        }
+        // these wait behind them, and their sender gives up after 300 ms
+        List<CompletableFuture<ControlMessage>> late = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            late.add(om.connection().request(ControlMessage.request("test.count"), Duration.ofMillis(300)));
+        }
+        for (CompletableFuture<ControlMessage> f : late) {
+            try {
+                f.get(10, TimeUnit.SECONDS);
+                fail("answered although every worker was busy for 1.5 s");
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof java.util.concurrent.TimeoutException);
+            }
+        }
+        for (CompletableFuture<ControlMessage> f : busy) {
+            assertEquals("1500", f.get(10, TimeUnit.SECONDS).get("slept"));
+        }
+        // a request still awaited is handled; the five given up were not
+        om.call(ControlMessage.request("test.count"));
+        assertEquals(1, counted.get());
+        assertTrue(ControlConnection.staleRequests() >= 5);
     }
 
     @Test
