@@ -50,7 +50,7 @@ final class Report {
                 + SystemBenchmark.SRD_RATE + " calls/s (fresh: the first " + b.freshCalls + " calls after start; warm: "
                 + b.warmCalls + " calls after " + b.warmupCalls + " warm-up calls)",
                 "system", "calls", "median", "p95", "p99", "median / 2 Kam.", "p99 / 2 Kam.", "median / 1 Kam.", "p99 / 1 Kam.",
-                "CPU ms / call");
+                "CPU ms / call", "beyond idle");
         Table first = new Table("Session Request Delay to the first response other than 100 Trying (the 180), ms",
                 "system", "calls", "median", "p95", "p99", "median / 2 Kam.", "p99 / 2 Kam.", "median / 1 Kam.", "p99 / 1 Kam.");
         for (String phase : List.of("fresh", "warm")) {
@@ -72,7 +72,8 @@ final class Report {
         }
         srd.note("CPU ms / call: CPU time (user + system, /proc/PID/stat) of the system's processes during the SRD calls"
                 + " (INVITE to BYE), divided by the calls: the peers' JVMs with every thread (JIT and GC included); Kamailio's"
-                + " main process and workers.");
+                + " main process and workers. Beyond idle: minus what the same processes used per second while idle in the 5 s"
+                + " before (ring maintenance, path probes, JIT compilation still going on), times the calls' duration.");
         append(sb, srd);
         append(sb, first);
 
@@ -207,6 +208,7 @@ final class Report {
                 peer ? Table.ratio(d.p99(), d1 == null ? Double.NaN : d1.p99()) : "-"));
         if (cpu) {
             cells.add(Table.ms(s.cpuMsPerCall()));
+            cells.add(Table.ms(s.cpuMsPerCallBeyondIdle()));
         }
         t.row(cells.toArray(new String[0]));
     }

@@ -458,13 +458,20 @@ public final class SystemBenchmark {
     // ------------------------------------------------------------------ SRD
 
     /** One SRD measurement: the two delays from the capture, and sipp's verdict on the calls. */
-    record Srd(Capture.Delays to200, Capture.Delays toFirst, SippStats sipp, Map<String, Integer> answers, double cpuMsPerCall) {
+    record Srd(Capture.Delays to200, Capture.Delays toFirst, SippStats sipp, Map<String, Integer> answers, double cpuMsPerCall,
+               double idleCpuMsPerSecond) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "INVITE->200 median %s / p95 %s / p99 %s ms (%d); INVITE->first non-100 median %s / p99 %s ms;"
-                            + " CPU of the system under test %s ms per call; answers %s; sipp: %s", Table.ms(to200.median()),
-                    Table.ms(to200.p95()), Table.ms(to200.p99()), to200.count(), Table.ms(toFirst.median()), Table.ms(toFirst.p99()),
-                    Table.ms(cpuMsPerCall), answers, sipp);
+                            + " CPU of the system under test %s ms per call (idle before: %s ms per second); answers %s; sipp: %s",
+                    Table.ms(to200.median()), Table.ms(to200.p95()), Table.ms(to200.p99()), to200.count(), Table.ms(toFirst.median()),
+                    Table.ms(toFirst.p99()), Table.ms(cpuMsPerCall), Table.ms(idleCpuMsPerSecond), answers, sipp);
+        }
+
+        /** CPU per call beyond what the idle system uses meanwhile (background work: probes, ring maintenance, JIT). */
+        double cpuMsPerCallBeyondIdle() {
+            return Double.isNaN(idleCpuMsPerSecond) ? Double.NaN
+                    : cpuMsPerCall - idleCpuMsPerSecond * sipp.wallSeconds() / Math.max(1, sipp.created());
         }
     }
 
@@ -477,6 +484,11 @@ public final class SystemBenchmark {
     }
 
     private Srd srd(Rig rig, String label, int calls) throws Exception {
+        // the idle system's CPU first (background work), for 5 s
+        long idle0 = Cpu.millis(rig.sut.processes());
+        long t0 = System.nanoTime();
+        Thread.sleep(5000);
+        double idlePerSecond = (Cpu.millis(rig.sut.processes()) - idle0) / ((System.nanoTime() - t0) / 1e9);
         Capture[] cap = new Capture[1];
         long[] cpu = new long[1];
         SippStats st = guarded(rig, rig.tag + "-srd-" + label, calls, () -> {
@@ -493,7 +505,7 @@ public final class SystemBenchmark {
         double cpuPerCall = (Cpu.millis(rig.sut.processes()) - cpu[0]) / (double) Math.max(1, st.created());
         SipTrace t = cap[0].trace(rig.sut.port());
         int p = rig.sut.port();
-        return new Srd(t.srdTo200(p), t.srdToFirstNon100(p), st, t.finalAnswers("INVITE", p), cpuPerCall);
+        return new Srd(t.srdTo200(p), t.srdToFirstNon100(p), st, t.finalAnswers("INVITE", p), cpuPerCall, idlePerSecond);
     }
 
     // ------------------------------------------------------------------ load
