@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlConnection implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlConnection.class);
+    /** Requests not handled because their sender had given up before a worker took them, in this JVM. */
+    private static final AtomicLong STALE = new AtomicLong();
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private final SocketChannel channel;
@@ -39,6 +42,8 @@ public final class ControlConnection implements Closeable {
     private final String localRole;
     private final String localName;
     private final Map<Integer, CompletableFuture<ControlMessage>> pending = new ConcurrentHashMap<>();
+    /** Events a handler asked to send right after its answer, by request id; only while the request is handled. */
+    private final Map<Integer, ControlMessage> afterAnswer = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object writeLock = new Object();
@@ -119,7 +124,7 @@ public final class ControlConnection implements Closeable {
             return CompletableFuture.failedFuture(new ControlException(ErrorCode.DISCONNECTED, "control connection closed"));
         }
         try {
-            send(request.withId(id));
+            send(request.withId(id).with(MessageTypes.F_WAIT_MS, timeout.toMillis()));
         } catch (ControlException e) {
             pending.remove(id);
             f.completeExceptionally(e);
@@ -152,6 +157,19 @@ public final class ControlConnection implements Closeable {
             return new ControlException(ErrorCode.TIMEOUT, request.type() + ": no answer within " + timeout.toMillis() + " ms");
         }
         return new ControlException(ErrorCode.INTERNAL, request.type() + ": " + cause);
+    }
+
+    /**
+     * For a handler of {@code request} (while it runs {@link ControlHandler#onRequest}): sends {@code event}
+     * right after the answer to {@code request}, on the same connection, so the other side reads the
+     * answer first. Nothing is sent if the handler then fails (the request is answered with an error).
+     * One event per request; a second replaces the first.
+     */
+    public void sendEventAfterAnswer(ControlMessage request, ControlMessage event) {
+        if (event.kind() != ControlMessage.Kind.EVENT) {
+            throw new IllegalArgumentException("not an event: " + event);
+        }
+        afterAnswer.put(request.id(), event);
     }
 
     /** Sends an asynchronous event. */
@@ -208,10 +226,13 @@ public final class ControlConnection implements Closeable {
         switch (m.kind()) {
             case REQUEST:
                 if (MessageTypes.HELLO.equals(m.type())) {
-                    answerHello(m);
+                    answerHello(m.without(MessageTypes.F_WAIT_MS));
                 } else {
+                    long received = System.nanoTime();
+                    long waitMs = m.getLong(MessageTypes.F_WAIT_MS, -1);
+                    ControlMessage request = m.without(MessageTypes.F_WAIT_MS);
                     try {
-                        workers.execute(() -> handle(m));
+                        workers.execute(() -> handle(request, received, waitMs));
                     } catch (RejectedExecutionException e) {
                         // every worker busy and the queue full: answer now, keep reading
                         log.warn("Control connection from {}: no worker free for {}; answering RESOURCE_EXHAUSTED",
@@ -256,7 +277,35 @@ public final class ControlConnection implements Closeable {
         }
     }
 
-    private void handle(ControlMessage request) {
+    private void handle(ControlMessage request, long received, long waitMs) {
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - received);
+        if (waitMs > 0 && waited >= waitMs) {
+            // its sender has given up: handling it now would only delay the requests still awaited
+            long n = STALE.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                log.warn("Control connection from {}: {} request(s) not handled because they waited for a worker longer"
+                        + " than their sender waits (the last: {} after {} ms, its sender waits {} ms)", describeRemote(), n,
+                        request.type(), waited, waitMs);
+            }
+            respondError(request, new ControlException(ErrorCode.TIMEOUT, request.type() + ": waited " + waited
+                    + " ms for a worker, longer than its sender waits (" + waitMs + " ms); not handled"));
+            return;
+        }
+        try {
+            answer(request);
+        } finally {
+            ControlMessage event = afterAnswer.remove(request.id());
+            if (event != null && !closed.get()) {
+                try {
+                    send(event);
+                } catch (ControlException e) {
+                    log.debug("Could not send {} after answering {}: {}", event.type(), request.type(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void answer(ControlMessage request) {
         ControlMessage answer;
         try {
             answer = handler.onRequest(this, request);
@@ -265,10 +314,12 @@ public final class ControlConnection implements Closeable {
             }
             answer = answer.withId(request.id());
         } catch (ControlException e) {
+            afterAnswer.remove(request.id());
             log.debug("{} answered with {}", request.type(), e.toString());
             respondError(request, e);
             return;
         } catch (RuntimeException e) {
+            afterAnswer.remove(request.id());
             log.error("Handler failed on {}", request, e);
             respondError(request, new ControlException(ErrorCode.INTERNAL, String.valueOf(e)));
             return;
@@ -299,6 +350,11 @@ public final class ControlConnection implements Closeable {
         } else {
             f.complete(m);
         }
+    }
+
+    /** Requests this JVM's control connections did not handle because their senders had given up (see {@link MessageTypes#F_WAIT_MS}). */
+    public static long staleRequests() {
+        return STALE.get();
     }
 
     /** Closes the connection; pending requests fail with {@link ErrorCode#DISCONNECTED}. Idempotent. */

@@ -84,6 +84,20 @@ public final class ControlMessage {
         return new ControlMessage(kind, id, type, copy);
     }
 
+    /** A copy without the fields under {@code key} (this message if it has none). */
+    ControlMessage without(String key) {
+        if (get(key) == null) {
+            return this;
+        }
+        List<Map.Entry<String, String>> copy = new ArrayList<>(fields.size());
+        for (Map.Entry<String, String> f : fields) {
+            if (!f.getKey().equals(key)) {
+                copy.add(f);
+            }
+        }
+        return new ControlMessage(kind, id, type, copy);
+    }
+
     ControlMessage withId(int newId) {
         return new ControlMessage(kind, newId, type, fields);
     }

@@ -83,4 +83,11 @@ public final class MessageTypes {
     public static final String F_NAME = "name";
     public static final String F_CODE = "code";
     public static final String F_MESSAGE = "message";
+    /**
+     * On every request: how long its sender waits for the answer, milliseconds. A receiver whose
+     * workers reach the request only after that long answers {@link ErrorCode#TIMEOUT} without
+     * handling it (nobody waits for the result): after an overload, the backlog of requests whose
+     * senders gave up is not worked through while new ones wait. Taken off before the handler sees it.
+     */
+    public static final String F_WAIT_MS = "wait-ms";
 }

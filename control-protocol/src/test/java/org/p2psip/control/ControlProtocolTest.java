@@ -41,6 +41,7 @@ public class ControlProtocolTest {
 
     /** A SATO-Port-like handler: echo, add, a slow call, a typed error, and events back to the caller. */
     private final BlockingQueue<ControlMessage> serverEvents = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
     private final ControlHandler portHandler = new ControlHandler() {
         @Override
         public ControlMessage onRequest(ControlConnection from, ControlMessage r) throws ControlException {
@@ -61,6 +62,17 @@ public class ControlProtocolTest {
                             throw new IllegalStateException(e);
                         }
                     });
+                    return ControlMessage.responseTo(r).with("accepted", "true");
+                case "test.count":
+                    counted.incrementAndGet();
+                    assertEquals("the sender's wait is not the handler's business", null, r.get(MessageTypes.F_WAIT_MS));
+                    return ControlMessage.responseTo(r);
+                case "test.notify-after":
+                    // "signalling SATO ready" as the OM sends it: right after the answer, by the same worker
+                    from.sendEventAfterAnswer(r, ControlMessage.event("test.ready").with("sato", r.require("sato")));
+                    if (r.get("fail") != null) {
+                        throw new ControlException(ErrorCode.UNAVAILABLE, "no SATO after all");
+                    }
                     return ControlMessage.responseTo(r).with("accepted", "true");
                 case "test.fail":
                     throw new ControlException(ErrorCode.RESOURCE_EXHAUSTED, "no free RTP ports in 40000-40009");
@@ -179,6 +191,50 @@ public class ControlProtocolTest {
         ControlMessage e = serverEvents.poll(10, TimeUnit.SECONDS);
         assertNotNull(e);
         assertEquals("x", e.get("session"));
+    }
+
+    @Test
+    public void anEventAfterTheAnswerFollowsItAndIsDroppedWhenTheRequestFails() throws Exception {
+        listen();
+        BlockingQueue<ControlMessage> clientEvents = new LinkedBlockingQueue<>();
+        List<CompletableFuture<ControlMessage>> answers = new ArrayList<>();
+        List<Boolean> answeredFirst = new ArrayList<>();
+        ControlClient om = connect(new ControlHandler() {
+            @Override
+            public ControlMessage onRequest(ControlConnection from, ControlMessage r) throws ControlException {
+                throw ControlHandler.unknownType(r);
+            }
+
+            @Override
+            public void onEvent(ControlConnection from, ControlMessage event) {
+                String sato = event.get("sato");
+                if (sato.chars().allMatch(Character::isDigit)) {
+                    synchronized (answers) {
+                        answeredFirst.add(answers.get(Integer.parseInt(sato)).isDone());
+                    }
+                }
+                clientEvents.add(event);
+            }
+        });
+        for (int i = 0; i < 50; i++) {
+            synchronized (answers) {
+                answers.add(om.connection().request(ControlMessage.request("test.notify-after").with("sato", i), T));
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            assertEquals("true", answers.get(i).get(10, TimeUnit.SECONDS).get("accepted"));
+            ControlMessage ready = clientEvents.poll(10, TimeUnit.SECONDS);
+            assertNotNull("the event arrives", ready);
+            assertEquals("test.ready", ready.type());
+        }
+        synchronized (answers) {
+            assertFalse("every event came after its answer: " + answeredFirst, answeredFirst.contains(false));
+        }
+        // the handler failed after asking for the event: an error answer, and no event
+        assertError(om, ControlMessage.request("test.notify-after").with("sato", "x").with("fail", "1"),
+                ErrorCode.UNAVAILABLE, "no SATO");
+        om.call(ControlMessage.request("test.echo").with("v", "after"));
+        assertEquals(null, clientEvents.poll(200, TimeUnit.MILLISECONDS));
     }
 
     @Test
@@ -333,6 +389,37 @@ public class ControlProtocolTest {
             assertEquals(ErrorCode.UNAVAILABLE, e.code());
             assertTrue(e.getMessage(), e.getMessage().contains(socket.toString()));
         }
+    }
+
+    @Test
+    public void requestsWhoseSenderGaveUpBeforeAWorkerTookThemAreNotHandled() throws Exception {
+        listen();
+        ControlClient om = connect(ControlHandler.NONE);
+        // every worker busy for a while
+        List<CompletableFuture<ControlMessage>> busy = new ArrayList<>();
+        for (int i = 0; i < ControlServer.WORKERS; i++) {
+            busy.add(om.connection().request(ControlMessage.request("test.slow").with("ms", 1500), T));
+        }
+        // these wait behind them, and their sender gives up after 300 ms
+        List<CompletableFuture<ControlMessage>> late = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            late.add(om.connection().request(ControlMessage.request("test.count"), Duration.ofMillis(300)));
+        }
+        for (CompletableFuture<ControlMessage> f : late) {
+            try {
+                f.get(10, TimeUnit.SECONDS);
+                fail("answered although every worker was busy for 1.5 s");
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof java.util.concurrent.TimeoutException);
+            }
+        }
+        for (CompletableFuture<ControlMessage> f : busy) {
+            assertEquals("1500", f.get(10, TimeUnit.SECONDS).get("slept"));
+        }
+        // a request still awaited is handled; the five given up were not
+        om.call(ControlMessage.request("test.count"));
+        assertEquals(1, counted.get());
+        assertTrue(ControlConnection.staleRequests() >= 5);
     }
 
     @Test

@@ -9,5 +9,5 @@ import org.p2psip.om.types.Address;
 record OmConfig(Address bind, Address advertise, Duration probeInterval, int failuresBeforeLost,
                 Duration negotiationTtl, int maxSatos, int maxSessions, int maxBodyBytes,
                 ProbeSocket.Limits probeLimits, PathProbes.Settings probeSettings, boolean backgroundProbes,
-                int maxSessionsPerPeer) {
+                int maxSessionsPerPeer, int warmUpPings) {
 }

@@ -175,7 +175,7 @@ final class OmIfAcceptor implements OmIfRequests {
         SatoState st = s.state();
         if (st == SatoState.NEGOTIATED) {
             s.transition(SatoState.NEGOTIATED, SatoState.ESTABLISHED);
-            log.info("{} set up by {} over {}", s, NodeIds.shortId(caller), transport);
+            log.debug("{} set up by {} over {}", s, NodeIds.shortId(caller), transport);
             steps.step(callId, satoId, CallSteps.FAR_OM, CallSteps.OM, "SetupSato", purpose.toString().toLowerCase()
                     + " SATO " + satoId + " from node " + NodeIds.shortId(caller) + " (" + callerOm + "), negotiated "
                     + transport + "; the caller's end " + callerEndpoint + ", this end " + s.localEndpoint());

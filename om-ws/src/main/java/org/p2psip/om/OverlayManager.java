@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.p2psip.lookup.LookupService;
 import org.p2psip.om.client.DetourRoutes;
@@ -140,19 +141,32 @@ public final class OverlayManager implements AutoCloseable {
         }
     }
 
+    /** OM IF Pings to itself at start that a peer for calls asks for (see {@link #warmUp}, {@link Builder#warmUpPings}). */
+    public static final int WARM_UP_PINGS = 300;
+    /** ... for at most this long beyond the first 3. */
+    public static final long WARM_UP_MILLIS = 1500;
+
     /**
-     * A few OM IF Pings to this very OM before the first call needs the OM IF: the first SOAP request
-     * of a JVM builds the web-service client and server machinery (hundreds of milliseconds), which
-     * would otherwise land on the first call's set-up delay.
+     * OM IF Pings to this very OM before the first call needs the OM IF: the first SOAP request of a
+     * JVM builds the web-service client and server machinery (hundreds of milliseconds), and the next
+     * few hundred run the SOAP stack (CXF interceptors, JAXB, Jetty, the HTTP client) interpreted,
+     * 5-10 times slower than compiled. Every call set-up makes two OM IF requests (NegotiateTransport,
+     * SetupSato) and its end one (TeardownSato), on both sides' OMs: {@value #WARM_UP_PINGS} Pings
+     * (at most {@value #WARM_UP_MILLIS} ms) get the shared SOAP path compiled before the first call
+     * instead of during the first calls. How many: {@link Builder#warmUpPings}.
      */
     private void warmUp() {
+        int pings = config.warmUpPings();
         Address self = endpoint.address();
         long t0 = System.nanoTime();
+        long until = t0 + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MILLIS);
+        int n = 0;
         try {
-            for (int i = 0; i < 3; i++) {
-                remote.ping(self, i, 0);
+            while (n < pings && (n < 3 || System.nanoTime() < until)) {
+                remote.ping(self, n, 0);
+                n++;
             }
-            log.debug("OM IF warmed up with 3 Pings to itself in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            log.debug("OM IF warmed up with {} Pings to itself in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
         } catch (OmException e) {
             log.debug("OM IF warm-up Ping to {} failed (the first call will pay the set-up): {}", self, e.getMessage());
         }
@@ -479,6 +493,7 @@ public final class OverlayManager implements AutoCloseable {
         private boolean backgroundProbes = true;
         private org.p2psip.om.omif.OmIfTls tls;
         private org.p2psip.common.ListenerBounds omIfBounds = org.p2psip.om.ws.HttpBounds.DEFAULT;
+        private int warmUpPings = 3;
 
         private Builder() {
         }
@@ -607,9 +622,22 @@ public final class OverlayManager implements AutoCloseable {
             return this;
         }
 
+        /**
+         * OM IF Pings to itself at start (default 3: the SOAP machinery is built before the first call);
+         * a peer for calls asks for {@value OverlayManager#WARM_UP_PINGS}, which also gets the SOAP path
+         * compiled before the first calls (at most {@value OverlayManager#WARM_UP_MILLIS} ms beyond the first 3).
+         */
+        public Builder warmUpPings(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("warmUpPings must be >= 0: " + n);
+            }
+            this.warmUpPings = n;
+            return this;
+        }
+
         OmConfig config() {
             return new OmConfig(bind, advertise, probeInterval, failuresBeforeLost, negotiationTtl, maxSatos, maxSessions,
-                    maxBodyBytes, probeLimits, probeSettings, backgroundProbes, maxSessionsPerPeer);
+                    maxBodyBytes, probeLimits, probeSettings, backgroundProbes, maxSessionsPerPeer, warmUpPings);
         }
 
         public OverlayManager build() {

@@ -102,7 +102,8 @@ final class SatoLifecycle {
             throw e;
         }
         s.transition(SatoState.NEGOTIATED, SatoState.ESTABLISHED);
-        log.info("{} set up with {} at {} over {} ({} -> {})", s, NodeIds.shortId(peer), peerOm, n.transport(),
+        // per call: DEBUG (the call path's cost); the Figure 4 narrative is p2psip.flow
+        log.debug("{} set up with {} at {} over {} ({} -> {})", s, NodeIds.shortId(peer), peerOm, n.transport(),
                 mine.address(), n.endpoint());
         return s;
     }
@@ -137,7 +138,7 @@ final class SatoLifecycle {
         remoteSessions.stopAll(s);
         satos.remove(s);
         s.state(end);
-        log.info("{} ended: {}", s, reason);
+        log.debug("{} ended: {}", s, reason);
         return n;
     }
 

@@ -281,7 +281,9 @@ public final class Peer implements AutoCloseable {
                 .detours(detours)
                 .tls(PeerSecurity.omIf(identity))
                 // behind a NAT nobody could answer this peer's probes through it: it only answers others'
-                .backgroundProbes(!config.nat());
+                .backgroundProbes(!config.nat())
+                // the SOAP path compiled before the first calls, not during them (the first calls' set-up delay)
+                .warmUpPings(OverlayManager.WARM_UP_PINGS);
         if (relayed != null) {
             // other peers reach this OM through its allocation on the public peer's TCP relay
             b.advertise(new Address(relayed.om().getHostString(), relayed.om().getPort()));

@@ -127,8 +127,9 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
                     .property("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "4194304")
                     .property("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true")
                     .property("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true")
-                    // the RI queues every received datagram in a buffer of this size: 32 KiB bounds the
-                    // memory of a backlog under overload (SIP messages are far smaller; larger ones are refused)
+                    // the RI reads every datagram into a buffer of this size (SIP messages are far smaller; larger
+                    // ones are refused); SipTransportFactory bounds how many wait (UDP_QUEUE), so a backlog under
+                    // overload takes at most 512 x 32 KiB
                     .maxMessageSize(32768)
                     // a request that waited this long in the stack's queue is dropped (the UA has retransmitted)
                     .property("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "4000")

@@ -49,14 +49,15 @@ final class Report {
         Table srd = new Table("Session Request Delay (RFC 6076), INVITE sent by the UAC -> 200 OK received, ms, at "
                 + SystemBenchmark.SRD_RATE + " calls/s (fresh: the first " + b.freshCalls + " calls after start; warm: "
                 + b.warmCalls + " calls after " + b.warmupCalls + " warm-up calls)",
-                "system", "calls", "median", "p95", "p99", "median / 2 Kam.", "p99 / 2 Kam.", "median / 1 Kam.", "p99 / 1 Kam.");
+                "system", "calls", "median", "p95", "p99", "median / 2 Kam.", "p99 / 2 Kam.", "median / 1 Kam.", "p99 / 1 Kam.",
+                "CPU ms / call", "beyond idle");
         Table first = new Table("Session Request Delay to the first response other than 100 Trying (the 180), ms",
                 "system", "calls", "median", "p95", "p99", "median / 2 Kam.", "p99 / 2 Kam.", "median / 1 Kam.", "p99 / 1 Kam.");
         for (String phase : List.of("fresh", "warm")) {
             Map<String, SystemBenchmark.Srd> m = phase.equals("fresh") ? r.srdFresh : r.srdWarm;
             for (Map.Entry<String, SystemBenchmark.Srd> e : m.entrySet()) {
-                srdRow(srd, e.getKey() + ", " + phase, e.getValue(), m, SystemBenchmark.Srd::to200);
-                srdRow(first, e.getKey() + ", " + phase, e.getValue(), m, SystemBenchmark.Srd::toFirst);
+                srdRow(srd, e.getKey() + ", " + phase, e.getValue(), m, SystemBenchmark.Srd::to200, true);
+                srdRow(first, e.getKey() + ", " + phase, e.getValue(), m, SystemBenchmark.Srd::toFirst, false);
             }
         }
         for (Map.Entry<String, SystemBenchmark.Srd> e : r.srdFresh.entrySet()) {
@@ -69,6 +70,10 @@ final class Report {
                 srd.note("* " + e.getKey() + ", warm: not every call succeeded: " + e.getValue().sipp() + "; answers " + e.getValue().answers());
             }
         }
+        srd.note("CPU ms / call: CPU time (user + system, /proc/PID/stat) of the system's processes during the SRD calls"
+                + " (INVITE to BYE), divided by the calls: the peers' JVMs with every thread (JIT and GC included); Kamailio's"
+                + " main process and workers. Beyond idle: minus what the same processes used per second while idle in the 5 s"
+                + " before (ring maintenance, path probes, JIT compilation still going on), times the calls' duration.");
         append(sb, srd);
         append(sb, first);
 
@@ -188,17 +193,23 @@ final class Report {
     }
 
     private static void srdRow(Table t, String label, SystemBenchmark.Srd s, Map<String, SystemBenchmark.Srd> phase,
-                               Function<SystemBenchmark.Srd, Capture.Delays> which) {
+                               Function<SystemBenchmark.Srd, Capture.Delays> which, boolean cpu) {
         Capture.Delays d = which.apply(s);
         boolean peer = PEERS.stream().anyMatch(label::startsWith);
         SystemBenchmark.Srd k2 = phase.get(SystemBenchmark.K2);
         SystemBenchmark.Srd k1 = phase.get(SystemBenchmark.K1);
         Capture.Delays d2 = k2 == null ? null : which.apply(k2);
         Capture.Delays d1 = k1 == null ? null : which.apply(k1);
-        t.row(label, d.count() + (s.sipp().clean() ? "" : " *"), Table.ms(d.median()), Table.ms(d.p95()), Table.ms(d.p99()),
+        List<String> cells = new ArrayList<>(List.of(label, d.count() + (s.sipp().clean() ? "" : " *"), Table.ms(d.median()),
+                Table.ms(d.p95()), Table.ms(d.p99()),
                 peer ? Table.ratio(d.median(), d2 == null ? Double.NaN : d2.median()) : "-",
                 peer ? Table.ratio(d.p99(), d2 == null ? Double.NaN : d2.p99()) : "-",
                 peer ? Table.ratio(d.median(), d1 == null ? Double.NaN : d1.median()) : "-",
-                peer ? Table.ratio(d.p99(), d1 == null ? Double.NaN : d1.p99()) : "-");
+                peer ? Table.ratio(d.p99(), d1 == null ? Double.NaN : d1.p99()) : "-"));
+        if (cpu) {
+            cells.add(Table.ms(s.cpuMsPerCall()));
+            cells.add(Table.ms(s.cpuMsPerCallBeyondIdle()));
+        }
+        t.row(cells.toArray(new String[0]));
     }
 }

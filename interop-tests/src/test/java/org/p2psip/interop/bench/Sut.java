@@ -33,6 +33,9 @@ interface Sut extends AutoCloseable {
     /** Memory of each box (each peer with its SATO-Port processes; each Kamailio with its workers). */
     List<Box> memory();
 
+    /** The processes of the system (each peer; each Kamailio main process), whose trees' CPU time {@link Cpu} sums. */
+    List<ProcessHandle> processes();
+
     /** What is left of past calls: SATOs and RTP-Port sessions summed over the peers (Kamailio: none); -1 entries if a peer did not answer. */
     default long[] left() {
         return new long[] {0, 0};
@@ -119,6 +122,11 @@ interface Sut extends AutoCloseable {
                 out.add(new Box(p.name, Pss.of(p.process().toHandle())));
             }
             return out;
+        }
+
+        @Override
+        public List<ProcessHandle> processes() {
+            return peers.stream().map(p -> p.process().toHandle()).toList();
         }
 
         /** SATOs in the peer's table ({@code peer.status} on its management socket); -1 if it does not answer. */
@@ -232,6 +240,11 @@ interface Sut extends AutoCloseable {
                 out.add(new Box("kamailio " + (i + 1), Pss.of(ks.get(i).process().toHandle())));
             }
             return out;
+        }
+
+        @Override
+        public List<ProcessHandle> processes() {
+            return ks.stream().map(k -> k.process().toHandle()).toList();
         }
 
         @Override

@@ -43,7 +43,8 @@ import org.p2psip.sip.it.Sipp;
  * {@code --no-relay}, {@code --only srd|capacity|overload|memory} (comma-separated for several),
  * {@code --p2p-call-rates R,R,..}, {@code --kam-call-rates}, {@code --p2p-reg-rates}, {@code --kam-reg-rates},
  * {@code --ports process|in-process} (passed to every peer; default: the launcher's), {@code --step-seconds S},
- * {@code --overload-seconds S}. The report goes to stdout and to
+ * {@code --overload-seconds S}, {@code --no-auto} (no relay-policy-auto system in the SRD phase),
+ * {@code --srd-calls FRESH,WARMUP,WARM} (calls of the fresh SRD, the warm-up and the warm SRD). The report goes to stdout and to
  * {@code interop-tests/target/bench-system/report.txt}; traces stay in a dated directory beside it.
  */
 public final class SystemBenchmark {
@@ -73,6 +74,8 @@ public final class SystemBenchmark {
     int[] kamRegRates;
     /** Added to every peer's command line ({@code --ports process}). */
     List<String> peerArgs = List.of();
+    /** Whether the SRD phase also measures the peers with relay policy auto ({@code --no-auto}: not). */
+    boolean auto = true;
 
     final Path work;
     final Path reportFile;
@@ -113,11 +116,15 @@ public final class SystemBenchmark {
         Integer step = null;
         Integer overload = null;
         String ports = null;
+        boolean noAuto = false;
+        String srdCalls = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick": quick = true; break;
                 case "--no-kamailio": kam = false; break;
                 case "--no-relay": relay = false; break;
+                case "--no-auto": noAuto = true; break;
+                case "--srd-calls": srdCalls = args[++i]; break;
                 case "--only":
                     for (String o : args[++i].split(",")) {
                         if (!List.of("srd", "capacity", "overload", "memory").contains(o)) {
@@ -170,6 +177,16 @@ public final class SystemBenchmark {
         if (overload != null) {
             b.overloadSeconds = overload;
         }
+        b.auto = !noAuto;
+        if (srdCalls != null) {
+            int[] n = Arrays.stream(srdCalls.split(",")).mapToInt(Integer::parseInt).toArray();
+            if (n.length != 3) {
+                usage("--srd-calls takes FRESH,WARMUP,WARM, not " + srdCalls);
+            }
+            b.freshCalls = n[0];
+            b.warmupCalls = n[1];
+            b.warmCalls = n[2];
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(b.owner::closeAll, "bench-cleanup"));
         int rc = 0;
         try {
@@ -191,7 +208,8 @@ public final class SystemBenchmark {
         }
         System.err.println("usage: scripts/bench sip [--quick] [--no-kamailio] [--no-relay] [--only srd|capacity|overload|memory]\n"
                 + "       [--p2p-call-rates R,..] [--kam-call-rates R,..] [--p2p-reg-rates R,..] [--kam-reg-rates R,..]\n"
-                + "       [--ports process|in-process] [--step-seconds S] [--overload-seconds S]");
+                + "       [--ports process|in-process] [--step-seconds S] [--overload-seconds S] [--no-auto]\n"
+                + "       [--srd-calls FRESH,WARMUP,WARM]");
         System.exit(error == null ? 0 : 2);
     }
 
@@ -211,7 +229,7 @@ public final class SystemBenchmark {
             system(K2, false, () -> new Sut.Kamailios(work.resolve("kam2-" + System.nanoTime()), sutLauncher, true));
         }
         system(DIRECT, true, () -> peers("never"));
-        if (phase("srd")) {
+        if (phase("srd") && auto) {
             // the same peers deciding by measurement: on this fine path the media stays direct, so the
             // SRD difference to the line above is what the path probes cost at set-up
             Set<String> all = only;
@@ -440,12 +458,20 @@ public final class SystemBenchmark {
     // ------------------------------------------------------------------ SRD
 
     /** One SRD measurement: the two delays from the capture, and sipp's verdict on the calls. */
-    record Srd(Capture.Delays to200, Capture.Delays toFirst, SippStats sipp, Map<String, Integer> answers) {
+    record Srd(Capture.Delays to200, Capture.Delays toFirst, SippStats sipp, Map<String, Integer> answers, double cpuMsPerCall,
+               double idleCpuMsPerSecond) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "INVITE->200 median %s / p95 %s / p99 %s ms (%d); INVITE->first non-100 median %s / p99 %s ms;"
-                            + " answers %s; sipp: %s", Table.ms(to200.median()), Table.ms(to200.p95()), Table.ms(to200.p99()),
-                    to200.count(), Table.ms(toFirst.median()), Table.ms(toFirst.p99()), answers, sipp);
+                            + " CPU of the system under test %s ms per call (idle before: %s ms per second); answers %s; sipp: %s",
+                    Table.ms(to200.median()), Table.ms(to200.p95()), Table.ms(to200.p99()), to200.count(), Table.ms(toFirst.median()),
+                    Table.ms(toFirst.p99()), Table.ms(cpuMsPerCall), Table.ms(idleCpuMsPerSecond), answers, sipp);
+        }
+
+        /** CPU per call beyond what the idle system uses meanwhile (background work: probes, ring maintenance, JIT). */
+        double cpuMsPerCallBeyondIdle() {
+            return Double.isNaN(idleCpuMsPerSecond) ? Double.NaN
+                    : cpuMsPerCall - idleCpuMsPerSecond * sipp.wallSeconds() / Math.max(1, sipp.created());
         }
     }
 
@@ -458,8 +484,15 @@ public final class SystemBenchmark {
     }
 
     private Srd srd(Rig rig, String label, int calls) throws Exception {
+        // the idle system's CPU first (background work), for 5 s
+        long idle0 = Cpu.millis(rig.sut.processes());
+        long t0 = System.nanoTime();
+        Thread.sleep(5000);
+        double idlePerSecond = (Cpu.millis(rig.sut.processes()) - idle0) / ((System.nanoTime() - t0) / 1e9);
         Capture[] cap = new Capture[1];
+        long[] cpu = new long[1];
         SippStats st = guarded(rig, rig.tag + "-srd-" + label, calls, () -> {
+            cpu[0] = Cpu.millis(rig.sut.processes());
             cap[0] = owner.own(Capture.start(work.resolve(rig.tag + "-srd-" + label + ".pcap"), captureFilter(rig)));
             try {
                 return callLoadOnce(rig, rig.tag + "-srd-" + label, SRD_RATE, calls);
@@ -468,9 +501,11 @@ public final class SystemBenchmark {
                 owner.disown(cap[0]);
             }
         });
+        // the calls' CPU, BYEs included: the run ends when sipp's last call has ended
+        double cpuPerCall = (Cpu.millis(rig.sut.processes()) - cpu[0]) / (double) Math.max(1, st.created());
         SipTrace t = cap[0].trace(rig.sut.port());
         int p = rig.sut.port();
-        return new Srd(t.srdTo200(p), t.srdToFirstNon100(p), st, t.finalAnswers("INVITE", p));
+        return new Srd(t.srdTo200(p), t.srdToFirstNon100(p), st, t.finalAnswers("INVITE", p), cpuPerCall, idlePerSecond);
     }
 
     // ------------------------------------------------------------------ load

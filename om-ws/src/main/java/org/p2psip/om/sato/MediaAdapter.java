@@ -55,6 +55,13 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
     private static final long FAILED_FOR_NANOS = Duration.ofSeconds(15).toNanos();
     /** Failed relays remembered at most. */
     private static final int MAX_FAILED = 256;
+    /**
+     * A relay candidate's OM IF connection is opened again (a Ping) at most this often: the JDK keeps an
+     * idle HTTP connection 5 s, so a call every few seconds keeps it open without a Ping per call.
+     */
+    private static final long PREPARED_FOR_NANOS = Duration.ofSeconds(3).toNanos();
+    /** Relay OMs pinged lately (OM address -> System.nanoTime of the Ping), at most {@value #MAX_FAILED}. */
+    private final Map<Address, Long> preparedRelays = new ConcurrentHashMap<>();
 
     private final String peerName;
     private final OverlayManager om;
@@ -282,6 +289,15 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
     @Override
     public void prepare(MediaChain c) {
         for (PeerRecord r : policy.candidates(c.peer)) {
+            long now = System.nanoTime();
+            Long last = preparedRelays.get(r.om());
+            if (last != null && now - last < PREPARED_FOR_NANOS) {
+                continue; // pinged for an earlier call moments ago: its connection is open
+            }
+            if (preparedRelays.size() >= MAX_FAILED) {
+                preparedRelays.clear();
+            }
+            preparedRelays.put(r.om(), now);
             try {
                 om.remote().ping(r.om(), 0, 0); // opens the OM IF connection a failover would need
             } catch (OmException | RuntimeException e) {

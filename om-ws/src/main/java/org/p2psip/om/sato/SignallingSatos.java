@@ -142,14 +142,8 @@ final class SignallingSatos {
         // the event follows the answer on the same connection; the port matches it by SATO id
         ControlMessage ready = new SatoReady(s.id(), secure ? TransportKind.TLS.wire() : SatoReady.TCP, sipPeer.toString(),
                 detour ? s.remoteEndpoint().toString() : null).toMessage();
-        String satoId = s.id();
-        CompletableFuture.runAsync(() -> {
-            try {
-                from.sendEvent(ready);
-            } catch (ControlException e) {
-                log.warn("could not tell the P2PSIP-Port that SATO {} is ready: {}", satoId, e.getMessage());
-            }
-        }, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS));
+        // right after the answer, by the worker that sends it: no thread or timer per call
+        from.sendEventAfterAnswer(r, ready);
         return answer;
     }
 

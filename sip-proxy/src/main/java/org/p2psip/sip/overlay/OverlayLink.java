@@ -65,6 +65,11 @@ public final class OverlayLink implements ControlHandler, Closeable {
     private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong overloaded = new java.util.concurrent.atomic.AtomicLong();
     private final int maxOutstanding;
+    /**
+     * Forgets unclaimed SATO outcomes and starts the shutdown: one daemon thread this link owns (the
+     * JVM's default async executor starts a new thread per task on machines with two cores or fewer).
+     */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timer;
     private volatile ControlServer server;
     /** The overlay side's transport ({@code tcp}, or {@code tls} in a secured overlay): the one sato.ready must name. */
     private volatile String overlayTransport = SatoReady.TCP;
@@ -77,6 +82,12 @@ public final class OverlayLink implements ControlHandler, Closeable {
         this.satoTimeout = satoTimeout;
         this.status = status;
         this.shutdown = shutdown;
+        this.timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "p2psip-port-overlay-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     /** Starts listening on {@code socket} (the OM connects there). */
@@ -316,7 +327,7 @@ public final class OverlayLink implements ControlHandler, Closeable {
                 Thread t = new Thread(shutdown, "p2psip-port-shutdown");
                 t.setDaemon(false);
                 // answer first, then stop: the stop closes this very connection
-                CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS).execute(t::start);
+                timer.schedule(t::start, 50, TimeUnit.MILLISECONDS);
                 return new PortShutdownAnswer(null).answer(request);
             }
             default:
@@ -418,8 +429,11 @@ public final class OverlayLink implements ControlHandler, Closeable {
 
     /** An event may come before anyone waits for it; forget unclaimed ones after the SATO timeout. */
     private void scheduleForget(String id, CompletableFuture<SignallingSato> f) {
-        CompletableFuture.delayedExecutor(satoTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> satos.remove(id, f));
+        try {
+            timer.schedule(() -> satos.remove(id, f), satoTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            satos.remove(id, f); // closing
+        }
     }
 
     @Override
@@ -447,5 +461,6 @@ public final class OverlayLink implements ControlHandler, Closeable {
         satos.values().forEach(f -> f.completeExceptionally(
                 new OverlayException(ErrorCode.DISCONNECTED, "P2PSIP-Port closing")));
         satos.clear();
+        timer.shutdownNow();
     }
 }
