@@ -125,15 +125,25 @@ public final class ChordNode extends AbstractLookupService {
         }
         NodeRef succPred = isJoined() ? parts.stabilization().stabilize() : null;
         // Chord's join leaves the predecessor pointing past this node until its next stabilize; told now, it
-        // adopts this node at once (the successor already has it as predecessor: notified just above). Told:
-        // the node that answered the join's lookup (its successor pointer spans this node's id) and the
-        // successor's predecessor until now when that one is closer (the answer came from a stale view)
-        if (answeredBy != null && !answeredBy.equals(self())) {
-            tellJoined(answeredBy);
+        // adopts this node at once (the successor already has it as predecessor: notified just above). The
+        // predecessor as far as this node can tell: the node that answered the join's lookup (its successor
+        // pointer spans this node's id), or the successor's predecessor until now when that one is closer
+        // (the answer came from a stale view, or from the successor itself) and not found failed meanwhile.
+        // That one is told before the join returns; the other, if any, in the background (it takes this node
+        // into its successor list)
+        NodeRef first = answeredBy == null || answeredBy.equals(self()) || answeredBy.equals(parts.table().successor()) ? null : answeredBy;
+        NodeRef other = null;
+        if (succPred != null && !succPred.equals(self()) && !parts.table().isSuspect(succPred)
+                && (first == null || succPred.id().inOpen(first.id(), self().id()))) {
+            other = first;
+            first = succPred;
         }
-        if (succPred != null && (answeredBy == null || succPred.id().inOpen(answeredBy.id(), self().id()))) {
-            // not waited for: under churn this is often a node that has failed and that the successor has not missed yet
-            inBackground(() -> tellJoined(succPred));
+        if (first != null) {
+            tellJoined(first);
+        }
+        if (other != null) {
+            NodeRef farther = other;
+            inBackground(() -> tellJoined(farther));
         }
         scheduleMaintenance();
         if (!config.fixFingersInterval().isZero()) {
