@@ -117,7 +117,7 @@ public final class ExperimentCommand {
             Writes report.txt, scale-hops.csv, scale-churn.csv, scale-hops.png, scale-churn.png;
             exit 0 only if every lookup matched the oracle, mean hops stayed within 1/2 log2 N + 1
             and grew like log N, and at least 99 % of lookups were consistent at 100x. A full
-            run took 7-10 minutes on 2 busy cores.
+            run took 4-5 minutes on 2 busy cores.
 
               --quick               a short run (about a minute): --max-nodes 256 --tcp-max 16
                                     --lookups 1000 --churn-nodes 24 --churn-seconds 10

@@ -92,14 +92,12 @@ public final class Peer implements AutoCloseable {
     private volatile boolean closed;
     /** The listener being started, for a start-up error's message: address, what it is, the option that sets it. */
     private volatile String[] starting;
-    /** The operator's HTTP listener ({@code --http}): metrics; null when off. */
+    /** The operator's HTTP listener ({@code --http}): metrics and the web view; null when off. */
     private OperatorListener operator;
     /** Lookup-service operations of the OM, timed for the metrics. */
     private final Histogram lookupLatency = TimedLookupService.histogram();
     /** The call ladders of the web view (recorded only while somebody watches). */
     private final org.p2psip.peer.view.CallLadders ladders = new org.p2psip.peer.view.CallLadders();
-    /** The web view's listener ({@code --view}); null when off. */
-    private org.p2psip.peer.view.ViewListener view;
     /** This peer's certificates in a secured overlay; null with {@code --security off}. */
     private NodeIdentity identity;
 
@@ -146,7 +144,7 @@ public final class Peer implements AutoCloseable {
                 PeerSecurity.relay(identity)));
         started.add(detours);
         requests = new PortRequests(config.name(), lookup, config.satoSettings(), relays);
-        if (config.view() != null) {
+        if (config.httpAddress() != null) {
             requests.callSteps(ladders);
             requests.viewEvents(this::onViewSip);
         }
@@ -166,7 +164,7 @@ public final class Peer implements AutoCloseable {
             return new org.p2psip.om.types.RingView(st.ringSize(), st.ringSizeExact(), st.lastMergeMillis(), st.merges(),
                     c.unreachableMembers(), c.unreachableHosts(), c.ringHosts(), c.address());
         });
-        if (config.view() != null) {
+        if (config.httpAddress() != null) {
             om.callSteps(ladders);
         }
         PeerRecord self = new PeerRecord(om.nodeId(), om.address(), -1, config.nat(), null);
@@ -177,12 +175,6 @@ public final class Peer implements AutoCloseable {
         }
         started.add(ManagementSocket.listen(this));
         startOperatorListener();
-        if (config.view() != null) {
-            listening(config.view().toString(), "the peer's web view", "--view");
-            view = org.p2psip.peer.view.ViewListener.start(config.view(), new org.p2psip.peer.view.PeerState(this), ladders,
-                    this::watchSipPort);
-            starting = null;
-        }
         log.info("{}: overlay peer {} up: OM IF {} | lookup {} | P2PSIP-Port SIP {}:{} | RTP-Port {} | relay policy {} | SDP rewrite {}",
                 config.name(), NodeIds.shortId(om.nodeId()), om.url(), chord != null ? chord.address() : "client of " + config.bootstrap(),
                 config.advertise(), config.sipPort(), config.rtpPorts(), config.relayPolicy().name().toLowerCase(),
@@ -318,7 +310,10 @@ public final class Peer implements AutoCloseable {
         starting = new String[] {address, what, option};
     }
 
-    /** The operator's HTTP listener ({@code --http}, loopback by default): Prometheus metrics of this peer and its JVM. */
+    /**
+     * The operator's HTTP listener ({@code --http}, loopback by default): Prometheus metrics of this
+     * peer and its JVM at /metrics, the peer's web view at /.
+     */
     private void startOperatorListener() throws IOException {
         InetSocketAddress http = config.httpAddress();
         if (http == null) {
@@ -332,10 +327,14 @@ public final class Peer implements AutoCloseable {
         operator = OperatorListener.start(http, registry, "--http");
         started.add(operator);
         starting = null;
-        log.info("{}: metrics for the operator at {}", config.name(), operator.metricsUrl());
+        operator.mountView(new org.p2psip.peer.view.PeerState(this), ladders, this::watchSipPort);
+        log.info("{}: for the operator: web view at {}, metrics at {}", config.name(), operator.viewUrl(), operator.metricsUrl());
     }
 
-    /** The operator's HTTP listener (metrics at {@link OperatorListener#metricsUrl()}); null with {@code --http off}. */
+    /**
+     * The operator's HTTP listener (metrics at {@link OperatorListener#metricsUrl()}, the web view at
+     * {@link OperatorListener#viewUrl()}); null with {@code --http off}.
+     */
     public OperatorListener operatorListener() {
         return operator;
     }
@@ -410,11 +409,6 @@ public final class Peer implements AutoCloseable {
         } catch (ControlException e) {
             throw new IllegalStateException("view.watch: " + e.getMessage(), e);
         }
-    }
-
-    /** The web view's listener ({@code --view}), or null when the view is off. */
-    public org.p2psip.peer.view.ViewListener view() {
-        return view;
     }
 
     /** The relay records this peer finds in the lookup service. */
@@ -507,8 +501,8 @@ public final class Peer implements AutoCloseable {
         }
         closed = true;
         String name = config.name();
-        if (view != null) {
-            view.close();
+        if (operator != null) {
+            operator.close(); // the view's streams end before the ports it watches go
         }
         if (requests != null) {
             requests.close();

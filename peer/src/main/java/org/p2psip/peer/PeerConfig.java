@@ -69,12 +69,10 @@ public final class PeerConfig {
             Option.value("ports", "in-process", "in-process | process: run the SATO-Ports in the OM's JVM (one JVM per peer) or as supervised child processes"),
             Option.value("state-dir", null, "socket files and logs (default: /tmp/p2psip-<name>-<om-port>)"),
             Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"),
-            Option.value("http", "127.0.0.1:0", "the operator's HTTP listener, read-only: Prometheus metrics at /metrics;"
-                    + " HOST:PORT (keep it on loopback: it is for this host's operator, not the overlay; port 0 = any free,"
-                    + " printed at start-up) or off"),
-            Option.value("view", "off", "off | PORT | HOST:PORT: serve this peer's read-only web view (node, ring, SATO table,"
-                    + " RTP-Port sessions, live call ladders) at http://HOST:PORT/view/; HOST defaults to 127.0.0.1, so only"
-                    + " users of this host can reach it (0 = any free port)"),
+            Option.value("http", "127.0.0.1:0", "the operator's HTTP listener, read-only, without authentication: this peer's"
+                    + " web view (node, ring, SATO table, RTP-Port sessions, live call ladders) at / and Prometheus metrics at"
+                    + " /metrics; HOST:PORT (on loopback, the default, only users and programs of this host reach it: keep it"
+                    + " there, it is for this host's operator, not the overlay; port 0 = any free, printed at start-up) or off"),
             Option.value(SECURITY, null, "DIR: run secured with the certificates in DIR (made once by " + ENROLL + "; mutual TLS"
                     + " with the overlay CA on the lookup service wire, the CA's Node-ID) | off: an UNSECURED overlay, chosen"
                     + " explicitly (the paper's experiments, legacy peers without TLS); a peer given neither does not start"),
@@ -151,7 +149,6 @@ public final class PeerConfig {
                     + ENROLL + "  and start it with --security DIR (or run an unsecured overlay explicitly with --security off)");
         }
         httpAddress();
-        view();
         ListenerOptions.validate(this);
     }
 
@@ -166,20 +163,6 @@ public final class PeerConfig {
             return new InetSocketAddress(hp.host(), hp.port());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--http must be HOST:PORT (e.g. 127.0.0.1:9470) or off, not '" + h + "'");
-        }
-    }
-
-    /** Where the web view listens ({@code --view}), or null when it is off. */
-    public org.p2psip.common.HostPort view() {
-        String v = options.get("view");
-        if (v == null || v.equals("off")) {
-            return null;
-        }
-        String text = v.matches("\\d+") ? "127.0.0.1:" + v : v;
-        try {
-            return org.p2psip.common.HostPort.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--view must be off, PORT or HOST:PORT, not '" + v + "': " + e.getMessage());
         }
     }
 

@@ -19,13 +19,15 @@ public class PeerConfigTest {
     }
 
     @Test
-    public void theWebViewIsOffByDefaultAndOnLoopbackWhenOnlyAPortIsGiven() throws Exception {
-        assertEquals(null, PeerConfig.of(Map.of("security", "off")).view());
-        assertEquals(null, PeerConfig.of(Map.of("security", "off", "view", "off")).view());
-        assertEquals(org.p2psip.common.HostPort.parse("127.0.0.1:8080"), PeerConfig.of(Map.of("security", "off", "view", "8080")).view());
-        assertEquals(org.p2psip.common.HostPort.parse("10.0.0.1:9000"), PeerConfig.of(Map.of("security", "off", "view", "10.0.0.1:9000")).view());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PeerConfig.of(Map.of("security", "off", "view", "on")));
-        assertTrue(e.getMessage(), e.getMessage().startsWith("--view must be off, PORT or HOST:PORT, not 'on'"));
+    public void theOperatorListenerOfViewAndMetricsIsOnLoopbackByDefault() throws Exception {
+        assertEquals(new java.net.InetSocketAddress("127.0.0.1", 0), PeerConfig.of(Map.of("security", "off")).httpAddress());
+        assertEquals(null, PeerConfig.of(Map.of("security", "off", "http", "off")).httpAddress());
+        assertEquals(new java.net.InetSocketAddress("10.0.0.1", 9000), PeerConfig.of(Map.of("security", "off", "http", "10.0.0.1:9000")).httpAddress());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PeerConfig.of(Map.of("security", "off", "http", "on")));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("--http must be HOST:PORT (e.g. 127.0.0.1:9470) or off, not 'on'"));
+        // the web view has no listener of its own any more
+        e = assertThrows(IllegalArgumentException.class, () -> PeerConfig.of(Map.of("security", "off", "view", "8080")));
+        assertTrue(e.getMessage(), e.getMessage().contains("unknown option: --view"));
     }
 
     @Test

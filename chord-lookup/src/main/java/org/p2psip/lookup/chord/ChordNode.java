@@ -82,16 +82,21 @@ public final class ChordNode extends AbstractLookupService {
 
     /**
      * Joins the ring that {@code bootstrap} belongs to: finds this node's successor through it,
-     * takes over the keys it is now responsible for, and starts parts.maintenance().
+     * takes over the keys it is now responsible for, notifies the successor (Chord's stabilize) and
+     * tells the successor's predecessor until then, which adopts this node as its successor at once
+     * (JOINED), starts parts.maintenance() and a first finger pass in the background.
      *
      * @throws LookupException (UNREACHABLE, TIMEOUT, NOT_JOINED, ...) when the ring cannot be joined;
      *                         the node is closed then
      */
     public synchronized ChordNode join(Address bootstrap) throws IOException {
         bind();
+        NodeRef answeredBy;
         try {
             NodeRef b = rpc.ping(bootstrap);
-            LookupResult res = parts.router().lookupVia(b, self().id());
+            Router.Answer joinPoint = parts.router().joinPoint(b, self().id());
+            LookupResult res = joinPoint.result();
+            answeredBy = joinPoint.answeredBy();
             List<NodeRef> succs = new ArrayList<>();
             for (NodeRef n : res.successors()) {
                 if (!n.toAddress().equals(self().toAddress())) {
@@ -118,12 +123,44 @@ public final class ChordNode extends AbstractLookupService {
             close();
             throw new LookupException(e.reason(), "cannot join the ring via " + bootstrap + ": " + e.getMessage(), e);
         }
-        stabilizeNow();
-        if (!config.fixFingersInterval().isZero()) {
-            fixFingersNow();
+        NodeRef succPred = isJoined() ? parts.stabilization().stabilize() : null;
+        // Chord's join leaves the predecessor pointing past this node until its next stabilize; told now, it
+        // adopts this node at once (the successor already has it as predecessor: notified just above). The
+        // predecessor as far as this node can tell: the node that answered the join's lookup (its successor
+        // pointer spans this node's id), or the successor's predecessor until now when that one is closer
+        // (the answer came from a stale view, or from the successor itself) and not found failed meanwhile.
+        // That one is told before the join returns; the other, if any, in the background (it takes this node
+        // into its successor list)
+        NodeRef first = answeredBy == null || answeredBy.equals(self()) || answeredBy.equals(parts.table().successor()) ? null : answeredBy;
+        NodeRef other = null;
+        if (succPred != null && !succPred.equals(self()) && !parts.table().isSuspect(succPred)
+                && (first == null || succPred.id().inOpen(first.id(), self().id()))) {
+            other = first;
+            first = succPred;
+        }
+        if (first != null) {
+            tellJoined(first);
+        }
+        if (other != null) {
+            NodeRef farther = other;
+            inBackground(() -> tellJoined(farther));
         }
         scheduleMaintenance();
+        if (!config.fixFingersInterval().isZero()) {
+            // the first finger pass at once, but not in the join: under churn its lookups may wait out the
+            // timeouts of failed nodes for seconds, and the join is complete without fingers (routing
+            // along successors is correct, only longer)
+            inBackground(() -> parts.maintenance().runLogged(this::fixFingersNow));
+        }
         return this;
+    }
+
+    private void tellJoined(NodeRef pred) {
+        try {
+            rpc.joined(pred, self());
+        } catch (LookupException e) {
+            log.info("{}: {} not told of the join ({}); its next stabilize finds this node", self(), pred, e.getMessage());
+        }
     }
 
     private void bind() throws IOException {
@@ -144,8 +181,8 @@ public final class ChordNode extends AbstractLookupService {
 
     /** Chord's periodic procedures (the paper's stabilization pseudocode) and store repair, each at its configured interval. */
     private void scheduleMaintenance() {
-        parts.maintenance().every(config.stabilizeInterval(), this::stabilizeNow);
-        parts.maintenance().every(config.checkPredecessorInterval(), this::checkPredecessorNow);
+        parts.maintenance().everyOnRingThread(config.stabilizeInterval(), this::stabilizeNow);
+        parts.maintenance().everyOnRingThread(config.checkPredecessorInterval(), this::checkPredecessorNow);
         parts.maintenance().every(config.fixFingersInterval(), this::fixFingersNow);
         parts.maintenance().every(config.repairInterval(), this::repairNow);
         parts.maintenance().everyJittered(config.unifyInterval(), this::unifyNow);
@@ -352,6 +389,16 @@ public final class ChordNode extends AbstractLookupService {
         if (parts.stabilization().notified(n)) {
             inBackground(() -> parts.keyTransfer().handOverTo(n));
         }
+    }
+
+    /**
+     * {@code n} has just joined right after this node (it found its successor, notified it and tells
+     * its predecessor): checked and adopted as successor now, so that lookups of the keys between
+     * the two end at {@code n} from the moment its join returns, not only after this node's next stabilize.
+     */
+    void onJoinedAfter(NodeRef n) {
+        requireJoined();
+        parts.stabilization().joinedAfter(n); // two requests to n, each within the RPC timeout; no lock held
     }
 
     /** Our predecessor {@code leaving} leaves and has handed us its records (see {@link Departure}). */

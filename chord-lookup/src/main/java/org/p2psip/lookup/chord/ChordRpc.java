@@ -113,6 +113,11 @@ public final class ChordRpc {
         call(to.toAddress(), NOTIFY, about(self), r -> null);
     }
 
+    /** Tells {@code to}, this node's predecessor, that {@code self} has just joined after it. */
+    public void joined(NodeRef to, NodeRef self) {
+        call(to.toAddress(), JOINED, about(self), r -> null);
+    }
+
     public Step findStep(NodeRef to, Id target, Collection<Id> exclude) {
         PayloadWriter w = new PayloadWriter();
         writeId(w, target);

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * The ring's rule in a secured overlay: a node is believed about its own id only when its
  * certificate carries that id (the CA chose it), so no node can place itself just before a key it
  * wants to hold. Checked for the messages in which a node speaks for itself: NOTIFY (a would-be
- * predecessor), TRANSFER (a joining node asking for its keys) and LEAVING.
+ * predecessor), JOINED (a new successor), TRANSFER (a joining node asking for its keys) and LEAVING.
  */
 final class ClaimedIds {
     private static final Logger log = LoggerFactory.getLogger(ClaimedIds.class);

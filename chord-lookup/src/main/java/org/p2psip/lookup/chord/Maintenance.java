@@ -12,19 +12,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a node's periodic procedures, the ones the Chord paper's stabilization pseudocode
- * (Stoica et al. 2001) runs periodically ({@link Stabilization stabilize}, {@link FingerFixing fix_fingers},
- * {@link PredecessorCheck check_predecessor}) and the store's {@link ReplicaRepair repair}, on one
- * daemon thread, each with a fixed delay between runs; and {@link RingUnification ring unification},
- * whose probes of unreachable nodes wait out their timeouts, on a second daemon thread of its own,
- * with a jittered delay (so that the nodes of a ring do not probe in step). The only owner of both
- * threads: {@link #stop()} ends every procedure at once. A failed run is logged and the next one
- * runs as planned.
+ * (Stoica et al. 2001) runs periodically and the store's: the ring's own pointers
+ * ({@link Stabilization stabilize}, {@link PredecessorCheck check_predecessor}) on one daemon thread
+ * ({@link #everyOnRingThread}), {@link FingerFixing fix_fingers} and {@link ReplicaRepair repair} on
+ * a second ({@link #every}), each with a fixed delay between runs, so that a finger pass or a repair
+ * that waits out the timeouts of several failed nodes (under churn: seconds) never holds the
+ * successor pointers back, which is what lookups' consistency depends on; and
+ * {@link RingUnification ring unification}, whose probes of unreachable nodes wait out their
+ * timeouts, on a third daemon thread of its own, with a jittered delay (so that the nodes of a ring
+ * do not probe in step). The only owner of the threads: {@link #stop()} ends every procedure at
+ * once. A failed run is logged and the next one runs as planned.
  */
 final class Maintenance {
     private static final Logger log = LoggerFactory.getLogger(Maintenance.class);
 
     private final NodeRef self;
     private ScheduledThreadPoolExecutor scheduler;
+    private ScheduledThreadPoolExecutor ringScheduler;
     private ScheduledThreadPoolExecutor sideScheduler;
 
     Maintenance(NodeRef self) {
@@ -44,8 +48,21 @@ final class Maintenance {
         scheduler.scheduleWithFixedDelay(() -> runLogged(procedure), ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code procedure} every {@code interval} on the ring's thread (stabilize, check predecessor); zero = never. */
+    synchronized void everyOnRingThread(Duration interval, Runnable procedure) {
+        if (interval.isZero()) {
+            return;
+        }
+        if (ringScheduler == null) {
+            ringScheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("chord-ring-" + self.port()));
+            ringScheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        }
+        long ms = interval.toMillis();
+        ringScheduler.scheduleWithFixedDelay(() -> runLogged(procedure), ms, ms, TimeUnit.MILLISECONDS);
+    }
+
     /**
-     * Runs {@code procedure} on the second thread, again and again, each time after a delay drawn
+     * Runs {@code procedure} on the unification thread, again and again, each time after a delay drawn
      * uniformly from 0.75 to 1.25 times {@code interval}; zero = never.
      */
     synchronized void everyJittered(Duration interval, Runnable procedure) {
@@ -91,6 +108,10 @@ final class Maintenance {
         if (sideScheduler != null) {
             sideScheduler.shutdownNow();
             sideScheduler = null;
+        }
+        if (ringScheduler != null) {
+            ringScheduler.shutdownNow();
+            ringScheduler = null;
         }
     }
 }

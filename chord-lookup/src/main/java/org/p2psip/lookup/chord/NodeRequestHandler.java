@@ -29,7 +29,7 @@ final class NodeRequestHandler implements RequestHandler {
 
     /**
      * @param caller the Node-ID in the sending node's certificate (secured wire), or null: a node that
-     *               speaks for itself (NOTIFY, TRANSFER, LEAVING_*) must be that node ({@link ClaimedIds})
+     *               speaks for itself (NOTIFY, JOINED, TRANSFER, LEAVING_*) must be that node ({@link ClaimedIds})
      */
     @Override
     public byte[] handle(int type, byte[] payload, Id caller) throws MalformedFrameException {
@@ -64,6 +64,13 @@ final class NodeRequestHandler implements RequestHandler {
                 r.end();
                 ClaimedIds.require(caller, n, "NOTIFY");
                 node.onNotify(n);
+                break;
+            }
+            case JOINED: {
+                NodeRef n = readNode(r);
+                r.end();
+                ClaimedIds.require(caller, n, "JOINED");
+                node.onJoinedAfter(n);
                 break;
             }
             case FIND_STEP: {

@@ -48,8 +48,9 @@ final class Router {
     /** The routing step this node takes for {@code target}, ignoring the excluded (failed) nodes. */
     ChordRpc.Step localStep(Id target, Set<Id> exclude) {
         NodeRef pred = table.predecessor();
+        List<NodeRef> known = table.successors();
         List<NodeRef> succs = new ArrayList<>();
-        for (NodeRef n : table.successors()) {
+        for (NodeRef n : known) {
             if (!exclude.contains(n.id())) {
                 succs.add(n);
             }
@@ -60,8 +61,14 @@ final class Router {
             l.addAll(succs);
             return new ChordRpc.Step(true, l);
         }
+        if (known.isEmpty()) {
+            return new ChordRpc.Step(true, List.of(self)); // alone
+        }
         if (succs.isEmpty()) {
-            return new ChordRpc.Step(true, List.of(self));
+            // every successor failed during this lookup: this node cannot tell who follows it (it is not
+            // the owner: it would be answering for keys that live nodes further on own); closer nodes
+            // from its fingers, or none, and the lookup goes another way or fails
+            return new ChordRpc.Step(false, table.closestPreceding(target, CANDIDATES, exclude));
         }
         if (target.inHalfOpen(self.id(), succs.get(0).id())) {
             if (succs.size() < r) {
@@ -104,12 +111,30 @@ final class Router {
 
     /** Finds the successor of {@code target} by asking {@code start} first (used to join through a bootstrap node). */
     LookupResult lookupVia(NodeRef start, Id target) {
+        return joinPoint(start, target).result();
+    }
+
+    /**
+     * A lookup's answer and the node that gave it: the one that found the target between itself and
+     * its successor (null when this node knew the answer itself).
+     */
+    record Answer(LookupResult result, NodeRef answeredBy) {
+    }
+
+    /** {@link #lookupVia}, also saying which node answered: when this node joins, its predecessor as the ring routes now. */
+    Answer joinPoint(NodeRef start, Id target) {
         Deque<Hop> path = new ArrayDeque<>();
         path.push(new Hop(null, List.of(start), 0));
-        return route(target, path, new LinkedHashSet<>());
+        NodeRef[] by = new NodeRef[1];
+        LookupResult r = route(target, path, new LinkedHashSet<>(), by);
+        return new Answer(r, by[0]);
     }
 
     private LookupResult route(Id target, Deque<Hop> path, Set<Id> failed) {
+        return route(target, path, failed, new NodeRef[1]);
+    }
+
+    private LookupResult route(Id target, Deque<Hop> path, Set<Id> failed, NodeRef[] answeredBy) {
         int hops = 0;
         int requests = 0;
         String lastError = "no node to ask";
@@ -187,6 +212,7 @@ final class Router {
                     }
                 }
                 if (!live.isEmpty()) {
+                    answeredBy[0] = asked;
                     return done(live, hops);
                 }
                 if (again) {

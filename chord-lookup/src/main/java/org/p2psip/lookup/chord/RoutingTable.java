@@ -83,6 +83,59 @@ final class RoutingTable {
         return true;
     }
 
+    /**
+     * {@link #setSuccessors} for a stabilize round: when the current successor is a live node closer
+     * than the list's head (adopted meanwhile, e.g. a node that said it joined after this one), it
+     * stays the successor, followed by the list.
+     */
+    synchronized boolean setSuccessorsKeepingCloser(List<NodeRef> list) {
+        NodeRef c = successors.isEmpty() ? null : successors.get(0);
+        if (c != null && !list.isEmpty() && !c.equals(list.get(0)) && c.id().inOpen(self.id(), list.get(0).id())
+                && !suspect(c, System.currentTimeMillis())) {
+            List<NodeRef> withCloser = new ArrayList<>(list.size() + 1);
+            withCloser.add(c);
+            withCloser.addAll(list);
+            return setSuccessors(withCloser);
+        }
+        return setSuccessors(list);
+    }
+
+    /** How {@link #adoptSuccessor} took a node in. */
+    enum Adopted { NO, SUCCESSOR, IN_LIST }
+
+    /**
+     * A live node {@code n} that lies between this node and the current successor (or this node has
+     * none) becomes the successor, followed by {@code itsSuccessors}; one that lies further on but
+     * before the list's last node takes its place in the list, in ring order (the nodes before it
+     * may have failed unnoticed: a lookup answer then still leads to it first among the live ones).
+     */
+    synchronized Adopted adoptSuccessor(NodeRef n, List<NodeRef> itsSuccessors) {
+        NodeRef c = successor();
+        if (n.id().equals(self.id()) || successors.contains(n)) {
+            return Adopted.NO;
+        }
+        suspects.remove(n.toAddress());
+        if (c.equals(self) || n.id().inOpen(self.id(), c.id())) {
+            List<NodeRef> list = new ArrayList<>(itsSuccessors.size() + 1);
+            list.add(n);
+            list.addAll(itsSuccessors);
+            setSuccessors(list);
+            return Adopted.SUCCESSOR;
+        }
+        NodeRef last = successors.get(successors.size() - 1);
+        if (!n.id().inOpen(self.id(), last.id())) {
+            return Adopted.NO;
+        }
+        List<NodeRef> list = new ArrayList<>(successors);
+        int at = 1;
+        while (at < list.size() && list.get(at).id().inOpen(self.id(), n.id())) {
+            at++;
+        }
+        list.add(at, n);
+        setSuccessors(list);
+        return Adopted.IN_LIST;
+    }
+
     synchronized NodeRef predecessor() {
         return predecessor;
     }

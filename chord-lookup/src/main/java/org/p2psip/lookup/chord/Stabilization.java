@@ -17,7 +17,18 @@ import org.slf4j.LoggerFactory;
  *       the next in the list takes over (the finger table is the fallback when the list runs dry).</li>
  *   <li>{@link #notified(NodeRef)}: the receiving side of notify: a node that lies between the current
  *       predecessor and this node becomes the predecessor.</li>
+ *   <li>{@link #joinedAfter(NodeRef)}: a node that has just joined between this node and its successor
+ *       says so (its join found the successor, notified it and learnt this node from it as the
+ *       successor's predecessor until then); this node checks that it answers and adopts it at once,
+ *       instead of at its next stabilize, as Chord's stabilize would have done (its "join window":
+ *       lookups of the keys between the two would end at the old successor meanwhile). A node that
+ *       says so but lies further on, within the successor list, takes its place in the list in ring
+ *       order: the successors before it may have failed unnoticed (it asked this node because the
+ *       node that answered its join's lookup had skipped them).</li>
  * </ul>
+ * A stabilize that read the successor's neighbours before such an adoption does not undo it: a live
+ * successor closer than the one it found is kept at the head of the list
+ * ({@link RoutingTable#setSuccessorsKeepingCloser}).
  */
 final class Stabilization {
     private static final Logger log = LoggerFactory.getLogger(Stabilization.class);
@@ -34,14 +45,19 @@ final class Stabilization {
         this.rpc = rpc;
     }
 
-    /** One round of stabilize: verify the successor, adopt a closer one, refresh the successor list, notify. */
-    void stabilize() {
+    /**
+     * One round of stabilize: verify the successor, adopt a closer one, refresh the successor list, notify.
+     *
+     * @return the predecessor the successor had before this node's notify (when this node joins: the
+     *         node it joins after), or null when no successor answered
+     */
+    NodeRef stabilize() {
         for (int attempt = 0; attempt <= r + 2; attempt++) {
             NodeRef succ = table.successor();
             if (succ.equals(self)) {
                 NodeRef f = table.closestFollower();
                 if (f == null) {
-                    return; // alone
+                    return null; // alone
                 }
                 table.setSuccessors(List.of(f));
                 continue;
@@ -71,8 +87,9 @@ final class Stabilization {
             List<NodeRef> list = new ArrayList<>();
             list.add(succ);
             list.addAll(nb.successors());
-            table.setSuccessors(list);
-            if (!before.equals(table.successor())) {
+            table.setSuccessorsKeepingCloser(list);
+            succ = table.successor();
+            if (!before.equals(succ)) {
                 log.info("{}: stabilised: successor is now {}", self, table.successor());
             }
             try {
@@ -80,7 +97,45 @@ final class Stabilization {
             } catch (LookupException e) {
                 table.failed(succ);
             }
+            NodeRef itsPredecessor = nb.predecessor();
+            return itsPredecessor == null || itsPredecessor.id().equals(self.id()) ? null : itsPredecessor;
+        }
+        return null;
+    }
+
+    /**
+     * {@code n} says it has just joined right after this node: when it lies between this node and
+     * the successor (or this node is alone) and answers, it becomes the successor, its successor list
+     * follows it in this node's, and it is notified; when it lies further on but within the
+     * successor list and answers, it takes its place in the list.
+     */
+    void joinedAfter(NodeRef n) {
+        table.alive(n);
+        NodeRef succ = table.successor();
+        List<NodeRef> succs = table.successors();
+        NodeRef last = succs.isEmpty() ? self : succs.get(succs.size() - 1);
+        if (n.id().equals(self.id()) || !(succ.equals(self) || n.id().inOpen(self.id(), last.id()))) {
+            return; // beyond this node's successor list: this node's stabilize knows better (or it arrived late)
+        }
+        ChordRpc.Neighbours nb;
+        try {
+            nb = rpc.neighbours(n);
+        } catch (LookupException e) {
+            log.info("{}: {} said it joined after this node but does not answer ({})", self, n, e.getMessage());
             return;
+        }
+        RoutingTable.Adopted how = table.adoptSuccessor(n, nb.successors());
+        if (how != RoutingTable.Adopted.SUCCESSOR) {
+            if (how == RoutingTable.Adopted.IN_LIST) {
+                log.info("{}: {} joined among this node's successors (those before it may have failed)", self, n);
+            }
+            return;
+        }
+        log.info("{}: {} joined after this node: it is the successor now", self, n);
+        try {
+            rpc.notify(n, self);
+        } catch (LookupException e) {
+            table.failed(n);
         }
     }
 

@@ -33,6 +33,8 @@ public final class WireMessages {
     public static final int LEAVING_TO_SUCCESSOR = 10;
     public static final int LEAVING_TO_PREDECESSOR = 11;
     public static final int STATUS = 12;
+    /** A node that has just joined tells its predecessor, which adopts it as successor at once (not at its next stabilize). */
+    public static final int JOINED = 13;
     // client -> any node (the node does the whole operation)
     public static final int CLIENT_PUT = 16;
     public static final int CLIENT_GET = 17;

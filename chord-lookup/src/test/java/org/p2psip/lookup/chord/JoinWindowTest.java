@@ -9,10 +9,13 @@ import org.junit.Test;
 import org.p2psip.lookup.ring.Id;
 
 /**
- * The window right after a join, before the other nodes have stabilised: a value put through a
- * node that still has the old view lands at the old owner, which is the new owner's successor.
- * A get routed to the new owner must still find it (the overlay peer registers users right after
- * peers join; a miss here is a wrong 404). Maintenance is run by hand so the window stays open.
+ * The window right after a join, before the other nodes have stabilised. Chord's join tells only
+ * the successor (notify); the node before the new one would keep pointing past it until its next
+ * stabilize, and lookups of the keys between them would end at the old owner. Here the joining node
+ * also tells that predecessor (JOINED), which adopts it at once. And a value that still lands at the
+ * old owner (a put routed before the join) must be found at the new owner (the overlay peer
+ * registers users right after peers join; a miss here is a wrong 404). Maintenance is run by hand
+ * so that nothing but the join itself changes the pointers.
  */
 public class JoinWindowTest {
     private final TestRing ring = new TestRing();
@@ -42,8 +45,14 @@ public class JoinWindowTest {
                 key = "user:" + i;
             }
         }
-        // the predecessor still believes its old successor owns the key: the value goes there
-        predecessor.put(key, "peer-record", 60).get();
+        // the predecessor was told of the join: lookups from every node end at the new owner at once
+        assertEquals(c.ref(), predecessor.status().successors().get(0));
+        for (ChordNode n : List.of(a, b, c)) {
+            assertEquals("lookup through " + n + " right after the join", c.ref(), n.lookup(key).get().owner());
+        }
+        // a value that landed at the old owner, c's successor, before the join (as through a stale view)
+        ChordNode oldOwner = predecessor == a ? b : a;
+        oldOwner.acceptPut(key, "peer-record", 60);
         // the ring settles (stabilize only: no replica repair yet)
         for (int i = 0; i < 3; i++) {
             a.stabilizeNow();

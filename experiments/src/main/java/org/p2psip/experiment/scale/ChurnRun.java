@@ -39,7 +39,12 @@ import org.p2psip.lookup.ring.Id;
 final class ChurnRun {
     private static final int LATENCY_SAMPLES = 200_000;
     private static final int LOOKUP_THREADS = 4;
-    private static final int JOIN_THREADS = 2;
+    /**
+     * Joins under way at once, at most: each fresh node joins on its own, as on a host of its own (with
+     * only 2, joins that wait out the timeouts of failed nodes fell behind the failures at 10x and the
+     * ring shrank to a fraction of its size during the run).
+     */
+    private static final int JOIN_THREADS = 16;
     private static final int LOOKUP_PAUSE_MS = 10;
 
     /** What one run measured. Latencies in ms; lookups = consistent + wrong + failed. */

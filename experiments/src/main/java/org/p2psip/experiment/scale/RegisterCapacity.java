@@ -17,11 +17,16 @@ import org.p2psip.lookup.chord.ChordNode;
  * loopback TCP ring (successor list 3: every put stored and replicated to the two other nodes, the
  * ring of the P2PSIP-Port's benchmark), {@value #IN_FLIGHT} in flight as an OM's workers issue them,
  * after a warm-up; the three nodes share this JVM and its cores, so the rate is what one machine
- * does for the whole put path (routing, owner, replicas).
+ * does for the whole put path (routing, owner, replicas). The puts are REGISTERs of {@value #USERS}
+ * users over and over (each a refresh of the user's record once every user has registered, as the
+ * re-REGISTERs the estimate counts), so that the stores stay within their limit of records per node
+ * ({@code StoreLimits}, 50,000: fresh names at thousands a second would fill it within the warm-up).
  */
 final class RegisterCapacity {
     static final int IN_FLIGHT = 64;
     private static final int TTL_SECONDS = 3600;
+    /** Distinct users registering (each node of the 3-node ring holds every record). */
+    static final int USERS = 20_000;
 
     /** Puts per second, how many failed, the seconds measured and the cores the JVM had. */
     record Result(double putsPerSecond, long puts, long failed, double seconds, int cores) {
@@ -58,10 +63,10 @@ final class RegisterCapacity {
                 Thread.sleep(100);
             }
             ChordNode peer = ring.get(0);
-            putFor(peer, warmUp, "warm");
+            putFor(peer, warmUp);
             AtomicLong failed = new AtomicLong();
             long t0 = System.nanoTime();
-            long puts = putFor(peer, measure, "user", failed);
+            long puts = putFor(peer, measure, failed);
             double secs = (System.nanoTime() - t0) / 1e9;
             return new Result(puts / secs, puts, failed.get(), secs, ManagementFactory.getOperatingSystemMXBean().getAvailableProcessors());
         } finally {
@@ -69,19 +74,19 @@ final class RegisterCapacity {
         }
     }
 
-    private static long putFor(ChordNode peer, Duration d, String prefix) throws InterruptedException {
-        return putFor(peer, d, prefix, new AtomicLong());
+    private static long putFor(ChordNode peer, Duration d) throws InterruptedException {
+        return putFor(peer, d, new AtomicLong());
     }
 
-    /** Puts {@code user:<prefix>N} through {@code peer} for {@code d}; returns how many were acknowledged. */
-    private static long putFor(ChordNode peer, Duration d, String prefix, AtomicLong failed) throws InterruptedException {
+    /** Puts {@code user:userN}, N going round the {@value #USERS} users, through {@code peer} for {@code d}; returns how many were acknowledged. */
+    private static long putFor(ChordNode peer, Duration d, AtomicLong failed) throws InterruptedException {
         Semaphore window = new Semaphore(IN_FLIGHT);
         AtomicLong ok = new AtomicLong();
         long end = System.nanoTime() + d.toNanos();
         long i = 0;
         while (System.nanoTime() < end) {
             window.acquire();
-            peer.put("user:" + prefix + i++, "0123456789abcdef0123456789abcdef01234567@192.0.2.1:8080", TTL_SECONDS)
+            peer.put("user:user" + (i++ % USERS), "0123456789abcdef0123456789abcdef01234567@192.0.2.1:8080", TTL_SECONDS)
                     .whenComplete((v, e) -> {
                         if (e == null) {
                             ok.incrementAndGet();

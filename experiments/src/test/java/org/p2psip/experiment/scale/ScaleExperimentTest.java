@@ -15,7 +15,8 @@ import org.junit.rules.TemporaryFolder;
  * The scale experiment (E4) on a reduced scale: rings up to 128 nodes (TCP up to 16), churn of 16 nodes
  * for 8 s at 10x and 100x the stabilization interval (100 ms), a 1 s REGISTER capacity run. Every
  * lookup of the hops part names the sorted ring's owner, hops grow like log N, the churn runs made
- * lookups (at 100x at least 90 % consistent: the run is short and small, 98-99.9 % so far; the full run's target is 99 %), and the report, CSV files and PNG plots are written.
+ * lookups (at 100x at least 97 % consistent: the run is short and small, 100 % in the runs since a joining node
+ * tells its predecessor, 98-99.9 % before; the full run's target is 99 %), and the report, CSV files and PNG plots are written.
  */
 public class ScaleExperimentTest {
     @Rule
@@ -49,7 +50,7 @@ public class ScaleExperimentTest {
             assertTrue("failures at " + c.multiple() + "x: " + c.failures(), c.failures() > 0);
         }
         ChurnRun.Result slow = report.churn().get(1);
-        assertTrue("consistent lookups at 100x: " + slow.consistentPercent(), slow.consistentPercent() >= 90);
+        assertTrue("consistent lookups at 100x: " + slow.consistentPercent(), slow.consistentPercent() >= 97);
         assertTrue(report.capacity().registersPerSecond() > 0);
 
         for (String f : List.of("report.txt", "scale-hops.csv", "scale-churn.csv", "scale-hops.png", "scale-churn.png")) {

@@ -84,8 +84,8 @@ public final class DemoCommand {
             say("peer3 created the overlay; peer1 and peer2 joined through it; peer3 offers its RTP-Port as a relay");
             say("Web view of each peer (read-only, loopback; the call's ladder is recorded from now on):");
             for (Peer p : List.of(p1, p2, p3)) {
-                p.view().view().keepRecording();
-                System.out.println("  " + p.config().name() + ": " + p.view().url());
+                p.operatorListener().view().keepRecording();
+                System.out.println("  " + p.config().name() + ": " + p.operatorListener().viewUrl());
             }
 
             Phone alice = phone(owned, "alice", p1);
@@ -157,7 +157,7 @@ public final class DemoCommand {
         s.put("security", security.toString());
         s.put("relay-policy", policy);
         s.put("ports", ports);
-        s.put("view", "127.0.0.1:0");
+        s.put("http", "127.0.0.1:0");
         s.put("rtp-ports", name.equals("peer1") ? "21000-21099" : name.equals("peer2") ? "22000-22099" : "23000-23099");
         if (bootstrap != null) {
             s.put("bootstrap", bootstrap);

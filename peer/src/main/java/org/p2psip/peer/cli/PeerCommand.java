@@ -49,7 +49,8 @@ public final class PeerCommand {
                     + (peer.bootstrapAddress() != null
                     ? ", lookup " + peer.bootstrapAddress() + " (use --bootstrap " + peer.bootstrapAddress() + " to join)"
                     : ", behind a NAT: reached as " + peer.overlayManager().address() + ", lookup through " + config.bootstrap())
-                    + (peer.operatorListener() != null ? ", metrics " + peer.operatorListener().metricsUrl() : ""));
+                    + (peer.operatorListener() != null ? ", web view " + peer.operatorListener().viewUrl()
+                    + ", metrics " + peer.operatorListener().metricsUrl() : ""));
             System.out.flush();
             stopped.await();
         } catch (Exception e) {

@@ -22,21 +22,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The peer's web view (read-only), mounted on a JDK {@link HttpServer} under {@value #PATH}: the page
- * ({@code /view/}), the peer's state as JSON ({@code /view/state}) and the live stream of server-sent
- * events ({@code /view/events}: {@code state} once a second, {@code step} for each new step of a call
- * ladder). While at least one event stream is open (or {@link #keepRecording} was asked) the call
+ * The peer's web view (read-only), mounted on a JDK {@link HttpServer} at its root: the page
+ * ({@code /}), the peer's state as JSON ({@code /state}) and the live stream of server-sent
+ * events ({@code /events}: {@code state} once a second, {@code step} for each new step of a call
+ * ladder); the other contexts of the server (the operator listener's {@code /metrics}) stay as they
+ * are, and {@code /view/}, where the page used to be, redirects to it. While at least one event
+ * stream is open (or {@link #keepRecording} was asked) the call
  * ladders record and the P2PSIP-Port is asked to tell its SIP messages ({@code view.watch}); when the
  * last stream closes both stop, so nobody watching costs nothing. Each stream has its own bounded
  * queue ({@value #QUEUE} events; a stream that falls that far behind is closed, the browser reconnects);
  * at most {@value #MAX_STREAMS} streams at once. The server's executor must run exchanges concurrently
- * (a stream holds its thread while open): {@link ViewListener} gives it one.
+ * (a stream holds its thread while open): {@link org.p2psip.peer.operator.OperatorListener} gives it one.
  */
 public final class PeerView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerView.class);
-    public static final String PATH = "/view";
+    /** The context the view is mounted at: the server's root. */
+    public static final String PATH = "/";
+    /** Where the page was before it moved to the operator listener's root: redirected. */
+    private static final String OLD_PATH = "/view";
     static final int QUEUE = 2000;
-    static final int MAX_STREAMS = 8;
+    /** Event streams open at once, at most. */
+    public static final int MAX_STREAMS = 8;
     private static final String CLOSE = "";
 
     private final HttpServer server;
@@ -97,13 +103,13 @@ public final class PeerView implements AutoCloseable {
             }
             String path = ex.getRequestURI().getPath();
             switch (path) {
-                case PATH -> {
-                    ex.getResponseHeaders().set("Location", PATH + "/");
-                    send(ex, 301, "text/plain", "the peer's view is at " + PATH + "/\n");
+                case "/", "/index.html" -> send(ex, 200, "text/html; charset=utf-8", page);
+                case "/state" -> send(ex, 200, "application/json", Json.of(fullState()));
+                case "/events" -> stream(ex);
+                case OLD_PATH, OLD_PATH + "/" -> {
+                    ex.getResponseHeaders().set("Location", "/");
+                    send(ex, 301, "text/plain", "the peer's view is at /\n");
                 }
-                case PATH + "/", PATH + "/index.html" -> send(ex, 200, "text/html; charset=utf-8", page);
-                case PATH + "/state" -> send(ex, 200, "application/json", Json.of(fullState()));
-                case PATH + "/events" -> stream(ex);
                 default -> send(ex, 404, "text/plain", "no such page of the peer's view: " + path + "\n");
             }
         }

@@ -53,7 +53,7 @@ public class DemoCommandTest {
             at = i;
         }
         assertTrue(out, out.contains("SATOs left: none"));
-        java.util.regex.Matcher urls = java.util.regex.Pattern.compile("peer[123]: http://127\\.0\\.0\\.1:[0-9]+/view/").matcher(out);
+        java.util.regex.Matcher urls = java.util.regex.Pattern.compile("(?m)peer[123]: http://127\\.0\\.0\\.1:[0-9]+/$").matcher(out);
         int n = 0;
         while (urls.find()) {
             n++;
@@ -71,7 +71,7 @@ public class DemoCommandTest {
         try {
             while (System.nanoTime() < deadline) {
                 String out = buf.toString(StandardCharsets.UTF_8);
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("peer1: (http://\\S+/view/)").matcher(out);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)peer1: (http://\\S+/)$").matcher(out);
                 if (out.contains("holding the overlay up") && m.find()) {
                     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
                     return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "state")).build(),

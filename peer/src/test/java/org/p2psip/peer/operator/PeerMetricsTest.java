@@ -111,7 +111,7 @@ public class PeerMetricsTest {
     }
 
     @Test
-    public void theListenerIsReadOnlyAndServesOnlyMetrics() throws Exception {
+    public void theListenerIsReadOnlyAndServesTheMetricsAndTheWebViewOnly() throws Exception {
         Peer p = peer("solo", tmp.getRoot().toPath(), null);
         String url = p.operatorListener().metricsUrl();
         HttpURLConnection post = (HttpURLConnection) new URL(url).openConnection();
@@ -121,6 +121,19 @@ public class PeerMetricsTest {
         assertEquals(405, post.getResponseCode());
         HttpURLConnection other = (HttpURLConnection) new URL(url.replace("/metrics", "/om/v1")).openConnection();
         assertEquals(404, other.getResponseCode());
+        // the web view on the same listener: its page at /, the peer's state beside it
+        String base = url.replace("/metrics", "/");
+        assertEquals(base, p.operatorListener().viewUrl());
+        HttpURLConnection page = (HttpURLConnection) new URL(base).openConnection();
+        assertEquals(200, page.getResponseCode());
+        assertTrue(page.getContentType(), page.getContentType().startsWith("text/html"));
+        String state = new String(new URL(base + "state").openStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(state, state.contains("\"name\":\"solo\""));
+        HttpURLConnection postState = (HttpURLConnection) new URL(base + "state").openConnection();
+        postState.setRequestMethod("POST");
+        postState.setDoOutput(true);
+        postState.getOutputStream().write("x".getBytes(StandardCharsets.UTF_8));
+        assertEquals(405, postState.getResponseCode());
     }
 
     @Test

@@ -56,8 +56,10 @@ public class PeerViewBrowserTest {
         Peer p3 = peer("v3", state, null, "never");
         Peer p1 = peer("v1", state, p3.bootstrapAddress(), "always");
         Peer p2 = peer("v2", state, p3.bootstrapAddress(), "always");
-        String url = p1.view().url();
-        assertTrue(url, url.matches("http://127\\.0\\.0\\.1:[0-9]+/view/"));
+        // the view is served on the operator's listener, beside the metrics, on loopback
+        String url = p1.operatorListener().viewUrl();
+        assertTrue(url, url.matches("http://127\\.0\\.0\\.1:[0-9]+/"));
+        assertEquals(url + "metrics", p1.operatorListener().metricsUrl());
 
         HeadlessChromium browser = HeadlessChromium.open(url, state.resolve("chromium"));
         owned.add(browser);
@@ -69,8 +71,8 @@ public class PeerViewBrowserTest {
                 browser.eval("document.querySelectorAll('#ring .member.relay').length >= 1"));
 
         // the callee's and the relay's views record too (as if watched), read as JSON after the call
-        p2.view().view().keepRecording();
-        p3.view().view().keepRecording();
+        p2.operatorListener().view().keepRecording();
+        p3.operatorListener().view().keepRecording();
         Phone alice = phone("alice", p1);
         Phone bob = phone("bob", p2);
         alice.register();
@@ -148,7 +150,7 @@ public class PeerViewBrowserTest {
 
     private static String state(Peer p) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(p.view().url() + "state")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                java.net.URI.create(p.operatorListener().viewUrl() + "state")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int indexFrom(List<String> l, String s, int from) {
@@ -178,7 +180,6 @@ public class PeerViewBrowserTest {
         s.put("ports", "in-process");
         s.put("security", org.p2psip.enrollment.RunCa.in(state).peer(name, "alice", "bob").toString());
         s.put("relay-policy", policy);
-        s.put("view", "127.0.0.1:0");
         if (bootstrap != null) {
             s.put("bootstrap", bootstrap);
         }

@@ -48,7 +48,7 @@ public class PeerViewTest {
         view = PeerView.mount(server, () -> Map.of("name", "t1", "node", Map.of("id", "abc"), "ring", List.of()), ladders,
                 portWatch::add);
         server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort() + PeerView.PATH;
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     @After
@@ -73,6 +73,11 @@ public class PeerViewTest {
         assertTrue(post.body(), post.body().contains("read-only"));
         HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(base + "/nothing")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, none.statusCode());
+        // where the page was before it moved to the operator listener's root: a bookmark still finds it
+        HttpResponse<String> old = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                .send(HttpRequest.newBuilder(URI.create(base + "/view/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, old.statusCode());
+        assertTrue(old.body().contains("Call ladder"));
     }
 
     @Test
