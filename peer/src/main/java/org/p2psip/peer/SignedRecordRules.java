@@ -34,6 +34,11 @@ final class SignedRecordRules implements RecordRules {
     }
 
     @Override
+    public int maxValuesPerKey(String key) {
+        return org.p2psip.enrollment.records.AccessRules.maxValuesPerKey(key);
+    }
+
+    @Override
     public String identity(String value) {
         if (!SignedValue.looksSigned(value)) {
             return value;

@@ -27,6 +27,11 @@ public interface RecordRules {
      */
     String identity(String value);
 
+    /** The most records (values and deletion markers) {@code key} may hold by its kind; the store's own limit applies too. */
+    default int maxValuesPerKey(String key) {
+        return Integer.MAX_VALUE;
+    }
+
     /** Admits everything: the node stamps values itself. */
     RecordRules NONE = new RecordRules() {
         @Override

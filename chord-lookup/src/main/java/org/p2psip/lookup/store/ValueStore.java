@@ -129,6 +129,9 @@ public final class ValueStore {
         if (vals != null && vals.size() >= limits.maxRecordsPerKey()) {
             return "key '" + r.key() + "' already holds " + vals.size() + " values, the most one key may hold on this node";
         }
+        if (vals != null && vals.size() >= rules.maxValuesPerKey(r.key())) {
+            return "key '" + r.key() + "' already holds " + vals.size() + " values, the most a key of its kind may hold";
+        }
         if (records >= limits.maxRecords() || bytes + StoreLimits.size(r) > limits.maxBytes()) {
             return "this node's store is full (" + records + " records, " + bytes + " bytes; at most " + limits.maxRecords()
                     + " records, " + limits.maxBytes() + " bytes)";

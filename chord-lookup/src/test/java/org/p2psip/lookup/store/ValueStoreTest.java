@@ -27,6 +27,42 @@ public class ValueStoreTest {
     }
 
     @Test
+    public void aKeyHoldsNoMoreValuesThanItsKindAllows() {
+        RecordRules twoPerUser = new RecordRules() {
+            @Override
+            public Admission admit(String key, String value, boolean removal, long now) {
+                return null;
+            }
+
+            @Override
+            public String identity(String value) {
+                return value;
+            }
+
+            @Override
+            public int maxValuesPerKey(String key) {
+                return key.startsWith("user:") ? 2 : Integer.MAX_VALUE;
+            }
+        };
+        ValueStore s = new ValueStore(twoPerUser);
+        s.put("user:alice", "peer1", 60_000, 0);
+        s.put("user:alice", "peer2", 60_000, 0);
+        s.put("user:alice", "peer2", 60_000, 10); // a refresh of a value held is always taken
+        try {
+            s.put("user:alice", "peer3", 60_000, 20);
+            org.junit.Assert.fail("a third value under user:alice was stored");
+        } catch (org.p2psip.lookup.LookupException e) {
+            assertEquals(org.p2psip.lookup.LookupException.Reason.VALUE_TOO_LARGE, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("the most a key of its kind may hold"));
+        }
+        for (int i = 0; i < 5; i++) {
+            s.put("note:x", "v" + i, 60_000, 0); // another kind: the store's general limit only
+        }
+        assertEquals(Set.of("peer1", "peer2"), Set.copyOf(s.liveValues("user:alice", 30)));
+        assertEquals(5, s.liveValues("note:x", 30).size());
+    }
+
+    @Test
     public void removeWinsOverOlderReplicasAndLosesToNewerPuts() {
         ValueStore owner = new ValueStore();
         StoredRecord put = owner.put("k", "v", 60_000, 1000);

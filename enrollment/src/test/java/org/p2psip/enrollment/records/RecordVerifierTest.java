@@ -68,6 +68,17 @@ public class RecordVerifierTest {
     }
 
     @Test
+    public void aRecordLargerThanItsKindAllowsIsRefused() throws Exception {
+        String big = record + ";" + "x".repeat(AccessRules.USER_PAYLOAD_BYTES);
+        refused("user:alice", alice.put("user:alice", big, 3600), false, "more than the 512 its kind may");
+        String relay = home.nodeId() + "@203.0.113.200:7070;" + "y".repeat(AccessRules.RELAY_PAYLOAD_BYTES);
+        refused("relay:rtp-port", homeNode.put("relay:rtp-port", relay, 3600), false, "more than the 512 its kind may");
+        // other keys are bounded by the store's general value limit only
+        String other = "z".repeat(800);
+        assertEquals(other, verifier.verify("note:x", homeNode.put("note:x", other, 3600), false, System.currentTimeMillis()).payload());
+    }
+
+    @Test
     public void nobodyElseWritesOrRemovesHerRecord() {
         refused("user:alice", otherNode.put("user:alice", record, 3600), false, "only with the certificate of user alice");
         refused("user:alice", homeNode.remove("user:alice", record), true, "only with the certificate of user alice");
