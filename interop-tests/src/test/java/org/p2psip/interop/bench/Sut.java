@@ -71,12 +71,23 @@ interface Sut extends AutoCloseable {
          * through it, each as {@code program peer ...} (the {@code ./p2psip} launcher behind taskset).
          */
         Peers(Path stateRoot, Path logDir, List<String> program, String relayPolicy, List<String> extra) throws Exception {
+            this(stateRoot, logDir, program, relayPolicy, extra, null);
+        }
+
+        /**
+         * As above; with {@code securedUser} non-null the peers run secured (a CA for the run in
+         * {@code stateRoot}, each peer enrolled, that user enrolled at each so it may register anywhere).
+         */
+        Peers(Path stateRoot, Path logDir, List<String> program, String relayPolicy, List<String> extra, String securedUser)
+                throws Exception {
             try {
-                p3 = add(PeerProcess.start("peer3", stateRoot, program, Map.of(), logDir, args(extra, "--rtp-ports", "28000-31999",
-                        "--relay-policy", "never")));
-                p1 = add(PeerProcess.start("peer1", stateRoot, program, Map.of(), logDir, args(extra, "--bootstrap", p3.lookup(),
+                p3 = add(PeerProcess.start("peer3", stateRoot, program, Map.of(), logDir, args(extra,
+                        security(stateRoot, "peer3", securedUser), "--rtp-ports", "28000-31999", "--relay-policy", "never")));
+                p1 = add(PeerProcess.start("peer1", stateRoot, program, Map.of(), logDir, args(extra,
+                        security(stateRoot, "peer1", securedUser), "--bootstrap", p3.lookup(),
                         "--rtp-ports", "20000-23999", "--relay-policy", relayPolicy, "--offer-relay", "off")));
-                p2 = add(PeerProcess.start("peer2", stateRoot, program, Map.of(), logDir, args(extra, "--bootstrap", p3.lookup(),
+                p2 = add(PeerProcess.start("peer2", stateRoot, program, Map.of(), logDir, args(extra,
+                        security(stateRoot, "peer2", securedUser), "--bootstrap", p3.lookup(),
                         "--rtp-ports", "24000-27999", "--relay-policy", relayPolicy, "--offer-relay", "off")));
             } catch (Exception | Error e) {
                 close();
@@ -84,10 +95,19 @@ interface Sut extends AutoCloseable {
             }
         }
 
-        private static String[] args(List<String> extra, String... own) {
+        private static String[] args(List<String> extra, List<String> security, String... own) {
             List<String> all = new ArrayList<>(List.of(own));
+            all.addAll(security);
             all.addAll(extra);
             return all.toArray(new String[0]);
+        }
+
+        /** {@code --security DIR} for a secured peer (enrolled by the run's CA, {@code user} with it); none otherwise. */
+        private static List<String> security(Path stateRoot, String peer, String user) throws java.io.IOException {
+            if (user == null) {
+                return List.of();
+            }
+            return List.of("--security", org.p2psip.enrollment.RunCa.in(stateRoot).peer(peer, user).toString());
         }
 
         /** How peer 1 runs its SATO-Ports: as child processes, or in its JVM (no child process). */

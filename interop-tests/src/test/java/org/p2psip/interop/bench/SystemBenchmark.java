@@ -44,7 +44,8 @@ import org.p2psip.sip.it.Sipp;
  * {@code --p2p-call-rates R,R,..}, {@code --kam-call-rates}, {@code --p2p-reg-rates}, {@code --kam-reg-rates},
  * {@code --ports process|in-process} (passed to every peer; default: the launcher's), {@code --step-seconds S},
  * {@code --overload-seconds S}, {@code --no-auto} (no relay-policy-auto system in the SRD phase),
- * {@code --srd-calls FRESH,WARMUP,WARM} (calls of the fresh SRD, the warm-up and the warm SRD). The report goes to stdout and to
+ * {@code --srd-calls FRESH,WARMUP,WARM} (calls of the fresh SRD, the warm-up and the warm SRD), {@code --secured}
+ * (also the direct peers secured, SRD and memory: the cost of security beside the unsecured peers). The report goes to stdout and to
  * {@code interop-tests/target/bench-system/report.txt}; traces stay in a dated directory beside it.
  */
 public final class SystemBenchmark {
@@ -57,6 +58,7 @@ public final class SystemBenchmark {
     static final String RELAY = "p2psip, media via relay";
     /** Media direct on a fine path, decided by measurement: the cost of policy auto's path probes (issue 13). */
     static final String AUTO = "p2psip, relay policy auto";
+    static final String SECURED = "p2psip, media direct, secured";
 
     // ------------------------------------------------------------------ settings
     final boolean quick;
@@ -76,6 +78,8 @@ public final class SystemBenchmark {
     List<String> peerArgs = List.of();
     /** Whether the SRD phase also measures the peers with relay policy auto ({@code --no-auto}: not). */
     boolean auto = true;
+    /** Also the direct peers secured (a CA for the run), for SRD and memory. */
+    boolean secured;
 
     final Path work;
     final Path reportFile;
@@ -117,6 +121,7 @@ public final class SystemBenchmark {
         Integer overload = null;
         String ports = null;
         boolean noAuto = false;
+        boolean secured = false;
         String srdCalls = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -124,6 +129,7 @@ public final class SystemBenchmark {
                 case "--no-kamailio": kam = false; break;
                 case "--no-relay": relay = false; break;
                 case "--no-auto": noAuto = true; break;
+                case "--secured": secured = true; break;
                 case "--srd-calls": srdCalls = args[++i]; break;
                 case "--only":
                     for (String o : args[++i].split(",")) {
@@ -178,6 +184,7 @@ public final class SystemBenchmark {
             b.overloadSeconds = overload;
         }
         b.auto = !noAuto;
+        b.secured = secured;
         if (srdCalls != null) {
             int[] n = Arrays.stream(srdCalls.split(",")).mapToInt(Integer::parseInt).toArray();
             if (n.length != 3) {
@@ -209,7 +216,7 @@ public final class SystemBenchmark {
         System.err.println("usage: scripts/bench sip [--quick] [--no-kamailio] [--no-relay] [--only srd|capacity|overload|memory]\n"
                 + "       [--p2p-call-rates R,..] [--kam-call-rates R,..] [--p2p-reg-rates R,..] [--kam-reg-rates R,..]\n"
                 + "       [--ports process|in-process] [--step-seconds S] [--overload-seconds S] [--no-auto]\n"
-                + "       [--srd-calls FRESH,WARMUP,WARM]");
+                + "       [--srd-calls FRESH,WARMUP,WARM] [--secured]");
         System.exit(error == null ? 0 : 2);
     }
 
@@ -228,26 +235,39 @@ public final class SystemBenchmark {
             system(K1, false, () -> new Sut.Kamailios(work.resolve("kam1-" + System.nanoTime()), sutLauncher, false));
             system(K2, false, () -> new Sut.Kamailios(work.resolve("kam2-" + System.nanoTime()), sutLauncher, true));
         }
-        system(DIRECT, true, () -> peers("never"));
+        system(DIRECT, true, () -> peers("never", false));
+        if (secured && (phase("srd") || phase("memory"))) {
+            // the same peers secured: mutual TLS on every link, signed records, HTTPS OM IF, SIP over TLS
+            // between the P2PSIP-Ports; SRD and memory only (the register load's 100,000 users would each
+            // need a certificate; the cost of security on REGISTER's DHT part is scripts/bench security)
+            Set<String> all = only;
+            only = new LinkedHashSet<>(List.of("srd", "memory"));
+            only.retainAll(all.isEmpty() ? only : all);
+            try {
+                system(SECURED, true, () -> peers("never", true));
+            } finally {
+                only = all;
+            }
+        }
         if (phase("srd") && auto) {
             // the same peers deciding by measurement: on this fine path the media stays direct, so the
             // SRD difference to the line above is what the path probes cost at set-up
             Set<String> all = only;
             only = Set.of("srd");
             try {
-                system(AUTO, true, () -> peers("auto"));
+                system(AUTO, true, () -> peers("auto", false));
             } finally {
                 only = all;
             }
         }
         if (relay) {
-            system(RELAY, true, () -> peers("always"));
+            system(RELAY, true, () -> peers("always", false));
         }
         results.loadAfter = Machine.loadAverage();
         results.finished = LocalDateTime.now();
     }
 
-    private Sut peers(String relayPolicy) throws Exception {
+    private Sut peers(String relayPolicy, boolean secure) throws Exception {
         Path launcher = P2psipLauncher.prepare(work);
         Path state = Files.createTempDirectory("p2psip-bench-");
         owner.deleteLater(state);
@@ -257,8 +277,10 @@ public final class SystemBenchmark {
         // record only with her certificate at her home peer (docs/security.md); the cost of security on the
         // lookup service is measured by scripts/bench security
         List<String> args = new ArrayList<>(peerArgs);
-        args.addAll(List.of("--security", "off"));
-        Sut.Peers p = new Sut.Peers(state, work.resolve("peer-logs"), program, relayPolicy, args);
+        if (!secure) {
+            args.addAll(List.of("--security", "off"));
+        }
+        Sut.Peers p = new Sut.Peers(state, work.resolve("peer-logs"), program, relayPolicy, args, secure ? CALLEE : null);
         if (results.peerJvm.isEmpty()) {
             results.peerJvm = p.jvmOptions();
             results.portsMode = p.portsMode();
