@@ -275,7 +275,10 @@ public final class RemoteOverlayManager {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof SocketTimeoutException || t instanceof HttpTimeoutException
                     || t instanceof java.net.NoRouteToHostException || t instanceof java.net.UnknownHostException
-                    || t instanceof java.net.SocketException) {
+                    || t instanceof java.net.SocketException
+                    // the far end closed the connection without an answer (a kept-alive HTTPS connection to a
+                    // peer killed meanwhile): the OM is gone, as with a refused connection
+                    || t instanceof java.io.EOFException) {
                 return true;
             }
         }
