@@ -33,7 +33,17 @@ public class GoneOmIsUnreachableTest {
             Thread closer = new Thread(() -> {
                 while (!gone.isClosed()) {
                     try (Socket s = gone.accept()) {
-                        s.getInputStream().read(); // the first bytes arrive, then the far end closes (FIN)
+                        // what the client sends first arrives (a TLS ClientHello, or a whole HTTP request),
+                        // then the far end closes without a word (FIN)
+                        s.setSoTimeout(300);
+                        byte[] buf = new byte[65536];
+                        try {
+                            while (s.getInputStream().read(buf) > 0) {
+                                // drained
+                            }
+                        } catch (java.net.SocketTimeoutException quiet) {
+                            // nothing more comes: close
+                        }
                     } catch (java.io.IOException e) {
                         return;
                     }
