@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
-import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -57,20 +56,10 @@ public class OmIfTrustAttackTest {
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    @Rule(order = 1)
+    public final Owned owned = new Owned();
     private RunCa ca;
     private Path state;
-
-    @After
-    public void stop() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                // stopping anyway
-            }
-        }
-    }
 
     @Test
     public void aValidPeerCannotEndStopOrRedirectACallItDoesNotOwnNorActInAnotherNodesName() throws Exception {

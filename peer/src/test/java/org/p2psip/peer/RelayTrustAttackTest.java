@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLSocket;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -38,7 +37,8 @@ public class RelayTrustAttackTest {
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    @Rule(order = 1)
+    public final Owned owned = new Owned();
     private RunCa ca;
     private Path state;
     private Peer relay;
@@ -50,17 +50,6 @@ public class RelayTrustAttackTest {
         ca = RunCa.in(state);
         relay = peer("relay", null, "33100-33199", "offer-relay", "on");
         natted = peer("natted", relay.bootstrapAddress(), "33200-33299", "nat", "on", "offer-relay", "off");
-    }
-
-    @After
-    public void stop() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                // stopping anyway
-            }
-        }
     }
 
     @Test

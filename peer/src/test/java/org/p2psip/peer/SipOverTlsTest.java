@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -46,7 +45,8 @@ public class SipOverTlsTest {
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    @Rule(order = 1)
+    public final Owned owned = new Owned();
     private RunCa ca;
     private Path state;
     private Peer p1;
@@ -59,17 +59,6 @@ public class SipOverTlsTest {
         p1 = peer("peer1", null, "33300-33399", "in-process", "alice");
         // peer2's SATO-Ports run as child processes: ./p2psip sip-port gets the security directory
         p2 = peer("peer2", p1.bootstrapAddress(), "33400-33499", "process", "bob");
-    }
-
-    @After
-    public void stop() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                // stopping anyway
-            }
-        }
     }
 
     @Test

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -50,7 +49,8 @@ public class TrustAttackTest {
 
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    @Rule(order = 1)
+    public final Owned owned = new Owned();
     private RunCa ca;
     private Path state;
     private Peer p1;
@@ -64,17 +64,6 @@ public class TrustAttackTest {
         p3 = peer("peer3", null);
         p1 = peer("peer1", p3.bootstrapAddress(), "alice", "carol");
         p2 = peer("peer2", p3.bootstrapAddress(), "bob");
-    }
-
-    @After
-    public void stop() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                // stopping anyway
-            }
-        }
     }
 
     @Test
