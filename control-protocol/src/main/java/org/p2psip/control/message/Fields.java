@@ -181,6 +181,8 @@ public final class Fields {
     public static final String DIRECTION = "direction";
     public static final String SIDE = "side";
     public static final String START_LINE = "start";
+    /** When something happened, in microseconds since the epoch (the sender's clock; same host). */
+    public static final String AT_MICROS = "at-us";
     public static final String CSEQ = "cseq";
     public static final String TEXT = "text";
 }

@@ -9,11 +9,24 @@ import org.p2psip.control.MessageTypes;
  * call {@code call} the port received ({@code direction=in}) or sent ({@code out}) on its {@code side}
  * ({@code ua}: towards the phone; {@code overlay}: towards another peer's P2PSIP-Port); {@code start}
  * is its short start line ({@code INVITE}, {@code 200 OK}), {@code cseq} its CSeq, {@code text} the
- * message itself (cut to {@link #MAX_TEXT} characters).
+ * message itself (cut to {@link #MAX_TEXT} characters); {@code atMicros} when the port received or sent
+ * it (microseconds since the epoch), so that the ladder orders it among the OM's steps by when it
+ * happened, not by when the event arrived.
  */
-public record ViewSip(String call, String direction, String side, String start, String cseq, String text) {
+public record ViewSip(String call, String direction, String side, String start, String cseq, String text, long atMicros) {
     /** The longest {@code text} carried. */
     public static final int MAX_TEXT = 4000;
+
+    /** A message received or sent now. */
+    public ViewSip(String call, String direction, String side, String start, String cseq, String text) {
+        this(call, direction, side, start, cseq, text, nowMicros());
+    }
+
+    /** Microseconds since the epoch, now. */
+    public static long nowMicros() {
+        java.time.Instant t = java.time.Instant.now();
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    }
 
     public ViewSip {
         Wire.nonEmpty(call, "call");
@@ -26,7 +39,8 @@ public record ViewSip(String call, String direction, String side, String start, 
 
     public ControlMessage toMessage() {
         return ControlMessage.event(MessageTypes.VIEW_SIP).with(Fields.CALL, call).with(Fields.DIRECTION, direction)
-                .with(Fields.SIDE, side).with(Fields.START_LINE, start).with(Fields.CSEQ, cseq).with(Fields.TEXT, text);
+                .with(Fields.SIDE, side).with(Fields.START_LINE, start).with(Fields.CSEQ, cseq).with(Fields.TEXT, text)
+                .with(Fields.AT_MICROS, Long.toString(atMicros));
     }
 
     public static ViewSip from(ControlMessage m) throws ControlException {
@@ -39,7 +53,14 @@ public record ViewSip(String call, String direction, String side, String start, 
         if (!"ua".equals(side) && !"overlay".equals(side)) {
             throw Wire.invalid(m, Fields.SIDE, side, "must be ua or overlay");
         }
+        String at = m.get(Fields.AT_MICROS);
+        long atMicros;
+        try {
+            atMicros = at == null ? nowMicros() : Long.parseLong(at); // a port that does not say: when it arrived
+        } catch (NumberFormatException e) {
+            throw Wire.invalid(m, Fields.AT_MICROS, at, "must be microseconds since the epoch");
+        }
         return new ViewSip(Wire.require(m, Fields.CALL), direction, side, Wire.require(m, Fields.START_LINE),
-                m.get(Fields.CSEQ), m.get(Fields.TEXT));
+                m.get(Fields.CSEQ), m.get(Fields.TEXT), atMicros);
     }
 }

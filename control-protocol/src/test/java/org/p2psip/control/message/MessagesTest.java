@@ -492,11 +492,18 @@ public class MessagesTest {
         rejects(ViewWatch::from, req("view.watch"), "on");
         rejects(ViewWatch::from, req("view.watch").with("on", "maybe"), "on");
 
-        ViewSip sip = new ViewSip("c-1@h", "in", "ua", "INVITE", "1 INVITE", "INVITE sip:bob@p2psip SIP/2.0");
+        ViewSip sip = new ViewSip("c-1@h", "in", "ua", "INVITE", "1 INVITE", "INVITE sip:bob@p2psip SIP/2.0", 1_765_000_000_123_456L);
         ControlMessage m = sip.toMessage();
         assertEquals(ControlMessage.event("view.sip").with("call", "c-1@h").with("direction", "in").with("side", "ua")
-                .with("start", "INVITE").with("cseq", "1 INVITE").with("text", "INVITE sip:bob@p2psip SIP/2.0"), m);
+                .with("start", "INVITE").with("cseq", "1 INVITE").with("text", "INVITE sip:bob@p2psip SIP/2.0")
+                .with("at-us", "1765000000123456"), m);
         assertEquals(sip, ViewSip.from(m));
+        rejects(ViewSip::from, ControlMessage.event("view.sip").with("call", "c").with("direction", "in").with("side", "ua")
+                .with("start", "BYE").with("at-us", "soon"), "at-us");
+        long before = ViewSip.nowMicros();
+        ViewSip undated = ViewSip.from(ControlMessage.event("view.sip").with("call", "c").with("direction", "in").with("side", "ua")
+                .with("start", "BYE"));
+        assertTrue("a port that does not say when: when it arrived", undated.atMicros() >= before);
         rejects(ViewSip::from, ControlMessage.event("view.sip").with("direction", "in").with("side", "ua").with("start", "BYE"), "call");
         rejects(ViewSip::from, ControlMessage.event("view.sip").with("call", "c").with("direction", "sideways").with("side", "ua")
                 .with("start", "BYE"), "direction");

@@ -60,7 +60,7 @@ public final class CallLadders implements CallSteps {
         if (!recording) {
             return;
         }
-        add("overlay", call, sato, from, to, label, detail);
+        add("overlay", call, sato, from, to, label, detail, ViewSip.nowMicros());
     }
 
     /** A SIP message the P2PSIP-Port received or sent. */
@@ -71,10 +71,10 @@ public final class CallLadders implements CallSteps {
         boolean ua = "ua".equals(m.side());
         String outside = ua ? "phone" : "far P2PSIP-Port";
         boolean in = "in".equals(m.direction());
-        add("sip", m.call(), null, in ? outside : PORT, in ? PORT : outside, m.start(), m.cseq() + "\n\n" + m.text());
+        add("sip", m.call(), null, in ? outside : PORT, in ? PORT : outside, m.start(), m.cseq() + "\n\n" + m.text(), m.atMicros());
     }
 
-    private void add(String kind, String call, String sato, String from, String to, String label, String detail) {
+    private void add(String kind, String call, String sato, String from, String to, String label, String detail, long atMicros) {
         LadderStep s;
         synchronized (this) {
             if (call == null) {
@@ -90,10 +90,28 @@ public final class CallLadders implements CallSteps {
             if (steps.size() >= MAX_STEPS) {
                 return;
             }
-            s = new LadderStep(call, ++seq, System.currentTimeMillis(), kind, from, to, label, detail == null ? "" : detail);
-            steps.add(s);
+            s = new LadderStep(call, ++seq, atMicros, kind, from, to, label, detail == null ? "" : detail);
+            insertInTimeOrder(steps, s);
         }
         listener.accept(s);
+    }
+
+    /**
+     * Adds {@code s} after every step that happened no later: the P2PSIP-Port's {@code view.sip}
+     * events arrive over the control protocol a little after the OM's own steps they caused (the
+     * INVITE after the lookup it started).
+     */
+    private static void insertInTimeOrder(Deque<LadderStep> steps, LadderStep s) {
+        if (steps.isEmpty() || steps.peekLast().atMicros() <= s.atMicros()) {
+            steps.addLast(s);
+            return;
+        }
+        Deque<LadderStep> later = new ArrayDeque<>();
+        while (!steps.isEmpty() && steps.peekLast().atMicros() > s.atMicros()) {
+            later.addFirst(steps.pollLast());
+        }
+        steps.addLast(s);
+        steps.addAll(later);
     }
 
     /** Every recorded step of every call, oldest call first. */

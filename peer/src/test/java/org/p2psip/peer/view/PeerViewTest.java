@@ -109,6 +109,12 @@ public class PeerViewTest {
         assertEquals(3, ladders.steps("call-1").size());
         assertEquals(1, ladders.steps("SATO s1").size());
 
+        // the port's event for a message arrives after the OM step it caused: the ladder orders by when it happened
+        long invitedAt = ViewSip.nowMicros();
+        ladders.step("call-2", null, CallSteps.OM, CallSteps.LOOKUP, "lookup user:bob", "");
+        ladders.sip(new ViewSip("call-2", "in", "ua", "INVITE", "1 INVITE", "INVITE sip:bob@p2psip SIP/2.0", invitedAt));
+        assertEquals(List.of("INVITE", "lookup user:bob"), ladders.steps("call-2").stream().map(LadderStep::label).toList());
+
         in.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (ladders.recording() && System.nanoTime() < deadline) {
