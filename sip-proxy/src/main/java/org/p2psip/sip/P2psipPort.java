@@ -5,11 +5,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ListeningPoint;
 import javax.sip.ObjectInUseException;
@@ -74,12 +72,9 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             throw new IllegalStateException("P2PSIP-Port already started or closed");
         }
         try {
-            AtomicInteger n = new AtomicInteger();
-            workers = Executors.newFixedThreadPool(config.threads(), r -> {
-                Thread t = new Thread(r, "p2psip-port-worker-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            // bounded: 4 continuations per request the OM may leave unanswered (--max-om-requests)
+            workers = new PortWorkers("p2psip-port-worker", config.threads(),
+                    Math.max(64, Math.min(65_536, 4 * config.maxOmRequests())));
             ScheduledThreadPoolExecutor t1 = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "p2psip-port-timer");
                 t.setDaemon(true);
