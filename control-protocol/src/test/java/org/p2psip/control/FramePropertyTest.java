@@ -16,6 +16,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
+import org.p2psip.testsupport.Allocations;
+import org.p2psip.testsupport.FuzzInputs;
 
 /**
  * Property-based fuzzing (jqwik) of the control protocol's frame parser ({@link FrameCodec#read}):
@@ -34,13 +36,13 @@ public class FramePropertyTest {
     @Property(tries = 10_000)
     void anyBytesParseOrFailCleanly(@ForAll("frames") byte[] in) throws Exception {
         INPUTS.incrementAndGet();
-        long a0 = FrameFuzzTest.allocated();
+        long a0 = Allocations.ofThisThread();
         try {
             CODEC.read(Channels.newChannel(new ByteArrayInputStream(in)));
         } catch (MalformedFrameException | EOFException expected) {
             // the parser's own errors
         }
-        long extra = FrameFuzzTest.allocated() - a0 - in.length;
+        long extra = Allocations.ofThisThread() - a0 - in.length;
         if (MEASURED.incrementAndGet() > WARM_UP) {
             assertTrue("allocated " + extra + " bytes beyond the input", extra <= 4L * FrameCodec.DEFAULT_MAX_FRAME);
         }
@@ -79,7 +81,7 @@ public class FramePropertyTest {
                 encoded(ControlMessage.request(MessageTypes.HELLO).with(MessageTypes.F_VERSION, "1")));
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(1024);
         Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(seeds), Arbitraries.longs())
-                .as((seed, r) -> FrameFuzzTest.mutate(new java.util.Random(r), seed));
+                .as((seed, r) -> FuzzInputs.mutate(new java.util.Random(r), seed));
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(1, random), net.jqwik.api.Tuple.of(4, mutated));
     }
 

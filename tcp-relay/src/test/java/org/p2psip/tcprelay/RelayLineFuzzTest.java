@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.junit.Test;
+import org.p2psip.testsupport.Allocations;
+import org.p2psip.testsupport.FuzzInputs;
 
 /**
  * Fuzzing (seeded random inputs, JUnit 4) of the TCP relay's framing: {@link LineReader} and the
@@ -30,8 +32,8 @@ public class RelayLineFuzzTest {
         long worst = 0;
         int lines = 0;
         for (int i = 0; i < INPUTS; i++) {
-            byte[] in = mutate(rnd, seeds.get(rnd.nextInt(seeds.size())));
-            long a0 = allocated();
+            byte[] in = FuzzInputs.mutate(rnd, seeds.get(rnd.nextInt(seeds.size())));
+            long a0 = Allocations.ofThisThread();
             try {
                 LineReader r = new LineReader(new ByteArrayInputStream(in));
                 String line;
@@ -57,66 +59,11 @@ public class RelayLineFuzzTest {
                 throw new AssertionError("input " + i + " (seed " + seed + ", " + in.length + " bytes) threw " + e, e);
             }
             if (i >= WARM_UP) { // the first inputs load classes and compile: not the parser's cost
-                worst = Math.max(worst, allocated() - a0 - in.length);
+                worst = Math.max(worst, Allocations.ofThisThread() - a0 - in.length);
             }
         }
         System.out.println("[fuzz] relay lines: " + INPUTS + " inputs (seed " + seed + "), " + lines
                 + " lines read; most allocated beyond the input " + worst + " bytes");
         assertTrue("allocated " + worst, worst <= 64 * 1024);
-    }
-
-    /** One input: random bytes, or {@code seed} mutated (bytes flipped, cut, extended, a length field maxed, a part repeated). */
-    static byte[] mutate(java.util.Random rnd, byte[] seed) {
-        switch (rnd.nextInt(6)) {
-            case 0: {
-                byte[] b = new byte[rnd.nextInt(1024)];
-                rnd.nextBytes(b);
-                return b;
-            }
-            case 1: {
-                byte[] b = seed.clone();
-                for (int i = 0, n = 1 + rnd.nextInt(4); i < n && b.length > 0; i++) {
-                    b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
-                }
-                return b;
-            }
-            case 2:
-                return java.util.Arrays.copyOf(seed, seed.length == 0 ? 0 : rnd.nextInt(seed.length));
-            case 3: {
-                byte[] b = java.util.Arrays.copyOf(seed, seed.length + 1 + rnd.nextInt(64));
-                for (int i = seed.length; i < b.length; i++) {
-                    b[i] = (byte) rnd.nextInt(256);
-                }
-                return b;
-            }
-            case 4: {
-                byte[] b = seed.clone();
-                if (b.length >= 4) {
-                    int at = rnd.nextInt(b.length - 3);
-                    b[at] = (byte) 0x7f;
-                    b[at + 1] = (byte) 0xff;
-                    b[at + 2] = (byte) 0xff;
-                    b[at + 3] = (byte) 0xff;
-                }
-                return b;
-            }
-            default: {
-                if (seed.length == 0) {
-                    return seed;
-                }
-                int from = rnd.nextInt(seed.length);
-                int len = 1 + rnd.nextInt(seed.length - from);
-                byte[] b = new byte[seed.length + len];
-                System.arraycopy(seed, 0, b, 0, from + len);
-                System.arraycopy(seed, from, b, from + len, seed.length - from);
-                return b;
-            }
-        }
-    }
-
-    /** Bytes this thread allocated so far (HotSpot's per-thread counter). */
-    static long allocated() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
-                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 }

@@ -19,6 +19,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
+import org.p2psip.testsupport.Allocations;
+import org.p2psip.testsupport.FuzzInputs;
 
 /**
  * Property-based fuzzing (jqwik) of the TCP relay's framing: for any bytes (random, or relay lines
@@ -37,7 +39,7 @@ public class RelayLinePropertyTest {
     @Property(tries = 5_000)
     void anyBytesGiveLinesOrAProtocolError(@ForAll("inputs") byte[] in) throws Exception {
         INPUTS.incrementAndGet();
-        long a0 = RelayLineFuzzTest.allocated();
+        long a0 = Allocations.ofThisThread();
         try {
             LineReader r = new LineReader(new ByteArrayInputStream(in));
             String line;
@@ -59,7 +61,7 @@ public class RelayLinePropertyTest {
         } catch (ProtocolException expected) {
             // the reader's own error
         }
-        long extra = RelayLineFuzzTest.allocated() - a0 - in.length;
+        long extra = Allocations.ofThisThread() - a0 - in.length;
         if (MEASURED.incrementAndGet() > WARM_UP) {
             assertTrue("allocated " + extra, extra <= 64 * 1024);
         }
@@ -102,7 +104,7 @@ public class RelayLinePropertyTest {
                 "DIAL [::1]:80\n".getBytes(StandardCharsets.US_ASCII));
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(1024);
         Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(seeds), Arbitraries.longs())
-                .as((seed, r) -> RelayLineFuzzTest.mutate(new Random(r), seed));
+                .as((seed, r) -> FuzzInputs.mutate(new Random(r), seed));
         return Arbitraries.frequencyOf(Tuple.of(1, random), Tuple.of(4, mutated));
     }
 

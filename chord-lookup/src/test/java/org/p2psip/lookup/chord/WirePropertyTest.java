@@ -27,6 +27,8 @@ import org.p2psip.lookup.wire.FrameCodec;
 import org.p2psip.lookup.wire.MalformedFrameException;
 import org.p2psip.lookup.wire.PayloadReader;
 import org.p2psip.lookup.wire.PayloadWriter;
+import org.p2psip.testsupport.Allocations;
+import org.p2psip.testsupport.FuzzInputs;
 
 /**
  * Property-based fuzzing (jqwik) of the lookup service's hand-written parsers: for any bytes (random,
@@ -50,13 +52,13 @@ public class WirePropertyTest {
 
     private static void parsesOrRefuses(byte[] in, Parser p) throws Exception {
         INPUTS.incrementAndGet();
-        long a0 = WireFuzzTest.allocated();
+        long a0 = Allocations.ofThisThread();
         try {
             p.parse(in);
         } catch (MalformedFrameException expected) {
             // the parser's own error
         }
-        long extra = WireFuzzTest.allocated() - a0 - in.length;
+        long extra = Allocations.ofThisThread() - a0 - in.length;
         if (MEASURED.incrementAndGet() > WARM_UP) {
             assertTrue("allocated " + extra + " bytes beyond a " + in.length + "-byte input", extra <= ALLOCATION_SLACK);
         }
@@ -141,7 +143,7 @@ public class WirePropertyTest {
     static Arbitrary<byte[]> inputs(List<byte[]> seeds) {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(1024);
         Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(seeds), Arbitraries.longs())
-                .as((seed, r) -> WireFuzzTest.mutate(new Random(r), seed));
+                .as((seed, r) -> FuzzInputs.mutate(new Random(r), seed));
         return Arbitraries.frequencyOf(Tuple.of(1, random), Tuple.of(4, mutated));
     }
 

@@ -18,6 +18,8 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.p2psip.rtp.stats.RtpReceptionStats;
+import org.p2psip.testsupport.Allocations;
+import org.p2psip.testsupport.FuzzInputs;
 
 /**
  * Property-based fuzzing (jqwik) of the RTP-Port's packet parsing: for any datagram (random, or RTP,
@@ -38,12 +40,12 @@ public class PacketPropertyTest {
     void anyDatagramIsClassifiedWithoutThrowing(@ForAll("datagrams") byte[] in) {
         INPUTS.incrementAndGet();
         ByteBuffer b = ByteBuffer.wrap(in);
-        long a0 = PacketFuzzTest.allocated();
+        long a0 = Allocations.ofThisThread();
         int kind = Packets.classify(b);
         if (kind == Packets.RTP) {
             STATS.onPacket(b, System.nanoTime(), 0);
         }
-        long used = PacketFuzzTest.allocated() - a0;
+        long used = Allocations.ofThisThread() - a0;
         if (MEASURED.incrementAndGet() > WARM_UP) {
             assertTrue("allocated " + used, used <= 4096);
         }
@@ -83,7 +85,7 @@ public class PacketPropertyTest {
         List<byte[]> seeds = List.of(rtp, rtcp, new byte[] {0, 0, 0, 0});
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(1500);
         Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.of(seeds), Arbitraries.longs())
-                .as((seed, r) -> PacketFuzzTest.mutate(new Random(r), seed));
+                .as((seed, r) -> FuzzInputs.mutate(new Random(r), seed));
         return Arbitraries.frequencyOf(Tuple.of(1, random), Tuple.of(4, mutated));
     }
 

@@ -19,6 +19,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.p2psip.common.HostPort;
+import org.p2psip.testsupport.FuzzInputs;
 
 /**
  * Property-based fuzzing (jqwik) of the SDP rewriter: for any body (random, or SDP offers mutated)
@@ -112,7 +113,7 @@ public class SdpPropertyTest {
                 "v=0\nm=audio 0 RTP/AVP 0\n".getBytes(StandardCharsets.UTF_8));
         Arbitrary<String> random = Arbitraries.strings().ofMaxLength(600);
         Arbitrary<String> mutated = Combinators.combine(Arbitraries.of(seeds), Arbitraries.longs())
-                .as((seed, r) -> new String(SdpFuzzTest.mutate(new Random(r), seed), StandardCharsets.UTF_8));
+                .as((seed, r) -> new String(FuzzInputs.mutate(new Random(r), seed), StandardCharsets.UTF_8));
         return Arbitraries.frequencyOf(Tuple.of(1, random), Tuple.of(4, mutated));
     }
 
