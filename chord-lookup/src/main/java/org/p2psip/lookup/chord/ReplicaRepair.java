@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>The work of a round does not grow with the number of records held when nothing changed: puts
  * and removes are replicated by the owner as they are accepted, so a round pushes only what reached
  * the primary range otherwise (records merged from other nodes), and the whole range only to a
- * replica holder that is new, that missed an eager replication, or when the range itself moved (a
- * new predecessor). Likewise records are handed to an owner in full only when the owner of a range
+ * replica holder that is new, that missed an eager replication, that left the holders at some moment
+ * since the last round (it may have dropped its copies then, see {@link #ownerCountsOn}), or when the
+ * range itself moved (a new predecessor). Likewise records are handed to an owner in full only when the owner of a range
  * is new (ring change) or the last hand-off to it failed; otherwise only the puts and removes this
  * node accepted for keys outside its primary range.
  *
@@ -88,11 +89,14 @@ final class ReplicaRepair {
     }
 
     /**
-     * Pushes the primary range (pred, self] to the r-1 successors: in full to a holder that is new or
-     * missed something, or to all when the range moved; else only the keys that records from other
-     * nodes changed and those of the sweep's slice.
+     * Pushes the primary range (pred, self] to the r-1 successors: in full to a holder that is new,
+     * missed something, or left the holders for a while since the last round (however briefly: the
+     * successor list changes with every stabilize round while rings merge, and a holder that asked
+     * then may have dropped its copies), or to all when the range moved; else only the keys that
+     * records from other nodes changed and those of the sweep's slice.
      */
     private void pushReplicas(NodeRef pred, Id me, Set<Id> changed, long now) {
+        Set<NodeRef> leftMeanwhile = table.drainLeftHolders(); // before reading the holders: a later change counts next round
         List<NodeRef> succs = table.successors();
         List<NodeRef> holders = new ArrayList<>(succs.subList(0, Math.min(succs.size(), r - 1)));
         boolean rangeMoved = !pred.equals(lastPushPredecessor);
@@ -100,7 +104,7 @@ final class ReplicaRepair {
         List<StoredRecord> delta = null;
         for (NodeRef n : holders) {
             boolean missedSome = missed.remove(n);
-            boolean full = rangeMoved || missedSome || !lastPushHolders.contains(n);
+            boolean full = rangeMoved || missedSome || !lastPushHolders.contains(n) || leftMeanwhile.contains(n);
             List<StoredRecord> recs;
             if (full) {
                 if (all == null) {
@@ -137,10 +141,11 @@ final class ReplicaRepair {
 
     /**
      * Looks up the owners of the records outside the primary range, i.e. in (self, pred], one lookup per
-     * range of consecutive keys with one owner, and hands records to them: everything in a range whose
-     * owner is new, else the puts and removes accepted here for keys of that range and the keys of
-     * the sweep's slice. Drops the records of ranges this node is not among the r holders of once
-     * their owner has them.
+     * range of consecutive keys with one owner (an answer naming an owner that is not between the key
+     * and the predecessor comes from a node whose view is out of date, and ends the lookups for this
+     * round), and hands records to them: everything in a range whose owner is new, else the puts and
+     * removes accepted here for keys of that range and the keys of the sweep's slice. Drops the
+     * records of ranges this node is not among the r holders of once their owner has them.
      */
     private void handOffForeign(NodeRef pred, Id me, List<Id> sweep, long now) {
         List<Range> ranges = new ArrayList<>();
@@ -161,8 +166,18 @@ final class ReplicaRepair {
             if (owner.equals(self)) {
                 break; // the rest of the way round is this node's (its predecessor is out of date)
             }
+            if (!plausibleOwner(k, owner, pred)) {
+                // k's owner is k's successor, so it lies between k and the predecessor (alive as far
+                // as this node knows). An answer naming a node beyond comes from a node whose view is
+                // out of date (rings merging): taken as it is, that node would be the owner up to the
+                // predecessor, and this node would drop copies it must hold while their owner, which
+                // counts on it, does not push them again. The rest waits for the next round.
+                log.debug("{}: repair lookup of {} answered {}, not between the key and predecessor {}; the rest next round",
+                        self, k, owner, pred);
+                break;
+            }
             List<NodeRef> holders = res.successors().subList(0, Math.min(res.successors().size(), r));
-            Id to = owner.id().inHalfOpen(from, pred.id()) ? owner.id() : pred.id();
+            Id to = owner.id();
             ranges.add(new Range(from, to, owner, holders.contains(self)));
             if (to.equals(pred.id())) {
                 break;
@@ -217,6 +232,15 @@ final class ReplicaRepair {
             log.info("{}: moved {} keys to their owners and dropped them here", self, dropped);
         }
         lastRanges = done;
+    }
+
+    /**
+     * Whether a lookup's answer {@code owner} for {@code key}, a key outside this node's primary range,
+     * can be right: a key's owner is its successor, so it lies between the key and this node's
+     * predecessor (which is alive as far as this node knows), both included.
+     */
+    static boolean plausibleOwner(Id key, NodeRef owner, NodeRef pred) {
+        return owner.id().equals(key) || owner.id().inHalfOpen(key, pred.id());
     }
 
     /**

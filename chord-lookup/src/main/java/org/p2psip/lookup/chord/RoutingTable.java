@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ final class RoutingTable {
     private final NodeRef[] fingers = new NodeRef[Id.BITS];
     private final List<NodeRef> successors = new ArrayList<>();
     private final Map<Address, Long> suspects = new HashMap<>();
+    /** Nodes that left the replica holders (the successor list's first r - 1) since {@link #drainLeftHolders()}. */
+    private final Set<NodeRef> leftHolders = new HashSet<>();
     private final PastMembers past;
     private NodeRef predecessor;
 
@@ -78,9 +81,36 @@ final class RoutingTable {
         if (next.equals(successors)) {
             return false;
         }
+        replaceSuccessors(next);
+        return true;
+    }
+
+    /** The successor list becomes {@code next}; the nodes that thereby leave the replica holders are remembered. */
+    private void replaceSuccessors(List<NodeRef> next) {
+        List<NodeRef> holdersBefore = new ArrayList<>(successors.subList(0, Math.min(successors.size(), r - 1)));
         successors.clear();
         successors.addAll(next);
-        return true;
+        List<NodeRef> holdersNow = successors.subList(0, Math.min(successors.size(), r - 1));
+        for (NodeRef n : holdersBefore) {
+            if (!holdersNow.contains(n)) {
+                leftHolders.add(n);
+            }
+        }
+    }
+
+    /**
+     * The nodes that left the replica holders of this node's keys (the first r - 1 successors) at
+     * some moment since the last call, even if they are holders again now, and forgets them. A
+     * holder that sees itself left out may drop its copies ({@link ReplicaRepair}), however briefly
+     * it was: only a push of the whole range makes sure it has them again.
+     */
+    synchronized Set<NodeRef> drainLeftHolders() {
+        if (leftHolders.isEmpty()) {
+            return Set.of();
+        }
+        Set<NodeRef> out = new HashSet<>(leftHolders);
+        leftHolders.clear();
+        return out;
     }
 
     /**
@@ -217,7 +247,12 @@ final class RoutingTable {
 
     /** Forgets a failed node everywhere and suspects it for a while. Returns true if it was known. */
     synchronized boolean failed(NodeRef n) {
-        boolean known = successors.remove(n);
+        boolean known = successors.contains(n);
+        if (known) {
+            List<NodeRef> next = new ArrayList<>(successors);
+            next.remove(n);
+            replaceSuccessors(next);
+        }
         if (n.equals(predecessor)) {
             predecessor = null;
             known = true;

@@ -64,6 +64,53 @@ public class ChurnPointersTest {
         assertEquals(List.of(node(3), node(5), node(10)), t.successors());
     }
 
+    /**
+     * A node that leaves the replica holders (the first r - 1 successors) and comes back before the
+     * next repair round is still reported: it may have dropped its copies meanwhile, so repair must
+     * push it the whole range although it is a holder both before and after.
+     */
+    @Test
+    public void aHolderThatLeftTheHoldersOnlyBrieflyIsReported() {
+        RoutingTable t = table(node(1), node(10), node(20), node(30), node(40));
+        assertEquals(Set.of(), t.drainLeftHolders());
+        // a stabilize round copies a successor list that lacks node 30 (merging rings), the next one has it again
+        t.setSuccessors(List.of(node(10), node(20), node(25), node(40)));
+        t.setSuccessors(List.of(node(10), node(20), node(30), node(40)));
+        assertEquals(List.of(node(10), node(20), node(30), node(40)), t.successors());
+        assertEquals(Set.of(node(30), node(25)), t.drainLeftHolders());
+        assertEquals("drained", Set.of(), t.drainLeftHolders());
+        // changes beyond the holders (place 4) are not reported
+        t.setSuccessors(List.of(node(10), node(20), node(30)));
+        t.setSuccessors(List.of(node(10), node(20), node(30), node(35)));
+        assertEquals(Set.of(), t.drainLeftHolders());
+        // a node that was a holder for a moment (place 3) and then beyond the holders again is
+        t.setSuccessors(List.of(node(10), node(20), node(35)));
+        t.setSuccessors(List.of(node(10), node(20), node(30), node(35)));
+        assertEquals(Set.of(node(30), node(35)), t.drainLeftHolders());
+        // a failed holder leaves too
+        t.failed(node(20));
+        assertEquals(Set.of(node(20)), t.drainLeftHolders());
+    }
+
+    /**
+     * Replica repair hands a key outside its primary range to the owner a lookup names, and drops its
+     * copy when it is not among that owner's holders: an answer from a node whose view is out of date
+     * (rings merging) that names a node beyond the key's predecessor-side arc is not taken.
+     */
+    @Test
+    public void repairTakesOnlyAnOwnerBetweenTheKeyAndThePredecessor() {
+        NodeRef pred = node(50); // this node is node 60: its foreign keys lie in (60, 50]
+        assertTrue(ReplicaRepair.plausibleOwner(key(20), node(30), pred));
+        assertTrue(ReplicaRepair.plausibleOwner(key(20), node(50), pred));
+        assertTrue(ReplicaRepair.plausibleOwner(key(95), node(10), pred)); // round the top of the ring
+        // a node before the key (a stale answer from a node that knows no owner between them)
+        assertFalse(ReplicaRepair.plausibleOwner(key(20), node(15), pred));
+        // a node between the predecessor and this node (a stale answer that misses the predecessor)
+        assertFalse(ReplicaRepair.plausibleOwner(key(20), node(55), pred));
+        // a node beyond this node
+        assertFalse(ReplicaRepair.plausibleOwner(key(20), node(70), pred));
+    }
+
     @Test
     public void aNodeWhoseSuccessorsAllFailedInALookupDoesNotAnswerForKeysBeyondIt() {
         NodeRef self = node(1);
