@@ -30,6 +30,8 @@ final class RoutingTable {
     private final Map<Address, Long> suspects = new HashMap<>();
     /** Nodes that left the replica holders (the successor list's first r - 1) since {@link #drainLeftHolders()}. */
     private final Set<NodeRef> leftHolders = new HashSet<>();
+    /** Bound of {@link #leftHolders} between two repair rounds; beyond it the anti-entropy sweep repairs the rest. */
+    private static final int MAX_LEFT_HOLDERS = 1024;
     private final PastMembers past;
     private NodeRef predecessor;
 
@@ -92,7 +94,7 @@ final class RoutingTable {
         successors.addAll(next);
         List<NodeRef> holdersNow = successors.subList(0, Math.min(successors.size(), r - 1));
         for (NodeRef n : holdersBefore) {
-            if (!holdersNow.contains(n)) {
+            if (!holdersNow.contains(n) && leftHolders.size() < MAX_LEFT_HOLDERS) {
                 leftHolders.add(n);
             }
         }
