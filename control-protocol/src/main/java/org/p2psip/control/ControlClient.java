@@ -42,7 +42,8 @@ public final class ControlClient implements Closeable {
         this.name = name;
         this.handler = handler;
         this.codec = new FrameCodec(maxFrame);
-        this.workers = Workers.pool("control-" + role + "-client", 64);
+        ControlBounds bounds = ControlBounds.current();
+        this.workers = Workers.pool("control-" + role + "-client", bounds.workers(), bounds.queued());
         this.reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "control-" + role + "-reconnect");
             t.setDaemon(true);

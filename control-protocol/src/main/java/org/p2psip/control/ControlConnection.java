@@ -238,7 +238,7 @@ public final class ControlConnection implements Closeable {
                         log.warn("Control connection from {}: no worker free for {}; answering RESOURCE_EXHAUSTED",
                                 describeRemote(), m.type());
                         respondError(m, new ControlException(ErrorCode.RESOURCE_EXHAUSTED,
-                                m.type() + ": every worker is busy and " + Workers.QUEUE + " requests wait; try again"));
+                                m.type() + ": every worker is busy and the queue of waiting requests is full; try again"));
                     }
                 }
                 break;

@@ -26,18 +26,15 @@ import org.slf4j.LoggerFactory;
  * The listening side of the control protocol: a SATO-Port listens on its socket file and the
  * Overlay Manager connects (docs/control-protocol.md). The socket file gets mode 0600; a stale
  * file left by a crashed process is replaced; a path a live process serves is refused with
- * {@link SocketInUseException}; the file is removed on {@link #close()}. Bounds: at most
- * {@value #MAX_CONNECTIONS} connections (one more is closed at once), frames up to the codec's
- * maximum (64 KiB, checked before allocating), {@value #WORKERS} workers and {@link Workers#QUEUE}
- * waiting requests (beyond: RESOURCE_EXHAUSTED, the reader keeps reading); accept survives running
- * out of file descriptors (back-off and retry).
+ * {@link SocketInUseException}; the file is removed on {@link #close()}. Bounds ({@link ControlBounds},
+ * by default): at most 64 connections (one more is closed at once), frames up to the codec's
+ * maximum (64 KiB, checked before allocating), 64 workers and 1,024 waiting requests (beyond:
+ * RESOURCE_EXHAUSTED, the reader keeps reading); accept survives running out of file descriptors
+ * (back-off and retry).
  */
 public final class ControlServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
-    /** Connections served at once (the OM needs one; tests and tools a few more). */
-    static final int MAX_CONNECTIONS = 64;
-    /** Requests handled at once. */
-    static final int WORKERS = 64;
+    private final ControlBounds bounds;
 
     private final Path path;
     private final String role;
@@ -57,8 +54,9 @@ public final class ControlServer implements Closeable {
         this.name = name;
         this.handler = handler;
         this.codec = new FrameCodec(maxFrame);
+        this.bounds = ControlBounds.current(); // before binding: a bad setting leaves no socket behind
         this.server = bind(path);
-        this.workers = Workers.pool("control-" + role, WORKERS);
+        this.workers = Workers.pool("control-" + role, bounds.workers(), bounds.queued());
         this.acceptor = new Thread(this::acceptLoop, "control-" + role + "-accept");
         this.acceptor.setDaemon(true);
     }
@@ -133,8 +131,8 @@ public final class ControlServer implements Closeable {
                 }
                 continue;
             }
-            if (connections.size() >= MAX_CONNECTIONS) {
-                log.warn("Refusing control connection on {}: {} connections already", path, MAX_CONNECTIONS);
+            if (connections.size() >= bounds.connections()) {
+                log.warn("Refusing control connection on {}: {} connections already", path, bounds.connections());
                 try {
                     ch.close();
                 } catch (IOException ignored) {

@@ -8,21 +8,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bounded worker pool a control server or client owns for handling requests and events: at most
- * {@code max} threads (ended after 30 s idle) and {@value #QUEUE} tasks waiting for one. Beyond that
+ * {@code max} threads (ended after 30 s idle) and {@code queue} tasks waiting for one ({@link ControlBounds}). Beyond that
  * {@code execute} throws {@link java.util.concurrent.RejectedExecutionException}: the reader answers
  * the request with RESOURCE_EXHAUSTED at once instead of running it itself (it would stop reading
  * its connection, answers included, for as long as the request takes).
  */
 final class Workers {
-    /** Tasks that may wait for a worker. */
-    static final int QUEUE = 1024;
-
     private Workers() {
     }
 
-    static ExecutorService pool(String name, int max) {
+    static ExecutorService pool(String name, int max, int queue) {
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor ex = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUE), r -> {
+        ThreadPoolExecutor ex = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queue), r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

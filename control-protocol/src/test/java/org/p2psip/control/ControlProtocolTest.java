@@ -397,7 +397,7 @@ public class ControlProtocolTest {
         ControlClient om = connect(ControlHandler.NONE);
         // every worker busy for a while
         List<CompletableFuture<ControlMessage>> busy = new ArrayList<>();
-        for (int i = 0; i < ControlServer.WORKERS; i++) {
+        for (int i = 0; i < ControlBounds.DEFAULT.workers(); i++) {
             busy.add(om.connection().request(ControlMessage.request("test.slow").with("ms", 1500), T));
         }
         // these wait behind them, and their sender gives up after 300 ms

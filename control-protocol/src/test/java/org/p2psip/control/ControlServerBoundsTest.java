@@ -26,11 +26,64 @@ public class ControlServerBoundsTest {
 
     @Test(timeout = 60_000)
     public void requestsBeyondWorkersAndQueueGetResourceExhaustedAndTheReaderKeepsReading() throws Exception {
-        Path socket = tmp.getRoot().toPath().resolve("port.sock");
+        floodAndRecover(ControlBounds.DEFAULT.workers(), ControlBounds.DEFAULT.queued());
+    }
+
+    /** The bounds set for the process ({@code ./p2psip peer --control-bounds}) are the ones a new server applies. */
+    @Test(timeout = 60_000)
+    public void theProcesssBoundsApplyToNewServers() throws Exception {
+        new ControlBounds(2, 3, 5).install();
+        try {
+            floodAndRecover(3, 5);
+            Path socket = tmp.getRoot().toPath().resolve("two.sock");
+            try (ControlServer server = ControlServer.listen(socket, "test-port", "t", (from, request) -> ControlMessage.responseTo(request));
+                 ControlClient a = ControlClient.connect(socket, "om", "a", ControlHandler.NONE, Duration.ofSeconds(10));
+                 ControlClient b = ControlClient.connect(socket, "om", "b", ControlHandler.NONE, Duration.ofSeconds(10))) {
+                a.call(ControlMessage.request("test.quick"), Duration.ofSeconds(10));
+                b.call(ControlMessage.request("test.quick"), Duration.ofSeconds(10));
+                try (java.nio.channels.SocketChannel third = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+                    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64);
+                    int n = 0;
+                    while (n >= 0) {
+                        n = third.read(buf);
+                        buf.clear();
+                    }
+                    assertEquals("a connection beyond connections=2 is closed by the server", -1, n);
+                } catch (java.io.IOException closed) {
+                    // reset instead of an orderly close: refused as well
+                }
+                a.call(ControlMessage.request("test.quick"), Duration.ofSeconds(10)); // the admitted ones are still served
+            }
+        } finally {
+            System.clearProperty(ControlBounds.CONNECTIONS_PROPERTY);
+            System.clearProperty(ControlBounds.WORKERS_PROPERTY);
+            System.clearProperty(ControlBounds.QUEUED_PROPERTY);
+        }
+        assertEquals(ControlBounds.DEFAULT, ControlBounds.current());
+    }
+
+    @Test
+    public void aBadSettingIsRefusedNamingTheProperty() {
+        System.setProperty(ControlBounds.WORKERS_PROPERTY, "many");
+        try {
+            ControlBounds.current();
+            throw new AssertionError("a non-number was accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(ControlBounds.WORKERS_PROPERTY) && e.getMessage().contains("many"));
+        } finally {
+            System.clearProperty(ControlBounds.WORKERS_PROPERTY);
+        }
+    }
+
+    /** Every worker blocked (each seen running), then the queue filled, then 20 more. */
+    private void floodAndRecover(int workers, int queued) throws Exception {
+        int busy = workers + queued;
+        Path socket = tmp.getRoot().toPath().resolve("port-" + busy + ".sock");
         CountDownLatch release = new CountDownLatch(1);
-        int busy = ControlServer.WORKERS + Workers.QUEUE;
+        java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(0);
         try (ControlServer server = ControlServer.listen(socket, "test-port", "t", (from, request) -> {
             if (request.type().equals("test.block")) {
+                running.release();
                 try {
                     release.await(50, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -41,7 +94,13 @@ public class ControlServerBoundsTest {
         });
              ControlClient om = ControlClient.connect(socket, "om", "test", ControlHandler.NONE, Duration.ofSeconds(10))) {
             List<CompletableFuture<ControlMessage>> blocked = new ArrayList<>();
-            for (int i = 0; i < busy; i++) {
+            for (int i = 0; i < workers; i++) {
+                blocked.add(om.request(ControlMessage.request("test.block"), Duration.ofSeconds(55)));
+            }
+            // only once every worker runs one is the queue all that is left (an idle worker may not have
+            // taken its task yet, and the queue would look full one task early)
+            assertTrue("every worker took a blocking request", running.tryAcquire(workers, 20, TimeUnit.SECONDS));
+            for (int i = 0; i < queued; i++) {
                 blocked.add(om.request(ControlMessage.request("test.block"), Duration.ofSeconds(55)));
             }
             long t0 = System.nanoTime();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.p2psip.common.BoundsSpec;
 import org.p2psip.common.ListenerBounds;
+import org.p2psip.control.ControlBounds;
 import org.p2psip.common.Options.Option;
 import org.p2psip.lookup.wire.TcpTransport;
 import org.p2psip.om.ws.HttpBounds;
@@ -15,14 +16,17 @@ import org.p2psip.tcprelay.TcpRelay;
  * {@code --om-if-bounds}, {@code --sip-tcp-bounds}, {@code --tcp-relay-bounds}), each a
  * {@link BoundsSpec} value such as {@code per-source=64,idle-s=120}: the keys given change those
  * fields, the others keep the listener's defaults. Each listener applies the keys listed in its help.
- * (The control sockets are Unix sockets in the state directory, reachable only from this host; their
- * bounds are fixed, see {@code control-protocol}.)
+ * {@code --control-bounds} bounds the control sockets (Unix sockets in the state directory, reachable
+ * only from this host) of the peer and of its SATO-Port processes: {@link ControlBounds}.
  */
 final class ListenerOptions {
     static final String LOOKUP = "lookup-bounds";
     static final String OM_IF = "om-if-bounds";
     static final String SIP_TCP = "sip-tcp-bounds";
     static final String TCP_RELAY = "tcp-relay-bounds";
+    static final String CONTROL = "control-bounds";
+    /** Requests that may wait for a control worker, per worker. */
+    static final int CONTROL_QUEUED_PER_WORKER = 16;
 
     /** The lookup node's listener: every key. */
     static final BoundsSpec LOOKUP_SPEC = new BoundsSpec(TcpTransport.defaultBounds(Duration.ofSeconds(10)),
@@ -44,6 +48,12 @@ final class ListenerOptions {
             .withIdleTimeout(TcpRelay.Limits.DEFAULT.idleTimeout()),
             BoundsSpec.CONNECTIONS, BoundsSpec.READ_MS, BoundsSpec.IDLE_S);
 
+    /** The control sockets: connections (beyond: closed at once), requests handled at once (in-flight). */
+    static final BoundsSpec CONTROL_SPEC = new BoundsSpec(ListenerBounds.defaults(65536)
+            .withMaxConnections(ControlBounds.DEFAULT.connections(), ControlBounds.DEFAULT.connections())
+            .withMaxInFlightPerConnection(ControlBounds.DEFAULT.workers()),
+            BoundsSpec.CONNECTIONS, BoundsSpec.IN_FLIGHT);
+
     static final List<Option> OPTIONS = List.of(
             Option.value(LOOKUP, LOOKUP_SPEC.defaultValue(), "lookup node listener: connections in total and per source"
                     + " address (beyond: closed at once), requests in flight per connection (beyond: an OVERLOADED error"
@@ -56,7 +66,10 @@ final class ListenerOptions {
                     + " write timeout (a client that does not read), idle timeout"),
             Option.value(TCP_RELAY, TCP_RELAY_SPEC.defaultValue(), "TCP relay listener: connections in total (beyond:"
                     + " closed at once), deadline for a new connection's first line or BIND, idle timeout of control"
-                    + " connections"));
+                    + " connections"),
+            Option.value(CONTROL, CONTROL_SPEC.defaultValue(), "control sockets of the peer and its SATO-Port processes"
+                    + " (Unix sockets in the state directory): connections per socket (beyond: closed at once), requests"
+                    + " handled at once; " + CONTROL_QUEUED_PER_WORKER + " per worker may wait (beyond: RESOURCE_EXHAUSTED)"));
 
     private ListenerOptions() {
     }
@@ -67,6 +80,14 @@ final class ListenerOptions {
         omIf(c);
         sipTcp(c);
         tcpRelay(c);
+        control(c);
+    }
+
+    /** The control sockets' bounds with the value given. */
+    static ControlBounds control(PeerConfig c) {
+        ListenerBounds b = CONTROL_SPEC.parse(CONTROL, c.get(CONTROL));
+        return new ControlBounds(b.maxConnections(), b.maxInFlightPerConnection(),
+                CONTROL_QUEUED_PER_WORKER * b.maxInFlightPerConnection());
     }
 
     static ListenerBounds lookup(PeerConfig c) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.common.HostPort;
+import org.p2psip.control.ControlBounds;
 import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
@@ -108,6 +109,10 @@ public final class Peer implements AutoCloseable {
     /** Starts a peer: creates the overlay, or joins it through {@link PeerConfig#bootstrap()}. */
     public static Peer start(PeerConfig config) throws IOException, ControlException {
         Peer p = new Peer(config);
+        ControlBounds control = ListenerOptions.control(config);
+        if (!control.equals(ControlBounds.current())) {
+            control.install(); // for this process's control sockets and, passed on, its SATO-Port processes'
+        }
         try {
             p.startAll();
             return p;

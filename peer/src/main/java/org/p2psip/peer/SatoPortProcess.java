@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.p2psip.common.ChildJvm;
+import org.p2psip.control.ControlBounds;
 import org.p2psip.control.ControlClient;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
@@ -60,6 +61,7 @@ public final class SatoPortProcess extends ControlledSatoPort {
         cmd.addAll(List.of(System.getProperty("p2psip.child.jvm", CHILD_JVM_OPTIONS).trim().split("\\s+")));
         cmd.addAll(ChildJvm.sharedArchiveOptions());
         cmd.add("-D" + ParentWatch.PROPERTY + "=" + ProcessHandle.current().pid()); // ends with this OM, however it ends
+        cmd.addAll(ControlBounds.childOptions()); // --control-bounds, when given
         String level = System.getProperty("p2psip.log.level");
         if (level != null) {
             cmd.add("-Dp2psip.log.level=" + level);

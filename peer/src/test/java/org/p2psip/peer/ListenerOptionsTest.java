@@ -22,6 +22,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.p2psip.common.ListenerBounds;
+import org.p2psip.control.ControlBounds;
 
 /**
  * The listener bounds as options of {@code ./p2psip peer} ({@code --lookup-bounds}, {@code --om-if-bounds},
@@ -75,6 +76,45 @@ public class ListenerOptionsTest {
         refused("--lookup-bounds", "per-source=0", "--lookup-bounds: per-source must be a whole number from 1 to 2147483647, not '0'");
         refused("--sip-tcp-bounds", "connections=10,per-source=20", "--sip-tcp-bounds: per-source (20) must not exceed connections (10)");
         assertTrue(PeerConfig.optionsHelp(), PeerConfig.optionsHelp().contains("--tcp-relay-bounds"));
+        assertEquals("connections=64,in-flight=64", d.get(ListenerOptions.CONTROL));
+        assertEquals(ControlBounds.DEFAULT, ListenerOptions.control(d));
+        assertEquals(new ControlBounds(64, 8, 128), ListenerOptions.control(parse("--control-bounds", "in-flight=8")));
+        refused("--control-bounds", "idle-s=3", "--control-bounds takes KEY=VALUE,... with the keys connections, in-flight, not 'idle-s=3'");
+    }
+
+    /** --control-bounds: the peer's control sockets (here its management socket, om.sock) apply it, and its SATO-Port processes are given it. */
+    @Test(timeout = 60_000)
+    public void aPeerAppliesTheControlBoundsGiven() throws Exception {
+        Path state = tmp.getRoot().toPath();
+        Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults("control", state.resolve("control")));
+        s.put("security", "off");
+        s.put("control-bounds", "connections=2,in-flight=4");
+        try {
+            Peer p = Peer.start(PeerConfig.of(s));
+            owned.add(p);
+            assertEquals(new ControlBounds(2, 4, 64), ControlBounds.current());
+            assertTrue(ControlBounds.childOptions().toString(), ControlBounds.childOptions().contains("-Dp2psip.control.connections=2"));
+            java.net.UnixDomainSocketAddress om = java.net.UnixDomainSocketAddress.of(state.resolve("control").resolve(Peer.MANAGEMENT_SOCKET));
+            try (java.nio.channels.SocketChannel a = java.nio.channels.SocketChannel.open(om);
+                 java.nio.channels.SocketChannel b = java.nio.channels.SocketChannel.open(om);
+                 java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(om)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(256);
+                int n;
+                try {
+                    do {
+                        buf.clear();
+                        n = c.read(buf);
+                    } while (n > 0);
+                } catch (IOException reset) {
+                    n = -1;
+                }
+                assertEquals("the 3rd control connection (connections=2) is closed at once", -1, n);
+            }
+        } finally {
+            System.clearProperty(ControlBounds.CONNECTIONS_PROPERTY);
+            System.clearProperty(ControlBounds.WORKERS_PROPERTY);
+            System.clearProperty(ControlBounds.QUEUED_PROPERTY);
+        }
     }
 
     private static void refused(String option, String value, String message) throws IOException {
