@@ -11,6 +11,7 @@ import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transport.http.HTTPConduitFactory;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.p2psip.om.omif.LeanBus;
 import org.p2psip.om.omif.OmIfTls;
 import org.p2psip.om.omif.QuietFaults;
 import org.p2psip.om.omif.Wire;
@@ -70,6 +71,9 @@ public final class SoapOmIfClient implements OmIfClient {
         this.receiveTimeout = receiveTimeout;
         this.bus.setExtension(conduit.factory(), HTTPConduitFactory.class);
         QuietFaults.install(this.bus);
+        if (ownBus) {
+            LeanBus.install(this.bus); // a bus handed in is the caller's to configure
+        }
     }
 
     public ConduitChoice conduit() {

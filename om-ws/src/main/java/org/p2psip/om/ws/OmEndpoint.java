@@ -12,6 +12,7 @@ import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngine;
 import org.apache.cxf.transport.http_jetty.JettyHTTPServerEngineFactory;
+import org.p2psip.om.omif.LeanBus;
 import org.p2psip.om.omif.OmIfTls;
 import org.p2psip.om.omif.QuietFaults;
 import org.p2psip.om.omif.Wire;
@@ -129,6 +130,7 @@ public final class OmEndpoint implements AutoCloseable {
         if (sharedBus == null) {
             sharedBus = BusFactory.newInstance().createBus();
             QuietFaults.install(sharedBus);
+            LeanBus.install(sharedBus);
         }
         return sharedBus;
     }
