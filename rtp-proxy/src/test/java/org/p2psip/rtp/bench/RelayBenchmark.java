@@ -68,6 +68,8 @@ public final class RelayBenchmark {
     private boolean withRtpengine = true;
     private double latencySeconds = 5;
     private double lossThreshold = 0.001;
+    /** JVM options of the RTP-Port's own process (e.g. the launcher's C1-only options, to compare JIT settings). */
+    private List<String> relayJavaOpts = List.of();
 
     private Path dir;
     private DatagramChannel tx;
@@ -114,11 +116,15 @@ public final class RelayBenchmark {
                 case "--rtpengine-threads":
                     rtpengineThreads = Integer.parseInt(args[++i]);
                     break;
+                case "--relay-java-opts":
+                    relayJavaOpts = Arrays.stream(args[++i].trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+                    break;
                 case "--help":
                     System.out.println("usage: scripts/bench rtp [--sessions N] [--seconds S] [--rates R1,R2,...] "
-                            + "[--latency-seconds S] [--workers N] [--in-process] [--no-rtpengine] [--rtpengine-threads N]");
+                            + "[--latency-seconds S] [--workers N] [--in-process] [--no-rtpengine] [--rtpengine-threads N] [--relay-java-opts \"OPTS\"]");
                     System.out.println("  --no-rtpengine          measure the RTP-Port only");
                     System.out.println("  --rtpengine-threads N   rtpengine's --num-threads (default: as --workers)");
+                    System.out.println("  --relay-java-opts OPTS  JVM options of the RTP-Port's process, e.g. \"-XX:TieredStopAtLevel=1\"");
                     return false;
                 default:
                     throw new IllegalArgumentException("unknown option " + args[i]);
@@ -159,7 +165,8 @@ public final class RelayBenchmark {
         System.out.printf(Locale.ROOT, "RTP relay benchmark: one hop, %d sessions, %d-byte packets, %d cores%n",
                 sessions, PACKET, Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "  p2psip:    the RTP-Port, %s, %d relay sessions (UDP legs), %d worker thread(s)%n",
-                inProcess ? "IN the load generator's JVM" : "its own process (pid " + p2psip.child.pid() + ")", sessions, workers);
+                inProcess ? "IN the load generator's JVM" : "its own process (pid " + p2psip.child.pid() + ", JVM options "
+                        + (relayJavaOpts.isEmpty() ? "none" : String.join(" ", relayJavaOpts)) + ")", sessions, workers);
         if (rtpengine != null) {
             System.out.printf(Locale.ROOT, "  rtpengine: %s, userspace only, %d calls over the ng protocol (offer/answer), pid %d%n",
                     rtpengine.engine.version(), sessions, rtpengine.engine.pid());
@@ -444,8 +451,9 @@ public final class RelayBenchmark {
                 port = new RtpPort(RtpPortConfig.defaults(socket).withName("bench").withPorts(low, high)
                         .withWorkers(workers).withIdleTimeout(Duration.ofHours(1))).start();
             } else {
-                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp", System.getProperty("java.class.path"), RtpPortMain.class.getName(), "--control", socket.toString(),
+                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+                cmd.addAll(relayJavaOpts);
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RtpPortMain.class.getName(), "--control", socket.toString(),
                         "--name", "bench", "--ports", low + "-" + high, "--workers", Integer.toString(workers), "--idle-timeout", "3600"));
                 child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile()).start();
                 Process c = child;
