@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.p2psip.phone.Phone;
-import org.p2psip.phone.PhoneConfig;
 import org.p2psip.phone.PhoneException;
 
 /**
@@ -96,9 +94,7 @@ public class DigestPhoneTest {
     }
 
     private Phone phone(String user, Peer peer, String password) throws Exception {
-        String[] hp = peer.sipAddress().split(":");
-        Phone ph = Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
-                .listen("127.0.0.1", 0).password(password).build());
+        Phone ph = Phone.start(TestPeers.phoneAt(user, peer).password(password).build());
         owned.add(ph);
         return ph;
     }

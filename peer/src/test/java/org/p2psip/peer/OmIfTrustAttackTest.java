@@ -6,11 +6,9 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +39,6 @@ import org.p2psip.om.types.TransportCandidate;
 import org.p2psip.om.types.TransportKind;
 import org.p2psip.phone.MediaStats;
 import org.p2psip.phone.Phone;
-import org.p2psip.phone.PhoneConfig;
 
 /**
  * Issue 15's attack test 2, and attack 3 for the OM IF, against three real secured peers on
@@ -207,20 +204,13 @@ public class OmIfTrustAttackTest {
     }
 
     private Peer peer(String name, String bootstrap, String policy, String... users) throws Exception {
-        Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
-        s.put("security", ca.peer(name, users).toString());
-        s.put("ports", "in-process");
+        Map<String, String> s = TestPeers.securedPeer(ca, state, name, bootstrap, users);
         s.put("relay-policy", policy);
         s.put("rtp-ports", name.equals("peer1") ? "21300-21399" : name.equals("peer2") ? "22300-22399" : "23300-23599");
-        if (bootstrap != null) {
-            s.put("bootstrap", bootstrap);
-        }
         return own(Peer.start(PeerConfig.of(s)));
     }
 
     private Phone phone(String user, Peer peer) throws Exception {
-        String[] hp = peer.sipAddress().split(":");
-        return own(Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
-                .listen("127.0.0.1", 0).build()));
+        return own(Phone.start(TestPeers.phoneAt(user, peer).build()));
     }
 }

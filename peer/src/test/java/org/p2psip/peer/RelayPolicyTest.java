@@ -3,7 +3,6 @@ package org.p2psip.peer;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.phone.Phone;
-import org.p2psip.phone.PhoneConfig;
 
 /**
  * The relay decision (paper Sec. 5.2) with the auto policy on a fine path: OM1 probes the direct
@@ -120,9 +118,7 @@ public class RelayPolicyTest {
     }
 
     private Phone phone(String user, Peer peer) throws Exception {
-        String[] hp = peer.sipAddress().split(":");
-        Phone ph = Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
-                .listen("127.0.0.1", 0).build());
+        Phone ph = Phone.start(TestPeers.phoneAt(user, peer).build());
         owned.add(ph);
         return ph;
     }

@@ -121,16 +121,10 @@ public class RelayTrustAttackTest {
     }
 
     private Peer peer(String name, String bootstrap, String rtpPorts, String... more) throws Exception {
-        Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
-        s.put("security", ca.peer(name).toString());
-        s.put("ports", "in-process");
-        s.put("relay-policy", "never");
+        Map<String, String> s = TestPeers.securedPeer(ca, state, name, bootstrap);
         s.put("rtp-ports", rtpPorts);
         for (int i = 0; i + 1 < more.length; i += 2) {
             s.put(more[i], more[i + 1]);
-        }
-        if (bootstrap != null) {
-            s.put("bootstrap", bootstrap);
         }
         Peer p = Peer.start(PeerConfig.of(s));
         owned.add(p);

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +30,6 @@ import org.p2psip.om.types.Address;
 import org.p2psip.om.types.Purpose;
 import org.p2psip.om.types.TransportKind;
 import org.p2psip.phone.Phone;
-import org.p2psip.phone.PhoneConfig;
 import org.p2psip.phone.PhoneException;
 
 /**
@@ -139,23 +137,16 @@ public class SipOverTlsTest {
     }
 
     private Peer peer(String name, String bootstrap, String rtpPorts, String ports, String... users) throws Exception {
-        Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
-        s.put("security", ca.peer(name, users).toString());
+        Map<String, String> s = TestPeers.securedPeer(ca, state, name, bootstrap, users);
         s.put("ports", ports);
-        s.put("relay-policy", "never");
         s.put("rtp-ports", rtpPorts);
-        if (bootstrap != null) {
-            s.put("bootstrap", bootstrap);
-        }
         Peer p = Peer.start(PeerConfig.of(s));
         owned.add(p);
         return p;
     }
 
     private Phone phone(String user, Peer peer) throws Exception {
-        String[] hp = peer.sipAddress().split(":");
-        Phone p = Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
-                .listen("127.0.0.1", 0).build());
+        Phone p = Phone.start(TestPeers.phoneAt(user, peer).build());
         owned.add(p);
         return p;
     }

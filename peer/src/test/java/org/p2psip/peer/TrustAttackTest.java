@@ -6,11 +6,9 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +33,6 @@ import org.p2psip.lookup.ring.Address;
 import org.p2psip.lookup.ring.Id;
 import org.p2psip.lookup.wire.LinkSecurity;
 import org.p2psip.phone.Phone;
-import org.p2psip.phone.PhoneConfig;
 import org.p2psip.phone.PhoneException;
 
 /**
@@ -235,20 +232,12 @@ public class TrustAttackTest {
     }
 
     private Peer peer(String name, String bootstrap, String... users) throws Exception {
-        Map<String, String> s = new LinkedHashMap<>(Peer.loopbackDefaults(name, state.resolve(name)));
-        s.put("security", ca.peer(name, users).toString());
-        s.put("ports", "in-process");
-        s.put("relay-policy", "never");
+        Map<String, String> s = TestPeers.securedPeer(ca, state, name, bootstrap, users);
         s.put("rtp-ports", name.equals("peer1") ? "21100-21199" : name.equals("peer2") ? "22100-22199" : "23100-23199");
-        if (bootstrap != null) {
-            s.put("bootstrap", bootstrap);
-        }
         return own(Peer.start(PeerConfig.of(s)));
     }
 
     private Phone phone(String user, Peer peer) throws Exception {
-        String[] hp = peer.sipAddress().split(":");
-        return own(Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
-                .listen("127.0.0.1", 0).build()));
+        return own(Phone.start(TestPeers.phoneAt(user, peer).build()));
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +23,10 @@ import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.p2psip.peer.TestPeers;
 import org.p2psip.peer.Peer;
 import org.p2psip.peer.PeerConfig;
 import org.p2psip.phone.Phone;
-import org.p2psip.phone.PhoneConfig;
 
 /**
  * An operator scrapes a peer's metrics ({@code --http}, loopback) before, during and after a call
@@ -207,9 +206,7 @@ public class PeerMetricsTest {
     }
 
     private Phone phone(String user, Peer peer) throws Exception {
-        String[] hp = peer.sipAddress().split(":");
-        Phone ph = Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
-                .listen("127.0.0.1", 0).build());
+        Phone ph = Phone.start(TestPeers.phoneAt(user, peer).build());
         owned.add(ph);
         return ph;
     }

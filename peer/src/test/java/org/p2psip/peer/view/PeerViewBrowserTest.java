@@ -3,7 +3,6 @@ package org.p2psip.peer.view;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +17,10 @@ import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.p2psip.peer.TestPeers;
 import org.p2psip.peer.Peer;
 import org.p2psip.peer.PeerConfig;
 import org.p2psip.phone.Phone;
-import org.p2psip.phone.PhoneConfig;
 
 /**
  * The peer's web view in a real browser (headless Chromium, driven over the DevTools protocol):
@@ -79,6 +78,9 @@ public class PeerViewBrowserTest {
         bob.register();
         CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> {
             try {
+                // bob lets it ring first, as a person does: answered within 2 ms of its 180, the 200 OK can
+                // overtake the 180 in the P2PSIP-Port's UDP threads, and a 1xx after the final one is not forwarded
+                Thread.sleep(1000);
                 bob.answer(Duration.ofSeconds(20));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -189,9 +191,7 @@ public class PeerViewBrowserTest {
     }
 
     private Phone phone(String user, Peer peer) throws Exception {
-        String[] hp = peer.sipAddress().split(":");
-        Phone ph = Phone.start(PhoneConfig.builder(user, new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
-                .listen("127.0.0.1", 0).build());
+        Phone ph = Phone.start(TestPeers.phoneAt(user, peer).build());
         owned.add(ph);
         return ph;
     }
