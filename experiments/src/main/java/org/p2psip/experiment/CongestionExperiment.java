@@ -102,6 +102,9 @@ public final class CongestionExperiment {
     private ExperimentProcess peerA;
     private ExperimentProcess peerB;
     private String peerAPolicy;
+    /** peer-a's log: peer-a.log, then peer-a.2.log ... after each restart (each incarnation's log is kept). */
+    private Path peerALog;
+    private int peerAStarts;
 
     private CongestionExperiment(Settings settings, Consumer<String> say) {
         this.settings = settings;
@@ -158,7 +161,7 @@ public final class CongestionExperiment {
                 "--bootstrap", bootstrap));
         say.accept("starting peer-a on A " + a.ip() + " and peer-b on B " + b.ip());
         peerAPolicy = settings.runs().get(0).policy();
-        peerA = peer(lab, a, "peer-a", peerArgs(bootstrap, peerAPolicy));
+        peerA = startPeerA(lab, a, bootstrap);
         peerB = peer(lab, b, "peer-b", List.of("--offer-relay", "off", "--bootstrap", bootstrap));
         relayD.awaitLine("peer relay-d up", Duration.ofSeconds(90));
         peerA.awaitLine("peer peer-a up", Duration.ofSeconds(90));
@@ -172,12 +175,19 @@ public final class CongestionExperiment {
                 peerA.stop(Duration.ofSeconds(10));
                 processes.forget(peerA);
                 peerAPolicy = run.policy();
-                peerA = peer(lab, a, "peer-a", peerArgs(bootstrap, peerAPolicy));
+                peerA = startPeerA(lab, a, bootstrap);
                 peerA.awaitLine("peer peer-a up", Duration.ofSeconds(90));
-                Thread.sleep(2000);
+                // before the load: the restarted peer settles in the ring and reads the relay records
+                Thread.sleep(5000);
             }
             report.run(runOnce(lab, run, a, b));
         }
+    }
+
+    private ExperimentProcess startPeerA(Lab lab, Site a, String bootstrap) throws IOException {
+        peerAStarts++;
+        peerALog = settings.workDir().resolve(peerAStarts == 1 ? "peer-a.log" : "peer-a." + peerAStarts + ".log");
+        return peer(lab, a, "peer-a", peerArgs(bootstrap, peerAPolicy), peerALog);
     }
 
     private static List<String> peerArgs(String bootstrap, String policy) {
@@ -187,7 +197,7 @@ public final class CongestionExperiment {
     private CongestionReport.RunResult runOnce(Lab lab, Run run, Site a, Site b) throws IOException, InterruptedException {
         Path work = settings.workDir();
         say.accept("run " + run.name() + ": " + run.load().text + ", peer-a relay policy " + run.policy());
-        long logMark = logSize(work.resolve("peer-a.log"));
+        long logMark = logSize(peerALog);
         if (run.load() == Load.PEER_B_KILLED) {
             return gone(lab, run, a, b);
         }
@@ -234,10 +244,16 @@ public final class CongestionExperiment {
             LoadResult loadResult = load == null ? null : load.stop();
             load = null;
             List<String> decisions = new ArrayList<>(status);
-            decisions.addAll(decisionLines(work.resolve("peer-a.log"), logMark));
+            decisions.addAll(decisionLines(peerALog, logMark));
+            String aliceReport = reportLine(alice.lines());
+            if (answered == null) {
+                // why not: what the caller's phone said, and what went wrong at peer-a meanwhile
+                aliceReport = failureLine(alice.lines()).orElse(aliceReport);
+                failureLines(peerALog, logMark).stream().filter(l -> !decisions.contains(l)).forEach(decisions::add);
+            }
             return new CongestionReport.RunResult(run, srd(answered), aliceExit, bobExit,
                     PhoneIntervals.parse(CALLER, alice.lines()), PhoneIntervals.parse(CALLEE, bob.lines()),
-                    reportLine(alice.lines()), reportLine(bob.lines()), viaC, viaD, decisions, loadResult);
+                    aliceReport, reportLine(bob.lines()), viaC, viaD, decisions, loadResult);
         } finally {
             if (load != null) {
                 load.stop();
@@ -281,7 +297,7 @@ public final class CongestionExperiment {
         if (rejected != null) {
             lines.add("alice: " + rejected);
         }
-        lines.addAll(decisionLines(settings.workDir().resolve("peer-a.log"), 0).stream()
+        lines.addAll(decisionLines(peerALog, 0).stream()
                 .filter(l -> l.contains("unreachable") || l.contains("480")).toList());
         return new CongestionReport.RunResult(run, srd, aliceExit, 0, PhoneIntervals.parse(CALLER, List.of()),
                 PhoneIntervals.parse(CALLEE, List.of()), rejected == null ? "(not rejected)" : rejected, "(peer-b gone)",
@@ -340,6 +356,33 @@ public final class CongestionExperiment {
         return Files.exists(log) ? Files.size(log) : 0;
     }
 
+    /** The caller's line saying why the call failed ("call to bob failed: 480 ..."), if it printed one. */
+    static java.util.Optional<String> failureLine(List<String> phoneLines) {
+        String found = null;
+        for (String l : phoneLines) {
+            if (l.contains(" failed") || l.contains("rejected after") || l.contains("no answer")) {
+                found = l.strip();
+            }
+        }
+        return java.util.Optional.ofNullable(found);
+    }
+
+    /** peer-a's warnings and failures since {@code mark} (at most 8 lines): why a call was not set up. */
+    private static List<String> failureLines(Path log, long mark) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (log == null || !Files.exists(log)) {
+            return out;
+        }
+        byte[] all = Files.readAllBytes(log);
+        int from = mark > all.length ? 0 : (int) mark;
+        for (String line : new String(all, from, all.length - from, StandardCharsets.UTF_8).split("\n")) {
+            if ((line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("failed")) && out.size() < 8) {
+                out.add(line.strip());
+            }
+        }
+        return out;
+    }
+
     /** peer-a's log lines since {@code mark} that tell the relay decision and the signalling detour. */
     private static List<String> decisionLines(Path log, long mark) throws IOException {
         List<String> out = new ArrayList<>();
@@ -359,13 +402,17 @@ public final class CongestionExperiment {
     }
 
     private ExperimentProcess peer(Lab lab, Site site, String name, List<String> extra) throws IOException {
+        return peer(lab, site, name, extra, settings.workDir().resolve(name + ".log"));
+    }
+
+    private ExperimentProcess peer(Lab lab, Site site, String name, List<String> extra, Path log) throws IOException {
         Path state = settings.workDir().resolve(name);
         Files.createDirectories(state);
         List<String> args = new ArrayList<>(List.of("peer", "--name", name, "--bind", site.ip(), "--sip-port", "5060",
                 "--om-port", "7070", "--dht-port", "4000", "--ports", "in-process", "--state-dir", state.toString()));
         args.addAll(List.of("--security", RunCa.in(settings.workDir()).peer(name).toString()));
         args.addAll(extra);
-        return processes.start(lab, site, name, "-Xmx192m", args, settings.workDir().resolve(name + ".log"));
+        return processes.start(lab, site, name, "-Xmx192m", args, log);
     }
 
     private ExperimentProcess phone(Lab lab, Site site, String user, String run, List<String> extra) throws IOException {

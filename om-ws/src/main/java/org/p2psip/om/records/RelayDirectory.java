@@ -19,13 +19,17 @@ import org.slf4j.LoggerFactory;
  * {@value #REFRESH_SECONDS} s, with its spare capacity); an OM that needs a relay picks the live
  * record with the most spare capacity, other than itself and the far end ({@link #find}), or
  * measures the detours through a few candidates ({@link #candidates}: a list cached and refreshed
- * every {@value #CANDIDATES_REFRESH_SECONDS} s in the background, so a call never waits for it).
+ * every {@value #CANDIDATES_REFRESH_SECONDS} s in the background, so a call never waits for it;
+ * every {@value #EMPTY_RETRY_SECONDS} s while it is still empty, since the first lookup of a peer
+ * that has just joined may come before the relays' records reach it).
  */
 public final class RelayDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayDirectory.class);
     static final int TTL_SECONDS = 60;
     static final int REFRESH_SECONDS = 20;
     static final int CANDIDATES_REFRESH_SECONDS = 30;
+    /** While the cached candidate list is empty, it is looked up again this often. */
+    static final int EMPTY_RETRY_SECONDS = 2;
     /** Relay records kept in the cached candidate list at most. */
     static final int MAX_CANDIDATES = 16;
 
@@ -39,6 +43,11 @@ public final class RelayDirectory implements AutoCloseable {
     private final java.util.Map<String, String> advertised = new java.util.concurrent.ConcurrentHashMap<>();
     /** The relay records last read, most spare capacity first; refreshed in the background once asked for. */
     private volatile List<PeerRecord> cachedCandidates = List.of();
+    /** When the candidate list was last read from the lookup service (System.nanoTime), or 0: never. */
+    private volatile long candidatesReadNanos;
+    /** When the list was last asked for while empty, and the pause before asking again (doubling up to the refresh interval). */
+    private long emptyAskedNanos;
+    private long emptyPauseSeconds;
     private final java.util.concurrent.atomic.AtomicBoolean candidatesRefreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
     public RelayDirectory(LookupService lookup) {
@@ -153,18 +162,22 @@ public final class RelayDirectory implements AutoCloseable {
             }
         }
         out.sort((a, b) -> Integer.compare(b.free(), a.free()));
+        // every successful read refreshes the candidates (a find for a call included)
+        cachedCandidates = List.copyOf(out.subList(0, Math.min(MAX_CANDIDATES, out.size())));
+        candidatesReadNanos = System.nanoTime();
         return out;
     }
 
     /**
      * Up to {@code n} relays (most spare capacity first), excluding {@code exclude} node ids, from the
      * cached list: never waits for the lookup service. The first call starts the background refresh
-     * (every {@value #CANDIDATES_REFRESH_SECONDS} s); until the first lookup has answered the list is empty.
+     * (every {@value #CANDIDATES_REFRESH_SECONDS} s; while the list is empty after {@value #EMPTY_RETRY_SECONDS},
+     * 4, 8 ... s); until a lookup has found a relay the list is empty.
      */
     public List<PeerRecord> candidates(int n, Set<String> exclude) {
         if (candidatesRefreshing.compareAndSet(false, true)) {
             try {
-                timer.scheduleWithFixedDelay(this::refreshCandidates, 0, CANDIDATES_REFRESH_SECONDS, TimeUnit.SECONDS);
+                timer.scheduleWithFixedDelay(this::refreshCandidatesIfDue, 0, EMPTY_RETRY_SECONDS, TimeUnit.SECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 return List.of(); // closed
             }
@@ -172,10 +185,26 @@ public final class RelayDirectory implements AutoCloseable {
         return cachedCandidates.stream().filter(p -> !exclude.contains(p.nodeId())).limit(n).toList();
     }
 
-    private void refreshCandidates() {
-        List<PeerRecord> all = readRelays();
-        if (all != null) {
-            cachedCandidates = List.copyOf(all.subList(0, Math.min(MAX_CANDIDATES, all.size())));
+    /**
+     * Every {@value #EMPTY_RETRY_SECONDS} s: reads the relays again if the cached list is empty (a
+     * young ring, or every relay gone) or {@value #CANDIDATES_REFRESH_SECONDS} s old.
+     */
+    private void refreshCandidatesIfDue() {
+        long now = System.nanoTime();
+        long read = candidatesReadNanos;
+        if (!cachedCandidates.isEmpty()) {
+            emptyPauseSeconds = 0;
+            if (now - read >= TimeUnit.SECONDS.toNanos(CANDIDATES_REFRESH_SECONDS)) {
+                readRelays();
+            }
+            return;
+        }
+        // empty: 2, 4, 8 ... s apart (an overlay without relays is not asked every 2 s for ever)
+        if (emptyPauseSeconds == 0 || now - emptyAskedNanos >= TimeUnit.SECONDS.toNanos(emptyPauseSeconds)) {
+            emptyAskedNanos = now;
+            emptyPauseSeconds = emptyPauseSeconds == 0 ? EMPTY_RETRY_SECONDS
+                    : Math.min(CANDIDATES_REFRESH_SECONDS, 2 * emptyPauseSeconds);
+            readRelays();
         }
     }
 
