@@ -6,8 +6,10 @@ package org.p2psip.sip.proxy;
  * @param sdpRewrite   rewrite SDP so media runs through the RTP-Ports (draft Sec. 4); off: media direct between UAs
  * @param timerCMillis RFC 3261 Timer C: an INVITE branch without a final response this long is cancelled (> 3 min by the RFC)
  * @param maxCallMillis a call whose BYE never came releases its SATOs after this long
- * @param maxCallsInSetup overload control: new calls (initial INVITEs) beyond this many still waiting
- *                        for their final response are refused at once with 503 and Retry-After
+ * @param maxCallsInSetup overload control: new calls (initial INVITEs) beyond this many in set-up (no
+ *                        final response yet and the callee's phone not ringing yet: the overlay's work)
+ *                        are refused at once with 503 and Retry-After; ringing calls count towards
+ *                        {@link #maxPendingInvites()} only
  */
 public record ProxySettings(boolean sdpRewrite, long timerCMillis, long maxCallMillis, int maxCallsInSetup) {
     /** Default of {@link #maxCallsInSetup}: a few hundred milliseconds of set-ups at this port's capacity. */
@@ -17,6 +19,11 @@ public record ProxySettings(boolean sdpRewrite, long timerCMillis, long maxCallM
         if (maxCallsInSetup < 1) {
             throw new IllegalArgumentException("maxCallsInSetup must be at least 1: " + maxCallsInSetup);
         }
+    }
+
+    /** INVITEs in set-up or ringing at most (the bound of what CANCEL is matched against); beyond, 503. */
+    public int maxPendingInvites() {
+        return (int) Math.min(1_000_000, Math.max(4096L, 64L * maxCallsInSetup));
     }
 
     public static ProxySettings defaults() {

@@ -35,10 +35,10 @@ final class Replies {
     }
 
     /** Refuses a new call at once because too many are being set up: 503 with Retry-After (RFC 3261 21.5.4). */
-    void overloaded(ServerTransaction st, Request req, int inSetup) {
+    void overloaded(ServerTransaction st, Request req, String load) {
         shed.incrementAndGet();
         countIfRejected(Response.SERVICE_UNAVAILABLE);
-        Response r = response(req, Response.SERVICE_UNAVAILABLE, "Service Unavailable (overloaded: " + inSetup + " calls in set-up)");
+        Response r = response(req, Response.SERVICE_UNAVAILABLE, "Service Unavailable (overloaded: " + load + ")");
         try {
             r.addHeader(headers.createRetryAfterHeader(OVERLOAD_RETRY_AFTER_SECONDS));
         } catch (InvalidArgumentException e) {

@@ -36,6 +36,11 @@ final class ResponseContext {
     boolean canceled;
     boolean finalSent;
     boolean got2xx;
+    /**
+     * Counted among the calls in set-up (overload control): an initial INVITE from its arrival until
+     * the callee's phone rings (a provisional above 100 goes upstream) or a final answer leaves.
+     */
+    final java.util.concurrent.atomic.AtomicBoolean settingUp = new java.util.concurrent.atomic.AtomicBoolean();
     Response best;
     /** Responses go upstream in order even when an SDP rewrite waits for the OM. */
     CompletableFuture<Void> upstream = CompletableFuture.completedFuture(null);

@@ -36,6 +36,8 @@ final class ResponseProcessing {
     private final Executor executor;
     private final Replies replies;
     private final Map<String, ResponseContext> invites = new ConcurrentHashMap<>();
+    /** Initial INVITEs counted as in set-up ({@link #callsInSetup}). */
+    private final java.util.concurrent.atomic.AtomicInteger settingUp = new java.util.concurrent.atomic.AtomicInteger();
     private final CallOutcomes outcomes = new CallOutcomes();
 
     ResponseProcessing(Interfaces ifs, CallTable calls, SdpCrossing sdp, Executor executor, Replies replies, PhoneBye byes) {
@@ -50,7 +52,20 @@ final class ResponseProcessing {
     // ---- pending INVITEs (what CANCEL looks for) ----------------------------------------------------
 
     void invitePending(ResponseContext ctx) {
-        invites.put(ctx.cancelKey, ctx);
+        if (ctx.initial && ctx.settingUp.compareAndSet(false, true)) {
+            settingUp.incrementAndGet();
+        }
+        ResponseContext old = invites.put(ctx.cancelKey, ctx);
+        if (old != null && old != ctx) {
+            notSettingUp(old);
+        }
+    }
+
+    /** {@code ctx}'s call rings or has its answer: no longer counted among the calls in set-up. */
+    private void notSettingUp(ResponseContext ctx) {
+        if (ctx.settingUp.compareAndSet(true, false)) {
+            settingUp.decrementAndGet();
+        }
     }
 
     /** The final responses to initial INVITEs that left this port, by class. */
@@ -58,9 +73,17 @@ final class ResponseProcessing {
         return outcomes;
     }
 
-    /** INVITEs received and not yet answered finally: the calls in set-up (overload control). */
+    /** INVITEs received and not yet answered finally (ringing ones included). */
     int pendingInvites() {
         return invites.size();
+    }
+
+    /**
+     * The calls in set-up (overload control): initial INVITEs whose callee's phone does not ring yet
+     * and that have no final answer. A call that rings waits for a person, not for this peer's work.
+     */
+    int callsInSetup() {
+        return settingUp.get();
     }
 
     ResponseContext pendingInvite(String cancelKey) {
@@ -68,7 +91,10 @@ final class ResponseProcessing {
     }
 
     void inviteTerminated(Request invite) {
-        invites.remove(ResponseContext.cancelKey(invite));
+        ResponseContext ctx = invites.remove(ResponseContext.cancelKey(invite));
+        if (ctx != null) {
+            notSettingUp(ctx);
+        }
     }
 
     // ---- responses from a branch --------------------------------------------------------------------
@@ -89,6 +115,9 @@ final class ResponseProcessing {
                     b.cancel(ifs);
                 }
                 forward = code > 100 && !ctx.finalSent;
+                if (forward) {
+                    notSettingUp(ctx); // it rings: the overlay's part of the set-up is done
+                }
             } else if (b.isFinal) {
                 // a 2xx from a second UA of a forked INVITE after this branch was closed: pass it on statelessly
                 forward = code < 300;
@@ -249,6 +278,7 @@ final class ResponseProcessing {
     private void setUpEnded(ResponseContext ctx) {
         if (ctx.isInvite()) {
             invites.remove(ctx.cancelKey, ctx);
+            notSettingUp(ctx);
         }
     }
 

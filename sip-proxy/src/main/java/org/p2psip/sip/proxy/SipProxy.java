@@ -72,6 +72,7 @@ public final class SipProxy implements SipListener {
     private final ForwardingPolicy policy;
     private final AtomicLong requests = new AtomicLong();
     private final int maxCallsInSetup;
+    private final int maxPendingInvites;
 
     public SipProxy(Interfaces ifs, Registrar registrar, OverlayLink overlay, DigestAuthenticator auth, ProxySettings settings,
                     Executor executor,
@@ -82,6 +83,7 @@ public final class SipProxy implements SipListener {
         replies = new Replies(messages, headers, ifs.ladder());
         authentication = auth == null ? null : new Authentication(auth, replies, headers);
         maxCallsInSetup = settings.maxCallsInSetup();
+        maxPendingInvites = settings.maxPendingInvites();
         registrations = new RegisterHandler(registrar, messages, headers);
         LoopDetector loops = new LoopDetector();
         SdpCrossing sdp = new SdpCrossing(settings.sdpRewrite(), calls);
@@ -188,10 +190,16 @@ public final class SipProxy implements SipListener {
             policy.dialogRequest(req);
         }
         if (ctx.isInvite() && ctx.initial) {
-            int inSetup = responses.pendingInvites();
+            int inSetup = responses.callsInSetup();
             if (inSetup >= maxCallsInSetup) {
                 // overload control: refuse the excess at once instead of queueing it into time-outs
-                replies.overloaded(st, req, inSetup);
+                replies.overloaded(st, req, inSetup + " calls in set-up");
+                return;
+            }
+            int pending = responses.pendingInvites();
+            if (pending >= maxPendingInvites) {
+                // the bound of the pending INVITEs (ringing ones included) that CANCEL is matched against
+                replies.overloaded(st, req, pending + " calls in set-up or ringing");
                 return;
             }
         }

@@ -17,7 +17,8 @@ import org.p2psip.sip.P2psipPortConfig;
 /**
  * Overload control at the P2PSIP-Port: with at most two calls in set-up, a third new call is refused
  * at once with 503 and a Retry-After, the calls being set up go on, and once one of them is answered
- * a new call is admitted again.
+ * a new call is admitted again. A call whose callee's phone rings is no longer in set-up (it waits for
+ * a person, not for the peer): ringing phones never make the peer refuse calls.
  */
 public class OverloadControlTest {
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -77,6 +78,39 @@ public class OverloadControlTest {
             }
         }
         return null;
+    }
+
+    /** {@code invite}'s response {@code status} from the callee (a To tag of its own). */
+    private static String response(String invite, String status) {
+        return SinglePortTest.busy(invite).replace("SIP/2.0 486 Busy Here", "SIP/2.0 " + status);
+    }
+
+    @Test
+    public void ringingCallsAreNotInSetUpSoManyPhonesCanRingAtOnce() throws Exception {
+        try (RawSip callee = RawSip.udp(port.sipPort()); RawSip caller = RawSip.udp(port.sipPort())) {
+            callee.send(register(callee, "ringer"));
+            String ok = callee.receive(WAIT);
+            assertNotNull("REGISTER answered", ok);
+            assertTrue(ok, ok.startsWith("SIP/2.0 200"));
+            List<String> ringing = new ArrayList<>();
+            // five calls, two at most in set-up: each rings before the next is made
+            for (int n = 11; n <= 15; n++) {
+                caller.send(invite(caller, "ringer", n));
+                String inv = inviteOf(callee, n);
+                assertNotNull("INVITE " + n + " reaches the callee although " + ringing.size() + " phones ring", inv);
+                callee.send(response(inv, "180 Ringing"));
+                String r = finalOrNull(caller);
+                assertNotNull("call " + n + ": the caller hears it ring", r);
+                assertTrue(r, r.startsWith("SIP/2.0 180"));
+                ringing.add(inv);
+            }
+            for (String inv : ringing) {
+                callee.send(SinglePortTest.busy(inv));
+                String busy = finalOrNull(caller);
+                assertNotNull(busy);
+                assertTrue(busy, busy.startsWith("SIP/2.0 486"));
+            }
+        }
     }
 
     @Test
