@@ -120,6 +120,7 @@ public final class SystemBenchmark {
         Integer step = null;
         Integer overload = null;
         String ports = null;
+        List<String> extraPeerArgs = new ArrayList<>();
         boolean noAuto = false;
         boolean secured = false;
         String srdCalls = null;
@@ -143,6 +144,7 @@ public final class SystemBenchmark {
                     rates.put(args[i], args[++i]);
                     break;
                 case "--ports": ports = args[++i]; break;
+                case "--peer-args": extraPeerArgs.addAll(List.of(args[++i].trim().split("\\s+"))); break;
                 case "--step-seconds": step = Integer.parseInt(args[++i]); break;
                 case "--overload-seconds": overload = Integer.parseInt(args[++i]); break;
                 case "-h": case "--help": usage(null); break;
@@ -177,9 +179,12 @@ public final class SystemBenchmark {
         if (step != null) {
             b.stepSeconds = step;
         }
+        List<String> pa = new ArrayList<>();
         if (ports != null) {
-            b.peerArgs = List.of("--ports", ports);
+            pa.addAll(List.of("--ports", ports));
         }
+        pa.addAll(extraPeerArgs);
+        b.peerArgs = List.copyOf(pa);
         if (overload != null) {
             b.overloadSeconds = overload;
         }
@@ -216,7 +221,7 @@ public final class SystemBenchmark {
         System.err.println("usage: scripts/bench sip [--quick] [--no-kamailio] [--no-relay] [--only srd|capacity|overload|memory]\n"
                 + "       [--p2p-call-rates R,..] [--kam-call-rates R,..] [--p2p-reg-rates R,..] [--kam-reg-rates R,..]\n"
                 + "       [--ports process|in-process] [--step-seconds S] [--overload-seconds S] [--no-auto]\n"
-                + "       [--srd-calls FRESH,WARMUP,WARM] [--secured]");
+                + "       [--srd-calls FRESH,WARMUP,WARM] [--secured] [--peer-args \"ARGS\" (added to every ./p2psip peer)]");
         System.exit(error == null ? 0 : 2);
     }
 
