@@ -69,6 +69,9 @@ public final class PeerConfig {
             Option.value("ports", "in-process", "in-process | process: run the SATO-Ports in the OM's JVM (one JVM per peer) or as supervised child processes"),
             Option.value("state-dir", null, "socket files and logs (default: /tmp/p2psip-<name>-<om-port>)"),
             Option.value("register-expires-max", "3600", "P2PSIP-Port: largest registration interval granted (s)"),
+            Option.value("max-calls-in-setup", String.valueOf(org.p2psip.sip.proxy.ProxySettings.DEFAULT_MAX_CALLS_IN_SETUP),
+                    "P2PSIP-Port overload control: a new call finding this many calls in set-up (no final answer, the"
+                    + " callee's phone not ringing yet) is refused at once with 503 and Retry-After"),
             Option.value("http", "127.0.0.1:0", "the operator's HTTP listener, read-only, without authentication: this peer's"
                     + " web view (node, ring, SATO table, RTP-Port sessions, live call ladders) at / and Prometheus metrics at"
                     + " /metrics; HOST:PORT (on loopback, the default, only users and programs of this host reach it: keep it"
@@ -143,6 +146,9 @@ public final class PeerConfig {
             throw new IllegalArgumentException("--dead-media-s must not be negative (0: never)");
         }
         number("register-expires-max");
+        if (number("max-calls-in-setup") < 1 || number("max-calls-in-setup") > 1_000_000) {
+            throw new IllegalArgumentException("--max-calls-in-setup must be 1 .. 1000000, not " + number("max-calls-in-setup"));
+        }
         String sec = options.get(SECURITY);
         if (sec == null || sec.isBlank()) {
             throw new IllegalArgumentException("this peer has no certificates, and a peer runs secured: enroll it once with  "
@@ -289,6 +295,11 @@ public final class PeerConfig {
 
     public long registerExpiresMax() {
         return number("register-expires-max");
+    }
+
+    /** The P2PSIP-Port's admission limit ({@code --max-calls-in-setup}). */
+    public int maxCallsInSetup() {
+        return (int) number("max-calls-in-setup");
     }
 
     /** The security directory ({@code --security DIR}); null when the overlay is unsecured ({@code --security off}). */

@@ -52,6 +52,7 @@ final class SatoPortLauncher {
                 "--sip-port", String.valueOf(config.sipPort()), "--overlay-port", String.valueOf(config.sipOverlayPort()),
                 "--sdp-rewrite", config.sdpRewrite() ? "on" : "off",
                 "--max-expires", String.valueOf(config.registerExpiresMax()),
+                "--max-calls-in-setup", String.valueOf(config.maxCallsInSetup()),
                 "--om-timeout", String.valueOf(omTimeout.toMillis())));
         org.p2psip.common.ListenerBounds tcp = ListenerOptions.sipTcp(config);
         args.addAll(List.of("--max-tcp-connections", String.valueOf(tcp.maxConnections()),
@@ -92,6 +93,7 @@ final class SatoPortLauncher {
                 .sipPort(config.sipPort())
                 .overlayPort(config.sipOverlayPort())
                 .sdpRewrite(config.sdpRewrite())
+                .maxCallsInSetup(config.maxCallsInSetup())
                 .omTimeout(omTimeout)
                 .overlayAdvertised(overlayAdvertised)
                 .usersFile(config.usersFile())

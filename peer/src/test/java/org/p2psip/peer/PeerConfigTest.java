@@ -31,6 +31,15 @@ public class PeerConfigTest {
     }
 
     @Test
+    public void theAdmissionLimitIsAPositiveNumberOfCallsInSetUp() throws Exception {
+        assertEquals(org.p2psip.sip.proxy.ProxySettings.DEFAULT_MAX_CALLS_IN_SETUP, PeerConfig.of(Map.of("security", "off")).maxCallsInSetup());
+        assertEquals(8, PeerConfig.of(Map.of("security", "off", "max-calls-in-setup", "8")).maxCallsInSetup());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PeerConfig.of(Map.of("security", "off", "max-calls-in-setup", "0")));
+        assertTrue(e.getMessage(), e.getMessage().contains("--max-calls-in-setup must be 1 .. 1000000, not 0"));
+    }
+
+    @Test
     public void aPeerWithoutCertificatesRefusesAndSaysTheCommandThatEnrollsIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PeerConfig.of(Map.of("name", "p")));
         assertTrue(e.getMessage(), e.getMessage().contains("./p2psip ca enroll-peer DIR --ca CA_DIR"));
