@@ -80,6 +80,14 @@ public class OverloadControlTest {
         return null;
     }
 
+    /** Registers {@code user} with {@code callee}'s address and checks the 200. */
+    private static void registered(RawSip callee, String user) throws Exception {
+        callee.send(register(callee, user));
+        String ok = callee.receive(WAIT);
+        assertNotNull("REGISTER answered", ok);
+        assertTrue(ok, ok.startsWith("SIP/2.0 200"));
+    }
+
     /** {@code invite}'s response {@code status} from the callee (a To tag of its own). */
     private static String response(String invite, String status) {
         return SinglePortTest.busy(invite).replace("SIP/2.0 486 Busy Here", "SIP/2.0 " + status);
@@ -88,10 +96,7 @@ public class OverloadControlTest {
     @Test
     public void ringingCallsAreNotInSetUpSoManyPhonesCanRingAtOnce() throws Exception {
         try (RawSip callee = RawSip.udp(port.sipPort()); RawSip caller = RawSip.udp(port.sipPort())) {
-            callee.send(register(callee, "ringer"));
-            String ok = callee.receive(WAIT);
-            assertNotNull("REGISTER answered", ok);
-            assertTrue(ok, ok.startsWith("SIP/2.0 200"));
+            registered(callee, "ringer");
             List<String> ringing = new ArrayList<>();
             // five calls, two at most in set-up: each rings before the next is made
             for (int n = 11; n <= 15; n++) {
@@ -116,10 +121,7 @@ public class OverloadControlTest {
     @Test
     public void theCallBeyondTheLimitGets503WithRetryAfterAndTheOthersGoOn() throws Exception {
         try (RawSip callee = RawSip.udp(port.sipPort()); RawSip caller = RawSip.udp(port.sipPort())) {
-            callee.send(register(callee, "slow"));
-            String ok = callee.receive(WAIT);
-            assertNotNull("REGISTER answered", ok);
-            assertTrue(ok, ok.startsWith("SIP/2.0 200"));
+            registered(callee, "slow");
 
             List<String> ringing = new ArrayList<>();
             for (int n = 1; n <= 2; n++) {
