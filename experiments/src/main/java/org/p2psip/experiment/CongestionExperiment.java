@@ -369,34 +369,27 @@ public final class CongestionExperiment {
 
     /** peer-a's warnings and failures since {@code mark} (at most 8 lines): why a call was not set up. */
     private static List<String> failureLines(Path log, long mark) throws IOException {
-        List<String> out = new ArrayList<>();
-        if (log == null || !Files.exists(log)) {
-            return out;
-        }
-        byte[] all = Files.readAllBytes(log);
-        int from = mark > all.length ? 0 : (int) mark;
-        for (String line : new String(all, from, all.length - from, StandardCharsets.UTF_8).split("\n")) {
-            if ((line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("failed")) && out.size() < 8) {
-                out.add(line.strip());
-            }
-        }
-        return out;
+        return linesSince(log, mark).stream()
+                .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("failed")).limit(8).toList();
     }
 
     /** peer-a's log lines since {@code mark} that tell the relay decision and the signalling detour. */
     private static List<String> decisionLines(Path log, long mark) throws IOException {
-        List<String> out = new ArrayList<>();
-        if (!Files.exists(log)) {
-            return out;
+        return linesSince(log, mark).stream()
+                .filter(l -> l.contains("relay decision") || l.contains("Signalling to the peer at")).toList();
+    }
+
+    /** The lines of {@code log} from byte {@code mark} on, stripped (none if there is no log). */
+    private static List<String> linesSince(Path log, long mark) throws IOException {
+        if (log == null || !Files.exists(log)) {
+            return List.of();
         }
         byte[] all = Files.readAllBytes(log);
         // a restarted peer starts a new log: then the whole file is this run's
         int from = mark > all.length ? 0 : (int) mark;
-        String text = new String(all, from, all.length - from, StandardCharsets.UTF_8);
-        for (String line : text.split("\n")) {
-            if (line.contains("relay decision") || line.contains("Signalling to the peer at")) {
-                out.add(line.strip());
-            }
+        List<String> out = new ArrayList<>();
+        for (String line : new String(all, from, all.length - from, StandardCharsets.UTF_8).split("\n")) {
+            out.add(line.strip());
         }
         return out;
     }
