@@ -50,6 +50,9 @@ public final class PeerConfig {
             Option.value("relay-policy", "auto", "auto | always | never: when to insert an RTP-Port relay"),
             Option.value("relay-rtt-ms", "150", "auto policy: the direct path breaks when the RTT median of UDP path probes to the far OM"
                     + " exceeds this; then a relay whose detour rates measurably better (E-model R) is inserted"),
+            Option.value("relay-queue-ms", "50", "auto policy: the direct path breaks when the RTT median of its path probes lies"
+                    + " more than this above its base RTT (the lowest of the last 10 minutes): a standing queue, as a bulk"
+                    + " transfer builds at a bottleneck"),
             Option.value("relay-loss-percent", "3", "auto policy: the direct path breaks when the path probes' loss exceeds this"
                     + " (a detour losing more is never chosen)"),
             Option.value("relay-jitter-ms", "30", "auto policy: the direct path breaks when the path probes' jitter (mean"
@@ -60,7 +63,7 @@ public final class PeerConfig {
             Option.value("adapt-insert-ms", "2000", "adapt, auto policy: insert a relay when the direct path has been degraded past"
                     + " the relay thresholds for this long"),
             Option.value("adapt-remove-ms", "10000", "adapt, auto policy: remove a relay inserted for congestion when the direct path"
-                    + " has been comfortably good (RTT and jitter within 80%, loss within half the thresholds) for this long"),
+                    + " has been comfortably good (RTT, queueing delay and jitter within 80%, loss within half the thresholds) for this long"),
             Option.value("dead-media-s", "30", "a call whose media has not arrived at this peer for this long is ended: the"
                     + " P2PSIP-Port sends BYE to its phone and releases the call's SATOs (0 = never); until then a far peer"
                     + " that stopped answering (a partition) does not end it, so a call survives a short outage"),
@@ -136,6 +139,7 @@ public final class PeerConfig {
             options.hostPort("bootstrap");
         }
         number("relay-rtt-ms");
+        number("relay-queue-ms");
         number("relay-loss-percent");
         number("relay-jitter-ms");
         if (number("adapt-silence-ms") < 50 || number("adapt-insert-ms") < 0 || number("adapt-remove-ms") < 0) {
@@ -235,7 +239,8 @@ public final class PeerConfig {
 
     /** What the OM's side of the P2PSIP-Port's SATO requests needs: relay policy, thresholds, NAT. */
     public SatoSettings satoSettings() {
-        return new SatoSettings(relayPolicy(), relayRttMs(), relayLossPercent(), relayJitterMs(), nat(), adaptation());
+        return new SatoSettings(relayPolicy(), relayRttMs(), relayQueueMs(), relayLossPercent(), relayJitterMs(), nat(),
+                adaptation());
     }
 
     /** How running media SATOs adapt ({@code --adapt*}). */
@@ -272,6 +277,10 @@ public final class PeerConfig {
 
     public long relayRttMs() {
         return number("relay-rtt-ms");
+    }
+
+    public long relayQueueMs() {
+        return number("relay-queue-ms");
     }
 
     public long relayLossPercent() {

@@ -73,7 +73,7 @@ public class RelayPolicyTest {
         ControlMessage relayStats = p3.rtpStats();
         // the decision, its reason and the figures behind it are in the caller's node status (./p2psip status)
         String status = statusOf(p1);
-        assertTrue(status, status.matches("(?s).*RTP1 -> RTP2 \\(direct path fine: RTT [0-9.]+ ms \\(p95 [0-9.]+\\), jitter [0-9.]+ ms,"
+        assertTrue(status, status.matches("(?s).*RTP1 -> RTP2 \\(direct path fine: RTT [0-9.]+ ms \\(p95 [0-9.]+, base [0-9.]+\\), jitter [0-9.]+ ms,"
                 + " loss 0% \\([0-9]+ probes, [0-9.]+ s old\\), R 9[0-9]\\).*"));
         alice.hangup();
         bob.awaitHangup(Duration.ofSeconds(10));

@@ -215,8 +215,10 @@ public final class PathProbes implements AutoCloseable {
         }
         if (!toProbe.isEmpty()) {
             Map<Target, List<Long>> burst = probe(peer, toProbe, settings.surveyProbes(), wait);
+            long now = System.nanoTime();
             burst.forEach((r, rtts) -> known.put(r == peer ? peer : r,
-                    PathQuality.of(name(r == peer ? null : r), rtts, 0)));
+                    PathQuality.of(name(r == peer ? null : r), rtts, 0)
+                            .withBase(window(peer, r == peer ? null : r).baseRttMs(now))));
         }
         PathQuality direct = known.get(peer);
         List<PathSurvey.Detour> detours = new ArrayList<>();

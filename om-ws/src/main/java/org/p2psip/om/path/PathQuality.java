@@ -9,10 +9,18 @@ import java.util.Locale;
  * through a relay ("via 3f2a…"). RTTs in milliseconds (NaN when no probe was answered). Jitter is
  * the mean absolute difference between consecutive answered RTTs, in the order the probes were
  * sent (with the few samples of a short probe burst RFC 3550's 1/16 filter would not have settled).
- * {@code ageMillis}: since the newest probe behind the figures was sent.
+ * {@code ageMillis}: since the newest probe behind the figures was sent. {@code baseRttMs}: the lowest
+ * RTT the route answered in the last minutes (its RTT with empty queues; NaN when unknown), so that
+ * {@link #queueingMs()} tells a congested path (a standing queue) from a long one.
  */
 public record PathQuality(String route, int sent, int answered, double lossPercent, double rttMedianMs, double rttP95Ms,
-                          double jitterMs, long ageMillis) {
+                          double jitterMs, long ageMillis, double baseRttMs) {
+
+    /** Figures without a known base RTT. */
+    public PathQuality(String route, int sent, int answered, double lossPercent, double rttMedianMs, double rttP95Ms,
+                       double jitterMs, long ageMillis) {
+        this(route, sent, answered, lossPercent, rttMedianMs, rttP95Ms, jitterMs, ageMillis, Double.NaN);
+    }
 
     /** Figures from probe outcomes in send order: an RTT in ns, or a negative value for a probe not answered. */
     public static PathQuality of(String route, List<Long> rttNanosInSendOrder, long ageMillis) {
@@ -47,6 +55,19 @@ public record PathQuality(String route, int sent, int answered, double lossPerce
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    /** The same figures with the route's base RTT {@code baseMs} (NaN: unknown). */
+    public PathQuality withBase(double baseMs) {
+        return new PathQuality(route, sent, answered, lossPercent, rttMedianMs, rttP95Ms, jitterMs, ageMillis, baseMs);
+    }
+
+    /**
+     * The queueing delay: how far the RTT median lies above the base RTT (the time probes wait in
+     * queues along the path); NaN when nothing was answered or the base is unknown.
+     */
+    public double queueingMs() {
+        return answeredAny() && !Double.isNaN(baseRttMs) ? Math.max(0, rttMedianMs - baseRttMs) : Double.NaN;
+    }
+
     /** Whether any probe on this route was answered. */
     public boolean answeredAny() {
         return answered > 0;
@@ -59,7 +80,7 @@ public record PathQuality(String route, int sent, int answered, double lossPerce
 
     /** The same figures under another route name. */
     public PathQuality named(String name) {
-        return new PathQuality(name, sent, answered, lossPercent, rttMedianMs, rttP95Ms, jitterMs, ageMillis);
+        return new PathQuality(name, sent, answered, lossPercent, rttMedianMs, rttP95Ms, jitterMs, ageMillis, baseRttMs);
     }
 
     @Override
@@ -68,8 +89,9 @@ public record PathQuality(String route, int sent, int answered, double lossPerce
         if (!answeredAny()) {
             return route + ": no answer " + tail;
         }
-        return String.format(Locale.ROOT, "%s: RTT %s ms (p95 %s), jitter %s ms, loss %s%% %s", route, ms(rttMedianMs),
-                ms(rttP95Ms), ms(jitterMs), percent(lossPercent), tail);
+        String base = Double.isNaN(baseRttMs) ? "" : ", base " + ms(baseRttMs);
+        return String.format(Locale.ROOT, "%s: RTT %s ms (p95 %s%s), jitter %s ms, loss %s%% %s", route, ms(rttMedianMs),
+                ms(rttP95Ms), base, ms(jitterMs), percent(lossPercent), tail);
     }
 
     static String ms(double v) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *   <li>either peer behind a NAT: a relay (no direct path exists; Sec. 5.3), the one with the most
  *       spare capacity, nothing probed;</li>
  *   <li>otherwise the direct path is measured with UDP probes ({@link Paths}); while its RTT median,
- *       loss and jitter stay within the thresholds, media goes directly, and no detour is probed;</li>
+ *       queueing delay (RTT median above the base RTT: a standing queue), loss and jitter stay within
+ *       the thresholds, media goes directly, and no detour is probed;</li>
  *   <li>when it breaks one (or answers nothing), the detours through up to {@value #MAX_RELAYS}
  *       candidate relays are measured, and the relay whose detour rates best is inserted if its
  *       E-model rating R ({@link org.p2psip.om.path.EModel}) beats the direct path's by at least
@@ -289,11 +290,18 @@ public final class RelayPolicy {
 
     /**
      * Whether the direct path's figures are comfortably good (for removing a relay inserted for
-     * congestion): RTT and jitter at most 80% of their thresholds, loss at most half of its.
+     * congestion): RTT, queueing delay and jitter at most 80% of their thresholds, loss at most half of its.
      */
     boolean comfortablyGood(PathQuality q) {
         return q != null && q.answeredAny() && q.rttMedianMs() <= 0.8 * settings.relayRttMs()
+                && !queued(q, 0.8 * settings.relayQueueMs())
                 && q.jitterMs() <= 0.8 * settings.relayJitterMs() && q.lossPercent() <= settings.relayLossPercent() / 2.0;
+    }
+
+    /** Whether the route's RTT median lies more than {@code limitMs} above its base RTT (known only). */
+    private static boolean queued(PathQuality q, double limitMs) {
+        double queueing = q.queueingMs();
+        return !Double.isNaN(queueing) && queueing > limitMs;
     }
 
     /** The relays a running call to {@code peer} might move to (cached list, no waiting). */
@@ -328,6 +336,11 @@ public final class RelayPolicy {
                 .add(q.lossPercent() > settings.relayLossPercent() ? loss + " > " + settings.relayLossPercent() + "%" : loss);
         (q.rttMedianMs() > settings.relayRttMs() ? over : within)
                 .add(q.rttMedianMs() > settings.relayRttMs() ? rtt + " > " + settings.relayRttMs() + " ms" : rtt);
+        if (queued(q, settings.relayQueueMs())) {
+            // a standing queue: the RTT may still be short (a LAN's base RTT plus 100 ms of a bulk transfer's queue)
+            over.add("queueing delay " + fmt(q.queueingMs()) + " ms > " + settings.relayQueueMs() + " ms (base RTT "
+                    + fmt(q.baseRttMs()) + " ms)");
+        }
         (q.jitterMs() > settings.relayJitterMs() ? over : within)
                 .add(q.jitterMs() > settings.relayJitterMs() ? jitter + " > " + settings.relayJitterMs() + " ms" : jitter);
         if (over.isEmpty()) {

@@ -9,16 +9,21 @@ import java.time.Duration;
  *
  * @param relayPolicy      when the media SATO goes through a relay RTP-Port
  * @param relayRttMs       with {@link RelayPolicy.Mode#AUTO}: the direct path breaks above this RTT median (UDP probes)
+ * @param relayQueueMs     with {@link RelayPolicy.Mode#AUTO}: the direct path breaks when its RTT median lies more than
+ *                         this above its base RTT (the lowest of the last minutes): a standing queue, congestion
  * @param relayLossPercent with {@link RelayPolicy.Mode#AUTO}: the direct path breaks above this probe loss
  * @param relayJitterMs    with {@link RelayPolicy.Mode#AUTO}: the direct path breaks above this jitter
  * @param nat              this peer is behind a NAT
  * @param adaptation       how running media SATOs are watched and adapted
  */
-public record SatoSettings(RelayPolicy.Mode relayPolicy, long relayRttMs, long relayLossPercent, long relayJitterMs,
-                           boolean nat, Adaptation adaptation) {
+public record SatoSettings(RelayPolicy.Mode relayPolicy, long relayRttMs, long relayQueueMs, long relayLossPercent,
+                           long relayJitterMs, boolean nat, Adaptation adaptation) {
+    /** The default of {@link #relayQueueMs}. */
+    public static final long DEFAULT_QUEUE_MS = 50;
 
+    /** With the default queueing threshold and adaptation. */
     public SatoSettings(RelayPolicy.Mode relayPolicy, long relayRttMs, long relayLossPercent, long relayJitterMs, boolean nat) {
-        this(relayPolicy, relayRttMs, relayLossPercent, relayJitterMs, nat, Adaptation.DEFAULT);
+        this(relayPolicy, relayRttMs, DEFAULT_QUEUE_MS, relayLossPercent, relayJitterMs, nat, Adaptation.DEFAULT);
     }
 
     /**

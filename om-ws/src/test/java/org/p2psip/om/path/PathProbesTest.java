@@ -47,7 +47,7 @@ public class PathProbesTest {
         assertEquals(5, s.direct().sent());
         assertEquals(5, s.direct().answered());
         assertEquals(0.0, s.direct().lossPercent(), 0);
-        assertTrue(s.direct().toString(), s.direct().toString().matches("direct: RTT [0-9.]+ ms \\(p95 [0-9.]+\\), jitter [0-9.]+ ms,"
+        assertTrue(s.direct().toString(), s.direct().toString().matches("direct: RTT [0-9.]+ ms \\(p95 [0-9.]+, base [0-9.]+\\), jitter [0-9.]+ ms,"
                 + " loss 0% \\(5 probes, 0\\.0 s old\\)"));
         assertEquals(1, s.detours().size());
         PathQuality via = s.detours().get(0).quality();

@@ -185,4 +185,33 @@ public class RelayPolicyDecisionTest {
         assertEquals("relay policy never", never.reason());
         assertTrue("nothing probed", f.surveys.isEmpty());
     }
+
+    @Test
+    public void aStandingQueueOnAShortPathPutsTheRelayInALongPathWithoutOneStaysDirect() {
+        // a bulk TCP transfer keeps ~120 ms in the bottleneck's queue of a LAN path: RTT 121 ms is
+        // within the 150 ms threshold and the E-model rates it well, but it is 120 ms of congestion
+        PathQuality queued = q("direct", 9, 9, 121, 9).withBase(0.9);
+        Fake f = new Fake(queued).detour(R1, q("x", 9, 9, 1.2, 0.3).withBase(0.8));
+        RelayPolicy.Decision d = decide(f);
+        assertSame(d.reason(), R1, d.relay());
+        assertTrue(d.reason(), d.reason().startsWith("direct path congested: queueing delay 120 ms > 50 ms (base RTT 0.9 ms),"
+                + " loss 0%, RTT 121 ms, jitter 9 ms; detour via 3f2a0000 RTT 1.2 ms (p95 1.4, base 0.8)"));
+        // the same RTT on an intercontinental path whose base RTT it is: no queue, no relay, no detour probed
+        Fake far = new Fake(q("direct", 9, 9, 121, 1).withBase(118)).detour(R1, q("x", 9, 9, 1.2, 0.3).withBase(0.8));
+        RelayPolicy.Decision d2 = decide(far);
+        assertNull(d2.reason(), d2.relay());
+        assertEquals("direct path fine: RTT 121 ms (p95 145, base 118), jitter 1.0 ms, loss 0% (9 probes, 0.3 s old), R 91",
+                d2.reason());
+        assertEquals(List.of(List.of()), far.surveys);
+        // without a known base only the absolute thresholds count
+        assertNull(decide(new Fake(q("direct", 9, 9, 121, 9)).detour(R1, q("x", 9, 9, 1.2, 0.3))).relay());
+    }
+
+    @Test
+    public void aRelayForAQueueGoesOnlyWhenTheQueueHasDrainedWellBelowTheThreshold() {
+        RelayPolicy p = new RelayPolicy(new SatoSettings(RelayPolicy.Mode.AUTO, 150, 3, 30, false), SELF, new Fake(FINE), new Fake(FINE));
+        assertFalse("45 ms of queue: within 50, not within 80% of it", p.comfortablyGood(q("direct", 9, 9, 46, 1).withBase(1)));
+        assertTrue(p.comfortablyGood(q("direct", 9, 9, 30, 1).withBase(1)));
+        assertTrue("no base known: the absolute figures", p.comfortablyGood(q("direct", 9, 9, 46, 1)));
+    }
 }
