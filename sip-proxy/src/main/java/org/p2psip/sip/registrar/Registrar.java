@@ -33,6 +33,8 @@ public final class Registrar implements Closeable {
     private final OverlayLink overlay;
     private final RegistrarPolicy policy;
     private final Map<String, List<Binding>> store = new ConcurrentHashMap<>();
+    /** Which users are bound at which address (the forwarding policy's question), kept with {@link #store}. */
+    private final BindingAddresses addresses = new BindingAddresses();
     private final KeyedSerializer serial = new KeyedSerializer();
     private final ScheduledExecutorService sweeper;
     private final AtomicLong registrations = new AtomicLong();
@@ -63,7 +65,7 @@ public final class Registrar implements Closeable {
         sweeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         if (journal != null) {
             Map<String, List<Binding>> restored = journal.load(System.currentTimeMillis());
-            store.putAll(restored);
+            restored.forEach(this::put);
             if (!restored.isEmpty()) {
                 log.info("restored {} registered user(s) from {}", restored.size(), journal.file());
                 // the OM may have gone down with this port: tell it again (it connects shortly after the start)
@@ -123,7 +125,7 @@ public final class Registrar implements Closeable {
             }
             List<Binding> next = r.bindings();
             if (next.isEmpty()) {
-                store.remove(user);
+                remove(user);
                 changed.set(true);
                 if (current.isEmpty()) {
                     return CompletableFuture.completedFuture(r);
@@ -148,7 +150,7 @@ public final class Registrar implements Closeable {
                     log.info("REGISTER {} refused: lookup service did not store the record: {}", user, why);
                     return BindingUpdate.Result.error(503, "Service Unavailable (lookup service: " + Responses.reason(why) + ")");
                 }
-                store.put(user, next);
+                put(user, next);
                 changed.set(true);
                 registrations.incrementAndGet();
                 return r;
@@ -173,25 +175,33 @@ public final class Registrar implements Closeable {
 
     /**
      * Whether a live binding of any user has its contact or its flow (the REGISTER's source) at
-     * {@code host:port}: a next hop the forwarding policy accepts. Linear in the bindings.
+     * {@code host:port}: a next hop the forwarding policy accepts. A look-up in the address index,
+     * then a check of the bindings it names (an expired one does not count).
      */
     public boolean isRegisteredAddress(String host, int port) {
         long now = System.currentTimeMillis();
-        for (List<Binding> bs : store.values()) {
-            for (Binding b : bs) {
-                if (!b.isLive(now)) {
-                    continue;
-                }
-                if (b.flow() != null && b.flow().port() == port && b.flow().host().equalsIgnoreCase(host)) {
-                    return true;
-                }
-                if (b.uri() instanceof SipURI u && u.getHost() != null && u.getHost().equalsIgnoreCase(host)
-                        && (u.getPort() > 0 ? u.getPort() : 5060) == port) {
+        String key = BindingAddresses.key(host, port);
+        for (String user : addresses.usersAt(host, port)) {
+            for (Binding b : store.getOrDefault(user, List.of())) {
+                if (b.isLive(now) && BindingAddresses.keysOf(b).contains(key)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** Stores {@code user}'s bindings (one user's changes are serialised) and indexes their addresses. */
+    private void put(String user, List<Binding> bindings) {
+        List<Binding> before = store.put(user, bindings);
+        addresses.changed(user, before == null ? List.of() : before, bindings);
+    }
+
+    private void remove(String user) {
+        List<Binding> before = store.remove(user);
+        if (before != null) {
+            addresses.changed(user, before, List.of());
+        }
     }
 
     /** The binding whose contact is {@code uri} (in-dialog requests to a UA behind a NAT), or null. */
@@ -239,10 +249,10 @@ public final class Registrar implements Closeable {
                 List<Binding> left = live(cur, t);
                 changed.set(true);
                 if (!left.isEmpty()) {
-                    store.put(user, left);
+                    put(user, left);
                     return CompletableFuture.completedFuture(null);
                 }
-                store.remove(user);
+                remove(user);
                 log.debug("registration of {} expired", user);
                 return overlay.deregisterUser(user).handle((v, x) -> {
                     if (x != null) {

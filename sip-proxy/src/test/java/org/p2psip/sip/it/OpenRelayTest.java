@@ -1,6 +1,7 @@
 package org.p2psip.sip.it;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -100,6 +101,44 @@ public class OpenRelayTest {
             String got = phone.receive(WAIT);
             assertNotNull("the BYE reaches the registered phone", got);
             assertTrue(got, got.startsWith("BYE sip:carol@127.0.0.1:" + phone.localPort()));
+        }
+    }
+
+    static String register(RawSip phone, String user, int contactPort, int expires, String callId, int cseq) {
+        return "REGISTER sip:127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + phone.localPort() + ";branch=z9hG4bK" + callId + cseq + ";rport\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=r1\r\nTo: <sip:" + user + "@127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "\r\nCSeq: " + cseq + " REGISTER\r\n"
+                + "Contact: <sip:" + user + "@127.0.0.1:" + contactPort + ">\r\nExpires: " + expires
+                + "\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    @Test
+    public void aPhoneThatMovedOrLeftIsNoLongerAHop() throws Exception {
+        try (RawSip phone = RawSip.udp(port.sipPort()); RawSip moved = RawSip.udp(5); RawSip caller = RawSip.udp(port.sipPort())) {
+            String id = "relay-move-" + System.nanoTime();
+            // dave registers from one socket with his contact at another, then moves his contact there
+            phone.send(register(phone, "dave", phone.localPort(), 60, id, 1));
+            assertEquals(200, MalformedSipTest.status(finalResponse(phone)));
+            phone.send(register(phone, "dave", phone.localPort(), 0, id, 2));
+            assertEquals(200, MalformedSipTest.status(finalResponse(phone)));
+            phone.send(register(phone, "dave", moved.localPort(), 60, id, 3));
+            assertEquals(200, MalformedSipTest.status(finalResponse(phone)));
+            caller.send(request("BYE", "sip:dave@127.0.0.1:" + moved.localPort(), caller, "", "t3", "relay-bye-" + System.nanoTime()));
+            String got = moved.receive(WAIT);
+            assertNotNull("the BYE reaches the new contact", got);
+            assertTrue(got, got.startsWith("BYE sip:dave@127.0.0.1:" + moved.localPort()));
+            // he leaves: his contact's address is no next hop any more (his REGISTERs' source still is while bound)
+            phone.send(register(phone, "dave", moved.localPort(), 0, id, 4));
+            assertEquals(200, MalformedSipTest.status(finalResponse(phone)));
+            String refused = "relay-bye-" + System.nanoTime();
+            caller.send(request("BYE", "sip:dave@127.0.0.1:" + moved.localPort(), caller, "", "t4", refused));
+            String r = finalResponse(caller);
+            assertTrue(r, r.startsWith("SIP/2.0 403 Forbidden (not a relay: 127.0.0.1:" + moved.localPort()));
+            // (the first BYE, never answered there, may still be retransmitted to it)
+            for (String m = moved.receive(Duration.ofMillis(700)); m != null; m = moved.receive(Duration.ofMillis(300))) {
+                assertFalse("nothing of the refused BYE reaches the address he left: " + m, m.contains(refused));
+            }
         }
     }
 }
