@@ -165,7 +165,7 @@ public final class Peer implements AutoCloseable {
             if (c == null) {
                 return null; // behind a NAT: a client of the ring, not a member
             }
-            org.p2psip.lookup.chord.NodeStatus st = c.status();
+            org.p2psip.lookup.chord.NodeStatus st = c.ringStatus();
             return new org.p2psip.om.types.RingView(st.ringSize(), st.ringSizeExact(), st.lastMergeMillis(), st.merges(),
                     c.unreachableMembers(), c.unreachableHosts(), c.ringHosts(), c.address());
         });

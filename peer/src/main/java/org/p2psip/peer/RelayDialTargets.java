@@ -62,7 +62,7 @@ final class RelayDialTargets implements Predicate<InetSocketAddress>, AutoClosea
 
     /** The targets allowed by what {@code node} knows of the ring, sampled until {@link #close()}. */
     static RelayDialTargets of(ChordNode node) {
-        RelayDialTargets t = new RelayDialTargets(() -> hostsOf(node.status()));
+        RelayDialTargets t = new RelayDialTargets(() -> hostsOf(node.ringStatus()));
         t.sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "relay-dial-targets");
             th.setDaemon(true);

@@ -229,6 +229,16 @@ public class StoreSemanticsTest {
             return true;
         });
         assertFalse(fresh.status().keys() == 0);
+        // the ring status for frequent callers: the same ring, the store not counted
+        NodeStatus full = fresh.status();
+        NodeStatus ringOnly = fresh.ringStatus();
+        assertEquals(full.self(), ringOnly.self());
+        assertEquals(full.successors(), ringOnly.successors());
+        assertEquals(full.predecessor(), ringOnly.predecessor());
+        assertEquals(full.ringSize(), ringOnly.ringSize());
+        assertEquals(-1, ringOnly.keys());
+        assertEquals(-1, ringOnly.values());
+        assertEquals(-1, ringOnly.primaryKeys());
     }
 
     @Test(timeout = 60_000)

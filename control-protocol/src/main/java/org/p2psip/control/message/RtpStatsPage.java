@@ -2,6 +2,7 @@ package org.p2psip.control.message;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.p2psip.control.ControlException;
@@ -87,12 +88,29 @@ public record RtpStatsPage(List<RtpSessionStats> sessions, boolean more, String 
         if (more && (next == null || next.isEmpty())) {
             throw Wire.missing(m, Fields.NEXT_AFTER);
         }
-        List<RtpSessionStats> sessions = new ArrayList<>(ids.size());
+        // one pass over the page sorts the fields by session (a page holds thousands); each session's few are then read
+        Map<String, ControlMessage> own = new HashMap<>(ids.size() * 2);
         for (String id : ids) {
             if (id.isEmpty()) {
                 throw Wire.invalid(m, Fields.SESSION, id, "empty session id");
             }
-            sessions.add(RtpSessionStats.from(m, id, prefix(id)));
+            own.put(id, ControlMessage.event(MessageTypes.RTP_STATS));
+        }
+        for (Map.Entry<String, String> f : m.fields()) {
+            String key = f.getKey();
+            int sep = key.lastIndexOf(Fields.SESSION_SEPARATOR);
+            if (sep <= 0 || sep == key.length() - 1) {
+                continue;
+            }
+            String id = key.substring(0, sep);
+            ControlMessage fields = own.get(id);
+            if (fields != null) {
+                own.put(id, fields.with(key, f.getValue()));
+            }
+        }
+        List<RtpSessionStats> sessions = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            sessions.add(RtpSessionStats.from(own.get(id), id, prefix(id)));
         }
         return new RtpStatsPage(sessions, more, next);
     }

@@ -377,6 +377,17 @@ public class MessagesTest {
         ControlMessage empty = RtpStatsPage.of(List.of(), false).answer(RtpStats.all().toMessage());
         assertEquals(fieldBytes(alone) - fieldBytes(empty), RtpStatsPage.sizeOf(s));
 
+        // a full page (hundreds of sessions, ids with the separator in them) comes back whole, field for field
+        List<RtpSessionStats> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            many.add(session((i % 2 == 0 ? "call:" : "p-") + i, i % 3 == 0 ? "relay" : "endpoint"));
+        }
+        RtpStatsPage full = RtpStatsPage.of(many, true);
+        ControlMessage fm = full.answer(RtpStats.all().toMessage());
+        assertEquals(full, RtpStatsPage.from(fm));
+        assertEquals("latched", RtpStatsPage.from(fm).session("call:398").leg("ua").state());
+        rejects(RtpStatsPage::from, answerTo("rtp.stats").with("sessions", 1).with("session", "s:1").with("s:1:role", "relay")
+                .with("s:1:idle_ms", 1), "s:1:age_ms");
         rejects(RtpStatsPage::from, answerTo("rtp.stats").with("sessions", 2).with("session", "p-1"), "sessions");
         rejects(RtpStatsPage::from, answerTo("rtp.stats").with("sessions", 0).with("more", true), "next_after");
     }
