@@ -32,7 +32,8 @@ final class Report {
                 + "peer 2, peer 3 offers its RTP-Port as relay; Kamailio 5.6: registrar + record-routing stateful proxy ("
                 + org.p2psip.sip.bench.KamailioProcess.CHILDREN + " children, " + org.p2psip.sip.bench.KamailioProcess.SHM_MB
                 + " MB shm);\ntwo chained: the caller's Kamailio relays to the callee's. sipp scenarios uac.xml (INVITE with SDP, hold "
-                + SystemBenchmark.HOLD_MS + " ms, BYE), uas.xml, register-bench.xml.\n");
+                + SystemBenchmark.HOLD_MS + " ms, BYE), uas.xml, register-bench.xml (a new Call-ID per REGISTER, cycling through "
+                + SystemBenchmark.REGISTER_USERS + " users).\n");
         if (!r.peerJvm.isEmpty()) {
             sb.append("peers: ./p2psip peer (the launcher users run), JVM options ").append(r.peerJvm)
                     .append("; ").append(r.portsMode).append('\n');

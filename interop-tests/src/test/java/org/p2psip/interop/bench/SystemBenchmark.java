@@ -592,11 +592,22 @@ public final class SystemBenchmark {
         return SippStats.read(stats, rc, (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * Users the REGISTER load cycles through. Each REGISTER has its own Call-ID, so every one replaces
+     * the user's binding and stores the user record again (the whole path: SIP, registrar, OM, a put
+     * in the lookup service and its replicas). Fewer than the lookup service's per-writer bound: an
+     * unsecured overlay knows a writer by its address, and the three peers on loopback are one writer,
+     * which may put at most {@value org.p2psip.lookup.store.StoreLimits#DEFAULT_MAX_VALUES_PER_WRITER}
+     * values on a node; with more distinct users the load measured that bound (every REGISTER beyond
+     * it refused with 503), not the speed.
+     */
+    static final int REGISTER_USERS = org.p2psip.lookup.store.StoreLimits.DEFAULT_MAX_VALUES_PER_WRITER * 4 / 5;
+
     private Path users() throws IOException {
         Path csv = work.resolve("users.csv");
         if (!Files.exists(csv)) {
             StringBuilder sb = new StringBuilder("SEQUENTIAL\n");
-            for (int i = 0; i < 100_000; i++) {
+            for (int i = 0; i < REGISTER_USERS; i++) {
                 sb.append("u").append(i).append('\n');
             }
             Files.writeString(csv, sb.toString());
