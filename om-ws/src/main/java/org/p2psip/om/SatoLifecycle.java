@@ -44,6 +44,7 @@ final class SatoLifecycle {
         return t;
     });
     private volatile boolean closed;
+    private final KnownNegotiations negotiations = new KnownNegotiations();
     private volatile java.util.function.Predicate<Sato> keepOnPeerLost = s -> false;
 
     SatoLifecycle(String nodeId, OmConfig config, SatoTable satos, LocalSessions local, RemoteSessions remoteSessions,
@@ -75,6 +76,20 @@ final class SatoLifecycle {
         if (candidates.isEmpty()) {
             throw OmException.invalid("candidate", "no transport candidates to offer");
         }
+        KnownNegotiations.Key key = new KnownNegotiations.Key(peerOm, purpose, requirements, candidates);
+        KnownNegotiations.Choice known = negotiations.get(key, System.nanoTime());
+        if (known != null && (expectedPeer == null || expectedPeer.equals(known.nodeId()))) {
+            try {
+                return setUpAsBefore(peerOm, known, purpose, callId, requirements, candidates);
+            } catch (OmException e) {
+                boolean refused = e.kind() != Kind.UNREACHABLE && e.kind() != Kind.RESOURCES_EXHAUSTED;
+                negotiations.failed(peerOm, refused, System.nanoTime());
+                if (!refused) {
+                    throw e;
+                }
+                log.debug("SetupSato alone refused by {} ({}): negotiating", peerOm, e.getMessage());
+            }
+        }
         String satoId = newSatoId();
         long t0 = System.nanoTime();
         RemoteOverlayManager.Negotiated n = remote.negotiate(peerOm, satoId, purpose, requirements, candidates);
@@ -101,10 +116,54 @@ final class SatoLifecycle {
             unwatchIfIdle(peer);
             throw e;
         }
+        negotiations.negotiated(key, new KnownNegotiations.Choice(peer, n.transport(), n.candidateIndex()), System.nanoTime());
         s.transition(SatoState.NEGOTIATED, SatoState.ESTABLISHED);
         // per call: DEBUG (the call path's cost); the Figure 4 narrative is p2psip.flow
         log.debug("{} set up with {} at {} over {} ({} -> {})", s, NodeIds.shortId(peer), peerOm, n.transport(),
                 mine.address(), n.endpoint());
+        return s;
+    }
+
+    /**
+     * A SATO to an OM that negotiated the same kind of SATO less than 30 s ago ({@link KnownNegotiations}):
+     * SetupSato alone, offering the transport it chose then; the callee negotiates that one transport and
+     * answers with its endpoint. Its node id must still be the one it had (on a secured OM IF: the one its
+     * certificate names).
+     */
+    private Sato setUpAsBefore(Address peerOm, KnownNegotiations.Choice known, Purpose purpose, String callId,
+                               List<Requirement> requirements, List<TransportCandidate> candidates) throws OmException {
+        String satoId = newSatoId();
+        String peer = known.nodeId();
+        TransportCandidate mine = candidates.get(known.candidateIndex());
+        Sato s = new Sato(satoId, purpose, peer, Sato.Role.INITIATOR, SatoState.NEGOTIATED)
+                .peerOm(peerOm).callId(callId).requirements(requirements).asNegotiatedBefore();
+        satos.addIfAbsent(s);
+        paths.watch(peer, peerOm);
+        long t0 = System.nanoTime();
+        try {
+            org.p2psip.om.omif.v1.SatoInfo info = remote.setup(peerOm, satoId, purpose, callId, known.transport(), mine.address(),
+                    requirements);
+            long rtt = System.nanoTime() - t0;
+            remote.checkNodeId(peerOm, peer);
+            if (info == null || info.getLocalEndpoint() == null || info.getTransport() == null
+                    || org.p2psip.om.omif.Wire.transport(info.getTransport()) != known.transport()) {
+                throw new OmException(Kind.PROTOCOL, "sato", peerOm + " answered SetupSato without the SATO's transport "
+                        + known.transport() + " and its endpoint");
+            }
+            s.negotiated(known.transport(), mine.address(), org.p2psip.om.omif.Wire.address(info.getLocalEndpoint(), "localEndpoint"));
+            paths.observe(peer, peerOm, rtt);
+        } catch (OmException e) {
+            satos.remove(s);
+            s.state(SatoState.FAILED);
+            if (e.kind() != Kind.UNREACHABLE) {
+                bestEffortTeardown(peerOm, satoId, "setup failed");
+            }
+            unwatchIfIdle(peer);
+            throw e;
+        }
+        s.transition(SatoState.NEGOTIATED, SatoState.ESTABLISHED);
+        log.debug("{} set up with {} at {} over {} as negotiated before ({} -> {})", s, NodeIds.shortId(peer), peerOm,
+                known.transport(), mine.address(), s.remoteEndpoint());
         return s;
     }
 
@@ -160,6 +219,7 @@ final class SatoLifecycle {
             release(s, SatoState.FAILED, "peer " + NodeIds.shortId(peer) + " at " + om + " disappeared");
         }
         local.releaseUnboundOf(peer);
+        negotiations.forget(om);
         remote.client().forget(om);
     }
 

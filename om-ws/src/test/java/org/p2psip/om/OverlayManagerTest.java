@@ -77,6 +77,48 @@ public class OverlayManagerTest {
     }
 
     @Test
+    public void theNextSatosToAPeerAreSetUpWithoutANewNegotiation() throws Exception {
+        List<TransportCandidate> candidates = List.of(
+                new TransportCandidate(TransportKind.UDP, new Address("127.0.0.1", 15060)),
+                new TransportCandidate(TransportKind.TCP, new Address("127.0.0.1", 15061)));
+        Sato first = a.openSato(b.address(), b.nodeId(), Purpose.SIGNALLING, "call-n1", List.of(Requirement.RELIABLE), candidates);
+        assertFalse(first.negotiatedBefore());
+        Sato second = a.openSato(b.address(), b.nodeId(), Purpose.SIGNALLING, "call-n2", List.of(Requirement.RELIABLE), candidates);
+        assertTrue("SetupSato alone, on the transport chosen for the first", second.negotiatedBefore());
+        assertEquals(TransportKind.TCP, second.transport());
+        assertEquals(Address.parse("127.0.0.1:25061"), second.remoteEndpoint());
+        assertEquals(SatoState.ESTABLISHED, second.state());
+        Sato there = b.satos().get(second.id());
+        assertNotNull("the callee negotiated the one transport offered and set the SATO up", there);
+        assertEquals(SatoState.ESTABLISHED, there.state());
+        assertEquals(TransportKind.TCP, there.transport());
+        assertEquals(Address.parse("127.0.0.1:15061"), there.remoteEndpoint());
+        assertEquals("call-n2", there.callId());
+
+        // other requirements: negotiated again
+        Sato secure = null;
+        try {
+            secure = a.openSato(b.address(), b.nodeId(), Purpose.SIGNALLING, "call-n3", List.of(Requirement.SECURE), candidates);
+        } catch (OmException e) {
+            assertEquals(OmException.Kind.UNSUPPORTED_TRANSPORT, e.kind());
+        }
+        assertNull("nothing set up without TLS", secure);
+
+        // a media SATO set up as before still gets its own RTP session at the callee
+        Sato m1 = a.openSato(b.address(), null, Purpose.MEDIA, "call-n4", List.of(Requirement.LOW_DELAY), offer(TransportKind.UDP, 16000));
+        Sato m2 = a.openSato(b.address(), null, Purpose.MEDIA, "call-n5", List.of(Requirement.LOW_DELAY), offer(TransportKind.UDP, 16000));
+        assertFalse(m1.negotiatedBefore());
+        assertTrue(m2.negotiatedBefore());
+        assertEquals(2, portsB.count("rtp.allocate"));
+        assertEquals(b.satos().get(m2.id()).sessions().get(0).leg(PortSession.LEG_CALLER), m2.remoteEndpoint());
+        for (Sato s : List.of(first, second, m1, m2)) {
+            a.closeSato(s.id(), "bye");
+        }
+        assertEquals(0, b.satos().size());
+        assertTrue(portsB.sessions.isEmpty());
+    }
+
+    @Test
     public void mediaSatoAllocatesAnRtpSessionAtTheCalleeAndReleasesIt() throws Exception {
         Sato s = a.openSato(b.address(), null, Purpose.MEDIA, "call-2",
                 List.of(Requirement.LOW_DELAY), offer(TransportKind.UDP, 16000));

@@ -1,6 +1,7 @@
 package org.p2psip.interop.gsoap;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -83,6 +84,31 @@ public class GsoapServerTest {
 
         node.om.closeSato(s.id(), "call ended");
         assertTrue(legacy.logged("TeardownSato " + s.id()));
+        assertEquals(0, node.om.remote().status(legacy.address).getSato().size());
+    }
+
+    @Test
+    public void theNextSatoToTheLegacyOmIsNegotiatedAgainAfterItRefusesSetupSatoAlone() throws Exception {
+        List<TransportCandidate> candidates = offer(TransportKind.TCP);
+        Sato first = node.om.openSato(legacy.address, legacy.nodeId, Purpose.SIGNALLING, "call-g4", List.of(Requirement.RELIABLE),
+                candidates);
+        assertTrue(legacy.logged("NegotiateTransport " + first.id() + " -> tcp"));
+        // a Java OM would now take SetupSato alone; the legacy OM refuses it, and the SATO is negotiated
+        Sato second = node.om.openSato(legacy.address, legacy.nodeId, Purpose.SIGNALLING, "call-g5", List.of(Requirement.RELIABLE),
+                candidates);
+        assertEquals(SatoState.ESTABLISHED, second.state());
+        assertFalse("negotiated, not set up as before", second.negotiatedBefore());
+        assertEquals(new Address("127.0.0.1", 25070), second.remoteEndpoint());
+        assertTrue(legacy.logged("NegotiateTransport " + second.id() + " -> tcp"));
+        assertTrue(legacy.logged("SetupSato " + second.id() + " established"));
+        // and from then on it is negotiated with at once
+        Sato third = node.om.openSato(legacy.address, legacy.nodeId, Purpose.SIGNALLING, "call-g6", List.of(Requirement.RELIABLE),
+                candidates);
+        assertFalse(third.negotiatedBefore());
+        assertTrue(legacy.logged("SetupSato " + third.id() + " established"));
+        for (Sato s : List.of(first, second, third)) {
+            node.om.closeSato(s.id(), "call ended");
+        }
         assertEquals(0, node.om.remote().status(legacy.address).getSato().size());
     }
 

@@ -200,6 +200,14 @@ public final class RemoteOverlayManager {
     }
 
     /**
+     * A secured OM IF: the certificate the OM at {@code om} presented must name {@code nodeId} (for an
+     * answer that does not carry the node id, such as SetupSato's); otherwise {@link Kind#PROTOCOL}.
+     */
+    public void checkNodeId(Address om, String nodeId) throws OmException {
+        certified(om, nodeId);
+    }
+
+    /**
      * A secured OM IF: the node id the OM at {@code om} claims in an answer must be the one in the
      * certificate it presented (as the callee checks the caller's); otherwise {@link Kind#PROTOCOL}.
      */

@@ -126,11 +126,15 @@ final class SignallingSatos {
                             + (media.unreachable() ? " (" + media.reason() + ")" : ""));
         }
         boolean secure = s.transport() == TransportKind.TLS;
-        steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "NegotiateTransport", "signalling SATO " + s.id()
-                + (secure ? ", reliable and secure" : ", reliable") + ": the far OM chose " + s.transport()
-                + ", its P2PSIP-Port at " + s.remoteEndpoint() + (detour ? " (through a relay's TCP relay)" : ""));
+        if (!s.negotiatedBefore()) {
+            steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "NegotiateTransport", "signalling SATO " + s.id()
+                    + (secure ? ", reliable and secure" : ", reliable") + ": the far OM chose " + s.transport()
+                    + ", its P2PSIP-Port at " + s.remoteEndpoint() + (detour ? " (through a relay's TCP relay)" : ""));
+        }
         steps.step(call, s.id(), CallSteps.OM, CallSteps.FAR_OM, "SetupSato", "signalling SATO " + s.id() + " set up at "
-                + peer.om() + " (node " + peer.shortId() + ")");
+                + peer.om() + " (node " + peer.shortId() + ")" + (s.negotiatedBefore() ? " on " + s.transport()
+                + ", the transport it chose for the last SATO (no NegotiateTransport within 30 s of one), its P2PSIP-Port at "
+                + s.remoteEndpoint() + (detour ? " (through a relay's TCP relay)" : "") : ""));
         plans.decided(plan(call, s.id(), peer, media, decidedMs));
         // through the detour the P2PSIP-Port connects to the local end of a tunnel through the relay peer
         Address sipPeer = detour ? om.detourRoutes().connectTo(peer.om(), s.remoteEndpoint()) : s.remoteEndpoint();

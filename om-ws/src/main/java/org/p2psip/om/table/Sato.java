@@ -38,6 +38,7 @@ public final class Sato {
     private SatoState state;
     private final List<PortSession> sessions = new ArrayList<>();
     private long negotiatedAtNanos = createdNanos;
+    private boolean negotiatedBefore;
 
     public Sato(String id, Purpose purpose, String peerNodeId, Role role, SatoState state) {
         this.id = Objects.requireNonNull(id);
@@ -104,6 +105,19 @@ public final class Sato {
 
     public synchronized Address remoteEndpoint() {
         return remoteEndpoint;
+    }
+
+    /**
+     * The initiator set this SATO up with SetupSato alone, on the transport its peer chose in an earlier
+     * negotiation (no NegotiateTransport of its own).
+     */
+    public synchronized Sato asNegotiatedBefore() {
+        this.negotiatedBefore = true;
+        return this;
+    }
+
+    public synchronized boolean negotiatedBefore() {
+        return negotiatedBefore;
     }
 
     /** Records the negotiated transport and both ends. */

@@ -283,15 +283,15 @@ final class ResponseProcessing {
     }
 
     private void sendUpstream(ResponseContext ctx, Response r) {
+        // on the ladder before it leaves: the phone's answer to it (the ACK of a 200) may be back before this thread goes on
+        ifs.ladder().sent(r, ctx.in);
         try {
             ctx.st.sendResponse(r);
-            ifs.ladder().sent(r, ctx.in);
         } catch (SipException | InvalidArgumentException | IllegalStateException e) {
             if (r.getStatusCode() / 100 == 2) {
                 // a second 2xx after the server transaction ended: stateless (RFC 3261 16.7 item 5)
                 try {
                     ifs.provider(ctx.in).sendResponse(r);
-                    ifs.ladder().sent(r, ctx.in);
                 } catch (SipException e2) {
                     log.info("could not forward {} for {}: {}", r.getStatusCode(), ctx.callId, e2.getMessage());
                 }
