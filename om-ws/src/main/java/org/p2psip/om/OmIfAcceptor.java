@@ -206,6 +206,7 @@ final class OmIfAcceptor implements OmIfRequests {
         checkCaller(caller, true);
         lifecycle.ensureOpen();
         Sato s = null;
+        Sato made = null;
         if (satoId != null && !satoId.isEmpty()) {
             Checks.id("satoId", satoId);
             s = satos.get(satoId);
@@ -214,10 +215,25 @@ final class OmIfAcceptor implements OmIfRequests {
                 if (satos.size() >= config.maxSatos()) {
                     throw new OmException(Kind.RESOURCES_EXHAUSTED, "satos", "this node already runs " + satos.size() + " SATOs");
                 }
-                s = satos.addIfAbsent(new Sato(satoId, purposeOf(kind), caller, Sato.Role.ACCEPTOR, SatoState.ESTABLISHED));
+                made = new Sato(satoId, purposeOf(kind), caller, Sato.Role.ACCEPTOR, SatoState.ESTABLISHED);
+                s = satos.addIfAbsent(made);
             }
             Checks.owner(s, caller);
         }
+        try {
+            return startPort(caller, s, satoId, kind, params);
+        } catch (OmException | RuntimeException e) {
+            // the relay's SATO entry this request made ends with it when no session came of it (it would be left behind)
+            if (made != null && satos.get(satoId) == made && made.sessions().isEmpty()) {
+                lifecycle.release(made, SatoState.FAILED, "StartPort failed: " + e.getMessage());
+                lifecycle.unwatchIfIdle(caller);
+            }
+            throw e;
+        }
+    }
+
+    private PortSession startPort(String caller, Sato s, String satoId, PortKind kind, Map<String, String> params)
+            throws OmException {
         String t = params.get(Fields.TRANSPORT);
         if (t != null) {
             TransportKind tk;

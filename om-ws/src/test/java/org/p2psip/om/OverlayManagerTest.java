@@ -201,6 +201,9 @@ public class OverlayManagerTest {
         } catch (OmException e) {
             assertEquals(OmException.Kind.RESOURCES_EXHAUSTED, e.kind());
         }
+        // the relay SATO entry the StartPort made goes with its failure (nothing would ever end it)
+        assertNull(b.satos().get("sato-x"));
+        assertEquals(0, b.satos().size());
     }
 
     @Test
