@@ -110,10 +110,7 @@ final class SatoLifecycle {
         try {
             remote.setup(peerOm, satoId, purpose, callId, n.transport(), mine.address(), requirements);
         } catch (OmException e) {
-            satos.remove(s);
-            s.state(SatoState.FAILED);
-            bestEffortTeardown(peerOm, satoId, "setup failed");
-            unwatchIfIdle(peer);
+            setupFailed(s, true);
             throw e;
         }
         negotiations.negotiated(key, new KnownNegotiations.Choice(peer, n.transport(), n.candidateIndex()), System.nanoTime());
@@ -153,18 +150,23 @@ final class SatoLifecycle {
             s.negotiated(known.transport(), mine.address(), org.p2psip.om.omif.Wire.address(info.getLocalEndpoint(), "localEndpoint"));
             paths.observe(peer, peerOm, rtt);
         } catch (OmException e) {
-            satos.remove(s);
-            s.state(SatoState.FAILED);
-            if (e.kind() != Kind.UNREACHABLE) {
-                bestEffortTeardown(peerOm, satoId, "setup failed");
-            }
-            unwatchIfIdle(peer);
+            setupFailed(s, e.kind() != Kind.UNREACHABLE);
             throw e;
         }
         s.transition(SatoState.NEGOTIATED, SatoState.ESTABLISHED);
         log.debug("{} set up with {} at {} over {} as negotiated before ({} -> {})", s, NodeIds.shortId(peer), peerOm,
                 known.transport(), mine.address(), s.remoteEndpoint());
         return s;
+    }
+
+    /** An initiator's SATO whose SetupSato failed: out of the table, and the peer's half torn down if {@code tellPeer}. */
+    private void setupFailed(Sato s, boolean tellPeer) {
+        satos.remove(s);
+        s.state(SatoState.FAILED);
+        if (tellPeer) {
+            bestEffortTeardown(s.peerOm(), s.id(), "setup failed");
+        }
+        unwatchIfIdle(s.peerNodeId());
     }
 
     /** Tears a SATO down: its sessions here and on other nodes, and (if this node initiated it) the peer's half. */
