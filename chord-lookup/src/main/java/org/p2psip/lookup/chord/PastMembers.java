@@ -11,7 +11,7 @@ import org.p2psip.lookup.ring.Address;
 
 /**
  * The nodes this node has seen as ring members of late (successors, predecessor, fingers, nodes that
- * failed), the "passive list" of Shafaat, Ghodsi and Haridi ("Dealing with network partitions in
+ * failed, the members of its last count all the way round), the "passive list" of Shafaat, Ghodsi and Haridi ("Dealing with network partitions in
  * structured overlay networks", 2009): after a network partition the members on the far side look
  * failed; {@link RingUnification} keeps probing them, and one that answers again from another ring
  * starts the merge. Bounded: at most {@link #CAPACITY} nodes (the one seen longest ago goes first, one that did
@@ -53,6 +53,28 @@ final class PastMembers {
         }
     }
 
+    /**
+     * This node counted its ring all the way round and found {@code members} (itself aside): they are
+     * remembered as seen; a remembered node not among them that has not failed yet is taken as failed
+     * now (not in this ring: it crashed, or it is on the far side of a partition, where this node may
+     * never have had it in its routing table), so it is probed, counted {@link #unreachable} and, when
+     * it answers from another ring, merged with.
+     */
+    synchronized void counted(Set<NodeRef> members, long now) {
+        Set<Address> in = new java.util.HashSet<>();
+        for (NodeRef n : members) {
+            if (!n.id().equals(self.id())) {
+                entry(n, now).lastSeen = now;
+                in.add(n.toAddress());
+            }
+        }
+        for (Entry e : byAddress.values()) {
+            if (e.failedAt == 0 && !in.contains(e.node.toAddress())) {
+                e.failedAt = now;
+            }
+        }
+    }
+
     /** A request to {@code n} failed (it left the routing table): keep probing it. */
     synchronized void failed(NodeRef n, long now) {
         if (n.id().equals(self.id())) {
@@ -82,18 +104,19 @@ final class PastMembers {
     }
 
     /**
-     * Up to {@code k} nodes to probe now: remembered, not in {@code view}, and either failed since they
-     * were last confirmed, or not checked for {@link #RECHECK_MILLIS}; failed ones first, then the
-     * ones probed longest ago. Marks them probed.
+     * Up to {@code k} nodes to probe now: remembered, and either failed since they were last confirmed
+     * (whether or not back in {@code view}: a member that failed once, say a request that timed out
+     * while the ring was cut, and came back into the routing table through a neighbour is still counted
+     * {@link #unreachable} until a probe confirms it), or out of view and not checked for
+     * {@link #RECHECK_MILLIS}; failed ones first, then the ones probed longest ago. Marks them probed.
      */
     synchronized List<NodeRef> toProbe(Set<NodeRef> view, int k, long now) {
         byAddress.values().removeIf(e -> now - e.lastSeen > MEMORY_MILLIS);
         List<Entry> c = new ArrayList<>();
         for (Entry e : byAddress.values()) {
-            if (view.contains(e.node)) {
-                continue;
-            }
-            if (e.failedAt > 0 || now - Math.max(e.confirmedAt, e.lastSeen) > RECHECK_MILLIS) {
+            if (e.failedAt > 0) {
+                c.add(e);
+            } else if (!view.contains(e.node) && now - Math.max(e.confirmedAt, e.lastSeen) > RECHECK_MILLIS) {
                 c.add(e);
             }
         }

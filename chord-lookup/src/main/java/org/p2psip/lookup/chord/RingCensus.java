@@ -26,11 +26,13 @@ final class RingCensus {
 
     /**
      * A count: {@code nodes} including this node; {@code exact} when the walk came back round; {@code hosts}:
-     * the hosts of the nodes counted, this node's included (empty when the count is an estimate).
+     * the hosts of the nodes counted, this node's included, and {@code members}: the nodes counted other
+     * than this one (both empty when the count is an estimate).
      */
-    record Count(int nodes, boolean exact, Set<String> hosts) {
+    record Count(int nodes, boolean exact, Set<String> hosts, Set<NodeRef> members) {
         Count {
             hosts = Set.copyOf(hosts);
+            members = Set.copyOf(members);
         }
     }
 
@@ -95,13 +97,13 @@ final class RingCensus {
         for (NodeRef n : seen) {
             hosts.add(n.host());
         }
-        return new Count(seen.size() + 1, true, hosts);
+        return new Count(seen.size() + 1, true, hosts, seen);
     }
 
     private static Count estimate(int counted, BigInteger travelled, BigInteger circle) {
         // counted nodes cover `travelled` of the circle: the whole holds about counted * circle / travelled
         long n = new java.math.BigDecimal(circle).multiply(java.math.BigDecimal.valueOf(counted))
                 .divide(new java.math.BigDecimal(travelled), java.math.MathContext.DECIMAL64).longValue();
-        return new Count((int) Math.min(Integer.MAX_VALUE, Math.max(counted + 1, n)), false, Set.of());
+        return new Count((int) Math.min(Integer.MAX_VALUE, Math.max(counted + 1, n)), false, Set.of(), Set.of());
     }
 }

@@ -87,7 +87,13 @@ final class RingUnification {
             probeAndUnify(past.toProbe(view, PastMembers.CAPACITY, System.currentTimeMillis()));
         }
         try {
-            lastCount = census.count();
+            RingCensus.Count count = census.count();
+            lastCount = count;
+            if (count.exact()) {
+                // members counted before and missing now went without saying goodbye: crashed, or beyond a
+                // partition (this node may never have had them in its own routing table)
+                past.counted(count.members(), System.currentTimeMillis());
+            }
         } catch (LookupException e) {
             // keep the last count; the next round walks again
         }

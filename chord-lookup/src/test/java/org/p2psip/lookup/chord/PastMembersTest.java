@@ -18,17 +18,22 @@ public class PastMembersTest {
     }
 
     @Test
-    public void failedNodesOutOfViewAreProbedUntilConfirmed() {
-        NodeRef a = node(1);
+    public void failedNodesAreProbedUntilConfirmed() {
+        NodeRef a = NodeRef.of("10.0.2.1", 4000);
         NodeRef b = node(2);
         past.seen(List.of(a, b, self), 1000);
         assertEquals("healthy members are not probed", List.of(), past.toProbe(Set.of(), 4, 2000));
         past.failed(a, 3000);
         assertEquals(List.of(a), past.toProbe(Set.of(b), 4, 4000));
-        assertEquals("not while it is in view", List.of(), past.toProbe(Set.of(a, b), 4, 5000));
-        assertEquals("again in the next round", List.of(a), past.toProbe(Set.of(b), 4, 6000));
+        assertEquals("again in the next round", List.of(a), past.toProbe(Set.of(b), 4, 5000));
+        assertEquals("back in view (a neighbour named it) it still counts as unreachable ...", 1, past.unreachable(5500));
+        assertEquals(Set.of("10.0.2.1"), past.unreachableHosts(5500));
+        assertEquals("... so it is probed in view too, until confirmed", List.of(a), past.toProbe(Set.of(a, b), 4, 6000));
         past.confirmed(a, 7000);
         assertEquals("confirmed in this ring: no more probes", List.of(), past.toProbe(Set.of(b), 4, 8000));
+        assertEquals(List.of(), past.toProbe(Set.of(a, b), 4, 9000));
+        assertEquals(0, past.unreachable(9000));
+        assertEquals(Set.of(), past.unreachableHosts(9000));
         assertFalse("self is never remembered", past.remembers(self));
     }
 
@@ -65,6 +70,32 @@ public class PastMembersTest {
         assertTrue("the next round probes others first", second.stream().noneMatch(first::contains));
         past.forget(node(1));
         assertFalse(past.remembers(node(1)));
+    }
+
+    @Test
+    public void membersCountedBeforeAndMissingFromAnExactCountAreUnreachable() {
+        // a ring of 6 counted all the way round; this node had only b1 in its routing table
+        NodeRef b1 = NodeRef.of("203.0.113.13", 4000);
+        NodeRef b2 = NodeRef.of("203.0.113.14", 4000);
+        NodeRef a1 = NodeRef.of("203.0.113.10", 4000);
+        NodeRef a2 = NodeRef.of("203.0.113.11", 4000);
+        NodeRef a3 = NodeRef.of("203.0.113.12", 4000);
+        past.seen(List.of(b1), 1000);
+        past.counted(Set.of(b1, b2, a1, a2, a3, self), 1000);
+        assertEquals(0, past.unreachable(1000));
+        assertFalse("self is never remembered", past.remembers(self));
+        // the cut: the next exact count finds this node's side only
+        past.counted(Set.of(b1, b2), 2000);
+        assertEquals("the far side, though none of it was ever in the routing table", 3, past.unreachable(2000));
+        assertEquals(Set.of("203.0.113.10", "203.0.113.11", "203.0.113.12"), past.unreachableHosts(2000));
+        assertEquals("and probed, for the merge", Set.of(a1, a2, a3), Set.copyOf(past.toProbe(Set.of(b1), 4, 3000)));
+        // the heal: a1 answers and is unified with (confirmed in the merged ring), the count finds all again
+        past.confirmed(a1, 4000);
+        past.counted(Set.of(b1, b2, a1, a2, a3), 4000);
+        assertEquals("counted members that failed stay suspect until a probe confirms them", 2, past.unreachable(4000));
+        past.confirmed(a2, 5000);
+        past.confirmed(a3, 5000);
+        assertEquals(0, past.unreachable(5000));
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.junit.Test;
  * in a healthy ring of 8. While its answers come within the RPC timeout the ring does not change at
  * all; while they come later than that, Chord's failure detector suspects it (it lands on the
  * others' past-member lists) but once it answers in time again the ring is the same sorted ring,
- * no node merged anything, and no value is lost. A merge attempt between any two nodes of the
+ * no node merged anything, no value is lost, and no node goes on counting it unreachable. A merge attempt between any two nodes of the
  * healthy ring is a no-op.
  */
 public class SlowMemberNoMergeTest {
@@ -83,6 +83,15 @@ public class SlowMemberNoMergeTest {
             confirmed += n.parts().unification().confirmations();
         }
         System.out.println("slow member: probes of suspected members answered from the same ring (no merge): " + confirmed);
+        // and nobody goes on counting it unreachable (the OM skips relays on hosts of unreachable members)
+        TestRing.await("no member counting the recovered one unreachable", Duration.ofSeconds(20), () -> {
+            for (ChordNode n : ring.live()) {
+                if (n.unreachableMembers() != 0 || !n.unreachableHosts().isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        });
         awaitReplicated(expected);
         for (ChordNode n : ring.live()) {
             for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
