@@ -104,7 +104,7 @@ final class MediaWatch implements AutoCloseable {
 
         Watched(MediaChain chain, long now) {
             this.chain = chain;
-            this.window = new PathWindow(now);
+            this.window = new PathWindow(now, settings.adaptation().silence().toMillis());
             this.judge = new PathJudge(settings.adaptation(), now);
         }
     }

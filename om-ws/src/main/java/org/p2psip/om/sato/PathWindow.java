@@ -8,7 +8,10 @@ import org.p2psip.om.ports.MediaCounters;
  * of its RTP-Port session's counters ({@link MediaCounters}): how long nothing has arrived, whether
  * media flowed at all, loss and jitter over a recent window, and the gap around a change of path.
  * Silence is counted from the last packet or the last change of path, whichever is later, so that a
- * new path gets its chance. Not thread-safe: the media watch's thread only.
+ * new path gets its chance, and only over time the watch was reading: readings at least the stall
+ * time apart mean this process stalled (a garbage collection, a starved machine), and the RTP-Port
+ * may not have read what arrived meanwhile either, so silence counts from the first reading after
+ * the stall. Not thread-safe: the media watch's thread only.
  */
 final class PathWindow {
     /** Readings kept (a few seconds at the watch's tick). */
@@ -24,13 +27,27 @@ final class PathWindow {
     private boolean gapPending;
     private boolean flowed;
     private double jitterMs;
+    /** Readings this far apart or more: the watch stalled. */
+    private final long stallNanos;
+    private long lastReadingNanos = -1;
+    /** The first reading after the last stall (silence before it was not watched). */
+    private long watchingSinceNanos;
+    private long stalls;
 
-    PathWindow(long nowNanos) {
+    /** A window from {@code nowNanos}; readings {@code stallMillis} or more apart are a stall of the watch. */
+    PathWindow(long nowNanos, long stallMillis) {
         this.changedNanos = nowNanos;
+        this.watchingSinceNanos = nowNanos;
+        this.stallNanos = stallMillis * 1_000_000L;
     }
 
     /** A reading of the counters at {@code now}; returns the media gap in ms if this reading ends one after a change, else -1. */
     long add(long now, MediaCounters c) {
+        if (lastReadingNanos >= 0 && now - lastReadingNanos >= stallNanos) {
+            watchingSinceNanos = now;
+            stalls++;
+        }
+        lastReadingNanos = now;
         Sample last = samples.peekLast();
         long gap = -1;
         if (last != null && c.overlayPacketsIn() > last.packets()) {
@@ -88,9 +105,14 @@ final class PathWindow {
         return lastPacketNanos > changedNanos;
     }
 
-    /** Milliseconds since the last packet or the last change, whichever is later. */
+    /** Milliseconds since the last packet, the last change or the last stall of the watch, whichever is latest. */
     long silentMillis(long now) {
-        return (now - Math.max(lastPacketNanos, changedNanos)) / 1_000_000;
+        return (now - Math.max(Math.max(lastPacketNanos, changedNanos), watchingSinceNanos)) / 1_000_000;
+    }
+
+    /** Times the readings came the stall time apart or more. */
+    long stalls() {
+        return stalls;
     }
 
     /** Milliseconds since the last change of path. */

@@ -20,6 +20,7 @@ import org.p2psip.om.types.RingView;
  * NAT) would otherwise pick a relay beyond the cut and fail the call after a SOAP timeout.
  */
 final class ReachableRelays implements RelayPolicy.Relays {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReachableRelays.class);
     /** An OM that did not answer within this long is skipped. */
     static final long UNANSWERED_MS = 60_000;
     /** Relays looked at at most, past the unreachable ones. */
@@ -41,11 +42,25 @@ final class ReachableRelays implements RelayPolicy.Relays {
     }
 
     boolean reachable(PeerRecord relay) {
+        return unreachableBecause(relay) == null;
+    }
+
+    /** Why {@code relay} is taken as unreachable, or null if it is not. */
+    private String unreachableBecause(PeerRecord relay) {
         RingView r = ring.get();
-        if (r != null && r.outOfReach(relay.om().host())) {
-            return false;
+        String host = relay.om().host();
+        if (r != null && r.unreachableHosts().contains(host)) {
+            return "a lookup node on " + host + " stopped answering this node's ring";
         }
-        return lostWithin.applyAsLong(relay.om(), UNANSWERED_MS) < 0;
+        if (r != null && r.outOfReach(host)) {
+            return host + " has no member in this node's ring as counted all the way round, while "
+                    + r.unreachable() + " member(s) are unreachable";
+        }
+        long lost = lostWithin.applyAsLong(relay.om(), UNANSWERED_MS);
+        if (lost >= 0) {
+            return "its OM IF did not answer " + (System.currentTimeMillis() - lost) / 1000 + " s ago";
+        }
+        return null;
     }
 
     @Override
@@ -64,9 +79,11 @@ final class ReachableRelays implements RelayPolicy.Relays {
         Set<String> ex = new HashSet<>(exclude);
         for (int i = 0; i < TRIES; i++) {
             PeerRecord p = all.find(ex);
-            if (p == null || reachable(p)) {
+            String why = p == null ? null : unreachableBecause(p);
+            if (why == null) {
                 return p;
             }
+            log.info("relay {} at {} skipped: {}", p.shortId(), p.om(), why);
             ex.add(p.nodeId());
         }
         return null;

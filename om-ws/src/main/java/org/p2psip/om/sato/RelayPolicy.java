@@ -163,7 +163,7 @@ public final class RelayPolicy {
         }
         String why = (direct.answeredAny() ? "direct path congested: " : "direct path: ") + broken;
         if (candidates.isEmpty()) {
-            return new Decision(null, why + "; no RTP-Port relay is registered in the lookup service: media goes directly",
+            return new Decision(null, why + "; no reachable RTP-Port relay is registered in the lookup service: media goes directly",
                     first, !direct.answeredAny());
         }
         PathSurvey all = paths.survey(peer, candidates, wait);
@@ -242,7 +242,7 @@ public final class RelayPolicy {
             List<PeerRecord> cached = relays.candidates(1, ex);
             if (cached.isEmpty()) {
                 PeerRecord found = relays.find(ex);
-                return found == null ? new Decision(null, why + "; no other RTP-Port relay is registered in the lookup service", null, false)
+                return found == null ? new Decision(null, why + "; no other reachable RTP-Port relay is registered in the lookup service", null, false)
                         : new Decision(found, why + ": relay on " + found.shortId() + " (most spare capacity)", null, false);
             }
             return new Decision(cached.get(0), why + ": relay on "
@@ -254,7 +254,7 @@ public final class RelayPolicy {
             candidates = one == null ? List.of() : List.of(one);
         }
         if (candidates.isEmpty()) {
-            return new Decision(null, why + "; no other RTP-Port relay is registered in the lookup service", null, false);
+            return new Decision(null, why + "; no other reachable RTP-Port relay is registered in the lookup service", null, false);
         }
         PathSurvey all = paths.survey(peer, candidates, wait);
         PathQuality direct = all.direct();
@@ -316,7 +316,7 @@ public final class RelayPolicy {
     private Decision byCapacity(String why, Set<String> exclude) {
         PeerRecord relay = relays.find(exclude);
         if (relay == null) {
-            return new Decision(null, why + "; but no RTP-Port relay is registered in the lookup service: media goes directly",
+            return new Decision(null, why + "; but no reachable RTP-Port relay is registered in the lookup service: media goes directly",
                     null, false);
         }
         return new Decision(relay, why + ": relay on " + relay.shortId() + " (most spare capacity)", null, false);

@@ -17,22 +17,51 @@ public class PathWindowTest {
 
     @Test
     public void silenceCountsFromTheLastPacketOrTheLastChange() {
-        PathWindow w = new PathWindow(0);
+        PathWindow w = new PathWindow(0, 150);
         w.add(0, c(0, 0, 0, 0));
         assertFalse(w.flowed());
         w.add(50 * MS, c(3, 3, 0, 0));
         assertTrue(w.flowed());
-        w.add(100 * MS, c(3, 3, 0, 0));
-        w.add(300 * MS, c(3, 3, 0, 0));
+        for (long t = 75; t <= 300; t += 25) { // the watch's tick
+            w.add(t * MS, c(3, 3, 0, 0));
+        }
         assertEquals(250, w.silentMillis(300 * MS));
+        assertEquals(0, w.stalls());
         w.changed(320 * MS);
         assertEquals(0, w.silentMillis(320 * MS));
         assertFalse(w.mediaSinceChange());
     }
 
     @Test
+    public void whatTheWatchDidNotSeeWhileItStalledIsNotSilence() {
+        PathWindow w = new PathWindow(0, 150);
+        long packets = 0;
+        for (long t = 0; t <= 1000; t += 25) {
+            w.add(t * MS, c(packets += 1, packets, 0, 0));
+        }
+        // the process stalls for 400 ms (a collection, a starved machine): the first reading after it
+        // finds the counters where they were, the RTP-Port not having read its socket yet
+        w.add(1400 * MS, c(packets, packets, 0, 0));
+        assertEquals(1, w.stalls());
+        assertEquals("not 400 ms of silence", 0, w.silentMillis(1400 * MS));
+        w.add(1425 * MS, c(packets += 20, packets, 0, 0)); // the backlog arrives
+        assertEquals(0, w.silentMillis(1425 * MS));
+        // a path that really died is still found, counting from the first reading after the stall
+        for (long t = 1450; t <= 1600; t += 25) {
+            w.add(t * MS, c(packets, packets, 0, 0));
+        }
+        assertEquals(175, w.silentMillis(1600 * MS));
+        // readings slower than the tick but under the stall time (a busy machine) do not hide a silence
+        for (long t = 1700; t <= 2000; t += 100) {
+            w.add(t * MS, c(packets, packets, 0, 0));
+        }
+        assertEquals(575, w.silentMillis(2000 * MS));
+        assertEquals(1, w.stalls());
+    }
+
+    @Test
     public void theGapAroundAChangeRunsFromTheLastPacketBeforeItToTheFirstAfter() {
-        PathWindow w = new PathWindow(0);
+        PathWindow w = new PathWindow(0, 150);
         w.add(0, c(0, 0, 0, 0));
         w.add(50 * MS, c(3, 3, 0, 0)); // last packet of the old path
         w.add(300 * MS, c(3, 3, 0, 0));
@@ -47,7 +76,7 @@ public class PathWindowTest {
 
     @Test
     public void lossAndPacketsOverTheWindow() {
-        PathWindow w = new PathWindow(0);
+        PathWindow w = new PathWindow(0, 150);
         long expected = 0;
         long lost = 0;
         for (int i = 0; i <= 40; i++) { // 2 s at 50 ms, 50 packets/s, 10% lost in the second second
@@ -67,7 +96,7 @@ public class PathWindowTest {
 
     @Test
     public void countersThatGoBackStartTheWindowOver() {
-        PathWindow w = new PathWindow(0);
+        PathWindow w = new PathWindow(0, 150);
         w.add(0, c(100, 100, 10, 0));
         w.add(50 * MS, c(5, 5, 0, 0));
         assertEquals(0.0, w.lossRatio(50 * MS, 1000), 0);

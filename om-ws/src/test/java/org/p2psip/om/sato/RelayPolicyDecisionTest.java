@@ -167,7 +167,7 @@ public class RelayPolicyDecisionTest {
         RelayPolicy.Decision d = decide(new Fake(CONGESTED));
         assertNull(d.relay());
         assertFalse(d.unreachable());
-        assertTrue(d.reason(), d.reason().endsWith("no RTP-Port relay is registered in the lookup service: media goes directly"));
+        assertTrue(d.reason(), d.reason().endsWith("no reachable RTP-Port relay is registered in the lookup service: media goes directly"));
     }
 
     @Test
