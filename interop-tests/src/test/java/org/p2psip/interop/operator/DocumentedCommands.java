@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * The commands the project's documents show: every line of a fenced code block, and every inline
- * code span, that starts with {@code ./p2psip} or {@code scripts/} (or, in a block, {@code curl}) in {@code README.md}, {@code docs/}
+ * code span, that starts with {@code ./p2psip} or {@code scripts/} (or, in a block, {@code curl}, or {@code printf}
+ * writing a file the next commands read: on a fresh machine nothing else made it) in {@code README.md}, {@code docs/}
  * and every module's README. A command is <em>runnable</em> when it is meant to be typed as it
  * stands (no placeholder such as {@code HOST:PORT}, no {@code [optional]} or {@code a | b} part, no
  * address of another host given to {@code --bind}); otherwise it is a <em>synopsis</em>, whose
@@ -67,7 +68,7 @@ final class DocumentedCommands {
             }
             if (fenced) {
                 String t = l.trim();
-                if (t.startsWith("./p2psip") || t.startsWith("scripts/") || t.startsWith("curl ")) {
+                if (t.startsWith("./p2psip") || t.startsWith("scripts/") || t.startsWith("curl ") || t.startsWith("printf ")) {
                     add(out, rel, i + 1, block, t);
                 }
             } else {
