@@ -33,7 +33,8 @@ import org.p2psip.phone.PhoneException;
  * phone heard is bounded generously (2 s: a loaded 2-core machine; the targets of 500 ms / median
  * 300 ms are measured by {@code ./p2psip experiment adapt --trials 20}). Then the second relay dies
  * too: no relay is left, the media goes direct (the peers are public), the call stays up and peerA's
- * status lists both moves; after the hangup neither peer holds a SATO or an RTP-Port session.
+ * status lists both moves. Then a new relay peer starts: policy always, so the media goes back
+ * through it. After the hangup no peer holds a SATO or an RTP-Port session.
  */
 public class MediaFailoverTest {
     private static final Pattern UP = Pattern.compile("overlay peer (\\S+) up");
@@ -41,7 +42,7 @@ public class MediaFailoverTest {
     @Rule
     public final Owned owned = new Owned();
 
-    @Test(timeout = 180_000)
+    @Test(timeout = 300_000)
     public void killingTheRelayInUseMovesTheMediaToAnotherRelayWithoutThePhonesNoticing() throws Exception {
         Path root = Files.createTempDirectory("p2psip-failover-");
         PeerProcess r1 = owned.track(PeerProcess.start("relay1", root, "--rtp-ports", "26300-26399", "--relay-policy", "never"));
@@ -103,6 +104,18 @@ public class MediaFailoverTest {
                 + other.substring(0, 8)));
         assertTrue("peerA's status lists the move to the direct path: " + history, history.contains("via "
                 + other.substring(0, 8) + " -> direct"));
+
+        // a relay appears again: with policy always the media goes back through it (tried every
+        // --adapt-remove-ms, 10 s; the relay's record reaches peerA's cached list within 30 s)
+        PeerProcess r3 = owned.track(PeerProcess.start("relay3", root, "--bootstrap", pa.lookup(), "--rtp-ports", "26500-26599",
+                "--relay-policy", "never"));
+        String id3 = nodeId(r3);
+        String back = awaitLog(pa, "direct -> via " + id3.substring(0, 8), Duration.ofSeconds(75));
+        assertTrue("peerA's OM moves the media back onto the new relay " + id3 + "\n" + pa.logTail(),
+                back.contains("direct -> via " + id3.substring(0, 8)) && back.contains("back on relay " + id3.substring(0, 8)));
+        MediaStats a5 = awaitMore(alice, alice.stats().packetsReceived() + 50, Duration.ofSeconds(15));
+        assertTrue("media at alice through the new relay", a5 != null);
+        assertTrue("media at bob through the new relay", awaitMore(bob, bob.stats().packetsReceived() + 50, Duration.ofSeconds(15)) != null);
         assertTrue("alice is still in the call", alice.inCall());
         assertTrue("bob is still in the call", bob.inCall());
         alice.hangup();
@@ -118,7 +131,7 @@ public class MediaFailoverTest {
         assertEquals("alice still hears her own peer's RTP-Port (same address)", a0.remoteSource(), a2.remoteSource());
         assertEquals("bob still hears his own peer's RTP-Port (same address)", b0.remoteSource(), b2.remoteSource());
         // after the call: nothing left on any surviving peer, whatever moved during it
-        for (PeerProcess p : List.of(pa, pb)) {
+        for (PeerProcess p : List.of(pa, pb, r3)) {
             assertEquals(p.name + ": SATOs and RTP-Port sessions left after the call", "0 SATOs, 0 sessions, 0 RTP-Port sessions",
                     awaitEmpty(p));
         }
@@ -183,7 +196,11 @@ public class MediaFailoverTest {
     }
 
     private static String awaitLog(PeerProcess p, String text) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
+        return awaitLog(p, text, Duration.ofSeconds(10));
+    }
+
+    private static String awaitLog(PeerProcess p, String text, Duration patience) throws Exception {
+        long deadline = System.currentTimeMillis() + patience.toMillis();
         while (System.currentTimeMillis() < deadline) {
             String log = p.logText();
             if (log.contains(text)) {

@@ -49,6 +49,7 @@ public final class RelayDirectory implements AutoCloseable {
     private long emptyAskedNanos;
     private long emptyPauseSeconds;
     private final java.util.concurrent.atomic.AtomicBoolean candidatesRefreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean refreshSoonPending = new java.util.concurrent.atomic.AtomicBoolean();
 
     public RelayDirectory(LookupService lookup) {
         this.lookup = lookup;
@@ -183,6 +184,29 @@ public final class RelayDirectory implements AutoCloseable {
             }
         }
         return cachedCandidates.stream().filter(p -> !exclude.contains(p.nodeId())).limit(n).toList();
+    }
+
+    /**
+     * Reads the relay records again in the background, at once unless a read came in the last
+     * {@value #EMPTY_RETRY_SECONDS} s (many calls asking at once make one read): a call that wants a
+     * relay its cached list lacks (policy always, after its relay failed) need not wait for the
+     * {@value #CANDIDATES_REFRESH_SECONDS} s rhythm.
+     */
+    public void refreshSoon() {
+        long read = candidatesReadNanos;
+        if (read != 0 && System.nanoTime() - read < TimeUnit.SECONDS.toNanos(EMPTY_RETRY_SECONDS)) {
+            return;
+        }
+        if (refreshSoonPending.compareAndSet(false, true)) {
+            try {
+                timer.execute(() -> {
+                    refreshSoonPending.set(false);
+                    readRelays();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                refreshSoonPending.set(false); // closed
+            }
+        }
     }
 
     /**

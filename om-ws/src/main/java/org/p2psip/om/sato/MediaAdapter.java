@@ -53,6 +53,13 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
     private static final int MIN_DIRECT_PROBES = 6;
     /** How long a relay that failed is not chosen again for the same SATO. */
     private static final long FAILED_FOR_NANOS = Duration.ofSeconds(15).toNanos();
+    /**
+     * A relay that failed is not gone back to by a restoration (policy always) for this long: its
+     * record outlives it in the lookup service by up to the record's TTL (60 s).
+     */
+    private static final long RESTORE_AVOIDS_NANOS = Duration.ofSeconds(60).toNanos();
+    /** Relays a restoration looks at, at most (the cached list, most spare capacity first). */
+    private static final int RESTORE_CANDIDATES = 8;
     /** Failed relays remembered at most. */
     private static final int MAX_FAILED = 256;
     /**
@@ -102,6 +109,22 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
                 direct = true;
                 target = null;
                 break;
+            case RESTORE: {
+                // from the cached relay list only (no lookup, which waits when it finds none): tried again
+                // after the next window; a relay that failed lately is not taken again before its time
+                Set<String> ex = failedWithin(RESTORE_AVOIDS_NANOS, null);
+                PeerRecord back = policy.candidates(c.peer, RESTORE_CANDIDATES).stream().filter(p -> !ex.contains(p.nodeId()))
+                        .findFirst().orElse(null);
+                if (back == null) {
+                    log.debug("[{}] media SATO {}: {}: no relay to go back to yet", peerName, c.id, reason);
+                    policy.refreshRelays(); // for the next try
+                    return false;
+                }
+                direct = false;
+                target = back;
+                why = reason + ": back on relay " + back.shortId() + " (most spare capacity)";
+                break;
+            }
             case INSERT: {
                 RelayPolicy.Decision d = policy.replacement(c.peer, excluded(null), reason, true, FAILOVER_WAIT);
                 if (!d.relayed()) {
@@ -264,9 +287,19 @@ final class MediaAdapter implements MediaAdaptation, MediaWatch.Actions {
     }
 
     private Set<String> excluded(MediaChain.Via via) {
+        return failedWithin(FAILED_FOR_NANOS, via);
+    }
+
+    /** The relays that failed in the last {@code nanos}, and {@code via}'s relay if it has one. */
+    private Set<String> failedWithin(long nanos, MediaChain.Via via) {
         long now = System.nanoTime();
-        failedRelays.values().removeIf(t -> now - t > FAILED_FOR_NANOS);
-        Set<String> ex = new java.util.HashSet<>(failedRelays.keySet());
+        failedRelays.values().removeIf(t -> now - t > RESTORE_AVOIDS_NANOS);
+        Set<String> ex = new java.util.HashSet<>();
+        failedRelays.forEach((id, t) -> {
+            if (now - t <= nanos) {
+                ex.add(id);
+            }
+        });
         if (via != null && via.relayed()) {
             ex.add(via.relay().nodeId());
         }

@@ -307,7 +307,11 @@ final class MediaWatch implements AutoCloseable {
                 long t = System.nanoTime();
                 synchronized (w) {
                     w.judge.acted(t, v.action(), moved);
-                    w.window.changedAfterBegin(t);
+                    if (moved || v.action() != PathJudge.Action.RESTORE) {
+                        w.window.changedAfterBegin(t);
+                    } else {
+                        w.window.changeAbandoned(); // no relay to go back to yet: the path stayed, no gap to measure
+                    }
                     w.detoursPreparedNanos = -1; // the alternatives changed with the path
                     w.remoteSilentAtNanos = -1;
                     w.remoteSilentReports = 0;
@@ -393,7 +397,8 @@ final class MediaWatch implements AutoCloseable {
             }
         }
         return new PathJudge.Figures(via.relayed(), !chain.relayForced && auto, auto && !chain.relayForced, silent,
-                w.window.flowed(), w.window.mediaSinceChange(), degraded, directGood);
+                w.window.flowed(), w.window.mediaSinceChange(), degraded, directGood,
+                settings.relayPolicy() == RelayPolicy.Mode.ALWAYS);
     }
 
     /** Why the direct path is degraded now (probes, this end's media, the far end's reports), or null. */

@@ -11,7 +11,10 @@ package org.p2psip.om.sato;
  *   <li><b>insertion</b> (policy auto, direct path): degraded past the relay policy's thresholds
  *       without a break for {@link SatoSettings.Adaptation#insertAfter()};</li>
  *   <li><b>removal</b> (a relay inserted for congestion, not one forced by policy always or a NAT):
- *       the direct path comfortably good without a break for {@link SatoSettings.Adaptation#removeAfter()}.</li>
+ *       the direct path comfortably good without a break for {@link SatoSettings.Adaptation#removeAfter()};</li>
+ *   <li><b>restoration</b> (policy always): media that went direct (its relay failed and no other was
+ *       left, or none was registered at set-up) goes back through a relay, tried once every
+ *       {@link SatoSettings.Adaptation#removeAfter()} after the last change.</li>
  * </ul>
  * Hysteresis: an insertion waits {@code insertAfter} and a removal {@code removeAfter} after the
  * last change, so a path held at a threshold changes at most once per window. Pure: fed the
@@ -21,7 +24,7 @@ final class PathJudge {
     /** Failovers in a row that brought no media back before it stops trying. */
     static final int MAX_FAILOVERS = 3;
 
-    enum Action { NONE, FAILOVER, INSERT, REMOVE }
+    enum Action { NONE, FAILOVER, INSERT, REMOVE, RESTORE }
 
     record Verdict(Action action, String reason) {
         static final Verdict NONE = new Verdict(Action.NONE, null);
@@ -38,9 +41,14 @@ final class PathJudge {
      * @param mediaSinceChange media arrived over the overlay since the last change of path
      * @param degraded       why the direct path is degraded now (null: it is not, or not measured)
      * @param directGood     the direct path is comfortably within the thresholds now
+     * @param relayWanted    the policy wants a relay on this path (policy always)
      */
     record Figures(boolean relayed, boolean removable, boolean mayInsert, long silentMs, boolean flowed, boolean mediaSinceChange, String degraded,
-                   boolean directGood) {
+                   boolean directGood, boolean relayWanted) {
+        Figures(boolean relayed, boolean removable, boolean mayInsert, long silentMs, boolean flowed, boolean mediaSinceChange,
+                String degraded, boolean directGood) {
+            this(relayed, removable, mayInsert, silentMs, flowed, mediaSinceChange, degraded, directGood, false);
+        }
     }
 
     private final SatoSettings.Adaptation settings;
@@ -64,6 +72,9 @@ final class PathJudge {
                 return Verdict.NONE;
             }
             return new Verdict(Action.FAILOVER, "no media for " + f.silentMs() + " ms " + (f.relayed() ? "through the relay" : "on the direct path"));
+        }
+        if (f.relayWanted() && !f.relayed() && sinceChange >= settings.removeAfter().toMillis()) {
+            return new Verdict(Action.RESTORE, "relay policy always: on the direct path for " + sinceChange / 1000 + " s");
         }
         if (f.mayInsert() && !f.relayed() && f.degraded() != null) {
             if (degradedSinceNanos < 0) {

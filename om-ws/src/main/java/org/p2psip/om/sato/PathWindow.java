@@ -90,6 +90,11 @@ final class PathWindow {
         gapPending = true;
     }
 
+    /** The change begun with {@link #beginChange} did not happen (nothing to move to): no gap pending. */
+    void changeAbandoned() {
+        gapPending = false;
+    }
+
     /** The change begun with {@link #beginChange} is complete at {@code now}: silence counts from here. */
     void changedAfterBegin(long now) {
         changedNanos = now;

@@ -75,6 +75,11 @@ final class ReachableRelays implements RelayPolicy.Relays {
     }
 
     @Override
+    public void refreshSoon() {
+        all.refreshSoon();
+    }
+
+    @Override
     public PeerRecord find(Set<String> exclude) {
         Set<String> ex = new HashSet<>(exclude);
         for (int i = 0; i < TRIES; i++) {

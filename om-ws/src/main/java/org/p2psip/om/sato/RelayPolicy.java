@@ -57,6 +57,10 @@ public final class RelayPolicy {
         /** The relay with the most spare capacity, asking the lookup service now; null if none. */
         PeerRecord find(Set<String> exclude);
 
+        /** Reads the relay records again soon, in the background (a call wants a relay the cached list lacks). */
+        default void refreshSoon() {
+        }
+
         static Relays of(RelayDirectory d) {
             return new Relays() {
                 @Override
@@ -67,6 +71,11 @@ public final class RelayPolicy {
                 @Override
                 public PeerRecord find(Set<String> exclude) {
                     return d.find(exclude);
+                }
+
+                @Override
+                public void refreshSoon() {
+                    d.refreshSoon();
                 }
             };
         }
@@ -306,7 +315,17 @@ public final class RelayPolicy {
 
     /** The relays a running call to {@code peer} might move to (cached list, no waiting). */
     List<PeerRecord> candidates(PeerRecord peer) {
-        return relays.candidates(MAX_RELAYS, Set.of(self, peer.nodeId()));
+        return candidates(peer, MAX_RELAYS);
+    }
+
+    /** Up to {@code n} relays a running call to {@code peer} might move to (cached list, no waiting). */
+    List<PeerRecord> candidates(PeerRecord peer, int n) {
+        return relays.candidates(n, Set.of(self, peer.nodeId()));
+    }
+
+    /** The cached relay list is read again soon, in the background. */
+    void refreshRelays() {
+        relays.refreshSoon();
     }
 
     SatoSettings settings() {

@@ -86,6 +86,27 @@ public class RelayDirectoryTest {
     }
 
     @Test
+    public void aRelayThatAppearsIsACandidateSoonWhenACallAsksNotAtTheNextThirtySecondRefresh() throws Exception {
+        Records lookup = new Records();
+        lookup.relays.add(relay(C, "203.0.113.12", 50));
+        try (RelayDirectory dir = new RelayDirectory(lookup)) {
+            assertEquals(C, dir.find(Set.of()).nodeId()); // the cached list: C, fresh for 30 s
+            lookup.relays.add(relay(D, "203.0.113.13", 80));
+            Thread.sleep(2_100); // reads coalesce within 2 s of the last one
+            int gets = lookup.gets.get();
+            for (int i = 0; i < 20; i++) {
+                dir.refreshSoon(); // twenty calls asking at once: one read
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (dir.candidates(4, Set.of(C)).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(List.of(D), dir.candidates(4, Set.of(C)).stream().map(PeerRecord::nodeId).toList());
+            assertEquals("one read for twenty asks", gets + 1, lookup.gets.get());
+        }
+    }
+
+    @Test
     public void anOverlayWithoutRelaysIsNotAskedEveryTwoSecondsForEver() throws Exception {
         Records lookup = new Records();
         try (RelayDirectory dir = new RelayDirectory(lookup)) {

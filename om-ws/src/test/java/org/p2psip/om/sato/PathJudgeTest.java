@@ -34,6 +34,27 @@ public class PathJudgeTest {
     }
 
     @Test
+    public void withPolicyAlwaysDirectMediaGoesBackThroughARelayOncePerWindow() {
+        PathJudge j = new PathJudge(A, 0);
+        long window = A.removeAfter().toMillis();
+        PathJudge.Figures directAlways = new PathJudge.Figures(false, false, false, 0, true, true, null, false, true);
+        assertEquals(PathJudge.Action.NONE, j.judge((window - 1) * MS, directAlways).action());
+        PathJudge.Verdict v = j.judge(window * MS, directAlways);
+        assertEquals(PathJudge.Action.RESTORE, v.action());
+        assertTrue(v.reason(), v.reason().startsWith("relay policy always: on the direct path for "));
+        j.acted(window * MS, v.action(), false); // no relay to go back to yet
+        assertEquals("not again before the next window", PathJudge.Action.NONE,
+                j.judge((2 * window - 1) * MS, directAlways).action());
+        assertEquals(PathJudge.Action.RESTORE, j.judge(2 * window * MS, directAlways).action());
+        j.acted(2 * window * MS, PathJudge.Action.RESTORE, true);
+        PathJudge.Figures relayedAlways = new PathJudge.Figures(true, false, false, 0, true, true, null, false, true);
+        assertEquals("on a relay: nothing to restore", PathJudge.Action.NONE, j.judge(10 * window * MS, relayedAlways).action());
+        PathJudge.Figures directAuto = new PathJudge.Figures(false, true, true, 0, true, true, null, false, false);
+        assertEquals("policy auto: direct is where media belongs", PathJudge.Action.NONE,
+                new PathJudge(A, 0).judge(10 * window * MS, directAuto).action());
+    }
+
+    @Test
     public void noFailoverBeforeAnyMediaFlowed() {
         PathJudge j = new PathJudge(A, 0);
         PathJudge.Figures never = new PathJudge.Figures(true, true, false, 5000, false, false, null, false);
