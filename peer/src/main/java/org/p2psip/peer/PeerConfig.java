@@ -75,6 +75,10 @@ public final class PeerConfig {
             Option.value("max-calls-in-setup", String.valueOf(org.p2psip.sip.proxy.ProxySettings.DEFAULT_MAX_CALLS_IN_SETUP),
                     "P2PSIP-Port overload control: a new call finding this many calls in set-up (no final answer, the"
                     + " callee's phone not ringing yet) is refused at once with 503 and Retry-After"),
+            Option.value("target-setup-ms", String.valueOf(org.p2psip.sip.proxy.ProxySettings.DEFAULT_TARGET_SETUP_MILLIS),
+                    "P2PSIP-Port overload control: when every call set up in 200 ms took longer than this (a standing"
+                    + " queue), only as many calls as the port sets up in this time go into set-up; the excess gets 503"
+                    + " and Retry-After"),
             Option.value("http", "127.0.0.1:0", "the operator's HTTP listener, read-only, without authentication: this peer's"
                     + " web view (node, ring, SATO table, RTP-Port sessions, live call ladders) at / and Prometheus metrics at"
                     + " /metrics; HOST:PORT (on loopback, the default, only users and programs of this host reach it: keep it"
@@ -152,6 +156,9 @@ public final class PeerConfig {
         number("register-expires-max");
         if (number("max-calls-in-setup") < 1 || number("max-calls-in-setup") > 1_000_000) {
             throw new IllegalArgumentException("--max-calls-in-setup must be 1 .. 1000000, not " + number("max-calls-in-setup"));
+        }
+        if (number("target-setup-ms") < 1 || number("target-setup-ms") > 600_000) {
+            throw new IllegalArgumentException("--target-setup-ms must be 1 .. 600000, not " + number("target-setup-ms"));
         }
         String sec = options.get(SECURITY);
         if (sec == null || sec.isBlank()) {
@@ -309,6 +316,11 @@ public final class PeerConfig {
     /** The P2PSIP-Port's admission limit ({@code --max-calls-in-setup}). */
     public int maxCallsInSetup() {
         return (int) number("max-calls-in-setup");
+    }
+
+    /** The P2PSIP-Port's set-up time beyond which a standing queue of calls is refused ({@code --target-setup-ms}). */
+    public int targetSetupMillis() {
+        return (int) number("target-setup-ms");
     }
 
     /** The security directory ({@code --security DIR}); null when the overlay is unsecured ({@code --security off}). */

@@ -53,6 +53,7 @@ final class SatoPortLauncher {
                 "--sdp-rewrite", config.sdpRewrite() ? "on" : "off",
                 "--max-expires", String.valueOf(config.registerExpiresMax()),
                 "--max-calls-in-setup", String.valueOf(config.maxCallsInSetup()),
+                "--target-setup-ms", String.valueOf(config.targetSetupMillis()),
                 "--om-timeout", String.valueOf(omTimeout.toMillis())));
         org.p2psip.common.ListenerBounds tcp = ListenerOptions.sipTcp(config);
         args.addAll(List.of("--max-tcp-connections", String.valueOf(tcp.maxConnections()),
@@ -94,6 +95,7 @@ final class SatoPortLauncher {
                 .overlayPort(config.sipOverlayPort())
                 .sdpRewrite(config.sdpRewrite())
                 .maxCallsInSetup(config.maxCallsInSetup())
+                .targetSetupMillis(config.targetSetupMillis())
                 .omTimeout(omTimeout)
                 .overlayAdvertised(overlayAdvertised)
                 .usersFile(config.usersFile())

@@ -144,7 +144,7 @@ public final class P2psipPort implements Closeable, SatoPortProcessMain.Port {
             DigestAuthenticator auth = authenticator();
             proxy = new SipProxy(interfaces, registrar, overlay, auth,
                     new ProxySettings(config.sdpRewrite(), config.timerC().toMillis(), config.maxCallDuration().toMillis(),
-                            config.maxCallsInSetup()),
+                            config.maxCallsInSetup(), config.targetSetupMillis()),
                     workers, timer, SipStacks.factories().message(), SipStacks.factories().header());
             LadderFeed trace = interfaces.ladder();
             overlay.onViewWatch(on -> {

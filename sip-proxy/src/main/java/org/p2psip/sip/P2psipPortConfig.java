@@ -52,6 +52,7 @@ public final class P2psipPortConfig {
     private boolean bindingsFileSet;
     private int maxOmRequests = 512;
     private int maxCallsInSetup = org.p2psip.sip.proxy.ProxySettings.DEFAULT_MAX_CALLS_IN_SETUP;
+    private int targetSetupMillis = org.p2psip.sip.proxy.ProxySettings.DEFAULT_TARGET_SETUP_MILLIS;
 
     /** @param controlSocket where the port listens for its Overlay Manager */
     public P2psipPortConfig(Path controlSocket) {
@@ -267,6 +268,22 @@ public final class P2psipPortConfig {
 
     public int maxCallsInSetup() {
         return maxCallsInSetup;
+    }
+
+    /**
+     * Overload control: when every call set up during a short window took longer than this, new calls
+     * beyond what the port sets up in this time get 503 + Retry-After ({@code --target-setup-ms}).
+     */
+    public P2psipPortConfig targetSetupMillis(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("target set-up time must be >= 1 ms: " + v);
+        }
+        this.targetSetupMillis = v;
+        return this;
+    }
+
+    public int targetSetupMillis() {
+        return targetSetupMillis;
     }
 
     /**

@@ -42,6 +42,8 @@ public final class P2psipPortMain {
             "  --sato-timeout MS     how long a signalling SATO may take to be ready (default 10000)",
             "  --max-om-requests N   unanswered requests to the OM beyond which UAs get 503 at once (default 512)",
             "  --max-calls-in-setup N  new calls beyond N in set-up get 503 + Retry-After at once (default 32)",
+            "  --target-setup-ms MS  when every call set up in 200 ms took longer than MS, only as many calls as are set up",
+            "                        in MS go into set-up; the excess gets 503 + Retry-After (default 50)",
             "  --max-tcp-connections N  open SIP TCP connections per listener; beyond, new ones are closed (default 256)",
             "  --max-tcp-per-source N   ... per source address (default 32)",
             "  --tcp-message-deadline-ms MS  a SIP message over TCP must be complete within this (default 10000)",
@@ -100,6 +102,7 @@ public final class P2psipPortMain {
             Option.value("sato-timeout", null, "how long a signalling SATO may take to be ready (ms)"),
             Option.value("max-om-requests", null, "unanswered requests to the OM beyond which UAs get 503"),
             Option.value("max-calls-in-setup", null, "new calls beyond this many in set-up get 503 + Retry-After"),
+            Option.value("target-setup-ms", null, "set-up time beyond which a standing queue of calls gets 503 (ms)"),
             Option.value("users", null, "users file (NAME:PASSWORD a line): digest authentication"),
             Option.value("max-tcp-connections", "256", "open SIP TCP connections per listener"),
             Option.value("max-tcp-per-source", "32", "open SIP TCP connections per source address"),
@@ -176,6 +179,9 @@ public final class P2psipPortMain {
         }
         if (o.has("max-calls-in-setup")) {
             c.maxCallsInSetup((int) o.number("max-calls-in-setup", 1, 1_000_000));
+        }
+        if (o.has("target-setup-ms")) {
+            c.targetSetupMillis((int) o.number("target-setup-ms", 1, 600_000));
         }
         return c;
     }

@@ -10,14 +10,23 @@ package org.p2psip.sip.proxy;
  *                        final response yet and the callee's phone not ringing yet: the overlay's work)
  *                        are refused at once with 503 and Retry-After; ringing calls count towards
  *                        {@link #maxPendingInvites()} only
+ * @param targetSetupMillis overload control: when every call set up during a short window took longer
+ *                        than this, the port has a standing queue and takes only as many calls into
+ *                        set-up as it completes in this time; the excess gets 503 ({@link AdmissionGate})
  */
-public record ProxySettings(boolean sdpRewrite, long timerCMillis, long maxCallMillis, int maxCallsInSetup) {
+public record ProxySettings(boolean sdpRewrite, long timerCMillis, long maxCallMillis, int maxCallsInSetup,
+                            int targetSetupMillis) {
     /** Default of {@link #maxCallsInSetup}: a few hundred milliseconds of set-ups at this port's capacity. */
     public static final int DEFAULT_MAX_CALLS_IN_SETUP = 32;
+    /** Default of {@link #targetSetupMillis}: a few times a warm call's set-up at this port. */
+    public static final int DEFAULT_TARGET_SETUP_MILLIS = 50;
 
     public ProxySettings {
         if (maxCallsInSetup < 1) {
             throw new IllegalArgumentException("maxCallsInSetup must be at least 1: " + maxCallsInSetup);
+        }
+        if (targetSetupMillis < 1) {
+            throw new IllegalArgumentException("targetSetupMillis must be at least 1: " + targetSetupMillis);
         }
     }
 
@@ -27,6 +36,6 @@ public record ProxySettings(boolean sdpRewrite, long timerCMillis, long maxCallM
     }
 
     public static ProxySettings defaults() {
-        return new ProxySettings(true, 181_000, 12L * 3600 * 1000, DEFAULT_MAX_CALLS_IN_SETUP);
+        return new ProxySettings(true, 181_000, 12L * 3600 * 1000, DEFAULT_MAX_CALLS_IN_SETUP, DEFAULT_TARGET_SETUP_MILLIS);
     }
 }

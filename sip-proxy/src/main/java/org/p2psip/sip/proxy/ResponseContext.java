@@ -45,6 +45,9 @@ final class ResponseContext {
     /** Responses go upstream in order even when an SDP rewrite waits for the OM. */
     CompletableFuture<Void> upstream = CompletableFuture.completedFuture(null);
 
+    /** When the request reached this port ({@link System#nanoTime}): a call's set-up time counts from here. */
+    final long arrivedNanos = System.nanoTime();
+
     ResponseContext(ServerTransaction st, Request request, Request template, String loopHash, Side in) {
         this.st = st;
         this.request = request;

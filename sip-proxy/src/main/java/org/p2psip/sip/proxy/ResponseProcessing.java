@@ -40,7 +40,11 @@ final class ResponseProcessing {
     private final java.util.concurrent.atomic.AtomicInteger settingUp = new java.util.concurrent.atomic.AtomicInteger();
     private final CallOutcomes outcomes = new CallOutcomes();
 
-    ResponseProcessing(Interfaces ifs, CallTable calls, SdpCrossing sdp, Executor executor, Replies replies, PhoneBye byes) {
+    private final AdmissionGate admission;
+
+    ResponseProcessing(Interfaces ifs, CallTable calls, SdpCrossing sdp, Executor executor, Replies replies, PhoneBye byes,
+                       AdmissionGate admission) {
+        this.admission = admission;
         this.byes = byes;
         this.ifs = ifs;
         this.calls = calls;
@@ -57,15 +61,33 @@ final class ResponseProcessing {
         }
         ResponseContext old = invites.put(ctx.cancelKey, ctx);
         if (old != null && old != ctx) {
-            notSettingUp(old);
+            notSettingUp(old, 0, null);
         }
     }
 
-    /** {@code ctx}'s call rings or has its answer: no longer counted among the calls in set-up. */
-    private void notSettingUp(ResponseContext ctx) {
+    /**
+     * {@code ctx}'s call rings or has its answer ({@code code} through branch {@code b}; 0: neither):
+     * no longer counted among the calls in set-up. A call that rings or is answered tells overload
+     * control its set-up time and where it went.
+     */
+    private void notSettingUp(ResponseContext ctx, int code, Branch b) {
         if (ctx.settingUp.compareAndSet(true, false)) {
             settingUp.decrementAndGet();
+            if (code > 100 && code < 300 && b != null) {
+                admission.setUp(destination(b.target), System.nanoTime() - ctx.arrivedNanos);
+            }
         }
+    }
+
+    /** Where a branch went, for the set-up times of overload control: a peer, this port's phones, a fixed hop. */
+    private static String destination(Target t) {
+        if (t instanceof Target.Remote r) {
+            return r.peer().record();
+        }
+        if (t instanceof Target.Fixed f) {
+            return f.hop().toString();
+        }
+        return "a phone registered here";
     }
 
     /** The final responses to initial INVITEs that left this port, by class. */
@@ -93,7 +115,7 @@ final class ResponseProcessing {
     void inviteTerminated(Request invite) {
         ResponseContext ctx = invites.remove(ResponseContext.cancelKey(invite));
         if (ctx != null) {
-            notSettingUp(ctx);
+            notSettingUp(ctx, 0, null);
         }
     }
 
@@ -116,7 +138,7 @@ final class ResponseProcessing {
                 }
                 forward = code > 100 && !ctx.finalSent;
                 if (forward) {
-                    notSettingUp(ctx); // it rings: the overlay's part of the set-up is done
+                    notSettingUp(ctx, code, b); // it rings: the overlay's part of the set-up is done
                 }
             } else if (b.isFinal) {
                 // a 2xx from a second UA of a forked INVITE after this branch was closed: pass it on statelessly
@@ -215,7 +237,7 @@ final class ResponseProcessing {
             });
         }
         if (code >= 200) {
-            setUpEnded(ctx);
+            setUpEnded(ctx, code, b);
             if (code < 300 && ctx.initial && ctx.isInvite()) {
                 // the dialog at this port's phone, should the Overlay Manager report the call's media dead
                 PortCall call = calls.get(ctx.callId);
@@ -266,7 +288,7 @@ final class ResponseProcessing {
                 log.debug("cannot rewrite 503: {}", e.getMessage());
             }
         }
-        setUpEnded(ctx);
+        setUpEnded(ctx, r.getStatusCode(), null);
         sendInOrder(ctx, r, CompletableFuture.completedFuture(null));
         afterFinal(ctx, code);
     }
@@ -275,10 +297,10 @@ final class ResponseProcessing {
      * The INVITE has its final answer: no longer a call in set-up. Done before the answer leaves, so
      * that whoever receives it finds the count already lower (overload control admits the next call).
      */
-    private void setUpEnded(ResponseContext ctx) {
+    private void setUpEnded(ResponseContext ctx, int code, Branch b) {
         if (ctx.isInvite()) {
             invites.remove(ctx.cancelKey, ctx);
-            notSettingUp(ctx);
+            notSettingUp(ctx, code, b);
         }
     }
 
@@ -312,7 +334,7 @@ final class ResponseProcessing {
 
     /** The call-level consequences of a final response leaving this proxy. */
     private void afterFinal(ResponseContext ctx, int code) {
-        setUpEnded(ctx);
+        setUpEnded(ctx, code, null);
         if (Request.BYE.equals(ctx.method)) {
             calls.end(ctx.callId, "BYE answered " + code);
         } else if (ctx.initial && ctx.isInvite()) {

@@ -71,7 +71,7 @@ public final class SipProxy implements SipListener {
     private final Authentication authentication;
     private final ForwardingPolicy policy;
     private final AtomicLong requests = new AtomicLong();
-    private final int maxCallsInSetup;
+    private final AdmissionGate admission;
     private final int maxPendingInvites;
 
     public SipProxy(Interfaces ifs, Registrar registrar, OverlayLink overlay, DigestAuthenticator auth, ProxySettings settings,
@@ -82,7 +82,7 @@ public final class SipProxy implements SipListener {
         calls = new CallTable(overlay);
         replies = new Replies(messages, headers, ifs.ladder());
         authentication = auth == null ? null : new Authentication(auth, replies, headers);
-        maxCallsInSetup = settings.maxCallsInSetup();
+        admission = new AdmissionGate(settings.maxCallsInSetup(), settings.targetSetupMillis(), System::nanoTime);
         maxPendingInvites = settings.maxPendingInvites();
         registrations = new RegisterHandler(registrar, messages, headers);
         LoopDetector loops = new LoopDetector();
@@ -91,7 +91,7 @@ public final class SipProxy implements SipListener {
         OverlayDetours detours = new OverlayDetours();
         routes = new RouteProcessing(ifs, registrar, detours);
         policy = new ForwardingPolicy(registrar);
-        responses = new ResponseProcessing(ifs, calls, sdp, executor, replies, new PhoneBye(ifs, messages, headers));
+        responses = new ResponseProcessing(ifs, calls, sdp, executor, replies, new PhoneBye(ifs, messages, headers), admission);
         // the Overlay Manager reports a call's media dead: BYE to this port's phone, the call's SATOs torn down
         overlay.onMediaFailed(calls::endDeadCall);
         branches = new BranchForwarding(ifs, loops, calls, sdp, responses, replies, timer, settings.timerCMillis(),
@@ -190,10 +190,10 @@ public final class SipProxy implements SipListener {
             policy.dialogRequest(req);
         }
         if (ctx.isInvite() && ctx.initial) {
-            int inSetup = responses.callsInSetup();
-            if (inSetup >= maxCallsInSetup) {
+            String refusal = admission.refusal(responses.callsInSetup());
+            if (refusal != null) {
                 // overload control: refuse the excess at once instead of queueing it into time-outs
-                replies.overloaded(st, req, inSetup + " calls in set-up");
+                replies.overloaded(st, req, refusal);
                 return;
             }
             int pending = responses.pendingInvites();

@@ -1,0 +1,177 @@
+package org.p2psip.sip.proxy;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Overload control of the P2PSIP-Port: whether a new call (an initial INVITE) goes into set-up or is
+ * answered 503 + Retry-After at once. Two bounds:
+ * <ul>
+ * <li>never more than {@code maxCallsInSetup} calls in set-up ({@code --max-calls-in-setup});</li>
+ * <li>a <em>standing queue</em>: a call's set-up time less the shortest set-up time to the same
+ * destination (its callee's peer, or this port's phone) in the last minute is its time in queue;
+ * when each call whose set-up this port served during a window of {@value #WINDOW_MILLIS} ms (at
+ * least {@value #MIN_SETUPS_IN_WINDOW} of them) was in queue longer than the target, the calls are
+ * waiting for this machine, not for the network (a far peer is slow, not queued). The port then
+ * takes only as many calls into set-up as it would complete with the target's queueing (Little's
+ * law: over the set-ups of the last second, the sum of their shortest time plus the target, per
+ * second; at least {@value #MIN_LIMIT}), and refuses the excess at once instead of queueing it. It
+ * goes back to the first bound once no call was refused for {@value #CALM_MILLIS} ms.</li>
+ * </ul>
+ * A burst shorter than the window (a garbage collection, a compile) queues and passes, as a CoDel
+ * queue lets a burst pass and drops only from a standing queue (Nichols and Jacobson, 2012); the
+ * shortest time per destination is the base of TCP Vegas. Set-ups that fail (4xx-6xx) are not
+ * counted: a call to a peer that does not answer waits for the network.
+ */
+final class AdmissionGate {
+    private static final Logger log = LoggerFactory.getLogger(AdmissionGate.class);
+
+    static final long WINDOW_MILLIS = 200;
+    static final int MIN_SETUPS_IN_WINDOW = 4;
+    static final int MIN_LIMIT = 2;
+    static final long CALM_MILLIS = 1000;
+    /** A destination's shortest set-up time is taken again after this long (its route may have changed). */
+    static final long BASE_MILLIS = 60_000;
+    /** Destinations remembered at most (the least recently used is forgotten). */
+    static final int MAX_DESTINATIONS = 1024;
+    private static final long RATE_BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final int maxCallsInSetup;
+    private final long targetNanos;
+    private final LongSupplier clock;
+    private final long windowNanos = TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
+    private final long calmNanos = TimeUnit.MILLISECONDS.toNanos(CALM_MILLIS);
+
+    private long windowStart;
+    private int windowSetups;
+    private long windowShortest = Long.MAX_VALUE;
+    /** Per 100 ms, the last 10 buckets (one second): the sum of the set-ups' base times plus the target. */
+    private final long[] budget = new long[10];
+    private final Map<String, long[]> bases = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            return size() > MAX_DESTINATIONS;
+        }
+    };
+    private final long baseNanos = TimeUnit.MILLISECONDS.toNanos(BASE_MILLIS);
+    private long bucket;
+    private boolean standingQueue;
+    private long lastRefusal;
+    private long refusedInEpisode;
+
+    /**
+     * @param maxCallsInSetup the first bound
+     * @param targetMillis the set-up time beyond which a window of set-ups shows a standing queue
+     * @param clock nanoseconds, monotonic ({@link System#nanoTime} outside tests)
+     */
+    AdmissionGate(int maxCallsInSetup, long targetMillis, LongSupplier clock) {
+        if (maxCallsInSetup < 1 || targetMillis < 1) {
+            throw new IllegalArgumentException("admission gate: limit " + maxCallsInSetup + ", target " + targetMillis + " ms");
+        }
+        this.maxCallsInSetup = maxCallsInSetup;
+        this.targetNanos = TimeUnit.MILLISECONDS.toNanos(targetMillis);
+        this.clock = clock;
+        long now = clock.getAsLong();
+        windowStart = now;
+        bucket = now / RATE_BUCKET_NANOS;
+    }
+
+    /**
+     * Whether a new call goes into set-up while {@code inSetup} others are in set-up.
+     *
+     * @return null to take it, else why it is refused (for the 503's reason phrase)
+     */
+    synchronized String refusal(int inSetup) {
+        long now = clock.getAsLong();
+        roll(now);
+        String why = null;
+        if (inSetup >= maxCallsInSetup) {
+            why = inSetup + " calls in set-up";
+        } else if (standingQueue) {
+            int limit = limit(now);
+            if (inSetup >= limit) {
+                why = String.format(Locale.ROOT, "%d calls in set-up, limit %d while set-ups queue over %d ms", inSetup, limit,
+                        TimeUnit.NANOSECONDS.toMillis(targetNanos));
+            }
+        }
+        if (why != null) {
+            lastRefusal = now;
+            refusedInEpisode++;
+        }
+        return why;
+    }
+
+    /**
+     * A call's set-up ended served (its callee rings or answered) after {@code setupNanos}.
+     *
+     * @param destination where the call went: the callee's peer, or this port's phone
+     */
+    synchronized void setUp(String destination, long setupNanos) {
+        long now = clock.getAsLong();
+        roll(now);
+        long[] base = bases.get(destination);
+        if (base == null) {
+            bases.put(destination, new long[] {setupNanos, now});
+            base = bases.get(destination);
+        } else if (setupNanos <= base[0] || now - base[1] >= baseNanos) {
+            base[0] = setupNanos;
+            base[1] = now;
+        }
+        windowSetups++;
+        windowShortest = Math.min(windowShortest, setupNanos - base[0]);
+        budget[(int) (bucket % budget.length)] += base[0] + targetNanos;
+    }
+
+    /** Whether the port found a standing queue and limits the calls in set-up (for tests and metrics). */
+    synchronized boolean limiting() {
+        roll(clock.getAsLong());
+        return standingQueue;
+    }
+
+    /** The calls in set-up the port takes while it limits them: Little's law over the last second's set-ups. */
+    private int limit(long now) {
+        long sum = 0;
+        for (long c : budget) {
+            sum += c;
+        }
+        long l = sum / TimeUnit.SECONDS.toNanos(1);
+        return (int) Math.min(maxCallsInSetup, Math.max(MIN_LIMIT, l));
+    }
+
+    private void roll(long now) {
+        long b = now / RATE_BUCKET_NANOS;
+        if (b != bucket) {
+            for (long i = Math.max(bucket + 1, b - budget.length + 1); i <= b; i++) {
+                budget[(int) (i % budget.length)] = 0;
+            }
+            bucket = b;
+        }
+        if (now - windowStart >= windowNanos) {
+            boolean slow = windowSetups >= MIN_SETUPS_IN_WINDOW && windowShortest > targetNanos
+                    && now - windowStart < 2 * windowNanos;
+            if (slow && !standingQueue) {
+                standingQueue = true;
+                refusedInEpisode = 0;
+                lastRefusal = now;
+                log.warn("P2PSIP-Port overloaded: each of the {} calls set up in the last {} ms waited over {} ms (the "
+                                + "shortest {} ms more than the fastest set-up to its destination); new calls beyond {} in "
+                                + "set-up get 503 until none was refused for {} ms",
+                        windowSetups, WINDOW_MILLIS, TimeUnit.NANOSECONDS.toMillis(targetNanos),
+                        TimeUnit.NANOSECONDS.toMillis(windowShortest), limit(now), CALM_MILLIS);
+            }
+            windowStart = now;
+            windowSetups = 0;
+            windowShortest = Long.MAX_VALUE;
+        }
+        if (standingQueue && now - lastRefusal >= calmNanos) {
+            standingQueue = false;
+            log.info("P2PSIP-Port no longer overloaded: no call refused for {} ms ({} refused while set-ups were slow)",
+                    CALM_MILLIS, refusedInEpisode);
+        }
+    }
+}
