@@ -152,8 +152,7 @@ final class AdmissionGate {
             bucket = b;
         }
         if (now - windowStart >= windowNanos) {
-            boolean slow = windowSetups >= MIN_SETUPS_IN_WINDOW && windowShortest > targetNanos
-                    && now - windowStart < 2 * windowNanos;
+            boolean slow = windowSetups >= MIN_SETUPS_IN_WINDOW && windowShortest > targetNanos;
             if (slow && !standingQueue) {
                 standingQueue = true;
                 refusedInEpisode = 0;

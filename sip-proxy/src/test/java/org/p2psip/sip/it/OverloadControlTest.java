@@ -18,29 +18,40 @@ import org.p2psip.sip.P2psipPortConfig;
  * Overload control at the P2PSIP-Port: with at most two calls in set-up, a third new call is refused
  * at once with 503 and a Retry-After, the calls being set up go on, and once one of them is answered
  * a new call is admitted again. A call whose callee's phone rings is no longer in set-up (it waits for
- * a person, not for the peer): ringing phones never make the peer refuse calls.
+ * a person, not for the peer): ringing phones never make the peer refuse calls. A standing queue (every
+ * call of a window set up far slower than the fastest set-up to its destination) limits the calls in
+ * set-up further, until no call was refused for a second.
  */
 public class OverloadControlTest {
     static final Duration WAIT = Duration.ofSeconds(10);
     static TestOverlay overlay;
     static P2psipPort port;
+    /** A port whose only bound is the standing queue's: 32 calls in set-up, a target of 30 ms. */
+    static P2psipPort queued;
 
     @BeforeClass
     public static void start() throws Exception {
         Path sockets = Files.createTempDirectory("p2psip-sip-overload");
-        overlay = TestOverlay.start(1);
+        overlay = TestOverlay.start(2);
         port = new P2psipPort(new P2psipPortConfig(sockets.resolve("p.sock")).name("peer-o").sipPort(0).overlayPort(0)
                 .threads(2).maxCallsInSetup(2)).start();
         overlay.attach("peer-o", port, 0);
-        TestPeers.waitFor("OM connected", port::isOverlayManagerConnected);
+        queued = new P2psipPort(new P2psipPortConfig(sockets.resolve("q.sock")).name("peer-q").sipPort(0).overlayPort(0)
+                .threads(2).targetSetupMillis(30)).start();
+        overlay.attach("peer-q", queued, 1);
+        TestPeers.waitFor("OM connected", () -> port.isOverlayManagerConnected() && queued.isOverlayManagerConnected());
     }
 
     @AfterClass
     public static void stop() {
-        TestPeers.closeAll(port, overlay);
+        TestPeers.closeAll(port, queued, overlay);
     }
 
     private static String register(RawSip ua, String user) {
+        return register(port, ua, user);
+    }
+
+    private static String register(P2psipPort port, RawSip ua, String user) {
         return "REGISTER sip:127.0.0.1:" + port.sipPort() + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + ua.localPort() + ";branch=z9hG4bKreg" + System.nanoTime() + ";rport\r\n"
                 + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=r1\r\nTo: <sip:" + user + "@127.0.0.1>\r\n"
@@ -49,6 +60,10 @@ public class OverloadControlTest {
     }
 
     private static String invite(RawSip caller, String callee, int n) {
+        return invite(port, caller, callee, n);
+    }
+
+    private static String invite(P2psipPort port, RawSip caller, String callee, int n) {
         return "INVITE sip:" + callee + "@127.0.0.1:" + port.sipPort() + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + caller.localPort() + ";branch=z9hG4bKinv" + n + "x" + System.nanoTime() + ";rport\r\n"
                 + "Max-Forwards: 70\r\nFrom: <sip:carol@127.0.0.1>;tag=c" + n + "\r\nTo: <sip:" + callee + "@127.0.0.1>\r\n"
@@ -80,9 +95,25 @@ public class OverloadControlTest {
         return null;
     }
 
+    /** The next response to call {@code n} starting with {@code status} (retransmitted finals of other calls skipped). */
+    private static String answerOf(RawSip caller, int n, String status) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String m = caller.receive(Duration.ofMillis(500));
+            if (m != null && m.startsWith(status) && m.contains("Call-ID: overload-" + n + "-")) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     /** Registers {@code user} with {@code callee}'s address and checks the 200. */
     private static void registered(RawSip callee, String user) throws Exception {
-        callee.send(register(callee, user));
+        registered(port, callee, user);
+    }
+
+    private static void registered(P2psipPort port, RawSip callee, String user) throws Exception {
+        callee.send(register(port, callee, user));
         String ok = callee.receive(WAIT);
         assertNotNull("REGISTER answered", ok);
         assertTrue(ok, ok.startsWith("SIP/2.0 200"));
@@ -149,6 +180,66 @@ public class OverloadControlTest {
             assertNotNull("the fourth call is admitted and reaches the callee", inv4);
             callee.send(SinglePortTest.busy(inv4));
             callee.send(SinglePortTest.busy(ringing.get(1)));
+        }
+    }
+
+    @Test
+    public void aStandingQueueOfSlowSetUpsLimitsTheCallsInSetUpUntilNoneWasRefusedForASecond() throws Exception {
+        try (RawSip callee = RawSip.udp(queued.sipPort()); RawSip caller = RawSip.udp(queued.sipPort())) {
+            registered(queued, callee, "queue");
+            // five calls whose phone rings at once: the fastest set-up to this port's phones is a few ms
+            for (int n = 21; n <= 25; n++) {
+                caller.send(invite(queued, caller, "queue", n));
+                String inv = inviteOf(callee, n);
+                assertNotNull("INVITE " + n, inv);
+                callee.send(response(inv, "180 Ringing"));
+                assertNotNull("180 of " + n, answerOf(caller, n, "SIP/2.0 180"));
+                callee.send(SinglePortTest.busy(inv));
+                assertNotNull("486 of " + n, answerOf(caller, n, "SIP/2.0 486"));
+            }
+            Thread.sleep(250);
+            // then eight calls set up 250 ms late each, all within one window: a standing queue
+            List<String> slow = new ArrayList<>();
+            for (int n = 31; n <= 38; n++) {
+                caller.send(invite(queued, caller, "queue", n));
+                String inv = inviteOf(callee, n);
+                assertNotNull("INVITE " + n + " is taken: no queue yet", inv);
+                slow.add(inv);
+            }
+            Thread.sleep(250);
+            for (int n = 31; n <= 38; n++) {
+                callee.send(response(slow.get(n - 31), "180 Ringing"));
+                assertNotNull("180 of " + n, answerOf(caller, n, "SIP/2.0 180"));
+            }
+            Thread.sleep(250);
+            // the port now limits the calls in set-up: 8 set-ups x (a few ms + 30 ms) in the last second: 2
+            for (int n = 41; n <= 42; n++) {
+                caller.send(invite(queued, caller, "queue", n));
+                String inv = inviteOf(callee, n);
+                assertNotNull("INVITE " + n + " is taken: " + (n - 41) + " in set-up", inv);
+                slow.add(inv);
+            }
+            caller.send(invite(queued, caller, "queue", 43));
+            String refused = answerOf(caller, 43, "SIP/2.0 5");
+            assertNotNull(refused);
+            assertTrue(refused, refused.startsWith("SIP/2.0 503 Service Unavailable (overloaded: 2 calls in set-up, limit 2 "
+                    + "while set-ups queue over 30 ms)"));
+            assertTrue("with Retry-After: " + refused, refused.matches("(?is).*\r\nRetry-After: *[1-9].*"));
+            for (String inv : slow) {
+                callee.send(SinglePortTest.busy(inv));
+            }
+            // a second without a refusal: the fixed bound only (32), three calls in set-up again
+            Thread.sleep(1200);
+            List<String> later = new ArrayList<>();
+            for (int n = 51; n <= 53; n++) {
+                caller.send(invite(queued, caller, "queue", n));
+                String inv = inviteOf(callee, n);
+                assertNotNull("INVITE " + n + " is taken once the queue is gone", inv);
+                later.add(inv);
+            }
+            for (String inv : later) {
+                callee.send(SinglePortTest.busy(inv));
+            }
         }
     }
 }
