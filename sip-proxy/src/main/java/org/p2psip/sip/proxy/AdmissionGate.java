@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 final class AdmissionGate {
     private static final Logger log = LoggerFactory.getLogger(AdmissionGate.class);
 
-    static final long WINDOW_MILLIS = 200;
+    static final long WINDOW_MILLIS = 100;
     static final int MIN_SETUPS_IN_WINDOW = 4;
     static final int MIN_LIMIT = 2;
     static final long CALM_MILLIS = 1000;
@@ -160,7 +160,7 @@ final class AdmissionGate {
                 log.warn("P2PSIP-Port overloaded: each of the {} calls set up in the last {} ms waited over {} ms (the "
                                 + "shortest {} ms more than the fastest set-up to its destination); new calls beyond {} in "
                                 + "set-up get 503 until none was refused for {} ms",
-                        windowSetups, WINDOW_MILLIS, TimeUnit.NANOSECONDS.toMillis(targetNanos),
+                        windowSetups, TimeUnit.NANOSECONDS.toMillis(now - windowStart), TimeUnit.NANOSECONDS.toMillis(targetNanos),
                         TimeUnit.NANOSECONDS.toMillis(windowShortest), limit(now), CALM_MILLIS);
             }
             windowStart = now;

@@ -19,7 +19,7 @@ public record ProxySettings(boolean sdpRewrite, long timerCMillis, long maxCallM
     /** Default of {@link #maxCallsInSetup}: a few hundred milliseconds of set-ups at this port's capacity. */
     public static final int DEFAULT_MAX_CALLS_IN_SETUP = 32;
     /** Default of {@link #targetSetupMillis}: a few times a warm call's set-up at this port. */
-    public static final int DEFAULT_TARGET_SETUP_MILLIS = 50;
+    public static final int DEFAULT_TARGET_SETUP_MILLIS = 30;
 
     public ProxySettings {
         if (maxCallsInSetup < 1) {

@@ -41,7 +41,7 @@ public class AdmissionGateTest {
     @Test
     public void aBurstOfSlowSetUpsShorterThanTheWindowDoesNotLimit() {
         setUps(10, 10, 1000); // 10 calls/s, fast
-        setUps(6, 300, 100); // a pause: six calls slow
+        setUps(6, 300, 60); // a pause: six calls slow within 60 ms
         setUps(3, 12, 60); // the backlog read, fast again, within the same window
         advanceMillis(250);
         assertFalse(gate.limiting());
@@ -95,7 +95,7 @@ public class AdmissionGateTest {
     public void theLimitIsNeverBelowTwo() {
         setUps(1, 10, 1);
         advanceMillis(300);
-        setUps(5, 400, 198);
+        setUps(5, 400, 90);
         advanceMillis(50);
         assertTrue(gate.limiting());
         advanceMillis(900); // those set-ups are more than a second old: no rate, yet two calls may be in set-up
