@@ -76,9 +76,9 @@ public final class PeerConfig {
                     "P2PSIP-Port overload control: a new call finding this many calls in set-up (no final answer, the"
                     + " callee's phone not ringing yet) is refused at once with 503 and Retry-After"),
             Option.value("target-setup-ms", String.valueOf(org.p2psip.sip.proxy.ProxySettings.DEFAULT_TARGET_SETUP_MILLIS),
-                    "P2PSIP-Port overload control: when every call set up in 200 ms took longer than this (a standing"
-                    + " queue), only as many calls as the port sets up in this time go into set-up; the excess gets 503"
-                    + " and Retry-After"),
+                    "P2PSIP-Port overload control: when every call set up in 100 ms waited longer than this beyond the"
+                    + " fastest set-up to its destination (a standing queue), only as many calls as the port sets up with"
+                    + " that wait go into set-up; the excess gets 503 and Retry-After"),
             Option.value("http", "127.0.0.1:0", "the operator's HTTP listener, read-only, without authentication: this peer's"
                     + " web view (node, ring, SATO table, RTP-Port sessions, live call ladders) at / and Prometheus metrics at"
                     + " /metrics; HOST:PORT (on loopback, the default, only users and programs of this host reach it: keep it"

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * waiting for this machine, not for the network (a far peer is slow, not queued). The port then
  * takes only as many calls into set-up as it would complete with the target's queueing (Little's
  * law: over the set-ups of the last second, the sum of their shortest time plus the target, per
- * second; at least {@value #MIN_LIMIT}), and refuses the excess at once instead of queueing it. It
- * goes back to the first bound once no call was refused for {@value #CALM_MILLIS} ms.</li>
+ * second; at least {@value #MIN_LIMIT}), and refuses the excess at once instead of queueing it while
+ * the last call set up was in queue longer than the target (a queue that a burst left drains
+ * without refusals). It goes back to the first bound once no call was refused for
+ * {@value #CALM_MILLIS} ms.</li>
  * </ul>
  * A burst shorter than the window (a garbage collection, a compile) queues and passes, as a CoDel
  * queue lets a burst pass and drops only from a standing queue (Nichols and Jacobson, 2012); the
@@ -61,6 +63,8 @@ final class AdmissionGate {
     private final long baseNanos = TimeUnit.MILLISECONDS.toNanos(BASE_MILLIS);
     private long bucket;
     private boolean standingQueue;
+    /** The time in queue of the last call set up: whether the queue is still there. */
+    private long lastQueued;
     private long lastRefusal;
     private long refusedInEpisode;
 
@@ -92,7 +96,7 @@ final class AdmissionGate {
         String why = null;
         if (inSetup >= maxCallsInSetup) {
             why = inSetup + " calls in set-up";
-        } else if (standingQueue) {
+        } else if (standingQueue && lastQueued > targetNanos) {
             int limit = limit(now);
             if (inSetup >= limit) {
                 why = String.format(Locale.ROOT, "%d calls in set-up, limit %d while set-ups queue over %d ms", inSetup, limit,
@@ -123,7 +127,8 @@ final class AdmissionGate {
             base[1] = now;
         }
         windowSetups++;
-        windowShortest = Math.min(windowShortest, setupNanos - base[0]);
+        lastQueued = setupNanos - base[0];
+        windowShortest = Math.min(windowShortest, lastQueued);
         budget[(int) (bucket % budget.length)] += base[0] + targetNanos;
     }
 

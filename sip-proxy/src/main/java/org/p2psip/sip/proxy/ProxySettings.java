@@ -10,15 +10,16 @@ package org.p2psip.sip.proxy;
  *                        final response yet and the callee's phone not ringing yet: the overlay's work)
  *                        are refused at once with 503 and Retry-After; ringing calls count towards
  *                        {@link #maxPendingInvites()} only
- * @param targetSetupMillis overload control: when every call set up during a short window took longer
- *                        than this, the port has a standing queue and takes only as many calls into
- *                        set-up as it completes in this time; the excess gets 503 ({@link AdmissionGate})
+ * @param targetSetupMillis overload control: when every call set up during a short window waited longer
+ *                        than this beyond the fastest set-up to its destination, the port has a standing
+ *                        queue and takes only as many calls into set-up as it completes with this wait;
+ *                        the excess gets 503 ({@link AdmissionGate})
  */
 public record ProxySettings(boolean sdpRewrite, long timerCMillis, long maxCallMillis, int maxCallsInSetup,
                             int targetSetupMillis) {
     /** Default of {@link #maxCallsInSetup}: a few hundred milliseconds of set-ups at this port's capacity. */
     public static final int DEFAULT_MAX_CALLS_IN_SETUP = 32;
-    /** Default of {@link #targetSetupMillis}: a few times a warm call's set-up at this port. */
+    /** Default of {@link #targetSetupMillis}: about three warm set-ups of the assembled peers on one core. */
     public static final int DEFAULT_TARGET_SETUP_MILLIS = 30;
 
     public ProxySettings {

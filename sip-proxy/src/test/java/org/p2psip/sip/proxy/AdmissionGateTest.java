@@ -77,12 +77,17 @@ public class AdmissionGateTest {
         String why = gate.refusal(3);
         assertNotNull(why);
         assertEquals("3 calls in set-up, limit 3 while set-ups queue over 50 ms", why);
-        // set-ups come down to the target, the excess is still refused: still limiting
+        // set-ups still queued (60 ms) at the limited rate: the excess is still refused
         for (int i = 0; i < 20; i++) {
-            setUps(3, 40, 50);
+            setUps(3, 70, 50);
             assertNotNull(gate.refusal(5));
         }
         assertTrue(gate.limiting());
+        // the last call was set up without queueing: the queue is gone, nothing refused
+        setUps(1, 15, 5);
+        assertNull(gate.refusal(5));
+        setUps(1, 90, 5);
+        assertEquals("5 calls in set-up, limit 3 while set-ups queue over 50 ms", gate.refusal(5));
         // the overload ends: nothing refused for a second, the fixed bound only
         setUps(10, 20, 999);
         assertTrue(gate.limiting());
