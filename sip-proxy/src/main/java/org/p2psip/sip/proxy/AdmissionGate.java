@@ -15,17 +15,15 @@ import org.slf4j.LoggerFactory;
  * <li>never more than {@code maxCallsInSetup} calls in set-up ({@code --max-calls-in-setup});</li>
  * <li>a <em>standing queue</em>: a call's set-up time less the shortest set-up time to the same
  * destination (its callee's peer, or this port's phone) in the last minute is its time in queue;
- * when each call whose set-up this port served during a window of {@value #WINDOW_MILLIS} ms (at
- * least {@value #MIN_SETUPS_IN_WINDOW} of them) was in queue longer than the target, the calls are
+ * when the calls whose set-up this port served were in queue longer than the target one after the
+ * other for {@value #INTERVAL_MILLIS} ms (at least {@value #MIN_SETUPS_ABOVE} of them), the calls are
  * waiting for this machine, not for the network (a far peer is slow, not queued). The port then
  * takes only as many calls into set-up as it would complete with the target's queueing (Little's
  * law: over the set-ups of the last second, the sum of their shortest time plus the target, per
- * second; at least {@value #MIN_LIMIT}), and refuses the excess at once instead of queueing it while
- * the last call set up was in queue longer than the target (a queue that a burst left drains
- * without refusals). It goes back to the first bound once no call was refused for
- * {@value #CALM_MILLIS} ms.</li>
+ * second; at least {@value #MIN_LIMIT}), and refuses the excess at once instead of queueing it. It
+ * goes back to the first bound once no call was refused for {@value #CALM_MILLIS} ms.</li>
  * </ul>
- * A burst shorter than the window (a garbage collection, a compile) queues and passes, as a CoDel
+ * A burst shorter than the interval (a garbage collection, a compile) queues and passes, as a CoDel
  * queue lets a burst pass and drops only from a standing queue (Nichols and Jacobson, 2012); the
  * shortest time per destination is the base of TCP Vegas. Set-ups that fail (4xx-6xx) are not
  * counted: a call to a peer that does not answer waits for the network.
@@ -33,8 +31,8 @@ import org.slf4j.LoggerFactory;
 final class AdmissionGate {
     private static final Logger log = LoggerFactory.getLogger(AdmissionGate.class);
 
-    static final long WINDOW_MILLIS = 100;
-    static final int MIN_SETUPS_IN_WINDOW = 4;
+    static final long INTERVAL_MILLIS = 200;
+    static final int MIN_SETUPS_ABOVE = 4;
     static final int MIN_LIMIT = 2;
     static final long CALM_MILLIS = 1000;
     /** A destination's shortest set-up time is taken again after this long (its route may have changed). */
@@ -46,12 +44,13 @@ final class AdmissionGate {
     private final int maxCallsInSetup;
     private final long targetNanos;
     private final LongSupplier clock;
-    private final long windowNanos = TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
+    private final long intervalNanos = TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS);
     private final long calmNanos = TimeUnit.MILLISECONDS.toNanos(CALM_MILLIS);
 
-    private long windowStart;
-    private int windowSetups;
-    private long windowShortest = Long.MAX_VALUE;
+    /** Since when the calls set up were in queue longer than the target, one after the other; -1: the last was not. */
+    private long aboveSince = -1;
+    private int aboveCount;
+    private long aboveShortest;
     /** Per 100 ms, the last 10 buckets (one second): the sum of the set-ups' base times plus the target. */
     private final long[] budget = new long[10];
     private final Map<String, long[]> bases = new LinkedHashMap<>(64, 0.75f, true) {
@@ -63,14 +62,12 @@ final class AdmissionGate {
     private final long baseNanos = TimeUnit.MILLISECONDS.toNanos(BASE_MILLIS);
     private long bucket;
     private boolean standingQueue;
-    /** The time in queue of the last call set up: whether the queue is still there. */
-    private long lastQueued;
     private long lastRefusal;
     private long refusedInEpisode;
 
     /**
      * @param maxCallsInSetup the first bound
-     * @param targetMillis the set-up time beyond which a window of set-ups shows a standing queue
+     * @param targetMillis the time in queue beyond which set-ups one after the other for an interval show a standing queue
      * @param clock nanoseconds, monotonic ({@link System#nanoTime} outside tests)
      */
     AdmissionGate(int maxCallsInSetup, long targetMillis, LongSupplier clock) {
@@ -80,9 +77,7 @@ final class AdmissionGate {
         this.maxCallsInSetup = maxCallsInSetup;
         this.targetNanos = TimeUnit.MILLISECONDS.toNanos(targetMillis);
         this.clock = clock;
-        long now = clock.getAsLong();
-        windowStart = now;
-        bucket = now / RATE_BUCKET_NANOS;
+        bucket = clock.getAsLong() / RATE_BUCKET_NANOS;
     }
 
     /**
@@ -96,7 +91,7 @@ final class AdmissionGate {
         String why = null;
         if (inSetup >= maxCallsInSetup) {
             why = inSetup + " calls in set-up";
-        } else if (standingQueue && lastQueued > targetNanos) {
+        } else if (standingQueue) {
             int limit = limit(now);
             if (inSetup >= limit) {
                 why = String.format(Locale.ROOT, "%d calls in set-up, limit %d while set-ups queue over %d ms", inSetup, limit,
@@ -126,10 +121,29 @@ final class AdmissionGate {
             base[0] = setupNanos;
             base[1] = now;
         }
-        windowSetups++;
-        lastQueued = setupNanos - base[0];
-        windowShortest = Math.min(windowShortest, lastQueued);
         budget[(int) (bucket % budget.length)] += base[0] + targetNanos;
+        long queued = setupNanos - base[0];
+        if (queued <= targetNanos) {
+            aboveSince = -1;
+            return;
+        }
+        if (aboveSince < 0) {
+            aboveSince = now;
+            aboveCount = 0;
+            aboveShortest = queued;
+        }
+        aboveCount++;
+        aboveShortest = Math.min(aboveShortest, queued);
+        if (!standingQueue && aboveCount >= MIN_SETUPS_ABOVE && now - aboveSince >= intervalNanos) {
+            standingQueue = true;
+            refusedInEpisode = 0;
+            lastRefusal = now;
+            log.warn("P2PSIP-Port overloaded: the last {} calls set up, over {} ms, each waited over {} ms (the shortest "
+                            + "{} ms more than the fastest set-up to its destination); new calls beyond {} in set-up get 503 "
+                            + "until none was refused for {} ms",
+                    aboveCount, TimeUnit.NANOSECONDS.toMillis(now - aboveSince), TimeUnit.NANOSECONDS.toMillis(targetNanos),
+                    TimeUnit.NANOSECONDS.toMillis(aboveShortest), limit(now), CALM_MILLIS);
+        }
     }
 
     /** Whether the port found a standing queue and limits the calls in set-up (for tests and metrics). */
@@ -155,22 +169,6 @@ final class AdmissionGate {
                 budget[(int) (i % budget.length)] = 0;
             }
             bucket = b;
-        }
-        if (now - windowStart >= windowNanos) {
-            boolean slow = windowSetups >= MIN_SETUPS_IN_WINDOW && windowShortest > targetNanos;
-            if (slow && !standingQueue) {
-                standingQueue = true;
-                refusedInEpisode = 0;
-                lastRefusal = now;
-                log.warn("P2PSIP-Port overloaded: each of the {} calls set up in the last {} ms waited over {} ms (the "
-                                + "shortest {} ms more than the fastest set-up to its destination); new calls beyond {} in "
-                                + "set-up get 503 until none was refused for {} ms",
-                        windowSetups, TimeUnit.NANOSECONDS.toMillis(now - windowStart), TimeUnit.NANOSECONDS.toMillis(targetNanos),
-                        TimeUnit.NANOSECONDS.toMillis(windowShortest), limit(now), CALM_MILLIS);
-            }
-            windowStart = now;
-            windowSetups = 0;
-            windowShortest = Long.MAX_VALUE;
         }
         if (standingQueue && now - lastRefusal >= calmNanos) {
             standingQueue = false;

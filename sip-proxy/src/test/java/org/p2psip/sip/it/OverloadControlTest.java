@@ -198,7 +198,7 @@ public class OverloadControlTest {
                 assertNotNull("486 of " + n, answerOf(caller, n, "SIP/2.0 486"));
             }
             Thread.sleep(250);
-            // then eight calls set up 250 ms late each, all within one window: a standing queue
+            // then eight calls set up 250-500 ms late, one after the other for 210 ms: a standing queue
             List<String> slow = new ArrayList<>();
             for (int n = 31; n <= 38; n++) {
                 caller.send(invite(queued, caller, "queue", n));
@@ -208,10 +208,11 @@ public class OverloadControlTest {
             }
             Thread.sleep(250);
             for (int n = 31; n <= 38; n++) {
+                Thread.sleep(30);
                 callee.send(response(slow.get(n - 31), "180 Ringing"));
                 assertNotNull("180 of " + n, answerOf(caller, n, "SIP/2.0 180"));
             }
-            Thread.sleep(250);
+            Thread.sleep(100);
             // the port now limits the calls in set-up: 8 set-ups x (a few ms + 30 ms) in the last second: 2
             for (int n = 41; n <= 42; n++) {
                 caller.send(invite(queued, caller, "queue", n));
