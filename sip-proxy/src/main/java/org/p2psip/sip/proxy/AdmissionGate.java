@@ -17,11 +17,13 @@ import org.slf4j.LoggerFactory;
  * destination (its callee's peer, or this port's phone) in the last minute is its time in queue;
  * when the calls whose set-up this port served were in queue longer than the target one after the
  * other for {@value #INTERVAL_MILLIS} ms (at least {@value #MIN_SETUPS_ABOVE} of them), the calls are
- * waiting for this machine, not for the network (a far peer is slow, not queued). The port then
- * takes only as many calls into set-up as it would complete with the target's queueing (Little's
- * law: over the set-ups of the last second, the sum of their shortest time plus the target, per
- * second; at least {@value #MIN_LIMIT}), and refuses the excess at once instead of queueing it. It
- * goes back to the first bound once no call was refused for {@value #CALM_MILLIS} ms.</li>
+ * waiting for this machine, not for the network (a far peer is slow, not queued). While more new
+ * calls come than the port sets up (over the last second, more than {@value #OFFERED_PERCENT}% of
+ * them: an overload, not a slow moment at a bearable rate), it then takes only as many calls into
+ * set-up as it would complete with the target's queueing (Little's law: over the set-ups of the last
+ * second, the sum of their shortest time plus the target, per second; at least {@value #MIN_LIMIT}),
+ * and refuses the excess at once instead of queueing it. It goes back to the first bound once no
+ * call was refused for {@value #CALM_MILLIS} ms.</li>
  * </ul>
  * A burst shorter than the interval (a garbage collection, a compile) queues and passes, as a CoDel
  * queue lets a burst pass and drops only from a standing queue (Nichols and Jacobson, 2012); the
@@ -34,6 +36,8 @@ final class AdmissionGate {
     static final long INTERVAL_MILLIS = 200;
     static final int MIN_SETUPS_ABOVE = 4;
     static final int MIN_LIMIT = 2;
+    /** New calls in the last second, in percent of those set up, beyond which a standing queue is an overload. */
+    static final int OFFERED_PERCENT = 115;
     static final long CALM_MILLIS = 1000;
     /** A destination's shortest set-up time is taken again after this long (its route may have changed). */
     static final long BASE_MILLIS = 60_000;
@@ -53,6 +57,9 @@ final class AdmissionGate {
     private long aboveShortest;
     /** Per 100 ms, the last 10 buckets (one second): the sum of the set-ups' base times plus the target. */
     private final long[] budget = new long[10];
+    /** Per 100 ms, the last second: new calls (taken or refused) and calls set up. */
+    private final int[] offered = new int[10];
+    private final int[] served = new int[10];
     private final Map<String, long[]> bases = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
@@ -88,14 +95,17 @@ final class AdmissionGate {
     synchronized String refusal(int inSetup) {
         long now = clock.getAsLong();
         roll(now);
+        offered[(int) (bucket % offered.length)]++;
         String why = null;
         if (inSetup >= maxCallsInSetup) {
             why = inSetup + " calls in set-up";
         } else if (standingQueue) {
             int limit = limit(now);
-            if (inSetup >= limit) {
-                why = String.format(Locale.ROOT, "%d calls in set-up, limit %d while set-ups queue over %d ms", inSetup, limit,
-                        TimeUnit.NANOSECONDS.toMillis(targetNanos));
+            int came = sum(offered);
+            int setUp = sum(served);
+            if (inSetup >= limit && 100L * came > (long) OFFERED_PERCENT * setUp) {
+                why = String.format(Locale.ROOT, "%d calls in set-up, limit %d while set-ups queue over %d ms; %d new calls "
+                        + "in the last second, %d set up", inSetup, limit, TimeUnit.NANOSECONDS.toMillis(targetNanos), came, setUp);
             }
         }
         if (why != null) {
@@ -122,6 +132,7 @@ final class AdmissionGate {
             base[1] = now;
         }
         budget[(int) (bucket % budget.length)] += base[0] + targetNanos;
+        served[(int) (bucket % served.length)]++;
         long queued = setupNanos - base[0];
         if (queued <= targetNanos) {
             aboveSince = -1;
@@ -162,11 +173,22 @@ final class AdmissionGate {
         return (int) Math.min(maxCallsInSetup, Math.max(MIN_LIMIT, l));
     }
 
+    private static int sum(int[] buckets) {
+        int n = 0;
+        for (int c : buckets) {
+            n += c;
+        }
+        return n;
+    }
+
     private void roll(long now) {
         long b = now / RATE_BUCKET_NANOS;
         if (b != bucket) {
             for (long i = Math.max(bucket + 1, b - budget.length + 1); i <= b; i++) {
-                budget[(int) (i % budget.length)] = 0;
+                int k = (int) (i % budget.length);
+                budget[k] = 0;
+                offered[k] = 0;
+                served[k] = 0;
             }
             bucket = b;
         }

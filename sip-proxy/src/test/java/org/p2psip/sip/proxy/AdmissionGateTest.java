@@ -24,8 +24,16 @@ public class AdmissionGateTest {
     }
 
     private void setUps(String destination, int n, long setupMillis, long overMillis) {
+        load(destination, n, setupMillis, overMillis, 0);
+    }
+
+    /** As {@link #setUps}, and {@code offeredPerSetUp} new calls taken with each (none in set-up yet). */
+    private void load(String destination, int n, long setupMillis, long overMillis, int offeredPerSetUp) {
         for (int i = 0; i < n; i++) {
             advanceMillis(overMillis / n);
+            for (int k = 0; k < offeredPerSetUp; k++) {
+                assertNull(gate.refusal(0));
+            }
             gate.setUp(destination, TimeUnit.MILLISECONDS.toNanos(setupMillis));
         }
     }
@@ -67,29 +75,39 @@ public class AdmissionGateTest {
     }
 
     @Test
-    public void aStandingQueueLimitsTheCallsInSetUpToWhatIsSetUpInTheTarget() {
-        setUps(10, 10, 1000); // peer B answers in 10 ms
-        setUps(60, 400, 1000); // then 60 set-ups in a second, each 400 ms: 390 ms in queue
+    public void anOverloadWithAStandingQueueLimitsTheCallsInSetUpToWhatIsSetUpInTheTarget() {
+        load("peer-b", 10, 10, 1000, 1); // peer B answers in 10 ms
+        load("peer-b", 60, 400, 1000, 2); // then twice as many calls come as are set up, each set up in 400 ms
         advanceMillis(1);
         assertTrue(gate.limiting());
         // 60/s x (10 + 50 ms) = 3.6 calls in set-up
         assertNull(gate.refusal(2));
         String why = gate.refusal(3);
         assertNotNull(why);
-        assertEquals("3 calls in set-up, limit 3 while set-ups queue over 50 ms", why);
-        // set-ups still queued (60 ms) at the limited rate: the excess is still refused
+        // the second's buckets: the load's 120 calls and 60 set-ups, and where the last bucket began
+        assertTrue(why, why.matches("3 calls in set-up, limit 3 while set-ups queue over 50 ms; 12[0-9] new calls in the last "
+                + "second, 6[01] set up"));
+        // set-ups still queued (60 ms) at the limited rate, calls still come twice as fast: the excess is refused
         for (int i = 0; i < 20; i++) {
-            setUps(3, 70, 50);
+            load("peer-b", 3, 70, 50, 2);
             assertNotNull(gate.refusal(5));
         }
         assertTrue(gate.limiting());
-        assertEquals("5 calls in set-up, limit 3 while set-ups queue over 50 ms", gate.refusal(5));
         // the overload ends: nothing refused for a second, the fixed bound only
         setUps(10, 20, 999);
         assertTrue(gate.limiting());
         advanceMillis(15);
         assertFalse(gate.limiting());
         assertNull(gate.refusal(20));
+    }
+
+    @Test
+    public void slowSetUpsAtARateThePortKeepsUpWithAreNotRefused() {
+        load("peer-b", 10, 10, 1000, 1);
+        load("peer-b", 60, 400, 1000, 1); // as many calls come as are set up, each slowly (a busy machine)
+        advanceMillis(1);
+        assertTrue(gate.limiting());
+        assertNull("no more calls come than are set up", gate.refusal(8));
     }
 
     @Test
@@ -101,7 +119,8 @@ public class AdmissionGateTest {
         assertTrue(gate.limiting());
         advanceMillis(900); // those set-ups are more than a second old: no rate, yet two calls may be in set-up
         assertNull(gate.refusal(1));
-        assertEquals("2 calls in set-up, limit 2 while set-ups queue over 50 ms", gate.refusal(2));
+        assertEquals("2 calls in set-up, limit 2 while set-ups queue over 50 ms; 2 new calls in the last second, 0 set up",
+                gate.refusal(2));
     }
 
     @Test(expected = IllegalArgumentException.class)
