@@ -19,11 +19,12 @@ import org.slf4j.LoggerFactory;
  * other for {@value #INTERVAL_MILLIS} ms (at least {@value #MIN_SETUPS_ABOVE} of them), the calls are
  * waiting for this machine, not for the network (a far peer is slow, not queued). While more new
  * calls come than the port sets up (over the last second, more than {@value #OFFERED_PERCENT}% of
- * them: an overload, not a slow moment at a bearable rate), it then takes only as many calls into
- * set-up as it would complete with the target's queueing (Little's law: over the set-ups of the last
- * second, the sum of their shortest time plus the target, per second; at least {@value #MIN_LIMIT}),
- * and refuses the excess at once instead of queueing it. It goes back to the first bound once no
- * call was refused for {@value #CALM_MILLIS} ms.</li>
+ * them: an overload, not a slow moment at a bearable rate), it then takes only so many calls into
+ * set-up and refuses the excess at once instead of queueing it. That limit starts from Little's law
+ * (over the set-ups of the last second, the sum of their shortest time plus the target, per second)
+ * and follows the queue: up by 1/limit for each call set up within the target, down by as much for
+ * each call set up later (at least {@value #MIN_LIMIT}), so that the calls it takes wait about the
+ * target. It goes back to the first bound once no call was refused for {@value #CALM_MILLIS} ms.</li>
  * </ul>
  * A burst shorter than the interval (a garbage collection, a compile) queues and passes, as a CoDel
  * queue lets a burst pass and drops only from a standing queue (Nichols and Jacobson, 2012); the
@@ -69,6 +70,8 @@ final class AdmissionGate {
     private final long baseNanos = TimeUnit.MILLISECONDS.toNanos(BASE_MILLIS);
     private long bucket;
     private boolean standingQueue;
+    /** While limiting: the calls in set-up the port takes (fractional: it moves by 1/limit per set-up). */
+    private double limit;
     private long lastRefusal;
     private long refusedInEpisode;
 
@@ -100,12 +103,12 @@ final class AdmissionGate {
         if (inSetup >= maxCallsInSetup) {
             why = inSetup + " calls in set-up";
         } else if (standingQueue) {
-            int limit = limit(now);
+            int taken = (int) limit;
             int came = sum(offered);
             int setUp = sum(served);
-            if (inSetup >= limit && 100L * came > (long) OFFERED_PERCENT * setUp) {
+            if (inSetup >= taken && 100L * came > (long) OFFERED_PERCENT * setUp) {
                 why = String.format(Locale.ROOT, "%d calls in set-up, limit %d while set-ups queue over %d ms; %d new calls "
-                        + "in the last second, %d set up", inSetup, limit, TimeUnit.NANOSECONDS.toMillis(targetNanos), came, setUp);
+                        + "in the last second, %d set up", inSetup, taken, TimeUnit.NANOSECONDS.toMillis(targetNanos), came, setUp);
             }
         }
         if (why != null) {
@@ -134,6 +137,10 @@ final class AdmissionGate {
         budget[(int) (bucket % budget.length)] += base[0] + targetNanos;
         served[(int) (bucket % served.length)]++;
         long queued = setupNanos - base[0];
+        if (standingQueue) {
+            // the limit follows the queue: up while set-ups wait less than the target, down while they wait more
+            limit = Math.max(MIN_LIMIT, Math.min(maxCallsInSetup, limit + (queued <= targetNanos ? 1 : -1) / limit));
+        }
         if (queued <= targetNanos) {
             aboveSince = -1;
             return;
@@ -147,13 +154,14 @@ final class AdmissionGate {
         aboveShortest = Math.min(aboveShortest, queued);
         if (!standingQueue && aboveCount >= MIN_SETUPS_ABOVE && now - aboveSince >= intervalNanos) {
             standingQueue = true;
+            limit = littleLimit();
             refusedInEpisode = 0;
             lastRefusal = now;
             log.warn("P2PSIP-Port overloaded: the last {} calls set up, over {} ms, each waited over {} ms (the shortest "
                             + "{} ms more than the fastest set-up to its destination); new calls beyond {} in set-up get 503 "
                             + "until none was refused for {} ms",
                     aboveCount, TimeUnit.NANOSECONDS.toMillis(now - aboveSince), TimeUnit.NANOSECONDS.toMillis(targetNanos),
-                    TimeUnit.NANOSECONDS.toMillis(aboveShortest), limit(now), CALM_MILLIS);
+                    TimeUnit.NANOSECONDS.toMillis(aboveShortest), (int) limit, CALM_MILLIS);
         }
     }
 
@@ -163,8 +171,8 @@ final class AdmissionGate {
         return standingQueue;
     }
 
-    /** The calls in set-up the port takes while it limits them: Little's law over the last second's set-ups. */
-    private int limit(long now) {
+    /** The calls in set-up the port takes when it starts limiting them: Little's law over the last second's set-ups. */
+    private int littleLimit() {
         long sum = 0;
         for (long c : budget) {
             sum += c;

@@ -75,23 +75,25 @@ public class AdmissionGateTest {
     }
 
     @Test
-    public void anOverloadWithAStandingQueueLimitsTheCallsInSetUpToWhatIsSetUpInTheTarget() {
+    public void anOverloadWithAStandingQueueLimitsTheCallsInSetUpSoThatTheyWaitAboutTheTarget() {
         load("peer-b", 10, 10, 1000, 1); // peer B answers in 10 ms
         load("peer-b", 60, 400, 1000, 2); // then twice as many calls come as are set up, each set up in 400 ms
         advanceMillis(1);
         assertTrue(gate.limiting());
-        // 60/s x (10 + 50 ms) = 3.6 calls in set-up
-        assertNull(gate.refusal(2));
-        String why = gate.refusal(3);
+        // every set-up since it began limiting waited too long: the limit is down to its least
+        assertNull(gate.refusal(1));
+        String why = gate.refusal(2);
         assertNotNull(why);
         // the second's buckets: the load's 120 calls and 60 set-ups, and where the last bucket began
-        assertTrue(why, why.matches("3 calls in set-up, limit 3 while set-ups queue over 50 ms; 12[0-9] new calls in the last "
+        assertTrue(why, why.matches("2 calls in set-up, limit 2 while set-ups queue over 50 ms; 12[0-9] new calls in the last "
                 + "second, 6[01] set up"));
-        // set-ups still queued (60 ms) at the limited rate, calls still come twice as fast: the excess is refused
-        for (int i = 0; i < 20; i++) {
-            load("peer-b", 3, 70, 50, 2);
-            assertNotNull(gate.refusal(5));
-        }
+        // set-ups within the target (30 ms in queue): the limit rises, by 1/limit each
+        load("peer-b", 30, 40, 300, 2);
+        assertNull("limit about 8", gate.refusal(7));
+        assertNotNull(gate.refusal(8));
+        // set-ups over the target again (60 ms in queue): it falls
+        load("peer-b", 30, 70, 300, 2);
+        assertNotNull(gate.refusal(3));
         assertTrue(gate.limiting());
         // the overload ends: nothing refused for a second, the fixed bound only
         setUps(10, 20, 999);
