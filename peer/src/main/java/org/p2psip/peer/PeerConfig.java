@@ -76,7 +76,7 @@ public final class PeerConfig {
                     "P2PSIP-Port overload control: a new call finding this many calls in set-up (no final answer, the"
                     + " callee's phone not ringing yet) is refused at once with 503 and Retry-After"),
             Option.value("target-setup-ms", String.valueOf(org.p2psip.sip.proxy.ProxySettings.DEFAULT_TARGET_SETUP_MILLIS),
-                    "P2PSIP-Port overload control: when the calls set up for 200 ms each waited longer than this beyond the"
+                    "P2PSIP-Port overload control: when the calls set up for 500 ms each waited longer than this beyond the"
                     + " fastest set-up to its destination (a standing queue), only as many calls as the port sets up with"
                     + " that wait go into set-up; the excess gets 503 and Retry-After"),
             Option.value("http", "127.0.0.1:0", "the operator's HTTP listener, read-only, without authentication: this peer's"

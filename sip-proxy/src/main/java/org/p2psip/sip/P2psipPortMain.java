@@ -42,7 +42,7 @@ public final class P2psipPortMain {
             "  --sato-timeout MS     how long a signalling SATO may take to be ready (default 10000)",
             "  --max-om-requests N   unanswered requests to the OM beyond which UAs get 503 at once (default 512)",
             "  --max-calls-in-setup N  new calls beyond N in set-up get 503 + Retry-After at once (default 32)",
-            "  --target-setup-ms MS  when the calls set up for 200 ms each waited over MS more than the fastest set-up to",
+            "  --target-setup-ms MS  when the calls set up for 500 ms each waited over MS more than the fastest set-up to",
             "                        its destination, only as many calls as are set up with that wait go into set-up; the",
             "                        excess gets 503 + Retry-After (default 30)",
             "  --max-tcp-connections N  open SIP TCP connections per listener; beyond, new ones are closed (default 256)",

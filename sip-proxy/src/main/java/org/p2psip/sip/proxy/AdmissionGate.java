@@ -34,11 +34,11 @@ import org.slf4j.LoggerFactory;
 final class AdmissionGate {
     private static final Logger log = LoggerFactory.getLogger(AdmissionGate.class);
 
-    static final long INTERVAL_MILLIS = 200;
-    static final int MIN_SETUPS_ABOVE = 4;
+    static final long INTERVAL_MILLIS = 500;
+    static final int MIN_SETUPS_ABOVE = 8;
     static final int MIN_LIMIT = 2;
     /** New calls in the last second, in percent of those set up, beyond which a standing queue is an overload. */
-    static final int OFFERED_PERCENT = 115;
+    static final int OFFERED_PERCENT = 150;
     static final long CALM_MILLIS = 1000;
     /** A destination's shortest set-up time is taken again after this long (its route may have changed). */
     static final long BASE_MILLIS = 60_000;
