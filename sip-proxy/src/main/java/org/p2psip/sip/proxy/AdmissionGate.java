@@ -17,14 +17,14 @@ import org.slf4j.LoggerFactory;
  * destination (its callee's peer, or this port's phone) in the last minute is its time in queue;
  * when the calls whose set-up this port served were in queue longer than the target one after the
  * other for {@value #INTERVAL_MILLIS} ms (at least {@value #MIN_SETUPS_ABOVE} of them), the calls are
- * waiting for this machine, not for the network (a far peer is slow, not queued). While more new
- * calls come than the port sets up (over the last second, more than {@value #OFFERED_PERCENT}% of
- * them: an overload, not a slow moment at a bearable rate), it then takes only so many calls into
- * set-up and refuses the excess at once instead of queueing it. That limit starts from Little's law
- * (over the set-ups of the last second, the sum of their shortest time plus the target, per second)
- * and follows the queue: up by 1/limit for each call set up within the target, down by as much for
- * each call set up later (at least {@value #MIN_LIMIT}), so that the calls it takes wait about the
- * target. It goes back to the first bound once no call was refused for {@value #CALM_MILLIS} ms.</li>
+ * waiting for this machine, not for the network (a far peer is slow, not queued). The port then
+ * takes only so many calls into set-up and refuses the excess at once instead of queueing it. That
+ * limit starts from Little's law (over the set-ups of the last second, the sum of their shortest
+ * time plus the target, per second) and follows the queue as TCP's window follows losses: up by
+ * 1/limit for each call set up within the target, down by a half for each call set up later (at
+ * least {@value #MIN_LIMIT}), so that the calls it takes wait about the target, and a slow moment at
+ * a rate the peer keeps up with costs few refusals. It goes back to the first bound once no call
+ * was refused for {@value #CALM_MILLIS} ms.</li>
  * </ul>
  * A burst shorter than the interval (a garbage collection, a compile) queues and passes, as a CoDel
  * queue lets a burst pass and drops only from a standing queue (Nichols and Jacobson, 2012); the
@@ -37,8 +37,6 @@ final class AdmissionGate {
     static final long INTERVAL_MILLIS = 500;
     static final int MIN_SETUPS_ABOVE = 8;
     static final int MIN_LIMIT = 2;
-    /** New calls in the last second, in percent of those set up, beyond which a standing queue is an overload. */
-    static final int OFFERED_PERCENT = 150;
     static final long CALM_MILLIS = 1000;
     /** A destination's shortest set-up time is taken again after this long (its route may have changed). */
     static final long BASE_MILLIS = 60_000;
@@ -58,9 +56,6 @@ final class AdmissionGate {
     private long aboveShortest;
     /** Per 100 ms, the last 10 buckets (one second): the sum of the set-ups' base times plus the target. */
     private final long[] budget = new long[10];
-    /** Per 100 ms, the last second: new calls (taken or refused) and calls set up. */
-    private final int[] offered = new int[10];
-    private final int[] served = new int[10];
     private final Map<String, long[]> bases = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
@@ -70,7 +65,7 @@ final class AdmissionGate {
     private final long baseNanos = TimeUnit.MILLISECONDS.toNanos(BASE_MILLIS);
     private long bucket;
     private boolean standingQueue;
-    /** While limiting: the calls in set-up the port takes (fractional: it moves by 1/limit per set-up). */
+    /** While limiting: the calls in set-up the port takes (fractional: it moves by 1/limit or a half per set-up). */
     private double limit;
     private long lastRefusal;
     private long refusedInEpisode;
@@ -98,17 +93,14 @@ final class AdmissionGate {
     synchronized String refusal(int inSetup) {
         long now = clock.getAsLong();
         roll(now);
-        offered[(int) (bucket % offered.length)]++;
         String why = null;
         if (inSetup >= maxCallsInSetup) {
             why = inSetup + " calls in set-up";
         } else if (standingQueue) {
             int taken = (int) limit;
-            int came = sum(offered);
-            int setUp = sum(served);
-            if (inSetup >= taken && 100L * came > (long) OFFERED_PERCENT * setUp) {
-                why = String.format(Locale.ROOT, "%d calls in set-up, limit %d while set-ups queue over %d ms; %d new calls "
-                        + "in the last second, %d set up", inSetup, taken, TimeUnit.NANOSECONDS.toMillis(targetNanos), came, setUp);
+            if (inSetup >= taken) {
+                why = String.format(Locale.ROOT, "%d calls in set-up, limit %d while set-ups queue over %d ms", inSetup, taken,
+                        TimeUnit.NANOSECONDS.toMillis(targetNanos));
             }
         }
         if (why != null) {
@@ -135,11 +127,10 @@ final class AdmissionGate {
             base[1] = now;
         }
         budget[(int) (bucket % budget.length)] += base[0] + targetNanos;
-        served[(int) (bucket % served.length)]++;
         long queued = setupNanos - base[0];
         if (standingQueue) {
-            // the limit follows the queue: up while set-ups wait less than the target, down while they wait more
-            limit = Math.max(MIN_LIMIT, Math.min(maxCallsInSetup, limit + (queued <= targetNanos ? 1 : -1) / limit));
+            // the limit follows the queue: up by 1/limit while set-ups wait less than the target, down by a half while more
+            limit = Math.max(MIN_LIMIT, Math.min(maxCallsInSetup, queued <= targetNanos ? limit + 1 / limit : limit - 0.5));
         }
         if (queued <= targetNanos) {
             aboveSince = -1;
@@ -158,8 +149,8 @@ final class AdmissionGate {
             refusedInEpisode = 0;
             lastRefusal = now;
             log.warn("P2PSIP-Port overloaded: the last {} calls set up, over {} ms, each waited over {} ms (the shortest "
-                            + "{} ms more than the fastest set-up to its destination); new calls beyond {} in set-up get 503 "
-                            + "until none was refused for {} ms",
+                            + "{} ms more than the fastest set-up to its destination); new calls beyond {} in set-up (a limit that "
+                            + "follows the queue) get 503, until none was refused for {} ms",
                     aboveCount, TimeUnit.NANOSECONDS.toMillis(now - aboveSince), TimeUnit.NANOSECONDS.toMillis(targetNanos),
                     TimeUnit.NANOSECONDS.toMillis(aboveShortest), (int) limit, CALM_MILLIS);
         }
@@ -181,22 +172,12 @@ final class AdmissionGate {
         return (int) Math.min(maxCallsInSetup, Math.max(MIN_LIMIT, l));
     }
 
-    private static int sum(int[] buckets) {
-        int n = 0;
-        for (int c : buckets) {
-            n += c;
-        }
-        return n;
-    }
-
     private void roll(long now) {
         long b = now / RATE_BUCKET_NANOS;
         if (b != bucket) {
             for (long i = Math.max(bucket + 1, b - budget.length + 1); i <= b; i++) {
                 int k = (int) (i % budget.length);
                 budget[k] = 0;
-                offered[k] = 0;
-                served[k] = 0;
             }
             bucket = b;
         }
