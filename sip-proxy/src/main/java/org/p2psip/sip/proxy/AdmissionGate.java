@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * <li>a <em>standing queue</em>: a call's set-up time less the shortest set-up time to the same
  * destination (its callee's peer, or this port's phone) in the last minute is its time in queue;
  * when the calls whose set-up this port served were in queue longer than the target one after the
- * other for {@value #INTERVAL_MILLIS} ms (at least {@value #MIN_SETUPS_ABOVE} of them), the calls are
+ * other for {@value #INTERVAL_MILLIS} ms (at least {@value #MIN_SETUPS_ABOVE} of them within the last
+ * {@value #INTERVAL_MILLIS} ms: a peer serving a few calls a second, fresh peers among them, is not
+ * overloaded by its slow first calls), the calls are
  * waiting for this machine, not for the network (a far peer is slow, not queued). The port then
  * takes only so many calls into set-up and refuses the excess at once instead of queueing it. That
  * limit starts from Little's law (over the set-ups of the last second, the sum of their shortest
@@ -56,6 +58,8 @@ final class AdmissionGate {
     private long aboveShortest;
     /** Per 100 ms, the last 10 buckets (one second): the sum of the set-ups' base times plus the target. */
     private final long[] budget = new long[10];
+    /** Per 100 ms, the last second: the calls set up. */
+    private final int[] served = new int[10];
     private final Map<String, long[]> bases = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
@@ -127,6 +131,7 @@ final class AdmissionGate {
             base[1] = now;
         }
         budget[(int) (bucket % budget.length)] += base[0] + targetNanos;
+        served[(int) (bucket % served.length)]++;
         long queued = setupNanos - base[0];
         if (standingQueue) {
             // the limit follows the queue: up by 1/limit while set-ups wait less than the target, down by a half while more
@@ -143,7 +148,8 @@ final class AdmissionGate {
         }
         aboveCount++;
         aboveShortest = Math.min(aboveShortest, queued);
-        if (!standingQueue && aboveCount >= MIN_SETUPS_ABOVE && now - aboveSince >= intervalNanos) {
+        if (!standingQueue && aboveCount >= MIN_SETUPS_ABOVE && now - aboveSince >= intervalNanos
+                && setUpsWithin(intervalNanos) >= MIN_SETUPS_ABOVE) {
             standingQueue = true;
             limit = littleLimit();
             refusedInEpisode = 0;
@@ -172,12 +178,22 @@ final class AdmissionGate {
         return (int) Math.min(maxCallsInSetup, Math.max(MIN_LIMIT, l));
     }
 
+    /** The calls set up in the last {@code nanos} (whole 100 ms buckets, the current one included). */
+    private int setUpsWithin(long nanos) {
+        int n = 0;
+        for (long i = 0; i < Math.min(served.length, nanos / RATE_BUCKET_NANOS); i++) {
+            n += served[(int) ((bucket - i) % served.length)];
+        }
+        return n;
+    }
+
     private void roll(long now) {
         long b = now / RATE_BUCKET_NANOS;
         if (b != bucket) {
             for (long i = Math.max(bucket + 1, b - budget.length + 1); i <= b; i++) {
                 int k = (int) (i % budget.length);
                 budget[k] = 0;
+                served[k] = 0;
             }
             bucket = b;
         }

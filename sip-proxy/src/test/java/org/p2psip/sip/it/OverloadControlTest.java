@@ -198,24 +198,24 @@ public class OverloadControlTest {
                 assertNotNull("486 of " + n, answerOf(caller, n, "SIP/2.0 486"));
             }
             Thread.sleep(250);
-            // then sixteen calls come at once; eight are set up 150-700 ms late, one after the other for
-            // 525 ms: a standing queue
+            // then twenty calls come at once; twelve are set up 150-750 ms late, one after the other for
+            // 550 ms: a standing queue
             List<String> pending = new ArrayList<>();
-            for (int n = 31; n <= 46; n++) {
+            for (int n = 31; n <= 50; n++) {
                 caller.send(invite(queued, caller, "queue", n));
                 String inv = inviteOf(callee, n);
                 assertNotNull("INVITE " + n + " is taken: no queue yet", inv);
                 pending.add(inv);
             }
             Thread.sleep(150);
-            for (int n = 31; n <= 38; n++) {
-                Thread.sleep(75);
+            for (int n = 31; n <= 42; n++) {
+                Thread.sleep(50);
                 callee.send(response(pending.get(n - 31), "180 Ringing"));
                 assertNotNull("180 of " + n, answerOf(caller, n, "SIP/2.0 180"));
             }
-            // eight calls still in set-up, the limit at its least: 8 set-ups x (a few ms + 30 ms) in the last second
-            caller.send(invite(queued, caller, "queue", 47));
-            String refused = answerOf(caller, 47, "SIP/2.0 5");
+            // eight calls still in set-up, the limit at its least: 12 set-ups x (a few ms + 30 ms) in the last second
+            caller.send(invite(queued, caller, "queue", 51));
+            String refused = answerOf(caller, 51, "SIP/2.0 5");
             assertNotNull(refused);
             assertTrue(refused, refused.startsWith("SIP/2.0 503 Service Unavailable (overloaded: 8 calls in set-up, limit 2 "
                     + "while set-ups queue over 30 ms)"));

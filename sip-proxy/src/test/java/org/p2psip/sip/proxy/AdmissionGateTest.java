@@ -65,6 +65,18 @@ public class AdmissionGateTest {
     }
 
     @Test
+    public void slowSetUpsAtAFewCallsASecondAreNotAStandingQueue() {
+        // fresh peers at 10 calls/s: after the first, each call 100-200 ms slower than the fastest, for two seconds
+        setUps(1, 100, 100);
+        for (int i = 0; i < 19; i++) {
+            setUps(1, 200 + i % 3 * 50, 100);
+        }
+        advanceMillis(1);
+        assertFalse(gate.limiting());
+        assertNull(gate.refusal(4));
+    }
+
+    @Test
     public void aFarPeerIsSlowNotQueued() {
         setUps("far", 100, 400, 4000); // 25 calls/s to a peer 400 ms away
         setUps("near", 5, 10, 100);
@@ -108,10 +120,10 @@ public class AdmissionGateTest {
     public void theLimitIsNeverBelowTwo() {
         setUps(1, 10, 1);
         advanceMillis(300);
-        setUps(8, 400, 600); // eight calls queued one after the other for 525 ms
+        setUps(12, 400, 600); // twelve calls queued one after the other for 550 ms
         advanceMillis(50);
         assertTrue(gate.limiting());
-        advanceMillis(900); // 8 set-ups x 60 ms in the last second: 0.5 calls, yet two may be in set-up
+        advanceMillis(800); // 12 set-ups x 60 ms in the last second: 0.7 calls, yet two may be in set-up
         assertNull(gate.refusal(1));
         assertEquals("2 calls in set-up, limit 2 while set-ups queue over 50 ms", gate.refusal(2));
     }
