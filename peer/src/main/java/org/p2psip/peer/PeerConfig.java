@@ -78,7 +78,8 @@ public final class PeerConfig {
             Option.value("target-setup-ms", String.valueOf(org.p2psip.sip.proxy.ProxySettings.DEFAULT_TARGET_SETUP_MILLIS),
                     "P2PSIP-Port overload control: when the calls set up for 500 ms each waited longer than this beyond the"
                     + " fastest set-up to its destination (a standing queue), only as many calls as the port sets up with"
-                    + " that wait go into set-up; the excess gets 503 and Retry-After"),
+                    + " that wait go into set-up; the excess gets 503 and Retry-After (0: off; 30 keeps the calls taken under"
+                    + " overload at ~35 ms)"),
             Option.value("http", "127.0.0.1:0", "the operator's HTTP listener, read-only, without authentication: this peer's"
                     + " web view (node, ring, SATO table, RTP-Port sessions, live call ladders) at / and Prometheus metrics at"
                     + " /metrics; HOST:PORT (on loopback, the default, only users and programs of this host reach it: keep it"
@@ -157,8 +158,8 @@ public final class PeerConfig {
         if (number("max-calls-in-setup") < 1 || number("max-calls-in-setup") > 1_000_000) {
             throw new IllegalArgumentException("--max-calls-in-setup must be 1 .. 1000000, not " + number("max-calls-in-setup"));
         }
-        if (number("target-setup-ms") < 1 || number("target-setup-ms") > 600_000) {
-            throw new IllegalArgumentException("--target-setup-ms must be 1 .. 600000, not " + number("target-setup-ms"));
+        if (number("target-setup-ms") < 0 || number("target-setup-ms") > 600_000) {
+            throw new IllegalArgumentException("--target-setup-ms must be 0 (off) .. 600000, not " + number("target-setup-ms"));
         }
         String sec = options.get(SECURITY);
         if (sec == null || sec.isBlank()) {

@@ -275,8 +275,8 @@ public final class P2psipPortConfig {
      * beyond what the port sets up in this time get 503 + Retry-After ({@code --target-setup-ms}).
      */
     public P2psipPortConfig targetSetupMillis(int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException("target set-up time must be >= 1 ms: " + v);
+        if (v < 0) {
+            throw new IllegalArgumentException("target set-up time must be >= 0 ms (0: off): " + v);
         }
         this.targetSetupMillis = v;
         return this;

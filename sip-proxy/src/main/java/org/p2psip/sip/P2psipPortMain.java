@@ -44,7 +44,7 @@ public final class P2psipPortMain {
             "  --max-calls-in-setup N  new calls beyond N in set-up get 503 + Retry-After at once (default 32)",
             "  --target-setup-ms MS  when the calls set up for 500 ms each waited over MS more than the fastest set-up to",
             "                        its destination, only as many calls as are set up with that wait go into set-up; the",
-            "                        excess gets 503 + Retry-After (default 30)",
+            "                        excess gets 503 + Retry-After (default 0: off; 30 keeps calls set up in ~35 ms)",
             "  --max-tcp-connections N  open SIP TCP connections per listener; beyond, new ones are closed (default 256)",
             "  --max-tcp-per-source N   ... per source address (default 32)",
             "  --tcp-message-deadline-ms MS  a SIP message over TCP must be complete within this (default 10000)",
@@ -182,7 +182,7 @@ public final class P2psipPortMain {
             c.maxCallsInSetup((int) o.number("max-calls-in-setup", 1, 1_000_000));
         }
         if (o.has("target-setup-ms")) {
-            c.targetSetupMillis((int) o.number("target-setup-ms", 1, 600_000));
+            c.targetSetupMillis((int) o.number("target-setup-ms", 0, 600_000));
         }
         return c;
     }

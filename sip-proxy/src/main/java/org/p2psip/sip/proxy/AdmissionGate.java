@@ -76,11 +76,12 @@ final class AdmissionGate {
 
     /**
      * @param maxCallsInSetup the first bound
-     * @param targetMillis the time in queue beyond which set-ups one after the other for an interval show a standing queue
+     * @param targetMillis the time in queue beyond which set-ups one after the other for an interval show a standing
+     *                     queue; 0: the fixed bound only
      * @param clock nanoseconds, monotonic ({@link System#nanoTime} outside tests)
      */
     AdmissionGate(int maxCallsInSetup, long targetMillis, LongSupplier clock) {
-        if (maxCallsInSetup < 1 || targetMillis < 1) {
+        if (maxCallsInSetup < 1 || targetMillis < 0) {
             throw new IllegalArgumentException("admission gate: limit " + maxCallsInSetup + ", target " + targetMillis + " ms");
         }
         this.maxCallsInSetup = maxCallsInSetup;
@@ -120,6 +121,9 @@ final class AdmissionGate {
      * @param destination where the call went: the callee's peer, or this port's phone
      */
     synchronized void setUp(String destination, long setupNanos) {
+        if (targetNanos == 0) {
+            return; // the standing-queue bound is off (--target-setup-ms 0)
+        }
         long now = clock.getAsLong();
         roll(now);
         long[] base = bases.get(destination);

@@ -19,15 +19,19 @@ public record ProxySettings(boolean sdpRewrite, long timerCMillis, long maxCallM
                             int targetSetupMillis) {
     /** Default of {@link #maxCallsInSetup}: a few hundred milliseconds of set-ups at this port's capacity. */
     public static final int DEFAULT_MAX_CALLS_IN_SETUP = 32;
-    /** Default of {@link #targetSetupMillis}: about three warm set-ups of the assembled peers on one core. */
-    public static final int DEFAULT_TARGET_SETUP_MILLIS = 30;
+    /**
+     * Default of {@link #targetSetupMillis}: 0, off. With 30 the calls taken at twice the capacity are set
+     * up in about 35 ms instead of 400-500, but a peer at its capacity right after an overload refuses
+     * some calls it would have served slowly (docs/benchmarks.md, 2026-12-07): an operator's choice.
+     */
+    public static final int DEFAULT_TARGET_SETUP_MILLIS = 0;
 
     public ProxySettings {
         if (maxCallsInSetup < 1) {
             throw new IllegalArgumentException("maxCallsInSetup must be at least 1: " + maxCallsInSetup);
         }
-        if (targetSetupMillis < 1) {
-            throw new IllegalArgumentException("targetSetupMillis must be at least 1: " + targetSetupMillis);
+        if (targetSetupMillis < 0) {
+            throw new IllegalArgumentException("targetSetupMillis must be at least 0 (off): " + targetSetupMillis);
         }
     }
 

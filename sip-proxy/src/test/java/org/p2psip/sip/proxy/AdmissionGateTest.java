@@ -128,8 +128,21 @@ public class AdmissionGateTest {
         assertEquals("2 calls in set-up, limit 2 while set-ups queue over 50 ms", gate.refusal(2));
     }
 
+    @Test
+    public void aTargetOfZeroLeavesTheFixedBoundOnly() {
+        AdmissionGate off = new AdmissionGate(32, 0, () -> now);
+        for (int i = 0; i < 100; i++) {
+            advanceMillis(10);
+            assertNull(off.refusal(0));
+            off.setUp("peer-b", TimeUnit.MILLISECONDS.toNanos(i < 10 ? 10 : 400));
+        }
+        assertFalse(off.limiting());
+        assertNull(off.refusal(31));
+        assertEquals("32 calls in set-up", off.refusal(32));
+    }
+
     @Test(expected = IllegalArgumentException.class)
-    public void aTargetOfZeroIsRefused() {
-        new AdmissionGate(32, 0, () -> now);
+    public void aNegativeTargetIsRefused() {
+        new AdmissionGate(32, -1, () -> now);
     }
 }
