@@ -45,9 +45,9 @@ public class MediaReportLoopbackTest {
                 double mean = Double.parseDouble(m.group(7).replace("ms", ""));
                 double p95 = Double.parseDouble(m.group(8).replace("ms", ""));
                 // loopback: milliseconds at most (a scheduling stall on a busy machine shows in the p95);
-                // a unit or 64 s wrap error would show seconds
-                assertTrue("loopback delay is small: " + m.group(), mean >= 0 && mean < 50 && p95 >= mean
-                        && p95 < 1000);
+                // a unit or 64 s wrap error would show seconds. One stalled packet can lift the mean above
+                // the p95 (CI, 2026-12-07: mean 0.4 ms, p95 0.3 ms, a 29 ms gap): no order between them
+                assertTrue("loopback delay is small: " + m.group(), mean >= 0 && mean < 50 && p95 >= 0 && p95 < 1000);
             }
             MediaStats s = b.stats();
             assertTrue(s.summary(), s.delaySamples() > 100 && s.delayMeanMillis() >= 0 && s.delayMeanMillis() < 50);
