@@ -46,30 +46,76 @@ public final class FrameCodec {
 
     /** The frame for {@code m}, length prefix included; too large a message is refused before anything is sent. */
     public ByteBuffer encode(ControlMessage m) throws ControlException {
-        byte[] type = utf8(m.type());
-        List<byte[]> parts = new ArrayList<>(m.fields().size() * 2);
-        int size = MIN_BODY + type.length;
-        for (Map.Entry<String, String> f : m.fields()) {
-            byte[] k = utf8(f.getKey());
-            byte[] v = utf8(f.getValue());
-            if (k.length > 0xFFFF || v.length > 0xFFFF) {
+        List<Map.Entry<String, String>> fields = m.fields();
+        int n = fields.size();
+        // ASCII text (nearly every field) is written as it is; other text is encoded once, up front, to know its size
+        byte[][] other = null;
+        int typeLen = utf8Length(m.type());
+        byte[] typeBytes = typeLen < 0 ? utf8(m.type()) : null;
+        int size = MIN_BODY + (typeBytes == null ? typeLen : typeBytes.length);
+        for (int i = 0; i < n; i++) {
+            Map.Entry<String, String> f = fields.get(i);
+            int k = utf8Length(f.getKey());
+            int v = utf8Length(f.getValue());
+            if (k < 0 || v < 0) {
+                if (other == null) {
+                    other = new byte[2 * n][];
+                }
+                if (k < 0) {
+                    other[2 * i] = utf8(f.getKey());
+                    k = other[2 * i].length;
+                }
+                if (v < 0) {
+                    other[2 * i + 1] = utf8(f.getValue());
+                    v = other[2 * i + 1].length;
+                }
+            }
+            if (k > 0xFFFF || v > 0xFFFF) {
                 throw new ControlException(ErrorCode.BAD_REQUEST, "field '" + f.getKey() + "' longer than 65535 bytes");
             }
-            parts.add(k);
-            parts.add(v);
-            size += 4 + k.length + v.length;
+            size += 4 + k + v;
         }
-        if (type.length > 0xFFFF || m.fields().size() > 0xFFFF || size > maxFrame) {
+        if ((typeBytes == null ? typeLen : typeBytes.length) > 0xFFFF || n > 0xFFFF || size > maxFrame) {
             throw new ControlException(ErrorCode.BAD_REQUEST,
                     "message " + m.type() + " is " + size + " bytes, more than the frame limit " + maxFrame);
         }
         ByteBuffer b = ByteBuffer.allocate(4 + size);
         b.putInt(size).put((byte) MessageTypes.VERSION).put((byte) m.kind().code).putInt(m.id());
-        b.putShort((short) type.length).put(type).putShort((short) m.fields().size());
-        for (byte[] p : parts) {
-            b.putShort((short) p.length).put(p);
+        put(b, m.type(), typeBytes);
+        b.putShort((short) n);
+        for (int i = 0; i < n; i++) {
+            Map.Entry<String, String> f = fields.get(i);
+            put(b, f.getKey(), other == null ? null : other[2 * i]);
+            put(b, f.getValue(), other == null ? null : other[2 * i + 1]);
         }
         return b.flip();
+    }
+
+    /** The UTF-8 length of {@code s} if it is all ASCII (one byte per char), else -1. */
+    private static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return -1;
+            }
+        }
+        return n;
+    }
+
+    /** Writes a u16 length and the text: {@code encoded} if not null, else {@code s}, which is ASCII. */
+    private static void put(ByteBuffer b, String s, byte[] encoded) {
+        if (encoded != null) {
+            b.putShort((short) encoded.length).put(encoded);
+            return;
+        }
+        int n = s.length();
+        b.putShort((short) n);
+        byte[] a = b.array();
+        int at = b.arrayOffset() + b.position();
+        for (int i = 0; i < n; i++) {
+            a[at + i] = (byte) s.charAt(i);
+        }
+        b.position(b.position() + n);
     }
 
     /**
@@ -126,6 +172,22 @@ public final class FrameCodec {
         int n = b.getShort() & 0xFFFF;
         if (n > b.remaining()) {
             throw new MalformedFrameException("string of " + n + " bytes runs past the frame end");
+        }
+        if (b.hasArray()) {
+            // ASCII (nearly every field) needs no decoder: one copy into a compact string
+            byte[] a = b.array();
+            int at = b.arrayOffset() + b.position();
+            boolean ascii = true;
+            for (int i = 0; i < n; i++) {
+                if (a[at + i] < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                b.position(b.position() + n);
+                return new String(a, at, n, StandardCharsets.ISO_8859_1);
+            }
         }
         ByteBuffer slice = b.slice().limit(n);
         b.position(b.position() + n);

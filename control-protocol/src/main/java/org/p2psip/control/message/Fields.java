@@ -82,6 +82,8 @@ public final class Fields {
     /** A count of sessions (rtp.stats page, port.status). */
     public static final String SESSIONS = "sessions";
     public static final String AFTER = "after";
+    /** rtp.stats: only these counters of each leg, comma-separated (absent: every field). */
+    public static final String COUNTERS = "counters";
     public static final String MORE = "more";
     public static final String NEXT_AFTER = "next_after";
     public static final String AGE_MS = "age_ms";

@@ -51,10 +51,32 @@ public record RtpStatsPage(List<RtpSessionStats> sessions, boolean more, String 
 
     /** Bytes that {@code s} adds to a page's frame: its {@code session} field and its prefixed fields. */
     public static int sizeOf(RtpSessionStats s) {
-        int n = 4 + Fields.SESSION.length() + s.id().length();
-        ControlMessage fields = s.addTo(ControlMessage.event(MessageTypes.RTP_STATS), prefix(s.id()));
-        for (Map.Entry<String, String> f : fields.fields()) {
-            n += 4 + f.getKey().getBytes(StandardCharsets.UTF_8).length + f.getValue().getBytes(StandardCharsets.UTF_8).length;
+        int prefix = utf8(s.id()) + Fields.SESSION_SEPARATOR.length();
+        int n = field(Fields.SESSION.length(), utf8(s.id()));
+        n += field(prefix + Fields.ROLE.length(), utf8(s.role()));
+        n += field(prefix + Fields.AGE_MS.length(), Long.toString(s.ageMillis()).length());
+        n += field(prefix + Fields.IDLE_MS.length(), Long.toString(s.idleMillis()).length());
+        for (RtpLeg l : s.legs()) {
+            int legName = utf8(l.name());
+            n += field(prefix + Fields.LEG.length(), legName);
+            for (Map.Entry<String, String> f : l.fields().entrySet()) {
+                n += field(prefix + legName + Fields.LEG_SEPARATOR.length() + utf8(f.getKey()), utf8(f.getValue()));
+            }
+        }
+        return n;
+    }
+
+    /** A field's bytes in a frame: two u16 lengths, its key and its value. */
+    private static int field(int keyBytes, int valueBytes) {
+        return 4 + keyBytes + valueBytes;
+    }
+
+    private static int utf8(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return s.getBytes(StandardCharsets.UTF_8).length;
+            }
         }
         return n;
     }

@@ -334,6 +334,17 @@ public class MessagesTest {
         assertEquals(RtpStats.all(), RtpStats.from(req("rtp.stats").with("session", "").with("after", "")));
         wrongType(RtpStats::from, req("rtp.release"), "rtp.stats");
 
+        // only some counters of each leg (the media watch's reading)
+        RtpStats few = RtpStats.all().onlyCounters(List.of("packets_in", "rtp_lost"));
+        assertEquals(req("rtp.stats").with("counters", "packets_in,rtp_lost"), few.toMessage());
+        assertEquals(few, RtpStats.from(few.toMessage()));
+        assertEquals(List.of("jitter_ms"), RtpStats.from(req("rtp.stats").with("session", "s").with("counters", " jitter_ms")).counters());
+        assertTrue(few.wants("rtp_lost"));
+        assertFalse(few.wants("bytes_in"));
+        assertTrue(RtpStats.all().wants("bytes_in"));
+        assertNull(RtpStats.all().counters());
+        rejects(RtpStats::from, req("rtp.stats").with("counters", "packets_in,,rtp_lost"), "counters");
+
         RtpStatsAnswer one = new RtpStatsAnswer(session("call-7", "endpoint"));
         ControlMessage m = one.answer(RtpStats.of("call-7").toMessage());
         assertEquals(answerTo("rtp.stats").with("session", "call-7").with("role", "endpoint").with("age_ms", 1200).with("idle_ms", 30)
@@ -376,6 +387,10 @@ public class MessagesTest {
         ControlMessage alone = RtpStatsPage.of(List.of(s), false).answer(RtpStats.all().toMessage());
         ControlMessage empty = RtpStatsPage.of(List.of(), false).answer(RtpStats.all().toMessage());
         assertEquals(fieldBytes(alone) - fieldBytes(empty), RtpStatsPage.sizeOf(s));
+        RtpSessionStats wide = new RtpSessionStats("anruf-ä€", "endpoint", 123_456_789_012L, 0,
+                List.of(new RtpLeg("ua", Map.of("remote", "café:5004")), new RtpLeg("overlay", Map.of())));
+        ControlMessage wideAlone = RtpStatsPage.of(List.of(wide), false).answer(RtpStats.all().toMessage());
+        assertEquals(fieldBytes(wideAlone) - fieldBytes(empty), RtpStatsPage.sizeOf(wide));
 
         // a full page (hundreds of sessions, ids with the separator in them) comes back whole, field for field
         List<RtpSessionStats> many = new java.util.ArrayList<>();

@@ -195,7 +195,7 @@ public final class ControlSatoPorts implements SatoPorts {
         try {
             for (int page = 0; page < MAX_STATS_PAGES; page++) {
                 ControlMessage answer = call(PortKind.RTP_PORT,
-                        (after == null ? RtpStats.all() : RtpStats.allAfter(after)).toMessage());
+                        (after == null ? RtpStats.all() : RtpStats.allAfter(after)).onlyCounters(RtpPortMessages.COUNTERS).toMessage());
                 RtpStatsPage p = RtpStatsPage.from(answer);
                 for (org.p2psip.control.message.RtpSessionStats st : p.sessions()) {
                     if (wanted.contains(st.id())) {

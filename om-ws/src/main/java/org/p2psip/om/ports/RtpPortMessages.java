@@ -124,6 +124,9 @@ final class RtpPortMessages {
         return RtpLegChange.PASSIVE.equals(c.mode()) ? u.withRelatch(true) : u;
     }
 
+    /** The leg counters {@link #counters} reads: what the media watch asks {@code rtp.stats} for. */
+    static final List<String> COUNTERS = List.of(Fields.PACKETS_IN, Fields.RTP_EXPECTED, Fields.RTP_LOST, Fields.JITTER_MS);
+
     /** The counters of an endpoint session in an {@code rtp.stats} answer (null for a relay session). */
     static MediaCounters counters(RtpSessionStats s) {
         RtpLeg ua = s.leg(Fields.UA);

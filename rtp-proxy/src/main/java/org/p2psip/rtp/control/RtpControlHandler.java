@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,7 +110,7 @@ public final class RtpControlHandler implements ControlHandler {
             transports.put(leg, Transport.parse(a.transportOf(leg)));
         }
         SessionSnapshot s = engine.allocate(a.session(), role, transports, a.idleTimeout());
-        return new RtpAllocateAnswer(s.id(), s.role().wireName(), advertised.getHostAddress(), legs(s)).answer(m);
+        return new RtpAllocateAnswer(s.id(), s.role().wireName(), advertised.getHostAddress(), legs(s, RtpStats.all())).answer(m);
     }
 
     private ControlMessage connect(ControlMessage m, RtpLegChange c, boolean initial) throws ControlException {
@@ -133,7 +134,7 @@ public final class RtpControlHandler implements ControlHandler {
         RtpStats q = RtpStats.from(m);
         if (q.oneSession()) {
             SessionSnapshot s = engine.stats(q.session());
-            return new RtpStatsAnswer(sessionStats(s, q.session())).answer(m);
+            return new RtpStatsAnswer(sessionStats(s, q.session(), q)).answer(m);
         }
         // Every session's fields would not fit a control frame (64 KiB) with hundreds of sessions:
         // answer as many as fit, in id order, and say where to continue (field 'after').
@@ -141,7 +142,7 @@ public final class RtpControlHandler implements ControlHandler {
         List<RtpSessionStats> fitting = new ArrayList<>();
         int size = 200 + m.type().length();
         for (SessionSnapshot s : page) {
-            RtpSessionStats stats = sessionStats(s, s.id());
+            RtpSessionStats stats = sessionStats(s, s.id(), q);
             int sessionSize = RtpStatsPage.sizeOf(stats);
             if (fitting.size() == MAX_SESSIONS_PER_PAGE || (size + sessionSize > PAGE_BYTES && !fitting.isEmpty())) {
                 break;
@@ -152,14 +153,24 @@ public final class RtpControlHandler implements ControlHandler {
         return RtpStatsPage.of(fitting, fitting.size() < page.size()).answer(m);
     }
 
-    private static RtpSessionStats sessionStats(SessionSnapshot s, String id) {
-        return new RtpSessionStats(id, s.role().wireName(), s.ageMillis(), s.idleMillis(), legs(s));
+    private static RtpSessionStats sessionStats(SessionSnapshot s, String id, RtpStats q) {
+        return new RtpSessionStats(id, s.role().wireName(), s.ageMillis(), s.idleMillis(), legs(s, q));
     }
 
-    private static List<RtpLeg> legs(SessionSnapshot s) {
+    /** The session's legs with the fields {@code q} asks for (all of them unless it names counters). */
+    private static List<RtpLeg> legs(SessionSnapshot s, RtpStats q) {
         List<RtpLeg> legs = new ArrayList<>(s.legs().size());
         for (SessionSnapshot.LegSnapshot l : s.legs()) {
-            legs.add(new RtpLeg(l.name(), l.fields()));
+            Map<String, String> fields = l.fields();
+            if (q.counters() != null) {
+                fields = new LinkedHashMap<>();
+                for (Map.Entry<String, String> f : l.fields().entrySet()) {
+                    if (q.wants(f.getKey())) {
+                        fields.put(f.getKey(), f.getValue());
+                    }
+                }
+            }
+            legs.add(new RtpLeg(l.name(), fields));
         }
         return legs;
     }
