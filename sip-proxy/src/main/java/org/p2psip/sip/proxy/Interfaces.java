@@ -33,6 +33,13 @@ public final class Interfaces {
     /** The overlay side's transport: {@code tcp}, or {@code tls} in a secured overlay. */
     private String overlayTransport = "tcp";
     private final LadderFeed trace = new LadderFeed(this);
+    /**
+     * The Record-Route values built so far, by side and transport, copied for each request: building one
+     * parses a SIP URI, and the RI's parser throws (and catches) an exception at the end of a bare
+     * {@code sip:host}, four times per call. At most {@link #MAX_RECORD_ROUTES}; emptied when an address changes.
+     */
+    private final java.util.Map<String, RecordRouteHeader> recordRoutes = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_RECORD_ROUTES = 16;
 
     public Interfaces(String host, int uaPort, int overlayPort, SipProvider uaProvider, SipProvider overlayProvider,
                       HeaderFactory headers, AddressFactory addresses) {
@@ -56,6 +63,7 @@ public final class Interfaces {
             HostPort relayed = HostPort.parse(hostPort);
             relayedHost = relayed.uriHost();
             relayedPort = relayed.port();
+            recordRoutes.clear();
         }
         return this;
     }
@@ -66,6 +74,7 @@ public final class Interfaces {
             throw new IllegalArgumentException("the overlay side runs tcp or tls, not " + transport);
         }
         overlayTransport = transport;
+        recordRoutes.clear();
         return this;
     }
 
@@ -168,8 +177,20 @@ public final class Interfaces {
         }
     }
 
-    /** A Record-Route for {@code side}; {@code transport} goes into the URI unless it is UDP. */
+    /** A Record-Route for {@code side} (a copy of its own); {@code transport} goes into the URI unless it is UDP. */
     public RecordRouteHeader recordRoute(Side side, String transport) {
+        String key = side == Side.OVERLAY ? "overlay" : side + "/" + transport.toLowerCase(java.util.Locale.ROOT);
+        RecordRouteHeader rr = recordRoutes.get(key);
+        if (rr == null) {
+            rr = buildRecordRoute(side, transport);
+            if (recordRoutes.size() < MAX_RECORD_ROUTES) {
+                recordRoutes.put(key, rr);
+            }
+        }
+        return (RecordRouteHeader) rr.clone();
+    }
+
+    private RecordRouteHeader buildRecordRoute(Side side, String transport) {
         try {
             boolean relayed = side == Side.OVERLAY && relayedHost != null;
             SipURI uri = addresses.createSipURI(null, relayed ? relayedHost : host);

@@ -78,4 +78,25 @@ public class InterfacesTest {
         SipURI ua = (SipURI) i.recordRoute(Side.UA, "udp").getAddress().getURI();
         assertEquals(null, ua.getTransportParam());
     }
+
+    @Test
+    public void eachRecordRouteIsACopyAndFollowsAChangedAddress() throws Exception {
+        Interfaces i = interfaces(null);
+        javax.sip.header.RecordRouteHeader first = i.recordRoute(Side.UA, "tcp");
+        ((SipURI) first.getAddress().getURI()).setHost("192.0.2.99"); // a later hop's change to the message's copy
+        first.setParameter("x", "1");
+        SipURI again = (SipURI) i.recordRoute(Side.UA, "tcp").getAddress().getURI();
+        assertEquals("10.1.0.2", again.getHost());
+        assertEquals("tcp", again.getTransportParam());
+        assertEquals(null, i.recordRoute(Side.UA, "tcp").getParameter("x"));
+        assertEquals("the UA side over UDP has no transport parameter", null,
+                ((SipURI) i.recordRoute(Side.UA, "UDP").getAddress().getURI()).getTransportParam());
+        assertEquals(5070, ((SipURI) i.recordRoute(Side.OVERLAY, "tcp").getAddress().getURI()).getPort());
+        // the overlay address advertised later (a TCP relay allocation) and TLS are what the next Record-Route says
+        i.withOverlayAdvertised("203.0.113.10:40001").withOverlayTransport("tls");
+        SipURI relayed = (SipURI) i.recordRoute(Side.OVERLAY, "tcp").getAddress().getURI();
+        assertEquals("203.0.113.10", relayed.getHost());
+        assertEquals(40001, relayed.getPort());
+        assertEquals("tls", relayed.getTransportParam());
+    }
 }
