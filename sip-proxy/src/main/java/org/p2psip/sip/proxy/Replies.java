@@ -38,13 +38,7 @@ final class Replies {
     void overloaded(ServerTransaction st, Request req, String load) {
         shed.incrementAndGet();
         countIfRejected(Response.SERVICE_UNAVAILABLE);
-        Response r = response(req, Response.SERVICE_UNAVAILABLE, "Service Unavailable (overloaded: " + load + ")");
-        try {
-            r.addHeader(headers.createRetryAfterHeader(OVERLOAD_RETRY_AFTER_SECONDS));
-        } catch (InvalidArgumentException e) {
-            throw new IllegalStateException(e);
-        }
-        send(st, r);
+        send(st, response(req, Response.SERVICE_UNAVAILABLE, "Service Unavailable (overloaded: " + load + ")"));
     }
 
     /** New calls refused by overload control so far. */
@@ -52,8 +46,21 @@ final class Replies {
         return shed.get();
     }
 
+    /**
+     * A response of this proxy's own. Its 503s all stand for something that passes (overload, the OM, the
+     * lookup service or a relay out of resources): each says when to try again, {@value #OVERLOAD_RETRY_AFTER_SECONDS}
+     * s (RFC 3261 21.5.4), so that a phone retries later instead of at once or never.
+     */
     Response response(Request req, int code, String reason) {
-        return Responses.response(messages, req, code, reason);
+        Response r = Responses.response(messages, req, code, reason);
+        if (code == Response.SERVICE_UNAVAILABLE && r.getHeader(javax.sip.header.RetryAfterHeader.NAME) == null) {
+            try {
+                r.setHeader(headers.createRetryAfterHeader(OVERLOAD_RETRY_AFTER_SECONDS));
+            } catch (InvalidArgumentException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return r;
     }
 
     /** Answers {@code req} without a transaction (one the stack would not create); counted as rejected. */
