@@ -14,10 +14,14 @@ import org.p2psip.control.MessageTypes;
  * answer.
  */
 public record RtpStats(String session, String after, List<String> counters) {
+    /** Counter names one request may ask for at most (a leg has about thirty fields). */
+    public static final int MAX_COUNTERS = 64;
+
     public RtpStats {
         Wire.requireArg(session == null || after == null, "after pages the all-sessions form only");
         counters = counters == null ? null : List.copyOf(counters);
         if (counters != null) {
+            Wire.requireArg(counters.size() <= MAX_COUNTERS, "at most " + MAX_COUNTERS + " counters, not " + counters.size());
             for (String c : counters) {
                 Wire.requireArg(!c.isEmpty() && c.indexOf(',') < 0, "a counter name is not empty and has no comma: '" + c + "'");
             }
@@ -80,7 +84,12 @@ public record RtpStats(String session, String after, List<String> counters) {
             return null;
         }
         List<String> out = new java.util.ArrayList<>();
-        for (String c : v.split(",", -1)) {
+        String[] names = v.split(",", -1);
+        if (names.length > MAX_COUNTERS) {
+            throw Wire.invalid(m, Fields.COUNTERS, v.substring(0, Math.min(v.length(), 40)) + "...",
+                    names.length + " names, more than " + MAX_COUNTERS);
+        }
+        for (String c : names) {
             String name = c.trim();
             if (name.isEmpty()) {
                 throw Wire.invalid(m, Fields.COUNTERS, v, "an empty counter name");

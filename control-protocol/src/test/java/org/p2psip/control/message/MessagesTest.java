@@ -344,6 +344,8 @@ public class MessagesTest {
         assertTrue(RtpStats.all().wants("bytes_in"));
         assertNull(RtpStats.all().counters());
         rejects(RtpStats::from, req("rtp.stats").with("counters", "packets_in,,rtp_lost"), "counters");
+        rejects(RtpStats::from, req("rtp.stats").with("counters", "c,".repeat(64) + "c"), "counters");
+        assertEquals(64, RtpStats.from(req("rtp.stats").with("counters", "c,".repeat(63) + "c")).counters().size());
 
         RtpStatsAnswer one = new RtpStatsAnswer(session("call-7", "endpoint"));
         ControlMessage m = one.answer(RtpStats.of("call-7").toMessage());
