@@ -52,7 +52,10 @@ public final class FrameCodec {
         byte[][] other = null;
         int typeLen = utf8Length(m.type());
         byte[] typeBytes = typeLen < 0 ? utf8(m.type()) : null;
-        int size = MIN_BODY + (typeBytes == null ? typeLen : typeBytes.length);
+        if (typeBytes != null) {
+            typeLen = typeBytes.length;
+        }
+        int size = MIN_BODY + typeLen;
         for (int i = 0; i < n; i++) {
             Map.Entry<String, String> f = fields.get(i);
             int k = utf8Length(f.getKey());
@@ -75,7 +78,7 @@ public final class FrameCodec {
             }
             size += 4 + k + v;
         }
-        if ((typeBytes == null ? typeLen : typeBytes.length) > 0xFFFF || n > 0xFFFF || size > maxFrame) {
+        if (typeLen > 0xFFFF || n > 0xFFFF || size > maxFrame) {
             throw new ControlException(ErrorCode.BAD_REQUEST,
                     "message " + m.type() + " is " + size + " bytes, more than the frame limit " + maxFrame);
         }

@@ -53,7 +53,7 @@ final class Replies {
      */
     Response response(Request req, int code, String reason) {
         Response r = Responses.response(messages, req, code, reason);
-        if (code == Response.SERVICE_UNAVAILABLE && r.getHeader(javax.sip.header.RetryAfterHeader.NAME) == null) {
+        if (code == Response.SERVICE_UNAVAILABLE) {
             try {
                 r.setHeader(headers.createRetryAfterHeader(OVERLOAD_RETRY_AFTER_SECONDS));
             } catch (InvalidArgumentException e) {
