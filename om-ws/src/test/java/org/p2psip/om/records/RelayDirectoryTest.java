@@ -57,8 +57,8 @@ public class RelayDirectoryTest {
         Records lookup = new Records();
         try (RelayDirectory dir = new RelayDirectory(lookup)) {
             assertEquals(List.of(), dir.candidates(4, Set.of())); // starts the background refresh; nothing yet
-            lookup.relays.add(relay(C, "203.0.113.12", 50));
-            lookup.relays.add(relay(D, "203.0.113.13", 80));
+            // both at once: a refresh between two adds would see one relay and keep it until the next refresh
+            lookup.relays.addAll(List.of(relay(C, "203.0.113.12", 50), relay(D, "203.0.113.13", 80)));
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (dir.candidates(4, Set.of()).isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
