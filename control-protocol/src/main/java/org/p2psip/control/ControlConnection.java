@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Unix-domain stream connection of the control protocol, either side. Both sides may send
  * requests and events at any time; responses are matched to requests by id. A reader thread per
- * connection reads frames; requests are handled on the owner's worker pool, events in order.
+ * connection reads frames; requests are handled on the owner's worker pool (or, those the handler
+ * {@linkplain ControlHandler#answersAtOnce answers at once}, on the reader), events in order.
  * A malformed frame closes the connection (logged, no stack trace).
  */
 public final class ControlConnection implements Closeable {
@@ -149,7 +150,8 @@ public final class ControlConnection implements Closeable {
         return call(request, DEFAULT_TIMEOUT);
     }
 
-    static ControlException asControlException(ControlMessage request, Throwable cause, Duration timeout) {
+    /** A failed request's cause as the typed exception {@link #call} throws. */
+    public static ControlException asControlException(ControlMessage request, Throwable cause, Duration timeout) {
         if (cause instanceof ControlException) {
             return (ControlException) cause;
         }
@@ -231,6 +233,10 @@ public final class ControlConnection implements Closeable {
                     long received = System.nanoTime();
                     long waitMs = m.getLong(MessageTypes.F_WAIT_MS, -1);
                     ControlMessage request = m.without(MessageTypes.F_WAIT_MS);
+                    if (handler.answersAtOnce(request)) {
+                        handle(request, received, -1); // on this reader: no worker to wait for
+                        break;
+                    }
                     try {
                         workers.execute(() -> handle(request, received, waitMs));
                     } catch (RejectedExecutionException e) {

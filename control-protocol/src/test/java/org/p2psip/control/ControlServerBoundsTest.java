@@ -62,6 +62,62 @@ public class ControlServerBoundsTest {
         assertEquals(ControlBounds.DEFAULT, ControlBounds.current());
     }
 
+    /**
+     * A request its handler answers at once ({@link ControlHandler#answersAtOnce}) is answered by the
+     * connection's reader: served while every worker is blocked and the queue is full, when a request
+     * left to the workers is refused.
+     */
+    @Test(timeout = 60_000)
+    public void aRequestAnsweredAtOnceIsServedWhileEveryWorkerIsBusy() throws Exception {
+        new ControlBounds(4, 1, 1).install();
+        Path socket = tmp.getRoot().toPath().resolve("at-once.sock");
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(0);
+        ControlHandler handler = new ControlHandler() {
+            @Override
+            public boolean answersAtOnce(ControlMessage request) {
+                return request.type().equals("test.now");
+            }
+
+            @Override
+            public ControlMessage onRequest(ControlConnection from, ControlMessage request) throws ControlException {
+                if (request.type().equals("test.block")) {
+                    running.release();
+                    try {
+                        release.await(50, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return ControlMessage.responseTo(request).with("thread", Thread.currentThread().getName());
+            }
+        };
+        try (ControlServer server = ControlServer.listen(socket, "test-port", "t", handler);
+             ControlClient om = ControlClient.connect(socket, "om", "test", ControlHandler.NONE, Duration.ofSeconds(10))) {
+            CompletableFuture<ControlMessage> first = om.request(ControlMessage.request("test.block"), Duration.ofSeconds(55));
+            assertTrue("the worker took the blocking request", running.tryAcquire(1, 20, TimeUnit.SECONDS));
+            CompletableFuture<ControlMessage> queued = om.request(ControlMessage.request("test.block"), Duration.ofSeconds(55));
+            try {
+                om.call(ControlMessage.request("test.quick"), Duration.ofSeconds(10));
+                throw new AssertionError("a request for the workers was served while the only worker was blocked and the queue full");
+            } catch (ControlException e) {
+                assertEquals(ErrorCode.RESOURCE_EXHAUSTED, e.code());
+            }
+            for (int i = 0; i < 5; i++) {
+                ControlMessage now = om.call(ControlMessage.request("test.now"), Duration.ofSeconds(10));
+                assertTrue("answered by the connection's reader, not a worker: " + now.get("thread"),
+                        now.get("thread").startsWith("control-test-port-conn-"));
+            }
+            release.countDown();
+            first.get(30, TimeUnit.SECONDS);
+            queued.get(30, TimeUnit.SECONDS);
+        } finally {
+            System.clearProperty(ControlBounds.CONNECTIONS_PROPERTY);
+            System.clearProperty(ControlBounds.WORKERS_PROPERTY);
+            System.clearProperty(ControlBounds.QUEUED_PROPERTY);
+        }
+    }
+
     @Test
     public void aBadSettingIsRefusedNamingTheProperty() {
         System.setProperty(ControlBounds.WORKERS_PROPERTY, "many");

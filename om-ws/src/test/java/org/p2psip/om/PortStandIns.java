@@ -28,6 +28,8 @@ final class PortStandIns implements AutoCloseable {
     final List<String> log = new CopyOnWriteArrayList<>();
     final AtomicInteger nextPort = new AtomicInteger(40000);
     volatile int maxSessions = 100;
+    /** When set, each rtp.connect waits (up to 5 s) until as many as the latch counts have arrived, else fails. */
+    volatile java.util.concurrent.CountDownLatch connectsTogether;
     final String overlayListener;
 
     PortStandIns(String overlayListener) throws IOException {
@@ -71,6 +73,17 @@ final class PortStandIns implements AutoCloseable {
                 }
                 m.require("leg");
                 m.require("remote");
+                java.util.concurrent.CountDownLatch together = connectsTogether;
+                if (together != null) {
+                    together.countDown();
+                    try {
+                        if (!together.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                            throw new ControlException(ErrorCode.UNAVAILABLE, "rtp.connect of leg " + m.get("leg") + " came alone");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 return ControlMessage.responseTo(m).with("session", id).with("leg", m.get("leg"));
             }
             case MessageTypes.RTP_RELEASE: {

@@ -10,12 +10,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.p2psip.control.ControlClient;
 import org.p2psip.control.ControlConnection;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlHandler;
 import org.p2psip.control.ControlMessage;
+import org.p2psip.control.ErrorCode;
 import org.p2psip.control.message.RtpStats;
 import org.p2psip.control.message.RtpStatsPage;
 import org.p2psip.control.message.Fields;
@@ -174,6 +177,41 @@ public final class ControlSatoPorts implements SatoPorts {
             throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
         }
         call(PortKind.RTP_PORT, RtpPortMessages.connect(session, leg, remote, start).toMessage());
+    }
+
+    /** Every leg's {@code rtp.connect} written before the first answer is awaited: one wait instead of one per leg. */
+    @Override
+    public void connect(PortSession session, List<LegTarget> legs) throws OmException {
+        if (session.kind() != PortKind.RTP_PORT) {
+            throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
+        }
+        ControlClient c = clients.get(PortKind.RTP_PORT);
+        if (c == null) {
+            throw new OmException(Kind.RESOURCES_EXHAUSTED, PortKind.RTP_PORT.wire(), "this node runs no " + PortKind.RTP_PORT);
+        }
+        List<ControlMessage> requests = new ArrayList<>(legs.size());
+        List<CompletableFuture<ControlMessage>> answers = new ArrayList<>(legs.size());
+        for (LegTarget t : legs) {
+            ControlMessage req = RtpPortMessages.connect(session, t.leg(), t.remote(), t.start()).toMessage();
+            requests.add(req);
+            answers.add(c.request(req, timeout));
+        }
+        OmException first = null;
+        for (int i = 0; i < answers.size(); i++) {
+            try {
+                answers.get(i).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw map(PortKind.RTP_PORT, requests.get(i), new ControlException(ErrorCode.INTERNAL, "interrupted"));
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = map(PortKind.RTP_PORT, requests.get(i), ControlConnection.asControlException(requests.get(i), e.getCause(), timeout));
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     @Override

@@ -58,6 +58,21 @@ public interface SatoPorts extends AutoCloseable {
         connect(session, leg, remote, transport);
     }
 
+    /** One leg of an RTP-Port session and where it goes ({@link #connect(PortSession, List)}). */
+    record LegTarget(String leg, Address remote, LegStart start) {
+    }
+
+    /**
+     * Points several legs of one RTP-Port session, each as {@link #connect(PortSession, String, Address,
+     * TransportKind, LegStart)} would (UDP), with the requests sent together rather than one after the
+     * other's answer; returns when every leg is connected, or throws the first failure in {@code legs}' order.
+     */
+    default void connect(PortSession session, List<LegTarget> legs) throws OmException {
+        for (LegTarget t : legs) {
+            connect(session, t.leg(), t.remote(), TransportKind.UDP, t.start());
+        }
+    }
+
     /**
      * Re-points leg {@code leg} of a running RTP-Port session at {@code remote} ({@code rtp.update}),
      * the other legs untouched (a media SATO adapted mid-call: the phone's leg keeps its sockets).

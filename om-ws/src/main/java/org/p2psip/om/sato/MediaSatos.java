@@ -219,16 +219,35 @@ final class MediaSatos {
         }
         try {
             String ua = req.ua();
+            Address far = req.remote() == null ? null : Address.parse(req.remote());
+            boolean chain = far != null && ms.initiator() && ms.via().session() != null;
+            // the phone's leg and a direct overlay leg are connected together: one wait for the RTP-Port, not two
+            List<SatoPorts.LegTarget> legs = new java.util.ArrayList<>(2);
             if (ua != null) {
-                om.ports().connect(ms.local, PortSession.LEG_UA, Address.parse(ua), TransportKind.UDP);
+                legs.add(new SatoPorts.LegTarget(PortSession.LEG_UA, Address.parse(ua), SatoPorts.LegStart.CHAIN));
             }
-            String remote = req.remote();
-            if (remote != null) {
-                Address far = Address.parse(remote);
-                if (ms.initiator()) {
-                    connectRtp(ms, far);
+            if (far != null && !chain) {
+                legs.add(ms.initiator()
+                        ? new SatoPorts.LegTarget(PortSession.LEG_CALLEE, far, SatoPorts.LegStart.CHAIN)
+                        // behind a NAT RTP2 sends first: its packets open the NAT binding the relay latches onto
+                        : new SatoPorts.LegTarget(PortSession.LEG_CALLER, far, nat ? SatoPorts.LegStart.ACTIVE : SatoPorts.LegStart.CHAIN));
+            }
+            if (!legs.isEmpty()) {
+                om.ports().connect(ms.local, legs);
+            }
+            if (far != null) {
+                if (chain) {
+                    connectChain(ms, far);
+                } else if (ms.initiator()) {
+                    Flow.step(peerName, "OM1: Connect RTP: RTP1 -> RTP2 at {}", far);
+                    steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP1 " + ms.local.sessionId()
+                            + " -> RTP2 at " + far + " (direct)");
+                } else if (nat) {
+                    Flow.step(peerName, "OM2: RTP2 (behind a NAT) sends first towards {}, opening the NAT binding", far);
+                    steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP2 sends first towards " + far);
                 } else {
-                    connectTowardsCaller(ms, far);
+                    Flow.step(peerName, "OM2: RTP2 overlay side latches onto the media from {}", far);
+                    steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP2 latches onto the media from " + far);
                 }
                 ms.remote(far);
                 watch.watch(ms);
@@ -243,18 +262,11 @@ final class MediaSatos {
         return ControlMessage.responseTo(r);
     }
 
-    /** Initiator: "Connect RTP", RTP1 -> RTP2, or in chain order RTP1 -> RTP3 -> RTP2 (ConnectRtp to the relay's OM). */
-    private void connectRtp(MediaChain ms, Address remote) throws OmException {
+    /** Initiator with a relay: "Connect RTP" in chain order RTP1 -> RTP3 -> RTP2 (ConnectRtp to the relay's OM). */
+    private void connectChain(MediaChain ms, Address remote) throws OmException {
         PortSession local = ms.local;
         MediaChain.Via via = ms.via();
         PortSession relay = via.session();
-        if (relay == null) {
-            om.ports().connect(local, PortSession.LEG_CALLEE, remote, TransportKind.UDP);
-            Flow.step(peerName, "OM1: Connect RTP: RTP1 -> RTP2 at {}", remote);
-            steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP1 " + local.sessionId()
-                    + " -> RTP2 at " + remote + " (direct)");
-            return;
-        }
         String far = ms.peer.nodeId();
         List<MediaHop> hops = List.of(
                 new MediaHop(self.nodeId(), null, local.sessionId(), null, local.leg(PortSession.LEG_CALLEE), nat),
@@ -269,20 +281,6 @@ final class MediaSatos {
         Flow.step(peerName, "OM1: Connect RTP: RTP1 {} -> RTP3 {} | {} -> RTP2 {} (ConnectRtp to peer {} over the OM IF)",
                 local.leg(PortSession.LEG_CALLEE), relay.leg(PortSession.LEG_CALLER), relay.leg(PortSession.LEG_CALLEE),
                 remote, via.relay().shortId());
-    }
-
-    /** Acceptor: RTP2's overlay side latches onto the media from the caller's side, or (behind a NAT) sends first. */
-    private void connectTowardsCaller(MediaChain ms, Address remote) throws OmException {
-        if (nat) {
-            // behind a NAT RTP2 sends first: its packets open the NAT binding the relay latches onto
-            om.ports().connect(ms.local, PortSession.LEG_CALLER, remote, TransportKind.UDP, SatoPorts.LegStart.ACTIVE);
-            Flow.step(peerName, "OM2: RTP2 (behind a NAT) sends first towards {}, opening the NAT binding", remote);
-            steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP2 sends first towards " + remote);
-        } else {
-            om.ports().connect(ms.local, PortSession.LEG_CALLER, remote, TransportKind.UDP);
-            Flow.step(peerName, "OM2: RTP2 overlay side latches onto the media from {}", remote);
-            steps.step(ms.call, ms.id, CallSteps.OM, CallSteps.RTP, "Connect RTP", "rtp.connect: RTP2 latches onto the media from " + remote);
-        }
     }
 
     /** Tears down media SATO {@code id}; false if it is not one of this OM's media SATOs. */

@@ -69,6 +69,16 @@ public final class RtpControlHandler implements ControlHandler {
         this.shutdown = shutdown;
     }
 
+    /**
+     * Every request is answered on the control connection's reader: each is a short operation on this
+     * process's relay engine (a hand-off to a relay worker's loop at most, bounded by its timeout),
+     * none waits for another host.
+     */
+    @Override
+    public boolean answersAtOnce(ControlMessage request) {
+        return true;
+    }
+
     @Override
     public ControlMessage onRequest(ControlConnection conn, ControlMessage m) throws ControlException {
         switch (m.type()) {
