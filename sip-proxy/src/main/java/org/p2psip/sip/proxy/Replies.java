@@ -34,11 +34,14 @@ final class Replies {
         this.trace = trace;
     }
 
-    /** Refuses a new call at once because too many are being set up: 503 with Retry-After (RFC 3261 21.5.4). */
-    void overloaded(ServerTransaction st, Request req, String load) {
+    /**
+     * The 503 with Retry-After (RFC 3261 21.5.4) that refuses a new call at once because of {@code load}
+     * (overload control, {@link StatelessRefusals}); counted as shed and rejected.
+     */
+    Response overloadResponse(Request req, String load) {
         shed.incrementAndGet();
         countIfRejected(Response.SERVICE_UNAVAILABLE);
-        send(st, response(req, Response.SERVICE_UNAVAILABLE, "Service Unavailable (overloaded: " + load + ")"));
+        return response(req, Response.SERVICE_UNAVAILABLE, "Service Unavailable (overloaded: " + load + ")");
     }
 
     /** New calls refused by overload control so far. */

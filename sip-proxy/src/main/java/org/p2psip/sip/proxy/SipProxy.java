@@ -72,6 +72,7 @@ public final class SipProxy implements SipListener {
     private final ForwardingPolicy policy;
     private final AtomicLong requests = new AtomicLong();
     private final AdmissionGate admission;
+    private final StatelessRefusals refusals;
     private final int maxPendingInvites;
 
     public SipProxy(Interfaces ifs, Registrar registrar, OverlayLink overlay, DigestAuthenticator auth, ProxySettings settings,
@@ -84,6 +85,7 @@ public final class SipProxy implements SipListener {
         authentication = auth == null ? null : new Authentication(auth, replies, headers);
         admission = new AdmissionGate(settings.maxCallsInSetup(), settings.targetSetupMillis(), System::nanoTime);
         maxPendingInvites = settings.maxPendingInvites();
+        refusals = new StatelessRefusals(replies, ifs.ladder(), System::nanoTime);
         registrations = new RegisterHandler(registrar, messages, headers);
         LoopDetector loops = new LoopDetector();
         SdpCrossing sdp = new SdpCrossing(settings.sdpRewrite(), calls);
@@ -112,11 +114,17 @@ public final class SipProxy implements SipListener {
         ifs.ladder().received(req, in);
         try {
             if (Request.ACK.equals(req.getMethod())) {
+                if (StatelessRefusals.isRefusalAck(req)) {
+                    return; // the ACK for a 503 of overload control: nothing to forward
+                }
                 stateless.forwardAck(req, in);
                 return;
             }
             ServerTransaction st = ev.getServerTransaction();
             if (st == null) {
+                if (refusedAtOnce(provider, req, in)) {
+                    return;
+                }
                 arrival.prepare(req);
                 st = provider.getNewServerTransaction(req);
             }
@@ -131,6 +139,36 @@ public final class SipProxy implements SipListener {
         } catch (RuntimeException e) {
             log.error("failed to process {}", req.getMethod(), e);
         }
+    }
+
+    /**
+     * Overload control, before anything else is spent on a new call (an INVITE without a To tag and
+     * without a transaction): refused at once with 503 and Retry-After, statelessly
+     * ({@link StatelessRefusals}), when the {@link AdmissionGate} refuses it, when the pending INVITEs
+     * (ringing ones included, which CANCEL is matched against) are at their bound, or when it is a
+     * retransmission of an INVITE refused so.
+     */
+    private boolean refusedAtOnce(SipProvider provider, Request req, Side in) {
+        if (!Request.INVITE.equals(req.getMethod())) {
+            return false;
+        }
+        ToHeader to = (ToHeader) req.getHeader(ToHeader.NAME);
+        if (to == null || to.getTag() != null) {
+            return false;
+        }
+        String load = refusals.earlier(req);
+        if (load == null) {
+            load = admission.refusal(responses.callsInSetup());
+        }
+        if (load == null) {
+            int pending = responses.pendingInvites();
+            if (pending < maxPendingInvites) {
+                return false;
+            }
+            load = pending + " calls in set-up or ringing";
+        }
+        refusals.refuse(provider, req, in, load);
+        return true;
     }
 
     private void handle(ServerTransaction st, Request req, Side in) {
@@ -188,20 +226,6 @@ public final class SipProxy implements SipListener {
         ResponseContext ctx = new ResponseContext(st, req, template, loopHash, in);
         if (ctx.initial) {
             policy.dialogRequest(req);
-        }
-        if (ctx.isInvite() && ctx.initial) {
-            String refusal = admission.refusal(responses.callsInSetup());
-            if (refusal != null) {
-                // overload control: refuse the excess at once instead of queueing it into time-outs
-                replies.overloaded(st, req, refusal);
-                return;
-            }
-            int pending = responses.pendingInvites();
-            if (pending >= maxPendingInvites) {
-                // the bound of the pending INVITEs (ringing ones included) that CANCEL is matched against
-                replies.overloaded(st, req, pending + " calls in set-up or ringing");
-                return;
-            }
         }
         if (ctx.isInvite()) {
             Response trying = replies.response(req, Response.TRYING, null);

@@ -28,6 +28,8 @@ public class OverloadControlTest {
     static P2psipPort port;
     /** A port whose only bound is the standing queue's: 32 calls in set-up, a target of 30 ms. */
     static P2psipPort queued;
+    /** Every message a callee's phone of these tests received while {@link #inviteOf} waited. */
+    static final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeClass
     public static void start() throws Exception {
@@ -76,6 +78,9 @@ public class OverloadControlTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             String m = callee.receive(Duration.ofMillis(500));
+            if (m != null) {
+                seen.add(m);
+            }
             if (m != null && m.startsWith("INVITE ") && m.contains("Call-ID: overload-" + n + "-")) {
                 return m;
             }
@@ -162,7 +167,8 @@ public class OverloadControlTest {
                 ringing.add(inv);
             }
             long sent = System.nanoTime();
-            caller.send(invite(caller, "slow", 3));
+            String third = invite(caller, "slow", 3);
+            caller.send(third);
             String refused = finalOrNull(caller);
             long ms = (System.nanoTime() - sent) / 1_000_000;
             assertNotNull("the third call is answered", refused);
@@ -175,11 +181,43 @@ public class OverloadControlTest {
             String busy = finalOrNull(caller);
             assertNotNull(busy);
             assertTrue(busy, busy.startsWith("SIP/2.0 486"));
+            // the refused INVITE again (a retransmission: the 503 was lost) is refused again, though a call
+            // would be admitted now: its caller was told it is refused
+            caller.send(third);
+            String again = answerOf(caller, 3, "SIP/2.0 5");
+            assertNotNull("the retransmitted INVITE is answered", again);
+            assertTrue(again, again.startsWith("SIP/2.0 503 Service Unavailable (overloaded: 2 calls in set-up)"));
             caller.send(invite(caller, "slow", 4));
             String inv4 = inviteOf(callee, 4);
             assertNotNull("the fourth call is admitted and reaches the callee", inv4);
+            assertTrue("the refused call never reached the callee: " + seen, seen.stream().noneMatch(m -> m.contains("Call-ID: overload-3-")));
             callee.send(SinglePortTest.busy(inv4));
             callee.send(SinglePortTest.busy(ringing.get(1)));
+        }
+    }
+
+    /** The 503 of a call refused over TCP comes back on the caller's own connection (no transaction, no new connection). */
+    @Test
+    public void aCallRefusedOverTcpGetsIts503OnItsConnection() throws Exception {
+        try (RawSip callee = RawSip.udp(port.sipPort()); RawSip caller = RawSip.udp(port.sipPort());
+             RawSip tcpCaller = RawSip.tcp(port.sipPort())) {
+            registered(callee, "slowtcp");
+            List<String> ringing = new ArrayList<>();
+            for (int n = 61; n <= 62; n++) {
+                caller.send(invite(caller, "slowtcp", n));
+                String inv = inviteOf(callee, n);
+                assertNotNull("INVITE " + n + " reaches the callee, who does not answer", inv);
+                ringing.add(inv);
+            }
+            tcpCaller.send(invite(tcpCaller, "slowtcp", 63).replace("SIP/2.0/UDP", "SIP/2.0/TCP"));
+            String refused = answerOf(tcpCaller, 63, "SIP/2.0 5");
+            assertNotNull("the call over TCP is answered on its connection", refused);
+            assertTrue(refused, refused.startsWith("SIP/2.0 503 Service Unavailable (overloaded: 2 calls in set-up)"));
+            assertTrue("with Retry-After: " + refused, refused.matches("(?is).*\r\nRetry-After: *[1-9].*"));
+            for (String inv : ringing) {
+                callee.send(SinglePortTest.busy(inv));
+                assertNotNull(finalOrNull(caller));
+            }
         }
     }
 
