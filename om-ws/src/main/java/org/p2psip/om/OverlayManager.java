@@ -155,6 +155,8 @@ public final class OverlayManager implements AutoCloseable {
      * (at most {@value #WARM_UP_MILLIS} ms) get the shared SOAP path compiled before the first call
      * instead of during the first calls. How many: {@link Builder#warmUpPings}.
      */
+    private volatile int warmUpPingsAnswered;
+
     private void warmUp() {
         int pings = config.warmUpPings();
         Address self = endpoint.address();
@@ -168,8 +170,15 @@ public final class OverlayManager implements AutoCloseable {
             }
             log.debug("OM IF warmed up with {} Pings to itself in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
         } catch (OmException e) {
-            log.debug("OM IF warm-up Ping to {} failed (the first call will pay the set-up): {}", self, e.getMessage());
+            log.info("OM IF warm-up Ping to {} failed after {} (the first calls will run the SOAP path cold): {}", self, n,
+                    e.getMessage());
         }
+        warmUpPingsAnswered = n;
+    }
+
+    /** The warm-up's Pings to itself this OM had answered at start ({@link #warmUp}). */
+    public int warmUpPingsAnswered() {
+        return warmUpPingsAnswered;
     }
 
     // ------------------------------------------------------------------ identity and parts
