@@ -81,14 +81,7 @@ public class ControlServerBoundsTest {
 
             @Override
             public ControlMessage onRequest(ControlConnection from, ControlMessage request) throws ControlException {
-                if (request.type().equals("test.block")) {
-                    running.release();
-                    try {
-                        release.await(50, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+                blockIfAsked(request, running, release);
                 return ControlMessage.responseTo(request).with("thread", Thread.currentThread().getName());
             }
         };
@@ -138,14 +131,7 @@ public class ControlServerBoundsTest {
         CountDownLatch release = new CountDownLatch(1);
         java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(0);
         try (ControlServer server = ControlServer.listen(socket, "test-port", "t", (from, request) -> {
-            if (request.type().equals("test.block")) {
-                running.release();
-                try {
-                    release.await(50, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            blockIfAsked(request, running, release);
             return ControlMessage.responseTo(request);
         });
              ControlClient om = ControlClient.connect(socket, "om", "test", ControlHandler.NONE, Duration.ofSeconds(10))) {
@@ -180,6 +166,18 @@ public class ControlServerBoundsTest {
                 f.get(30, TimeUnit.SECONDS);
             }
             om.call(ControlMessage.request("test.quick"), Duration.ofSeconds(10));
+        }
+    }
+
+    /** A {@code test.block} request says it runs ({@code running}) and waits until {@code release} opens (50 s at most). */
+    private static void blockIfAsked(ControlMessage request, java.util.concurrent.Semaphore running, CountDownLatch release) {
+        if (request.type().equals("test.block")) {
+            running.release();
+            try {
+                release.await(50, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
