@@ -52,6 +52,9 @@ final class OmIfAcceptor implements OmIfRequests {
     private volatile MediaAdaptation adaptation = MediaAdaptation.NONE;
     private volatile String security;
 
+    /** The sequence number of this OM's Pings to itself at start, a random number no other process knows. */
+    final long warmUpToken = new java.security.SecureRandom().nextLong();
+
     OmIfAcceptor(String nodeId, OmConfig config, SatoTable satos, SatoPorts ports, LocalSessions local,
                  SatoLifecycle lifecycle, MediaChainBuilder chain, PathMonitor paths, Supplier<NodeStatus> status) {
         this.nodeId = nodeId;
@@ -90,9 +93,9 @@ final class OmIfAcceptor implements OmIfRequests {
     }
 
     @Override
-    public String onPing(String caller) throws OmException {
-        if (!nodeId.equals(caller)) {
-            // a Ping may come from this very node (the warm-up at start): it only answers the node id
+    public String onPing(String caller, long sequence) throws OmException {
+        if (!(nodeId.equals(caller) && sequence == warmUpToken)) {
+            // only this OM's own warm-up (its Pings to itself at start) may name this node: it knows the token
             checkCaller(caller, true);
         }
         return nodeId;

@@ -165,7 +165,7 @@ public final class OverlayManager implements AutoCloseable {
         int n = 0;
         try {
             while (n < pings && (n < 3 || System.nanoTime() < until)) {
-                remote.ping(self, n, 0);
+                remote.ping(self, acceptor.warmUpToken, 0);
                 n++;
             }
             log.debug("OM IF warmed up with {} Pings to itself in {} ms", n, (System.nanoTime() - t0) / 1_000_000);

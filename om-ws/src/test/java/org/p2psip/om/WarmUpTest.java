@@ -2,15 +2,18 @@ package org.p2psip.om;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import org.junit.Test;
 import org.p2psip.lookup.chord.ChordConfig;
 import org.p2psip.lookup.chord.ChordNode;
+import org.p2psip.om.types.OmException;
 
 /**
  * The OM IF warm-up at start: an OM Pings itself over its own OM IF (real HTTP, CXF client and server)
- * so that the SOAP path is compiled before the first calls. A Ping from the node itself is answered
- * (it was refused as "caller claims this node's own id", which ended the warm-up at its first Ping).
+ * so that the SOAP path is compiled before the first calls. Its Pings name the node itself and carry the
+ * OM's warm-up token as their sequence number: answered (they were refused as "caller claims this node's
+ * own id", which ended the warm-up at its first Ping); a Ping naming the node without the token is refused.
  */
 public class WarmUpTest {
 
@@ -23,7 +26,14 @@ public class WarmUpTest {
                      .warmUpPings(20)
                      .build().start()) {
             assertTrue("warm-up Pings answered: " + om.warmUpPingsAnswered(), om.warmUpPingsAnswered() >= 3);
-            assertEquals(ring.id().toHex(), om.remote().ping(om.address(), 1, 0).nodeId());
+            // a Ping naming this node without the warm-up's token is an impostor's, refused as before
+            try {
+                om.remote().ping(om.address(), 1, 0);
+                fail("a Ping claiming this node's own id without the warm-up token was answered");
+            } catch (OmException e) {
+                assertEquals(OmException.Kind.INVALID_REQUEST, e.kind());
+                assertTrue(e.getMessage(), e.getMessage().contains("own id"));
+            }
         }
     }
 }

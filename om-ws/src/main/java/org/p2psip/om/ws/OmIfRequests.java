@@ -27,7 +27,11 @@ public interface OmIfRequests {
     /** Checks the caller's node id: well-formed, and not this node's own id; null if absent and not required. */
     String checkCaller(String callerNodeId, boolean required) throws OmException;
 
-    String onPing(String caller) throws OmException;
+    /**
+     * A Ping from {@code caller} with sequence number {@code sequence}. A Ping with this node's own id is
+     * answered only when its sequence is this OM's warm-up token (its Pings to itself at start), else refused.
+     */
+    String onPing(String caller, long sequence) throws OmException;
 
     Negotiation onNegotiate(String caller, Address callerOm, String satoId, Purpose purpose,
                             List<Requirement> requirements, List<TransportCandidate> candidates) throws OmException;

@@ -114,7 +114,7 @@ public final class OmService implements OverlayManagerPortType {
     public PingResponse ping(Ping p) throws InvalidRequestFault {
         try {
             PingResponse r = new PingResponse();
-            r.setNodeId(om.onPing(caller(p.getCallerNodeId())));
+            r.setNodeId(om.onPing(caller(p.getCallerNodeId()), p.getSequence()));
             r.setSequence(p.getSequence());
             r.setPaddingLength(p.getPadding() == null ? 0 : p.getPadding().length);
             return r;
