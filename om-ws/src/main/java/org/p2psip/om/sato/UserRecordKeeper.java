@@ -40,8 +40,11 @@ final class UserRecordKeeper implements AutoCloseable {
         return t;
     });
     private volatile RingView lastRing;
+    /** Told of every record stored, and that none may be left when the ring changes. */
+    private final StoredUserRecords stored;
 
-    UserRecordKeeper(String peerName, LookupService lookup, PeerRecord self, Supplier<RingView> ring) {
+    UserRecordKeeper(String peerName, LookupService lookup, PeerRecord self, Supplier<RingView> ring, StoredUserRecords stored) {
+        this.stored = stored;
         this.peerName = peerName;
         this.lookup = lookup;
         this.self = self;
@@ -57,6 +60,11 @@ final class UserRecordKeeper implements AutoCloseable {
             return;
         }
         until.put(user, System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, ttlSeconds)));
+    }
+
+    /** True while {@code user}'s record is kept alive here (stored again on the timer and when the ring changes). */
+    boolean keeps(String user) {
+        return until.containsKey(user);
     }
 
     void deregistered(String user) {
@@ -76,24 +84,27 @@ final class UserRecordKeeper implements AutoCloseable {
             return;
         }
         if (now.size() != before.size() || now.merges() != before.merges() || now.unreachable() != before.unreachable()) {
+            stored.forgetAll(); // copies may have gone with the nodes that held them: REGISTERs store again meanwhile
             restoreAll("the ring changed (" + before.size() + " -> " + now.size() + " nodes, " + now.unreachable() + " unreachable)");
         }
     }
 
     /** Stores every live user's record again with the rest of its TTL; forgets expired ones. */
     void restoreAll(String why) {
-        long now = System.nanoTime();
-        int stored = 0;
+        int count = 0;
         for (Map.Entry<String, Long> e : until.entrySet()) {
-            long left = TimeUnit.NANOSECONDS.toSeconds(e.getValue() - now);
+            long t = System.nanoTime();
+            long left = TimeUnit.NANOSECONDS.toSeconds(e.getValue() - t);
             if (left < 1) {
                 until.remove(e.getKey(), e.getValue());
+                stored.forget(e.getKey());
                 continue;
             }
+            int ttl = (int) Math.min(Integer.MAX_VALUE, left);
             try {
-                lookup.put(PeerRecord.USER_PREFIX + e.getKey(), self.value(), (int) Math.min(Integer.MAX_VALUE, left))
-                        .get(5, TimeUnit.SECONDS);
-                stored++;
+                lookup.put(PeerRecord.USER_PREFIX + e.getKey(), self.value(), ttl).get(5, TimeUnit.SECONDS);
+                stored.stored(e.getKey(), ttl, t);
+                count++;
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 return;
@@ -101,8 +112,8 @@ final class UserRecordKeeper implements AutoCloseable {
                 log.debug("{}: could not store the record of {} again: {}", peerName, e.getKey(), ex.toString());
             }
         }
-        if (stored > 0) {
-            log.debug("{}: stored {} user record(s) again: {}", peerName, stored, why);
+        if (count > 0) {
+            log.debug("{}: stored {} user record(s) again: {}", peerName, count, why);
         }
     }
 

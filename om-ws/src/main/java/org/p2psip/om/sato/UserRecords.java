@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.p2psip.control.ControlException;
 import org.p2psip.control.ControlMessage;
 import org.p2psip.control.ErrorCode;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * the paper has it: ports reach the lookup service only through their OM). {@code user.register}
  * puts {@code user:<name>} -> this peer's record with the registration's TTL, {@code user.deregister}
  * removes it, {@code user.lookup} answers the records found. The records of the users registered
- * here are stored again on a timer and when the ring changes ({@link UserRecordKeeper}).
+ * here are stored again on a timer and when the ring changes ({@link UserRecordKeeper}); a REGISTER
+ * that only refreshes a registration whose record lives on is answered without storing it again
+ * ({@link StoredUserRecords}): the keeper stores it with the new TTL.
  */
 final class UserRecords {
     /** The call ladder's recorder (the peer's web view); {@link CallSteps#NONE} unless one is set. */
@@ -53,6 +56,9 @@ final class UserRecords {
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     /** Stores the records of the users registered here again on a timer and when the ring changes. */
     private final UserRecordKeeper keeper;
+    /** Until when the copies of the records stored last live: a REGISTER that refreshes one does not store it again. */
+    private final StoredUserRecords stored = new StoredUserRecords();
+    private final AtomicLong refreshesNotStored = new AtomicLong();
     /** Seconds between attempts to store a record that could not be stored at REGISTER. */
     static final int RETRY_SECONDS = 2;
     /** Records stored in the background at most. */
@@ -74,7 +80,7 @@ final class UserRecords {
         this.peerName = peerName;
         this.lookup = lookup;
         this.self = self;
-        this.keeper = new UserRecordKeeper(peerName, lookup, self, ring);
+        this.keeper = new UserRecordKeeper(peerName, lookup, self, ring, stored);
     }
 
     Set<String> registered() {
@@ -84,9 +90,26 @@ final class UserRecords {
     ControlMessage register(ControlMessage r) throws ControlException {
         UserRegister req = UserRegister.from(r);
         String user = req.user();
-        int ttl = req.ttlSeconds();
+        int ttl = Math.max(1, req.ttlSeconds());
+        long now = System.nanoTime();
+        if (keeper.keeps(user) && stored.stillStored(user, ttl, now)) {
+            // a refresh: the record is the same and lives on; the keeper stores it again with the new TTL
+            refreshesNotStored.incrementAndGet();
+        } else {
+            store(user, ttl, now);
+        }
+        keeper.registered(user, ttl);
+        if (registered.add(user)) {
+            Flow.step(peerName, "P2PSIP-Port: REGISTER {} -> OM stores user record user:{} -> {} in the DHT (TTL {} s)",
+                    user, user, self.shortId(), ttl);
+        }
+        return ControlMessage.responseTo(r);
+    }
+
+    private void store(String user, int ttl, long now) throws ControlException {
         try {
-            await(lookup.put(PeerRecord.USER_PREFIX + user, self.value(), Math.max(1, ttl)), "store the user record of " + user);
+            await(lookup.put(PeerRecord.USER_PREFIX + user, self.value(), ttl), "store the user record of " + user);
+            stored.stored(user, ttl, now);
         } catch (ControlException e) {
             RingView ring = this.ring.get();
             if (ring == null || ring.unreachable() == 0 || !storeLater(user, ttl)) {
@@ -97,12 +120,11 @@ final class UserRecords {
             log.info("{}: user record of {} not stored yet ({}); registered here, stored in the background", peerName, user,
                     e.getMessage());
         }
-        keeper.registered(user, ttl);
-        if (registered.add(user)) {
-            Flow.step(peerName, "P2PSIP-Port: REGISTER {} -> OM stores user record user:{} -> {} in the DHT (TTL {} s)",
-                    user, user, self.shortId(), ttl);
-        }
-        return ControlMessage.responseTo(r);
+    }
+
+    /** REGISTERs that refreshed a registration whose record lives on, answered without storing it again. */
+    long refreshesNotStored() {
+        return refreshesNotStored.get();
     }
 
     /**
@@ -120,8 +142,10 @@ final class UserRecords {
                 return;
             }
             try {
-                long left = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(until - System.nanoTime()));
+                long t = System.nanoTime();
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(until - t));
                 lookup.put(PeerRecord.USER_PREFIX + user, self.value(), (int) left).get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                stored.stored(user, (int) left, t);
                 log.info("{}: user record of {} stored in the lookup service (after a failed attempt)", peerName, user);
                 cancelPending(user);
             } catch (Exception e) {
@@ -141,6 +165,11 @@ final class UserRecords {
         }
     }
 
+    /** Stores every live user's record again now, as the keeper does on its timer. */
+    void storeAllAgain(String why) {
+        keeper.restoreAll(why);
+    }
+
     /** Stops storing records in the background (the peer is stopping). */
     void close() {
         keeper.close();
@@ -151,6 +180,7 @@ final class UserRecords {
     ControlMessage deregister(ControlMessage r) throws ControlException {
         String user = UserDeregister.from(r).user();
         cancelPending(user);
+        stored.forget(user);
         keeper.deregistered(user);
         await(lookup.remove(PeerRecord.USER_PREFIX + user, self.value()), "remove the user record of " + user);
         registered.remove(user);

@@ -28,6 +28,9 @@ public class UserRecordsTest {
         final Map<String, List<String>> values = new ConcurrentHashMap<>();
         /** Puts that fail before one succeeds. */
         final java.util.concurrent.atomic.AtomicInteger failPuts = new java.util.concurrent.atomic.AtomicInteger();
+        /** Puts that stored a value, and the TTL of the last. */
+        final java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
+        volatile int lastTtl;
 
         @Override
         public CompletableFuture<Void> put(String key, String value, int ttlSeconds) {
@@ -35,6 +38,8 @@ public class UserRecordsTest {
                 return CompletableFuture.failedFuture(new IllegalStateException("node 203.0.113.20:4000 did not answer"));
             }
             values.put(key, List.of(value));
+            puts.incrementAndGet();
+            lastTtl = ttlSeconds;
             return CompletableFuture.completedFuture(null);
         }
 
@@ -173,5 +178,53 @@ public class UserRecordsTest {
         assertEquals("alice's record is back", List.of(self.value()), lookup.values.get("user:alice"));
         assertFalse("a deregistered user is not stored again", lookup.values.containsKey("user:gone"));
         users.close();
+    }
+
+    /**
+     * A phone's refresh REGISTER does not write the lookup service again while the record stored lives on
+     * (the same record, the same peer); the keeper stores it with the new TTL. A registration that now
+     * ends sooner than the record, or a user registered again after deregistering, is stored at once.
+     */
+    @Test
+    public void aRefreshWhoseRecordLivesOnIsNotStoredAgainButTheKeeperStoresTheNewTtl() throws Exception {
+        ring.set(new RingView(6, true, 0, 0, 0));
+        users.register(new org.p2psip.control.message.UserRegister("carol", 200).toMessage());
+        assertEquals("the first REGISTER stores the record", 1, lookup.puts.get());
+        users.register(new org.p2psip.control.message.UserRegister("carol", 3600).toMessage());
+        users.register(new org.p2psip.control.message.UserRegister("carol", 3600).toMessage());
+        assertEquals("refreshes while the record lives on store nothing", 1, lookup.puts.get());
+        assertEquals(2, users.refreshesNotStored());
+        assertEquals(List.of(self.value()), lookup.values.get("user:carol"));
+
+        users.storeAllAgain("test");
+        assertEquals("the keeper stores the record again", 2, lookup.puts.get());
+        assertTrue("with the refreshed registration's TTL: " + lookup.lastTtl, lookup.lastTtl >= 3590);
+
+        users.register(new org.p2psip.control.message.UserRegister("carol", 150).toMessage());
+        assertEquals("a registration ending before the record stored is stored at once (the shorter TTL)", 3, lookup.puts.get());
+        assertEquals(150, lookup.lastTtl);
+
+        users.deregister(new org.p2psip.control.message.UserDeregister("carol").toMessage());
+        assertFalse(lookup.values.containsKey("user:carol"));
+        users.register(new org.p2psip.control.message.UserRegister("carol", 3600).toMessage());
+        assertEquals("registered again after a deregistration: stored", 4, lookup.puts.get());
+        assertEquals(List.of(self.value()), lookup.values.get("user:carol"));
+        users.close();
+    }
+
+    /** A record with little life left, or any record once the ring changed, is stored at the next REGISTER. */
+    @Test
+    public void aRecordNearItsEndOrAfterTheRingChangedIsStoredAgainAtTheNextRegister() {
+        StoredUserRecords s = new StoredUserRecords();
+        long now = System.nanoTime();
+        long sec = 1_000_000_000L;
+        s.stored("dave", 3600, now);
+        assertTrue(s.stillStored("dave", 3600, now + 10 * sec));
+        assertFalse("less than " + StoredUserRecords.MIN_LEFT_SECONDS + " s left",
+                s.stillStored("dave", 3600, now + (3600 - StoredUserRecords.MIN_LEFT_SECONDS + 1) * sec));
+        assertFalse("the registration would end before the record", s.stillStored("dave", 600, now + 10 * sec));
+        assertFalse("never stored", s.stillStored("erin", 3600, now));
+        s.forgetAll();
+        assertFalse("the ring changed", s.stillStored("dave", 3600, now + 10 * sec));
     }
 }
