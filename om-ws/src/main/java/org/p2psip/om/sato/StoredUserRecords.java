@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
  * REGISTER that only refreshes a registration does not write the lookup service again (the way a
  * registrar with a database writes a refresh back on its own schedule, not through to the database):
  * the record {@code user:<name>} -> this peer is the same before and after, and the
- * {@link UserRecordKeeper} stores every user's record again, with the rest of its registration's TTL,
- * every {@value UserRecordKeeper#REFRESH_SECONDS} s and when the ring changes. A record is
+ * {@link UserRecordKeeper} stores it again, with the rest of its registration's TTL, before its copy
+ * ends ({@link #due}), every {@value UserRecordKeeper#FULL_PASS_SECONDS} s and when the ring changes. A record is
  * {@linkplain #stillStored still stored} only while its copy lives at least {@value #MIN_LEFT_SECONDS} s
  * more (the keeper passes by more than once before it expires) and the registration does not end
  * before it (a put with the shorter TTL shortens the record); every copy is {@linkplain #forgetAll
@@ -44,6 +44,16 @@ final class StoredUserRecords {
         }
         long left = end - nowNanos;
         return left >= TimeUnit.SECONDS.toNanos(MIN_LEFT_SECONDS) && left <= TimeUnit.SECONDS.toNanos(ttlSeconds);
+    }
+
+    /**
+     * True when the record of {@code user} must be stored again before {@code passSeconds} from
+     * {@code nowNanos}, for a REGISTER in between to find it {@linkplain #stillStored still stored}: no copy
+     * is known or it has less than {@value #MIN_LEFT_SECONDS} + {@code passSeconds} s left.
+     */
+    boolean due(String user, long nowNanos, int passSeconds) {
+        Long end = until.get(user);
+        return end == null || end - nowNanos < TimeUnit.SECONDS.toNanos(MIN_LEFT_SECONDS + passSeconds);
     }
 
     /** The record of {@code user} was removed, or may be: the next REGISTER stores it. */

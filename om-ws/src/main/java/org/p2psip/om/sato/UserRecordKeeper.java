@@ -16,15 +16,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this OM's users' records alive in the lookup service, as the OM does for its relay records:
  * every user registered here and not yet expired has its record {@code user:<name>} stored again
- * with the rest of its registration's TTL every {@value #REFRESH_SECONDS} s, and at once when the
- * ring as this node sees it changes (size, merges, members unreachable: a neighbour left or died,
- * possibly with every copy of a record). So a user stays reachable when the nodes holding its record
- * die, without waiting for the phone to register again. One daemon thread, stopped by {@link #close()};
- * at most {@value #MAX_USERS} users.
+ * with the rest of its registration's TTL at once when the ring as this node sees it changes (size,
+ * merges, members unreachable: a neighbour left or died, possibly with every copy of a record), every
+ * {@value #FULL_PASS_SECONDS} s, and, checked every {@value #REFRESH_SECONDS} s, when the copy stored
+ * last has less than {@value StoredUserRecords#MIN_LEFT_SECONDS} + {@value #REFRESH_SECONDS} s left or
+ * none is known ({@link StoredUserRecords#due}): a REGISTER that refreshed a registration did not store
+ * it. So a user stays reachable when the nodes holding its record die, without waiting for the phone to
+ * register again, and a record is not written every few seconds while nothing in it changes. One daemon
+ * thread, stopped by {@link #close()}; at most {@value #MAX_USERS} users.
  */
 final class UserRecordKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UserRecordKeeper.class);
     static final int REFRESH_SECONDS = 30;
+    /** Every record is stored again this often even if its copy lives on (a loss the ring view did not show). */
+    static final int FULL_PASS_SECONDS = 600;
     static final int RING_CHECK_SECONDS = 2;
     static final int MAX_USERS = 100_000;
 
@@ -40,6 +45,7 @@ final class UserRecordKeeper implements AutoCloseable {
         return t;
     });
     private volatile RingView lastRing;
+    private volatile long lastFullPass = System.nanoTime();
     /** Told of every record stored, and that none may be left when the ring changes. */
     private final StoredUserRecords stored;
 
@@ -49,7 +55,7 @@ final class UserRecordKeeper implements AutoCloseable {
         this.lookup = lookup;
         this.self = self;
         this.ring = ring;
-        timer.scheduleWithFixedDelay(() -> restoreAll("refresh"), REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::refresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(this::checkRing, RING_CHECK_SECONDS, RING_CHECK_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -89,8 +95,23 @@ final class UserRecordKeeper implements AutoCloseable {
         }
     }
 
+    /** The timer's pass: every record every {@value #FULL_PASS_SECONDS} s, otherwise those whose copy nears its end. */
+    private void refresh() {
+        if (System.nanoTime() - lastFullPass >= TimeUnit.SECONDS.toNanos(FULL_PASS_SECONDS)) {
+            restoreAll("refresh of every record");
+        } else {
+            restore("refresh of the records whose copy nears its end", false);
+        }
+    }
+
     /** Stores every live user's record again with the rest of its TTL; forgets expired ones. */
     void restoreAll(String why) {
+        lastFullPass = System.nanoTime();
+        restore(why, true);
+    }
+
+    /** Stores the records of live users again ({@code all}, or those {@link StoredUserRecords#due}); forgets expired ones. */
+    void restore(String why, boolean all) {
         int count = 0;
         for (Map.Entry<String, Long> e : until.entrySet()) {
             long t = System.nanoTime();
@@ -98,6 +119,9 @@ final class UserRecordKeeper implements AutoCloseable {
             if (left < 1) {
                 until.remove(e.getKey(), e.getValue());
                 stored.forget(e.getKey());
+                continue;
+            }
+            if (!all && !stored.due(e.getKey(), t, REFRESH_SECONDS)) {
                 continue;
             }
             int ttl = (int) Math.min(Integer.MAX_VALUE, left);

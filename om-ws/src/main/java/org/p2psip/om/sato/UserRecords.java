@@ -165,9 +165,14 @@ final class UserRecords {
         }
     }
 
-    /** Stores every live user's record again now, as the keeper does on its timer. */
+    /** Stores every live user's record again now, as the keeper does when the ring changes. */
     void storeAllAgain(String why) {
         keeper.restoreAll(why);
+    }
+
+    /** Stores the records whose copy nears its end again now, as the keeper does on its timer. */
+    void storeDueAgain() {
+        keeper.restore("test", false);
     }
 
     /** Stops storing records in the background (the peer is stopping). */

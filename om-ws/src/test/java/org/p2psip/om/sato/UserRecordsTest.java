@@ -196,18 +196,28 @@ public class UserRecordsTest {
         assertEquals(2, users.refreshesNotStored());
         assertEquals(List.of(self.value()), lookup.values.get("user:carol"));
 
+        users.storeDueAgain();
+        assertEquals("the keeper's timer leaves a copy with 200 s left alone", 1, lookup.puts.get());
+        users.register(new org.p2psip.control.message.UserRegister("dan", 140).toMessage());
+        users.register(new org.p2psip.control.message.UserRegister("dan", 3600).toMessage());
+        assertEquals("dan's refresh stores nothing", 2, lookup.puts.get());
+        users.storeDueAgain();
+        assertEquals("the keeper's timer stores a copy with 140 s left", 3, lookup.puts.get());
+        assertTrue("with dan's refreshed TTL: " + lookup.lastTtl, lookup.lastTtl >= 3590);
+        lookup.puts.set(1);
+
         users.storeAllAgain("test");
-        assertEquals("the keeper stores the record again", 2, lookup.puts.get());
+        assertEquals("the keeper stores every record again when the ring changes", 3, lookup.puts.get());
         assertTrue("with the refreshed registration's TTL: " + lookup.lastTtl, lookup.lastTtl >= 3590);
 
         users.register(new org.p2psip.control.message.UserRegister("carol", 150).toMessage());
-        assertEquals("a registration ending before the record stored is stored at once (the shorter TTL)", 3, lookup.puts.get());
+        assertEquals("a registration ending before the record stored is stored at once (the shorter TTL)", 4, lookup.puts.get());
         assertEquals(150, lookup.lastTtl);
 
         users.deregister(new org.p2psip.control.message.UserDeregister("carol").toMessage());
         assertFalse(lookup.values.containsKey("user:carol"));
         users.register(new org.p2psip.control.message.UserRegister("carol", 3600).toMessage());
-        assertEquals("registered again after a deregistration: stored", 4, lookup.puts.get());
+        assertEquals("registered again after a deregistration: stored", 5, lookup.puts.get());
         assertEquals(List.of(self.value()), lookup.values.get("user:carol"));
         users.close();
     }
