@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
  * ends ({@link #due}), every {@value UserRecordKeeper#FULL_PASS_SECONDS} s and when the ring changes. A record is
  * {@linkplain #stillStored still stored} only while its copy lives at least {@value #MIN_LEFT_SECONDS} s
  * more (the keeper passes by more than once before it expires) and the registration does not end
- * before it (a put with the shorter TTL shortens the record); every copy is {@linkplain #forgetAll
- * forgotten} when the ring changes. At most {@value UserRecordKeeper#MAX_USERS} users: beyond, every
- * REGISTER writes the lookup service as before.
+ * before it (a put with the shorter TTL shortens the record). When the ring changes the keeper stores
+ * every record again (copies may have gone with the nodes that held them); REGISTERs meanwhile do not
+ * (that would double the writes while the ring is in trouble). At most
+ * {@value UserRecordKeeper#MAX_USERS} users: beyond, every REGISTER writes the lookup service as before.
  */
 final class StoredUserRecords {
     /** A copy with less life left than this is stored again at the next REGISTER. */
@@ -59,11 +60,6 @@ final class StoredUserRecords {
     /** The record of {@code user} was removed, or may be: the next REGISTER stores it. */
     void forget(String user) {
         until.remove(user);
-    }
-
-    /** The ring changed: copies may be gone with the nodes that held them; every REGISTER stores its record until stored again. */
-    void forgetAll() {
-        until.clear();
     }
 
     int size() {

@@ -46,7 +46,7 @@ final class UserRecordKeeper implements AutoCloseable {
     });
     private volatile RingView lastRing;
     private volatile long lastFullPass = System.nanoTime();
-    /** Told of every record stored, and that none may be left when the ring changes. */
+    /** Told of every record stored (a REGISTER refreshing a registration whose copy lives on stores nothing). */
     private final StoredUserRecords stored;
 
     UserRecordKeeper(String peerName, LookupService lookup, PeerRecord self, Supplier<RingView> ring, StoredUserRecords stored) {
@@ -90,7 +90,6 @@ final class UserRecordKeeper implements AutoCloseable {
             return;
         }
         if (now.size() != before.size() || now.merges() != before.merges() || now.unreachable() != before.unreachable()) {
-            stored.forgetAll(); // copies may have gone with the nodes that held them: REGISTERs store again meanwhile
             restoreAll("the ring changed (" + before.size() + " -> " + now.size() + " nodes, " + now.unreachable() + " unreachable)");
         }
     }
@@ -137,7 +136,11 @@ final class UserRecordKeeper implements AutoCloseable {
             }
         }
         if (count > 0) {
-            log.debug("{}: stored {} user record(s) again: {}", peerName, count, why);
+            if (all) {
+                log.info("{}: stored {} user record(s) again: {}", peerName, count, why);
+            } else {
+                log.debug("{}: stored {} user record(s) again: {}", peerName, count, why);
+            }
         }
     }
 

@@ -222,9 +222,9 @@ public class UserRecordsTest {
         users.close();
     }
 
-    /** A record with little life left, or any record once the ring changed, is stored at the next REGISTER. */
+    /** A record with little life left, or forgotten, is stored at the next REGISTER; the keeper's timer stores it before. */
     @Test
-    public void aRecordNearItsEndOrAfterTheRingChangedIsStoredAgainAtTheNextRegister() {
+    public void aRecordNearItsEndIsStoredAgainAtTheNextRegisterAndDueForTheKeeper() {
         StoredUserRecords s = new StoredUserRecords();
         long now = System.nanoTime();
         long sec = 1_000_000_000L;
@@ -234,7 +234,10 @@ public class UserRecordsTest {
                 s.stillStored("dave", 3600, now + (3600 - StoredUserRecords.MIN_LEFT_SECONDS + 1) * sec));
         assertFalse("the registration would end before the record", s.stillStored("dave", 600, now + 10 * sec));
         assertFalse("never stored", s.stillStored("erin", 3600, now));
-        s.forgetAll();
-        assertFalse("the ring changed", s.stillStored("dave", 3600, now + 10 * sec));
+        assertFalse("due: 3,600 s left", s.due("dave", now, 30));
+        assertTrue("due: less than 150 s left", s.due("dave", now + (3600 - 149) * sec, 30));
+        assertTrue("due: never stored", s.due("erin", now, 30));
+        s.forget("dave");
+        assertFalse("deregistered", s.stillStored("dave", 3600, now + 10 * sec));
     }
 }
