@@ -113,6 +113,17 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         }
     }
 
+    /**
+     * A REGISTER that refreshes a registration whose user record lives on ({@link UserRecords#refreshes}) is
+     * answered on the connection's reader: it stores nothing and takes microseconds, so a phone's refresh
+     * does not queue behind SATO set-ups and lookups waiting for other hosts.
+     */
+    @Override
+    public boolean answersAtOnce(ControlMessage r) {
+        Handlers h = handlers;
+        return h != null && MessageTypes.USER_REGISTER.equals(r.type()) && h.users().refreshes(r);
+    }
+
     @Override
     public ControlMessage onRequest(ControlConnection from, ControlMessage r) throws ControlException {
         Handlers h = handlers;

@@ -106,6 +106,19 @@ final class UserRecords {
         return ControlMessage.responseTo(r);
     }
 
+    /**
+     * Whether {@code user.register} request {@code r} only refreshes a registration whose record lives on
+     * (it will be answered without storing anything); false for anything else, malformed requests included.
+     */
+    boolean refreshes(ControlMessage r) {
+        try {
+            UserRegister req = UserRegister.from(r);
+            return keeper.keeps(req.user()) && stored.stillStored(req.user(), Math.max(1, req.ttlSeconds()), System.nanoTime());
+        } catch (ControlException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private void store(String user, int ttl, long now) throws ControlException {
         try {
             await(lookup.put(PeerRecord.USER_PREFIX + user, self.value(), ttl), "store the user record of " + user);

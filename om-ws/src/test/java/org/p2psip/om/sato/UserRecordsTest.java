@@ -188,8 +188,14 @@ public class UserRecordsTest {
     @Test
     public void aRefreshWhoseRecordLivesOnIsNotStoredAgainButTheKeeperStoresTheNewTtl() throws Exception {
         ring.set(new RingView(6, true, 0, 0, 0));
+        assertFalse("a first registration is no refresh",
+                users.refreshes(new org.p2psip.control.message.UserRegister("carol", 200).toMessage()));
         users.register(new org.p2psip.control.message.UserRegister("carol", 200).toMessage());
         assertEquals("the first REGISTER stores the record", 1, lookup.puts.get());
+        assertTrue("the next one is (answered on the control connection's reader)",
+                users.refreshes(new org.p2psip.control.message.UserRegister("carol", 3600).toMessage()));
+        assertFalse("one ending before the record is not",
+                users.refreshes(new org.p2psip.control.message.UserRegister("carol", 100).toMessage()));
         users.register(new org.p2psip.control.message.UserRegister("carol", 3600).toMessage());
         users.register(new org.p2psip.control.message.UserRegister("carol", 3600).toMessage());
         assertEquals("refreshes while the record lives on store nothing", 1, lookup.puts.get());
