@@ -344,6 +344,12 @@ public final class Peer implements AutoCloseable {
         return operator;
     }
 
+    /** The REGISTERs this peer's OM answered, by whether it wrote the user record (for the metrics). */
+    public Map<String, Long> userRegistrations() {
+        PortRequests r = requests;
+        return r == null ? Map.of() : r.userRegistrations();
+    }
+
     /** The relay decisions of this peer's OM for new media SATOs, by reason (for the metrics). */
     public Map<String, Long> relayDecisions() {
         PortRequests r = requests;

@@ -173,22 +173,15 @@ public final class ControlSatoPorts implements SatoPorts {
     @Override
     public void connect(PortSession session, String leg, Address remote, TransportKind transport, LegStart start)
             throws OmException {
-        if (session.kind() != PortKind.RTP_PORT) {
-            throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
-        }
+        requireRtpSession(session);
         call(PortKind.RTP_PORT, RtpPortMessages.connect(session, leg, remote, start).toMessage());
     }
 
     /** Every leg's {@code rtp.connect} written before the first answer is awaited: one wait instead of one per leg. */
     @Override
     public void connect(PortSession session, List<LegTarget> legs) throws OmException {
-        if (session.kind() != PortKind.RTP_PORT) {
-            throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
-        }
-        ControlClient c = clients.get(PortKind.RTP_PORT);
-        if (c == null) {
-            throw new OmException(Kind.RESOURCES_EXHAUSTED, PortKind.RTP_PORT.wire(), "this node runs no " + PortKind.RTP_PORT);
-        }
+        requireRtpSession(session);
+        ControlClient c = requiredClient(PortKind.RTP_PORT);
         List<ControlMessage> requests = new ArrayList<>(legs.size());
         List<CompletableFuture<ControlMessage>> answers = new ArrayList<>(legs.size());
         for (LegTarget t : legs) {
@@ -216,9 +209,7 @@ public final class ControlSatoPorts implements SatoPorts {
 
     @Override
     public void repoint(PortSession session, String leg, Address remote, LegStart start) throws OmException {
-        if (session.kind() != PortKind.RTP_PORT) {
-            throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
-        }
+        requireRtpSession(session);
         call(PortKind.RTP_PORT, RtpPortMessages.repoint(session, leg, remote, start).toMessage());
     }
 
@@ -277,11 +268,23 @@ public final class ControlSatoPorts implements SatoPorts {
         return out;
     }
 
-    private ControlMessage call(PortKind kind, ControlMessage req) throws OmException {
+    private static void requireRtpSession(PortSession session) throws OmException {
+        if (session.kind() != PortKind.RTP_PORT) {
+            throw OmException.invalid("sessionId", "session " + session.sessionId() + " is not an RTP-Port session");
+        }
+    }
+
+    /** The control client of the {@code kind} port this node runs; RESOURCES_EXHAUSTED if it runs none. */
+    private ControlClient requiredClient(PortKind kind) throws OmException {
         ControlClient c = clients.get(kind);
         if (c == null) {
             throw new OmException(Kind.RESOURCES_EXHAUSTED, kind.wire(), "this node runs no " + kind);
         }
+        return c;
+    }
+
+    private ControlMessage call(PortKind kind, ControlMessage req) throws OmException {
+        ControlClient c = requiredClient(kind);
         try {
             return c.call(req, timeout);
         } catch (ControlException e) {

@@ -99,6 +99,17 @@ public final class PortRequests implements ControlHandler, AutoCloseable {
         return p == null ? java.util.Map.of() : p.decisions().byReason();
     }
 
+    /**
+     * The {@code user.register} requests answered so far: {@code stored} (the user record written to the
+     * lookup service first) and {@code refresh} (a refresh whose record lives on: nothing written); empty
+     * before {@link #attach}.
+     */
+    public java.util.Map<String, Long> userRegistrations() {
+        Handlers h = handlers;
+        return h == null ? java.util.Map.of() : java.util.Map.of("stored", h.users().storedAtRegister(),
+                "refresh", h.users().refreshesNotStored());
+    }
+
     /** The users registered through this OM. */
     public Set<String> registeredUsers() {
         Handlers h = handlers;

@@ -59,6 +59,7 @@ final class UserRecords {
     /** Until when the copies of the records stored last live: a REGISTER that refreshes one does not store it again. */
     private final StoredUserRecords stored = new StoredUserRecords();
     private final AtomicLong refreshesNotStored = new AtomicLong();
+    private final AtomicLong storedAtRegister = new AtomicLong();
     /** Seconds between attempts to store a record that could not be stored at REGISTER. */
     static final int RETRY_SECONDS = 2;
     /** Records stored in the background at most. */
@@ -123,6 +124,7 @@ final class UserRecords {
         try {
             await(lookup.put(PeerRecord.USER_PREFIX + user, self.value(), ttl), "store the user record of " + user);
             stored.stored(user, ttl, now);
+            storedAtRegister.incrementAndGet();
         } catch (ControlException e) {
             RingView ring = this.ring.get();
             if (ring == null || ring.unreachable() == 0 || !storeLater(user, ttl)) {
@@ -138,6 +140,11 @@ final class UserRecords {
     /** REGISTERs that refreshed a registration whose record lives on, answered without storing it again. */
     long refreshesNotStored() {
         return refreshesNotStored.get();
+    }
+
+    /** REGISTERs whose user record was stored in the lookup service before the answer. */
+    long storedAtRegister() {
+        return storedAtRegister.get();
     }
 
     /**

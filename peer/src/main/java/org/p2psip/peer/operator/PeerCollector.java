@@ -66,6 +66,7 @@ public final class PeerCollector implements MultiCollector {
         rtpPort(ports.get(PortKind.RTP_PORT), out);
         satos(om, out);
         relayDecisions(out);
+        userRegistrations(out);
         lookup(out);
         return new MetricSnapshots(out);
     }
@@ -155,6 +156,13 @@ public final class PeerCollector implements MultiCollector {
             g.dataPoint(gauge(v, "kind", k.substring(0, slash), "state", k.substring(slash + 1)));
         });
         out.add(g.build());
+    }
+
+    private void userRegistrations(List<MetricSnapshot> out) {
+        CounterSnapshot.Builder c = CounterSnapshot.builder().name("p2psip_om_user_registrations")
+                .help("REGISTERs the OM answered: the user record stored in the lookup service, or a refresh whose record lives on (nothing written)");
+        peer.userRegistrations().forEach((outcome, count) -> c.dataPoint(counter(count, "outcome", outcome)));
+        out.add(c.build());
     }
 
     private void relayDecisions(List<MetricSnapshot> out) {

@@ -66,6 +66,7 @@ public class PeerMetricsTest {
         Phone alice = phone("alice", p1);
         Phone bob = phone("bob", p2);
         alice.register();
+        alice.register(); // a refresh: the OM writes nothing to the lookup service
         bob.register();
         CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> {
             try {
@@ -81,12 +82,14 @@ public class PeerMetricsTest {
         String during = scrape(url);
         Thread.sleep(500);
         String later = scrape(url);
-        assertEquals(1, value(during, "p2psip_sip_registrations_total{outcome=\"accepted\"}"), 0);
+        assertEquals("alice's REGISTER and its refresh", 2, value(during, "p2psip_sip_registrations_total{outcome=\"accepted\"}"), 0);
         assertEquals(1, value(during, "p2psip_sip_registered_users"), 0);
         assertEquals(1, value(during, "p2psip_sip_active_calls"), 0);
         assertTrue(during, value(during, "p2psip_satos{kind=\"media\",state=\"established\"}") >= 1);
         assertTrue(during, value(during, "p2psip_satos{kind=\"signalling\",state=\"established\"}") >= 1);
         assertEquals(1, value(during, "p2psip_relay_decisions_total{reason=\"policy_never\"}"), 0);
+        assertEquals(1, value(during, "p2psip_om_user_registrations_total{outcome=\"stored\"}"), 0);
+        assertEquals(1, value(during, "p2psip_om_user_registrations_total{outcome=\"refresh\"}"), 0);
         assertEquals(1, value(during, "p2psip_rtp_port_sessions{kind=\"endpoint\"}"), 0);
         assertTrue(during, value(during, "p2psip_lookup_operation_seconds_count{operation=\"get\",outcome=\"ok\"}") >= 1);
         assertTrue(during, value(during, "p2psip_lookup_operation_seconds_count{operation=\"put\",outcome=\"ok\"}") >= 1);

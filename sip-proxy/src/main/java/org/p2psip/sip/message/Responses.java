@@ -31,7 +31,8 @@ public final class Responses {
         }
     }
 
-    static String tag() {
+    /** A random To tag: 48 bits in hex. */
+    public static String tag() {
         return Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL);
     }
 

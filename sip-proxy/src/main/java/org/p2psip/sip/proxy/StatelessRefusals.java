@@ -6,7 +6,6 @@ import gov.nist.javax.sip.stack.MessageChannel;
 import java.text.ParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.sip.SipException;
@@ -16,6 +15,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.p2psip.sip.message.Responses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +54,9 @@ final class StatelessRefusals {
     private record Refused(long atNanos, String load) {
     }
 
+    /** Set at the first refusal: until then a new INVITE is looked up nowhere (no key built, no lock taken). */
+    private volatile boolean anyRefused;
+
     StatelessRefusals(Replies replies, LadderFeed ladder, LongSupplier clock) {
         this.replies = replies;
         this.ladder = ladder;
@@ -69,6 +72,9 @@ final class StatelessRefusals {
 
     /** Why {@code invite} was refused before, if it is a retransmission of a refused INVITE; else null. */
     String earlier(Request invite) {
+        if (!anyRefused) {
+            return null;
+        }
         String key = key(invite);
         if (key == null) {
             return null;
@@ -94,11 +100,11 @@ final class StatelessRefusals {
             synchronized (refused) {
                 refused.putIfAbsent(key, new Refused(clock.getAsLong(), load));
             }
+            anyRefused = true;
         }
         Response r = replies.overloadResponse(invite, load);
         try {
-            ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(TAG_PREFIX
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL));
+            ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(TAG_PREFIX + Responses.tag());
             send(provider, invite, r);
             ladder.sent(r, in);
         } catch (ParseException | SipException | java.io.IOException | RuntimeException e) {
