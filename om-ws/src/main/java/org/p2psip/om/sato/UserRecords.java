@@ -93,7 +93,7 @@ final class UserRecords {
         String user = req.user();
         int ttl = Math.max(1, req.ttlSeconds());
         long now = System.nanoTime();
-        if (keeper.keeps(user) && stored.stillStored(user, ttl, now)) {
+        if (isRefresh(user, ttl, now)) {
             // a refresh: the record is the same and lives on; the keeper stores it again with the new TTL
             refreshesNotStored.incrementAndGet();
         } else {
@@ -114,10 +114,15 @@ final class UserRecords {
     boolean refreshes(ControlMessage r) {
         try {
             UserRegister req = UserRegister.from(r);
-            return keeper.keeps(req.user()) && stored.stillStored(req.user(), Math.max(1, req.ttlSeconds()), System.nanoTime());
+            return isRefresh(req.user(), Math.max(1, req.ttlSeconds()), System.nanoTime());
         } catch (ControlException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** {@code user} is kept alive here and the copy stored last lives on past a registration of {@code ttl} s. */
+    private boolean isRefresh(String user, int ttl, long now) {
+        return keeper.keeps(user) && stored.stillStored(user, ttl, now);
     }
 
     private void store(String user, int ttl, long now) throws ControlException {
