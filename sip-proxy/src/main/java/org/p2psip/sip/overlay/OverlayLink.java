@@ -137,14 +137,23 @@ public final class OverlayLink implements ControlHandler, Closeable {
             return CompletableFuture.failedFuture(new OverlayException(ErrorCode.RESOURCE_EXHAUSTED,
                     "Overlay Manager overloaded: " + maxOutstanding + " requests unanswered"));
         }
-        return c.request(request, requestTimeout)
+        CompletableFuture<ControlMessage> answer = c.request(request, requestTimeout);
+        // counted answered when the answer arrives (on the control reader), not when a worker gets to it:
+        // the bound is on what the OM owes, and answers waiting for the port's own workers are bounded by
+        // their queue (PortWorkers); counting those refused REGISTERs in bursts while the core was half idle
+        answer.whenComplete((m, e) -> outstanding.decrementAndGet());
+        return answer
                 .handleAsync((m, e) -> {
-                    outstanding.decrementAndGet();
                     if (e != null) {
                         throw asOverlayException(request.type(), e);
                     }
                     return m;
                 }, executor);
+    }
+
+    /** Requests sent to the OM and not yet answered (nor timed out). */
+    public int unanswered() {
+        return outstanding.get();
     }
 
     /** Requests refused because too many were unanswered. */
