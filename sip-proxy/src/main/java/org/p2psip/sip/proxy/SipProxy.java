@@ -126,7 +126,7 @@ public final class SipProxy implements SipListener {
                     return;
                 }
                 arrival.prepare(req);
-                st = provider.getNewServerTransaction(req);
+                st = answeredStatelessly(req, in) ? new StatelessTransaction(provider, req) : provider.getNewServerTransaction(req);
             }
             handle(st, req, in);
         } catch (TransactionAlreadyExistsException e) {
@@ -169,6 +169,14 @@ public final class SipProxy implements SipListener {
         }
         refusals.refuse(provider, req, in, load);
         return true;
+    }
+
+    /**
+     * A phone's REGISTER over UDP is answered without a transaction ({@link StatelessTransaction}): the
+     * registrar answers its retransmissions itself; over TCP a transaction ends with its answer anyway.
+     */
+    private static boolean answeredStatelessly(Request req, Side in) {
+        return in == Side.UA && Request.REGISTER.equals(req.getMethod()) && StatelessTransaction.overDatagram(req);
     }
 
     private void handle(ServerTransaction st, Request req, Side in) {

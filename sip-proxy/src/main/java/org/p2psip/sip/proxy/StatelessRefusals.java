@@ -1,8 +1,5 @@
 package org.p2psip.sip.proxy;
 
-import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
-import gov.nist.javax.sip.stack.MessageChannel;
 import java.text.ParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -105,36 +102,11 @@ final class StatelessRefusals {
         Response r = replies.overloadResponse(invite, load);
         try {
             ((ToHeader) r.getHeader(ToHeader.NAME)).setTag(TAG_PREFIX + Responses.tag());
-            send(provider, invite, r);
+            StatelessTransaction.sendBack(provider, invite, r);
             ladder.sent(r, in);
         } catch (ParseException | SipException | java.io.IOException | RuntimeException e) {
             log.debug("could not send 503 statelessly: {}", e.getMessage());
         }
-    }
-
-    /**
-     * Back where the INVITE came from (RFC 3261 18.2.2 and RFC 3581): on its own TCP or TLS connection,
-     * or over UDP to the datagram's source; the stack's stateless send would follow the Via and open a
-     * new connection to the sent-by port.
-     */
-    private static void send(SipProvider provider, Request invite, Response r) throws SipException, java.io.IOException {
-        if (!(invite instanceof SIPRequest req && req.getMessageChannel() instanceof MessageChannel ch)) {
-            provider.sendResponse(r);
-            return;
-        }
-        if (ch.isReliable()) {
-            ch.sendMessage((SIPResponse) r);
-            return;
-        }
-        // UDP: to the source address, at the rport (the source port) or else the sent-by port
-        ViaHeader via = (ViaHeader) invite.getHeader(ViaHeader.NAME);
-        java.net.InetAddress to = req.getPeerPacketSourceAddress();
-        if (to == null) {
-            provider.sendResponse(r);
-            return;
-        }
-        int port = via.getRPort() > 0 ? via.getRPort() : via.getPort() > 0 ? via.getPort() : 5060;
-        ch.sendMessage((SIPResponse) r, to, port);
     }
 
     /** Refusals remembered now (at most {@value #REMEMBERED}). */

@@ -8,10 +8,13 @@ import javax.sip.address.URI;
  * the REGISTER that last set it, its absolute expiry, its q-value and the flow it came on. Immutable;
  * the {@link Address} is cloned on the way in and out.
  *
+ * @param branch the top Via branch of the REGISTER that set it (a retransmission of that REGISTER carries
+ *               the same; null if unknown, e.g. read back from the journal)
  * @param natted the UA's own view of its address (top Via sent-by) differed from the packets' real
  *               source, so requests for this contact are sent to {@code flow}
  */
-public record Binding(Address contact, String callId, long cseq, long expiresAtMillis, float q, Flow flow, boolean natted) {
+public record Binding(Address contact, String callId, long cseq, long expiresAtMillis, float q, Flow flow, boolean natted,
+                      String branch) {
 
     public URI uri() {
         return contact.getURI();

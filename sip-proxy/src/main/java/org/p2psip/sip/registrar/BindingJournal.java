@@ -102,7 +102,7 @@ public final class BindingJournal {
                 }
                 Flow flow = f[6].isEmpty() ? null : new Flow(f[6], f[7], Integer.parseInt(f[8]));
                 Binding b = new Binding(addresses.createAddress(f[1]), f[2], Long.parseLong(f[3]), Long.parseLong(f[4]),
-                        Float.parseFloat(f[5]), flow, Boolean.parseBoolean(f[9]));
+                        Float.parseFloat(f[5]), flow, Boolean.parseBoolean(f[9]), null);
                 if (b.isLive(nowMillis)) {
                     out.computeIfAbsent(f[0], u -> new ArrayList<>()).add(b);
                     n++;

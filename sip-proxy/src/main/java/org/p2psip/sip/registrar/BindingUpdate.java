@@ -9,6 +9,11 @@ import javax.sip.header.ContactHeader;
  * The binding update of RFC 3261 Sec. 10.3 steps 6-7, as a pure function of the current bindings and
  * one REGISTER: wildcard removal, per-contact expiry (Contact parameter, then Expires header, then the
  * default), 423 for a too brief interval, and the Call-ID/CSeq ordering rule.
+ * <p>
+ * A retransmission of the REGISTER that set a binding (the same Call-ID, CSeq and top Via branch,
+ * RFC 3261 Sec. 17.2.3) is answered with the bindings as they are: the P2PSIP-Port answers REGISTERs
+ * over UDP without a server transaction (a stateless UAS, RFC 3261 Sec. 8.2.7), so the registrar absorbs
+ * the retransmissions a transaction would have.
  */
 public final class BindingUpdate {
     /** Most contacts one user may have registered at this peer. */
@@ -19,7 +24,11 @@ public final class BindingUpdate {
 
     /** What a REGISTER asks for, already taken out of the SIP message. */
     public record Request(List<ContactHeader> contacts, boolean wildcard, int expiresHeader, String callId, long cseq,
-                         Flow flow, boolean natted) {
+                         Flow flow, boolean natted, String branch) {
+        /** Whether this is a retransmission of the REGISTER that set {@code b}. */
+        boolean retransmits(Binding b) {
+            return branch != null && cseq == b.cseq() && branch.equals(b.branch()) && callId.equals(b.callId());
+        }
     }
 
     /** Either the new bindings, or the SIP error to answer with. */
@@ -43,6 +52,9 @@ public final class BindingUpdate {
                 return Result.error(400, "Bad Request (Contact: * needs Expires: 0 and no other Contact)");
             }
             for (Binding b : current) {
+                if (r.retransmits(b)) {
+                    return Result.ok(current);
+                }
                 if (b.callId().equals(r.callId()) && r.cseq() <= b.cseq()) {
                     return Result.error(500, "Server Internal Error (REGISTER out of order: CSeq not above the binding's)");
                 }
@@ -78,6 +90,9 @@ public final class BindingUpdate {
             }
             if (found >= 0) {
                 Binding old = next.get(found);
+                if (r.retransmits(old)) {
+                    return Result.ok(current);
+                }
                 if (old.callId().equals(r.callId()) && r.cseq() <= old.cseq()) {
                     return Result.error(500, "Server Internal Error (REGISTER out of order: CSeq not above the binding's)");
                 }
@@ -85,7 +100,7 @@ public final class BindingUpdate {
             }
             if (expires[i] > 0) {
                 float q = c.getQValue();
-                next.add(new Binding(address, r.callId(), r.cseq(), now + expires[i] * 1000L, q, r.flow(), r.natted()));
+                next.add(new Binding(address, r.callId(), r.cseq(), now + expires[i] * 1000L, q, r.flow(), r.natted(), r.branch()));
             }
         }
         if (next.size() > MAX_CONTACTS) {

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * The registrar's "save" verb on the P2PSIP-Port's SIP interface (RFC 3261 Sec. 10.3): takes a REGISTER
  * apart, lets the {@link Registrar} apply it (local bindings plus the user record in the lookup
  * service) and answers: 200 with every current Contact and its expiry, 423 with Min-Expires, 4xx for
- * a bad request, 503 when the lookup service did not store the record.
+ * a bad request, 503 when the lookup service did not store the record. Over UDP the answer is stateless
+ * (the proxy's {@code StatelessTransaction}): a retransmitted REGISTER is applied again, and
+ * {@link BindingUpdate} answers it as the first time.
  */
 public final class RegisterHandler {
     private static final Logger log = LoggerFactory.getLogger(RegisterHandler.class);
@@ -74,7 +76,7 @@ public final class RegisterHandler {
         Flow flow = flow(req, via);
         boolean natted = natted(via, flow);
         BindingUpdate.Request update = new BindingUpdate.Request(contacts, wildcard, expires, callId,
-                cseq.getSeqNumber(), flow, natted);
+                cseq.getSeqNumber(), flow, natted, via.getBranch());
         registrar.register(user, update).whenComplete((r, e) -> {
             if (e != null) {
                 log.error("REGISTER of {} failed", user, e);

@@ -162,6 +162,38 @@ public class SinglePortTest {
         }
     }
 
+    /**
+     * The REGISTER's server transaction ends with its 200 (it does not hold the request 32 s); a
+     * retransmission of the REGISTER, its 200 lost, still gets a 200 with the binding, and a different
+     * request with the same Call-ID and CSeq still gets the 500 of RFC 3261 Sec. 10.3 step 7.
+     */
+    @Test
+    public void aRetransmittedRegisterIsAnsweredAgain() throws Exception {
+        try (RawSip ua = RawSip.udp(port.sipPort())) {
+            String user = "retrans" + System.nanoTime();
+            String register = "REGISTER sip:127.0.0.1:" + port.sipPort() + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + ua.localPort() + ";branch=z9hG4bKre" + System.nanoTime() + ";rport\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=re1\r\nTo: <sip:" + user + "@127.0.0.1>\r\n"
+                    + "Call-ID: re-" + user + "\r\nCSeq: 7 REGISTER\r\n"
+                    + "Contact: <sip:" + user + "@127.0.0.1:" + ua.localPort() + ">\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
+            ua.send(register);
+            String first = ua.receive(WAIT);
+            assertNotNull(first);
+            assertTrue(first, first.startsWith("SIP/2.0 200"));
+            Thread.sleep(200); // the transaction has ended: a retransmission now reaches the registrar
+            ua.send(register);
+            String again = ua.receive(WAIT);
+            assertNotNull("a retransmitted REGISTER is answered", again);
+            assertTrue(again, again.startsWith("SIP/2.0 200"));
+            assertTrue(again, again.contains("<sip:" + user + "@127.0.0.1:" + ua.localPort() + ">;expires=")
+                    || again.contains("<sip:" + user + "@127.0.0.1:" + ua.localPort() + ">;Expires="));
+            ua.send(register.replace(";branch=z9hG4bKre", ";branch=z9hG4bKother"));
+            String other = ua.receive(WAIT);
+            assertNotNull(other);
+            assertTrue("another request with the same Call-ID and CSeq: " + other, other.startsWith("SIP/2.0 500"));
+        }
+    }
+
     @Test
     public void statusOverTheControlSocket() throws Exception {
         P2psipPortStatus s = P2psipPortStatus.from(om.status());

@@ -23,7 +23,11 @@ public class BindingUpdateTest {
     }
 
     static BindingUpdate.Request req(List<ContactHeader> contacts, int expires, String callId, long cseq) {
-        return new BindingUpdate.Request(contacts, false, expires, callId, cseq, FLOW, false);
+        return req(contacts, expires, callId, cseq, "z9hG4bK-" + callId + "-" + cseq);
+    }
+
+    static BindingUpdate.Request req(List<ContactHeader> contacts, int expires, String callId, long cseq, String branch) {
+        return new BindingUpdate.Request(contacts, false, expires, callId, cseq, FLOW, false, branch);
     }
 
     @Test
@@ -60,9 +64,12 @@ public class BindingUpdateTest {
     @Test
     public void outOfOrderCseqOnTheSameCallIdFails() throws Exception {
         BindingUpdate.Result r = BindingUpdate.apply(List.of(), req(List.of(contact("sip:bob@192.0.2.1", -1)), 600, "c", 5), 0, POLICY);
-        BindingUpdate.Result again = BindingUpdate.apply(r.bindings(), req(List.of(contact("sip:bob@192.0.2.1", -1)), 600, "c", 5),
+        BindingUpdate.Result again = BindingUpdate.apply(r.bindings(),
+                req(List.of(contact("sip:bob@192.0.2.1", -1)), 600, "c", 5, "z9hG4bK-another"), 0, POLICY);
+        assertEquals("the same CSeq in another request (another branch)", 500, again.status());
+        BindingUpdate.Result older = BindingUpdate.apply(r.bindings(), req(List.of(contact("sip:bob@192.0.2.1", -1)), 600, "c", 4),
                 0, POLICY);
-        assertEquals(500, again.status());
+        assertEquals(500, older.status());
         BindingUpdate.Result other = BindingUpdate.apply(r.bindings(), req(List.of(contact("sip:bob@192.0.2.1", -1)), 600, "d", 1),
                 0, POLICY);
         assertTrue("another Call-ID replaces the binding", other.isOk());
@@ -75,12 +82,34 @@ public class BindingUpdateTest {
         ContactHeader star = SipStacks.factories().header().createContactHeader();
         star.setWildCard();
         BindingUpdate.Result bad = BindingUpdate.apply(r.bindings(),
-                new BindingUpdate.Request(List.of(star), true, 600, "c", 2, FLOW, false), 0, POLICY);
+                new BindingUpdate.Request(List.of(star), true, 600, "c", 2, FLOW, false, "z9hG4bK-star"), 0, POLICY);
         assertEquals(400, bad.status());
         BindingUpdate.Result gone = BindingUpdate.apply(r.bindings(),
-                new BindingUpdate.Request(List.of(star), true, 0, "c", 2, FLOW, false), 0, POLICY);
+                new BindingUpdate.Request(List.of(star), true, 0, "c", 2, FLOW, false, "z9hG4bK-star"), 0, POLICY);
         assertTrue(gone.isOk());
         assertTrue(gone.bindings().isEmpty());
+    }
+
+    @Test
+    public void aRetransmissionIsAnsweredWithTheBindingsAsTheyAre() throws Exception {
+        BindingUpdate.Result r = BindingUpdate.apply(List.of(),
+                req(List.of(contact("sip:bob@192.0.2.1", -1), contact("sip:bob@192.0.2.2", -1)), 600, "c", 5), 0, POLICY);
+        // 10 s later the same REGISTER again (its 200 was lost): nothing moves, no new expiry, a 200
+        BindingUpdate.Result again = BindingUpdate.apply(r.bindings(),
+                req(List.of(contact("sip:bob@192.0.2.1", -1), contact("sip:bob@192.0.2.2", -1)), 600, "c", 5), 10_000, POLICY);
+        assertTrue(again.isOk());
+        assertTrue("a retransmission changes nothing", again.bindings() == r.bindings());
+        // a retransmitted wildcard removal after the removal: nothing left to remove, a 200
+        ContactHeader star = SipStacks.factories().header().createContactHeader();
+        star.setWildCard();
+        BindingUpdate.Request removeAll = new BindingUpdate.Request(List.of(star), true, 0, "c", 6, FLOW, false, "z9hG4bK-rm");
+        BindingUpdate.Result gone = BindingUpdate.apply(r.bindings(), removeAll, 0, POLICY);
+        assertTrue(gone.bindings().isEmpty());
+        assertTrue(BindingUpdate.apply(gone.bindings(), removeAll, 1000, POLICY).isOk());
+        // a request without a branch is never taken for a retransmission
+        BindingUpdate.Result noBranch = BindingUpdate.apply(r.bindings(),
+                req(List.of(contact("sip:bob@192.0.2.1", -1)), 600, "c", 5, null), 0, POLICY);
+        assertEquals(500, noBranch.status());
     }
 
     @Test
