@@ -103,8 +103,8 @@ public final class SystemBenchmark {
         warmCalls = quick ? 20 : 300;
         p2pCallRates = quick ? new int[] {10, 40} : new int[] {10, 20, 40, 60, 80, 100, 150, 200, 300};
         kamCallRates = quick ? new int[] {250, 1000} : new int[] {250, 500, 1000, 1500, 2000, 3000};
-        p2pRegRates = quick ? new int[] {250, 1000} : new int[] {250, 500, 1000, 1500, 2000, 3000};
-        kamRegRates = quick ? new int[] {1000, 4000} : new int[] {1000, 2000, 4000, 6000, 8000, 10000};
+        p2pRegRates = quick ? new int[] {250, 1000} : new int[] {500, 1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000};
+        kamRegRates = quick ? new int[] {1000, 4000} : new int[] {1000, 2000, 4000, 6000, 8000, 10000, 12000, 15000, 20000};
     }
 
     boolean phase(String name) {
