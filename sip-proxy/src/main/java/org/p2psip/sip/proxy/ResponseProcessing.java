@@ -313,7 +313,7 @@ final class ResponseProcessing {
             if (r.getStatusCode() / 100 == 2) {
                 // a second 2xx after the server transaction ended: stateless (RFC 3261 16.7 item 5)
                 try {
-                    ifs.provider(ctx.in).sendResponse(r);
+                    ResponseByVia.send(ifs.provider(ctx.in), r);
                 } catch (SipException e2) {
                     log.info("could not forward {} for {}: {}", r.getStatusCode(), ctx.callId, e2.getMessage());
                 }

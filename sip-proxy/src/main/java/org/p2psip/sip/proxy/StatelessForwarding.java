@@ -4,6 +4,7 @@ import gov.nist.javax.sip.message.SIPMessage;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
 import javax.sip.address.SipURI;
+import javax.sip.header.CallIdHeader;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.RouteHeader;
 import javax.sip.header.ViaHeader;
@@ -96,10 +97,11 @@ final class StatelessForwarding {
                 : overlayPeers.isOverlayPeer(next.getHost(), next.getPort()) ? Side.OVERLAY : Side.UA;
         sdp.rewriteThenSend(out, arrived, to, () -> {
             try {
-                ifs.provider(to).sendResponse(out);
+                ResponseByVia.send(ifs.provider(to), out);
                 ifs.ladder().sent(out, to);
             } catch (SipException e) {
-                log.debug("stray {} not forwarded: {}", resp.getStatusCode(), e.getMessage());
+                log.info("stray {} for {} not forwarded: {}", resp.getStatusCode(),
+                        ((CallIdHeader) out.getHeader(CallIdHeader.NAME)).getCallId(), e.getMessage());
             }
         });
     }

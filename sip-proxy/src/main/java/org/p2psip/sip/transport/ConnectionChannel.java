@@ -1,5 +1,6 @@
 package org.p2psip.sip.transport;
 
+import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.TCPMessageChannel;
 import java.io.IOException;
@@ -47,6 +48,11 @@ final class ConnectionChannel extends TCPMessageChannel {
             throws IOException {
         sendOnThisConnection();
         super.sendMessage(message, receiverAddress, receiverPort, retry);
+    }
+
+    @Override
+    public void processMessage(SIPMessage message) throws Exception {
+        MessageHandling.guarded(getKey(), message, () -> super.processMessage(message));
     }
 
     @Override

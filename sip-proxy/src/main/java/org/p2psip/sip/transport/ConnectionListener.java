@@ -1,5 +1,7 @@
 package org.p2psip.sip.transport;
 
+import gov.nist.core.HostPort;
+import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.TCPMessageProcessor;
 import java.io.IOException;
@@ -143,6 +145,27 @@ final class ConnectionListener extends TCPMessageProcessor {
         if (from != null) {
             release(from);
         }
+    }
+
+    /**
+     * The connection this listening point opens to {@code host:port} (cached, as the RI's processor
+     * caches it): an {@link OutgoingChannel}.
+     */
+    @Override
+    public synchronized MessageChannel createMessageChannel(InetAddress host, int port) throws IOException {
+        String key = MessageChannel.getKey(host, port, "TCP");
+        MessageChannel known = messageChannels.get(key);
+        if (known != null) {
+            return known;
+        }
+        OutgoingChannel ch = new OutgoingChannel(host, port, sipStack, this);
+        messageChannels.put(key, ch);
+        return ch;
+    }
+
+    @Override
+    public synchronized MessageChannel createMessageChannel(HostPort target) throws IOException {
+        return createMessageChannel(target.getInetAddress(), target.getPort());
     }
 
     /** Connections closed at once because a cap was reached. */

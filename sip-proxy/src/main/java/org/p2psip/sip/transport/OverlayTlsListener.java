@@ -91,7 +91,7 @@ final class OverlayTlsListener extends TLSMessageProcessor {
         }
     }
 
-    /** One overlay TLS connection: the RI's, without the CRLF answer at its end. */
+    /** One overlay TLS connection: the RI's, without the CRLF answer at its end, its messages handled through {@link MessageHandling}. */
     static final class Channel extends TLSMessageChannel {
         Channel(Socket socket, SIPTransactionStack stack, TLSMessageProcessor processor, String name) throws IOException {
             super(socket, stack, processor, name);
@@ -103,6 +103,11 @@ final class OverlayTlsListener extends TLSMessageProcessor {
 
         void cached() {
             isCached = true;
+        }
+
+        @Override
+        public void processMessage(gov.nist.javax.sip.message.SIPMessage message) throws Exception {
+            MessageHandling.guarded(getKey(), message, () -> super.processMessage(message));
         }
 
         @Override

@@ -75,6 +75,46 @@ public class SinglePortTest {
         }
     }
 
+    /**
+     * RFC 3261 18.2.2: a response the port forwards by its Via over TCP, whose request's connection is
+     * gone, goes on a new connection to the {@code received} address at the sent-by port, not to the
+     * {@code rport} (the closed connection's source port, where nothing listens). Here a stray 200 OK
+     * (a UAS's retransmission, forwarded statelessly) whose next Via is an upstream peer over TCP.
+     */
+    @Test
+    public void aResponseWhoseConnectionIsGoneGoesToTheSentByPort() throws Exception {
+        int gone;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            gone = s.getLocalPort(); // the closed connection's source port: nothing listens there afterwards
+        }
+        try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+                RawSip uas = RawSip.udp(port.sipPort())) {
+            upstream.setSoTimeout((int) WAIT.toMillis());
+            String call = "gone-" + System.nanoTime();
+            uas.send("SIP/2.0 200 OK\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + port.sipPort() + ";branch=z9hG4bKgone" + System.nanoTime() + "\r\n"
+                    + "Via: SIP/2.0/TCP 127.0.0.1:" + upstream.getLocalPort() + ";branch=z9hG4bKup" + System.nanoTime()
+                    + ";received=127.0.0.1;rport=" + gone + "\r\n"
+                    + "From: <sip:carol@127.0.0.1>;tag=c1\r\nTo: <sip:dave@127.0.0.1>;tag=d1\r\n"
+                    + "Call-ID: " + call + "\r\nCSeq: 1 INVITE\r\n"
+                    + "Contact: <sip:dave@127.0.0.1:" + uas.localPort() + ">\r\nContent-Length: 0\r\n\r\n");
+            try (java.net.Socket in = upstream.accept()) {
+                in.setSoTimeout((int) WAIT.toMillis());
+                java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(in.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals("SIP/2.0 200 OK", r.readLine());
+                StringBuilder headers = new StringBuilder();
+                for (String l = r.readLine(); l != null && !l.isEmpty(); l = r.readLine()) {
+                    headers.append(l).append('\n');
+                }
+                assertTrue(headers.toString(), headers.toString().contains(call));
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the 200 OK never reached the sent-by port " + upstream.getLocalPort()
+                        + " (the connection from port " + gone + " is gone)");
+            }
+        }
+    }
+
     /** An INVITE to a user registered nowhere; returns its Call-ID once the final answer (404) came, after the ACK. */
     private static String callNobody(RawSip ua, String name) throws Exception {
         String call = name + "-" + System.nanoTime();
