@@ -1,6 +1,7 @@
 package org.p2psip.sip.transport;
 
 import gov.nist.javax.sip.message.SIPMessage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
  */
 final class MessageHandling {
     private static final Logger log = LoggerFactory.getLogger(MessageHandling.class);
+    /** At most one line per this many ns for failures (a sender that provokes them must not flood the log). */
+    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+    private static final AtomicLong FAILURES = new AtomicLong();
+    private static final AtomicLong LAST_LOGGED = new AtomicLong();
 
     /** One message's handling by the RI (and the P2PSIP-Port's listener behind it). */
     @FunctionalInterface
@@ -33,12 +38,24 @@ final class MessageHandling {
         try {
             handling.handle();
         } catch (RuntimeException e) {
-            log.warn("SIP connection {}: handling {} failed ({}); the connection stays open", connection, describe(message),
-                    e.toString());
+            long n = FAILURES.incrementAndGet();
+            long now = System.nanoTime();
+            long last = LAST_LOGGED.get();
+            if ((n == 1 || now - last > LOG_EVERY_NANOS) && LAST_LOGGED.compareAndSet(last, now)) {
+                log.warn("SIP connection {}: handling {} failed ({}); the connection stays open ({} such failures so far)",
+                        connection, describe(message), e.toString(), n);
+            } else {
+                log.debug("SIP connection {}: handling {} failed ({})", connection, describe(message), e.toString());
+            }
         } catch (Exception e) {
             log.info("SIP connection {}: {} refused ({}): connection closed", connection, describe(message), e.getMessage());
             throw e;
         }
+    }
+
+    /** Messages whose handling failed with a runtime exception since the start (tests, metrics). */
+    static long failures() {
+        return FAILURES.get();
     }
 
     /** The message's first line and Call-ID, for a log line. */

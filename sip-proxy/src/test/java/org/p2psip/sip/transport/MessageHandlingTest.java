@@ -24,11 +24,13 @@ public class MessageHandlingTest {
     @Test
     public void aRuntimeFailureIsLoggedAndTheConnectionGoesOn() throws Exception {
         int[] handled = {0};
+        long before = MessageHandling.failures();
         MessageHandling.guarded("tcp:127.0.0.1:5070", invite(), () -> {
             handled[0]++;
             throw new IllegalStateException("a bug in the listener");
         });
         assertEquals(1, handled[0]); // returned normally: the RI's parser reads the next message
+        assertEquals(before + 1, MessageHandling.failures());
     }
 
     @Test
